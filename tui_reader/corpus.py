@@ -1,0 +1,352 @@
+"""Read Daily Papers text dumps into a clean, deduplicated list of papers.
+
+A dump is a short header (``new``, ``Get trending papers...``, ``Subscribe``, ...), a listing date such as
+``Mar 11``, then alternating title / abstract paragraphs separated by blank lines. Everything that comes out
+of here is safe to put on a terminal: control characters are gone and LaTeX debris is readable text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+__all__ = [
+    "Paper",
+    "Corpus",
+    "CorpusError",
+    "load_corpus",
+    "parse_text",
+    "paper_id",
+    "clean_text",
+    "bundled_seeds",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper as users see it. ``id`` depends on the title only, so marks survive re-ordering."""
+
+    id: str
+    title: str
+    abstract: str
+    dates: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Corpus:
+    papers: list[Paper]
+    warnings: list[str] = field(default_factory=list)
+    entries: int = 0  # title/abstract pairs read, before deduplication
+
+
+class CorpusError(Exception):
+    """A problem that stops loading altogether (a path that does not exist)."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Text cleaning
+
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+# C0/C1 controls except tab/newline/CR (handled as whitespace), DEL, and bidi overrides that can
+# reorder what a terminal shows.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and control characters (keeps tab/newline)."""
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def collapse_ws(text: str) -> str:
+    return " ".join(text.split())
+
+
+def clean_text(text: str) -> str:
+    """Terminal-safe, single-spaced text."""
+    return collapse_ws(strip_controls(text))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# LaTeX debris -> readable text (pylatexenc does the real parsing)
+
+_EXTRA_MACROS = {"aka": "a.k.a.", "eg": "e.g.", "ie": "i.e.", "etal": "et al.", "wrt": "w.r.t."}
+# Only the LaTeX fragments go through pylatexenc (whole abstracts would be slow, and a bare "%" would
+# start a comment that swallows the rest of the paragraph).
+_LATEX_FRAGMENT = re.compile(
+    r"""\{\\(?:em|it|bf|sl|sc|tt|rm|sf|emph|textit|textbf)\s+[^{}]*\}   # {\em word}
+      | \\[a-zA-Z]+\*?(?:\{[^{}]*\})*                                    # \macro{arg}
+      | \\["'`^~=.uvHcdbrk]\s*(?:\{[a-zA-Z\\]{1,2}\}|\\?[a-zA-Z])        # accents: \"o \'{e} \v{s}
+      | \\[%&#_$]                                                       # escaped specials
+      | \$[^$\n]{1,200}\$                                                 # inline math
+      | ~
+    """,
+    re.VERBOSE,
+)
+_BRACES = re.compile(r"\{([^{}\\]*)\}")
+
+
+@lru_cache(maxsize=1)
+def _latex_converter():
+    from pylatexenc import latex2text
+
+    db = latex2text.get_default_latex_context_db()
+    db.add_context_category(
+        "tui-reader",
+        macros=[latex2text.MacroTextSpec(name, simplify_repl=text) for name, text in _EXTRA_MACROS.items()],
+        prepend=True,
+    )
+    return latex2text.LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
+
+
+@lru_cache(maxsize=4096)
+def _fragment_to_text(fragment: str) -> str:
+    if fragment == "~":
+        return " "
+    try:
+        return _latex_converter().latex_to_text(fragment).strip()
+    except Exception:  # pylatexenc is tolerant, but never let debris stop a load
+        return fragment
+
+
+def _replace_fragment(match: re.Match[str]) -> str:
+    text = _fragment_to_text(match.group())
+    # a symbol macro such as "\L ojasiewicz" or "\o re" is part of the word that follows
+    string, end = match.string, match.end()
+    if len(text) == 1 and text.isalpha() and match.group()[-1].isalpha() and string[end : end + 1] == " ":
+        return text + "\x00"  # marker: eat the following space
+    return text
+
+
+def delatex(text: str) -> str:
+    """Turn LaTeX debris into plain text: ``na\\"ive`` -> naïve, ``{\\em x}`` -> x, ``\\%`` -> %."""
+    if "\\" not in text and "{" not in text and "$" not in text and "~" not in text:
+        return text
+    out = _LATEX_FRAGMENT.sub(_replace_fragment, text).replace("\x00 ", "")
+    return _BRACES.sub(r"\1", out)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# URLs
+
+# A URL runs until whitespace; a ``{...}`` right after it is LaTeX debris (``\href{url}{text}`` flattened).
+_URL = re.compile(r"https?://[^\s{}<>\"]+(?:\{[^}\s]*\}?)?", re.IGNORECASE)
+_URL_TRAIL = ".,;:!?'\"”’)]>"
+
+
+def _clean_url(raw: str) -> tuple[str, str]:
+    """Return (url, text to show). ``{...}`` debris is dropped from the URL; sentence punctuation is not a URL."""
+    core, _, inner = raw.partition("{")
+    inner = inner.rstrip("}")
+    url = core
+    while url and url[-1] in _URL_TRAIL:
+        # keep a closing parenthesis that belongs to the URL, e.g. wiki links with "(...)"
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    if inner and not inner.lower().startswith("http"):
+        return url, f"{core} {inner}"  # "README.md{here.}" -> "README.md here."
+    return url, core  # "X{X}" -> "X"
+
+
+def extract_links(text: str) -> tuple[str, tuple[str, ...]]:
+    """Find http(s) URLs; return the text with debris removed and the de-duplicated links in order."""
+    links: list[str] = []
+
+    def repl(m: re.Match[str]) -> str:
+        url, shown = _clean_url(m.group())
+        if url.count("/") >= 2 and len(url) > len("https://") and url not in links:
+            links.append(url)
+        return shown
+
+    text = _URL.sub(repl, text)
+    return text, tuple(links)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Parsing one page
+
+_DATE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}(?:, \d{4})?")
+_HEADER = re.compile(
+    r"new|subscribe|daily papers|get trending papers.*|by\s*ak\b.*|papers?|trending",
+    re.IGNORECASE,
+)
+_PARAGRAPH_SPLIT = re.compile(r"\n[ \t\f\v\u00a0]*\n")
+_TITLE_MAX = 300
+
+
+def paper_id(title: str) -> str:
+    """Stable id from the normalised title: case, accents, punctuation and spacing do not matter."""
+    return hashlib.blake2b(normalise_title(title).encode(), digest_size=6).hexdigest()
+
+
+def normalise_title(title: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    letters = "".join(ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(letters.split())
+
+
+def _looks_like_abstract(paragraph: str) -> bool:
+    """Titles are short and do not end a sentence; abstracts are long or end with a full stop."""
+    return len(paragraph) > _TITLE_MAX or paragraph.rstrip().endswith(".")
+
+
+def _paragraphs(text: str) -> Iterator[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for chunk in _PARAGRAPH_SPLIT.split(text):
+        para = clean_text(chunk)
+        if para:
+            yield para
+
+
+@dataclass(slots=True)
+class _Entry:
+    title: str
+    abstract: str
+    date: str | None
+
+
+def _entries(text: str) -> Iterator[_Entry]:
+    """Yield (title, abstract, date) for one page; a title without abstract gets an empty abstract."""
+    date: str | None = None
+    title: str | None = None
+    in_header = True
+    for para in _paragraphs(text):
+        if _DATE.fullmatch(para):
+            if title is not None:
+                yield _Entry(title, "", date)
+                title = None
+            date = para
+            in_header = False
+            continue
+        if in_header and _HEADER.fullmatch(para):
+            continue
+        in_header = False
+        if title is None:
+            title = para
+        elif _looks_like_abstract(para):
+            yield _Entry(title, para, date)
+            title = None
+        else:  # two titles in a row: the first one has no abstract
+            yield _Entry(title, "", date)
+            title = para
+    if title is not None:
+        yield _Entry(title, "", date)
+
+
+def _make_abstract(raw: str) -> tuple[str, tuple[str, ...]]:
+    text, links = extract_links(raw)
+    return collapse_ws(delatex(text)), links
+
+
+def parse_text(text: str, source: str = "<text>") -> list[Paper]:
+    """Parse one page into papers (not yet deduplicated across pages)."""
+    papers = []
+    for entry in _entries(text):
+        title = collapse_ws(delatex(entry.title))
+        abstract, links = _make_abstract(entry.abstract)
+        papers.append(
+            Paper(
+                id=paper_id(title),
+                title=title,
+                abstract=abstract,
+                dates=(entry.date,) if entry.date else (),
+                sources=(source,),
+                links=links,
+            )
+        )
+    return papers
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Files and folders
+
+
+def bundled_seeds() -> Path:
+    """The corpus shipped inside the package (the five Daily Papers dumps)."""
+    return Path(__file__).resolve().parent / "seeds"
+
+
+def _expand(paths: Iterable[Path | str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.txt") if p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise CorpusError(f"{raw}: no such file or directory")
+    return files
+
+
+def _decode(data: bytes, name: str, warnings: list[str]) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        warnings.append(f"{name}: not valid UTF-8 (byte {exc.start}); read as Windows-1252")
+        return data.decode("cp1252", errors="replace")
+
+
+def _read_file(path: Path, warnings: list[str]) -> list[Paper]:
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        warnings.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
+        return []
+    if not data.strip():
+        warnings.append(f"{path}: empty file; skipped")
+        return []
+    if b"\x00" in data[:8192]:
+        warnings.append(f"{path}: binary file, not a text dump; skipped")
+        return []
+    papers = parse_text(_decode(data, str(path), warnings), source=name)
+    if not papers:
+        warnings.append(f"{path}: no papers found; skipped")
+    return papers
+
+
+def merge(papers: Iterable[Paper]) -> list[Paper]:
+    """One paper per normalised title, in first-seen order, with every date, source and link."""
+    merged: dict[str, Paper] = {}
+    for paper in papers:
+        seen = merged.get(paper.id)
+        if seen is None:
+            merged[paper.id] = paper
+            continue
+        abstract = paper.abstract if len(paper.abstract) > len(seen.abstract) else seen.abstract
+        merged[paper.id] = Paper(
+            id=seen.id,
+            title=seen.title,
+            abstract=abstract,
+            dates=_union(seen.dates, paper.dates),
+            sources=_union(seen.sources, paper.sources),
+            links=_union(seen.links, paper.links),
+        )
+    return list(merged.values())
+
+
+def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    return a + tuple(x for x in dict.fromkeys(b) if x not in a)
+
+
+def load_corpus(paths: Iterable[Path | str] | None = None) -> Corpus:
+    """Load files and folders (folders: every ``*.txt``, sorted). No paths: the bundled seeds.
+
+    Raises CorpusError for a path that does not exist; unreadable, empty or binary files become warnings.
+    """
+    targets = list(paths) if paths else [bundled_seeds()]
+    warnings: list[str] = []
+    raw: list[Paper] = []
+    for path in _expand(targets):
+        raw.extend(_read_file(path, warnings))
+    return Corpus(papers=merge(raw), warnings=warnings, entries=len(raw))
