@@ -53,10 +53,11 @@ class CorpusError(Exception):
 # ---------------------------------------------------------------------------------------------------------
 # Text cleaning
 
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-# C0/C1 controls except tab/newline/CR (handled as whitespace), DEL, and bidi overrides that can
-# reorder what a terminal shows.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# CSI (colours, cursor moves), OSC (window titles; never past the end of a line) and short ESC sequences.
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])")
+# C0/C1 controls except tab/newline/CR (handled as whitespace), DEL, bidi overrides that can
+# reorder what a terminal shows, and byte-order marks (at the start of a string or of a pasted-in file).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def strip_controls(text: str) -> str:
@@ -91,7 +92,9 @@ _LATEX_FRAGMENT = re.compile(
     """,
     re.VERBOSE,
 )
-_BRACES = re.compile(r"\{([^{}\\]*)\}")
+# Leftover grouping braces such as "{error indicator}" are dropped, but not math arguments glued to what
+# precedes them ("mathcal{O}(n)", "x^{2}", "1{n h}"): without their braces those lose their meaning.
+_BRACES = re.compile(r"(?<![\w^_])\{([^{}\\]*)\}")
 
 
 @lru_cache(maxsize=1)
@@ -174,12 +177,15 @@ def extract_links(text: str) -> tuple[str, tuple[str, ...]]:
 # ---------------------------------------------------------------------------------------------------------
 # Parsing one page
 
-_DATE = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}(?:, \d{4})?")
+_DATE = re.compile(
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?) \d{1,2}(?:, \d{4})?"
+)
 _HEADER = re.compile(
     r"new|subscribe|daily papers|get trending papers.*|by\s*ak\b.*|papers?|trending",
     re.IGNORECASE,
 )
-_PARAGRAPH_SPLIT = re.compile(r"\n[ \t\f\v\u00a0]*\n")
+_PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")  # a blank line, even one holding spaces or tabs
 _TITLE_MAX = 300
 
 
@@ -195,14 +201,15 @@ def normalise_title(title: str) -> str:
 
 
 def _looks_like_abstract(paragraph: str) -> bool:
-    """Titles are short and do not end a sentence; abstracts are long or end with a full stop."""
-    return len(paragraph) > _TITLE_MAX or paragraph.rstrip().endswith(".")
+    """Titles are short and do not end a sentence; abstracts are long, end with a full stop or hold a URL."""
+    return len(paragraph) > _TITLE_MAX or paragraph.endswith(".") or _URL.search(paragraph) is not None
 
 
 def _paragraphs(text: str) -> Iterator[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # controls go first, so a line holding only an escape sequence still counts as blank
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     for chunk in _PARAGRAPH_SPLIT.split(text):
-        para = clean_text(chunk)
+        para = collapse_ws(chunk)
         if para:
             yield para
 
@@ -316,21 +323,22 @@ def _read_file(path: Path, warnings: list[str]) -> list[Paper]:
 
 
 def merge(papers: Iterable[Paper]) -> list[Paper]:
-    """One paper per normalised title, in first-seen order, with every date, source and link."""
+    """One paper per normalised title, in first-seen order, with every date and source."""
     merged: dict[str, Paper] = {}
     for paper in papers:
         seen = merged.get(paper.id)
         if seen is None:
             merged[paper.id] = paper
             continue
-        abstract = paper.abstract if len(paper.abstract) > len(seen.abstract) else seen.abstract
+        # the longest abstract wins, and the links are the ones found in that abstract
+        text = paper if len(paper.abstract) > len(seen.abstract) else seen
         merged[paper.id] = Paper(
             id=seen.id,
             title=seen.title,
-            abstract=abstract,
+            abstract=text.abstract,
             dates=_union(seen.dates, paper.dates),
             sources=_union(seen.sources, paper.sources),
-            links=_union(seen.links, paper.links),
+            links=text.links,
         )
     return list(merged.values())
 

@@ -1,0 +1,420 @@
+"""Corpus parsing: spot checks on the five seed dumps, hand-made edge cases, and the `list` command."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui_reader.cli import main
+from tui_reader.corpus import CorpusError, bundled_seeds, load_corpus, paper_id, parse_text
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
+S0, S1, S2, S3, S4 = (
+    "000_9b4709637f9b7bcc.txt",
+    "001_47ac0dee77f373b3.txt",
+    "002_c46d2f366f0eb436.txt",
+    "003_d1557123c59b6376.txt",
+    "004_5e22cd1a29dae73b.txt",
+)
+
+
+def page(date: str, *paragraphs: str, header: str = HEADER) -> str:
+    return header + date + "\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def by_title(corpus, title: str):
+    matches = [p for p in corpus.papers if p.title == title]
+    assert len(matches) == 1, f"{title!r}: {len(matches)} matches"
+    return matches[0]
+
+
+def abstract_with(corpus, fragment: str) -> str:
+    hits = [p.abstract for p in corpus.papers if fragment in p.abstract]
+    assert hits, f"no abstract contains {fragment!r}"
+    return hits[0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The seeds
+
+
+def test_seeds_have_260_entries_and_211_papers(seeds_corpus):
+    assert seeds_corpus.entries == 260
+    assert len(seeds_corpus.papers) == 211
+    assert seeds_corpus.warnings == []
+    assert len({p.id for p in seeds_corpus.papers}) == 211
+
+
+def test_bundled_seeds_are_the_five_seed_files():
+    bundled = sorted(p.name for p in bundled_seeds().glob("*.txt"))
+    assert bundled == sorted(p.name for p in SEEDS.glob("*.txt")) == [S0, S1, S2, S3, S4]
+    default = load_corpus(None)
+    assert [p.id for p in default.papers][:3] == [
+        paper_id("RLIF: Interactive Imitation Learning as Reinforcement Learning"),
+        paper_id("Learning Unnormalized Statistical Models via Compositional Optimization"),
+        paper_id("Barlow Twins: Self-Supervised Learning via Redundancy Reduction"),
+    ]
+    assert len(default.papers) == 211
+
+
+def test_first_seed_paper(seeds_corpus):
+    first = seeds_corpus.papers[0]
+    assert first.title == "RLIF: Interactive Imitation Learning as Reinforcement Learning"
+    assert first.abstract.startswith(
+        "Although reinforcement learning methods offer a powerful framework for automatic skill acquisition,"
+    )
+    assert first.abstract.endswith("Code and videos can be found on the project website: rlif-page.github.io")
+    assert first.dates == ("Mar 11",)
+    assert first.sources == (S0,)
+    assert first.links == ()
+    assert re.fullmatch(r"[0-9a-f]{12}", first.id)
+
+
+def test_last_paper_comes_from_the_last_file(seeds_corpus):
+    assert seeds_corpus.papers[-1].sources == (S4,)
+    assert seeds_corpus.papers[-1].dates == ("Sep 9",)
+
+
+def test_recurring_papers_keep_every_date_and_source(seeds_corpus):
+    everywhere = by_title(
+        seeds_corpus,
+        "More is Better in Modern Machine Learning: when Infinite Overparameterization is Optimal and "
+        "Overfitting is Obligatory",
+    )
+    assert everywhere.dates == ("Mar 11", "Mar 17", "Apr 28", "Sep 9")
+    assert everywhere.sources == (S0, S2, S3, S4)
+
+    # two pages dated Mar 17: one date, both sources
+    stn = by_title(
+        seeds_corpus,
+        "Self-Tuning Networks: Bilevel Optimization of Hyperparameters using Structured Best-Response Functions",
+    )
+    assert stn.dates == ("Mar 11", "Mar 17", "Sep 9")
+    assert stn.sources == (S0, S1, S2, S4)
+
+    light = by_title(seeds_corpus, "Light Schrödinger Bridge")
+    assert light.dates == ("Mar 11", "Mar 17", "Apr 28")
+    assert light.sources == (S0, S2, S3)
+    assert light.links == ("https://github.com/ngushchin/LightSB",)
+    assert light.abstract.endswith("The code for our solver can be found at https://github.com/ngushchin/LightSB")
+
+
+def test_duplicate_with_different_abstracts_keeps_the_longest(seeds_corpus):
+    # 002 writes "algorithm -- using", 004 "algorithm--using": the longer (spaced) one wins
+    paper = by_title(
+        seeds_corpus, "Learning to Relax: Setting Solver Parameters Across a Sequence of Linear System Instances"
+    )
+    assert paper.sources == (S2, S4)
+    assert "learning algorithm -- using only the number of iterations as feedback -- can select" in paper.abstract
+
+
+@pytest.mark.parametrize(
+    "link, shown",
+    [
+        # "...AutoCoreset{https://github.com/alaamaalouf/AutoCoreset}." (flattened \href)
+        ("https://github.com/alaamaalouf/AutoCoreset", "found at https://github.com/alaamaalouf/AutoCoreset. We"),
+        # "(https://github.com/NREL/pinnstripes)."
+        ("https://github.com/NREL/pinnstripes", "companion repository (https://github.com/NREL/pinnstripes). The"),
+        # "available~https://anonymous.../README.md{here.}"
+        (
+            "https://anonymous.4open.science/r/BIB-ICLR2023-Submission/README.md",
+            "Our code is available https://anonymous.4open.science/r/BIB-ICLR2023-Submission/README.md here.",
+        ),
+        ("https://github.com/xuke225/EQ-Net.git", "available at https://github.com/xuke225/EQ-Net.git."),
+        ("https://namgyukang.github.io/Physics-Informed-Gaussians/", "https://namgyukang.github.io/Physics-Informed-Gaussians/"),
+    ],
+)
+def test_links_are_cleaned_of_debris(seeds_corpus, link, shown):
+    owners = [p for p in seeds_corpus.papers if link in p.links]
+    assert len(owners) == 1
+    assert shown in owners[0].abstract
+
+
+def test_every_link_is_clean_and_shown_in_its_abstract(seeds_corpus):
+    links = [(p, link) for p in seeds_corpus.papers for link in p.links]
+    assert len(links) == 38
+    for paper, link in links:
+        assert re.fullmatch(r"https?://[^\s{}]+[^\s{}.,;:)\]]", link), link
+        assert link in paper.abstract
+    assert not any("{http" in p.abstract for p in seeds_corpus.papers)
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "that afflict naïve behavioral cloning",  # na\"ive
+        "stochastic interpolants recover the Schrödinger bridge",  # Schr\"odinger
+        "require large amounts of labeled training data",  # {\em labeled}
+        "a generalization of the PL (Polyak-Łojasiewicz) condition",  # \L ojasiewicz
+        "The proposed procedure is 30% faster",  # 30\%
+        "completely novel. %For stochastic second-order methods",  # a bare % is text, not a comment
+        "obtains a 10.5% improvement",
+        "given sufficient capacity [Akyürek et al., 2023]",  # Aky\"urek
+        "swapping argmax with the Fréchet mean",  # Fr\'echet
+        "associated with echoes, in frequency space, which",  # {\it in frequency space}
+        "(a.k.a. the number of parameters)",  # \aka
+        "noise-contrastive estimation (NCE)",  # estimation~(NCE)
+        "observed distributions π_0 and π_1",  # \pi_0
+        "we propose a new error indicator, quantifying",  # {error indicator}
+        "of rank r ll min{n_1,n_2}, and",  # math arguments keep their braces
+    ],
+)
+def test_latex_debris_becomes_readable_text(seeds_corpus, fragment):
+    abstract_with(seeds_corpus, fragment)
+
+
+def test_no_latex_commands_survive(seeds_corpus):
+    for paper in seeds_corpus.papers:
+        assert "\\" not in paper.abstract and "\\" not in paper.title, paper.title
+        assert "{\\em" not in paper.abstract
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Hand-made pages
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, str):
+        text = text.encode()
+    path.write_bytes(text)
+    return path
+
+
+def test_id_is_stable_across_file_order(tmp_path):
+    a = write(tmp_path / "a.txt", page("Mar 1", "Alpha Paper", "About alpha.", "Shared Paper", "Shared text."))
+    b = write(tmp_path / "b.txt", page("Mar 2", "Beta Paper", "About beta.", "Shared Paper", "Shared text."))
+    ab, ba = load_corpus([a, b]), load_corpus([b, a])
+    assert [p.title for p in ab.papers] == ["Alpha Paper", "Shared Paper", "Beta Paper"]
+    assert [p.title for p in ba.papers] == ["Beta Paper", "Shared Paper", "Alpha Paper"]
+    assert {p.id: p.title for p in ab.papers} == {p.id: p.title for p in ba.papers}
+    assert {p.id for p in ab.papers} == {paper_id(t) for t in ("Alpha Paper", "Beta Paper", "Shared Paper")}
+    # a new file does not change existing ids
+    c = write(tmp_path / "c.txt", page("Mar 3", "Gamma Paper", "About gamma."))
+    assert {p.id for p in ab.papers} < {p.id for p in load_corpus([c, a, b]).papers}
+
+
+def test_id_ignores_case_punctuation_accents_and_spacing(tmp_path):
+    assert paper_id("Light Schrödinger Bridge") == paper_id("light  schrodinger-bridge!")
+    assert paper_id("RLIF: Interactive Imitation") == paper_id("Rlif Interactive imitation")
+    assert paper_id("Light Schrödinger Bridge") != paper_id("Light Schrödinger Bridges")
+    a = write(tmp_path / "a.txt", page("Mar 1", "Deep Nets: A Survey", "Short."))
+    b = write(tmp_path / "b.txt", page("Mar 2", "deep nets - a survey", "A longer abstract wins."))
+    (paper,) = load_corpus([a, b]).papers
+    assert paper.title == "Deep Nets: A Survey"  # first spelling seen
+    assert paper.abstract == "A longer abstract wins."
+    assert paper.dates == ("Mar 1", "Mar 2")
+    assert paper.sources == ("a.txt", "b.txt")
+
+
+def test_dedupe_keeps_the_longest_abstract_and_its_links(tmp_path):
+    a = write(tmp_path / "a.txt", page("Mar 1", "Same Paper", "Code: https://example.org/old."))
+    b = write(tmp_path / "b.txt", page("Mar 1", "Same Paper", "A much longer abstract, code at https://example.org/new."))
+    c = write(tmp_path / "c.txt", page("Mar 4", "Same Paper"))
+    corpus = load_corpus([a, b, c])
+    assert corpus.entries == 3
+    (paper,) = corpus.papers
+    assert paper.abstract == "A much longer abstract, code at https://example.org/new."
+    assert paper.links == ("https://example.org/new",)
+    assert paper.dates == ("Mar 1", "Mar 4")
+    assert paper.sources == ("a.txt", "b.txt", "c.txt")
+
+
+def test_title_without_abstract_does_not_shift_the_pairs_after_it():
+    text = page(
+        "Mar 11",
+        "First Paper",
+        "First abstract.",
+        "Lonely Title",
+        "Second Paper",
+        "Second abstract.",
+        "Third Paper",
+        "Third abstract.",
+        "Last Title On The Page",
+    ) + "\nMar 12\n\nFourth Paper\n\nFourth abstract.\n\nTrailing Title\n"
+    got = [(p.title, p.abstract, p.dates) for p in parse_text(text)]
+    assert got == [
+        ("First Paper", "First abstract.", ("Mar 11",)),
+        ("Lonely Title", "", ("Mar 11",)),
+        ("Second Paper", "Second abstract.", ("Mar 11",)),
+        ("Third Paper", "Third abstract.", ("Mar 11",)),
+        ("Last Title On The Page", "", ("Mar 11",)),
+        ("Fourth Paper", "Fourth abstract.", ("Mar 12",)),
+        ("Trailing Title", "", ("Mar 12",)),
+    ]
+
+
+def test_short_abstract_ending_in_a_url_is_still_an_abstract():
+    text = page("Mar 11", "Tool Paper", "Code: https://github.com/x/tool", "Next Paper", "Next abstract.")
+    got = [(p.title, p.abstract, p.links) for p in parse_text(text)]
+    assert got == [
+        ("Tool Paper", "Code: https://github.com/x/tool", ("https://github.com/x/tool",)),
+        ("Next Paper", "Next abstract.", ()),
+    ]
+
+
+def test_titles_that_only_start_like_a_month_are_titles():
+    text = page("Mar 11", "Mayhem 2", "About chaos.", "March 3", "Marvel 7", "About heroes.")
+    got = [(p.title, p.abstract, p.dates) for p in parse_text(text)]
+    assert got == [("Mayhem 2", "About chaos.", ("Mar 11",)), ("Marvel 7", "About heroes.", ("March 3",))]
+
+
+def test_crlf_stray_whitespace_and_wrapped_lines_parse_like_clean_text():
+    clean = page("Mar 11", "A Title: With Colon", "One sentence. Two sentences.", "Other Title", "Other text.")
+    messy = (
+        "\ufeffnew\r\n\r\n \t\r\nSubscribe  \r\n\r\n\r\nDaily Papers\r\n\t\r\n  Mar 11\r\n\r\n"
+        "  A   Title:\tWith Colon \r\n\r\n"
+        "One sentence.\r\n   Two\r\nsentences.\r\n \r\n\r\n\r\n"
+        "\tOther Title\r\n\u3000\r\nOther text.   \r\n"
+    )
+    key = lambda text: [(p.id, p.title, p.abstract, p.dates) for p in parse_text(text)]  # noqa: E731
+    assert key(messy) == key(clean)
+    assert key(clean.replace("\n", "\r")) == key(clean)  # old Mac line ends
+
+
+def test_control_characters_and_ansi_escapes_are_removed():
+    text = page(
+        "Mar 11",
+        "\x1b[1;31mRed\x1b[0m Title\x07",
+        "Bell\x07 and \x1b]0;window title\x07esc\x1b(Bapes\x1b[2J gone; tab\tkept as space.\x00\x7f\u202e",
+        "\x1b[0m",  # a line holding only an escape is blank
+        "Next\x1b]8;;http://x\x1b\\ Title",
+        "Still parsed.",
+        "Unterminated \x1b]osc on one line",
+        "Must not swallow this abstract.",
+    )
+    got = [(p.title, p.abstract) for p in parse_text(text)]
+    assert got == [
+        ("Red Title", "Bell and escapes gone; tab kept as space."),
+        ("Next Title", "Still parsed."),
+        ("Unterminated", "Must not swallow this abstract."),
+    ]
+    for title, abstract in got:
+        assert not re.search(r"[\x00-\x1f\x7f-\x9f]", title + abstract)
+
+
+def test_non_utf8_file_is_read_with_a_warning(tmp_path):
+    latin = write(tmp_path / "latin.txt", page("Mar 11", "Schrödinger Nets", "Für alle.").encode("latin-1"))
+    corpus = load_corpus([latin])
+    (paper,) = corpus.papers
+    assert (paper.title, paper.abstract) == ("Schrödinger Nets", "Für alle.")
+    assert len(corpus.warnings) == 1
+    assert str(latin) in corpus.warnings[0] and "UTF-8" in corpus.warnings[0]
+
+
+def test_folder_reads_every_txt_file_sorted(tmp_path):
+    write(tmp_path / "b.txt", page("Mar 2", "Bee Paper", "B."))
+    write(tmp_path / "a.txt", page("Mar 1", "Ay Paper", "A."))
+    write(tmp_path / "notes.md", page("Mar 3", "Not Read", "M."))
+    corpus = load_corpus([tmp_path])
+    assert [(p.title, p.sources) for p in corpus.papers] == [("Ay Paper", ("a.txt",)), ("Bee Paper", ("b.txt",))]
+
+
+def test_missing_path_raises_corpus_error(tmp_path):
+    with pytest.raises(CorpusError, match="nowhere.txt"):
+        load_corpus([tmp_path / "nowhere.txt"])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The `list` command and bad input as a user sees it
+
+KEYS = ["id", "title", "abstract", "dates", "sources", "links", "read", "starred"]
+
+
+def test_list_json_has_exactly_the_documented_keys(capsys):
+    assert main(["list", "--format", "json", str(SEEDS)]) == 0
+    out = capsys.readouterr()
+    records = json.loads(out.out)
+    assert len(records) == 211
+    for record in records:
+        assert list(record) == KEYS
+        assert re.fullmatch(r"[0-9a-f]{12}", record["id"])
+        assert isinstance(record["title"], str) and record["title"]
+        assert isinstance(record["abstract"], str)
+        for key in ("dates", "sources", "links"):
+            assert isinstance(record[key], list) and all(isinstance(x, str) for x in record[key])
+        assert isinstance(record["read"], bool) and isinstance(record["starred"], bool)
+    assert records[0]["title"] == "RLIF: Interactive Imitation Learning as Reinforcement Learning"
+    assert records[0]["dates"] == ["Mar 11"] and records[0]["sources"] == [S0]
+
+
+def test_list_text_is_one_line_per_paper(capsys):
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 211
+    assert lines[0].startswith(paper_id("RLIF: Interactive Imitation Learning as Reinforcement Learning"))
+    assert lines[0].endswith("RLIF: Interactive Imitation Learning as Reinforcement Learning")
+
+
+def test_empty_and_binary_files_are_warned_and_skipped(tmp_path, capsys):
+    empty = write(tmp_path / "empty.txt", "")
+    blank = write(tmp_path / "blank.txt", "\n \n\t\n")
+    binary = write(tmp_path / "blob.txt", bytes(range(256)) * 4)
+    good = write(tmp_path / "good.txt", page("Mar 11", "Good Paper", "Good abstract."))
+    assert main(["list", str(empty), str(blank), str(binary), str(good)]) == 0
+    out = capsys.readouterr()
+    (line,) = out.out.splitlines()
+    assert line.startswith(paper_id("Good Paper")) and line.endswith("Good Paper")
+    warnings = out.err.splitlines()
+    assert len(warnings) == 3
+    for path, line in zip((empty, blank, binary), warnings):
+        assert line.startswith("tui-reader: warning: ") and str(path) in line and "skipped" in line
+    assert "binary" in warnings[2]
+    assert "Traceback" not in out.err
+
+
+def test_missing_path_exits_2_with_one_line(tmp_path, capsys):
+    missing = tmp_path / "nowhere.txt"
+    assert main(["list", str(SEEDS), str(missing)]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.splitlines() == [f"tui-reader: error: {missing}: no such file or directory"]
+
+
+def test_no_papers_exits_1_with_a_clear_message(tmp_path, capsys):
+    header_only = write(tmp_path / "header.txt", HEADER + "Mar 11\n")
+    assert main(["list", str(header_only)]) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.splitlines() == [
+        f"tui-reader: warning: {header_only}: no papers found; skipped",
+        f"tui-reader: error: no papers found in {header_only}",
+    ]
+    assert main(["list", str(tmp_path / "empty-dir")]) == 2  # does not exist
+    (tmp_path / "empty-dir").mkdir()
+    assert main(["list", str(tmp_path / "empty-dir")]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"tui-reader: error: no papers found in {tmp_path / 'empty-dir'}"
+
+
+def _console_script() -> Path:
+    script = Path(sys.executable).parent / "tui-reader"
+    if not script.exists():
+        pytest.skip("tui-reader console script is not installed next to this interpreter")
+    return script
+
+
+def test_real_console_script_from_another_directory(tmp_path):
+    script = _console_script()
+    listing = subprocess.run([script, "list"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0, listing.stderr
+    assert len(listing.stdout.splitlines()) == 211
+    assert listing.stderr == ""
+
+    missing = subprocess.run(
+        [script, "list", "nowhere.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr == "tui-reader: error: nowhere.txt: no such file or directory\n"
+
+    write(tmp_path / "blob.txt", b"\x00\xff" * 100)
+    empty = subprocess.run([script, "list", "blob.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert empty.returncode == 1
+    assert empty.stderr.splitlines() == [
+        "tui-reader: warning: blob.txt: binary file, not a text dump; skipped",
+        "tui-reader: error: no papers found in blob.txt",
+    ]
