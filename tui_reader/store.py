@@ -1,0 +1,531 @@
+"""Read/starred marks in SQLite: committed before a call returns, safe with two instances, never lost.
+
+One file, ``marks.db`` in the data directory, one row per paper id (papers that left the corpus keep theirs).
+``MarkStore.open`` never raises for a bad file or directory: a damaged file is moved aside (never deleted)
+and a fresh one started; an unwritable directory gives a read-only store whose changes live in memory only.
+Either way ``warnings`` holds one-line messages for the user.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import sqlite3
+import stat
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterator
+
+import platformdirs
+
+__all__ = ["Mark", "MarkStore", "default_data_dir", "migrate", "DB_NAME", "SCHEMA_VERSION"]
+
+DB_NAME = "marks.db"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 5.0  # sqlite waits this long for another instance's write lock ...
+BUSY_RETRIES = 6  # ... and we retry the whole transaction this many times before giving up
+MAX_ID_LENGTH = 200
+
+# Schema changes: version -> statements taking the file from version-1 to version. Never edit a released step;
+# add the next one and bump SCHEMA_VERSION.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        """CREATE TABLE marks (
+            paper_id   TEXT PRIMARY KEY NOT NULL,
+            read       INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),
+            starred    INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1)),
+            read_at    REAL,
+            starred_at REAL
+        ) WITHOUT ROWID""",
+    ),
+}
+
+_COLUMNS = "paper_id, read, starred, read_at, starred_at"
+_UPSERT = f"INSERT OR REPLACE INTO marks ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """The marks of one paper; ``*_at`` is the unix time that flag last changed (None: never)."""
+
+    read: bool = False
+    starred: bool = False
+    read_at: float | None = None
+    starred_at: float | None = None
+
+
+NO_MARK = Mark()
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (``$XDG_DATA_HOME/tui-reader`` on Linux)."""
+    return Path(platformdirs.user_data_dir("tui-reader", appauthor=False))
+
+
+class _NotMarksFile(sqlite3.DatabaseError):
+    """A readable SQLite file that is not ours (foreign tables, wrong columns)."""
+
+
+class _NewerSchema(Exception):
+    """The file was written by a newer tui-reader; we must not touch it."""
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema from its ``PRAGMA user_version`` to SCHEMA_VERSION; call inside a write transaction."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise _NewerSchema(version)
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise _NotMarksFile("an SQLite file with other tables, not a marks file")
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS[target]:
+            conn.execute(statement)
+    # Always written: it doubles as the probe that the file really is writable.
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    try:
+        conn.execute(f"SELECT {_COLUMNS} FROM marks LIMIT 0")
+    except sqlite3.OperationalError as exc:
+        raise _NotMarksFile(f"not a marks file ({exc})") from None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _errname(exc: BaseException) -> str:
+    return getattr(exc, "sqlite_errorname", "") or ""
+
+
+def _is_corrupt(exc: BaseException) -> bool:
+    return isinstance(exc, _NotMarksFile) or _errname(exc).startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT"))
+
+
+def _is_busy(exc: BaseException) -> bool:
+    return _errname(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def _reason(exc: BaseException) -> str:
+    """A one-line description of an OS or SQLite error."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _check_id(paper_id: object) -> str:
+    if (
+        not isinstance(paper_id, str)
+        or not 0 < len(paper_id) <= MAX_ID_LENGTH
+        or any(c.isspace() or not c.isprintable() for c in paper_id)
+    ):
+        raise ValueError(f"not a paper id: {paper_id!r}")
+    return paper_id
+
+
+def _check_time(value: object, what: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"{what} must be a unix time or null, not {value!r}")
+    return float(value)
+
+
+def _row_to_mark(row: tuple | None) -> Mark:
+    if row is None:
+        return NO_MARK
+    read, starred, read_at, starred_at = row
+    return Mark(read == 1, starred == 1, read_at, starred_at)
+
+
+def _mark_row(paper_id: str, mark: Mark) -> tuple:
+    return (paper_id, int(mark.read), int(mark.starred), mark.read_at, mark.starred_at)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building 100k small objects triggers many useless cyclic-GC passes; skip them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _aside_name(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while os.path.lexists(candidate):
+        n += 1
+        candidate = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    return candidate
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a bad marks file (and its -wal/-shm/-journal companions) to ``marks.db.corrupt-<time>``."""
+    aside = _aside_name(path)
+    os.rename(path, aside)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = Path(f"{path}{suffix}")
+        if os.path.lexists(companion):
+            try:
+                os.rename(companion, f"{aside}{suffix}")
+            except OSError:
+                pass  # the main file is aside already; a stale companion is harmless to a new database name
+    return aside
+
+
+def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves. check_same_thread=False: calls are serialised
+    # by MarkStore's lock, so an app may call from a worker thread.
+    return sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=uri, check_same_thread=False)
+
+
+def _open_file(path: Path) -> sqlite3.Connection:
+    """Open, verify and migrate the marks file; raises sqlite3/OS errors and _NewerSchema."""
+    conn = _connect(str(path))
+    try:
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute("PRAGMA synchronous = FULL")  # a commit survives power loss, not just a crash
+        check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if check != "ok":
+            raise _NotMarksFile(f"integrity check failed: {check}")
+        with _transaction(conn):
+            migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _memory_db() -> sqlite3.Connection:
+    conn = _connect(":memory:")
+    with _transaction(conn):
+        migrate(conn)
+    return conn
+
+
+def _snapshot(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of whatever marks can still be read from ``path`` (empty if none)."""
+    mem = _memory_db()
+    if not path.is_file():
+        return mem
+    uri = path.resolve().as_uri()
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: no -shm needed, for read-only dirs
+        try:
+            src = _connect(uri + query, uri=True)
+            try:
+                rows = src.execute(f"SELECT {_COLUMNS} FROM marks").fetchall()
+            finally:
+                src.close()
+        except sqlite3.Error:
+            continue
+        with _transaction(mem):
+            mem.executemany(_UPSERT, rows)
+        break
+    return mem
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE takes the write lock up front, so a read-modify-write cannot interleave."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The store
+
+
+class MarkStore:
+    """Marks keyed by paper id. Every setter commits before it returns.
+
+    ``read_only`` is True when changes cannot be saved; setters then change an in-memory copy (kept until the
+    program ends) and say so in ``warnings``. A setter may add a warning when saving fails mid-session.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool, warnings: list[str]):
+        self._conn = conn
+        self._lock = threading.RLock()
+        self._told_unsaved = False
+        self.path = path
+        self.read_only = read_only
+        self.warnings = warnings
+
+    # -- opening ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path | None = None) -> "MarkStore":
+        """Open (creating if needed) ``marks.db`` in ``data_dir`` or the default data directory."""
+        data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+        path = data_dir / DB_NAME
+        warnings: list[str] = []
+
+        def read_only(reason: str) -> "MarkStore":
+            warnings.append(f"{reason}; marks will not be saved")
+            snapshot = _snapshot(path)
+            return cls(snapshot, path if path.is_file() else None, True, warnings)
+
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return read_only(f"cannot create data directory {data_dir} ({_reason(exc)})")
+
+        for attempt in range(2):  # a second go after moving a bad file aside
+            try:
+                checked = os.stat(path) if os.path.lexists(path) else None
+                if checked is not None and not stat.S_ISREG(checked.st_mode):
+                    raise _NotMarksFile("a directory" if stat.S_ISDIR(checked.st_mode) else "not a regular file")
+                conn = cls._open_retrying(path)
+                return cls(conn, path, False, warnings)
+            except _NewerSchema as exc:
+                return read_only(f"marks file {path} was written by a newer tui-reader (schema {exc.args[0]})")
+            except (sqlite3.Error, OSError) as exc:
+                if not _is_corrupt(exc) or attempt:
+                    return read_only(f"cannot write marks file {path} ({_reason(exc)})")
+                damage = _reason(exc)
+            # Damaged: move it aside (if it is still the file we examined), then start afresh.
+            try:
+                now = os.stat(path) if os.path.lexists(path) else None
+                if checked is not None and now is not None and (now.st_ino, now.st_dev) == (
+                    checked.st_ino,
+                    checked.st_dev,
+                ):
+                    aside = _move_aside(path)
+                    warnings.append(
+                        f"marks file {path} was damaged ({damage}); moved it to {aside} and started a new one"
+                    )
+            except OSError as exc:
+                warnings.append(
+                    f"marks file {path} is damaged ({damage}) and cannot be moved aside ({_reason(exc)}); "
+                    "marks will not be saved"
+                )
+                return cls(_memory_db(), None, True, warnings)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _open_retrying(path: Path) -> sqlite3.Connection:
+        for attempt in range(BUSY_RETRIES):
+            try:
+                return _open_file(path)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or attempt == BUSY_RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))  # back off; sqlite already waited BUSY_TIMEOUT_S
+        raise AssertionError("unreachable")
+
+    # -- reading ------------------------------------------------------------------------------------------
+
+    def get(self, paper_id: str) -> Mark:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT read, starred, read_at, starred_at FROM marks WHERE paper_id = ?", (paper_id,)
+            ).fetchone()
+        return _row_to_mark(row)
+
+    def all(self) -> dict[str, Mark]:
+        """Every stored mark, including those of papers no longer in the corpus."""
+        with self._lock:
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM marks").fetchall()
+        with _gc_paused():
+            return {pid: Mark(r == 1, s == 1, ra, sa) for pid, r, s, ra, sa in rows}
+
+    def read_ids(self) -> set[str]:
+        """Ids of papers marked read: cheaper than ``all()`` when only the flags are needed."""
+        return self._ids("read")
+
+    def starred_ids(self) -> set[str]:
+        return self._ids("starred")
+
+    def _ids(self, column: str) -> set[str]:
+        with self._lock:
+            rows = self._conn.execute(f"SELECT paper_id FROM marks WHERE {column} = 1").fetchall()
+        with _gc_paused():
+            return {pid for (pid,) in rows}
+
+    # -- changing -----------------------------------------------------------------------------------------
+
+    def set_read(self, paper_id: str, value: bool) -> Mark:
+        return self._update(paper_id, lambda m, now: _with_read(m, bool(value), now))
+
+    def set_starred(self, paper_id: str, value: bool) -> Mark:
+        return self._update(paper_id, lambda m, now: _with_starred(m, bool(value), now))
+
+    def toggle_read(self, paper_id: str) -> Mark:
+        return self._update(paper_id, lambda m, now: _with_read(m, not m.read, now))
+
+    def toggle_starred(self, paper_id: str) -> Mark:
+        return self._update(paper_id, lambda m, now: _with_starred(m, not m.starred, now))
+
+    def _update(self, paper_id: str, change: Callable[[Mark, float], Mark]) -> Mark:
+        """Read, change and write one mark in a single transaction (correct with other instances writing)."""
+        _check_id(paper_id)
+
+        def step(conn: sqlite3.Connection) -> Mark:
+            row = conn.execute(
+                "SELECT read, starred, read_at, starred_at FROM marks WHERE paper_id = ?", (paper_id,)
+            ).fetchone()
+            old = _row_to_mark(row)
+            new = change(old, time.time())
+            if new != old:
+                conn.execute(_UPSERT, _mark_row(paper_id, new))
+            return new
+
+        return self._write(step)
+
+    def export(self) -> list[dict]:
+        """All marks as JSON-able records, sorted by id: ``{id, read, starred, read_at, starred_at}``."""
+        return [
+            {"id": pid, "read": m.read, "starred": m.starred, "read_at": m.read_at, "starred_at": m.starred_at}
+            for pid, m in sorted(self.all().items())
+        ]
+
+    def import_(self, records: list[dict]) -> int:
+        """Merge exported records: per flag, the later change wins. Returns how many papers' flags changed.
+
+        Raises ValueError (naming the record) for malformed input; nothing is imported then.
+        """
+        incoming = _parse_records(records)
+
+        def step(conn: sqlite3.Connection) -> int:
+            existing = {row[0]: row[1:] for row in conn.execute(f"SELECT {_COLUMNS} FROM marks")}
+            changed = 0
+            rows = []
+            for paper_id, theirs in incoming.items():
+                ours = _row_to_mark(existing.get(paper_id))
+                merged = _merge(ours, theirs)
+                if merged != ours:
+                    rows.append(_mark_row(paper_id, merged))
+                    changed += (merged.read, merged.starred) != (ours.read, ours.starred)
+            conn.executemany(_UPSERT, rows)
+            return changed
+
+        return self._write(step)
+
+    # -- writing, with recovery ---------------------------------------------------------------------------
+
+    def _write(self, step: Callable[[sqlite3.Connection], object]):
+        """Run ``step`` in a write transaction; retry while another instance holds the lock; if saving
+        fails for good, carry on in memory (read-only) and say so."""
+        with self._lock:
+            attempt = 0
+            while True:
+                try:
+                    with _transaction(self._conn):
+                        result = step(self._conn)
+                    break
+                except sqlite3.IntegrityError:
+                    raise
+                except (sqlite3.Error, OSError) as exc:
+                    if self.read_only:
+                        raise  # the in-memory database failing is a bug, not a disk problem
+                    attempt += 1
+                    if _is_busy(exc) and attempt < BUSY_RETRIES:
+                        time.sleep(0.05 * attempt)  # back off; sqlite already waited BUSY_TIMEOUT_S
+                        continue
+                    self._go_read_only(f"could not save marks to {self.path} ({_reason(exc)})")
+            if self.read_only and not self._told_unsaved:
+                self._told_unsaved = True
+                self.warnings.append("marks changed now will be lost when tui-reader exits")
+            return result
+
+    def _go_read_only(self, reason: str) -> None:
+        """Saving failed mid-session: continue on an in-memory copy of the marks so far."""
+        mem = _memory_db()
+        try:
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM marks").fetchall()
+            with _transaction(mem):
+                mem.executemany(_UPSERT, rows)
+        except sqlite3.Error:
+            pass
+        try:
+            self._conn.close()
+        except sqlite3.Error:
+            pass
+        self._conn = mem
+        self.read_only = True
+        self.warnings.append(f"{reason}; marks will not be saved")
+
+    # -- closing ------------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "MarkStore":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mark arithmetic
+
+
+def _later(now: float, previous: float | None) -> float:
+    """A local change is always newer than the one it replaces, even if the clock went back."""
+    return now if previous is None or now > previous else math.nextafter(previous, math.inf)
+
+
+def _with_read(mark: Mark, value: bool, now: float) -> Mark:
+    return mark if mark.read == value else replace(mark, read=value, read_at=_later(now, mark.read_at))
+
+
+def _with_starred(mark: Mark, value: bool, now: float) -> Mark:
+    return mark if mark.starred == value else replace(mark, starred=value, starred_at=_later(now, mark.starred_at))
+
+
+def _merge(ours: Mark, theirs: Mark) -> Mark:
+    """Per flag, keep the later change; a record without a time only beats a flag that never changed."""
+
+    def wins(their_at: float | None, our_at: float | None) -> bool:
+        return our_at is None or (their_at or 0.0) > our_at
+
+    read, read_at = (theirs.read, theirs.read_at) if wins(theirs.read_at, ours.read_at) else (ours.read, ours.read_at)
+    starred, starred_at = (
+        (theirs.starred, theirs.starred_at)
+        if wins(theirs.starred_at, ours.starred_at)
+        else (ours.starred, ours.starred_at)
+    )
+    return Mark(read, starred, read_at, starred_at)
+
+
+def _parse_records(records: object) -> dict[str, Mark]:
+    """Validate exported records; raises ValueError naming the first bad one."""
+    if not isinstance(records, list):
+        raise ValueError("expected a JSON array of marks")
+    parsed: dict[str, Mark] = {}
+    for n, record in enumerate(records, 1):
+        try:
+            if not isinstance(record, dict):
+                raise ValueError("not an object")
+            paper_id = _check_id(record.get("id"))
+            flags = {}
+            for key in ("read", "starred"):
+                value = record.get(key, False)
+                if not isinstance(value, bool):
+                    raise ValueError(f"{key} must be true or false, not {value!r}")
+                flags[key] = value
+            mark = Mark(
+                flags["read"],
+                flags["starred"],
+                _check_time(record.get("read_at"), "read_at"),
+                _check_time(record.get("starred_at"), "starred_at"),
+            )
+        except ValueError as exc:
+            raise ValueError(f"mark #{n}: {exc}") from None
+        previous = parsed.get(paper_id)
+        parsed[paper_id] = mark if previous is None else _merge(previous, mark)
+    return parsed
