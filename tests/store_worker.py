@@ -1,0 +1,54 @@
+"""A separate process that writes marks, for the crash and concurrency tests in test_store.py.
+
+    store_worker.py DATA_DIR churn            toggle marks forever; after each call returns print "I PID FIELD VALUE"
+    store_worker.py DATA_DIR race PREFIX N    print "ready", wait for a line on stdin, then N rounds of: toggle
+                                              read on PREFIX-i, toggle star on the shared paper; print a JSON summary
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from tui_reader.store import MarkStore
+
+CHURN_PAPERS = 13  # odd, so each paper sees both fields in turn
+
+
+def churn_op(i: int) -> tuple[str, str]:
+    """The i-th operation of `churn`: which paper, which field. The test replays this to predict the next op."""
+    return f"churn-{i % CHURN_PAPERS}", ("read" if i % 2 == 0 else "starred")
+
+
+def churn(store: MarkStore) -> None:
+    for i in range(10**6):
+        paper_id, field = churn_op(i)
+        mark = store.toggle_read(paper_id) if field == "read" else store.toggle_starred(paper_id)
+        print(i, paper_id, field, int(getattr(mark, field)), flush=True)
+
+
+def race(store: MarkStore, prefix: str, rounds: int) -> None:
+    print("ready", flush=True)
+    sys.stdin.readline()  # the start barrier: the parent writes a line once every worker is ready
+    own_read = 0
+    shared = {True: 0, False: 0}
+    for i in range(rounds):
+        own_read += store.toggle_read(f"{prefix}-{i}").read
+        shared[store.toggle_starred("shared").starred] += 1
+    print(json.dumps({"own_read": own_read, "shared_true": shared[True], "shared_false": shared[False]}), flush=True)
+
+
+def main(argv: list[str]) -> None:
+    store = MarkStore.open(Path(argv[0]))
+    if store.read_only:
+        raise SystemExit(f"worker: store is read-only: {store.warnings}")
+    if argv[1] == "churn":
+        churn(store)
+    else:
+        race(store, argv[2], int(argv[3]))
+    store.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

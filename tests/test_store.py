@@ -1,0 +1,598 @@
+"""The marks store: nothing acknowledged is ever lost (crashes, two instances, bad files, read-only dirs)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tui_reader.store as store_module
+from tui_reader.cli import main
+from tui_reader.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Mark, MarkStore, default_data_dir
+
+from store_worker import CHURN_PAPERS, churn_op
+
+HERE = Path(__file__).resolve().parent
+WORKER = HERE / "store_worker.py"
+
+
+def start_worker(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=HERE,
+    )
+
+
+def asides(data_dir: Path) -> list[Path]:
+    """Damaged marks files moved aside (not their -wal/-shm companions)."""
+    return sorted(
+        p
+        for p in data_dir.iterdir()
+        if p.name.startswith(f"{DB_NAME}.corrupt-") and not p.name.endswith(("-wal", "-shm", "-journal"))
+    )
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Basics
+
+
+def test_default_data_dir_honours_xdg_data_home():
+    assert default_data_dir() == Path(os.environ["XDG_DATA_HOME"]) / "tui-reader"
+
+
+def test_open_without_a_dir_uses_the_user_data_dir():
+    with MarkStore.open() as store:
+        store.set_starred("p1", True)
+    assert (default_data_dir() / DB_NAME).is_file()
+    with MarkStore.open(default_data_dir()) as store:
+        assert store.get("p1").starred
+
+
+def test_marks_survive_reopening_with_times_of_each_change(data_dir):
+    with MarkStore.open(data_dir) as store:
+        assert (store.path, store.read_only, store.warnings) == (data_dir / DB_NAME, False, [])
+        assert store.get("never") == Mark()
+        read = store.set_read("p1", True)
+        both = store.set_starred("p1", True)
+        assert read.read and read.read_at is not None and read.starred_at is None
+        assert both.read_at == read.read_at and both.starred_at >= read.read_at
+        assert store.set_read("p1", True) == both  # no change, time kept
+    with MarkStore.open(data_dir) as store:
+        assert store.get("p1") == both
+        assert store.all() == {"p1": both}
+
+
+def test_toggles_flip_and_unmarked_papers_keep_their_history(data_dir):
+    with MarkStore.open(data_dir) as store:
+        assert store.toggle_read("p").read is True
+        assert store.toggle_read("p").read is False
+        assert store.toggle_starred("p").starred is True
+        unstarred = store.toggle_starred("p")
+        assert unstarred.starred is False and unstarred.starred_at is not None
+        assert store.all() == {"p": unstarred}  # kept: the time of the un-mark matters when merging
+        assert store.read_ids() == set() and store.starred_ids() == set()
+        store.set_read("q", True)
+        store.set_starred("r", True)
+        assert store.read_ids() == {"q"} and store.starred_ids() == {"r"}
+
+
+def test_a_change_is_always_newer_than_the_one_it_replaces(data_dir):
+    """After importing a mark stamped in the future (a machine with a fast clock), an un-mark made here
+    must still win when that old backup is imported again."""
+    future = 4_000_000_000.0
+    backup = [{"id": "p", "read": True, "starred": False, "read_at": future, "starred_at": None}]
+    with MarkStore.open(data_dir) as store:
+        store.import_(backup)
+        unread = store.set_read("p", False)
+        assert unread.read_at > future
+        assert store.import_(backup) == 0
+        assert store.get("p").read is False
+
+
+@pytest.mark.parametrize("bad", ["", "two words", "tab\there", "x" * 201, None, 12])
+def test_setters_refuse_malformed_ids(data_dir, bad):
+    with MarkStore.open(data_dir) as store, pytest.raises(ValueError):
+        store.set_read(bad, True)
+
+
+def test_file_uses_wal_and_the_current_schema_version(data_dir):
+    MarkStore.open(data_dir).close()
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+
+
+def test_every_schema_version_has_a_migration_step():
+    assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_an_empty_version_0_sqlite_file_is_migrated(data_dir):
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    conn.execute("VACUUM")  # writes a valid, empty database file
+    conn.close()
+    assert (data_dir / DB_NAME).stat().st_size > 0
+    with MarkStore.open(data_dir) as store:
+        assert store.warnings == [] and not store.read_only
+        store.set_read("p", True)
+    assert asides(data_dir) == []
+
+
+def test_a_file_from_a_newer_version_is_read_but_never_touched(data_dir):
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    conn.execute(
+        "CREATE TABLE marks (paper_id TEXT PRIMARY KEY, read INT, starred INT, read_at REAL, starred_at REAL,"
+        " note TEXT)"
+    )
+    conn.execute("INSERT INTO marks VALUES ('p', 1, 0, 1.0, NULL, 'from the future')")
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    before = sha(data_dir / DB_NAME)
+    with MarkStore.open(data_dir) as store:
+        assert store.read_only
+        assert len(store.warnings) == 1 and "newer" in store.warnings[0] and "not be saved" in store.warnings[0]
+        assert store.get("p").read is True
+        store.set_starred("p", True)
+        assert store.get("p").starred is True  # kept for the session
+    assert sha(data_dir / DB_NAME) == before
+    assert asides(data_dir) == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Crashes and concurrency (real processes)
+
+
+def test_kill_9_at_random_moments_loses_no_reported_mark(data_dir):
+    """20 times: a worker toggles marks and reports each one after the call returned; we kill -9 it after a
+    random number of reports. Every reported value must be on disk; only the one call that may have committed
+    without being reported yet can differ."""
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    keys = [(churn_op(i)) for i in range(2 * CHURN_PAPERS)]
+    state = {key: False for key in keys}  # what the store holds, checked after every kill
+    reported_total = 0
+    for run in range(20):
+        worker = start_worker(str(data_dir), "churn")
+        wanted = rng.randrange(1, 60)
+        lines = []
+        while len(lines) < wanted:
+            line = worker.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+        worker.kill()  # SIGKILL, while the worker is somewhere in its loop
+        lines += worker.stdout.read().splitlines(keepends=True)
+        worker.wait()
+        assert worker.returncode == -9, f"run {run}: worker ended by itself: {worker.stderr.read()}"
+        worker.stdout.close(), worker.stderr.close(), worker.stdin.close()
+
+        expected = dict(state)
+        done = -1
+        for line in lines:
+            if not line.endswith("\n"):
+                break  # cut off by the kill: treat that call as unreported
+            i, paper_id, field, value = line.split()
+            assert int(i) == done + 1 and churn_op(int(i)) == (paper_id, field)
+            assert bool(int(value)) is (not expected[paper_id, field]), f"seed {seed}: toggle lost an update"
+            expected[paper_id, field] = bool(int(value))
+            done = int(i)
+        reported_total += done + 1
+
+        with MarkStore.open(data_dir) as store:
+            assert store.warnings == [] and not store.read_only
+            marks = store.all()
+        actual = {(p, f): getattr(marks.get(p, Mark()), f) for p, f in keys}
+        differing = {key for key in keys if actual[key] != expected[key]}
+        assert differing <= {churn_op(done + 1)}, f"seed {seed}, run {run}: lost {differing}"
+        state = actual
+    assert reported_total >= 20
+
+
+def test_two_processes_toggling_at_once_lose_nothing(tmp_path):
+    """Two workers open one fresh store at the same time, meet at a barrier, then each toggles 500 papers of
+    its own plus one shared paper 500 times. All 1000 own marks must be there, and the shared toggles must
+    have alternated exactly (a lost read-modify-write would repeat a value)."""
+    data_dir = tmp_path / "not-yet-created"
+    workers = [start_worker(str(data_dir), "race", name, "500") for name in ("a", "b")]
+    try:
+        for worker in workers:
+            assert worker.stdout.readline() == "ready\n", worker.stderr.read()
+        for worker in workers:  # the barrier: both are open and waiting before either starts
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        results = []
+        for worker in workers:
+            out, err = worker.communicate(timeout=120)
+            assert worker.returncode == 0, err
+            assert "locked" not in err
+            results.append(json.loads(out))
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+    assert [r["own_read"] for r in results] == [500, 500]
+    assert sum(r["shared_true"] for r in results) == 500
+    assert sum(r["shared_false"] for r in results) == 500
+    with MarkStore.open(data_dir) as store:
+        marks = store.all()
+    own = [pid for pid in marks if pid.startswith(("a-", "b-"))]
+    assert len(own) == 1000 and all(marks[pid].read for pid in own)
+    assert marks["shared"].starred is False
+
+
+def test_a_lock_held_too_long_degrades_to_memory_instead_of_failing(data_dir, monkeypatch):
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(store_module, "BUSY_RETRIES", 2)
+    with MarkStore.open(data_dir) as store:
+        store.set_starred("before", True)
+        blocker = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            mark = store.toggle_read("p")
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        assert mark.read is True and store.get("p").read is True
+        assert store.get("before").starred is True
+        assert store.read_only
+        assert any("locked" in w and "not be saved" in w for w in store.warnings)
+
+
+class _FailingWrites:
+    """A connection whose writes fail as on a full or vanished disk (at BEGIN or at COMMIT); reads work."""
+
+    def __init__(self, real: sqlite3.Connection, failing: str):
+        self._real = real
+        self._failing = failing
+
+    def execute(self, sql: str, *args):
+        if sql.startswith(self._failing):
+            raise sqlite3.OperationalError("disk I/O error")
+        return self._real.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+
+@pytest.mark.parametrize("failing", ["BEGIN", "COMMIT"])
+def test_a_write_failing_mid_session_keeps_marks_in_memory_and_says_so(data_dir, failing):
+    store = MarkStore.open(data_dir)
+    store.set_read("earlier", True)
+    store._conn = _FailingWrites(store._conn, failing)
+    mark = store.toggle_starred("p")
+    assert mark.starred and store.get("p").starred and store.get("earlier").read  # toggled once, not twice
+    assert store.read_only
+    assert any("disk I/O error" in w and "not be saved" in w for w in store.warnings)
+    assert all("\n" not in w for w in store.warnings)
+    store.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Damaged files
+
+
+def _random_bytes(path: Path) -> None:
+    path.write_bytes(random.Random(7).randbytes(8192))
+
+
+def _truncated(path: Path) -> None:
+    with MarkStore.open(path.parent) as store:
+        store.import_([{"id": f"p{i:05d}", "read": True, "read_at": 1.0} for i in range(3000)])
+    size = path.stat().st_size
+    assert size > 8 * 4096
+    with open(path, "r+b") as f:
+        f.truncate(size // 2)
+
+
+def _foreign_sqlite(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (text TEXT)")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("damage", [_random_bytes, _truncated, _foreign_sqlite], ids=lambda f: f.__name__[1:])
+def test_a_damaged_file_is_moved_aside_kept_and_replaced(data_dir, damage):
+    path = data_dir / DB_NAME
+    damage(path)
+    original = sha(path)
+    with MarkStore.open(data_dir) as store:
+        assert not store.read_only
+        [aside] = asides(data_dir)
+        assert sha(aside) == original  # kept byte for byte
+        assert len(store.warnings) == 1 and str(aside) in store.warnings[0] and "\n" not in store.warnings[0]
+        assert store.all() == {}
+        store.set_starred("p", True)
+    with MarkStore.open(data_dir) as store:
+        assert store.warnings == [] and store.get("p").starred
+
+
+def test_a_directory_in_place_of_the_file_is_moved_aside_with_its_contents(data_dir):
+    (data_dir / DB_NAME).mkdir()
+    (data_dir / DB_NAME / "inside.txt").write_text("keep me")
+    with MarkStore.open(data_dir) as store:
+        [aside] = asides(data_dir)
+        assert (aside / "inside.txt").read_text() == "keep me"
+        assert str(aside) in store.warnings[0] and not store.read_only
+        store.set_read("p", True)
+    assert (data_dir / DB_NAME).is_file()
+
+
+def test_companion_wal_file_goes_aside_with_the_damaged_file(data_dir):
+    _random_bytes(data_dir / DB_NAME)
+    (data_dir / f"{DB_NAME}-wal").write_bytes(b"stale log")
+    with MarkStore.open(data_dir) as store:
+        [aside] = asides(data_dir)
+        assert Path(f"{aside}-wal").read_bytes() == b"stale log"
+        store.set_read("p", True)
+    with MarkStore.open(data_dir) as store:
+        assert store.get("p").read
+
+
+def test_two_damaged_files_in_the_same_second_get_distinct_names(data_dir):
+    for n in range(2):
+        (data_dir / DB_NAME).write_bytes(b"not sqlite %d" % n * 100)
+        MarkStore.open(data_dir).close()
+    assert sorted(p.read_bytes()[:12] for p in asides(data_dir)) == [b"not sqlite 0", b"not sqlite 1"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Unwritable data directories. We run as root in CI, and root ignores permission bits, so chmod alone
+# proves nothing. Two ways that hold for root too: a data dir under a regular file cannot be created by
+# anyone (ENOTDIR), and a directory with the immutable attribute (chattr +i) refuses new files even to root.
+
+
+def test_a_data_dir_that_cannot_be_created_gives_a_working_read_only_store(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with MarkStore.open(blocker / "tui-reader") as store:
+        assert store.read_only and store.path is None
+        assert len(store.warnings) == 1 and "not be saved" in store.warnings[0] and str(blocker) in store.warnings[0]
+        assert store.toggle_starred("p").starred is True
+        assert store.get("p").starred and store.starred_ids() == {"p"}
+        assert len(store.warnings) == 2  # one more, once: the session's changes will be lost
+        store.toggle_starred("q")
+        assert len(store.warnings) == 2
+
+
+@pytest.fixture
+def unwritable_dir(tmp_path):
+    """A data dir holding one starred mark, which this process truly cannot write to."""
+    path = tmp_path / "readonly"
+    with MarkStore.open(path) as store:
+        store.set_starred("kept", True)
+    if os.geteuid() != 0:
+        path.chmod(0o555)
+        undo = ["chmod", "755", str(path)]
+    elif shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0:
+        undo = ["chattr", "-i", str(path)]
+    else:
+        pytest.skip("cannot make a directory unwritable for root here (no chattr +i)")
+    try:
+        try:
+            (path / "probe").touch()
+        except OSError:
+            pass
+        else:
+            pytest.skip("the directory is still writable")
+        yield path
+    finally:
+        subprocess.run(undo, check=True)
+
+
+def test_an_unwritable_data_dir_still_shows_its_marks_read_only(unwritable_dir):
+    before = sha(unwritable_dir / DB_NAME)
+    with MarkStore.open(unwritable_dir) as store:
+        assert store.read_only
+        assert len(store.warnings) == 1 and "not be saved" in store.warnings[0]
+        assert store.get("kept").starred
+        assert store.toggle_read("kept").read is True
+    assert sha(unwritable_dir / DB_NAME) == before
+    assert sorted(p.name for p in unwritable_dir.iterdir()) == [DB_NAME]
+
+
+def test_cli_on_an_unwritable_data_dir_lists_and_refuses_to_pretend_it_marked(unwritable_dir, seeds_corpus, capsys):
+    paper = seeds_corpus.papers[0]
+    assert main(["list", "--data-dir", str(unwritable_dir), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)) == len(seeds_corpus.papers)
+    assert "not be saved" in err and "Traceback" not in err
+    assert main(["mark", paper.id, "--read", "--data-dir", str(unwritable_dir)]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines()[-1] == "tui-reader: error: marks not saved"
+    backup = unwritable_dir.parent / "backup.json"
+    backup.write_text(json.dumps([{"id": paper.id, "read": True, "read_at": 1.0}]))
+    assert main(["marks", "import", str(backup), "--data-dir", str(unwritable_dir)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines()[-1] == "tui-reader: error: marks not saved"
+
+
+def test_the_installed_command_on_an_uncreatable_data_dir_prints_no_traceback(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "list", "--starred", "--data-dir", str(blocker / "x")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "marks will not be saved" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Export and import
+
+
+def _varied_marks(store: MarkStore) -> None:
+    store.set_read("read-only", True)
+    store.set_starred("star-only", True)
+    store.set_read("both", True)
+    store.set_starred("both", True)
+    store.toggle_starred("unstarred")
+    store.toggle_starred("unstarred")
+
+
+def test_export_wipe_import_gives_back_the_same_marks(tmp_path):
+    first = tmp_path / "first"
+    with MarkStore.open(first) as store:
+        _varied_marks(store)
+        original = store.all()
+        backup = json.loads(json.dumps(store.export()))
+    shutil.rmtree(first)
+    with MarkStore.open(first) as store:
+        assert store.all() == {}
+        assert store.import_(backup) == 3  # papers whose flags changed ("unstarred" has none set)
+        assert store.all() == original
+        assert store.export() == backup
+        assert store.import_(backup) == 0
+
+
+def test_import_keeps_the_later_change_of_each_flag(data_dir):
+    with MarkStore.open(data_dir) as store:
+        store.import_([{"id": "p", "read": True, "read_at": 100.0, "starred": True, "starred_at": 300.0}])
+        changed = store.import_([{"id": "p", "read": False, "read_at": 200.0, "starred": False, "starred_at": 250.0}])
+        assert changed == 1
+        assert store.get("p") == Mark(read=False, starred=True, read_at=200.0, starred_at=300.0)
+        # a record without times only fills flags that never changed here
+        store.import_([{"id": "p", "read": True, "starred": False}, {"id": "new", "starred": True}])
+        assert store.get("p").read is False and store.get("new").starred is True
+
+
+@pytest.mark.parametrize(
+    "records, message",
+    [
+        ({"id": "p"}, "array"),
+        (["p"], "mark #1"),
+        ([{"id": "ok", "read": True}, {"id": "p", "read": "yes"}], "mark #2: read"),
+        ([{"id": "p", "starred_at": "noon"}], "starred_at"),
+        ([{"read": True}], "paper id"),
+    ],
+)
+def test_malformed_imports_are_refused_whole(data_dir, records, message):
+    with MarkStore.open(data_dir) as store:
+        with pytest.raises(ValueError, match=message):
+            store.import_(records)
+        assert store.all() == {}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Command line
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_mark_then_list_starred_json(seeds_corpus, data_dir, capsys):
+    one, two = seeds_corpus.papers[3], seeds_corpus.papers[7]
+    status, out, err = run(capsys, "mark", one.id, two.id, "--star", "--data-dir", str(data_dir))
+    assert status == 0 and err == ""
+    assert [line[:12] for line in out.splitlines()] == [one.id, two.id]
+    status, out, _ = run(capsys, "list", "--starred", "--format", "json", "--data-dir", str(data_dir))
+    listed = json.loads(out)
+    assert [p["id"] for p in listed] == [one.id, two.id]
+    assert all(p["starred"] and not p["read"] for p in listed)
+
+    run(capsys, "mark", two.id, "--read", "--unstar", "--data-dir", str(data_dir))
+    status, out, _ = run(capsys, "list", "--read", "--format", "json", "--data-dir", str(data_dir))
+    assert [(p["id"], p["read"], p["starred"]) for p in json.loads(out)] == [(two.id, True, False)]
+    status, out, _ = run(capsys, "list", "--unread", "--data-dir", str(data_dir))
+    assert len(out.splitlines()) == len(seeds_corpus.papers) - 1
+    assert f"{one.id}  *•" in out  # starred, unread
+
+
+def test_cli_uses_the_xdg_data_dir_unless_given_one(seeds_corpus, data_dir, capsys):
+    paper = seeds_corpus.papers[0]
+    run(capsys, "mark", paper.id, "--star")
+    assert (default_data_dir() / DB_NAME).is_file()
+    _, out, _ = run(capsys, "list", "--starred", "--data-dir", str(data_dir))
+    assert out == ""
+    _, out, _ = run(capsys, "list", "--starred")
+    assert out.startswith(paper.id)
+
+
+def test_cli_mark_unknown_id_is_one_line_exit_2_and_marks_nothing(seeds_corpus, data_dir, capsys):
+    known = seeds_corpus.papers[0].id
+    status, out, err = run(capsys, "mark", known, "0123456789ab", "--read", "--data-dir", str(data_dir))
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "0123456789ab" in err and known not in err
+    assert not (data_dir / DB_NAME).exists() or MarkStore.open(data_dir).all() == {}
+
+
+def test_cli_mark_needs_an_action(seeds_corpus, data_dir, capsys):
+    status, _, err = run(capsys, "mark", seeds_corpus.papers[0].id, "--data-dir", str(data_dir))
+    assert status == 2 and err.count("\n") == 1 and "--star" in err
+
+
+def test_cli_mark_takes_ids_from_another_corpus_and_keeps_marks_of_papers_not_listed(tmp_path, data_dir, capsys):
+    dump = tmp_path / "dump.txt"
+    dump.write_text("Mar 11\n\nA Paper Only Here\n\nIts abstract, long enough to be one.\n")
+    status, out, _ = run(capsys, "list", str(dump), "--format", "json")
+    [paper] = json.loads(out)
+    assert run(capsys, "mark", paper["id"], "--star", "--corpus", str(dump), "--data-dir", str(data_dir))[0] == 0
+    assert run(capsys, "list", "--starred", "--data-dir", str(data_dir))[1] == ""  # not in the seeds
+    _, out, _ = run(capsys, "marks", "export", "--data-dir", str(data_dir))
+    assert [m["id"] for m in json.loads(out)] == [paper["id"]]
+
+
+def test_cli_export_to_file_and_import_elsewhere(seeds_corpus, tmp_path, capsys):
+    here, there = tmp_path / "here", tmp_path / "there"
+    ids = [p.id for p in seeds_corpus.papers[:3]]
+    run(capsys, "mark", *ids, "--read", "--data-dir", str(here))
+    run(capsys, "mark", ids[1], "--star", "--data-dir", str(here))
+    backup = tmp_path / "backup.json"
+    assert run(capsys, "marks", "export", str(backup), "--data-dir", str(here)) == (0, "", "")
+    status, out, _ = run(capsys, "marks", "import", str(backup), "--data-dir", str(there))
+    assert status == 0 and out == f"3 marks read from {backup}, 3 changed\n"
+    _, out, _ = run(capsys, "list", "--starred", "--format", "json", "--data-dir", str(there))
+    assert [(p["id"], p["read"]) for p in json.loads(out)] == [(ids[1], True)]
+    _, theirs, _ = run(capsys, "marks", "export", "--data-dir", str(there))
+    assert json.loads(theirs) == json.loads(backup.read_text())
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "cannot read"),
+        ("{not json", "invalid JSON at line 1"),
+        ('[{"id": "p", "read": 1}]', "mark #1: read must be true or false"),
+        (b"\xff\xfe[]", "not UTF-8"),
+    ],
+)
+def test_cli_import_of_a_bad_file_is_one_line_exit_2(tmp_path, data_dir, capsys, content, message):
+    path = tmp_path / "marks.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    status, out, err = run(capsys, "marks", "import", str(path), "--data-dir", str(data_dir))
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert message in err and str(path) in err
+
+
+def test_cli_list_after_a_damaged_file_works_and_says_where_it_went(data_dir, capsys):
+    _random_bytes(data_dir / DB_NAME)
+    status, out, err = run(capsys, "list", "--format", "json", "--data-dir", str(data_dir))
+    [aside] = asides(data_dir)
+    assert status == 0 and json.loads(out)
+    assert err.count("\n") == 1 and str(aside) in err
