@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Sequence
 
 from tui_reader.corpus import Corpus, CorpusError, Paper, load_corpus
+from tui_reader.store import MarkStore
 
 PROG = "tui-reader"
-SUBCOMMANDS = ("list",)
+SUBCOMMANDS = ("list", "mark", "marks")
 
 
 class UsageError(Exception):
@@ -51,7 +52,45 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(listing)
     listing.add_argument("--format", choices=("text", "json"), default="text")
     _add_common(listing)
+    _add_mark_filters(listing)
+    _add_mark_commands(sub)
     return parser
+
+
+def _add_mark_filters(parser: argparse.ArgumentParser) -> None:
+    read = parser.add_mutually_exclusive_group()
+    read.add_argument("--read", action="store_true", help="only papers marked read")
+    read.add_argument("--unread", action="store_true", help="only papers not marked read")
+    parser.add_argument("--starred", action="store_true", help="only starred papers")
+
+
+def _add_mark_commands(sub: argparse._SubParsersAction) -> None:
+    mark = sub.add_parser("mark", help="mark papers read/unread or starred/unstarred (ids from 'list')")
+    mark.add_argument("ids", nargs="+", metavar="ID")
+    read = mark.add_mutually_exclusive_group()
+    read.add_argument("--read", dest="set_read", action="store_const", const=True)
+    read.add_argument("--unread", dest="set_read", action="store_const", const=False)
+    star = mark.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="set_starred", action="store_const", const=True)
+    star.add_argument("--unstar", dest="set_starred", action="store_const", const=False)
+    mark.add_argument(
+        "--corpus",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="dump file or folder the ids come from (repeatable; default: the bundled corpus)",
+    )
+    _add_common(mark)
+
+    marks = sub.add_parser("marks", help="back up or restore marks as JSON")
+    action = marks.add_subparsers(dest="marks_command", metavar="ACTION", required=True)
+    export = action.add_parser("export", help="write every mark as JSON (to stdout by default)")
+    export.add_argument("file", nargs="?", type=Path, metavar="FILE")
+    _add_common(export)
+    restore = action.add_parser("import", help="merge marks from an export: the later change wins, per mark")
+    restore.add_argument("file", type=Path, metavar="FILE", help="an export file, or - for stdin")
+    _add_common(restore)
 
 
 def build_launch_parser() -> argparse.ArgumentParser:
@@ -106,12 +145,104 @@ def paper_line(paper: Paper, read: bool = False, starred: bool = False) -> str:
 def cmd_list(args: argparse.Namespace) -> int:
     corpus = load(args.paths)
     papers = corpus.papers
+    read, starred = read_marks(args.data_dir)
+    papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
     if args.format == "json":
-        json.dump([paper_record(p) for p in papers], sys.stdout, ensure_ascii=False, indent=1)
+        records = [paper_record(p, p.id in read, p.id in starred) for p in papers]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         for paper in papers:
-            print(paper_line(paper))
+            print(paper_line(paper, paper.id in read, paper.id in starred))
+    return 0
+
+
+def open_store(data_dir: Path | None) -> MarkStore:
+    """Open the marks store, printing its warnings (a damaged file moved aside, a read-only directory)."""
+    store = MarkStore.open(data_dir)
+    for message in store.warnings:
+        warn(message)
+    return store
+
+
+def read_marks(data_dir: Path | None) -> tuple[set[str], set[str]]:
+    """Ids of the papers marked read, and of those starred."""
+    with open_store(data_dir) as store:
+        return store.read_ids(), store.starred_ids()
+
+
+def wanted_by_mark_filters(paper_id: str, args: argparse.Namespace, read: set[str], starred: set[str]) -> bool:
+    """The --read / --unread / --starred filters of `list` (all must hold)."""
+    if args.read and paper_id not in read or args.unread and paper_id in read:
+        return False
+    return not args.starred or paper_id in starred
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    if args.set_read is None and args.set_starred is None:
+        raise UsageError("say what to mark: --read, --unread, --star or --unstar")
+    by_id = {paper.id: paper for paper in load(args.corpus).papers}
+    unknown = [paper_id for paper_id in args.ids if paper_id not in by_id]
+    if unknown:
+        where = ", ".join(map(str, args.corpus)) or "the bundled corpus"
+        raise UsageError(f"unknown paper id {', '.join(unknown)} (not in {where}; '{PROG} list' shows the ids)")
+    with open_store(args.data_dir) as store:
+        seen = len(store.warnings)
+        for paper_id in dict.fromkeys(args.ids):
+            if args.set_read is not None:
+                mark = store.set_read(paper_id, args.set_read)
+            if args.set_starred is not None:
+                mark = store.set_starred(paper_id, args.set_starred)
+            print(paper_line(by_id[paper_id], mark.read, mark.starred))
+        if store.read_only:
+            for message in store.warnings[seen:]:
+                warn(message)
+            return fail("marks not saved", 1)
+    return 0
+
+
+def cmd_marks(args: argparse.Namespace) -> int:
+    return (marks_export if args.marks_command == "export" else marks_import)(args)
+
+
+def marks_export(args: argparse.Namespace) -> int:
+    with open_store(args.data_dir) as store:
+        text = json.dumps(store.export(), ensure_ascii=False, indent=1) + "\n"
+    if args.file is None or str(args.file) == "-":
+        sys.stdout.write(text)
+        return 0
+    partial = args.file.with_name(f".{args.file.name}.partial")
+    try:  # write then rename, so an existing backup is never left half-overwritten
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(args.file)
+    except OSError as exc:
+        try:
+            partial.unlink()
+        except OSError:
+            pass
+        raise UsageError(f"cannot write {args.file}: {exc.strerror or exc}") from None
+    return 0
+
+
+def marks_import(args: argparse.Namespace) -> int:
+    name = "stdin" if str(args.file) == "-" else str(args.file)
+    try:
+        text = sys.stdin.read() if name == "stdin" else args.file.read_text(encoding="utf-8")
+        records = json.loads(text)
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: not a marks export (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{name}: not a marks export (invalid JSON at line {exc.lineno}: {exc.msg})") from None
+    with open_store(args.data_dir) as store:
+        try:
+            changed = store.import_(records)
+        except ValueError as exc:
+            raise UsageError(f"{name}: {exc}") from None
+        if store.read_only:
+            return fail("marks not saved", 1)
+    print(f"{len(records)} mark{'' if len(records) == 1 else 's'} read from {name}, {changed} changed")
     return 0
 
 
@@ -121,7 +252,7 @@ def cmd_launch(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list}
+COMMANDS = {"list": cmd_list, "mark": cmd_mark, "marks": cmd_marks}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
