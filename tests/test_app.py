@@ -1,0 +1,394 @@
+"""The reader as a user drives it: keys, mouse, marks that persist, layouts. Textual's Pilot, no real terminal."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.command import CommandPalette
+
+from tui_reader import app as app_module
+from tui_reader.app import HelpScreen, ReaderApp, View
+from tui_reader.corpus import Paper, parse_text
+from tui_reader.store import MarkStore
+from tui_reader.widgets import PaperDetail, PaperList, SearchBox
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def papers(seeds_corpus):
+    return seeds_corpus.papers
+
+
+@pytest.fixture
+def store(data_dir):
+    store = MarkStore.open(data_dir)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def reader_app(papers, store):
+    return ReaderApp(papers, store)
+
+
+async def settle(app, pilot) -> None:
+    """Wait until indexing/search workers finished and their results are on screen."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def status(app) -> str:
+    return str(app.query_one("#status").render())
+
+
+def shown_titles(app) -> list[str]:
+    plist = app.query_one(PaperList)
+    return [app.reader.papers[i].title for i in plist.rows]
+
+
+async def type_query(app, pilot, text: str) -> None:
+    await pilot.press("slash")
+    await pilot.press(*text)
+    await settle(app, pilot)
+
+
+# --- start-up ------------------------------------------------------------------------------------------------
+
+
+async def test_startup_lists_every_paper_and_shows_the_first(reader_app, papers):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        plist = reader_app.query_one(PaperList)
+        assert len(plist.rows) == 211
+        assert plist.has_focus
+        assert status(reader_app).startswith("211 / 211 shown · 211 unread · 0 starred · view: all")
+        body = str(reader_app.query_one("#detail-body").render())
+        assert papers[0].title[:30] in body
+
+
+async def test_warnings_become_notifications(papers, store):
+    app = ReaderApp(papers, store, warnings=["broken.txt: empty file; skipped"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        messages = [n.message for n in app._notifications]
+        assert "broken.txt: empty file; skipped" in messages
+
+
+# --- search box ----------------------------------------------------------------------------------------------
+
+
+async def test_typing_filters_live_and_enter_goes_to_list(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await type_query(reader_app, pilot, "diffusion")
+        assert reader_app.query_one(SearchBox).has_focus
+        titles = shown_titles(reader_app)
+        assert 0 < len(titles) < 211
+        assert status(reader_app).startswith(f"{len(titles)} / 211 shown")
+        await pilot.press("enter")
+        assert reader_app.query_one(PaperList).has_focus
+
+
+async def test_down_arrow_leaves_search_for_the_list(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "d", "down")
+        assert reader_app.query_one(PaperList).has_focus
+
+
+async def test_escape_clears_the_query_then_leaves_the_box(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await type_query(reader_app, pilot, "diffusion")
+        await pilot.press("escape")
+        await settle(reader_app, pilot)
+        box = reader_app.query_one(SearchBox)
+        assert box.value == "" and box.has_focus
+        assert len(reader_app.query_one(PaperList).rows) == 211
+        await pilot.press("escape")
+        assert reader_app.query_one(PaperList).has_focus
+
+
+async def test_no_match_shows_an_empty_list_and_says_so(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await type_query(reader_app, pilot, "zzqxjv")
+        assert len(reader_app.query_one(PaperList).rows) == 0
+        assert status(reader_app).startswith("0 / 211 shown")
+        assert "No paper matches" in str(reader_app.query_one("#detail-body").render())
+        await pilot.press("enter", "r", "s", "o", "y")  # nothing to act on: no crash, no mark
+        assert reader_app.reader.store.all() == {}
+
+
+async def test_last_query_wins_when_typing_fast(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("slash", *"reinforcement")
+        await settle(reader_app, pilot)
+        assert reader_app.reader.result.query == "reinforcement"
+        assert any("Reinforcement" in t for t in shown_titles(reader_app)[:3])
+
+
+async def test_selection_survives_a_filter_that_still_shows_the_paper(reader_app, papers):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        plist = reader_app.query_one(PaperList)
+        target = next(i for i, p in enumerate(papers) if "diffusion" in p.title.lower() and i > 5)
+        plist.cursor = target
+        await type_query(reader_app, pilot, "diffusion")
+        assert plist.paper_index == target
+
+
+async def test_matches_are_highlighted_in_title_spans(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await type_query(reader_app, pilot, "diffusion")
+        result = reader_app.reader.result
+        first = result.indices[0]
+        title_spans, _ = result.spans(first)
+        title = reader_app.reader.papers[first].title
+        assert any(title[s:e].lower().startswith("diffusion") for s, e in title_spans)
+
+
+# --- moving --------------------------------------------------------------------------------------------------
+
+
+async def test_vim_keys_arrows_and_paging_move_the_cursor(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        plist = reader_app.query_one(PaperList)
+        await pilot.press("j", "j", "down")
+        assert plist.cursor == 3
+        await pilot.press("k", "up")
+        assert plist.cursor == 1
+        await pilot.press("G")
+        assert plist.cursor == 210
+        await pilot.press("g")
+        assert plist.cursor == 0
+        await pilot.press("pagedown")
+        page = plist.cursor
+        assert page > 10
+        await pilot.press("pageup")
+        assert plist.cursor == 0
+        await pilot.press("end")
+        assert plist.cursor == 210 and plist.scroll_offset.y > 0
+        await pilot.press("home")
+        assert plist.cursor == 0 and plist.scroll_offset.y == 0
+
+
+async def test_moving_updates_the_detail_pane(reader_app, papers):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("j")
+        assert papers[1].title[:30] in str(reader_app.query_one("#detail-body").render())
+
+
+async def test_mouse_click_selects_and_wheel_scrolls(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        plist = reader_app.query_one(PaperList)
+        await pilot.click(PaperList, offset=(10, 4))  # row 4 of the widget = 4th paper (border on row 0)
+        assert plist.cursor == 3
+        for _ in range(3):
+            plist.post_message(events.MouseScrollDown(plist, 10, 4, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert plist.scroll_offset.y > 0
+        assert plist.cursor == 3  # the wheel scrolls the view, not the cursor
+
+
+# --- marks ---------------------------------------------------------------------------------------------------
+
+
+async def test_r_and_space_toggle_read_and_save_at_once(reader_app, papers, data_dir):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("r")
+        assert MarkStore.open(data_dir).get(papers[0].id).read
+        assert "210 unread" in status(reader_app)
+        await pilot.press("space")
+        assert not MarkStore.open(data_dir).get(papers[0].id).read
+        assert "211 unread" in status(reader_app)
+
+
+async def test_s_stars_and_the_star_is_there_after_a_restart(papers, data_dir):
+    store = MarkStore.open(data_dir)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "s")
+        assert "1 starred" in status(app)
+    store.close()
+
+    again = ReaderApp(papers, MarkStore.open(data_dir))
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert "1 starred" in status(again)
+        assert again.reader.mark(papers[1].id).starred
+
+
+async def test_moving_marks_nothing_but_enter_marks_read_once_shown(reader_app, papers):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("j", "j", "j", "k")
+        assert reader_app.reader.store.all() == {}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader_app.query_one(PaperDetail).has_focus
+        assert reader_app.reader.store.get(papers[2].id).read
+        await pilot.press("escape")
+        assert reader_app.query_one(PaperList).has_focus
+
+
+async def test_u_cycles_all_unread_starred(reader_app, papers):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("r", "j", "s")  # paper 0 read, paper 1 starred
+        await pilot.press("u")
+        await settle(reader_app, pilot)
+        assert reader_app.reader.view is View.UNREAD
+        assert "view: unread" in status(reader_app)
+        assert papers[0].title not in shown_titles(reader_app)
+        assert len(reader_app.query_one(PaperList).rows) == 210
+        await pilot.press("u")
+        await settle(reader_app, pilot)
+        assert reader_app.reader.view is View.STARRED
+        assert shown_titles(reader_app) == [papers[1].title]
+        await pilot.press("u")
+        await settle(reader_app, pilot)
+        assert reader_app.reader.view is View.ALL
+        assert len(reader_app.query_one(PaperList).rows) == 211
+
+
+async def test_read_only_store_still_works_and_says_marks_are_not_saved(papers, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the data dir should be")
+    store = MarkStore.open(blocker / "marks")
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")
+        assert "1 starred" in status(app)
+        assert "marks NOT saved" in status(app)
+        assert any(n.severity == "warning" for n in app._notifications)
+
+
+# --- outside world -------------------------------------------------------------------------------------------
+
+
+async def test_o_opens_the_first_http_link_in_the_browser(papers, store, monkeypatch):
+    opened = []
+    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: True)
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    with_link = [p for p in papers if p.links]
+    app = ReaderApp(with_link, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        assert opened == [with_link[0].links[0]]
+        assert opened[0].startswith("https://")
+
+
+async def test_o_never_opens_a_non_http_link(store, monkeypatch):
+    opened = []
+    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: True)
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    paper = Paper(id="abc", title="Sneaky", abstract="x", links=("javascript:alert(1)", "file:///etc/passwd"))
+    app = ReaderApp([paper], store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        assert opened == []
+        assert any("no http(s) link" in n.message for n in app._notifications)
+
+
+async def test_o_without_a_graphical_browser_copies_the_link(papers, store, monkeypatch):
+    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: False)
+    monkeypatch.setattr(app_module.webbrowser, "open", lambda *a, **k: pytest.fail("would take over the terminal"))
+    with_link = [p for p in papers if p.links]
+    app = ReaderApp(with_link, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        assert app.clipboard == with_link[0].links[0]
+
+
+async def test_y_copies_the_title(reader_app, papers):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("j", "y")
+        assert reader_app.clipboard == papers[1].title
+
+
+# --- help, palette, quit -------------------------------------------------------------------------------------
+
+
+async def test_question_mark_shows_every_key(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(reader_app.screen, HelpScreen)
+        keys = dict(reader_app.screen.keys)
+        for key in ("/", "r / Space", "s", "u", "o", "y", "q", "j / Down", "G / End", "Enter"):
+            assert key in keys, key
+        await pilot.press("escape")
+        assert not isinstance(reader_app.screen, HelpScreen)
+
+
+async def test_ctrl_p_opens_the_command_palette_with_reader_commands(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(reader_app.screen, CommandPalette)
+        titles = [c.title for c in reader_app.get_system_commands(reader_app.screen)]
+        assert {"Toggle read", "Toggle star", "Cycle view", "Open link", "Copy title"} <= set(titles)
+
+
+async def test_q_quits(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert reader_app.return_code == 0
+
+
+async def test_q_in_the_search_box_types_a_q(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "q")
+        assert reader_app.query_one(SearchBox).value == "q"
+        assert reader_app.is_running
+
+
+# --- layouts -------------------------------------------------------------------------------------------------
+
+
+async def test_narrow_terminal_stacks_the_panes(reader_app):
+    async with reader_app.run_test(size=(80, 30)) as pilot:
+        await settle(reader_app, pilot)
+        plist, detail = reader_app.query_one(PaperList), reader_app.query_one(PaperDetail)
+        assert detail.region.y > plist.region.y
+        assert plist.region.width == detail.region.width
+
+
+async def test_tiny_terminal_and_resizes_do_not_crash(reader_app):
+    async with reader_app.run_test(size=(40, 12)) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("j", "s")
+        for size in [(120, 40), (20, 5), (99, 30), (100, 30), (40, 12)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await pilot.press("G", "k")
+        assert reader_app.query_one(PaperList).cursor == 209
+
+
+async def test_escape_sequences_from_a_corpus_never_reach_the_screen(store):
+    page = "Mar 11\n\nEvil \x1b[31mred\x1b]0;pwned\x07 title\n\nAn abstract with a bell \x07 and \x1b[2J a clear.\n"
+    papers = parse_text(page, "evil.txt")
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        line = app.query_one(PaperList).render_line(0).text
+        assert "Evil red title" in line
+        detail = str(app.query_one("#detail-body").render())
+        assert "\x1b" not in line + detail and "\x07" not in line + detail

@@ -1,0 +1,68 @@
+"""SVG snapshots of the screens users see (pytest-textual-snapshot). Update with `--snapshot-update`
+after checking the new SVGs by eye."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_reader.app import ReaderApp
+from tui_reader.store import MarkStore
+
+
+@pytest.fixture
+def make_app(seeds_corpus, data_dir):
+    stores = []
+
+    def make(starred: int = 0, read: int = 0) -> ReaderApp:
+        store = MarkStore.open(data_dir)
+        stores.append(store)
+        for paper in seeds_corpus.papers[1 : 1 + starred]:
+            store.set_starred(paper.id, True)
+        for paper in seeds_corpus.papers[:read]:
+            store.set_read(paper.id, True)
+        return ReaderApp(seeds_corpus.papers, store)
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def typing(text: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        if text:
+            await pilot.press("slash", *text)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_main_screen(snap_compare, make_app):
+    assert snap_compare(make_app(starred=2, read=3), terminal_size=(120, 36), run_before=typing(""))
+
+
+def test_filtered_screen(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=typing("diffusion"))
+
+
+def test_empty_result_screen(snap_compare, make_app):
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=typing("zzqxjv"))
+
+
+def test_narrow_layout(snap_compare, make_app):
+    assert snap_compare(make_app(starred=1), terminal_size=(80, 36), run_before=typing(""))
+
+
+def test_help_screen(snap_compare, make_app):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)

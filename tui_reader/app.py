@@ -1,0 +1,380 @@
+"""The Textual reader: a search box, the paper list, the detail pane, marks that save at once.
+
+State lives in `Reader` (a plain object); widgets render it. Searching and indexing run in worker threads,
+so typing never waits for them; a result that arrives after a newer query is dropped.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import webbrowser
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Iterable, Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static
+
+from tui_reader.corpus import Paper
+from tui_reader.search import SearchIndex, SearchResult
+from tui_reader.store import Mark, MarkStore
+from tui_reader.widgets import PaperDetail, PaperList, SearchBox
+
+NO_MARK = Mark()
+
+
+class View(Enum):
+    ALL = "all"
+    UNREAD = "unread"
+    STARRED = "starred"
+
+    def next(self) -> "View":
+        order = list(View)
+        return order[(order.index(self) + 1) % len(order)]
+
+    @property
+    def filter(self) -> str:
+        return "" if self is View.ALL else f"is:{self.value}"
+
+
+@dataclass
+class Reader:
+    """Everything the screen shows, as plain data: papers, marks, the query, the view and its results."""
+
+    papers: Sequence[Paper]
+    store: MarkStore
+    marks: dict[str, Mark] = field(default_factory=dict)
+    index: SearchIndex | None = None
+    query: str = ""
+    view: View = View.ALL
+    result: SearchResult | None = None
+    generation: int = 0  # bumped by every query/view change; older search results are dropped
+    read_count: int = 0
+    star_count: int = 0
+
+    def __post_init__(self) -> None:
+        ids = {paper.id for paper in self.papers}
+        self.marks = {pid: mark for pid, mark in self.store.all().items()}
+        self.read_count = sum(1 for pid, m in self.marks.items() if m.read and pid in ids)
+        self.star_count = sum(1 for pid, m in self.marks.items() if m.starred and pid in ids)
+        self._ids = ids
+
+    def mark(self, paper_id: str) -> Mark:
+        return self.marks.get(paper_id, NO_MARK)
+
+    @property
+    def full_query(self) -> str:
+        return " ".join(part for part in (self.query.strip(), self.view.filter) if part)
+
+    @property
+    def rows(self) -> Sequence[int]:
+        if self.result is not None:
+            return self.result.indices
+        return range(len(self.papers))
+
+    def update(self, paper_id: str, mark: Mark) -> None:
+        old = self.mark(paper_id)
+        self.marks[paper_id] = mark
+        if paper_id in self._ids:
+            self.read_count += int(mark.read) - int(old.read)
+            self.star_count += int(mark.starred) - int(old.starred)
+
+    def status(self, indexing: bool) -> str:
+        total = len(self.papers)
+        parts = [
+            f"{len(self.rows):,} / {total:,} shown",
+            f"{total - self.read_count:,} unread",
+            f"{self.star_count:,} starred",
+            f"view: {self.view.value}",
+        ]
+        if indexing:
+            parts.append("indexing…")
+        if self.result is not None and self.result.error:
+            parts.append(self.result.error)
+        if self.store.read_only:
+            parts.append("marks NOT saved (read-only)")
+        return " · ".join(parts)
+
+
+SEARCH_HELP = """\
+Search: terms must all match (title or abstract); typos are forgiven; the last term matches as a prefix.
+  "exact phrase"   -term (exclude)   is:read  is:unread  is:starred   date:Mar  date:"Mar 11"
+Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing."""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key the reader knows, taken from the live bindings, and the search syntax."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
+
+    def __init__(self, keys: Iterable[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = list(keys)
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for key, description in self.keys:
+            table.add_row(key, description)
+        with VerticalScroll(id="help"):
+            yield Static(Text("tui-reader — keys", style="bold"), classes="help-title")
+            yield Static(table)
+            yield Static(Text(SEARCH_HELP), classes="help-search")
+            yield Static(Text("Esc, q or ? closes this help.", style="dim"))
+
+
+class ReaderApp(App[None]):
+    """The reader. Give it papers and an open MarkStore; warnings are shown as notifications."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tui-reader"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("r,space", "toggle_read", "Read"),
+        Binding("s", "toggle_star", "Star"),
+        Binding("u", "cycle_view", "View"),
+        Binding("o", "open_link", "Open link"),
+        Binding("y", "copy_title", "Copy title"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, papers: Sequence[Paper], store: MarkStore, warnings: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.reader = Reader(papers=papers, store=store)
+        self.startup_warnings = list(warnings) + list(store.warnings)
+        self._pending_read: str | None = None
+
+    # --- layout ----------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SearchBox(
+            placeholder='Search — terms, "phrase", -exclude, is:unread, date:Mar   (/ to focus, Esc to clear)',
+            id="search",
+        )
+        with Horizontal(id="panes"):
+            yield PaperList(self.reader.papers, self.reader.mark, id="papers")
+            yield PaperDetail(id="detail")
+        yield Static(id="status")
+        yield Footer()
+
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one(PaperDetail)
+
+    def on_mount(self) -> None:
+        for message in self.startup_warnings:
+            self.notify(message, title="Warning", severity="warning", timeout=12)
+        self.paper_list.focus()
+        self.paper_list.show(self.reader.rows)
+        self.refresh_status()
+        self.build_index()
+
+    # --- search ----------------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index")
+    def build_index(self) -> None:
+        index = SearchIndex(self.reader.papers)
+        self.call_from_thread(self._index_ready, index)
+
+    def _index_ready(self, index: SearchIndex) -> None:
+        self.reader.index = index
+        if self.reader.full_query:
+            self.start_search()
+        self.refresh_status()
+
+    @property
+    def indexing(self) -> bool:
+        return self.reader.index is None
+
+    def start_search(self) -> None:
+        """Run the current query (and view) in a worker; the list keeps showing the last result meanwhile."""
+        reader = self.reader
+        reader.generation += 1
+        query = reader.full_query
+        if not query:
+            reader.result = None
+            self._show_rows(keep=self.paper_list.paper_index)
+            return
+        if reader.index is None:
+            self.refresh_status()
+            return  # _index_ready runs it
+        marks = dict(reader.marks) if "is:" in query else None
+        self._search(reader.index, query, marks, reader.generation)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, index: SearchIndex, query: str, marks: dict | None, generation: int) -> None:
+        result = index.search(query, marks)
+        self.call_from_thread(self._search_done, result, generation)
+
+    def _search_done(self, result: SearchResult, generation: int) -> None:
+        if generation != self.reader.generation:
+            return  # a newer query is on its way
+        self.reader.result = result
+        self._show_rows(keep=self.paper_list.paper_index)
+
+    def _show_rows(self, keep: int | None) -> None:
+        result = self.reader.result
+        self.paper_list.show(self.reader.rows, result.spans if result is not None else None, keep=keep)
+        self.refresh_status()
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.reader.query = event.value
+        self.start_search()
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self) -> None:
+        self.paper_list.focus()
+
+    @on(SearchBox.Leave)
+    def _leave_search(self) -> None:
+        self.paper_list.focus()
+
+    # --- the paper under the cursor ------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Paper | None:
+        index = self.paper_list.paper_index
+        return self.reader.papers[index] if index is not None else None
+
+    @on(PaperList.Highlighted)
+    def _highlighted(self, event: PaperList.Highlighted) -> None:
+        self.show_detail(event.paper_index)
+
+    def show_detail(self, index: int | None) -> None:
+        paper = self.reader.papers[index] if index is not None else None
+        spans = self.reader.result.spans(index) if (self.reader.result and index is not None) else ((), ())
+        self.detail.show(paper, self.reader.mark(paper.id) if paper else NO_MARK, spans)
+        if paper is not None and self._pending_read != paper.id:
+            self.detail.scroll_home(animate=False)
+
+    @on(PaperList.Opened)
+    def _opened(self, event: PaperList.Opened) -> None:
+        paper = self.reader.papers[event.paper_index]
+        self.detail.focus()
+        self._pending_read = paper.id
+        # marked read only once the detail has actually been painted
+        self.call_after_refresh(self._mark_opened_read, paper.id)
+
+    def _mark_opened_read(self, paper_id: str) -> None:
+        self._pending_read = None
+        if not self.reader.mark(paper_id).read:
+            self._save(paper_id, self.reader.store.set_read(paper_id, True))
+
+    @on(PaperDetail.Back)
+    def _back(self) -> None:
+        self.paper_list.focus()
+
+    # --- marks -----------------------------------------------------------------------------------------------
+
+    def _save(self, paper_id: str, mark: Mark) -> None:
+        self.reader.update(paper_id, mark)
+        self.paper_list.refresh()
+        if (paper := self.current) is not None and paper.id == paper_id:
+            self.show_detail(self.paper_list.paper_index)
+        self.refresh_status()
+
+    def action_toggle_read(self) -> None:
+        if (paper := self.current) is not None:
+            self._save(paper.id, self.reader.store.toggle_read(paper.id))
+
+    def action_toggle_star(self) -> None:
+        if (paper := self.current) is not None:
+            self._save(paper.id, self.reader.store.toggle_starred(paper.id))
+
+    def action_cycle_view(self) -> None:
+        self.reader.view = self.reader.view.next()
+        self.start_search()
+        self.refresh_status()
+        self.notify(f"View: {self.reader.view.value}", timeout=2)
+
+    # --- outside world ---------------------------------------------------------------------------------------
+
+    def action_open_link(self) -> None:
+        paper = self.current
+        if paper is None:
+            return
+        links = [link for link in paper.links if link.lower().startswith(("http://", "https://"))]
+        if not links:
+            self.notify("This paper has no http(s) link.", severity="warning", timeout=3)
+            return
+        url = links[0]
+        if not graphical_browser_available():
+            self.copy_to_clipboard(url)
+            self.notify(f"No graphical browser here; link copied: {url}", timeout=6)
+            return
+        try:
+            webbrowser.open(url, new=2)
+        except Exception as exc:  # webbrowser raises a variety of errors
+            self.notify(f"Could not open {url}: {exc}", severity="error", timeout=6)
+        else:
+            self.notify(f"Opened {url}", timeout=3)
+
+    def action_copy_title(self) -> None:
+        if (paper := self.current) is not None:
+            self.copy_to_clipboard(paper.title)
+            self.notify("Title copied to the clipboard.", timeout=2)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.key_help()))
+
+    def key_help(self) -> list[tuple[str, str]]:
+        """Keys and what they do, from the live BINDINGS of the app and its widgets (one source of truth)."""
+        rows: list[tuple[str, str]] = []
+        for owner in (self, PaperList, PaperDetail):
+            for binding in owner.BINDINGS:
+                if isinstance(binding, Binding):
+                    rows.append((_key_names(binding.key), binding.description))
+        rows.append(("Ctrl+P", "Command palette"))
+        rows.append(("Tab / Shift+Tab", "Move between search, list and detail"))
+        return rows
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Toggle read", "Mark the current paper read / unread", self.action_toggle_read)
+        yield SystemCommand("Toggle star", "Star / unstar the current paper", self.action_toggle_star)
+        yield SystemCommand("Cycle view", "All → unread → starred", self.action_cycle_view)
+        yield SystemCommand("Open link", "Open the paper's first link in the browser", self.action_open_link)
+        yield SystemCommand("Copy title", "Copy the paper's title to the clipboard", self.action_copy_title)
+        yield SystemCommand("Search", "Focus the search box", self.action_focus_search)
+        yield SystemCommand("Keys", "Show every key and the search syntax", self.action_help)
+
+    def refresh_status(self) -> None:
+        self.query_one("#status", Static).update(self.reader.status(self.indexing))
+
+
+_KEY_LABELS = {"slash": "/", "question_mark": "?", "space": "Space", "escape": "Esc", "enter": "Enter"}
+
+
+def _key_names(keys: str) -> str:
+    return " / ".join(_KEY_LABELS.get(key, key.replace("ctrl+", "Ctrl+").title() if len(key) > 1 else key) for key in keys.split(","))
+
+
+def graphical_browser_available() -> bool:
+    """True when webbrowser would open a real window rather than take over this terminal with lynx & co."""
+    if os.environ.get("BROWSER"):
+        return True
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

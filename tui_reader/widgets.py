@@ -1,0 +1,282 @@
+"""The reader's two panes: a virtual paper list (Line API) and the paper detail.
+
+Widgets render what they are given and report what the user did with messages; they own no marks.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, Static
+
+from tui_reader.corpus import Paper
+
+Spans = tuple[tuple[int, int], ...]
+MarkLookup = Callable[[str], "object"]  # paper id -> object with .read / .starred
+SpanLookup = Callable[[int], tuple[Spans, Spans]]  # paper index -> (title spans, abstract spans)
+
+UNREAD_DOT = "●"
+STAR = "★"
+
+
+def _no_spans(_: int) -> tuple[Spans, Spans]:
+    return (), ()
+
+
+def highlight(text: str, spans: Spans, style: str | Style) -> Text:
+    """Rich text with the [start, end) spans styled."""
+    out = Text(text)
+    for start, end in spans:
+        out.stylize(style, start, end)
+    return out
+
+
+class PaperList(ScrollView, can_focus=True):
+    """One row per paper, rendered on demand: only the visible rows cost anything, at any corpus size."""
+
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--unread",
+        "paper-list--read",
+        "paper-list--star",
+        "paper-list--date",
+        "paper-list--match",
+    }
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("g,home", "first", "First", show=False),
+        Binding("G,end", "last", "Last", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("enter", "open", "Open"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    class Highlighted(Message):
+        """The cursor is on another paper (None: the list is empty)."""
+
+        def __init__(self, paper_index: int | None) -> None:
+            self.paper_index = paper_index
+            super().__init__()
+
+    class Opened(Message):
+        """The user opened the paper under the cursor (Enter or double click)."""
+
+        def __init__(self, paper_index: int) -> None:
+            self.paper_index = paper_index
+            super().__init__()
+
+    def __init__(self, papers: Sequence[Paper], marks: MarkLookup, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.papers = papers
+        self.marks = marks
+        self.rows: Sequence[int] = range(len(papers))
+        self.spans: SpanLookup = _no_spans
+        self._text_console = Console(width=10_000, legacy_windows=False, color_system="truecolor")
+
+    # --- data in -------------------------------------------------------------------------------------------
+
+    @property
+    def paper_index(self) -> int | None:
+        """Index (into papers) of the paper under the cursor."""
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    def show(self, rows: Sequence[int], spans: SpanLookup | None = None, keep: int | None = None) -> None:
+        """Show these papers (indices into papers, in order); keep the cursor on paper `keep` if still shown."""
+        self.rows = rows
+        self.spans = spans or _no_spans
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
+        position = _position(rows, keep) if keep is not None else None
+        target = position if position is not None else 0
+        if target == self.cursor:
+            self._cursor_moved()
+        else:
+            self.cursor = target
+        if position is None:
+            self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def refresh_paper(self, paper_index: int) -> None:
+        """Repaint one paper's row (after its marks changed)."""
+        self.refresh()
+
+    # --- cursor ----------------------------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._cursor_moved()
+
+    def _cursor_moved(self) -> None:
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self.paper_index))
+
+    def scroll_to_cursor(self) -> None:
+        if self.rows:
+            region = Region(0, self.cursor, max(1, self.scrollable_content_region.width), 1)
+            self.scroll_to_region(region, animate=False, force=True, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_open(self) -> None:
+        if (index := self.paper_index) is not None:
+            self.post_message(self.Opened(index))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = self.scroll_offset.y + offset.y
+        if 0 <= row < len(self.rows):
+            self.cursor = row
+            if event.chain >= 2:
+                self.action_open()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
+        self.scroll_to_cursor()
+
+    # --- rendering -------------------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not 0 <= row < len(self.rows):
+            return Strip.blank(width, base)
+        index = self.rows[row]
+        paper = self.papers[index]
+        mark = self.marks(paper.id)
+        read, starred = bool(getattr(mark, "read", False)), bool(getattr(mark, "starred", False))
+
+        style = self.get_component_rich_style("paper-list--read" if read else "paper-list--unread")
+        if row == self.cursor:
+            style = style + self.get_component_rich_style("paper-list--cursor")
+        date = paper.dates[0] if paper.dates else ""
+        title_width = max(1, width - 4 - 8)
+        title = highlight(paper.title, self.spans(index)[0], self.get_component_rich_style("paper-list--match"))
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+
+        line = Text(no_wrap=True, end="")
+        line.append(" ")
+        line.append(UNREAD_DOT if not read else " ", self.get_component_rich_style("paper-list--unread"))
+        line.append(STAR if starred else " ", self.get_component_rich_style("paper-list--star"))
+        line.append(" ")
+        line.append_text(title)
+        line.append(f" {date:>6} ", self.get_component_rich_style("paper-list--date"))
+        line.stylize(style)
+        segments = [Segment(seg.text, base + seg.style if seg.style else base) for seg in line.render(self._text_console)]
+        return Strip(segments).crop_extend(0, width, base + style)
+
+
+def _position(rows: Sequence[int], paper_index: int) -> int | None:
+    if isinstance(rows, range):
+        return rows.index(paper_index) if paper_index in rows else None
+    try:
+        return rows.index(paper_index)  # type: ignore[attr-defined]
+    except ValueError:
+        return None
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Title, dates, sources, links, marks and the abstract of one paper, with the query's matches highlighted."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False),
+        Binding("k,up", "scroll_up", "Scroll up", show=False),
+        Binding("g,home", "scroll_home", "Top", show=False),
+        Binding("G,end", "scroll_end", "Bottom", show=False),
+        Binding("escape,h,left", "back", "Back to list"),
+    ]
+
+    class Back(Message):
+        """The user wants the list again."""
+
+    def compose(self):
+        yield Static(id="detail-body")
+
+    def action_back(self) -> None:
+        self.post_message(self.Back())
+
+    def show(self, paper: Paper | None, mark: object, spans: tuple[Spans, Spans] = ((), ())) -> None:
+        body = self.query_one("#detail-body", Static)
+        if paper is None:
+            body.update(Text("No paper matches. Esc clears the search.", style="italic"))
+            return
+        match_style = "bold reverse"
+        read, starred = bool(getattr(mark, "read", False)), bool(getattr(mark, "starred", False))
+        text = highlight(paper.title, spans[0], match_style)
+        text.stylize("bold")
+        text.append("\n\n")
+        status = Text()
+        status.append(f"{STAR} starred" if starred else "☆ not starred", "bold yellow" if starred else "dim")
+        status.append("   ")
+        status.append("✓ read" if read else f"{UNREAD_DOT} unread", "dim" if read else "bold")
+        text.append_text(status)
+        text.append("\n")
+        text.append("Listed  ", "dim")
+        text.append(", ".join(paper.dates) or "—")
+        text.append("\nSources ", "dim")
+        text.append(", ".join(paper.sources) or "—")
+        for number, link in enumerate(paper.links, start=1):
+            text.append(f"\nLink {number}  ", "dim")
+            text.append(link, Style(underline=True, link=link))
+        text.append("\n\n")
+        text.append_text(highlight(paper.abstract or "(no abstract)", spans[1], match_style))
+        body.update(text)
+
+
+class SearchBox(Input):
+    """The query box: Esc clears it, or leaves it when already empty; Enter and ↓ go to the list."""
+
+    BINDINGS = [
+        Binding("escape", "clear_or_leave", "Clear / leave", show=False),
+        Binding("down", "leave", "To the list", show=False),
+    ]
+
+    class Leave(Message):
+        """The user is done typing and wants the list."""
+
+    def action_clear_or_leave(self) -> None:
+        if self.value:
+            self.value = ""
+        else:
+            self.action_leave()
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
