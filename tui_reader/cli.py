@@ -247,8 +247,21 @@ def marks_import(args: argparse.Namespace) -> int:
 
 
 def cmd_launch(args: argparse.Namespace) -> int:
-    corpus = load(args.paths)
-    print(f"{len(corpus.papers)} papers from {corpus.entries} entries")
+    """Open the reader. Warnings go to the app as notifications, not to the terminal it is about to paint."""
+    from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
+    from tui_reader.store import MarkStore
+
+    corpus = load_corpus(args.paths)
+    if not corpus.papers:
+        for message in corpus.warnings:
+            warn(message)
+        where = ", ".join(map(str, args.paths)) if args.paths else "the bundled corpus"
+        raise NoPapers(f"no papers found in {where}")
+    store = MarkStore.open(args.data_dir)
+    try:
+        ReaderApp(corpus.papers, store, corpus.warnings).run()
+    finally:
+        store.close()
     return 0
 
 
