@@ -1,7 +1,7 @@
 """Marks store speed: loading marks for 100k papers (target <= 100 ms) and one toggle (target <= 5 ms).
 
-Each figure is set against a reference measured in the same run on the same file: a bare sqlite3 SELECT of
-the same rows for loads, a bare sqlite3 autocommit UPDATE (same WAL / synchronous=FULL settings) for toggles.
+Each figure is set against a reference measured alongside it (interleaved, same file): a bare sqlite3 SELECT
+of the same rows for loads, a bare sqlite3 autocommit UPDATE (same WAL / synchronous=FULL) for toggles.
 
     .venv/bin/python benchmarks/bench_store.py [--marks 100000] [--runs 15] [--toggles 400]
 """
@@ -27,12 +27,14 @@ from tui_reader.store import DB_NAME, MarkStore  # noqa: E402
 COLUMNS = "paper_id, read, starred, read_at, starred_at"
 
 
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
+def interleaved(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+    """Time every function once per round, in turn, so a noisy neighbour hits them all alike."""
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - start)
     return samples
 
 
@@ -93,41 +95,49 @@ def main() -> int:
         def open_only() -> None:
             MarkStore.open(data_dir).close()
 
-        loads = {
-            "bare sqlite3 SELECT of all rows": timed(bare_select, args.runs),
-            "open + all()  (dict of Mark)": timed(open_all, args.runs),
-            "open + read_ids() + starred_ids()": timed(open_flags, args.runs),
-            "open alone (checks, migration probe)": timed(open_only, args.runs),
-        }
-
-        # Toggles on random papers of the full store, one committed transaction each.
-        rng = random.Random(1)
-        targets = [rng.choice(ids) for _ in range(args.toggles)]
-        with MarkStore.open(data_dir) as store:
-            it = iter(targets)
-            toggle = timed(lambda: store.toggle_read(next(it)), args.toggles)
-        conn = sqlite3.connect(path, isolation_level=None)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        it = iter(targets)
-        bare_update = timed(
-            lambda: conn.execute("UPDATE marks SET read = 1 - read WHERE paper_id = ?", (next(it),)), args.toggles
+        loads = interleaved(
+            {
+                "bare sqlite3 SELECT of all rows": bare_select,
+                "open + all()  (dict of Mark)": open_all,
+                "open + read_ids() + starred_ids()": open_flags,
+                "open alone (checks, migration probe)": open_only,
+            },
+            args.runs,
         )
-        conn.close()
 
-    ms = lambda s: f"{s * 1000:8.2f}"  # noqa: E731
-    ref_load = statistics.median(loads["bare sqlite3 SELECT of all rows"])
-    ref_toggle = statistics.median(bare_update)
-    print(f"{args.marks:,} marks; filled via import_() in {fill_s:.2f} s; medians of {args.runs} loads,"
-          f" {args.toggles} toggles\n")
+        # Toggles on random papers of the full store, one committed transaction each, alternating with a
+        # bare UPDATE of the same row through a second connection with the same settings.
+        rng = random.Random(1)
+        targets = iter([rng.choice(ids) for _ in range(args.toggles)])
+        store = MarkStore.open(data_dir)
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA synchronous = FULL")
+        current: list[str] = []
+
+        def bare_update() -> None:
+            current[:] = [next(targets)]
+            conn.execute("UPDATE marks SET read = 1 - read WHERE paper_id = ?", current)
+
+        toggles = interleaved(
+            {"bare": bare_update, "toggle": lambda: store.toggle_read(current[0])}, args.toggles
+        )
+        store.close()
+        conn.close()
+        bare, toggle = toggles["bare"], toggles["toggle"]
+
+    def row(name: str, samples: list[float], reference: list[float], target: str) -> None:
+        ratio = statistics.median(a / b for a, b in zip(samples, reference))
+        print(f"{name:<40} {statistics.median(samples) * 1000:9.2f} {p95(samples) * 1000:8.2f} {ratio:6.2f}  {target}")
+
+    print(f"{args.marks:,} marks (filled via import_() in {fill_s:.2f} s); {args.runs} loads, {args.toggles} toggles")
+    print("x ref: median of per-round ratios to the reference measured alongside\n")
     print(f"{'measure':<40} {'median ms':>9} {'p95 ms':>8} {'x ref':>6}  target")
+    reference = loads["bare sqlite3 SELECT of all rows"]
     for name, samples in loads.items():
         target = "reference" if name.startswith("bare") else ("<= 100 ms" if "+" in name else "")
-        print(f"{name:<40} {ms(statistics.median(samples)):>9} {ms(p95(samples)):>8}"
-              f" {statistics.median(samples) / ref_load:6.2f}  {target}")
-    print(f"{'bare sqlite3 UPDATE (autocommit)':<40} {ms(ref_toggle):>9} {ms(p95(bare_update)):>8} {1:6.2f}  reference")
-    print(f"{'toggle_read() (BEGIN IMMEDIATE, r-m-w)':<40} {ms(statistics.median(toggle)):>9} {ms(p95(toggle)):>8}"
-          f" {statistics.median(toggle) / ref_toggle:6.2f}  <= 5 ms")
+        row(name, samples, reference, target)
+    row("bare sqlite3 UPDATE (autocommit)", bare, bare, "reference")
+    row("toggle_read() (BEGIN IMMEDIATE, r-m-w)", toggle, bare, "<= 5 ms")
     return 0
 
 

@@ -536,7 +536,8 @@ def test_cli_mark_unknown_id_is_one_line_exit_2_and_marks_nothing(seeds_corpus, 
     status, out, err = run(capsys, "mark", known, "0123456789ab", "--read", "--data-dir", str(data_dir))
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and "0123456789ab" in err and known not in err
-    assert not (data_dir / DB_NAME).exists() or MarkStore.open(data_dir).all() == {}
+    with MarkStore.open(data_dir) as store:
+        assert store.all() == {}
 
 
 def test_cli_mark_needs_an_action(seeds_corpus, data_dir, capsys):
