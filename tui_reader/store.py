@@ -69,7 +69,8 @@ def default_data_dir() -> Path:
 
 
 class _NotMarksFile(sqlite3.DatabaseError):
-    """A readable SQLite file that is not ours (foreign tables, wrong columns)."""
+    """Something in place of the marks file that is not a usable one (a directory, not SQLite, damaged,
+    another program's tables); it gets moved aside."""
 
 
 class _NewerSchema(Exception):
