@@ -123,7 +123,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for key, description in self.keys:
-            table.add_row(key, description)
+            if description:
+                table.add_row(key, description)
+            else:
+                table.add_row(Text(key, style="bold underline"), "")
         with VerticalScroll(id="help"):
             yield Static(Text("tui-reader — keys", style="bold"), classes="help-title")
             yield Static(table)
@@ -139,14 +142,14 @@ class ReaderApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search"),
-        Binding("r,space", "toggle_read", "Read"),
-        Binding("s", "toggle_star", "Star"),
-        Binding("u", "cycle_view", "View"),
-        Binding("o", "open_link", "Open link"),
-        Binding("y", "copy_title", "Copy title"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("slash", "focus_search", "Search", tooltip="Focus the search box (typing filters live)"),
+        Binding("r,space", "toggle_read", "Read", tooltip="Mark the paper read / unread"),
+        Binding("s", "toggle_star", "Star", tooltip="Star / unstar the paper"),
+        Binding("u", "cycle_view", "View", tooltip="Cycle the view: all → unread → starred"),
+        Binding("o", "open_link", "Open link", tooltip="Open the paper's first http(s) link in the browser"),
+        Binding("y", "copy_title", "Copy title", tooltip="Copy the title to the clipboard"),
+        Binding("question_mark", "help", "Help", tooltip="Show every key and the search syntax"),
+        Binding("q", "quit", "Quit", tooltip="Quit (marks are already saved)"),
     ]
 
     def __init__(self, papers: Sequence[Paper], store: MarkStore, warnings: Sequence[str] = ()) -> None:
@@ -177,6 +180,8 @@ class ReaderApp(App[None]):
         return self.query_one(PaperDetail)
 
     def on_mount(self) -> None:
+        self.paper_list.border_title = "Papers"
+        self.detail.border_title = "Paper"
         for message in self.startup_warnings:
             self.notify(message, title="Warning", severity="warning", timeout=12)
         self.paper_list.focus()
@@ -342,12 +347,14 @@ class ReaderApp(App[None]):
     def key_help(self) -> list[tuple[str, str]]:
         """Keys and what they do, from the live BINDINGS of the app and its widgets (one source of truth)."""
         rows: list[tuple[str, str]] = []
-        for owner in (self, PaperList, PaperDetail):
+        for heading, owner in (("Anywhere", self), ("In the list", PaperList), ("In the detail pane", PaperDetail)):
+            rows.append((heading, ""))
             for binding in owner.BINDINGS:
                 if isinstance(binding, Binding):
-                    rows.append((_key_names(binding.key), binding.description))
+                    rows.append((_key_names(binding.key), binding.tooltip or binding.description))
         rows.append(("Ctrl+P", "Command palette"))
         rows.append(("Tab / Shift+Tab", "Move between search, list and detail"))
+        rows.append(("Mouse", "Click selects, double click opens, the wheel scrolls"))
         return rows
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -62,7 +62,7 @@ class PaperList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Last", show=False),
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("enter", "open", "Open"),
+        Binding("enter", "open", "Open", tooltip="Open the paper in the detail pane (marks it read once shown)"),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -221,7 +221,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", show=False),
         Binding("g,home", "scroll_home", "Top", show=False),
         Binding("G,end", "scroll_end", "Bottom", show=False),
-        Binding("escape,h,left", "back", "Back to list"),
+        Binding("escape,h,left", "back", "Back", tooltip="Back to the list"),
     ]
 
     class Back(Message):
