@@ -1,0 +1,88 @@
+"""How long parsing the five seed dumps takes (target: median <= 50 ms), against the bare cost of reading them.
+
+    .venv/bin/python benchmarks/bench_corpus.py [--runs 50] [--cold 5]
+
+parse     load_corpus(seeds): read, split, clean, de-LaTeX, extract links, deduplicate (LaTeX cache emptied each run)
+reference read the same files and split them into paragraphs, nothing else
+cold      the first load_corpus() in a fresh interpreter, which also imports pylatexenc (separate processes)
+Runs of parse and reference alternate, so a noisy neighbour slows both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tui_reader import corpus
+from tui_reader.corpus import load_corpus
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+BLANK_LINE = re.compile(r"\n\s*\n")
+COLD = (
+    "import time; t = time.perf_counter(); from tui_reader.corpus import load_corpus; "
+    f"load_corpus([{str(SEEDS)!r}]); print(time.perf_counter() - t)"
+)
+
+
+def parse() -> int:
+    corpus._fragment_to_text.cache_clear()  # no head start from an earlier run
+    return len(load_corpus([SEEDS]).papers)
+
+
+def reference() -> int:
+    count = 0
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+        count += len(BLANK_LINE.split(text))
+    return count
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--cold", type=int, default=5, help="fresh-interpreter runs (0 to skip)")
+    args, _ = parser.parse_known_args()
+
+    assert parse() == 211  # also warms imports and the filesystem cache
+    reference()
+    results: dict[str, list[float]] = {"parse": [], "reference": []}
+    for _ in range(args.runs):
+        results["parse"].append(timed(parse))
+        results["reference"].append(timed(reference))
+    cold = [
+        float(subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, check=True).stdout) * 1000
+        for _ in range(args.cold)
+    ]
+
+    print(f"five seeds ({sum(p.stat().st_size for p in SEEDS.glob('*.txt')) // 1024} KiB), {args.runs} runs")
+    print(f"{'':<26}{'median ms':>10}{'p95 ms':>10}{'min ms':>10}")
+    rows = [("parse (load_corpus)", results["parse"]), ("reference (read + split)", results["reference"])]
+    if cold:
+        rows.append((f"cold first parse (n={len(cold)})", cold))
+    for name, values in rows:
+        print(f"{name:<26}{statistics.median(values):>10.2f}{p95(values):>10.2f}{min(values):>10.2f}")
+    median = statistics.median(results["parse"])
+    ratio = median / statistics.median(results["reference"])
+    print(f"parse / reference (median): {ratio:.1f}x")
+    print(f"target: parse median <= 50 ms -> {'OK' if median <= 50 else 'MISSED'}")
+    return 0 if median <= 50 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
