@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -418,3 +421,40 @@ def test_real_console_script_from_another_directory(tmp_path):
         "tui-reader: warning: blob.txt: binary file, not a text dump; skipped",
         "tui-reader: error: no papers found in blob.txt",
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Shipping: the wheel carries every module and the five seeds, and works from any directory
+
+
+def test_wheel_ships_every_module_and_the_seeds(tmp_path):
+    root = SEEDS.parent
+    src = tmp_path / "src"  # build from a copy, so the working tree gets no build/ or egg-info
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        (src / name).write_bytes((root / name).read_bytes())
+    shutil.copytree(root / "seeds", src / "seeds")
+    shutil.copytree(root / "tui_reader", src / "tui_reader", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    assert (src / "tui_reader" / "seeds").is_symlink()
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index",
+         "-w", str(tmp_path / "dist"), str(src)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr[-2000:]
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "site")
+    modules = {p.relative_to(root).as_posix() for p in (root / "tui_reader").rglob("*.py") if "__pycache__" not in p.parts}
+    assert modules <= names
+    assert {n for n in names if n.startswith("tui_reader/seeds/")} == {f"tui_reader/seeds/{s}" for s in (S0, S1, S2, S3, S4)}
+
+    # the installed package, run from "/", lists the bundled corpus
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    code = "import sys, tui_reader.cli as c; assert c.__file__.startswith(sys.argv[1]), c.__file__; sys.exit(c.main(['list']))"
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "site")], cwd="/", env=env, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(run.stdout.splitlines()) == 211
