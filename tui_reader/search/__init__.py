@@ -1,0 +1,29 @@
+"""Live search over titles and abstracts, instant at 100,000 papers and usable at a million.
+
+- ``query.py``: the query language (``parse_query``), documented there.
+- ``text.py``: what a word is (folding: lower case, no accents).
+- ``postings.py``: the vocabulary and which papers contain each word (numpy).
+- ``index.py``: ``SearchIndex.search`` matches terms against the vocabulary, then ranks papers.
+
+Imports only ``tui_reader.corpus`` from the project.
+"""
+
+from tui_reader.search.index import COMPLETION, EXACT, TYPO, Positions, SearchIndex, SearchResult
+from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
+from tui_reader.search.text import fold, words_of
+
+__all__ = [
+    "SearchIndex",
+    "SearchResult",
+    "Positions",
+    "parse_query",
+    "Query",
+    "Term",
+    "Filter",
+    "fold",
+    "words_of",
+    "max_typos",
+    "EXACT",
+    "COMPLETION",
+    "TYPO",
+]

@@ -1,0 +1,439 @@
+"""SearchIndex: ranked, highlighted results for a query, fast enough to run on every keystroke.
+
+A query term is matched against the sorted *vocabulary* (tens of thousands of words), never against the papers:
+the exact word, words it starts (for the term being typed, or a plural for the others), and typo neighbours
+found with rapidfuzz. The postings of the matched words are then scattered into a per-paper score array (words
+sharing a prefix are one contiguous slice of postings). Terms combine with AND; one radix sort ranks.
+
+Per term and paper the score is ``4 * title quality + abstract quality``, quality being 3 for the exact word,
+2 for a completion or plural, 1 for a typo neighbour: any title match outranks an abstract-only match, and
+closer matches outrank looser ones. Papers add up their terms' scores; ties keep corpus order.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from bisect import bisect_left
+from collections import OrderedDict, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from tui_reader.corpus import Paper
+from tui_reader.search.postings import build
+from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
+from tui_reader.search.text import fold, word_spans, words_of
+
+__all__ = ["SearchIndex", "SearchResult", "Positions", "EXACT", "COMPLETION", "TYPO"]
+
+Span = tuple[int, int]
+Spans = tuple[Span, ...]
+
+EXACT, COMPLETION, TYPO = 3, 2, 1  # match quality of a term in one field
+_TITLE = 4  # a term's score: _TITLE * title quality + abstract quality (0..15)
+_PLURALS = ("s", "es")
+
+
+class Positions(Sequence[int]):
+    """Paper positions, best first, kept in a numpy array (no Python int per paper until asked)."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+
+    def __len__(self) -> int:
+        return len(self.array)
+
+    def __getitem__(self, item):  # type: ignore[override]
+        if isinstance(item, slice):
+            return self.array[item].tolist()
+        return int(self.array[item])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.array.tolist())
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and bool((self.array == value).any())
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        hits = np.flatnonzero(self.array[start:stop] == value)
+        if not len(hits):
+            raise ValueError(f"{value!r} is not in the results")
+        return start + int(hits[0])
+
+    def __repr__(self) -> str:
+        return f"Positions({self.array.tolist()[:10]}{'...' if len(self) > 10 else ''})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    """Which words count as a match of one query term, to highlight them."""
+
+    words: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    phrase: tuple[str, ...] = ()  # several words in a row; the last one may be a prefix
+    phrase_prefix: bool = False
+
+    def regex(self) -> str:
+        """This matcher as a regular expression over lower-case ASCII text (boundaries added by the caller)."""
+        if self.phrase:
+            return r"[\W_]+".join(map(re.escape, self.phrase)) + (r"[^\W_]*" if self.phrase_prefix else "")
+        words = sorted(map(re.escape, self.words), key=len, reverse=True)
+        return "|".join(words + [re.escape(p) + r"[^\W_]*" for p in self.prefixes])
+
+    def spans(self, words: list[tuple[int, int, str]]) -> list[Span]:
+        """Spans of the matching words, given ``word_spans()`` of a text."""
+        if not self.phrase:
+            return [(a, b) for a, b, w in words if w in self.words or (self.prefixes and w.startswith(self.prefixes))]
+        *head, last = self.phrase
+        found = []
+        for i in range(len(words) - len(head)):
+            window = words[i : i + len(self.phrase)]
+            tail = window[-1][2]
+            if all(w[2] == h for w, h in zip(window, head)) and (
+                tail == last or (self.phrase_prefix and tail.startswith(last))
+            ):
+                found.append((window[0][0], window[-1][1]))
+        return found
+
+
+def _highlight(text: str, matchers: Sequence[_Matcher], pattern: re.Pattern[str] | None) -> Spans:
+    if not text or not matchers:
+        return ()
+    if pattern is not None and text.isascii():  # one regex pass (folding ASCII keeps every position)
+        found = [m.span() for m in pattern.finditer(text.lower().replace("_", " "))]
+    else:
+        words = word_spans(text)
+        found = sorted(s for m in matchers for s in m.spans(words))
+    merged: list[list[int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((a, b) for a, b in merged)
+
+
+class SearchResult:
+    """Papers matching one query: ``indices`` into the papers, best first; ``spans()`` says what matched."""
+
+    def __init__(
+        self,
+        query: str,
+        indices: Sequence[int],
+        papers: Sequence[Paper],
+        matchers: Sequence[_Matcher] = (),
+        parsed: Query | None = None,
+    ) -> None:
+        self.query = query
+        self.indices = indices
+        self.parsed = parsed if parsed is not None else parse_query(query)
+        self.error: str | None = self.parsed.error
+        self._papers = papers
+        self._matchers = tuple(matchers)
+        alternatives = "|".join(m.regex() for m in sorted(self._matchers, key=lambda m: not m.phrase))
+        self._pattern = re.compile(rf"\b(?:{alternatives})(?![^\W_])") if self._matchers else None
+        self._spans: dict[int, tuple[Spans, Spans]] = {}
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __repr__(self) -> str:
+        return f"SearchResult({self.query!r}, {len(self)} papers, error={self.error!r})"
+
+    def spans(self, paper_index: int) -> tuple[Spans, Spans]:
+        """(title spans, abstract spans): character ``[start, end)`` ranges of what matched, to highlight."""
+        spans = self._spans.get(paper_index)
+        if spans is None:
+            paper = self._papers[paper_index]
+            spans = (
+                _highlight(paper.title, self._matchers, self._pattern),
+                _highlight(paper.abstract, self._matchers, self._pattern),
+            )
+            self._spans[paper_index] = spans
+        return spans
+
+    def title_spans(self, paper_index: int) -> Spans:
+        """Only the title's spans (cheaper than ``spans`` for a list row)."""
+        if paper_index in self._spans:
+            return self._spans[paper_index][0]
+        return _highlight(self._papers[paper_index].title, self._matchers, self._pattern)
+
+
+@dataclass(slots=True)
+class _Hits:
+    scores: np.ndarray  # uint8 per paper: _TITLE * title quality + abstract quality; 0 = no match
+    matcher: _Matcher
+
+
+class SearchIndex:
+    """Index over the titles and abstracts of ``papers``: about a second per 100k papers to build.
+
+    ``search`` may run in a worker thread while other threads read the papers: the index never changes after
+    construction, and its small caches are guarded by a lock.
+    """
+
+    CACHE_SIZE = 64  # matched terms kept (one byte per paper each)
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        if len(papers) >= 2**32:
+            raise ValueError("a SearchIndex holds fewer than 2**32 papers")
+        self.papers = papers
+        self.size = len(papers)
+        self.vocabulary, (self._title, self._abstract) = build(
+            [p.title for p in papers], [p.abstract for p in papers]
+        )
+        by_length: defaultdict[int, list[int]] = defaultdict(list)
+        for i, word in enumerate(self.vocabulary):
+            by_length[len(word)].append(i)
+        self._by_length = {n: ([self.vocabulary[i] for i in ids], np.array(ids)) for n, ids in by_length.items()}
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple, _Hits] = OrderedDict()
+        self._prefix_tables: dict[int, list[str]] = {}
+        self._dates: dict[str, np.ndarray] | None = None
+        self._positions: dict[str, int] | None = None
+
+    # -- searching ---------------------------------------------------------------------------------------
+
+    def search(self, query: str, marks: Mapping[str, Any] | None = None) -> SearchResult:
+        """Ranked papers for ``query`` (syntax: ``tui_reader.search.query``).
+
+        ``marks`` maps paper id -> an object with ``.read`` and ``.starred``; a missing id is unread, unstarred.
+        """
+        parsed = parse_query(query)
+        if parsed.empty:
+            return SearchResult(query, range(self.size), self.papers, (), parsed)
+        score = np.zeros(self.size, np.uint16)
+        keep = np.ones(self.size, np.bool_)
+        matchers = []
+        words = [t for t in parsed.terms if not t.phrase]
+        phrases = [t for t in parsed.terms if t.phrase]
+        for term in words:
+            hits = self._word(term.words[0], term.prefix)
+            keep &= hits.scores > 0
+            score += hits.scores
+            matchers.append(hits.matcher)
+        for flt in parsed.filters:
+            keep &= self._filter(flt, marks) != flt.exclude
+        for term in parsed.excluded:
+            if not term.phrase:  # the word and every word starting with it; no typo neighbours
+                keep &= self._word(term.words[0], True, typos=False, plurals=False).scores == 0
+        for term in phrases:  # checked in the text of the papers still in the running: last
+            hits = self._phrase(term, keep)
+            keep &= hits.scores > 0
+            score += hits.scores
+            matchers.append(hits.matcher)
+        for term in parsed.excluded:
+            if term.phrase:
+                keep &= self._phrase(term, keep).scores == 0
+        found = np.flatnonzero(keep).astype(np.uint32)
+        order = np.argsort(np.uint16(0xFFFF) - score[found], kind="stable")  # 16-bit keys: a radix sort
+        return SearchResult(query, Positions(found[order]), self.papers, matchers, parsed)
+
+    # -- words -------------------------------------------------------------------------------------------
+
+    def _cached(self, key: tuple, make: Callable[[], _Hits]) -> _Hits:
+        with self._lock:
+            hits = self._cache.get(key)
+            if hits is not None:
+                self._cache.move_to_end(key)
+                return hits
+        hits = make()
+        with self._lock:
+            self._cache[key] = hits
+            while len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return hits
+
+    def _word(self, word: str, prefix: bool, typos: bool = True, plurals: bool = True) -> _Hits:
+        key = ("word", word, prefix, typos, plurals)
+        return self._cached(key, lambda: self._match_word(word, prefix, typos, plurals))
+
+    def _range(self, prefix: str) -> tuple[int, int]:
+        """Vocabulary positions ``[lo, hi)`` of the words starting with ``prefix``."""
+        lo = bisect_left(self.vocabulary, prefix)
+        return lo, bisect_left(self.vocabulary, prefix + "\U0010ffff", lo)
+
+    def _find(self, word: str) -> int | None:
+        i = bisect_left(self.vocabulary, word)
+        return i if i < len(self.vocabulary) and self.vocabulary[i] == word else None
+
+    def _papers_with(self, lo: int, hi: int) -> int:
+        """Postings of words ``lo..hi-1`` (roughly how many papers have them)."""
+        return self._title.count(lo, hi) + self._abstract.count(lo, hi)
+
+    def _match_word(self, word: str, prefix: bool, typos: bool, plurals: bool) -> _Hits:
+        ranges: list[tuple[int, int, int]] = []  # (lo, hi, quality): vocabulary positions
+        exact = {word}
+        starts: list[str] = []
+        if prefix:
+            ranges.append((*self._range(word), COMPLETION))
+            starts.append(word)
+        elif plurals:
+            for plural in (word + s for s in _PLURALS):
+                if (i := self._find(plural)) is not None:
+                    ranges.append((i, i + 1, COMPLETION))
+                    exact.add(plural)
+        if (i := self._find(word)) is not None:
+            ranges.append((i, i + 1, EXACT))
+        own = sum(self._papers_with(lo, hi) for lo, hi, _ in ranges)
+        k = max_typos(word)
+        # typo neighbours only stand in for unknown or rare words: "flow" must not bring "slow" and "low"
+        if typos and k and own < 10 + self.size // 1000:
+            for lo, hi, start in self._typo_ranges(word, k, prefix):
+                if self._papers_with(lo, hi) > 10 * own:
+                    ranges.append((lo, hi, TYPO))
+                    if start:
+                        starts.append(start)
+                    else:
+                        exact.add(self.vocabulary[lo])
+        return _Hits(self._scatter(ranges), _Matcher(frozenset(exact), tuple(starts)))
+
+    def _scatter(self, ranges: list[tuple[int, int, int]]) -> np.ndarray:
+        title = np.zeros(self.size, np.uint8)
+        abstract = np.zeros(self.size, np.uint8)
+        for lo, hi, quality in sorted(ranges, key=lambda r: r[2]):  # better matches overwrite worse ones
+            if hi > lo:
+                title[self._title.slice(lo, hi)] = quality
+                abstract[self._abstract.slice(lo, hi)] = quality
+        title *= _TITLE
+        title += abstract
+        return title
+
+    def _typo_ranges(self, word: str, k: int, prefix: bool) -> list[tuple[int, int, str]]:
+        """``(lo, hi, start)``: words within ``k`` edits of ``word`` (``start`` empty), and while the word is
+        being typed, the words whose beginning ``start`` is within ``k`` edits of it."""
+        found: list[tuple[int, int, str]] = []
+        for length in range(len(word) - k, len(word) + k + 1):
+            words, positions = self._by_length.get(length, ((), None))
+            if words:
+                found.extend((i, i + 1, "") for i in positions[_close(word, words, k)].tolist())
+            if prefix:
+                table = self._prefix_table(length)
+                found.extend((*self._range(table[j]), table[j]) for j in _close(word, table, k).tolist())
+        return found
+
+    def _prefix_table(self, length: int) -> list[str]:
+        """The distinct ``length``-letter beginnings of longer words, computed on first use."""
+        with self._lock:
+            table = self._prefix_tables.get(length)
+        if table is None:
+            table = list(dict.fromkeys(w[:length] for w in self.vocabulary if len(w) > length))
+            with self._lock:
+                self._prefix_tables[length] = table
+        return table
+
+    # -- phrases -----------------------------------------------------------------------------------------
+
+    def _phrase(self, term: Term, keep: np.ndarray) -> _Hits:
+        """Papers with the words in a row, checked in the text of the papers in ``keep`` that have them all."""
+        key = ("phrase", term.words, term.prefix)
+        with self._lock:
+            done = self._cache.get(key)
+            narrower = [h for k, h in self._cache.items() if _extends(term, k)]
+        if done is not None:
+            return done
+        candidates = keep.copy()
+        for hits in narrower:  # what was found while typing the phrase: the new one can only be rarer
+            candidates &= hits.scores > 0
+        *head, last = term.words
+        for word in head:
+            candidates &= self._word(word, False, typos=False, plurals=False).scores > 0
+        candidates &= self._word(last, term.prefix, typos=False, plurals=False).scores > 0
+        # no look-behind for the word boundary: it would cost 20x (no fast scan for the first word's letters)
+        pattern = re.compile(r"[\W_]+".join(map(re.escape, term.words)) + ("" if term.prefix else r"(?![^\W_])"))
+        scores = np.zeros(self.size, np.uint8)
+        for i in np.flatnonzero(candidates).tolist():
+            paper = self.papers[i]
+            if _has_phrase(pattern, fold(paper.title)):
+                scores[i] = EXACT * _TITLE
+            if _has_phrase(pattern, fold(paper.abstract)):
+                scores[i] += EXACT
+        hits = _Hits(scores, _Matcher(phrase=term.words, phrase_prefix=term.prefix))
+        if keep.all():  # checked against every paper: reusable for any later query
+            self._cached(key, lambda: hits)
+        return hits
+
+    # -- filters -----------------------------------------------------------------------------------------
+
+    def _filter(self, flt: Filter, marks: Mapping[str, Any] | None) -> np.ndarray:
+        if flt.field == "date":
+            return self._date_mask(flt.value, flt.prefix)
+        attribute = "starred" if flt.value in ("starred", "unstarred") else "read"
+        mask = np.zeros(self.size, np.bool_)
+        if marks:
+            positions = self._paper_positions()
+            for paper_id, mark in marks.items():
+                i = positions.get(paper_id)
+                if i is not None and getattr(mark, attribute, False):
+                    mask[i] = True
+        return ~mask if flt.value in ("unread", "unstarred") else mask
+
+    def _paper_positions(self) -> dict[str, int]:
+        with self._lock:
+            if self._positions is None:
+                self._positions = {p.id: i for i, p in enumerate(self.papers)}
+            return self._positions
+
+    def _date_mask(self, value: str, prefix: bool) -> np.ndarray:
+        """Papers listed on a date whose words include the value's (``mar`` finds "Mar 11"; months by 3 letters)."""
+        with self._lock:
+            if self._dates is None:
+                dates: defaultdict[str, list[int]] = defaultdict(list)
+                for i, paper in enumerate(self.papers):
+                    for date in paper.dates:
+                        dates[date].append(i)
+                self._dates = {d: np.array(ids, np.int64) for d, ids in dates.items()}
+        wanted = [_date_word(w) for w in value.split()]
+        mask = np.zeros(self.size, np.bool_)
+        for date, ids in self._dates.items():
+            have = [_date_word(w) for w in words_of(date)]
+            if all(
+                w in have or (prefix and j == len(wanted) - 1 and any(h.startswith(w) for h in have))
+                for j, w in enumerate(wanted)
+            ):
+                mask[ids] = True
+        return mask
+
+
+def _has_phrase(pattern: re.Pattern[str], text: str) -> bool:
+    """Does ``pattern`` match ``text`` starting at the beginning of a word?"""
+    match = pattern.search(text)
+    while match is not None:
+        start = match.start()
+        if start == 0 or not text[start - 1].isalnum():
+            return True
+        match = pattern.search(text, start + 1)
+    return False
+
+
+def _date_word(word: str) -> str:
+    return word[:3] if word.isalpha() else word
+
+
+def _extends(term: Term, key: tuple) -> bool:
+    """Is ``key`` a cached phrase that ``term`` continues (``"neural ta`` after ``"neural t``)?"""
+    if key[0] != "phrase" or not key[2]:
+        return False
+    words = key[1]
+    n = len(words)
+    return (
+        len(term.words) >= n
+        and term.words[: n - 1] == words[:-1]
+        and term.words[n - 1].startswith(words[-1])
+        and (term.words, term.prefix) != (words, True)
+    )
+
+
+def _close(word: str, choices: Sequence[str], k: int) -> np.ndarray:
+    """Positions of the choices within ``k`` edits of ``word`` (swapping two neighbours is one edit)."""
+    if not choices:
+        return np.empty(0, np.int64)
+    distances = process.cdist([word], choices, scorer=OSA.distance, score_cutoff=k, dtype=np.int32)[0]
+    return np.flatnonzero(distances <= k)

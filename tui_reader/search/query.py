@@ -1,0 +1,146 @@
+"""The query language: what the user types, parsed into terms, phrases, exclusions and filters.
+
+    diffusion mod      every term must match (title or abstract); the last one may be unfinished (a prefix)
+    difusion           typos are forgiven: one edit in words of 5-8 letters, two from 9 letters
+    "neural tangent"   the words in a row (an unclosed quote still searches, and says so)
+    -diffusion         no paper with the word, or a word starting with it
+    is:read  is:unread  is:starred  date:Mar  date:"Mar 11"     (-is:starred negates a filter)
+
+Parsing never fails: a problem becomes ``Query.error`` and the rest of the query still counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from tui_reader.search.text import fold, words_of
+
+__all__ = ["Term", "Filter", "Query", "parse_query", "max_typos", "IS_VALUES"]
+
+IS_VALUES = ("read", "unread", "starred", "unstarred")
+
+
+def max_typos(word: str) -> int:
+    """Edits forgiven in a term: none up to 4 letters, one up to 8, then two."""
+    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word, or a phrase when ``words`` has several; ``prefix``: the last word is still being typed."""
+
+    words: tuple[str, ...]
+    exclude: bool = False
+    prefix: bool = False
+
+    @property
+    def phrase(self) -> bool:
+        return len(self.words) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """``is:VALUE`` (read, unread, starred, unstarred) or ``date:VALUE`` (folded words, e.g. "mar 11")."""
+
+    field: str
+    value: str
+    exclude: bool = False
+    prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    terms: tuple[Term, ...] = ()  # must all match: words and phrases
+    excluded: tuple[Term, ...] = ()  # none may match
+    filters: tuple[Filter, ...] = ()
+    error: str | None = None
+
+    @property
+    def phrases(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if t.phrase)
+
+    @property
+    def is_filters(self) -> tuple[Filter, ...]:
+        return tuple(f for f in self.filters if f.field == "is")
+
+    @property
+    def date_filters(self) -> tuple[Filter, ...]:
+        return tuple(f for f in self.filters if f.field == "date")
+
+    @property
+    def empty(self) -> bool:
+        return not (self.terms or self.excluded or self.filters)
+
+
+@dataclass(slots=True)
+class _Token:
+    text: str
+    quoted: bool
+    closed: bool  # False: an opening quote without its closing one
+    exclude: bool
+    field: str | None
+
+
+_FIELD = re.compile(r"(is|date):", re.IGNORECASE)
+
+
+def _tokens(text: str) -> Iterator[_Token]:
+    """Split at spaces, keeping ``"quoted text"`` together, with its ``-`` and ``field:`` prefixes."""
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        exclude = text[i] == "-"
+        i += exclude
+        field = None
+        if m := _FIELD.match(text, i):
+            field = m.group(1).lower()
+            i = m.end()
+        if i < n and text[i] == '"':
+            end = text.find('"', i + 1)
+            closed = end >= 0
+            end = end if closed else n
+            yield _Token(text[i + 1 : end], True, closed, exclude, field)
+            i = end + 1
+        else:
+            end = i
+            while end < n and not text[end].isspace():
+                end += 1
+            yield _Token(text[i:end], False, True, exclude, field)
+            i = end
+
+
+def parse_query(text: str) -> Query:
+    """Parse what the user typed (see the module docstring)."""
+    terms: list[Term] = []
+    excluded: list[Term] = []
+    filters: list[Filter] = []
+    errors: list[str] = []
+    tokens = list(_tokens(text))
+    cursor_on_word = bool(text) and not text[-1].isspace()
+    for position, token in enumerate(tokens):
+        last = position == len(tokens) - 1
+        # the last token is unfinished while the cursor touches it, or while its quote is open
+        prefix = last and ((cursor_on_word and not token.quoted) or not token.closed)
+        if not token.closed:
+            errors.append('unclosed quote: add the closing "')
+        if token.field == "is":
+            value = fold(token.text.strip())
+            if value in IS_VALUES:
+                filters.append(Filter("is", value, token.exclude, prefix))
+            elif not (prefix and any(v.startswith(value) for v in IS_VALUES)):  # "is:st" is being typed
+                errors.append(f"unknown filter is:{token.text} (use is:read, is:unread or is:starred)")
+        elif token.field == "date":
+            value = " ".join(words_of(token.text))
+            if value:
+                filters.append(Filter("date", value, token.exclude, prefix))
+            elif not prefix:
+                errors.append('date: needs a value, e.g. date:Mar or date:"Mar 11"')
+        elif words := tuple(words_of(token.text)):  # "physics-informed" is a phrase of two words
+            (excluded if token.exclude else terms).append(Term(words, token.exclude, prefix))
+    error = "; ".join(dict.fromkeys(errors)) or None
+    return Query(text, tuple(terms), tuple(excluded), tuple(filters), error)
