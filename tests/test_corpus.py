@@ -310,6 +310,36 @@ def test_non_utf8_file_is_read_with_a_warning(tmp_path):
     assert str(latin) in corpus.warnings[0] and "UTF-8" in corpus.warnings[0]
 
 
+def test_one_bad_byte_does_not_garble_the_other_lines(tmp_path):
+    data = page("Mar 11", "Schrödinger Nets", "Für alle.", "Caf\xe9 Paper", "Plain.").encode()
+    mixed = write(tmp_path / "mixed.txt", data.replace("Caf\xe9".encode(), b"Caf\xe9"))  # one latin-1 byte
+    corpus = load_corpus([mixed])
+    assert [(p.title, p.abstract) for p in corpus.papers] == [("Schrödinger Nets", "Für alle."), ("Café Paper", "Plain.")]
+    assert corpus.warnings == [f"{mixed}: not valid UTF-8 (line 15); read those lines as Windows-1252"]
+
+
+def test_utf16_file_with_byte_order_mark_is_read(tmp_path):
+    utf16 = write(tmp_path / "utf16.txt", page("Mar 11", "Schrödinger Nets", "Für alle.").encode("utf-16"))
+    corpus = load_corpus([utf16])
+    assert [(p.title, p.abstract, p.dates) for p in corpus.papers] == [("Schrödinger Nets", "Für alle.", ("Mar 11",))]
+    assert corpus.warnings == []
+
+
+def test_pages_pasted_into_one_file_do_not_turn_headers_into_papers(tmp_path):
+    one = page("Mar 11", "First Paper", "First abstract.", "Untitled Lonely")
+    two = page("Mar 12", "Second Paper", "Second abstract.", header=HEADER.replace("Subscribe", "Subscribe\n\nDaily Papers"))
+    both = write(tmp_path / "both.txt", one + "\n" + two)
+    got = [(p.title, p.abstract, p.dates) for p in load_corpus([both]).papers]
+    assert got == [
+        ("First Paper", "First abstract.", ("Mar 11",)),
+        ("Untitled Lonely", "", ("Mar 11",)),
+        ("Second Paper", "Second abstract.", ("Mar 12",)),
+    ]
+    seeds = write(tmp_path / "seeds.txt", b"\n".join(p.read_bytes() for p in sorted(SEEDS.glob("*.txt"))))
+    corpus = load_corpus([seeds])
+    assert (corpus.entries, len(corpus.papers)) == (260, 211)
+
+
 def test_folder_reads_every_txt_file_sorted(tmp_path):
     write(tmp_path / "b.txt", page("Mar 2", "Bee Paper", "B."))
     write(tmp_path / "a.txt", page("Mar 1", "Ay Paper", "A."))

@@ -40,17 +40,21 @@ DATE = st.builds(
 
 @st.composite
 def corpora(draw):
-    """Papers with distinct ids, and pages listing them: [(header, [(date, [(paper index, with abstract)])])]."""
+    """Papers with distinct ids, and pages listing them: [(file number, header, [(date, [(paper, with abstract)])])].
+
+    Consecutive pages may share a file, as when dumps are pasted one after another."""
     titles = draw(st.lists(TITLE, min_size=1, max_size=12, unique_by=paper_id))
     papers = [(title, draw(ABSTRACT)) for title in titles]
-    pages = []
-    for _ in range(draw(st.integers(1, 4))):
+    pages, file = [], 0
+    for number in range(draw(st.integers(1, 5))):
+        file += number > 0 and draw(st.booleans())
         order = draw(st.permutations(range(len(papers))))
         shown = order[: draw(st.integers(1, len(papers)))]
         cut = draw(st.integers(0, len(shown)))  # a page may hold two date sections
         sections = [part for part in (shown[:cut], shown[cut:]) if part]
         pages.append(
             (
+                file,
                 draw(st.sampled_from(HEADERS)),
                 [(draw(DATE), [(i, draw(st.booleans()) or draw(st.booleans())) for i in part]) for part in sections],
             )
@@ -103,13 +107,13 @@ def page_paragraphs(header, sections, papers, rnd) -> list[str]:
 def expected(papers, pages) -> list[tuple]:
     """What a reader should see: one paper per title, first-seen order, every date and file it appeared in."""
     seen: dict[int, dict] = {}
-    for number, (_, sections) in enumerate(pages):
+    for file, _, sections in pages:
         for date, entries in sections:
             for index, with_abstract in entries:
                 paper = seen.setdefault(index, {"abstract": "", "dates": [], "sources": []})
                 if with_abstract:
                     paper["abstract"] = papers[index][1]
-                for key, value in (("dates", date), ("sources", f"page_{number:02}.txt")):
+                for key, value in (("dates", date), ("sources", f"page_{file:02}.txt")):
                     if value not in paper[key]:
                         paper[key].append(value)
     return [
@@ -119,15 +123,16 @@ def expected(papers, pages) -> list[tuple]:
 
 
 @settings(max_examples=100, deadline=None)
-@given(corpora(), st.lists(layouts(), min_size=4, max_size=4))
+@given(corpora(), st.lists(layouts(), min_size=5, max_size=5))
 def test_rendered_pages_parse_back_to_the_same_papers(corpus, page_layouts):
     papers, pages = corpus
     with tempfile.TemporaryDirectory() as tmp:
-        for number, ((header, sections), layout) in enumerate(zip(pages, page_layouts)):
+        for (file, header, sections), layout in zip(pages, page_layouts):
             paragraphs = page_paragraphs(header, sections, papers, layout["seed"])
-            Path(tmp, f"page_{number:02}.txt").write_bytes(render(paragraphs, layout))
+            with open(Path(tmp, f"page_{file:02}.txt"), "ab") as out:
+                out.write(render(paragraphs, layout))
         loaded = load_corpus([tmp])
 
     assert loaded.warnings == []
-    assert loaded.entries == sum(len(entries) for _, sections in pages for _, entries in sections)
+    assert loaded.entries == sum(len(entries) for _, _, sections in pages for _, entries in sections)
     assert [(p.id, p.title, p.abstract, p.dates, p.sources) for p in loaded.papers] == expected(papers, pages)

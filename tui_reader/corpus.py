@@ -7,6 +7,7 @@ of here is safe to put on a terminal: control characters are gone and LaTeX debr
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import unicodedata
@@ -221,22 +222,41 @@ class _Entry:
     date: str | None
 
 
+def _header_lines(paras: list[str]) -> set[int]:
+    """Positions of header paragraphs: those at the top, and any run of them right before a date (the next
+    page's header, when pages were pasted into one file)."""
+    is_header = [_HEADER.fullmatch(para) is not None for para in paras]
+    skip: set[int] = set()
+    top = 0
+    while top < len(paras) and is_header[top]:
+        skip.add(top)
+        top += 1
+    run: list[int] = []
+    for i, para in enumerate(paras):
+        if is_header[i]:
+            run.append(i)
+            continue
+        if run and _DATE.fullmatch(para):
+            skip.update(run)
+        run = []
+    return skip
+
+
 def _entries(text: str) -> Iterator[_Entry]:
     """Yield (title, abstract, date) for one page; a title without abstract gets an empty abstract."""
     date: str | None = None
     title: str | None = None
-    in_header = True
-    for para in _paragraphs(text):
+    paras = list(_paragraphs(text))
+    headers = _header_lines(paras)
+    for i, para in enumerate(paras):
+        if i in headers:
+            continue
         if _DATE.fullmatch(para):
             if title is not None:
                 yield _Entry(title, "", date)
                 title = None
             date = para
-            in_header = False
             continue
-        if in_header and _HEADER.fullmatch(para):
-            continue
-        in_header = False
         if title is None:
             title = para
         elif _looks_like_abstract(para):
@@ -295,12 +315,27 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-def _decode(data: bytes, name: str, warnings: list[str]) -> str:
+def _decode(data: bytes, name: str, warnings: list[str]) -> str | None:
+    """A file's text, or None when it is binary. UTF-8, or UTF-16 with a byte-order mark; lines that are not
+    UTF-8 are read as Windows-1252 (so one stray byte does not garble the rest), with a warning."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data[:8192]:
+        return None
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        warnings.append(f"{name}: not valid UTF-8 (byte {exc.start}); read as Windows-1252")
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError:
+        pass
+    lines, bad = [], []
+    for number, line in enumerate(data.split(b"\n"), 1):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(line.decode("cp1252", errors="replace"))
+            bad.append(number)
+    where = f"line {bad[0]}" + (f" and {len(bad) - 1} more" if len(bad) > 1 else "")
+    warnings.append(f"{name}: not valid UTF-8 ({where}); read those lines as Windows-1252")
+    return "\n".join(lines)
 
 
 def _read_file(path: Path, warnings: list[str]) -> list[Paper]:
@@ -313,10 +348,11 @@ def _read_file(path: Path, warnings: list[str]) -> list[Paper]:
     if not data.strip():
         warnings.append(f"{path}: empty file; skipped")
         return []
-    if b"\x00" in data[:8192]:
+    text = _decode(data, str(path), warnings)
+    if text is None:
         warnings.append(f"{path}: binary file, not a text dump; skipped")
         return []
-    papers = parse_text(_decode(data, str(path), warnings), source=name)
+    papers = parse_text(text, source=name)
     if not papers:
         warnings.append(f"{path}: no papers found; skipped")
     return papers
