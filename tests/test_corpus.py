@@ -130,7 +130,10 @@ def test_duplicate_with_different_abstracts_keeps_the_longest(seeds_corpus):
             "Our code is available https://anonymous.4open.science/r/BIB-ICLR2023-Submission/README.md here.",
         ),
         ("https://github.com/xuke225/EQ-Net.git", "available at https://github.com/xuke225/EQ-Net.git."),
-        ("https://namgyukang.github.io/Physics-Informed-Gaussians/", "https://namgyukang.github.io/Physics-Informed-Gaussians/"),
+        (
+            "https://namgyukang.github.io/Physics-Informed-Gaussians/",
+            "page is available at https://namgyukang.github.io/Physics-Informed-Gaussians/",
+        ),
     ],
 )
 def test_links_are_cleaned_of_debris(seeds_corpus, link, shown):
@@ -217,12 +220,13 @@ def test_id_ignores_case_punctuation_accents_and_spacing(tmp_path):
 
 def test_dedupe_keeps_the_longest_abstract_and_its_links(tmp_path):
     a = write(tmp_path / "a.txt", page("Mar 1", "Same Paper", "Code: https://example.org/old."))
-    b = write(tmp_path / "b.txt", page("Mar 1", "Same Paper", "A much longer abstract, code at https://example.org/new."))
+    longer = "A much longer abstract, code at https://example.org/new."
+    b = write(tmp_path / "b.txt", page("Mar 1", "Same Paper", longer))
     c = write(tmp_path / "c.txt", page("Mar 4", "Same Paper"))
     corpus = load_corpus([a, b, c])
     assert corpus.entries == 3
     (paper,) = corpus.papers
-    assert paper.abstract == "A much longer abstract, code at https://example.org/new."
+    assert paper.abstract == longer
     assert paper.links == ("https://example.org/new",)
     assert paper.dates == ("Mar 1", "Mar 4")
     assert paper.sources == ("a.txt", "b.txt", "c.txt")
@@ -314,7 +318,8 @@ def test_one_bad_byte_does_not_garble_the_other_lines(tmp_path):
     data = page("Mar 11", "Schrödinger Nets", "Für alle.", "Caf\xe9 Paper", "Plain.").encode()
     mixed = write(tmp_path / "mixed.txt", data.replace("Caf\xe9".encode(), b"Caf\xe9"))  # one latin-1 byte
     corpus = load_corpus([mixed])
-    assert [(p.title, p.abstract) for p in corpus.papers] == [("Schrödinger Nets", "Für alle."), ("Café Paper", "Plain.")]
+    got = [(p.title, p.abstract) for p in corpus.papers]
+    assert got == [("Schrödinger Nets", "Für alle."), ("Café Paper", "Plain.")]
     assert corpus.warnings == [f"{mixed}: not valid UTF-8 (line 15); read those lines as Windows-1252"]
 
 
@@ -327,7 +332,8 @@ def test_utf16_file_with_byte_order_mark_is_read(tmp_path):
 
 def test_pages_pasted_into_one_file_do_not_turn_headers_into_papers(tmp_path):
     one = page("Mar 11", "First Paper", "First abstract.", "Untitled Lonely")
-    two = page("Mar 12", "Second Paper", "Second abstract.", header=HEADER.replace("Subscribe", "Subscribe\n\nDaily Papers"))
+    with_daily = HEADER.replace("Subscribe", "Subscribe\n\nDaily Papers")
+    two = page("Mar 12", "Second Paper", "Second abstract.", header=with_daily)
     both = write(tmp_path / "both.txt", one + "\n" + two)
     got = [(p.title, p.abstract, p.dates) for p in load_corpus([both]).papers]
     assert got == [
@@ -464,7 +470,8 @@ def test_wheel_ships_every_module_and_the_seeds(tmp_path):
     for name in ("pyproject.toml", "README.md"):
         (src / name).write_bytes((root / name).read_bytes())
     shutil.copytree(root / "seeds", src / "seeds")
-    shutil.copytree(root / "tui_reader", src / "tui_reader", symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    no_cache = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(root / "tui_reader", src / "tui_reader", symlinks=True, ignore=no_cache)
     assert (src / "tui_reader" / "seeds").is_symlink()
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index",
@@ -476,15 +483,17 @@ def test_wheel_ships_every_module_and_the_seeds(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         archive.extractall(tmp_path / "site")
-    modules = {p.relative_to(root).as_posix() for p in (root / "tui_reader").rglob("*.py") if "__pycache__" not in p.parts}
+    modules = {p.relative_to(src).as_posix() for p in (src / "tui_reader").rglob("*.py")}
     assert modules <= names
-    assert {n for n in names if n.startswith("tui_reader/seeds/")} == {f"tui_reader/seeds/{s}" for s in (S0, S1, S2, S3, S4)}
+    shipped_seeds = {n.removeprefix("tui_reader/seeds/") for n in names if n.startswith("tui_reader/seeds/")}
+    assert shipped_seeds == {S0, S1, S2, S3, S4}
 
     # the installed package, run from "/", lists the bundled corpus
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
-    code = "import sys, tui_reader.cli as c; assert c.__file__.startswith(sys.argv[1]), c.__file__; sys.exit(c.main(['list']))"
+    code = "import sys, tui_reader.cli as c; assert c.__file__.startswith(sys.argv[1]); sys.exit(c.main(['list']))"
+    site = str(tmp_path / "site")
     run = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "site")], cwd="/", env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code, site], cwd="/", env=env, capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 0, run.stderr
     assert len(run.stdout.splitlines()) == 211

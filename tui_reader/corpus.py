@@ -243,7 +243,7 @@ def _header_lines(paras: list[str]) -> set[int]:
 
 
 def _entries(text: str) -> Iterator[_Entry]:
-    """Yield (title, abstract, date) for one page; a title without abstract gets an empty abstract."""
+    """Yield (title, abstract, date) for the text of one file; a title without abstract gets an empty abstract."""
     date: str | None = None
     title: str | None = None
     paras = list(_paragraphs(text))
@@ -275,7 +275,7 @@ def _make_abstract(raw: str) -> tuple[str, tuple[str, ...]]:
 
 
 def parse_text(text: str, source: str = "<text>") -> list[Paper]:
-    """Parse one page into papers (not yet deduplicated across pages)."""
+    """Parse the text of one file (one or more pages) into papers, not yet deduplicated."""
     papers = []
     for entry in _entries(text):
         title = collapse_ws(delatex(entry.title))
