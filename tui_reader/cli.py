@@ -10,9 +10,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Sequence
 
 from tui_reader.corpus import Corpus, CorpusError, Paper, load_corpus
+from tui_reader.search import SearchIndex
 from tui_reader.store import MarkStore
 
 PROG = "tui-reader"
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="print every paper (ranked when --query is given)")
     _add_paths(listing)
     listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.add_argument("--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")')
     _add_common(listing)
     _add_mark_filters(listing)
     _add_mark_commands(sub)
@@ -146,6 +149,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     corpus = load(args.paths)
     papers = corpus.papers
     read, starred = read_marks(args.data_dir)
+    if args.query:
+        papers = search_papers(papers, args.query, read, starred)
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
     if args.format == "json":
         records = [paper_record(p, p.id in read, p.id in starred) for p in papers]
@@ -155,6 +160,15 @@ def cmd_list(args: argparse.Namespace) -> int:
         for paper in papers:
             print(paper_line(paper, paper.id in read, paper.id in starred))
     return 0
+
+
+def search_papers(papers: list[Paper], query: str, read: set[str], starred: set[str]) -> list[Paper]:
+    """The papers matching ``query``, best first; a problem in the query (an open quote) is a warning."""
+    marks = {i: SimpleNamespace(read=i in read, starred=i in starred) for i in read | starred}
+    result = SearchIndex(papers).search(query, marks)
+    if result.error:
+        warn(result.error)
+    return [papers[i] for i in result.indices]
 
 
 def open_store(data_dir: Path | None) -> MarkStore:
