@@ -1,0 +1,380 @@
+"""Search: query language, result quality on the seed papers, highlighting, filters, and index correctness."""
+
+from __future__ import annotations
+
+import json
+import threading
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui_reader.cli import main
+from tui_reader.corpus import Paper
+from tui_reader.search import Positions, SearchIndex, fold, parse_query, words_of
+from tui_reader.search.postings import build
+
+# ---------------------------------------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(scope="module")
+def papers(seeds_corpus):
+    return seeds_corpus.papers
+
+
+@pytest.fixture(scope="module")
+def index(papers):
+    return SearchIndex(papers)
+
+
+def titles(index, query, marks=None):
+    result = index.search(query, marks)
+    return [index.papers[i].title for i in result.indices]
+
+
+def assert_every_result_matches(index, query):
+    """Every result shows where it matched."""
+    result = index.search(query)
+    assert len(result) > 0
+    for i in result.indices:
+        title_spans, abstract_spans = result.spans(i)
+        assert title_spans or abstract_spans, index.papers[i].title
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Quality on the seeds: what a researcher expects comes first (titles read from the corpus)
+
+DIFFUSION_TITLES = {
+    "Image generation with shortest path diffusion",
+    "Stochastic Interpolants: A Unifying Framework for Flows and Diffusions",
+    "Neural Network-Based Score Estimation in Diffusion Models: Optimization and Generalization",
+    "One-step Diffusion Models with f-Divergence Distribution Matching",
+}
+GP_TITLES = {
+    "Solving High Frequency and Multi-Scale PDEs with Gaussian Processes",
+    "Scale Mixtures of Neural Network Gaussian Processes",
+    "Implicit Gaussian process representation of vector fields over arbitrary latent manifolds",
+}
+FLOW_TITLES = {  # "flow" in the title, "diffusion" nowhere in the paper
+    "Posterior-Mean Rectified Flow: Towards Minimum MSE Photo-Realistic Image Restoration",
+    "Flow Straight and Fast: Learning to Generate and Transfer Data with Rectified Flow",
+    "Neural Scene Flow Prior",
+    "Spectral-Refiner: Fine-Tuning of Accurate Spatiotemporal Neural Operator for Turbulent Flows",
+}
+
+
+@pytest.mark.parametrize(
+    "query, expected_top",
+    [
+        ("difusion", DIFFUSION_TITLES),
+        ("graph neurl", {"Efficiently Computing Local Lipschitz Constants of Neural Networks via Bound Propagation"}),
+        (
+            "reinforcement learning",
+            {
+                "RLIF: Interactive Imitation Learning as Reinforcement Learning",
+                "Extreme Event Prediction with Multi-agent Reinforcement Learning-based Parametrization of "
+                "Atmospheric and Oceanic Turbulence",
+            },
+        ),
+        ("gausian proces", GP_TITLES),
+        ("RLIF", {"RLIF: Interactive Imitation Learning as Reinforcement Learning"}),
+        ("schrodinger", {"Light Schrödinger Bridge"}),
+        ("-diffusion flow", FLOW_TITLES),
+        ('"neural tangent"', {"Neural Tangent Kernel: Convergence and Generalization in Neural Networks"}),
+    ],
+)
+def test_expected_papers_come_first(index, query, expected_top):
+    found = titles(index, query)
+    assert set(found[: len(expected_top)]) == expected_top
+    assert_every_result_matches(index, query)
+
+
+def test_typo_finds_every_paper_with_the_word(index, papers):
+    with_diffusion = {p.title for p in papers if "diffusion" in (p.title + p.abstract).lower()}
+    assert set(titles(index, "difusion")) == with_diffusion
+    assert len(with_diffusion) == 8
+
+
+def test_exclusion_removes_the_word_and_longer_forms(index):
+    found = titles(index, "-diffusion flow")
+    assert "Stochastic Interpolants: A Unifying Framework for Flows and Diffusions" not in found
+    for title in found:
+        paper = next(p for p in index.papers if p.title == title)
+        assert "diffusion" not in (paper.title + paper.abstract).lower()
+
+
+def test_phrase_needs_the_words_in_a_row(index):
+    found = titles(index, '"neural tangent"')
+    for title in found:
+        paper = next(p for p in index.papers if p.title == title)
+        assert "neural tangent" in " ".join(words_of(paper.title + " " + paper.abstract))
+    # both words, not in a row: found without quotes only
+    loose = set(titles(index, "neural tangent"))
+    assert set(found) < loose
+
+
+def test_accents_fold_both_ways(index):
+    assert titles(index, "schrodinger")[0] == "Light Schrödinger Bridge"
+    assert titles(index, "Schrödinger")[0] == "Light Schrödinger Bridge"
+    result = index.search("schrodinger")
+    i = result.indices[0]
+    (start, end), = result.spans(i)[0]
+    assert index.papers[i].title[start:end] == "Schrödinger"
+
+
+def test_title_matches_rank_above_abstract_only(index):
+    found = titles(index, "gaussian")
+    in_title = [t for t in found if "gaussian" in t.lower()]
+    assert found[: len(in_title)] == in_title
+    assert len(in_title) == 5 and len(found) > 20
+
+
+def test_prefix_of_the_last_term(index):
+    found = titles(index, "diff")
+    assert "Image generation with shortest path diffusion" in found
+    assert "Differentiability and Optimization of Multiparameter Persistent Homology" in found
+    # a finished term (followed by more) is a word, not a prefix
+    assert "Differentiability and Optimization of Multiparameter Persistent Homology" not in titles(index, "diff model")
+
+
+def test_known_words_do_not_pull_in_typo_neighbours(index):
+    """'flow' is a real word: papers that only say 'low' or 'slow' must not appear."""
+    for i in index.search("flow").indices:
+        paper = index.papers[i]
+        assert any(w.startswith("flow") for w in words_of(paper.title + " " + paper.abstract))
+
+
+def test_swapped_letters_count_as_one_typo(index):
+    assert titles(index, "nueral tangnet")[0] == "Neural Tangent Kernel: Convergence and Generalization in Neural Networks"
+
+
+def test_hyphenated_term_is_a_phrase(index):
+    found = titles(index, "physics-informed")
+    assert found and all("physics-informed" in t.lower() or "physics informed" in t.lower() for t in found[:5])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Results as the app uses them
+
+
+def test_empty_query_lists_everything_in_corpus_order(index):
+    result = index.search("")
+    assert isinstance(result.indices, range) and list(result.indices) == list(range(len(index.papers)))
+    assert result.spans(0) == ((), ()) and result.error is None
+    assert list(index.search("   ").indices) == list(range(len(index.papers)))
+
+
+def test_indices_are_a_sequence_of_ints(index):
+    result = index.search("learning")
+    assert isinstance(result.indices, Positions) and len(result) == len(result.indices) > 50
+    first = result.indices[0]
+    assert type(first) is int and result.indices[:3] == [first, result.indices[1], result.indices[2]]
+    assert list(result.indices)[5] == result.indices[5] and result.indices.index(result.indices[7]) == 7
+    assert first in result.indices and len(index.papers) + 5 not in result.indices
+
+
+def test_spans_cover_the_matching_words(index):
+    result = index.search("gausian proces")
+    for i in result.indices:
+        paper = index.papers[i]
+        for text, spans in zip((paper.title, paper.abstract), result.spans(i)):
+            for start, end in spans:
+                word = fold(text[start:end])
+                assert word.startswith(("gaussian", "proces")), word
+    title_spans = result.title_spans(result.indices[0])
+    assert title_spans == result.spans(result.indices[0])[0] and len(title_spans) == 2
+
+
+def test_phrase_spans_cover_the_whole_phrase(index):
+    result = index.search('"neural tangent"')
+    i = result.indices[0]
+    title = index.papers[i].title
+    assert [title[a:b] for a, b in result.spans(i)[0]] == ["Neural Tangent"]
+
+
+def test_unbalanced_quote_is_reported_and_still_searches(index):
+    result = index.search('"neural tan')
+    assert result.error and "quote" in result.error
+    assert titles(index, '"neural tan')[0] == "Neural Tangent Kernel: Convergence and Generalization in Neural Networks"
+
+
+def test_unknown_filter_is_reported_and_ignored(index):
+    result = index.search("is:bogus rlif")
+    assert result.error and "is:bogus" in result.error
+    assert titles(index, "is:bogus rlif") == ["RLIF: Interactive Imitation Learning as Reinforcement Learning"]
+
+
+def test_no_match_is_an_empty_result(index):
+    result = index.search("qqqzzzxx")
+    assert len(result) == 0 and list(result.indices) == [] and result.error is None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Filters
+
+
+def test_mark_filters(index, papers):
+    marks = {
+        papers[0].id: SimpleNamespace(read=True, starred=False),
+        papers[1].id: SimpleNamespace(read=True, starred=True),
+        papers[2].id: SimpleNamespace(read=False, starred=True),
+        "not-a-paper": SimpleNamespace(read=True, starred=True),
+    }
+    assert list(index.search("is:read", marks).indices) == [0, 1]
+    assert list(index.search("is:starred", marks).indices) == [1, 2]
+    assert list(index.search("is:read is:starred", marks).indices) == [1]
+    assert len(index.search("is:unread", marks)) == len(papers) - 2
+    assert 1 not in index.search("-is:starred", marks).indices
+    assert len(index.search("is:unread")) == len(papers)  # no marks: everything unread
+    assert len(index.search("is:read")) == 0
+    read_rlif = {papers[0].id: SimpleNamespace(read=True, starred=False)}
+    assert titles(index, "rlif is:unread", read_rlif) == []
+
+
+def test_date_filters(index, papers):
+    def dates(query):
+        return {d for i in index.search(query).indices for d in papers[i].dates}
+
+    assert len(index.search("date:Mar")) == sum(any(d.startswith("Mar") for d in p.dates) for p in papers)
+    assert dates('date:"Mar 11"') >= {"Mar 11"} and all(
+        "Mar 11" in papers[i].dates for i in index.search('date:"Mar 11"').indices
+    )
+    assert len(index.search("date:march")) == len(index.search("date:mar"))
+    assert all("Sep 9" not in papers[i].dates for i in index.search("-date:sep").indices)
+    assert titles(index, "date:Sep rlif") == []
+    assert titles(index, "date:mar rlif") == ["RLIF: Interactive Imitation Learning as Reinforcement Learning"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The query language
+
+
+def test_parse_query_parts():
+    q = parse_query('Difusion "Neural Tangent" -flow is:Starred -is:read date:"Mar 11" mod')
+    assert [t.words for t in q.terms] == [("difusion",), ("neural", "tangent"), ("mod",)]
+    assert [t.prefix for t in q.terms] == [False, False, True]
+    assert [t.words for t in q.phrases] == [("neural", "tangent")]
+    assert [(t.words, t.exclude) for t in q.excluded] == [(("flow",), True)]
+    assert [(f.value, f.exclude) for f in q.is_filters] == [("starred", False), ("read", True)]
+    assert [f.value for f in q.date_filters] == ["mar 11"]
+    assert q.error is None and not q.empty
+
+
+def test_parse_query_typing_states():
+    assert parse_query("diff").terms[0].prefix
+    assert not parse_query("diff ").terms[0].prefix
+    assert parse_query('"neural tan').terms[0].prefix and parse_query('"neural tan').error
+    assert not parse_query('"neural tan"').terms[0].prefix
+    assert parse_query("-").empty and parse_query('"').empty and parse_query("is:st").error is None
+    assert parse_query("is:stared x").error and parse_query("date: x").error
+    assert parse_query("ell_infty").terms[0].words == ("ell", "infty")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The index itself: postings are exactly the papers containing each word
+
+
+text = st.text(alphabet=st.sampled_from(list("abcé ö-_.\x7fXY1 ")) | st.characters(), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(text, text), min_size=1, max_size=40))
+def test_postings_are_exact(pairs):
+    """Every word of every text (accents, separators, odd characters) is found, and nothing else."""
+    titles_ = [t for t, _ in pairs]
+    abstracts = [a for _, a in pairs]
+    vocabulary, fields = build(titles_, abstracts)
+    assert vocabulary == sorted(set(vocabulary))
+    for texts_, postings in zip((titles_, abstracts), fields):
+        expected: dict[str, set[int]] = {}
+        for i, text_ in enumerate(texts_):
+            for word in words_of(text_):
+                expected.setdefault(word, set()).add(i)
+        assert set(expected) <= set(vocabulary)
+        for w, word in enumerate(vocabulary):
+            assert postings.slice(w, w + 1).tolist() == sorted(expected.get(word, ())), word
+
+
+def test_postings_across_chunks():
+    """More papers than one chunk (2048): paper numbers stay right across chunk borders."""
+    n = 5000
+    titles_ = [f"common w{i % 7} t{i}" for i in range(n)]
+    vocabulary, (title_postings, _) = build(titles_, [""] * n)
+    where = {w: i for i, w in enumerate(vocabulary)}
+    assert title_postings.slice(where["common"], where["common"] + 1).tolist() == list(range(n))
+    assert title_postings.slice(where["w3"], where["w3"] + 1).tolist() == list(range(3, n, 7))
+    assert title_postings.slice(where["t4999"], where["t4999"] + 1).tolist() == [4999]
+
+
+def test_search_matches_brute_force_on_many_papers():
+    words = "alpha beta gamma delta epsilon zeta theta kappa lambda sigma".split()
+    papers = [
+        Paper(id=f"{i:012x}", title=f"{words[i % 10]} {words[i * 7 % 10]}s", abstract=f"{words[i * 3 % 10]} x{i}")
+        for i in range(4500)
+    ]
+    index = SearchIndex(papers)
+
+    def where(test):
+        return {i for i, p in enumerate(papers) if any(test(w) for w in words_of(p.title + " " + p.abstract))}
+
+    assert set(index.search("gamma").indices) == where(lambda w: w.startswith("gamma"))
+    assert set(index.search("gam").indices) == where(lambda w: w.startswith("gam"))
+    assert set(index.search("gamma kappa").indices) == where(lambda w: w in ("gamma", "gammas")) & where(
+        lambda w: w.startswith("kappa")
+    )
+    assert set(index.search("-alpha beta").indices) == where(lambda w: w.startswith("beta")) - where(
+        lambda w: w.startswith("alpha")
+    )
+    assert list(index.search("x4321").indices) == [4321]
+    assert set(index.search("sigmma").indices) == where(lambda w: w.startswith("sigma"))  # a typo
+
+
+def test_concurrent_searches_agree(index):
+    queries = ["difusion", "graph neurl", '"neural tangent"', "gausian proces", "-diffusion flow", "d", "le"]
+    expected = {q: list(index.search(q).indices) for q in queries}
+    fresh = SearchIndex(index.papers)  # empty caches: threads race to fill them
+    errors = []
+
+    def run(offset):
+        for k in range(len(queries) * 3):
+            q = queries[(k + offset) % len(queries)]
+            if list(fresh.search(q).indices) != expected[q]:
+                errors.append(q)
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Command line
+
+
+def test_cli_list_query_prints_ranked_results(capsys, data_dir):
+    assert main(["list", "--query", "gausian proces", "--data-dir", str(data_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("Solving High Frequency and Multi-Scale PDEs with Gaussian Processes")
+    assert len(lines) == 11
+
+
+def test_cli_list_query_json_and_warning(capsys, data_dir):
+    assert main(["list", "--query", '"neural tangent', "--format", "json", "--data-dir", str(data_dir)]) == 0
+    out, err = capsys.readouterr()
+    records = json.loads(out)
+    assert records[0]["title"].startswith("Neural Tangent Kernel") and records[0]["read"] is False
+    assert "unclosed quote" in err and err.count("\n") == 1
+
+
+def test_cli_list_query_uses_marks(capsys, data_dir):
+    assert main(["mark", "2e0170c1c245", "--star", "--data-dir", str(data_dir)]) == 0
+    capsys.readouterr()
+    assert main(["list", "--query", "is:starred", "--data-dir", str(data_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and "RLIF" in lines[0]
+    assert main(["list", "--query", "nothing-matches-this-qqq", "--data-dir", str(data_dir)]) == 0
+    assert capsys.readouterr().out == ""
