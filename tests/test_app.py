@@ -91,6 +91,24 @@ async def test_typing_filters_live_and_enter_goes_to_list(reader_app):
         assert reader_app.query_one(PaperList).has_focus
 
 
+async def test_keys_typed_right_after_slash_go_to_the_search_box(reader_app):
+    """A fast "/sr" must search for "sr", not star and mark the paper under the cursor."""
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        for key, char in (("slash", "/"), ("s", "s"), ("r", "r")):
+            reader_app.post_message(events.Key(key, char))  # queued back to back, as a fast typist does
+        await pilot.pause()
+        await settle(reader_app, pilot)
+        assert reader_app.query_one(SearchBox).value == "sr"
+        assert reader_app.reader.store.all() == {}
+
+
+async def test_slash_inside_the_search_box_is_text(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"encoder", "slash", *"decoder")
+        assert reader_app.query_one(SearchBox).value == "encoder/decoder"
+
+
 async def test_down_arrow_leaves_search_for_the_list(reader_app):
     async with reader_app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "d", "down")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import webbrowser
+from pathlib import Path
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -22,7 +23,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
-from tui_reader.corpus import Paper
+from tui_reader.corpus import Paper, PaperSet, read_file
 from tui_reader.search import SearchIndex, SearchResult
 from tui_reader.store import Mark, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox
@@ -80,9 +81,18 @@ class Reader:
         # sets of ids load ~4x faster than one Mark object per paper (100k marks: ~50 ms)
         self.read = self.store.read_ids()
         self.starred = self.store.starred_ids()
-        self._ids = {paper.id for paper in self.papers}
-        self.read_count = len(self.read & self._ids)
-        self.star_count = len(self.starred & self._ids)
+        self.papers = PaperSet(self.papers)
+        self._count()
+
+    def _count(self) -> None:
+        ids = self.papers.ids
+        self.read_count = len(self.read & ids.keys())
+        self.star_count = len(self.starred & ids.keys())
+
+    def add(self, papers: Iterable[Paper]) -> None:
+        """More papers arrived from the loader (a paper already here gains dates and sources)."""
+        self.papers.add(papers)
+        self._count()
 
     def mark(self, paper_id: str) -> Mark:
         return Mark(read=paper_id in self.read, starred=paper_id in self.starred)
@@ -102,14 +112,14 @@ class Reader:
         return range(len(self.papers))
 
     def update(self, paper_id: str, mark: Mark) -> None:
-        counted = paper_id in self._ids
+        counted = paper_id in self.papers.ids
         for flag, ids, count in ((mark.read, self.read, "read_count"), (mark.starred, self.starred, "star_count")):
             if flag != (paper_id in ids):
                 (ids.add if flag else ids.discard)(paper_id)
                 if counted:
                     setattr(self, count, getattr(self, count) + (1 if flag else -1))
 
-    def status(self, indexing: bool) -> str:
+    def status(self, loading: str, indexing: bool) -> str:
         total = len(self.papers)
         parts = [
             f"{len(self.rows):,} / {total:,} shown",
@@ -117,7 +127,9 @@ class Reader:
             f"{self.star_count:,} starred",
             f"view: {self.view.value}",
         ]
-        if indexing:
+        if loading:
+            parts.append(loading)
+        elif indexing:
             parts.append("indexing…")
         if self.result is not None and self.result.error:
             parts.append(self.result.error)
@@ -165,7 +177,8 @@ class ReaderApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", tooltip="Focus the search box (typing filters live)"),
+        # priority: handled before the key is routed, so keys typed right after "/" already go to the box
+        Binding("slash", "focus_search", "Search", tooltip="Focus the search box (typing filters live)", priority=True),
         Binding("r,space", "toggle_read", "Read", tooltip="Mark the paper read / unread"),
         Binding("s", "toggle_star", "Star", tooltip="Star / unstar the paper"),
         Binding("u", "cycle_view", "View", tooltip="Cycle the view: all → unread → starred"),
@@ -175,12 +188,24 @@ class ReaderApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="Quit (marks are already saved)"),
     ]
 
-    def __init__(self, papers: Sequence[Paper], store: MarkStore, warnings: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        store: MarkStore,
+        warnings: Sequence[str] = (),
+        files: Sequence[Path] = (),
+    ) -> None:
+        """``files`` are read in a worker after the first paint; their papers join ``papers`` as they come."""
         super().__init__()
         self.reader = Reader(papers=papers, store=store)
+        self.files = list(files)
+        self.loading = ""
+        self.load_warnings: list[str] = []
+        self.no_papers = ""  # set when every file turned out empty: the app exits and cli says so
         self.startup_warnings = list(warnings) + list(store.warnings)
         self._warnings_shown = len(store.warnings)
         self._pending_read: str | None = None
+        self._detail_id: str | None = None
 
     # --- layout ----------------------------------------------------------------------------------------------
 
@@ -195,6 +220,11 @@ class ReaderApp(App[None]):
         yield Static(id="status")
         yield Footer()
 
+    def focus_now(self, widget) -> None:
+        """Move focus before the next key is handled (Widget.focus() defers it, so a fast "/diff" would send
+        "d" to the list, where it is a command)."""
+        self.screen.set_focus(widget)
+
     @property
     def paper_list(self) -> PaperList:
         return self.query_one(PaperList)
@@ -208,8 +238,41 @@ class ReaderApp(App[None]):
         self.detail.border_title = "Paper"
         for message in self.startup_warnings:
             self.notify(message, title="Warning", severity="warning", timeout=12)
-        self.paper_list.focus()
+        self.focus_now(self.paper_list)
         self.paper_list.show(self.reader.rows)
+        self.refresh_status()
+        if self.files:
+            self.loading = f"loading 0/{len(self.files)} files…"
+            self.load_files(self.files)
+        else:
+            self.build_index()
+
+    # --- loading ---------------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_files(self, files: Sequence[Path]) -> None:
+        for number, path in enumerate(files, start=1):
+            papers, warnings = read_file(path)
+            self.call_from_thread(self._file_loaded, papers, warnings, number, len(files))
+        self.call_from_thread(self._all_loaded)
+
+    def _file_loaded(self, papers: list[Paper], warnings: list[str], number: int, total: int) -> None:
+        for message in warnings:
+            self.notify(message, title="Warning", severity="warning", timeout=12)
+        self.load_warnings.extend(warnings)
+        self.loading = f"loading {number}/{total} files…"
+        self.reader.add(papers)
+        if self.reader.result is None:  # no query yet: the list grows as papers arrive
+            self._show_rows(keep=self.paper_list.paper_index)
+        else:
+            self.refresh_status()
+
+    def _all_loaded(self) -> None:
+        self.loading = ""
+        if not self.reader.papers:
+            self.no_papers = "no papers found in " + ", ".join(str(path) for path in self.files)
+            self.exit(return_code=1)
+            return
         self.refresh_status()
         self.build_index()
 
@@ -268,11 +331,11 @@ class ReaderApp(App[None]):
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self) -> None:
-        self.paper_list.focus()
+        self.focus_now(self.paper_list)
 
     @on(SearchBox.Leave)
     def _leave_search(self) -> None:
-        self.paper_list.focus()
+        self.focus_now(self.paper_list)
 
     # --- the paper under the cursor ------------------------------------------------------------------------
 
@@ -288,14 +351,26 @@ class ReaderApp(App[None]):
     def show_detail(self, index: int | None) -> None:
         paper = self.reader.papers[index] if index is not None else None
         spans = self.reader.result.spans(index) if (self.reader.result and index is not None) else ((), ())
-        self.detail.show(paper, self.reader.mark(paper.id) if paper else NO_MARK, spans)
-        if paper is not None and self._pending_read != paper.id:
+        self.detail.show(paper, self.reader.mark(paper.id) if paper else NO_MARK, spans, self.empty_message())
+        if paper is not None and paper.id != self._detail_id:
+            self._detail_id = paper.id
             self.detail.scroll_home(animate=False)
+
+    def empty_message(self) -> str:
+        if self.loading:
+            return "Loading papers…"
+        if self.reader.query.strip():
+            return "No paper matches. Esc clears the search."
+        if self.reader.view is View.STARRED:
+            return "No starred papers yet: s stars the paper under the cursor. u changes the view."
+        if self.reader.view is View.UNREAD:
+            return "Everything is read. u changes the view."
+        return "No papers."
 
     @on(PaperList.Opened)
     def _opened(self, event: PaperList.Opened) -> None:
         paper = self.reader.papers[event.paper_index]
-        self.detail.focus()
+        self.focus_now(self.detail)
         self._pending_read = paper.id
         # marked read only once the detail has actually been painted
         self.call_after_refresh(self._mark_opened_read, paper.id)
@@ -307,7 +382,7 @@ class ReaderApp(App[None]):
 
     @on(PaperDetail.Back)
     def _back(self) -> None:
-        self.paper_list.focus()
+        self.focus_now(self.paper_list)
 
     # --- marks -----------------------------------------------------------------------------------------------
 
@@ -365,7 +440,14 @@ class ReaderApp(App[None]):
             self.notify("Title copied to the clipboard.", timeout=2)
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.focus_now(self.query_one("#search", Input))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_search":
+            # "/" is a priority key; let it through as text in the search box ("encoder/decoder"),
+            # and to screens above the reader (help, command palette)
+            return self.screen is self.screen_stack[0] and not self.query_one("#search", Input).has_focus
+        return True
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -397,7 +479,7 @@ class ReaderApp(App[None]):
         yield SystemCommand("Keys", "Show every key and the search syntax", self.action_help)
 
     def refresh_status(self) -> None:
-        self.query_one("#status", Static).update(self.reader.status(self.indexing))
+        self.query_one("#status", Static).update(self.reader.status(self.loading, self.indexing))
 
 
 _KEY_LABELS = {"slash": "/", "question_mark": "?", "space": "Space", "escape": "Esc", "enter": "Enter"}

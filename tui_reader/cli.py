@@ -13,7 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Sequence
 
-from tui_reader.corpus import Corpus, CorpusError, Paper, load_corpus
+from tui_reader.corpus import Corpus, CorpusError, Paper, corpus_files, load_corpus
 from tui_reader.search import SearchIndex
 from tui_reader.store import MarkStore
 
@@ -261,22 +261,25 @@ def marks_import(args: argparse.Namespace) -> int:
 
 
 def cmd_launch(args: argparse.Namespace) -> int:
-    """Open the reader. Warnings go to the app as notifications, not to the terminal it is about to paint."""
+    """Open the reader. Files are read after the first paint (the list grows as they arrive); warnings
+    show up in the app as notifications, not on the terminal it paints."""
     from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
     from tui_reader.store import MarkStore
 
-    corpus = load_corpus(args.paths)
-    if not corpus.papers:
-        for message in corpus.warnings:
-            warn(message)
-        where = ", ".join(map(str, args.paths)) if args.paths else "the bundled corpus"
-        raise NoPapers(f"no papers found in {where}")
+    files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
+    if not files:
+        raise NoPapers(f"no papers found in {', '.join(map(str, args.paths))} (no *.txt files)")
     store = MarkStore.open(args.data_dir)
     try:
-        ReaderApp(corpus.papers, store, corpus.warnings).run()
+        app = ReaderApp([], store, files=files)
+        app.run()
     finally:
         store.close()
-    return 0
+    if app.return_code == 1 and app.no_papers:
+        for message in app.load_warnings:
+            warn(message)
+        raise NoPapers(app.no_papers)
+    return app.return_code or 0
 
 
 COMMANDS = {"list": cmd_list, "mark": cmd_mark, "marks": cmd_marks}

@@ -233,10 +233,13 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def action_back(self) -> None:
         self.post_message(self.Back())
 
-    def show(self, paper: Paper | None, mark: object, spans: tuple[Spans, Spans] = ((), ())) -> None:
+    def show(
+        self, paper: Paper | None, mark: object, spans: tuple[Spans, Spans] = ((), ()), empty: str = ""
+    ) -> None:
+        """Show one paper, or the ``empty`` message when there is none."""
         body = self.query_one("#detail-body", Static)
         if paper is None:
-            body.update(Text("No paper matches. Esc clears the search.", style="italic"))
+            body.update(Text(empty or "Nothing to show.", style="italic"))
             return
         match_style = "bold reverse"
         read, starred = bool(getattr(mark, "read", False)), bool(getattr(mark, "starred", False))
@@ -265,8 +268,8 @@ class SearchBox(Input):
     """The query box: Esc clears it, or leaves it when already empty; Enter and ↓ go to the list."""
 
     BINDINGS = [
-        Binding("escape", "clear_or_leave", "Clear / leave", show=False),
-        Binding("down", "leave", "To the list", show=False),
+        Binding("escape", "clear_or_leave", "Clear", tooltip="Clear the query; on an empty box, back to the list"),
+        Binding("down", "leave", "List", tooltip="Go to the list (Enter too)"),
     ]
 
     class Leave(Message):
