@@ -31,11 +31,15 @@ class TmuxProbe:
         self._base = ["tmux", "-S", str(self._dir / "socket"), "-f", str(config)]
         env = {**os.environ, "LANG": "C.UTF-8"}
         # a session that only keeps the server alive and gives the control client something to attach to
-        subprocess.run([*self._base, "new-session", "-d", "-s", "keeper", "sleep", "86400"], check=True, env=env)
+        # (its own session and no stdin: started from some parents, e.g. pytest, the server never reaps its children)
+        subprocess.run(
+            [*self._base, "new-session", "-d", "-s", "keeper", "sleep", "86400"],
+            check=True, env=env, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
         self._ctl = subprocess.Popen(
             [*self._base, "-C", "attach-session", "-t", "keeper"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
-            bufsize=1, env=env,
+            bufsize=1, env=env, start_new_session=True,
         )
         self._read_block("attach-session")  # the attach command's own (empty) reply comes first
 
