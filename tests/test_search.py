@@ -294,7 +294,7 @@ def test_postings_are_exact(pairs):
                 expected.setdefault(word, set()).add(i)
         assert set(expected) <= set(vocabulary)
         for w, word in enumerate(vocabulary):
-            assert postings.slice(w, w + 1).tolist() == sorted(expected.get(word, ())), word
+            assert postings.papers_of(w).tolist() == sorted(expected.get(word, ())), word
 
 
 def test_postings_across_chunks():
@@ -303,9 +303,10 @@ def test_postings_across_chunks():
     titles_ = [f"common w{i % 7} t{i}" for i in range(n)]
     vocabulary, (title_postings, _) = build(titles_, [""] * n)
     where = {w: i for i, w in enumerate(vocabulary)}
-    assert title_postings.slice(where["common"], where["common"] + 1).tolist() == list(range(n))
-    assert title_postings.slice(where["w3"], where["w3"] + 1).tolist() == list(range(3, n, 7))
-    assert title_postings.slice(where["t4999"], where["t4999"] + 1).tolist() == [4999]
+    assert title_postings.papers_of(where["common"]).tolist() == list(range(n))  # kept as a bitmap
+    assert title_postings.papers_of(where["w3"]).tolist() == list(range(3, n, 7))  # bitmap too (1/7)
+    assert title_postings.papers_of(where["t4999"]).tolist() == [4999]  # a postings list
+    assert len(title_postings.common) == 8 and title_postings.count(0, len(vocabulary)) == 3 * n
 
 
 def test_search_matches_brute_force_on_many_papers():

@@ -181,6 +181,7 @@ class SearchIndex:
     """
 
     CACHE_SIZE = 64  # matched terms kept (one byte per paper each)
+    PHRASE_CHECK_LIMIT = 20_000  # papers whose text an unfinished phrase is checked in, at most
 
     def __init__(self, papers: Sequence[Paper]) -> None:
         if len(papers) >= 2**32:
@@ -301,8 +302,8 @@ class SearchIndex:
         abstract = np.zeros(self.size, np.uint8)
         for lo, hi, quality in sorted(ranges, key=lambda r: r[2]):  # better matches overwrite worse ones
             if hi > lo:
-                title[self._title.slice(lo, hi)] = quality
-                abstract[self._abstract.slice(lo, hi)] = quality
+                self._title.mark(lo, hi, title, quality)
+                self._abstract.mark(lo, hi, abstract, quality)
         title *= _TITLE
         title += abstract
         return title
@@ -347,6 +348,13 @@ class SearchIndex:
         for word in head:
             candidates &= self._word(word, False, typos=False, plurals=False).scores > 0
         candidates &= self._word(last, term.prefix, typos=False, plurals=False).scores > 0
+        if term.prefix and np.count_nonzero(candidates) > self.PHRASE_CHECK_LIMIT:
+            # still being typed ("neural t) and too common to check each paper's text on a keystroke: rank
+            # the papers having all the words; the closing quote makes it exact
+            words = [self._word(w, False, typos=False, plurals=False) for w in head]
+            words.append(self._word(last, True, typos=False, plurals=False))
+            scores = np.where(candidates, sum(h.scores for h in words) // len(words), 0).astype(np.uint8)
+            return _Hits(scores, _Matcher(frozenset(head), (last,)))
         pattern = re.compile(r"[\W_]+".join(map(re.escape, term.words)) + ("" if term.prefix else r"(?![^\W_])"))
         found = np.flatnonzero(candidates)
         papers = [self.papers[i] for i in found.tolist()]

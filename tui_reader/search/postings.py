@@ -7,7 +7,8 @@ and end, hashes each word from its bytes into 53 bits, and sorts ``hash << 11 | 
 the chunk's postings by word and drops repeats. Python sees each *distinct* word once, to keep its text.
 
 At the end the words are sorted alphabetically, so that words sharing a prefix are neighbours, and each
-chunk's postings are copied into one flat array per field. Two different words would have to share a 53-bit
+chunk's postings are copied into one flat array per field; words in more than 1/16 of the papers become
+bitmap rows instead (at 100k papers they hold 60% of the postings in an eighth of the memory). Two different words would have to share a 53-bit
 hash to be confused (odds ~1e-5 for a million-word vocabulary).
 """
 
@@ -37,27 +38,50 @@ _TABLE = bytes(
 _FIRST = np.array([(1 << 8 * k) - 1 for k in range(9)], np.uint64)
 _LAST = np.array([((1 << 8 * k) - 1) << (64 - 8 * k) for k in range(9)], np.uint64)
 _SEPARATOR_HASH = np.uint64(2**64 - 1)
+_COMMON_MIN_PAPERS = 4096  # below this, every word keeps a postings list
 
 
 @dataclass(slots=True)
 class Postings:
-    """Papers containing vocabulary word ``w``: ``papers[offsets[w]:offsets[w + 1]]``, ascending."""
+    """Which papers contain each vocabulary word ``w`` (a position in the sorted vocabulary).
 
-    offsets: np.ndarray  # int64, len(vocabulary) + 1
+    Most words: ``papers[offsets[w]:offsets[w + 1]]``, ascending. Words in more than 1/16 of the papers
+    ("the", "model") would cost 4 bytes per paper there; they are rows of a bitmap instead, 1 bit per paper.
+    """
+
+    size: int  # papers
+    offsets: np.ndarray  # int64, len(vocabulary) + 1 (a common word's slice is empty)
     papers: np.ndarray  # uint32
+    common: np.ndarray  # int64 ascending: the words kept as bitmaps
+    bits: np.ndarray  # uint8 [len(common), ceil(size / 8)]: bit p (little-endian) set if paper p has the word
+    common_counts: np.ndarray  # int64: papers per common word
 
-    def slice(self, lo: int, hi: int) -> np.ndarray:
-        """Papers of words ``lo..hi-1`` (a contiguous range of the sorted vocabulary): a view, no copy."""
-        return self.papers[self.offsets[lo] : self.offsets[hi]]
+    def mark(self, lo: int, hi: int, out: np.ndarray, value: int) -> None:
+        """``out[p] = value`` for every paper ``p`` containing one of the words ``lo..hi-1``."""
+        out[self.papers[self.offsets[lo] : self.offsets[hi]]] = value
+        a, b = np.searchsorted(self.common, (lo, hi))
+        if b > a:
+            rows = self.bits[a:b]
+            either = np.bitwise_or.reduce(rows, axis=0) if b - a > 1 else rows[0]
+            out[np.unpackbits(either, count=self.size, bitorder="little").view(np.bool_)] = value
 
     def count(self, lo: int, hi: int) -> int:
-        return int(self.offsets[hi] - self.offsets[lo])
+        """How many (paper, word) pairs the words ``lo..hi-1`` have."""
+        a, b = np.searchsorted(self.common, (lo, hi))
+        return int(self.offsets[hi] - self.offsets[lo] + self.common_counts[a:b].sum())
+
+    def papers_of(self, word: int) -> np.ndarray:
+        """The papers containing one word, ascending."""
+        row = int(np.searchsorted(self.common, word))
+        if row < len(self.common) and self.common[row] == word:
+            return np.flatnonzero(np.unpackbits(self.bits[row], count=self.size, bitorder="little"))
+        return self.papers[self.offsets[word] : self.offsets[word + 1]]
 
 
 @dataclass(slots=True)
 class _Chunk:
     start: int  # first paper
-    hashes: np.ndarray  # the distinct word hashes of the chunk, ascending
+    hashes: np.ndarray  # the distinct word hashes of the chunk, ascending (vocabulary positions once known)
     runs: np.ndarray  # how many papers of the chunk contain each
     papers: np.ndarray  # uint16 places in the chunk, grouped like ``hashes``, ascending within a group
 
@@ -149,7 +173,7 @@ class _Builder:
         for hash_, a, b in zip(new_hashes[owner[hits]].tolist(), starts[word].tolist(), ends[word].tolist()):
             known[hash_] = data[a:b]
 
-    def finish(self, fields: list[list[_Chunk]]) -> tuple[list[str], list[Postings]]:
+    def finish(self, fields: list[list[_Chunk]], sizes: list[int]) -> tuple[list[str], list[Postings]]:
         texts = list(self.words.values())
         order = sorted(range(len(texts)), key=texts.__getitem__)  # byte order of UTF-8 = code point order
         vocabulary = [texts[i].decode() for i in order]
@@ -158,7 +182,8 @@ class _Builder:
         hashes = np.fromiter(self.words, np.uint64, len(self.words))
         by_hash = np.argsort(hashes)
         sorted_hashes, position = hashes[by_hash], rank[by_hash]
-        return vocabulary, [_assemble(chunks, sorted_hashes, position, len(vocabulary)) for chunks in fields]
+        self.words.clear()
+        return vocabulary, [_assemble(c, sorted_hashes, position, len(vocabulary), n) for c, n in zip(fields, sizes)]
 
 
 def _firsts(a: np.ndarray) -> np.ndarray:
@@ -169,24 +194,45 @@ def _firsts(a: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _assemble(chunks: list[_Chunk], sorted_hashes: np.ndarray, position: np.ndarray, size: int) -> Postings:
-    """Counting sort: count each word's papers, then copy every chunk's runs to their final place."""
-    words = [position[np.searchsorted(sorted_hashes, c.hashes)] for c in chunks]
+def _assemble(chunks: list[_Chunk], sorted_hashes: np.ndarray, position: np.ndarray, size: int, n: int) -> Postings:
+    """Counting sort: count each word's papers, then copy every chunk's runs to their final place (or set
+    their bits, for common words). Empties ``chunks`` as it goes, to keep the peak memory down."""
     counts = np.zeros(size, np.int64)
-    for chunk, w in zip(chunks, words):
-        counts[w] += chunk.runs  # a word appears once per chunk
+    for chunk in chunks:
+        chunk.hashes = position[np.searchsorted(sorted_hashes, chunk.hashes)].astype(np.int32)  # now words
+        counts[chunk.hashes] += chunk.runs  # a word has one run per chunk
+    common = np.flatnonzero(counts > n // 16) if n >= _COMMON_MIN_PAPERS else np.empty(0, np.int64)
+    row = np.full(size, -1, np.int64)
+    row[common] = np.arange(len(common))
+    common_counts = counts[common]
+    counts[common] = 0
     offsets = np.zeros(size + 1, np.int64)
     np.cumsum(counts, out=offsets[1:])
     papers = np.empty(int(offsets[-1]), np.uint32)
+    bits = np.zeros((len(common), (n + 7) // 8), np.uint8)
     cursor = offsets[:-1].copy()
-    for chunk, w in zip(chunks, words):
+    chunks.reverse()
+    while chunks:
+        chunk = chunks.pop()
         runs = chunk.runs.astype(np.int64)
         run_start = np.cumsum(runs) - runs
-        dest = np.repeat(cursor[w] - run_start, runs) + np.arange(len(chunk.papers))
-        papers[dest] = chunk.papers.astype(np.uint32) + np.uint32(chunk.start)
-        cursor[w] += runs
-    chunks.clear()
-    return Postings(offsets, papers)
+        dest = np.repeat(cursor[chunk.hashes] - run_start, runs) + np.arange(len(chunk.papers))
+        cursor[chunk.hashes] += runs
+        paper = chunk.papers.astype(np.int64) + chunk.start
+        bit_row = np.repeat(row[chunk.hashes], runs)
+        rare = bit_row < 0
+        papers[dest[rare]] = paper[rare]
+        if not rare.all():
+            _set_bits(bits, bit_row[~rare], paper[~rare])
+    return Postings(n, offsets, papers, common, bits, common_counts)
+
+
+def _set_bits(bits: np.ndarray, rows: np.ndarray, papers: np.ndarray) -> None:
+    """Set bit ``papers[i]`` of row ``rows[i]``; pairs come grouped by row, papers ascending in a group."""
+    where = rows * bits.shape[1] + (papers >> 3)
+    firsts = np.flatnonzero(_firsts(where))
+    byte = np.add.reduceat(np.left_shift(1, papers & 7).astype(np.uint8), firsts)  # distinct bits: sum = or
+    bits.reshape(-1)[where[firsts]] |= byte
 
 
 def build(*fields: Sequence[str]) -> tuple[list[str], list[Postings]]:
@@ -196,4 +242,4 @@ def build(*fields: Sequence[str]) -> tuple[list[str], list[Postings]]:
     """
     builder = _Builder()
     chunks = [builder.field(texts) for texts in fields]
-    return builder.finish(chunks)
+    return builder.finish(chunks, [len(texts) for texts in fields])
