@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_reader.corpus import load_corpus, paper_id
+from tui_reader.corpus import load_corpus, normalise_title, paper_id
 
 HEADERS = [  # the variants in the seeds, plus a bare "Daily Papers"
     ["new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"],
@@ -136,3 +137,12 @@ def test_rendered_pages_parse_back_to_the_same_papers(corpus, page_layouts):
     assert loaded.warnings == []
     assert loaded.entries == sum(len(entries) for _, _, sections in pages for _, entries in sections)
     assert [(p.id, p.title, p.abstract, p.dates, p.sources) for p in loaded.papers] == expected(papers, pages)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_fast_path_of_title_normalisation_matches_the_unicode_path(title):
+    """Ids must not change with the path taken: an ASCII title gives what the NFKD path would give."""
+    decomposed = unicodedata.normalize("NFKD", title.casefold())
+    letters = "".join(ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
+    assert normalise_title(title) == " ".join(letters.split())

@@ -71,11 +71,11 @@ def _add_mark_commands(sub: argparse._SubParsersAction) -> None:
     mark = sub.add_parser("mark", help="mark papers read/unread or starred/unstarred (ids from 'list')")
     mark.add_argument("ids", nargs="+", metavar="ID")
     read = mark.add_mutually_exclusive_group()
-    read.add_argument("--read", dest="set_read", action="store_const", const=True)
-    read.add_argument("--unread", dest="set_read", action="store_const", const=False)
+    read.add_argument("--read", dest="set_read", action="store_const", const=True, help="mark read")
+    read.add_argument("--unread", dest="set_read", action="store_const", const=False, help="mark unread")
     star = mark.add_mutually_exclusive_group()
-    star.add_argument("--star", dest="set_starred", action="store_const", const=True)
-    star.add_argument("--unstar", dest="set_starred", action="store_const", const=False)
+    star.add_argument("--star", dest="set_starred", action="store_const", const=True, help="star")
+    star.add_argument("--unstar", dest="set_starred", action="store_const", const=False, help="remove the star")
     mark.add_argument(
         "--corpus",
         action="append",

