@@ -51,9 +51,10 @@ def rows_shown(screen: str) -> bool:
 
 
 def all_ready(screen: str) -> bool:
-    """Every file loaded and the index built: the status line no longer says 'loading …' or 'indexing…'."""
+    """Every file loaded and the index built: the status line ends at its view, with no 'loading …' or
+    'indexing…' after it (anchored at the end, so a notification covering the line's end cannot fool it)."""
     line = _status_line(screen)
-    return line is not None and "loading" not in line and "indexing" not in line
+    return line is not None and re.search(r"view: \w+\s*$", line) is not None
 
 
 def bare_painted(screen: str) -> bool:

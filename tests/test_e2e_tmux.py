@@ -105,15 +105,15 @@ def terminal(tmp_path):
 
 # --- reading the screen -------------------------------------------------------------------------------------
 
-STATUS = re.compile(r"([\d,]+) / ([\d,]+) shown · ([\d,]+) unread · ([\d,]+) starred · view: (\w+)")
+# anchored at the line's end: nothing after the view (no "loading …", no "indexing…", no toast over the line)
+STATUS = re.compile(r"([\d,]+) / ([\d,]+) shown · ([\d,]+) unread · ([\d,]+) starred · view: (\w+)\s*$")
 
 
 def status(screen: str) -> tuple[int, int, int, int, str] | None:
     """(shown, total, unread, starred, view) from the status line, once every file is loaded and indexed."""
-    line = next((line for line in screen.splitlines() if STATUS.search(line)), None)
-    if line is None or "indexing" in line or "loading" in line:
+    match = next((m for line in screen.splitlines() if (m := STATUS.search(line))), None)
+    if match is None:
         return None
-    match = STATUS.search(line)
     shown, total, unread, starred = (int(g.replace(",", "")) for g in match.groups()[:4])
     return shown, total, unread, starred, match.group(5)
 
