@@ -309,6 +309,14 @@ def test_postings_across_chunks():
     assert len(title_postings.common) == 8 and title_postings.count(0, len(vocabulary)) == 3 * n
 
 
+def test_long_words_differing_anywhere_stay_apart():
+    base = "a" * 60
+    words = [base[:i] + "b" + base[i + 1 :] for i in range(60)] + [base, base[:-1], "a" * 8 + "z", "a" * 9]
+    vocabulary, (postings, _) = build(words, [""] * len(words))
+    assert vocabulary == sorted(words)
+    assert [postings.papers_of(vocabulary.index(w)).tolist() for w in words] == [[i] for i in range(len(words))]
+
+
 def test_search_matches_brute_force_on_many_papers():
     words = "alpha beta gamma delta epsilon zeta theta kappa lambda sigma".split()
     papers = [

@@ -174,7 +174,7 @@ class _Hits:
 
 
 class SearchIndex:
-    """Index over the titles and abstracts of ``papers``: about a second per 100k papers to build.
+    """Index over the titles and abstracts of ``papers``: 2-3 s per 100k papers to build (run it in a worker).
 
     ``search`` may run in a worker thread while other threads read the papers: the index never changes after
     construction, and its small caches are guarded by a lock.
@@ -353,7 +353,8 @@ class SearchIndex:
             # the papers having all the words; the closing quote makes it exact
             words = [self._word(w, False, typos=False, plurals=False) for w in head]
             words.append(self._word(last, True, typos=False, plurals=False))
-            scores = np.where(candidates, sum(h.scores for h in words) // len(words), 0).astype(np.uint8)
+            mean = sum(h.scores.astype(np.uint16) for h in words) // len(words)
+            scores = np.where(candidates, mean, 0).astype(np.uint8)
             return _Hits(scores, _Matcher(frozenset(head), (last,)))
         pattern = re.compile(r"[\W_]+".join(map(re.escape, term.words)) + ("" if term.prefix else r"(?![^\W_])"))
         found = np.flatnonzero(candidates)

@@ -14,6 +14,7 @@ hash to be confused (odds ~1e-5 for a million-word vocabulary).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -39,6 +40,7 @@ _FIRST = np.array([(1 << 8 * k) - 1 for k in range(9)], np.uint64)
 _LAST = np.array([((1 << 8 * k) - 1) << (64 - 8 * k) for k in range(9)], np.uint64)
 _SEPARATOR_HASH = np.uint64(2**64 - 1)
 _COMMON_MIN_PAPERS = 4096  # below this, every word keeps a postings list
+_THREADS = 2
 
 
 @dataclass(slots=True)
@@ -100,22 +102,28 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 
 def _hash_words(data: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """64-bit hash of each word ``data[start:end]``, from its first 16 bytes, last 8 bytes and length."""
+    """64-bit hash of each word ``data[start:end]`` (all its bytes, and its length)."""
     lengths = ends - starts
     at = np.ndarray((len(data) - 8,), "<u8", data, 0, (1,))  # an 8-byte read at every byte offset
     h = at[starts]
     h &= _FIRST[np.minimum(lengths, 8)]
     h *= np.uint64(0x9E3779B97F4A7C15)
-    tail = at[ends - 8]
-    tail &= _LAST[np.clip(lengths - 8, 0, 8)]  # the bytes after the first 8
-    tail *= np.uint64(0xC2B2AE3D27D4EB4F)
-    h += tail
     tail = lengths.astype(np.uint64)
     tail *= np.uint64(0x165667B19E3779F9)
     h += tail
-    long = np.flatnonzero(lengths > 16)
-    if len(long):
-        h[long] += _mix(at[starts[long] + 8])
+    long = np.flatnonzero(lengths > 8)  # about a quarter of the words
+    tail = at[ends[long] - 8]
+    tail &= _LAST[np.minimum(lengths[long] - 8, 8)]  # the bytes after the first 8
+    tail *= np.uint64(0xC2B2AE3D27D4EB4F)
+    middle = np.flatnonzero(lengths[long] > 16)  # the few long words: every 8 bytes in between
+    for offset in range(8, 1 << 30, 8):
+        middle = middle[lengths[long[middle]] > offset + 8]
+        if not len(middle):
+            break
+        block = at[starts[long[middle]] + offset]
+        block += np.uint64(offset)
+        tail[middle] += _mix(block)
+    h[long] += tail
     return _mix(h)
 
 
@@ -124,7 +132,11 @@ class _Builder:
         self.words: dict[int, bytes] = {}  # 53-bit hash -> the word's UTF-8 bytes
 
     def field(self, texts: Sequence[str]) -> list[_Chunk]:
-        return [self._chunk(texts[s : s + _CHUNK], s) for s in range(0, len(texts), _CHUNK)]
+        starts = range(0, len(texts), _CHUNK)
+        if len(starts) < 2:
+            return [self._chunk(texts, 0)]
+        with ThreadPoolExecutor(_THREADS) as pool:  # numpy lets go of the GIL while it sorts and computes
+            return list(pool.map(lambda s: self._chunk(texts[s : s + _CHUNK], s), starts))
 
     def _chunk(self, texts: Sequence[str], start: int) -> _Chunk:
         joined = _JOIN.join(texts)
@@ -157,9 +169,10 @@ class _Builder:
     def _remember(self, data, unique, first_paper, h, paper, starts, ends, size) -> None:
         """Keep the text of the words not seen before, found in the first paper that has each."""
         known = self.words
-        new = np.array([i for i, x in enumerate(unique.tolist()) if x not in known], np.int64)
-        if not len(new):
+        unseen = set(unique.tolist()).difference(known)
+        if not unseen:
             return
+        new = np.flatnonzero(np.isin(unique, np.fromiter(unseen, np.uint64, len(unseen))))
         new_hashes = unique[new]
         # look for each new word among the words of its first paper only
         first_word = np.searchsorted(paper, np.arange(size + 1, dtype=np.int32))  # words of paper p: [fw[p], fw[p+1])
