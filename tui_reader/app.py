@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import webbrowser
 from pathlib import Path
 from dataclasses import dataclass
 from enum import Enum
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -24,11 +25,14 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from tui_reader.corpus import Paper, PaperSet, read_file
-from tui_reader.search import SearchIndex, SearchResult
 from tui_reader.store import Mark, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox
 
+if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing worker, after the first paint
+    from tui_reader.search import SearchIndex, SearchResult
+
 NO_MARK = Mark()
+LOAD_BATCH_SECONDS = 0.1
 
 
 class View(Enum):
@@ -251,9 +255,18 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load_files(self, files: Sequence[Path]) -> None:
+        """Read files in this thread; hand papers to the UI at most every LOAD_BATCH_SECONDS (each hand-over
+        waits for the UI, so one per file would make loading a 100k corpus several times slower)."""
+        batch: list[Paper] = []
+        problems: list[str] = []
+        flushed = time.monotonic()
         for number, path in enumerate(files, start=1):
             papers, warnings = read_file(path)
-            self.call_from_thread(self._file_loaded, papers, warnings, number, len(files))
+            batch.extend(papers)
+            problems.extend(warnings)
+            if number == len(files) or time.monotonic() - flushed >= LOAD_BATCH_SECONDS:
+                self.call_from_thread(self._file_loaded, batch, problems, number, len(files))
+                batch, problems, flushed = [], [], time.monotonic()
         self.call_from_thread(self._all_loaded)
 
     def _file_loaded(self, papers: list[Paper], warnings: list[str], number: int, total: int) -> None:
@@ -280,6 +293,8 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def build_index(self) -> None:
+        from tui_reader.search import SearchIndex
+
         index = SearchIndex(self.reader.papers)
         self.call_from_thread(self._index_ready, index)
 
@@ -410,7 +425,6 @@ class ReaderApp(App[None]):
         self.reader.view = self.reader.view.next()
         self.start_search()
         self.refresh_status()
-        self.notify(f"View: {self.reader.view.value}", timeout=2)
 
     # --- outside world ---------------------------------------------------------------------------------------
 

@@ -14,7 +14,6 @@ from types import SimpleNamespace
 from typing import Sequence
 
 from tui_reader.corpus import Corpus, CorpusError, Paper, corpus_files, load_corpus
-from tui_reader.search import SearchIndex
 from tui_reader.store import MarkStore
 
 PROG = "tui-reader"
@@ -165,6 +164,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def search_papers(papers: list[Paper], query: str, read: set[str], starred: set[str]) -> list[Paper]:
     """The papers matching ``query``, best first; a problem in the query (an open quote) is a warning."""
     marks = {i: SimpleNamespace(read=i in read, starred=i in starred) for i in read | starred}
+    from tui_reader.search import SearchIndex  # numpy: loaded only when a query needs it
+
     result = SearchIndex(papers).search(query, marks)
     if result.error:
         warn(result.error)
