@@ -265,11 +265,11 @@ class ReaderApp(App[None]):
             batch.extend(papers)
             problems.extend(warnings)
             if number == len(files) or time.monotonic() - flushed >= LOAD_BATCH_SECONDS:
-                self.call_from_thread(self._file_loaded, batch, problems, number, len(files))
+                self.call_from_thread(self._batch_loaded, batch, problems, number, len(files))
                 batch, problems, flushed = [], [], time.monotonic()
         self.call_from_thread(self._all_loaded)
 
-    def _file_loaded(self, papers: list[Paper], warnings: list[str], number: int, total: int) -> None:
+    def _batch_loaded(self, papers: list[Paper], warnings: list[str], number: int, total: int) -> None:
         for message in warnings:
             self.notify(message, title="Warning", severity="warning", timeout=12)
         self.load_warnings.extend(warnings)
