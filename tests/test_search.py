@@ -298,7 +298,7 @@ def test_postings_are_exact(pairs):
 
 
 def test_postings_across_chunks():
-    """More papers than one chunk (2048): paper numbers stay right across chunk borders."""
+    """More papers than one chunk (1024): paper numbers stay right across chunk borders."""
     n = 5000
     titles_ = [f"common w{i % 7} t{i}" for i in range(n)]
     vocabulary, (title_postings, _) = build(titles_, [""] * n)
