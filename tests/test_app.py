@@ -410,3 +410,34 @@ async def test_escape_sequences_from_a_corpus_never_reach_the_screen(store):
         assert "Evil red title" in line
         detail = str(app.query_one("#detail-body").render())
         assert "\x1b" not in line + detail and "\x07" not in line + detail
+
+
+# --- big corpora: files read after the first paint -----------------------------------------------------------
+
+
+async def test_files_stream_in_after_the_first_paint_and_search_works_once_indexed(store):
+    from tui_reader.corpus import corpus_files
+
+    app = ReaderApp([], store, files=corpus_files())
+    async with app.run_test(size=SIZE) as pilot:
+        assert "loading" in status(app)  # the first frame comes before the files
+        await settle(app, pilot)
+        assert status(app).startswith("211 / 211 shown")
+        assert "loading" not in status(app) and "indexing" not in status(app)
+        await type_query(app, pilot, "schrodinger")
+        assert shown_titles(app)[0] == "Light Schrödinger Bridge"
+
+
+async def test_streamed_files_with_no_papers_end_the_app_with_the_reason(store, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")
+    app = ReaderApp([], store, files=sorted(tmp_path.glob("*.txt")))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):  # the loader worker finishes, then the app exits by itself
+            if app.return_code is not None:
+                break
+            await pilot.pause()
+    assert app.return_code == 1
+    assert app.no_papers.startswith("no papers found in")
+    assert any("empty file" in w for w in app.load_warnings)
+    assert any("binary file" in w for w in app.load_warnings)

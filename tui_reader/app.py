@@ -243,13 +243,14 @@ class ReaderApp(App[None]):
         for message in self.startup_warnings:
             self.notify(message, title="Warning", severity="warning", timeout=12)
         self.focus_now(self.paper_list)
+        if self.files:
+            self.loading = f"loading 0/{len(self.files)} files…"
         self.paper_list.show(self.reader.rows)
         self.refresh_status()
         if self.files:
-            self.loading = f"loading 0/{len(self.files)} files…"
             self.load_files(self.files)
         else:
-            self.build_index()
+            self.call_after_refresh(self.build_index)  # importing numpy must not delay the first frame
 
     # --- loading ---------------------------------------------------------------------------------------------
 

@@ -261,18 +261,28 @@ def marks_import(args: argparse.Namespace) -> int:
     return 0
 
 
+STREAM_ABOVE_BYTES = 4_000_000  # smaller corpora (the seeds are 0.4 MB) are read before the first paint
+
+
 def cmd_launch(args: argparse.Namespace) -> int:
-    """Open the reader. Files are read after the first paint (the list grows as they arrive); warnings
-    show up in the app as notifications, not on the terminal it paints."""
+    """Open the reader. A small corpus is read first, so the first frame already lists it; a big one is read
+    after the first paint, the list growing as files arrive. Warnings become notifications in the app."""
     from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
     from tui_reader.store import MarkStore
 
     files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
     if not files:
         raise NoPapers(f"no papers found in {', '.join(map(str, args.paths))} (no *.txt files)")
+    papers: list[Paper] = []
+    warnings: list[str] = []
+    if sum(_size(path) for path in files) <= STREAM_ABOVE_BYTES:
+        corpus = load_corpus(files)
+        if not corpus.papers:
+            load(args.paths)  # says why on stderr and exits 1
+        papers, warnings, files = corpus.papers, corpus.warnings, []
     store = MarkStore.open(args.data_dir)
     try:
-        app = ReaderApp([], store, files=files)
+        app = ReaderApp(papers, store, warnings, files=files)
         app.run()
     finally:
         store.close()
@@ -281,6 +291,13 @@ def cmd_launch(args: argparse.Namespace) -> int:
             warn(message)
         raise NoPapers(app.no_papers)
     return app.return_code or 0
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 COMMANDS = {"list": cmd_list, "mark": cmd_mark, "marks": cmd_marks}
