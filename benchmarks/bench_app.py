@@ -148,8 +148,11 @@ async def keystroke_latency(paths: list[Path] | None, rounds: int) -> tuple[list
         to_results: list[float] = []
         cycle: list[float] = []
         async with app.run_test(size=(120, 40)) as pilot:
-            await app.workers.wait_for_complete()  # the index
-            await pilot.pause()
+            for _ in range(50):  # the index: its worker starts after the first refresh
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                if app.reader.index is not None:
+                    break
             assert app.reader.index is not None, "the index should be ready"
             await pilot.press("slash")
             for _ in range(rounds):
