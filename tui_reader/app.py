@@ -13,7 +13,7 @@ import webbrowser
 from pathlib import Path
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -25,13 +25,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from tui_reader.corpus import Paper, PaperSet, read_file
-from tui_reader.store import Mark, MarkStore
+from tui_reader.store import NO_MARK, Mark, MarkFlags, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox
 
 if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing worker, after the first paint
     from tui_reader.search import SearchIndex, SearchResult
 
-NO_MARK = Mark()
 LOAD_BATCH_SECONDS = 0.1
 
 
@@ -47,26 +46,6 @@ class View(Enum):
     @property
     def filter(self) -> str:
         return "" if self is View.ALL else f"is:{self.value}"
-
-
-class MarkFlags(Mapping[str, Mark]):
-    """Read/starred flags by paper id, as the search filters want them (``is:read``, ``is:starred``)."""
-
-    def __init__(self, read: set[str], starred: set[str]) -> None:
-        self.read, self.starred = read, starred
-
-    def __getitem__(self, paper_id: str) -> Mark:
-        read, starred = paper_id in self.read, paper_id in self.starred
-        if not (read or starred):
-            raise KeyError(paper_id)
-        return Mark(read=read, starred=starred)
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self.read
-        yield from (pid for pid in self.starred if pid not in self.read)
-
-    def __len__(self) -> int:
-        return len(self.read | self.starred)
 
 
 @dataclass

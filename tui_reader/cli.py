@@ -10,11 +10,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Sequence
 
 from tui_reader.corpus import Corpus, CorpusError, Paper, corpus_files, load_corpus
-from tui_reader.store import MarkStore
+from tui_reader.store import MarkFlags, MarkStore
 
 PROG = "tui-reader"
 SUBCOMMANDS = ("list", "mark", "marks")
@@ -163,10 +162,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def search_papers(papers: list[Paper], query: str, read: set[str], starred: set[str]) -> list[Paper]:
     """The papers matching ``query``, best first; a problem in the query (an open quote) is a warning."""
-    marks = {i: SimpleNamespace(read=i in read, starred=i in starred) for i in read | starred}
     from tui_reader.search import SearchIndex  # numpy: loaded only when a query needs it
 
-    result = SearchIndex(papers).search(query, marks)
+    result = SearchIndex(papers).search(query, MarkFlags(read, starred))
     if result.error:
         warn(result.error)
     return [papers[i] for i in result.indices]
@@ -268,7 +266,7 @@ def cmd_launch(args: argparse.Namespace) -> int:
     """Open the reader. A small corpus is read first, so the first frame already lists it; a big one is read
     after the first paint, the list growing as files arrive. Warnings become notifications in the app."""
     from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
-    from tui_reader.store import MarkStore
+    from tui_reader.store import MarkFlags, MarkStore
 
     files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
     if not files:

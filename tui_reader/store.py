@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 import platformdirs
 
@@ -61,6 +61,26 @@ class Mark:
 
 
 NO_MARK = Mark()
+
+
+class MarkFlags(Mapping[str, Mark]):
+    """Read/starred flags by paper id, as the search filters want them (``is:read``, ``is:starred``)."""
+
+    def __init__(self, read: set[str], starred: set[str]) -> None:
+        self.read, self.starred = read, starred
+
+    def __getitem__(self, paper_id: str) -> Mark:
+        read, starred = paper_id in self.read, paper_id in self.starred
+        if not (read or starred):
+            raise KeyError(paper_id)
+        return Mark(read=read, starred=starred)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.read
+        yield from (pid for pid in self.starred if pid not in self.read)
+
+    def __len__(self) -> int:
+        return len(self.read | self.starred)
 
 
 def default_data_dir() -> Path:
