@@ -3,7 +3,7 @@
 Words are drawn, with their real frequencies, from the bundled seed papers; the 211 real seed papers are
 spread through the result so real queries still find real papers. To keep the vocabulary growing with the
 corpus as it does in real text (model names, acronyms, rare terms, the odd typo), every paper also gets a few
-invented words from a pool that grows like N**0.9: ~50k distinct words at 100k papers, ~400k at 1M.
+invented words from a pool that grows like N**0.9: 47k distinct words at 100k papers, 307k at 1M.
 
     .venv/bin/python benchmarks/gen_corpus.py 100000 -o benchmarks/out/corpus-100k   # dump files
     from gen_corpus import generate; papers = generate(100_000)                       # in memory
@@ -25,7 +25,11 @@ from tui_reader.corpus import Paper, load_corpus, paper_id  # noqa: E402
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATES = tuple(f"{m} {d}" for m in _MONTHS for d in range(1, 29))
-_SYLLABLES = "ba be bi bo du fa fe ge gra ka ke ki lo lu ma me mi mo na ne ni no pa pe ra re ri ro sa se si so ta te ti to tra va ve vi xo za".split()
+_SYLLABLES = (
+    "ba be bi bo du fa fe ge gra ka ke ki lo lu ma me mi mo na ne ni no pa pe ra re ri ro sa se si so ta te ti to "
+    "tra va ve vi xo za"
+).split()
+_SUFFIXES = ("Net", "Former", "GAN", "Flow", "BERT")
 _WORD = re.compile(r"[^\s]+")
 
 
@@ -46,7 +50,8 @@ def _invented(rng: random.Random, i: int) -> str:
     if kind == 0:
         return "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(rng.randint(3, 6)))
     if kind == 1:
-        return "".join(rng.choices(_SYLLABLES, k=rng.randint(2, 3))).capitalize() + rng.choice(("Net", "Former", "GAN", "Flow", "BERT")) + str(rng.randint(1, 99))
+        name = "".join(rng.choices(_SYLLABLES, k=rng.randint(2, 3))).capitalize()
+        return name + rng.choice(_SUFFIXES) + str(rng.randint(1, 99))
     return "".join(rng.choices(_SYLLABLES, k=rng.randint(2, 5)))
 
 

@@ -147,7 +147,8 @@ def test_known_words_do_not_pull_in_typo_neighbours(index):
 
 
 def test_swapped_letters_count_as_one_typo(index):
-    assert titles(index, "nueral tangnet")[0] == "Neural Tangent Kernel: Convergence and Generalization in Neural Networks"
+    expected = "Neural Tangent Kernel: Convergence and Generalization in Neural Networks"
+    assert titles(index, "nueral tangnet")[0] == expected
 
 
 def test_hyphenated_term_is_a_phrase(index):

@@ -8,8 +8,8 @@ the chunk's postings by word and drops repeats. Python sees each *distinct* word
 
 At the end the words are sorted alphabetically, so that words sharing a prefix are neighbours, and each
 chunk's postings are copied into one flat array per field; words in more than 1/16 of the papers become
-bitmap rows instead (at 100k papers: 62% of the postings, 7 MB instead of 40 MB). Two different words would have to share a 54-bit
-hash to be confused (odds ~3e-5 for a million-word vocabulary).
+bitmap rows instead (at 100k papers: 62% of the postings, 7 MB instead of 40 MB). Two different words would
+have to share a 54-bit hash to be confused (odds ~3e-5 for a million-word vocabulary).
 """
 
 from __future__ import annotations
