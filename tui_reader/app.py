@@ -316,7 +316,7 @@ class ReaderApp(App[None]):
 
     def _show_rows(self, keep: int | None) -> None:
         result = self.reader.result
-        self.paper_list.show(self.reader.rows, result.spans if result is not None else None, keep=keep)
+        self.paper_list.show(self.reader.rows, result.title_spans if result is not None else None, keep=keep)
         self.refresh_status()
 
     @on(Input.Changed, "#search")

@@ -25,14 +25,14 @@ from tui_reader.corpus import Paper
 
 Spans = tuple[tuple[int, int], ...]
 MarkLookup = Callable[[str], "object"]  # paper id -> object with .read / .starred
-SpanLookup = Callable[[int], tuple[Spans, Spans]]  # paper index -> (title spans, abstract spans)
+SpanLookup = Callable[[int], Spans]  # paper index -> the title's highlight spans
 
 UNREAD_DOT = "●"
 STAR = "★"
 
 
-def _no_spans(_: int) -> tuple[Spans, Spans]:
-    return (), ()
+def _no_spans(_: int) -> Spans:
+    return ()
 
 
 def highlight(text: str, spans: Spans, style: str | Style) -> Text:
@@ -189,7 +189,7 @@ class PaperList(ScrollView, can_focus=True):
             style = style + self.get_component_rich_style("paper-list--cursor")
         date = paper.dates[0] if paper.dates else ""
         title_width = max(1, width - 4 - 8)
-        title = highlight(paper.title, self.spans(index)[0], self.get_component_rich_style("paper-list--match"))
+        title = highlight(paper.title, self.spans(index), self.get_component_rich_style("paper-list--match"))
         title.truncate(title_width, overflow="ellipsis", pad=True)
 
         line = Text(no_wrap=True, end="")
