@@ -245,6 +245,18 @@ async def test_s_stars_and_the_star_is_there_after_a_restart(papers, data_dir):
         assert again.reader.mark(papers[1].id).starred
 
 
+async def test_two_readers_open_do_not_undo_each_others_marks(papers, data_dir):
+    first, second = MarkStore.open(data_dir), MarkStore.open(data_dir)
+    app = ReaderApp(papers, second)  # opened before the other reader starred the paper
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        first.set_starred(papers[0].id, True)  # the other terminal stars it
+        await pilot.press("s")  # this one, still showing it unstarred, stars it too
+        assert MarkStore.open(data_dir).get(papers[0].id).starred
+    first.close()
+    second.close()
+
+
 async def test_moving_marks_nothing_but_enter_marks_read_once_shown(reader_app, papers):
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)

@@ -393,13 +393,16 @@ class ReaderApp(App[None]):
             self.show_detail(self.paper_list.paper_index)
         self.refresh_status()
 
+    # The new value is the opposite of what this screen shows (not of what the file holds): with two readers
+    # open, a star added in the other one is not undone by starring the same paper here.
+
     def action_toggle_read(self) -> None:
         if (paper := self.current) is not None:
-            self._save(paper.id, self.reader.store.toggle_read(paper.id))
+            self._save(paper.id, self.reader.store.set_read(paper.id, not self.reader.mark(paper.id).read))
 
     def action_toggle_star(self) -> None:
         if (paper := self.current) is not None:
-            self._save(paper.id, self.reader.store.toggle_starred(paper.id))
+            self._save(paper.id, self.reader.store.set_starred(paper.id, not self.reader.mark(paper.id).starred))
 
     def action_cycle_view(self) -> None:
         self.reader.view = self.reader.view.next()
