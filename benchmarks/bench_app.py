@@ -194,6 +194,8 @@ def main() -> int:
 
     corpus = big_corpus(args.papers)
     rows: list[tuple[str, str, str, str]] = []
+    # bytecode for the project and the reference, as an installed package has (pip compiles on install)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "tui_reader"), str(HERE)], check=True)
 
     with tempfile.TemporaryDirectory() as tmp:
         probe = TmuxProbe(120, 40)

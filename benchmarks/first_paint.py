@@ -71,7 +71,9 @@ class TmuxProbe:
         """Spawn argv; seconds until each check (in order) first holds on the screen. Kills the program after."""
         self._runs += 1
         name = f"run{self._runs}"
-        words = ["env", "TERM=xterm-256color", "LANG=C.UTF-8", *argv]
+        # as installed software runs: with its bytecode cache (some shells export PYTHONDONTWRITEBYTECODE=1,
+        # which would make every launch compile the project from source while Textual's own .pyc files load)
+        words = ["env", "-u", "PYTHONDONTWRITEBYTECODE", "TERM=xterm-256color", "LANG=C.UTF-8", *argv]
         spawn = (
             f"new-session -d -s {name} -x {self.cols} -y {self.rows} -P -F '#{{pane_pid}}' "
             + " ".join(shlex.quote(word) for word in words)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from rich.console import Console
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -87,7 +87,6 @@ class PaperList(ScrollView, can_focus=True):
         self.marks = marks
         self.rows: Sequence[int] = range(len(papers))
         self.spans: SpanLookup = _no_spans
-        self._text_console = Console(width=10_000, legacy_windows=False, color_system="truecolor")
 
     # --- data in -------------------------------------------------------------------------------------------
 
@@ -174,6 +173,7 @@ class PaperList(ScrollView, can_focus=True):
     # --- rendering -------------------------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        """`` ●★ Title with matches highlighted…   Mar 11 `` — built as segments (no Text layout per row)."""
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
@@ -184,24 +184,46 @@ class PaperList(ScrollView, can_focus=True):
         mark = self.marks(paper.id)
         read, starred = bool(getattr(mark, "read", False)), bool(getattr(mark, "starred", False))
 
-        style = self.get_component_rich_style("paper-list--read" if read else "paper-list--unread")
+        style = self.get_component_rich_style
+        row_style = base + style("paper-list--read" if read else "paper-list--unread")
         if row == self.cursor:
-            style = style + self.get_component_rich_style("paper-list--cursor")
+            row_style += style("paper-list--cursor")
         date = paper.dates[0] if paper.dates else ""
-        title_width = max(1, width - 4 - 8)
-        title = highlight(paper.title, self.spans(index), self.get_component_rich_style("paper-list--match"))
-        title.truncate(title_width, overflow="ellipsis", pad=True)
+        segments = [
+            Segment(" " + (" " if read else UNREAD_DOT), row_style),
+            Segment(STAR if starred else " ", row_style + style("paper-list--star")),
+            Segment(" ", row_style),
+            *_title_segments(paper.title, self.spans(index), max(1, width - 12), row_style, row_style + style("paper-list--match")),
+            Segment(f" {date:>6} ", row_style + style("paper-list--date")),
+        ]
+        return Strip(segments).crop_extend(0, width, row_style)
 
-        line = Text(no_wrap=True, end="")
-        line.append(" ")
-        line.append(UNREAD_DOT if not read else " ", self.get_component_rich_style("paper-list--unread"))
-        line.append(STAR if starred else " ", self.get_component_rich_style("paper-list--star"))
-        line.append(" ")
-        line.append_text(title)
-        line.append(f" {date:>6} ", self.get_component_rich_style("paper-list--date"))
-        line.stylize(style)
-        segments = [Segment(seg.text, base + seg.style if seg.style else base) for seg in line.render(self._text_console)]
-        return Strip(segments).crop_extend(0, width, base + style)
+
+def _title_segments(title: str, spans: Spans, width: int, plain: Style, match: Style) -> list[Segment]:
+    """The title cut to ``width`` cells (with "…" when cut), padded, matches in the ``match`` style."""
+    if cell_len(title) > width:
+        cut = len(set_cell_size(title, width - 1).rstrip()) if width > 1 else 0
+        while cut and cell_len(title[:cut]) > width - 1:  # a wide character across the edge
+            cut -= 1
+        title = title[:cut] + "…"
+        spans = tuple((start, min(end, cut)) for start, end in spans if start < cut)
+    segments: list[Segment] = []
+    position = 0
+    for start, end in sorted(spans):
+        if start < position:
+            start = position
+        if start >= end:
+            continue
+        if start > position:
+            segments.append(Segment(title[position:start], plain))
+        segments.append(Segment(title[start:end], match))
+        position = end
+    if position < len(title):
+        segments.append(Segment(title[position:], plain))
+    padding = width - cell_len(title)
+    if padding > 0:
+        segments.append(Segment(" " * padding, plain))
+    return segments
 
 
 def _position(rows: Sequence[int], paper_index: int) -> int | None:
