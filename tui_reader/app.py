@@ -165,8 +165,9 @@ class ReaderApp(App[None]):
         Binding("r,space", "toggle_read", "Read", tooltip="Mark the paper read / unread"),
         Binding("s", "toggle_star", "Star", tooltip="Star / unstar the paper"),
         Binding("u", "cycle_view", "View", tooltip="Cycle the view: all → unread → starred"),
-        Binding("o", "open_link", "Open link", tooltip="Open the paper's first http(s) link in the browser"),
-        Binding("y", "copy_title", "Copy title", tooltip="Copy the title to the clipboard"),
+        # shown in help and the palette; the footer keeps to the keys used all the time
+        Binding("o", "open_link", "Open link", tooltip="Open the paper's first http(s) link in the browser", show=False),
+        Binding("y", "copy_title", "Copy title", tooltip="Copy the title to the clipboard", show=False),
         Binding("question_mark", "help", "Help", tooltip="Show every key and the search syntax"),
         Binding("q", "quit", "Quit", tooltip="Quit (marks are already saved)"),
     ]
