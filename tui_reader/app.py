@@ -155,7 +155,7 @@ class HelpScreen(ModalScreen[None]):
 class ReaderApp(App[None]):
     """The reader. Give it papers and an open MarkStore; warnings are shown as notifications."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     TITLE = "tui-reader"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
