@@ -290,6 +290,24 @@ async def test_u_cycles_all_unread_starred(reader_app, papers):
         assert len(reader_app.query_one(PaperList).rows) == 211
 
 
+async def test_the_word_being_typed_is_a_prefix_in_every_view(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("u")  # unread view: the view's filter must not steal the prefix from "diffu"
+        await type_query(reader_app, pilot, "diffu")
+        titles = shown_titles(reader_app)
+        assert titles and all("diffu" in t.lower() or "diffu" in a.lower() for t, a in
+                              ((p.title, p.abstract) for p in reader_app.reader.papers if p.title in titles))
+
+
+async def test_filters_are_case_insensitive_like_the_query_language(reader_app, papers):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("s")
+        await type_query(reader_app, pilot, "IS:starred")
+        assert shown_titles(reader_app) == [papers[0].title]
+
+
 async def test_read_only_store_still_works_and_says_marks_are_not_saved(papers, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the data dir should be")

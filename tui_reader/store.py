@@ -66,7 +66,7 @@ NO_MARK = Mark()
 class MarkFlags(Mapping[str, Mark]):
     """Read/starred flags by paper id, as the search filters want them (``is:read``, ``is:starred``)."""
 
-    def __init__(self, read: set[str], starred: set[str]) -> None:
+    def __init__(self, read: set[str] | frozenset[str], starred: set[str] | frozenset[str]) -> None:
         self.read, self.starred = read, starred
 
     def __getitem__(self, paper_id: str) -> Mark:

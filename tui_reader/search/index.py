@@ -375,11 +375,12 @@ class SearchIndex:
         attribute = "starred" if flt.value in ("starred", "unstarred") else "read"
         mask = np.zeros(self.size, np.bool_)
         if marks:
+            # a set of ids per flag when the caller has one (store.MarkFlags): no object per mark
+            flagged = getattr(marks, attribute, None)
+            if not isinstance(flagged, (set, frozenset)):
+                flagged = {paper_id for paper_id, mark in marks.items() if getattr(mark, attribute, False)}
             positions = self._paper_positions()
-            for paper_id, mark in marks.items():
-                i = positions.get(paper_id)
-                if i is not None and getattr(mark, attribute, False):
-                    mask[i] = True
+            mask[[i for i in map(positions.get, flagged) if i is not None]] = True
         return ~mask if flt.value in ("unread", "unstarred") else mask
 
     def _paper_positions(self) -> dict[str, int]:
