@@ -193,7 +193,6 @@ class ReaderApp(App[None]):
         self.no_papers = ""  # set when every file turned out empty: the app exits and cli says so
         self.startup_warnings = list(warnings) + list(store.warnings)
         self._warnings_shown = len(store.warnings)
-        self._pending_read: str | None = None
         self._detail_id: str | None = None
 
     # --- layout ----------------------------------------------------------------------------------------------
@@ -261,10 +260,7 @@ class ReaderApp(App[None]):
         self.load_warnings.extend(warnings)
         self.loading = f"loading {number}/{total} files…"
         self.reader.add(papers)
-        if self.reader.result is None:  # no query yet: the list grows as papers arrive
-            self._show_rows(keep=self.paper_list.paper_index)
-        else:
-            self.refresh_status()
+        self._show_rows()  # no search runs before the index exists, so the list is the whole corpus so far
 
     def _all_loaded(self) -> None:
         self.loading = ""
@@ -301,7 +297,7 @@ class ReaderApp(App[None]):
         query = reader.full_query
         if not query.strip():
             reader.result = None
-            self._show_rows(keep=self.paper_list.paper_index)
+            self._show_rows()
             return
         if reader.index is None:
             self.refresh_status()
@@ -317,11 +313,11 @@ class ReaderApp(App[None]):
         if generation != self.reader.generation:
             return  # a newer query is on its way
         self.reader.result = result
-        self._show_rows(keep=self.paper_list.paper_index)
+        self._show_rows()
 
-    def _show_rows(self, keep: int | None) -> None:
+    def _show_rows(self) -> None:
         result = self.reader.result
-        self.paper_list.show(self.reader.rows, result.title_spans if result is not None else None, keep=keep)
+        self.paper_list.show(self.reader.rows, result.title_spans if result is not None else None)
         self.refresh_status()
 
     @on(Input.Changed, "#search")
@@ -371,12 +367,10 @@ class ReaderApp(App[None]):
     def _opened(self, event: PaperList.Opened) -> None:
         paper = self.reader.papers[event.paper_index]
         self.focus_now(self.detail)
-        self._pending_read = paper.id
         # marked read only once the detail has actually been painted
         self.call_after_refresh(self._mark_opened_read, paper.id)
 
     def _mark_opened_read(self, paper_id: str) -> None:
-        self._pending_read = None
         if not self.reader.mark(paper_id).read:
             self._save(paper_id, self.reader.store.set_read(paper_id, True))
 

@@ -266,7 +266,6 @@ def cmd_launch(args: argparse.Namespace) -> int:
     """Open the reader. A small corpus is read first, so the first frame already lists it; a big one is read
     after the first paint, the list growing as files arrive. Warnings become notifications in the app."""
     from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
-    from tui_reader.store import MarkFlags, MarkStore
 
     files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
     if not files:

@@ -97,24 +97,18 @@ class PaperList(ScrollView, can_focus=True):
             return self.rows[self.cursor]
         return None
 
-    def show(self, rows: Sequence[int], spans: SpanLookup | None = None, keep: int | None = None) -> None:
-        """Show these papers (indices into papers, in order); keep the cursor on paper `keep` if still shown."""
+    def show(self, rows: Sequence[int], spans: SpanLookup | None = None) -> None:
+        """Show these papers (indices into papers, in order); the cursor stays on its paper while it is shown."""
+        keep = self.paper_index
         self.rows = rows
         self.spans = spans or _no_spans
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))
         position = _position(rows, keep) if keep is not None else None
         target = position if position is not None else 0
         if target == self.cursor:
-            self._cursor_moved()
+            self._cursor_moved()  # the same row, maybe another paper: repaint and report it
         else:
-            self.cursor = target
-        if position is None:
-            self.scroll_to(y=0, animate=False)
-        self.refresh()
-
-    def refresh_paper(self, paper_index: int) -> None:
-        """Repaint one paper's row (after its marks changed)."""
-        self.refresh()
+            self.cursor = target  # watch_cursor scrolls, repaints and reports it
 
     # --- cursor ----------------------------------------------------------------------------------------------
 
@@ -202,9 +196,8 @@ class PaperList(ScrollView, can_focus=True):
 def _title_segments(title: str, spans: Spans, width: int, plain: Style, match: Style) -> list[Segment]:
     """The title cut to ``width`` cells (with "…" when cut), padded, matches in the ``match`` style."""
     if cell_len(title) > width:
+        # set_cell_size pads a wide character that would straddle the edge with a space: rstrip drops it
         cut = len(set_cell_size(title, width - 1).rstrip()) if width > 1 else 0
-        while cut and cell_len(title[:cut]) > width - 1:  # a wide character across the edge
-            cut -= 1
         title = title[:cut] + "…"
         spans = tuple((start, min(end, cut)) for start, end in spans if start < cut)
     segments: list[Segment] = []
@@ -227,10 +220,8 @@ def _title_segments(title: str, spans: Spans, width: int, plain: Style, match: S
 
 
 def _position(rows: Sequence[int], paper_index: int) -> int | None:
-    if isinstance(rows, range):
-        return rows.index(paper_index) if paper_index in rows else None
     try:
-        return rows.index(paper_index)  # type: ignore[attr-defined]
+        return rows.index(paper_index)
     except ValueError:
         return None
 
