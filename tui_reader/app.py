@@ -190,7 +190,7 @@ class ReaderApp(App[None]):
         self.files = list(files)
         self.loading = ""
         self.load_warnings: list[str] = []
-        self.no_papers = ""  # set when every file turned out empty: the app exits and cli says so
+        self.no_papers = False  # every file turned out empty: the app exits and cli says why
         self.startup_warnings = list(warnings) + list(store.warnings)
         self._warnings_shown = len(store.warnings)
         self._detail_id: str | None = None
@@ -265,7 +265,7 @@ class ReaderApp(App[None]):
     def _all_loaded(self) -> None:
         self.loading = ""
         if not self.reader.papers:
-            self.no_papers = "no papers found in " + ", ".join(str(path) for path in self.files)
+            self.no_papers = True
             self.exit(return_code=1)
             return
         self.refresh_status()

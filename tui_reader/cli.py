@@ -112,12 +112,19 @@ def build_launch_parser() -> argparse.ArgumentParser:
 def load(paths: Sequence[Path]) -> Corpus:
     """Load the corpus, printing warnings; raises CorpusError / exits 1 when there are no papers."""
     corpus = load_corpus(paths)
+    if not corpus.papers:
+        report_no_papers(corpus.warnings, paths)
     for message in corpus.warnings:
         warn(message)
-    if not corpus.papers:
-        where = ", ".join(map(str, paths)) if paths else "the bundled corpus"
-        raise NoPapers(f"no papers found in {where}")
     return corpus
+
+
+def report_no_papers(warnings: Sequence[str], paths: Sequence[Path]) -> None:
+    """Say why there is nothing to show (each skipped file, then where we looked) and end with exit 1."""
+    for message in warnings:
+        warn(message)
+    where = ", ".join(map(str, paths)) if paths else "the bundled corpus"
+    raise NoPapers(f"no papers found in {where}")
 
 
 class NoPapers(Exception):
@@ -275,7 +282,7 @@ def cmd_launch(args: argparse.Namespace) -> int:
     if sum(_size(path) for path in files) <= STREAM_ABOVE_BYTES:
         corpus = load_corpus(files)
         if not corpus.papers:
-            load(args.paths)  # says why on stderr and exits 1
+            report_no_papers(corpus.warnings, args.paths)
         papers, warnings, files = corpus.papers, corpus.warnings, []
     store = MarkStore.open(args.data_dir)
     try:
@@ -283,10 +290,8 @@ def cmd_launch(args: argparse.Namespace) -> int:
         app.run()
     finally:
         store.close()
-    if app.return_code == 1 and app.no_papers:
-        for message in app.load_warnings:
-            warn(message)
-        raise NoPapers(app.no_papers)
+    if app.no_papers:
+        report_no_papers(app.load_warnings, args.paths)
     return app.return_code or 0
 
 
