@@ -471,3 +471,21 @@ async def test_streamed_files_with_no_papers_end_the_app_with_the_reason(store, 
     assert app.no_papers
     assert any("empty file" in w for w in app.load_warnings)
     assert any("binary file" in w for w in app.load_warnings)
+
+
+async def test_every_row_fills_the_list_width_exactly_even_with_wide_characters(papers, store):
+    from rich.cells import cell_len
+
+    wide = [
+        Paper(id="w1", title="宽字符标题 with 漢字 across the edge of the row 漢字漢字漢字漢字漢字漢字", abstract="x", dates=("Mar 11",)),
+        Paper(id="w2", title="emoji 🎉🎉 title " * 6, abstract="y", dates=("Sep 9",)),
+    ]
+    app = ReaderApp(wide + list(papers), store)
+    async with app.run_test(size=SIZE) as pilot:
+        for size in [(120, 40), (81, 20), (40, 12), (25, 10)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            plist = app.query_one(PaperList)
+            width = plist.scrollable_content_region.width
+            for y in range(plist.size.height):
+                assert sum(cell_len(segment.text) for segment in plist.render_line(y)) == width, (size, y)

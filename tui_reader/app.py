@@ -135,6 +135,8 @@ Opening a paper (Enter) marks it read once its detail has been shown; moving thr
 class HelpScreen(ModalScreen[None]):
     """Every key the reader knows, taken from the live bindings, and the search syntax."""
 
+    AUTO_FOCUS = "*"  # the scrollable help (the app's own AUTO_FOCUS names the paper list)
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
 
     def __init__(self, keys: Iterable[tuple[str, str]]) -> None:
@@ -163,6 +165,7 @@ class ReaderApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     TITLE = "tui-reader"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    AUTO_FOCUS = "#papers"  # start in the list (focusing the search box first would restyle both at start)
 
     BINDINGS = [
         # priority: handled before the key is routed, so keys typed right after "/" already go to the box
@@ -203,8 +206,12 @@ class ReaderApp(App[None]):
             id="search",
         )
         with Horizontal(id="panes"):
-            yield PaperList(self.reader.papers, self.reader.mark, id="papers")
-            yield PaperDetail(id="detail")
+            papers = PaperList(self.reader.papers, self.reader.mark, id="papers")
+            papers.border_title = "Papers"
+            yield papers
+            detail = PaperDetail(id="detail")
+            detail.border_title = "Paper"
+            yield detail
         yield Static(id="status")
         yield Footer()
 
@@ -222,11 +229,8 @@ class ReaderApp(App[None]):
         return self.query_one(PaperDetail)
 
     def on_mount(self) -> None:
-        self.paper_list.border_title = "Papers"
-        self.detail.border_title = "Paper"
         for message in self.startup_warnings:
             self.notify(message, title="Warning", severity="warning", timeout=12)
-        self.focus_now(self.paper_list)
         if self.files:
             self.loading = f"loading 0/{len(self.files)} files…"
         self.paper_list.show(self.reader.rows)

@@ -27,6 +27,7 @@ Spans = tuple[tuple[int, int], ...]
 MarkLookup = Callable[[str], "object"]  # paper id -> object with .read / .starred
 SpanLookup = Callable[[int], Spans]  # paper index -> the title's highlight spans
 
+TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 12 more
 UNREAD_DOT = "●"
 STAR = "★"
 
@@ -166,11 +167,15 @@ class PaperList(ScrollView, can_focus=True):
 
     # --- rendering -------------------------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base_style = self.rich_style  # once per repaint, not once per row: it walks the DOM
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         """`` ●★ Title with matches highlighted…   Mar 11 `` — built as segments (no Text layout per row)."""
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = getattr(self, "_base_style", None) or self.rich_style
         if not 0 <= row < len(self.rows):
             return Strip.blank(width, base)
         index = self.rows[row]
@@ -187,9 +192,13 @@ class PaperList(ScrollView, can_focus=True):
             Segment(" " + (" " if read else UNREAD_DOT), row_style),
             Segment(STAR if starred else " ", row_style + style("paper-list--star")),
             Segment(" ", row_style),
-            *_title_segments(paper.title, self.spans(index), max(1, width - 12), row_style, row_style + style("paper-list--match")),
+            *_title_segments(
+                paper.title, self.spans(index), max(TITLE_MIN_WIDTH, width - 12), row_style, row_style + style("paper-list--match")
+            ),
             Segment(f" {date:>6} ", row_style + style("paper-list--date")),
         ]
+        if width >= TITLE_MIN_WIDTH + 12:  # the segments fill the row exactly
+            return Strip(segments, width)
         return Strip(segments).crop_extend(0, width, row_style)
 
 
