@@ -257,6 +257,22 @@ async def test_two_readers_open_do_not_undo_each_others_marks(papers, data_dir):
     second.close()
 
 
+async def test_marks_made_in_another_reader_show_up(papers, data_dir):
+    other = MarkStore.open(data_dir)
+    app = ReaderApp(papers, MarkStore.open(data_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.pick_up_marks_made_elsewhere()  # the timer's job; nothing changed yet
+        assert "0 starred" in status(app)
+        other.set_starred(papers[0].id, True)  # `tui-reader mark` or a second terminal
+        app.pick_up_marks_made_elsewhere()
+        await pilot.pause()
+        assert "1 starred" in status(app)
+        assert app.reader.mark(papers[0].id).starred
+        assert "★ starred" in str(app.query_one("#detail-body").render())
+    other.close()
+
+
 async def test_moving_marks_nothing_but_enter_marks_read_once_shown(reader_app, papers):
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)

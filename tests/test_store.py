@@ -597,3 +597,13 @@ def test_cli_list_after_a_damaged_file_works_and_says_where_it_went(data_dir, ca
     [aside] = asides(data_dir)
     assert status == 0 and json.loads(out)
     assert err.count("\n") == 1 and str(aside) in err
+
+
+def test_changed_elsewhere_sees_other_connections_commits_only(data_dir):
+    with MarkStore.open(data_dir) as mine, MarkStore.open(data_dir) as theirs:
+        assert mine.changed_elsewhere() is False  # the first call notes where we start
+        mine.set_starred("p1", True)
+        assert mine.changed_elsewhere() is False  # our own commits do not count
+        theirs.set_read("p2", True)
+        assert mine.changed_elsewhere() is True
+        assert mine.changed_elsewhere() is False  # once per change

@@ -10,9 +10,9 @@ import os
 import sys
 import time
 import webbrowser
-from pathlib import Path
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from rich.table import Table
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing wo
     from tui_reader.search import SearchIndex, SearchResult
 
 LOAD_BATCH_SECONDS = 0.1
+MARKS_POLL_SECONDS = 2.0  # how soon marks made in another reader (or by `tui-reader mark`) show here
 
 
 class View(Enum):
@@ -61,11 +62,14 @@ class Reader:
     generation: int = 0  # bumped by every query/view change; older search results are dropped
 
     def __post_init__(self) -> None:
-        # sets of ids load ~4x faster than one Mark object per paper (100k marks: ~50 ms)
-        # frozen, replaced on change: a search worker can hold them while the user keeps marking
+        self.papers = PaperSet(self.papers)
+        self.reload_marks()
+
+    def reload_marks(self) -> None:
+        # id sets load ~4x faster than one Mark object per paper (100k marks: ~50 ms); frozen and replaced on
+        # change, so a search worker can hold them while the user keeps marking
         self.read = frozenset(self.store.read_ids())
         self.starred = frozenset(self.store.starred_ids())
-        self.papers = PaperSet(self.papers)
         self._count()
 
     def _count(self) -> None:
@@ -239,6 +243,17 @@ class ReaderApp(App[None]):
             self.load_files(self.files)
         else:
             self.call_after_refresh(self.build_index)  # importing numpy must not delay the first frame
+        self.reader.store.changed_elsewhere()  # note the version we start from
+        self.set_interval(MARKS_POLL_SECONDS, self.pick_up_marks_made_elsewhere)
+
+    def pick_up_marks_made_elsewhere(self) -> None:
+        """Another reader or `tui-reader mark` changed marks: show them (the list, detail and counts)."""
+        if not self.reader.store.changed_elsewhere():
+            return
+        self.reader.reload_marks()
+        self.paper_list.refresh()
+        self.show_detail(self.paper_list.paper_index)
+        self.refresh_status()
 
     # --- loading ---------------------------------------------------------------------------------------------
 

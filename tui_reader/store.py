@@ -317,6 +317,7 @@ class MarkStore:
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool, warnings: list[str]):
         self._conn = conn
+        self._data_version: int | None = None  # last seen PRAGMA data_version (see changed_elsewhere)
         self._lock = threading.RLock()
         self._told_unsaved = False
         self.path = path
@@ -415,6 +416,18 @@ class MarkStore:
             query = f"SELECT group_concat(paper_id, ' ') FROM marks WHERE {column} = 1"
             joined = self._conn.execute(query).fetchone()[0]
         return set(joined.split(" ")) if joined else set()
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another connection (another reader, ``tui-reader mark``) committed a change.
+
+        Cheap enough to poll: SQLite's ``data_version`` changes only with other connections' commits."""
+        with self._lock:
+            try:
+                version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            except sqlite3.Error:
+                return False
+        seen, self._data_version = self._data_version, version
+        return seen is not None and version != seen
 
     # -- changing -----------------------------------------------------------------------------------------
 
