@@ -195,7 +195,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.reader = Reader(papers=papers, store=store)
         self.files = list(files)
-        self.loading = ""
+        self.loading = f"loading 0/{len(self.files)} files…" if self.files else ""
         self.load_warnings: list[str] = []
         self.no_papers = False  # every file turned out empty: the app exits and cli says why
         self.startup_warnings = list(warnings) + list(store.warnings)
@@ -233,10 +233,7 @@ class ReaderApp(App[None]):
         return self.query_one(PaperDetail)
 
     def on_mount(self) -> None:
-        for message in self.startup_warnings:
-            self.notify(message, title="Warning", severity="warning", timeout=12)
-        if self.files:
-            self.loading = f"loading 0/{len(self.files)} files…"
+        self.warn(self.startup_warnings)
         self.paper_list.show(self.reader.rows)
         self.refresh_status()
         if self.files:
@@ -245,6 +242,11 @@ class ReaderApp(App[None]):
             self.call_after_refresh(self.build_index)  # importing numpy must not delay the first frame
         self.reader.store.changed_elsewhere()  # note the version we start from
         self.set_interval(MARKS_POLL_SECONDS, self.pick_up_marks_made_elsewhere)
+
+    def warn(self, messages: Iterable[str], title: str = "Warning") -> None:
+        """Problems the user should know about (skipped files, marks not saved), as notifications."""
+        for message in messages:
+            self.notify(message, title=title, severity="warning", timeout=12)
 
     def pick_up_marks_made_elsewhere(self) -> None:
         """Another reader or `tui-reader mark` changed marks: show them (the list, detail and counts)."""
@@ -274,8 +276,7 @@ class ReaderApp(App[None]):
         self.call_from_thread(self._all_loaded)
 
     def _batch_loaded(self, papers: list[Paper], warnings: list[str], number: int, total: int) -> None:
-        for message in warnings:
-            self.notify(message, title="Warning", severity="warning", timeout=12)
+        self.warn(warnings)
         self.load_warnings.extend(warnings)
         self.loading = f"loading {number}/{total} files…"
         self.reader.add(papers)
@@ -403,8 +404,7 @@ class ReaderApp(App[None]):
         """Show a mark the store has just saved (or kept in memory, if it had to go read-only)."""
         self.reader.update(paper_id, mark)
         warnings = self.reader.store.warnings
-        for message in warnings[self._warnings_shown :]:
-            self.notify(message, title="Marks", severity="warning", timeout=12)
+        self.warn(warnings[self._warnings_shown :], title="Marks")
         self._warnings_shown = len(warnings)
         self.paper_list.refresh()
         if (paper := self.current) is not None and paper.id == paper_id:
