@@ -497,3 +497,12 @@ def test_wheel_ships_every_module_and_the_seeds(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert len(run.stdout.splitlines()) == 211
+
+
+def test_cached_warnings_name_the_file_as_the_caller_spelled_it(tmp_path, monkeypatch):
+    from tui_reader.corpus import read_file
+
+    (tmp_path / "empty.txt").write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert read_file(Path("empty.txt"))[1] == ["empty.txt: empty file; skipped"]
+    assert read_file(tmp_path / "empty.txt")[1] == [f"{tmp_path / 'empty.txt'}: empty file; skipped"]  # from cache

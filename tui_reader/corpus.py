@@ -322,7 +322,7 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-def _decode(data: bytes, name: str, warnings: list[str]) -> str | None:
+def _decode(data: bytes, problems: list[str]) -> str | None:
     """A file's text, or None when it is binary. UTF-8, or UTF-16 with a byte-order mark; lines that are not
     UTF-8 are read as Windows-1252 (so one stray byte does not garble the rest), with a warning."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -341,27 +341,27 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> str | None:
             lines.append(line.decode("cp1252", errors="replace"))
             bad.append(number)
     where = f"line {bad[0]}" + (f" and {len(bad) - 1} more" if len(bad) > 1 else "")
-    warnings.append(f"{name}: not valid UTF-8 ({where}); read those lines as Windows-1252")
+    problems.append(f"not valid UTF-8 ({where}); read those lines as Windows-1252")
     return "\n".join(lines)
 
 
-def _read_file(path: Path, warnings: list[str]) -> list[Paper]:
-    name = path.name
+def _read_file(path: Path, problems: list[str]) -> list[Paper]:
+    """The file's papers; what went wrong goes to ``problems`` (without the path: read_file adds it)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        warnings.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
+        problems.append(f"cannot read ({exc.strerror or exc}); skipped")
         return []
     if not data.strip():
-        warnings.append(f"{path}: empty file; skipped")
+        problems.append("empty file; skipped")
         return []
-    text = _decode(data, str(path), warnings)
+    text = _decode(data, problems)
     if text is None:
-        warnings.append(f"{path}: binary file, not a text dump; skipped")
+        problems.append("binary file, not a text dump; skipped")
         return []
-    papers = parse_text(text, source=name)
+    papers = parse_text(text, source=path.name)
     if not papers:
-        warnings.append(f"{path}: no papers found; skipped")
+        problems.append("no papers found; skipped")
     return papers
 
 
@@ -418,7 +418,7 @@ def merge(papers: Iterable[Paper]) -> list[Paper]:
 # Parsed files are cached (pickled) in the user cache dir, keyed by path, size, mtime and this parser's own
 # source, so a 100k-paper corpus opens in a fraction of a second the second time.
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2  # 2: warnings stored without the path
 
 
 @lru_cache(maxsize=1)
@@ -446,27 +446,37 @@ def _cache_entry(path: Path) -> tuple[Path, tuple] | None:
 
 
 def read_file(path: Path, use_cache: bool = True) -> tuple[list[Paper], list[str]]:
-    """Papers and warnings of one file, from the parse cache when the file has not changed."""
-    entry = _cache_entry(path) if use_cache else None
-    if entry is not None:
-        try:
-            stamp, papers, warnings = pickle.loads(entry[0].read_bytes())
-            if stamp == entry[1]:
-                return papers, warnings
-        except Exception:  # missing or damaged cache entry: parse again
-            pass
-    warnings: list[str] = []
-    papers = _read_file(path, warnings)
-    if entry is not None:
-        cached, stamp = entry
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_bytes(pickle.dumps((stamp, papers, warnings), protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(partial, cached)
-        except OSError:
-            pass  # a cache we cannot write only costs time
-    return papers, warnings
+    """Papers and warnings of one file, from the parse cache when the file has not changed. Warnings name the
+    file as the caller spelled it (the cache keeps them without the path)."""
+    papers, problems = _read_file_cached(path) if use_cache else _parse_file(path)
+    return papers, [f"{path}: {problem}" for problem in problems]
+
+
+def _parse_file(path: Path) -> tuple[list[Paper], list[str]]:
+    problems: list[str] = []
+    return _read_file(path, problems), problems
+
+
+def _read_file_cached(path: Path) -> tuple[list[Paper], list[str]]:
+    entry = _cache_entry(path)
+    if entry is None:
+        return _parse_file(path)
+    cached, stamp = entry
+    try:
+        cached_stamp, papers, problems = pickle.loads(cached.read_bytes())
+        if cached_stamp == stamp:
+            return papers, problems
+    except Exception:  # missing or damaged cache entry: parse again
+        pass
+    papers, problems = _parse_file(path)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps((stamp, papers, problems), protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, cached)
+    except OSError:
+        pass  # a cache we cannot write only costs time
+    return papers, problems
 
 
 def corpus_files(paths: Iterable[Path | str] | None = None) -> list[Path]:
