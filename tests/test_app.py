@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import webbrowser
+
 import pytest
 from textual import events
 from textual.command import CommandPalette
@@ -66,6 +69,28 @@ async def test_startup_lists_every_paper_and_shows_the_first(reader_app, papers)
         assert status(reader_app).startswith("211 / 211 shown · 211 unread · 0 starred · view: all")
         body = str(reader_app.query_one("#detail-body").render())
         assert papers[0].title[:30] in body
+
+
+async def test_collection_held_off_for_start_up_resumes_after_the_first_frame(reader_app):
+    """The launcher disables the cyclic GC while Textual loads; the reader must turn it back on, or a session
+    of reading would never collect its garbage."""
+    gc.disable()
+    try:
+        async with reader_app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what start-up made is skipped by later collections
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_a_reader_started_with_collection_on_leaves_it_alone(reader_app):
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
 
 
 async def test_warnings_become_notifications(papers, store):
@@ -343,7 +368,7 @@ async def test_read_only_store_still_works_and_says_marks_are_not_saved(papers, 
 async def test_o_opens_the_first_http_link_in_the_browser(papers, store, monkeypatch):
     opened = []
     monkeypatch.setattr(app_module, "graphical_browser_available", lambda: True)
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     with_link = [p for p in papers if p.links]
     app = ReaderApp(with_link, store)
     async with app.run_test(size=SIZE) as pilot:
@@ -356,7 +381,7 @@ async def test_o_opens_the_first_http_link_in_the_browser(papers, store, monkeyp
 async def test_o_never_opens_a_non_http_link(store, monkeypatch):
     opened = []
     monkeypatch.setattr(app_module, "graphical_browser_available", lambda: True)
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     paper = Paper(id="abc", title="Sneaky", abstract="x", links=("javascript:alert(1)", "file:///etc/passwd"))
     app = ReaderApp([paper], store)
     async with app.run_test(size=SIZE) as pilot:
@@ -368,7 +393,7 @@ async def test_o_never_opens_a_non_http_link(store, monkeypatch):
 
 async def test_o_without_a_graphical_browser_copies_the_link(papers, store, monkeypatch):
     monkeypatch.setattr(app_module, "graphical_browser_available", lambda: False)
-    monkeypatch.setattr(app_module.webbrowser, "open", lambda *a, **k: pytest.fail("would take over the terminal"))
+    monkeypatch.setattr(webbrowser, "open", lambda *a, **k: pytest.fail("would take over the terminal"))
     with_link = [p for p in papers if p.links]
     app = ReaderApp(with_link, store)
     async with app.run_test(size=SIZE) as pilot:

@@ -415,6 +415,18 @@ def test_missing_path_exits_2_with_one_line(tmp_path, capsys):
     assert out.err.splitlines() == [f"tui-reader: error: {missing}: no such file or directory"]
 
 
+def test_a_launch_that_fails_before_the_reader_opens_leaves_garbage_collection_on(tmp_path, capsys):
+    import gc
+
+    missing = tmp_path / "nowhere.txt"
+    assert main([str(missing)]) == 2  # the reader's launch, not `list`
+    assert capsys.readouterr().err.splitlines() == [f"tui-reader: error: {missing}: no such file or directory"]
+    assert gc.isenabled()
+    (tmp_path / "empty").mkdir()
+    assert main([str(tmp_path / "empty")]) == 1
+    assert gc.isenabled()
+
+
 def test_no_papers_exits_1_with_a_clear_message(tmp_path, capsys):
     header_only = write(tmp_path / "header.txt", HEADER + "Mar 11\n")
     assert main(["list", str(header_only)]) == 1

@@ -6,10 +6,10 @@ so typing never waits for them; a result that arrives after a newer query is dro
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
-import webbrowser
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -236,12 +236,21 @@ class ReaderApp(App[None]):
         self.warn(self.startup_warnings)
         self.paper_list.show(self.reader.rows)
         self.refresh_status()
+        self.call_after_refresh(self.first_frame_shown)
         if self.files:
             self.load_files(self.files)
         else:
             self.call_after_refresh(self.build_index)  # importing numpy must not delay the first frame
         self.reader.store.changed_elsewhere()  # note the version we start from
         self.set_interval(MARKS_POLL_SECONDS, self.pick_up_marks_made_elsewhere)
+
+    def first_frame_shown(self) -> None:
+        """The launcher holds cyclic garbage collection off while Textual loads and the first screen is built
+        (all of it lives on; see cli._launch). Turn it back on, with what start-up made frozen: later
+        collections skip it, so they stay short however much was loaded."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def warn(self, messages: Iterable[str], title: str = "Warning") -> None:
         """Problems the user should know about (skipped files, marks not saved), as notifications."""
@@ -442,6 +451,8 @@ class ReaderApp(App[None]):
             self.copy_to_clipboard(url)
             self.notify(f"No graphical browser here; link copied: {url}", timeout=6)
             return
+        import webbrowser  # only here: it costs the start-up ~1 ms
+
         try:
             webbrowser.open(url, new=2)
         except Exception as exc:  # webbrowser raises a variety of errors

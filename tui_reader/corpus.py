@@ -8,11 +8,11 @@ of here is safe to put on a terminal: control characters are gone and LaTeX debr
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import pickle
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -55,19 +55,22 @@ class CorpusError(Exception):
 
 # ---------------------------------------------------------------------------------------------------------
 # Text cleaning
+#
+# The regular expressions in this module are kept as strings and used through re's own cache of compiled patterns:
+# a launch served from the parse cache then compiles none of them (compiling them all costs ~2 ms).
 
 # CSI (colours, cursor moves), OSC (window titles; never past the end of a line) and short ESC sequences.
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])")
+_ANSI = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])"
 # C0/C1 controls except tab/newline/CR (handled as whitespace), DEL, bidi overrides that can
 # reorder what a terminal shows, and byte-order marks (at the start of a string or of a pasted-in file).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 
 
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps tab/newline)."""
     if "\x1b" in text:
-        text = _ANSI.sub("", text)
-    return _CONTROL.sub("", text)
+        text = re.sub(_ANSI, "", text)
+    return re.sub(_CONTROL, "", text)
 
 
 def collapse_ws(text: str) -> str:
@@ -85,19 +88,17 @@ def clean_text(text: str) -> str:
 _EXTRA_MACROS = {"aka": "a.k.a.", "eg": "e.g.", "ie": "i.e.", "etal": "et al.", "wrt": "w.r.t."}
 # Only the LaTeX fragments go through pylatexenc (whole abstracts would be slow, and a bare "%" would
 # start a comment that swallows the rest of the paragraph).
-_LATEX_FRAGMENT = re.compile(
-    r"""\{\\(?:em|it|bf|sl|sc|tt|rm|sf|emph|textit|textbf)\s+[^{}]*\}   # {\em word}
+_LATEX_FRAGMENT = r"""(?x)
+      \{\\(?:em|it|bf|sl|sc|tt|rm|sf|emph|textit|textbf)\s+[^{}]*\}   # {\em word}
       | \\[a-zA-Z]+\*?(?:\{[^{}]*\})*                                    # \macro{arg}
       | \\["'`^~=.uvHcdbrk]\s*(?:\{[a-zA-Z\\]{1,2}\}|\\?[a-zA-Z])        # accents: \"o \'{e} \v{s}
       | \\[%&#_$]                                                       # escaped specials
       | \$[^$\n]{1,200}\$                                                 # inline math
       | ~
-    """,
-    re.VERBOSE,
-)
+"""
 # Leftover grouping braces such as "{error indicator}" are dropped, but not math arguments glued to what
 # precedes them ("mathcal{O}(n)", "x^{2}", "1{n h}"): without their braces those lose their meaning.
-_BRACES = re.compile(r"(?<![\w^_])\{([^{}\\]*)\}")
+_BRACES = r"(?<![\w^_])\{([^{}\\]*)\}"
 
 
 @lru_cache(maxsize=1)
@@ -136,15 +137,15 @@ def delatex(text: str) -> str:
     """Turn LaTeX debris into plain text: ``na\\"ive`` -> naïve, ``{\\em x}`` -> x, ``\\%`` -> %."""
     if "\\" not in text and "{" not in text and "$" not in text and "~" not in text:
         return text
-    out = _LATEX_FRAGMENT.sub(_replace_fragment, text).replace("\x00 ", "")
-    return _BRACES.sub(r"\1", out)
+    out = re.sub(_LATEX_FRAGMENT, _replace_fragment, text).replace("\x00 ", "")
+    return re.sub(_BRACES, r"\1", out)
 
 
 # ---------------------------------------------------------------------------------------------------------
 # URLs
 
 # A URL runs until whitespace; a ``{...}`` right after it is LaTeX debris (``\href{url}{text}`` flattened).
-_URL = re.compile(r"https?://[^\s{}<>\"]+(?:\{[^}\s]*\}?)?", re.IGNORECASE)
+_URL = r"(?i)https?://[^\s{}<>\"]+(?:\{[^}\s]*\}?)?"
 _URL_TRAIL = ".,;:!?'\"”’)]>"
 
 
@@ -173,36 +174,35 @@ def extract_links(text: str) -> tuple[str, tuple[str, ...]]:
             links.append(url)
         return shown
 
-    text = _URL.sub(repl, text)
+    text = re.sub(_URL, repl, text)
     return text, tuple(links)
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Parsing one page
 
-_DATE = re.compile(
+_DATE = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
     r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?) \d{1,2}(?:, \d{4})?"
 )
-_HEADER = re.compile(
-    r"new|subscribe|daily papers|get trending papers.*|by\s*ak\b.*|papers?|trending",
-    re.IGNORECASE,
-)
-_PARAGRAPH_SPLIT = re.compile(r"\n\s*\n")  # a blank line, even one holding spaces or tabs
+_HEADER = r"(?i)new|subscribe|daily papers|get trending papers.*|by\s*ak\b.*|papers?|trending"
+_PARAGRAPH_SPLIT = r"\n\s*\n"  # a blank line, even one holding spaces or tabs
 _TITLE_MAX = 300
 
 
 def paper_id(title: str) -> str:
     """Stable id from the normalised title: case, accents, punctuation and spacing do not matter."""
+    import hashlib  # here, not at the top: a launch served from the parse cache makes no ids (saves ~1.5 ms)
+
     return hashlib.blake2b(normalise_title(title).encode(), digest_size=6).hexdigest()
 
 
-_NOT_ALNUM_ASCII = re.compile(r"[^a-z0-9]+")
+_NOT_ALNUM_ASCII = r"[^a-z0-9]+"
 
 
 def normalise_title(title: str) -> str:
     if title.isascii():  # the common case, ~10x faster than the general path below; same result
-        return _NOT_ALNUM_ASCII.sub(" ", title.lower()).strip()
+        return re.sub(_NOT_ALNUM_ASCII, " ", title.lower()).strip()
     decomposed = unicodedata.normalize("NFKD", title.casefold())
     letters = "".join(ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(letters.split())
@@ -210,13 +210,13 @@ def normalise_title(title: str) -> str:
 
 def _looks_like_abstract(paragraph: str) -> bool:
     """Titles are short and do not end a sentence; abstracts are long, end with a full stop or hold a URL."""
-    return len(paragraph) > _TITLE_MAX or paragraph.endswith(".") or _URL.search(paragraph) is not None
+    return len(paragraph) > _TITLE_MAX or paragraph.endswith(".") or re.search(_URL, paragraph) is not None
 
 
 def _paragraphs(text: str) -> Iterator[str]:
     # controls go first, so a line holding only an escape sequence still counts as blank
     text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
-    for chunk in _PARAGRAPH_SPLIT.split(text):
+    for chunk in re.split(_PARAGRAPH_SPLIT, text):
         para = collapse_ws(chunk)
         if para:
             yield para
@@ -232,7 +232,7 @@ class _Entry:
 def _header_lines(paras: list[str]) -> set[int]:
     """Positions of header paragraphs: those at the top, and any run of them right before a date (the next
     page's header, when pages were pasted into one file)."""
-    is_header = [_HEADER.fullmatch(para) is not None for para in paras]
+    is_header = [re.fullmatch(_HEADER, para) is not None for para in paras]
     skip: set[int] = set()
     top = 0
     while top < len(paras) and is_header[top]:
@@ -243,7 +243,7 @@ def _header_lines(paras: list[str]) -> set[int]:
         if is_header[i]:
             run.append(i)
             continue
-        if run and _DATE.fullmatch(para):
+        if run and re.fullmatch(_DATE, para):
             skip.update(run)
         run = []
     return skip
@@ -258,7 +258,7 @@ def _entries(text: str) -> Iterator[_Entry]:
     for i, para in enumerate(paras):
         if i in headers:
             continue
-        if _DATE.fullmatch(para):
+        if re.fullmatch(_DATE, para):
             if title is not None:
                 yield _Entry(title, "", date)
                 title = None
@@ -418,12 +418,12 @@ def merge(papers: Iterable[Paper]) -> list[Paper]:
 # Parsed files are cached (pickled) in the user cache dir, keyed by path, size, mtime and this parser's own
 # source, so a 100k-paper corpus opens in a fraction of a second the second time.
 
-_CACHE_FORMAT = 2  # 2: warnings stored without the path
+_CACHE_FORMAT = 3  # 2: warnings stored without the path; 3: crc32 names
 
 
 @lru_cache(maxsize=1)
 def _parser_fingerprint() -> str:
-    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+    return f"{zlib.crc32(Path(__file__).read_bytes()):08x}"
 
 
 def cache_dir() -> Path:
@@ -441,7 +441,9 @@ def _cache_entry(path: Path) -> tuple[Path, tuple] | None:
     except OSError:
         return None
     stamp = (_CACHE_FORMAT, _parser_fingerprint(), str(resolved), stat.st_size, stat.st_mtime_ns)
-    name = hashlib.blake2b(str(resolved).encode(), digest_size=16).hexdigest() + ".pickle"
+    # crc32, not a cryptographic hash (hashlib costs the start-up ~1.5 ms): two paths sharing a name would
+    # only take turns in the entry, as the stamp holds the whole path
+    name = f"{zlib.crc32(str(resolved).encode()):08x}.pickle"
     return cache_dir() / name, stamp
 
 

@@ -5,7 +5,7 @@ Widgets render what they are given and report what the user did with messages; t
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -168,38 +168,56 @@ class PaperList(ScrollView, can_focus=True):
     # --- rendering -------------------------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._base_style = self.rich_style  # once per repaint, not once per row: it walks the DOM
+        # the styles once per repaint, not once per row (each lookup walks the DOM or the CSS)
+        self._row_looks = _RowLooks(self)
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         """`` ●★ Title with matches highlighted…   Mar 11 `` — built as segments (no Text layout per row)."""
+        looks = getattr(self, "_row_looks", None) or _RowLooks(self)
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = getattr(self, "_base_style", None) or self.rich_style
         if not 0 <= row < len(self.rows):
-            return Strip.blank(width, base)
+            return Strip.blank(width, looks.base)
         index = self.rows[row]
         paper = self.papers[index]
         mark = self.marks(paper.id)
         read, starred = bool(getattr(mark, "read", False)), bool(getattr(mark, "starred", False))
-
-        style = self.get_component_rich_style
-        row_style = base + style("paper-list--read" if read else "paper-list--unread")
-        if row == self.cursor:
-            row_style += style("paper-list--cursor")
+        look = looks[read, row == self.cursor]
         date = paper.dates[0] if paper.dates else ""
         segments = [
-            Segment(" " + (" " if read else UNREAD_DOT), row_style),
-            Segment(STAR if starred else " ", row_style + style("paper-list--star")),
-            Segment(" ", row_style),
-            *_title_segments(
-                paper.title, self.spans(index), max(TITLE_MIN_WIDTH, width - 12), row_style, row_style + style("paper-list--match")
-            ),
-            Segment(f" {date:>6} ", row_style + style("paper-list--date")),
+            Segment(" " + (" " if read else UNREAD_DOT), look.row),
+            Segment(STAR if starred else " ", look.star),
+            Segment(" ", look.row),
+            *_title_segments(paper.title, self.spans(index), max(TITLE_MIN_WIDTH, width - 12), look.row, look.match),
+            Segment(f" {date:>6} ", look.date),
         ]
         if width >= TITLE_MIN_WIDTH + 12:  # the segments fill the row exactly
             return Strip(segments, width)
-        return Strip(segments).crop_extend(0, width, row_style)
+        return Strip(segments).crop_extend(0, width, look.row)
+
+
+class _RowLook(NamedTuple):
+    row: Style
+    star: Style
+    match: Style
+    date: Style
+
+
+class _RowLooks(dict[tuple[bool, bool], _RowLook]):
+    """The list's four row looks, by (read, under the cursor), from its CSS as it is now."""
+
+    def __init__(self, papers: PaperList) -> None:
+        super().__init__()
+        self.base = base = papers.rich_style
+        style = papers.get_component_rich_style
+        star, match, date, cursor = (style(f"paper-list--{name}") for name in ("star", "match", "date", "cursor"))
+        for read in (False, True):
+            for under_cursor in (False, True):
+                row = base + style("paper-list--read" if read else "paper-list--unread")
+                if under_cursor:
+                    row += cursor
+                self[read, under_cursor] = _RowLook(row, row + star, row + match, row + date)
 
 
 def _title_segments(title: str, spans: Spans, width: int, plain: Style, match: Style) -> list[Segment]:
