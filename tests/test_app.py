@@ -499,6 +499,23 @@ async def test_files_stream_in_after_the_first_paint_and_search_works_once_index
         assert shown_titles(app)[0] == "Light Schrödinger Bridge"
 
 
+async def test_a_streamed_corpus_keeps_its_index_for_the_next_launch(store, monkeypatch):
+    from tui_reader.corpus import corpus_files
+    from tui_reader.search import index as index_module
+
+    builds = []
+    real_build = index_module.build
+    monkeypatch.setattr(index_module, "build", lambda *fields: builds.append(1) or real_build(*fields))
+    for _ in range(2):
+        app = ReaderApp([], store, files=corpus_files())
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert "indexing" not in status(app)
+            await type_query(app, pilot, "schrodinger")
+            assert shown_titles(app)[0] == "Light Schrödinger Bridge"
+    assert builds == [1]  # the second launch read the index from the cache
+
+
 async def test_streamed_files_with_no_papers_end_the_app_with_the_reason(store, tmp_path):
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")

@@ -304,9 +304,14 @@ class ReaderApp(App[None]):
 
     @work(thread=True, exclusive=True, group="index")
     def build_index(self) -> None:
-        from tui_reader.search import SearchIndex
+        if self.files:  # a big corpus, streamed in: its index is kept on disk between launches
+            from tui_reader.search.cache import cached_index
 
-        index = SearchIndex(self.reader.papers)
+            index = cached_index(self.reader.papers, self.files)
+        else:
+            from tui_reader.search import SearchIndex
+
+            index = SearchIndex(self.reader.papers)
         self.call_from_thread(self._index_ready, index)
 
     def _index_ready(self, index: SearchIndex) -> None:

@@ -155,7 +155,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     papers = corpus.papers
     read, starred = read_marks(args.data_dir)
     if args.query:
-        papers = search_papers(papers, args.query, read, starred)
+        papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths))
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
     if args.format == "json":
         import json  # imported where used, here and in marks export/import: the reader never needs it
@@ -169,11 +169,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def search_papers(papers: list[Paper], query: str, read: set[str], starred: set[str]) -> list[Paper]:
-    """The papers matching ``query``, best first; a problem in the query (an open quote) is a warning."""
+def search_papers(
+    papers: list[Paper], query: str, read: set[str], starred: set[str], files: Sequence[Path] = ()
+) -> list[Paper]:
+    """The papers matching ``query``, best first; a problem in the query (an open quote) is a warning.
+    A big corpus' index comes from (and goes to) the index cache, as in the reader."""
     from tui_reader.search import SearchIndex  # numpy: loaded only when a query needs it
+    from tui_reader.search.cache import cached_index
 
-    result = SearchIndex(papers).search(query, MarkFlags(read, starred))
+    index = cached_index(papers, files) if is_big(files) else SearchIndex(papers)
+    result = index.search(query, MarkFlags(read, starred))
     if result.error:
         warn(result.error)
     return [papers[i] for i in result.indices]
@@ -272,7 +277,8 @@ def marks_import(args: argparse.Namespace) -> int:
     return 0
 
 
-STREAM_ABOVE_BYTES = 4_000_000  # smaller corpora (the seeds are 0.4 MB) are read before the first paint
+STREAM_ABOVE_BYTES = 4_000_000  # smaller corpora (the seeds are 0.4 MB) are read before the first paint, and
+# their index is built in a few milliseconds, so it is not cached
 
 
 def cmd_launch(args: argparse.Namespace) -> int:
@@ -296,7 +302,7 @@ def _launch(args: argparse.Namespace) -> int:
         raise NoPapers(f"no papers found in {', '.join(map(str, args.paths))} (no *.txt files)")
     papers: list[Paper] = []
     warnings: list[str] = []
-    if sum(_size(path) for path in files) <= STREAM_ABOVE_BYTES:
+    if not is_big(files):
         corpus = load_corpus(files)
         if not corpus.papers:
             report_no_papers(corpus.warnings, args.paths)
@@ -310,6 +316,11 @@ def _launch(args: argparse.Namespace) -> int:
     if app.no_papers:
         report_no_papers(app.load_warnings, args.paths)
     return app.return_code or 0
+
+
+def is_big(files: Sequence[Path]) -> bool:
+    """Big enough to read after the first paint, and to keep its index on disk between launches."""
+    return sum(_size(path) for path in files) > STREAM_ABOVE_BYTES
 
 
 def _size(path: Path) -> int:

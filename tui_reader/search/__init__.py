@@ -4,6 +4,7 @@
 - ``text.py``: what a word is (folding: lower case, no accents).
 - ``postings.py``: the vocabulary and which papers contain each word (numpy).
 - ``index.py``: ``SearchIndex.search`` matches terms against the vocabulary, then ranks papers.
+- ``cache.py``: ``cached_index`` keeps a big corpus' index on disk between launches.
 
 Imports only ``tui_reader.corpus`` from the project.
 """

@@ -19,14 +19,14 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, NamedTuple
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from tui_reader.corpus import Paper
-from tui_reader.search.postings import build
+from tui_reader.search.postings import Postings, build
 from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
 from tui_reader.search.text import FOLD_ERRORS, word_spans, words_of
 
@@ -167,6 +167,15 @@ class SearchResult:
         return _highlight(self._papers[paper_index].title, self._matchers, self._pattern)
 
 
+class IndexParts(NamedTuple):
+    """What building an index computes (the rest is derived quickly): the sorted vocabulary and, per field,
+    which papers hold each word."""
+
+    vocabulary: list[str]
+    title: Postings
+    abstract: Postings
+
+
 @dataclass(slots=True)
 class _Hits:
     scores: np.ndarray  # uint8 per paper: _TITLE * title quality + abstract quality; 0 = no match
@@ -183,14 +192,20 @@ class SearchIndex:
     CACHE_SIZE = 64  # matched terms kept (one byte per paper each)
     PHRASE_CHECK_LIMIT = 20_000  # papers whose text an unfinished phrase is checked in, at most
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
+    def __init__(self, papers: Sequence[Paper], parts: IndexParts | None = None) -> None:
+        """Index ``papers``; or take ``parts`` (``SearchIndex.parts`` of an index of the very same papers,
+        as tui_reader.search.cache keeps them) instead of building them."""
         if len(papers) >= 2**32:
             raise ValueError("a SearchIndex holds fewer than 2**32 papers")
         self.papers = papers
         self.size = len(papers)
-        self.vocabulary, (self._title, self._abstract) = build(
-            [p.title for p in papers], [p.abstract for p in papers]
-        )
+        if parts is None:
+            vocabulary, (title, abstract) = build([p.title for p in papers], [p.abstract for p in papers])
+            parts = IndexParts(vocabulary, title, abstract)
+        elif parts.title.size != self.size or parts.abstract.size != self.size:
+            raise ValueError("the index parts are for another set of papers")
+        self.parts = parts
+        self.vocabulary, self._title, self._abstract = parts
         by_length: defaultdict[int, list[int]] = defaultdict(list)
         for i, word in enumerate(self.vocabulary):
             by_length[len(word)].append(i)
