@@ -513,7 +513,18 @@ class ReaderApp(App[None]):
         self.query_one("#status", Static).update(self.reader.status(self.loading, self.indexing))
 
 
-_KEY_LABELS = {"slash": "/", "question_mark": "?", "space": "Space", "escape": "Esc", "enter": "Enter"}
+_KEY_LABELS = {
+    "slash": "/",
+    "question_mark": "?",
+    "space": "Space",
+    "escape": "Esc",
+    "enter": "Enter",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+}
 
 
 def _key_names(keys: str) -> str:
