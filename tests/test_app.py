@@ -311,6 +311,43 @@ async def test_moving_marks_nothing_but_enter_marks_read_once_shown(reader_app, 
         assert reader_app.query_one(PaperList).has_focus
 
 
+async def test_n_and_shift_n_jump_between_unread_papers_and_wrap(papers, store):
+    for paper in papers[1:4] + papers[5:]:  # unread: only papers 0 and 4
+        store.set_read(paper.id, True)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        plist = app.query_one(PaperList)
+        await pilot.press("n")
+        assert plist.cursor == 4
+        await pilot.press("n")  # past the end: back to the top, and says so
+        await pilot.pause()
+        assert plist.cursor == 0
+        assert any("Wrapped to the top" in n.message for n in app._notifications)
+        await pilot.press("N")
+        assert plist.cursor == 4
+        await pilot.press("r", "n")  # paper 4 read: paper 0 is the only unread one left
+        assert plist.cursor == 0
+        await pilot.press("r", "j", "n")  # everything read: the cursor stays, and it says so
+        await pilot.pause()
+        assert plist.cursor == 1
+        assert any("No unread paper" in n.message for n in app._notifications)
+
+
+async def test_ctrl_d_and_ctrl_u_scroll_the_detail_from_the_list(reader_app):
+    async with reader_app.run_test(size=(120, 16)) as pilot:  # short: the abstract does not fit
+        await settle(reader_app, pilot)
+        detail = reader_app.query_one(PaperDetail)
+        assert detail.max_scroll_y > 0
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert detail.scroll_y > 0
+        assert reader_app.query_one(PaperList).has_focus  # still in the list
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        assert detail.scroll_y == 0
+
+
 async def test_u_cycles_all_unread_starred(reader_app, papers):
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)

@@ -180,6 +180,8 @@ class ReaderApp(App[None]):
         # shown in help and the palette; the footer keeps to the keys used all the time
         Binding("o", "open_link", "Open link", tooltip="Open the paper's first http(s) link in the browser", show=False),
         Binding("y", "copy_title", "Copy title", tooltip="Copy the title to the clipboard", show=False),
+        Binding("ctrl+d", "scroll_detail(1)", "Detail down", tooltip="Scroll the detail half a page down, from anywhere", show=False),
+        Binding("ctrl+u", "scroll_detail(-1)", "Detail up", tooltip="Scroll the detail half a page up", show=False),
         Binding("question_mark", "help", "Help", tooltip="Show every key and the search syntax"),
         Binding("q", "quit", "Quit", tooltip="Quit (marks are already saved)"),
     ]
@@ -469,6 +471,11 @@ class ReaderApp(App[None]):
         if (paper := self.current) is not None:
             self.copy_to_clipboard(paper.title)
             self.notify("Title copied to the clipboard.", timeout=2)
+
+    def action_scroll_detail(self, direction: int) -> None:
+        """Read on in the abstract without leaving the list (vim's Ctrl+D / Ctrl+U: half a page)."""
+        detail = self.detail
+        detail.scroll_relative(y=direction * max(1, detail.scrollable_content_region.height // 2), animate=False)
 
     def action_focus_search(self) -> None:
         self.focus_now(self.query_one("#search", Input))

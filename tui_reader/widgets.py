@@ -64,6 +64,8 @@ class PaperList(ScrollView, can_focus=True):
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
         Binding("enter", "open", "Open", tooltip="Open the paper in the detail pane (marks it read once shown)"),
+        Binding("n", "next_unread", "Next unread", tooltip="Jump to the next unread paper (wraps around)"),
+        Binding("N", "previous_unread", "Previous unread", tooltip="Jump to the previous unread paper", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -146,6 +148,25 @@ class PaperList(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_next_unread(self) -> None:
+        self._jump_to_unread(1)
+
+    def action_previous_unread(self) -> None:
+        self._jump_to_unread(-1)
+
+    def _jump_to_unread(self, step: int) -> None:
+        """Move to the nearest unread paper in this direction, wrapping around the end like vim's search."""
+        count = len(self.rows)
+        for distance in range(1, count + 1):
+            row = self.cursor + step * distance
+            paper = self.papers[self.rows[row % count]]
+            if not getattr(self.marks(paper.id), "read", False):
+                if not 0 <= row < count:
+                    self.notify("Wrapped to the " + ("top." if step > 0 else "bottom."), timeout=2)
+                self.cursor = row % count
+                return
+        self.notify("No unread paper in this list.", timeout=3)
 
     def action_open(self) -> None:
         if (index := self.paper_index) is not None:
