@@ -518,3 +518,78 @@ def test_cached_warnings_name_the_file_as_the_caller_spelled_it(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     assert read_file(Path("empty.txt"))[1] == ["empty.txt: empty file; skipped"]
     assert read_file(tmp_path / "empty.txt")[1] == [f"{tmp_path / 'empty.txt'}: empty file; skipped"]  # from cache
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The parse cache: a file is parsed once; a changed file, a damaged or unwritable cache never shows stale papers
+
+
+def _cached_parse_counter(monkeypatch) -> list[str]:
+    from tui_reader import corpus
+
+    parsed: list[str] = []
+    real = corpus._parse_file
+
+    def counting(path):
+        parsed.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(corpus, "_parse_file", counting)
+    return parsed
+
+
+def test_an_unchanged_file_is_parsed_once_then_read_from_the_cache(tmp_path, monkeypatch):
+    from tui_reader.corpus import read_file
+
+    parsed = _cached_parse_counter(monkeypatch)
+    page = write(tmp_path / "page.txt", HEADER + "Mar 11\n\nA Title\n\nAn abstract that ends here.\n")
+    first = read_file(page)
+    assert read_file(page) == first
+    assert parsed == ["page.txt"]
+    assert [p.title for p in first[0]] == ["A Title"]
+
+
+def test_a_changed_file_is_parsed_again(tmp_path, monkeypatch):
+    from tui_reader.corpus import read_file
+
+    parsed = _cached_parse_counter(monkeypatch)
+    page = write(tmp_path / "page.txt", HEADER + "Mar 11\n\nA Title\n\nAn abstract that ends here.\n")
+    read_file(page)
+    write(page, HEADER + "Mar 12\n\nA Title\n\nAn abstract that ends here.\n")  # same size, new content
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 1_000_000))
+    assert read_file(page)[0][0].dates == ("Mar 12",)
+    assert parsed == ["page.txt", "page.txt"]
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_a_parse(tmp_path, monkeypatch):
+    from tui_reader.corpus import cache_dir, read_file
+
+    parsed = _cached_parse_counter(monkeypatch)
+    page = write(tmp_path / "page.txt", HEADER + "Mar 11\n\nA Title\n\nAn abstract that ends here.\n")
+    read_file(page)
+    for entry in cache_dir().iterdir():
+        entry.write_bytes(b"\x80\x05 not a pickle")
+    assert [p.title for p in read_file(page)[0]] == ["A Title"]
+    assert len(parsed) == 2
+    shutil.rmtree(cache_dir())
+    cache_dir().write_text("a file where the cache folder should be")
+    assert [p.title for p in read_file(page)[0]] == ["A Title"]
+    assert [p.title for p in read_file(page)[0]] == ["A Title"]
+    assert len(parsed) == 4
+
+
+def test_cache_entries_unused_for_weeks_are_pruned_and_used_ones_kept(tmp_path):
+    import time
+
+    from tui_reader.corpus import CACHE_UNUSED_DAYS, cache_dir, read_file
+
+    pages = [write(tmp_path / f"p{n}.txt", HEADER + f"Mar 1{n}\n\nTitle {n}\n\nAn abstract, number {n}.\n") for n in range(3)]
+    read_file(pages[0])
+    read_file(pages[1])
+    long_ago = time.time() - (CACHE_UNUSED_DAYS + 1) * 86400
+    for entry in cache_dir().iterdir():
+        os.utime(entry, (long_ago, long_ago))
+    read_file(pages[0])  # still in use: read from the cache, which marks it used
+    read_file(pages[2])  # a new entry is written: stale ones go
+    assert len(list(cache_dir().iterdir())) == 2
+    assert read_file(pages[1])[0][0].title == "Title 1"  # parsed again when it comes back

@@ -11,6 +11,7 @@ import codecs
 import os
 import pickle
 import re
+import time
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
@@ -467,18 +468,45 @@ def _read_file_cached(path: Path) -> tuple[list[Paper], list[str]]:
     try:
         cached_stamp, papers, problems = pickle.loads(cached.read_bytes())
         if cached_stamp == stamp:
+            _touch(cached)
             return papers, problems
     except Exception:  # missing or damaged cache entry: parse again
         pass
     papers, problems = _parse_file(path)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
         partial.write_bytes(pickle.dumps((stamp, papers, problems), protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(partial, cached)
-    except OSError:
-        pass  # a cache we cannot write only costs time
+        prune_cache(cached.parent)
+    except OSError:  # a cache we cannot write only costs time
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
     return papers, problems
+
+
+CACHE_UNUSED_DAYS = 60  # an entry not read for this long (a file since deleted, moved or renamed) is dropped
+
+
+def _touch(entry: Path) -> None:
+    """Note that the entry is in use (its modification time), so pruning keeps it."""
+    try:
+        os.utime(entry)
+    except OSError:
+        pass
+
+
+def prune_cache(folder: Path, now: float | None = None) -> None:
+    """Drop entries no launch has read for CACHE_UNUSED_DAYS (run after a new entry is written: a rare event)."""
+    cutoff = (time.time() if now is None else now) - CACHE_UNUSED_DAYS * 86400
+    for entry in folder.iterdir():
+        try:
+            if entry.stat().st_mtime < cutoff:
+                entry.unlink()
+        except OSError:
+            pass  # gone already (another reader pruned it) or not ours to remove
 
 
 def corpus_files(paths: Iterable[Path | str] | None = None) -> list[Path]:
