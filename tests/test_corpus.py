@@ -593,3 +593,35 @@ def test_cache_entries_unused_for_weeks_are_pruned_and_used_ones_kept(tmp_path):
     read_file(pages[2])  # a new entry is written: stale ones go
     assert len(list(cache_dir().iterdir())) == 2
     assert read_file(pages[1])[0][0].title == "Title 1"  # parsed again when it comes back
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("a {error indicator} here", "a error indicator here"),
+        ("{word} at the start", "word at the start"),
+        ("(x){y}", "(x)y"),
+        ("cost mathcal{O}(n) time", "cost mathcal{O}(n) time"),  # glued to a word: a math argument, kept
+        ("x^{2} and y_{i}", "x^{2} and y_{i}"),
+        ("1{n h}", "1{n h}"),
+        ("é{x}", "é{x}"),
+        ('na\\"ive', "naïve"),
+        ("{\\em labeled} data", "labeled data"),
+        ("50\\% more", "50% more"),
+        ("plain text, nothing to do", "plain text, nothing to do"),
+    ],
+)
+def test_latex_debris_becomes_text_and_math_keeps_its_braces(raw, shown):
+    from tui_reader.corpus import delatex
+
+    assert delatex(raw) == shown
+
+
+def test_links_are_found_whatever_the_case_of_the_scheme():
+    from tui_reader.corpus import extract_links
+
+    assert extract_links("See HTTPS://Example.com/x. and http://a.b/c), ok")[1] == (
+        "HTTPS://Example.com/x",
+        "http://a.b/c",
+    )
+    assert extract_links("no links here") == ("no links here", ())
