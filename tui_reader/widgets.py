@@ -64,7 +64,7 @@ class PaperList(ScrollView, can_focus=True):
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
         Binding("enter", "open", "Open", tooltip="Open the paper in the detail pane (marks it read once shown)"),
-        Binding("n", "next_unread", "Next unread", tooltip="Jump to the next unread paper (wraps around)"),
+        Binding("n", "next_unread", "Next", tooltip="Jump to the next unread paper (wraps around)"),
         Binding("N", "previous_unread", "Previous unread", tooltip="Jump to the previous unread paper", show=False),
     ]
 
