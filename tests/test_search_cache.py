@@ -9,9 +9,9 @@ import pytest
 
 from tui_reader import cli
 from tui_reader.cli import main
-from tui_reader.corpus import corpus_files
+from tui_reader.corpus import cache_dir, corpus_files
 from tui_reader.search import index as index_module
-from tui_reader.search.cache import KEEP, cached_index, index_cache_dir
+from tui_reader.search.cache import KEEP, cached_index
 
 QUERIES = ["diffusion", "difusion mod", '"neural tangent"', "-diffusion flow", "schrodinger", "date:Mar 11 gaussian"]
 
@@ -90,6 +90,17 @@ def test_a_cache_that_cannot_be_written_only_costs_time(papers, files, tmp_path,
     assert [p.name for p in tmp_path.iterdir()] == ["not-a-folder"]  # no stray temporary files
 
 
+def test_an_entry_that_cannot_be_marked_used_is_still_used(papers, files, tmp_path, monkeypatch, count_builds):
+    cached_index(papers, files, tmp_path)
+
+    def read_only(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "utime", read_only)
+    assert answers(cached_index(papers, files, tmp_path))[0]
+    assert len(count_builds) == 1  # read from the cache, not built again
+
+
 def test_only_the_most_recently_used_corpora_are_kept(papers, files, tmp_path):
     made = []
     for n in range(1, KEEP + 3):
@@ -106,4 +117,4 @@ def test_list_query_on_a_big_corpus_uses_the_cache(files, monkeypatch, count_bui
         assert main(["list", "--query", "schrodinger"]) == 0
         assert "Light Schrödinger Bridge" in capsys.readouterr().out
     assert len(count_builds) == 1
-    assert len(list(index_cache_dir().glob("*.pickle"))) == 1
+    assert len(list(cache_dir("index").glob("*.pickle"))) == 1

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from tui_reader.corpus import Corpus, CorpusError, Paper, corpus_files, load_corpus
+from tui_reader.corpus import Corpus, CorpusError, Paper, corpus_files, load_corpus, replace_file
 from tui_reader.store import MarkFlags, MarkStore
 
 PROG = "tui-reader"
@@ -240,15 +240,9 @@ def marks_export(args: argparse.Namespace) -> int:
     if args.file is None or str(args.file) == "-":
         sys.stdout.write(text)
         return 0
-    partial = args.file.with_name(f".{args.file.name}.partial")
-    try:  # write then rename, so an existing backup is never left half-overwritten
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(args.file)
+    try:  # an existing backup is never left half-overwritten
+        replace_file(args.file, text.encode("utf-8"))
     except OSError as exc:
-        try:
-            partial.unlink()
-        except OSError:
-            pass
         raise UsageError(f"cannot write {args.file}: {exc.strerror or exc}") from None
     return 0
 

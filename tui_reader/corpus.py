@@ -440,10 +440,46 @@ def _parser_fingerprint() -> str:
     return f"{zlib.crc32(Path(__file__).read_bytes()):08x}"
 
 
-def cache_dir() -> Path:
+def cache_dir(kind: str = "corpus") -> Path:
+    """The user cache folder of one cache: ``corpus`` (parsed files) or ``index`` (tui_reader.search.cache)."""
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("tui-reader")) / "corpus"
+    return Path(platformdirs.user_cache_dir("tui-reader")) / kind
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it and a rename, so no reader (and no crash)
+    ever sees half a file. Raises OSError, leaving no temporary file behind."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise
+
+
+def store_in_cache(entry: Path, value: object) -> bool:
+    """Pickle ``value`` into a cache entry (its folder made as needed). False when it cannot be written:
+    a cache we cannot write only costs time."""
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        return False
+    return True
+
+
+def mark_used(entry: Path) -> None:
+    """Note that a cache entry is in use (its modification time), so pruning keeps it; best effort (a
+    read-only cache is still read)."""
+    try:
+        os.utime(entry)
+    except OSError:
+        pass
 
 
 def _cache_entry(path: Path) -> tuple[Path, tuple] | None:
@@ -481,34 +517,17 @@ def _read_file_cached(path: Path) -> tuple[list[Paper], list[str]]:
     try:
         cached_stamp, papers, problems = pickle.loads(cached.read_bytes())
         if cached_stamp == stamp:
-            _touch(cached)
+            mark_used(cached)
             return papers, problems
     except Exception:  # missing or damaged cache entry: parse again
         pass
     papers, problems = _parse_file(path)
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(pickle.dumps((stamp, papers, problems), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, cached)
+    if store_in_cache(cached, (stamp, papers, problems)):
         prune_cache(cached.parent)
-    except OSError:  # a cache we cannot write only costs time
-        try:
-            partial.unlink(missing_ok=True)
-        except OSError:
-            pass
     return papers, problems
 
 
 CACHE_UNUSED_DAYS = 60  # an entry not read for this long (a file since deleted, moved or renamed) is dropped
-
-
-def _touch(entry: Path) -> None:
-    """Note that the entry is in use (its modification time), so pruning keeps it."""
-    try:
-        os.utime(entry)
-    except OSError:
-        pass
 
 
 def prune_cache(folder: Path, now: float | None = None) -> None:

@@ -9,44 +9,39 @@ that cannot be read or written only costs time: the index is built as if there w
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import zlib
 from pathlib import Path
 from typing import Sequence
 
-from tui_reader.corpus import Paper
+from tui_reader.corpus import Paper, cache_dir, mark_used, store_in_cache
 from tui_reader.search import index, postings, text
 from tui_reader.search.index import SearchIndex
 
-__all__ = ["cached_index", "index_cache_dir"]
+__all__ = ["cached_index"]
 
 _FORMAT = 1
 KEEP = 3  # entries (corpora) kept; the least recently used go first
 
 
-def index_cache_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("tui-reader")) / "index"
-
-
 def cached_index(papers: Sequence[Paper], files: Sequence[Path], folder: Path | None = None) -> SearchIndex:
     """The index of ``papers`` (read from ``files``, in this order): from the cache when it holds an index of
     these very papers, else built and stored for the next launch."""
-    folder = folder or index_cache_dir()
+    folder = folder or cache_dir("index")
     entry = folder / _entry_name(files)
     digest = _digest(papers)
     try:
         stored_digest, parts = pickle.loads(entry.read_bytes())
         if stored_digest == digest:
             found = SearchIndex(papers, parts)
-            os.utime(entry)  # recently used: kept when older entries are pruned
+            mark_used(entry)  # kept when older entries are pruned
             return found
     except Exception:  # no entry, another corpus' entry, a damaged or unreadable one: build
         pass
     built = SearchIndex(papers)
-    _store(entry, digest, built)
+    # two readers storing at once: each entry is whole, the last one stays
+    if store_in_cache(entry, (digest, built.parts)):
+        _prune(entry.parent)
     return built
 
 
@@ -69,21 +64,16 @@ def _digest(papers: Sequence[Paper]) -> bytes:
     return h.digest()
 
 
-def _store(entry: Path, digest: bytes, built: SearchIndex) -> None:
-    partial = entry.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(pickle.dumps((digest, built.parts), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(partial, entry)  # two readers storing at once: each entry is whole, the last one stays
-        _prune(entry.parent)
-    except OSError:
+def _prune(folder: Path) -> None:
+    """Keep the KEEP most recently used entries."""
+    used: list[tuple[int, Path]] = []
+    for path in folder.glob("*.pickle"):
         try:
-            partial.unlink()
+            used.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            pass  # removed meanwhile by another reader
+    for _, old in sorted(used, reverse=True)[KEEP:]:
+        try:
+            old.unlink(missing_ok=True)
         except OSError:
             pass
-
-
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.pickle"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
-    for old in entries[KEEP:]:
-        old.unlink(missing_ok=True)
