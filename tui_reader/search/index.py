@@ -204,7 +204,6 @@ class SearchIndex:
             parts = IndexParts(vocabulary, title, abstract)
         elif parts.title.size != self.size or parts.abstract.size != self.size:
             raise ValueError("the index parts are for another set of papers")
-        self.parts = parts
         self.vocabulary, self._title, self._abstract = parts
         by_length: defaultdict[int, list[int]] = defaultdict(list)
         for i, word in enumerate(self.vocabulary):
@@ -215,6 +214,11 @@ class SearchIndex:
         self._prefix_tables: dict[int, list[str]] = {}
         self._dates: dict[str, np.ndarray] | None = None
         self._positions: dict[str, int] | None = None
+
+    @property
+    def parts(self) -> IndexParts:
+        """What was built, to keep (tui_reader.search.cache) and hand back to ``SearchIndex(papers, parts)``."""
+        return IndexParts(self.vocabulary, self._title, self._abstract)
 
     # -- searching ---------------------------------------------------------------------------------------
 
