@@ -14,6 +14,7 @@ side, not as a sum. The reader is launched as `cli` does it: cyclic GC off until
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import shlex
@@ -40,8 +41,8 @@ PHASES = (
 
 def child(which: str, out: str) -> None:
     """Run one app until its first frame; append {phase: ms} as a JSON line to ``out``."""
-    import gc
     import functools
+    import gc
 
     start = time.perf_counter()
     spent: dict[str, float] = defaultdict(float)
@@ -49,7 +50,7 @@ def child(which: str, out: str) -> None:
     def timed(owner, name: str, phase: str) -> None:
         original = getattr(owner, name)
 
-        if asyncio_function(original):
+        if inspect.iscoroutinefunction(original):
             @functools.wraps(original)
             async def wrapper(*args, **kwargs):
                 began = time.perf_counter()
@@ -115,12 +116,6 @@ def child(which: str, out: str) -> None:
     app.run()
     with open(out, "a", encoding="utf-8") as f:
         f.write(json.dumps({phase: round(seconds * 1000, 2) for phase, seconds in result.items()}) + "\n")
-
-
-def asyncio_function(function) -> bool:
-    import inspect
-
-    return inspect.iscoroutinefunction(function)
 
 
 def run(which: str, out: Path) -> None:
