@@ -19,6 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from tui_reader.safe_text import clean_text, collapse_ws, strip_controls  # cleaning lives there; re-exported
+
 __all__ = [
     "Paper",
     "Corpus",
@@ -54,34 +56,8 @@ class CorpusError(Exception):
     """A problem that stops loading altogether (a path that does not exist)."""
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Text cleaning
-#
 # The regular expressions in this module are kept as strings and used through re's own cache of compiled patterns:
 # a launch served from the parse cache then compiles none of them (compiling them all costs ~2 ms).
-
-# CSI (colours, cursor moves), OSC (window titles; never past the end of a line) and short ESC sequences.
-_ANSI = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])"
-# C0/C1 controls except tab/newline/CR (handled as whitespace), DEL, bidi overrides that can
-# reorder what a terminal shows, and byte-order marks (at the start of a string or of a pasted-in file).
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-
-
-def strip_controls(text: str) -> str:
-    """Remove terminal escape sequences and control characters (keeps tab/newline)."""
-    if "\x1b" in text:
-        text = re.sub(_ANSI, "", text)
-    return re.sub(_CONTROL, "", text)
-
-
-def collapse_ws(text: str) -> str:
-    return " ".join(text.split())
-
-
-def clean_text(text: str) -> str:
-    """Terminal-safe, single-spaced text."""
-    return collapse_ws(strip_controls(text))
-
 
 # ---------------------------------------------------------------------------------------------------------
 # LaTeX debris -> readable text (pylatexenc does the real parsing)

@@ -1,0 +1,47 @@
+"""Terminal-safe text: what every untrusted string (corpus text, file names, URLs, queries) passes through
+before it reaches a screen, stderr or a JSON record.
+
+Imports nothing from the project, and nothing slow: the corpus, the CLI and the app all use it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+__all__ = ["strip_controls", "collapse_ws", "clean_text", "shown_path"]
+
+# CSI (colours, cursor moves), OSC (window titles, clipboard; never past the end of a line), DCS/APC/PM/SOS
+# strings and short ESC sequences.
+_ANSI = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]P_^X][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])"
+# C0/C1 controls except tab/newline/CR (handled as whitespace), DEL, bidi embeddings, overrides and isolates
+# that can reorder what a terminal shows, and byte-order marks (at the start of a string or a pasted-in file).
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences and control characters (keeps tab/newline/CR)."""
+    if "\x1b" in text:
+        text = re.sub(_ANSI, "", text)
+    return re.sub(_CONTROL, "", text)
+
+
+def collapse_ws(text: str) -> str:
+    return " ".join(text.split())
+
+
+def clean_text(text: str) -> str:
+    """Terminal-safe, single-spaced text (one line)."""
+    return collapse_ws(strip_controls(text))
+
+
+def shown_path(path: str | os.PathLike[str] | os.PathLike[bytes] | bytes) -> str:
+    """A file name as it may be shown anywhere: bytes that are not UTF-8 become U+FFFD, controls and escape
+    sequences are removed, line breaks and tabs become spaces (a name is one line)."""
+    raw = os.fsdecode(path)
+    text = raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _has_surrogates(raw) else raw
+    return re.sub(r"[\t\n\r]", " ", strip_controls(text))
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
