@@ -3,6 +3,8 @@
     store_worker.py DATA_DIR churn            toggle marks forever; after each call returns print "I PID FIELD VALUE"
     store_worker.py DATA_DIR race PREFIX N    print "ready", wait for a line on stdin, then N rounds of: toggle
                                               read on PREFIX-i, toggle star on the shared paper; print a JSON summary
+    store_worker.py - opener NAME             for each data dir read from stdin: open the store there, mark NAME
+                                              read, close; print a JSON line {"warnings", "read_only"}
 """
 
 from __future__ import annotations
@@ -39,7 +41,19 @@ def race(store: MarkStore, prefix: str, rounds: int) -> None:
     print(json.dumps({"own_read": own_read, "shared_true": shared[True], "shared_false": shared[False]}), flush=True)
 
 
+def opener(name: str) -> None:
+    print("ready", flush=True)
+    for line in sys.stdin:
+        with MarkStore.open(Path(line.rstrip("\n"))) as store:
+            if not store.read_only:
+                store.set_read(name, True)
+            print(json.dumps({"warnings": store.warnings, "read_only": store.read_only}), flush=True)
+
+
 def main(argv: list[str]) -> None:
+    if argv[1] == "opener":
+        opener(argv[2])
+        return
     store = MarkStore.open(Path(argv[0]))
     if store.read_only:
         raise SystemExit(f"worker: store is read-only: {store.warnings}")

@@ -16,7 +16,7 @@ import pytest
 
 import tui_reader.store as store_module
 from tui_reader.cli import main
-from tui_reader.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Mark, MarkStore, default_data_dir
+from tui_reader.store import StoreBusy, DB_NAME, MIGRATIONS, SCHEMA_VERSION, Mark, MarkStore, default_data_dir
 
 from store_worker import CHURN_PAPERS, churn_op
 
@@ -238,22 +238,78 @@ def test_two_processes_toggling_at_once_lose_nothing(tmp_path):
     assert marks["shared"].starred is False
 
 
-def test_a_lock_held_too_long_degrades_to_memory_instead_of_failing(data_dir, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
-    monkeypatch.setattr(store_module, "BUSY_RETRIES", 2)
-    with MarkStore.open(data_dir) as store:
+def test_processes_opening_one_fresh_data_dir_at_once_never_judge_it_damaged(tmp_path):
+    """Three processes open the same fresh data dir at the same moment, 70 times (210 opens): none may take the
+    file another is still creating for a damaged one (moving it aside would lose the creator's marks)."""
+    workers = [start_worker("-", "opener", name) for name in ("a", "b", "c")]
+    try:
+        for worker in workers:
+            assert worker.stdout.readline() == "ready\n", worker.stderr.read()
+        for round_ in range(70):
+            data_dir = tmp_path / f"fresh-{round_}"
+            for worker in workers:  # all three get the new dir before any of them answers
+                worker.stdin.write(f"{data_dir}\n")
+                worker.stdin.flush()
+            reports = [json.loads(worker.stdout.readline()) for worker in workers]
+            assert all(r == {"warnings": [], "read_only": False} for r in reports), (round_, reports)
+            assert sorted(os.listdir(data_dir)) == [DB_NAME] or not any("corrupt" in n for n in os.listdir(data_dir))
+            with MarkStore.open(data_dir, writable=False) as store:
+                assert store.read_ids() == {"a", "b", "c"}, round_
+    finally:
+        for worker in workers:
+            worker.stdin.close()
+            worker.wait(timeout=30)
+
+
+def test_a_lock_held_longer_than_the_caller_waits_changes_nothing_and_the_store_stays_writable(data_dir, monkeypatch):
+    """Another program holds the write lock: the write waits for as long as `waiting` agrees, then raises
+    StoreBusy having written nothing; the store is still writable once the lock is gone (no read-only session)."""
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.02)
+    asked: list[float] = []
+
+    def waiting(seconds: float) -> bool:
+        asked.append(seconds)
+        return len(asked) < 3
+
+    with MarkStore.open(data_dir, waiting=waiting) as store:
         store.set_starred("before", True)
         blocker = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
-        blocker.execute("BEGIN IMMEDIATE")
+        blocker.execute("BEGIN EXCLUSIVE")
         try:
-            mark = store.toggle_read("p")
+            with pytest.raises(StoreBusy):
+                store.toggle_read("p")
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
-        assert mark.read is True and store.get("p").read is True
-        assert store.get("before").starred is True
-        assert store.read_only
-        assert any("locked" in w and "not be saved" in w for w in store.warnings)
+        assert len(asked) == 3 and asked == sorted(asked)
+        assert store.get("p").read is False and not store.read_only and store.warnings == []
+        assert store.toggle_read("p").read is True
+    with MarkStore.open(data_dir) as store:
+        assert store.get("p").read and store.get("before").starred
+
+
+def test_opening_for_reading_never_waits_for_a_write_lock(data_dir, monkeypatch):
+    """`list` and the reader's first screen read marks while another program holds the write lock."""
+    with MarkStore.open(data_dir) as store:
+        store.set_starred("x", True)
+    blocker = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        never = pytest.fail  # a reading store must not even ask whether to wait
+        with MarkStore.open(data_dir, writable=False, waiting=never) as store:
+            assert store.starred_ids() == {"x"} and store.read_only and store.warnings == []
+            with pytest.raises(RuntimeError):
+                store.set_read("x", True)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_opening_for_reading_creates_nothing(tmp_path):
+    data_dir = tmp_path / "none-yet"
+    with MarkStore.open(data_dir, writable=False) as store:
+        assert store.all() == {} and store.warnings == []
+    assert not data_dir.exists()
 
 
 class _FailingWrites:

@@ -8,6 +8,7 @@ Either way ``warnings`` holds one-line messages for the user.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import math
 import os
@@ -20,16 +21,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Sequence, TypeVar
 
 import platformdirs
 
-__all__ = ["Mark", "MarkStore", "default_data_dir", "migrate", "DB_NAME", "SCHEMA_VERSION"]
+__all__ = ["Mark", "MarkStore", "StoreBusy", "default_data_dir", "migrate", "DB_NAME", "SCHEMA_VERSION"]
+
+T = TypeVar("T")
 
 DB_NAME = "marks.db"
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_S = 5.0  # sqlite waits this long for another instance's write lock ...
-BUSY_RETRIES = 6  # ... and we retry the whole transaction this many times before giving up
+BUSY_TIMEOUT_S = 2.0  # sqlite waits this long for another instance's write lock in one try ...
+WRITE_PATIENCE_S = 60.0  # ... and by default we try again until this long has passed (then StoreBusy)
 MAX_ID_LENGTH = 200
 
 # Schema changes: version -> statements taking the file from version-1 to version. Never edit a released step;
@@ -61,6 +64,27 @@ class Mark:
 
 
 NO_MARK = Mark()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One flag the user set: ``field`` ("read" or "starred") of ``paper_id`` became ``value`` at unix time ``at``."""
+
+    paper_id: str
+    field: str
+    value: bool
+    at: float
+
+    def applied_to(self, mark: Mark) -> Mark:
+        """The mark after this change (a change is always newer than the one it replaces, see _later)."""
+        if self.field == "read":
+            return _with_read(mark, self.value, self.at)
+        return _with_starred(mark, self.value, self.at)
+
+    def is_newer_than(self, mark: Mark) -> bool:
+        """For replaying a journal: does this change still win over what the file holds?"""
+        at = mark.read_at if self.field == "read" else mark.starred_at
+        return at is None or self.at > at
 
 
 class MarkFlags(Mapping[str, Mark]):
@@ -231,29 +255,53 @@ def _move_aside(path: Path) -> Path:
     return aside
 
 
-def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
+def _connect(target: str, uri: bool = False, timeout: float | None = None) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves. check_same_thread=False: calls are serialised
     # by MarkStore's lock, so an app may call from a worker thread.
-    return sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, uri=uri, check_same_thread=False)
+    timeout = BUSY_TIMEOUT_S if timeout is None else timeout
+    return sqlite3.connect(target, timeout=timeout, isolation_level=None, uri=uri, check_same_thread=False)
 
 
-def _open_file(path: Path) -> sqlite3.Connection:
+def _open_file(path: Path, busy_timeout: float | None = None) -> sqlite3.Connection:
     """Open, verify and migrate the marks file; raises sqlite3/OS errors and _NewerSchema."""
-    conn = _connect(str(path))
+    conn = _connect(str(path), timeout=busy_timeout)
     try:
-        # Checks that only read come first, so a file we refuse is moved aside (or left alone) unchanged.
+        # The checks and the creation run in one write transaction: a process that finds the file while another
+        # is still creating it waits for that transaction, instead of judging a half-made file damaged (and
+        # moving it aside while the creator keeps writing into it). The checks only read, so a file we refuse is
+        # rolled back and moved aside (or left alone) unchanged.
+        with _transaction(conn):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise _NewerSchema(version)
+            check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if check != "ok":
+                raise _NotMarksFile(f"integrity check failed: {check}")
+            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise _NotMarksFile("an SQLite file with other tables, not a marks file")
+            migrate(conn)
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()  # not allowed inside a transaction
+        conn.execute("PRAGMA synchronous = FULL")  # a commit survives power loss, not just a crash
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_reading(path: Path) -> sqlite3.Connection:
+    """A connection that can only read (no write lock, ever): for commands that only look at marks."""
+    uri = path.resolve().as_uri()
+    conn = _connect(uri + "?mode=ro", uri=True)
+    try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise _NewerSchema(version)
-        check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if check != "ok":
-            raise _NotMarksFile(f"integrity check failed: {check}")
-        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise _NotMarksFile("an SQLite file with other tables, not a marks file")
-        conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        conn.execute("PRAGMA synchronous = FULL")  # a commit survives power loss, not just a crash
-        with _transaction(conn):
-            migrate(conn)
+        if version == 0 and not conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise FileNotFoundError(path)  # created but not yet set up by its creator: no marks yet
+        try:
+            conn.execute(f"SELECT {_COLUMNS} FROM marks LIMIT 0")
+        except sqlite3.OperationalError as exc:
+            raise _NotMarksFile(f"not a marks file ({exc})") from None
     except BaseException:
         conn.close()
         raise
@@ -304,44 +352,102 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
+def _retrying(attempt: Callable[[], T], waiting: Waiting) -> T:
+    """``attempt()`` again while another program holds the write lock, for as long as ``waiting`` agrees."""
+    started = time.monotonic()
+    tries = 0
+    while True:
+        try:
+            return attempt()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        tries += 1
+        if not waiting(time.monotonic() - started):
+            raise StoreBusy("the marks file is locked by another program")
+        # back off a little more each time (SQLite already waited its busy timeout), at most a second
+        time.sleep(min(1.0, 0.02 * tries))
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The store
+
+
+class StoreBusy(Exception):
+    """Another program held the marks file's write lock longer than the caller was willing to wait; nothing
+    was written, and the store stays writable."""
+
+
+Waiting = Callable[[float], bool]  # seconds waited for a lock so far -> keep waiting?
+
+
+def _wait_a_while(waited: float) -> bool:
+    return waited < WRITE_PATIENCE_S
 
 
 class MarkStore:
     """Marks keyed by paper id. Every setter commits before it returns.
 
-    ``read_only`` is True when changes cannot be saved; setters then change an in-memory copy (kept until the
-    program ends) and say so in ``warnings``. A setter may add a warning when saving fails mid-session.
+    ``read_only`` is True when changes cannot be saved: either the store was opened for reading
+    (``writable=False``: setters raise), or the file cannot be written (setters then change an in-memory copy,
+    kept until the program ends, and say so in ``warnings``). A setter may add a warning when saving fails
+    mid-session. A setter that meets another program's write lock waits (see ``open``'s ``waiting``); it raises
+    StoreBusy when told to stop waiting, having changed nothing.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None, read_only: bool, warnings: list[str]):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path | None,
+        read_only: bool,
+        warnings: list[str],
+        data_dir: Path | None = None,
+        writable: bool = True,
+    ):
         self._conn = conn
         self._data_version: int | None = None  # last seen PRAGMA data_version (see changed_elsewhere)
         self._lock = threading.RLock()
         self._told_unsaved = False
         self.path = path
+        self.data_dir = data_dir if data_dir is not None else (path.parent if path is not None else None)
         self.read_only = read_only
+        self.writable = writable  # False: opened for reading only
         self.warnings = warnings
+        self.waiting: Waiting = _wait_a_while
 
     # -- opening ------------------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path | None = None) -> "MarkStore":
-        """Open (creating if needed) ``marks.db`` in ``data_dir`` or the default data directory."""
+    def open(
+        cls,
+        data_dir: Path | None = None,
+        *,
+        writable: bool = True,
+        waiting: Waiting | None = None,
+        busy_timeout: float | None = None,
+    ) -> "MarkStore":
+        """Open (creating if needed) ``marks.db`` in ``data_dir`` or the default data directory.
+
+        ``writable=False`` only reads: it never takes a write lock, never waits for one, and never creates the
+        file (no file: no marks). While another program holds the write lock, a writable open and every write
+        wait: ``waiting(seconds so far)`` is asked after each try and returning False gives up (StoreBusy).
+        The default waits WRITE_PATIENCE_S. ``busy_timeout``: how long SQLite itself waits per try.
+        """
         data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         path = data_dir / DB_NAME
+        waiting = waiting or _wait_a_while
         warnings: list[str] = []
 
         def read_only(reason: str) -> "MarkStore":
             warnings.append(f"{reason}; marks will not be saved")
             snapshot = _snapshot(path)
-            return cls(snapshot, path if path.is_file() else None, True, warnings)
+            return cls(snapshot, path if path.is_file() else None, True, warnings, data_dir)
 
-        try:
-            data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            return read_only(f"cannot create data directory {data_dir} ({_reason(exc)})")
+        if writable:
+            try:
+                data_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                return read_only(f"cannot create data directory {data_dir} ({_reason(exc)})")
 
         for attempt in range(2):  # a second go after moving a bad file aside
             try:
@@ -350,12 +456,28 @@ class MarkStore:
                     raise _NotMarksFile("a directory" if stat.S_ISDIR(checked.st_mode) else "not a regular file")
                 if checked is not None and checked.st_size and not _has_sqlite_header(path):
                     raise _NotMarksFile("not an SQLite file")  # decided before SQLite could touch its -wal
-                conn = cls._open_retrying(path)
-                return cls(conn, path, False, warnings)
+                if not writable:
+                    if checked is None:
+                        return cls(_memory_db(), None, True, warnings, data_dir, writable=False)
+                    return cls(_open_reading(path), path, True, warnings, data_dir, writable=False)
+                conn = _retrying(lambda: _open_file(path, busy_timeout), waiting)
+                store = cls(conn, path, False, warnings, data_dir)
+                store.waiting = waiting
+                store.recover_unsaved()
+                return store
             except _NewerSchema as exc:
+                if not writable:
+                    return cls(_snapshot(path), path, True, warnings, data_dir, writable=False)
                 return read_only(f"marks file {path} was written by a newer tui-reader (schema {exc.args[0]})")
+            except FileNotFoundError:
+                if not writable:  # gone, or not set up yet by the program creating it: no marks yet
+                    return cls(_memory_db(), None, True, warnings, data_dir, writable=False)
+                return read_only(f"cannot write marks file {path} (it vanished while being opened)")
             except (sqlite3.Error, OSError) as exc:
                 if not _is_corrupt(exc) or attempt:
+                    if not writable:
+                        warnings.append(f"cannot read marks file {path} ({_reason(exc)})")
+                        return cls(_snapshot(path), path, True, warnings, data_dir, writable=False)
                     if not os.access(data_dir, os.W_OK):  # say so plainly rather than "unable to open database file"
                         return read_only(f"data directory {data_dir} is not writable")
                     return read_only(f"cannot write marks file {path} ({_reason(exc)})")
@@ -372,18 +494,7 @@ class MarkStore:
                     f"marks file {path} is damaged ({damage}) and cannot be moved aside ({_reason(exc)}); "
                     "marks will not be saved"
                 )
-                return cls(_memory_db(), None, True, warnings)
-        raise AssertionError("unreachable")
-
-    @staticmethod
-    def _open_retrying(path: Path) -> sqlite3.Connection:
-        for attempt in range(BUSY_RETRIES):
-            try:
-                return _open_file(path)
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or attempt == BUSY_RETRIES - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))  # back off; sqlite already waited BUSY_TIMEOUT_S
+                return cls(_memory_db(), None, True, warnings, data_dir)
         raise AssertionError("unreachable")
 
     # -- reading ------------------------------------------------------------------------------------------
@@ -459,6 +570,46 @@ class MarkStore:
 
         return self._write(step)
 
+    def apply(self, changes: Sequence[Change]) -> dict[str, Mark]:
+        """Save changes the user made (in order, one transaction); returns the resulting mark of each paper."""
+        for change in changes:
+            _check_id(change.paper_id)
+
+        def step(conn: sqlite3.Connection) -> dict[str, Mark]:
+            marks: dict[str, Mark] = {}
+            for change in changes:
+                old = marks.get(change.paper_id) or _row_to_mark(
+                    conn.execute(
+                        "SELECT read, starred, read_at, starred_at FROM marks WHERE paper_id = ?", (change.paper_id,)
+                    ).fetchone()
+                )
+                marks[change.paper_id] = new = change.applied_to(old)
+                if new != old:
+                    conn.execute(_UPSERT, _mark_row(change.paper_id, new))
+            return marks
+
+        return self._write(step)
+
+    def recover_unsaved(self) -> int:
+        """Save the changes journalled by readers that ended before the marks file would take them (another
+        program held its lock). A journal still held by a running reader is left to it. Returns how many
+        changes still won (a change already saved, or overtaken by a newer one, changes nothing)."""
+        if self.read_only or self.data_dir is None:
+            return 0
+        recovered = 0
+        for journal in Journal.orphans(self.data_dir):
+            with journal:
+                changes = journal.read()
+                try:
+                    self._write(lambda conn: _replay(conn, changes))
+                except StoreBusy:
+                    continue  # still locked: the next opening tries again; the journal stays
+                if self.read_only:
+                    return recovered  # saving failed for good: keep the journal for a later run
+                recovered += sum(1 for _ in changes)
+                journal.remove()
+        return recovered
+
     def export(self) -> list[dict]:
         """All marks as JSON-able records, sorted by id: ``{id, read, starred, read_at, starred_at}``."""
         return [
@@ -490,30 +641,32 @@ class MarkStore:
 
     # -- writing, with recovery ---------------------------------------------------------------------------
 
-    def _write(self, step: Callable[[sqlite3.Connection], object]):
-        """Run ``step`` in a write transaction; retry while another instance holds the lock; if saving
-        fails for good, carry on in memory (read-only) and say so."""
+    def _write(self, step: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``step`` in a write transaction. While another program holds the write lock, try again for as
+        long as ``self.waiting`` says (then StoreBusy, nothing written, still writable); if saving fails for
+        another reason (disk full, file gone bad), carry on in memory (read-only) and say so."""
+        if not self.writable:
+            raise RuntimeError("this marks store was opened for reading only")
         with self._lock:
-            attempt = 0
-            while True:
-                try:
-                    with _transaction(self._conn):
-                        result = step(self._conn)
-                    break
-                except sqlite3.IntegrityError:
-                    raise
-                except (sqlite3.Error, OSError) as exc:
-                    if self.read_only:
-                        raise  # the in-memory database failing is a bug, not a disk problem
-                    attempt += 1
-                    if _is_busy(exc) and attempt < BUSY_RETRIES:
-                        time.sleep(0.05 * attempt)  # back off; sqlite already waited BUSY_TIMEOUT_S
-                        continue
-                    self._go_read_only(f"could not save marks to {self.path} ({_reason(exc)})")
+            try:
+                result = _retrying(lambda: self._commit(step), self.waiting)
+            except StoreBusy:
+                raise
+            except sqlite3.IntegrityError:
+                raise
+            except (sqlite3.Error, OSError) as exc:
+                if self.read_only:
+                    raise  # the in-memory database failing is a bug, not a disk problem
+                self._go_read_only(f"could not save marks to {self.path} ({_reason(exc)})")
+                result = self._commit(step)
             if self.read_only and not self._told_unsaved:
                 self._told_unsaved = True
                 self.warnings.append("marks changed now will be lost when tui-reader exits")
             return result
+
+    def _commit(self, step: Callable[[sqlite3.Connection], T]) -> T:
+        with _transaction(self._conn):
+            return step(self._conn)
 
     def _go_read_only(self, reason: str) -> None:
         """Saving failed mid-session: continue on an in-memory copy of the marks so far."""
@@ -543,6 +696,123 @@ class MarkStore:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The journal of changes not yet saved
+
+UNSAVED_DIR = "unsaved"  # in the data dir: one journal per running reader, <pid>-<start time>.jsonl
+
+
+class Journal:
+    """An append-only file of changes a reader has accepted but not yet committed to the marks file (another
+    program holds its lock, or it is still being written). Each change is on disk (fsync) before the reader
+    tries to commit it, so neither a quit, a crash nor ``kill -9`` while the lock is held loses it: the next
+    opening of the store replays it (``MarkStore.recover_unsaved``). The owner holds an exclusive ``flock`` on
+    it while it runs, which tells others it is not an orphan."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path, self._fd = path, fd
+        self.empty = os.fstat(fd).st_size == 0
+
+    @classmethod
+    def create(cls, data_dir: Path) -> "Journal":
+        folder = data_dir / UNSAVED_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{os.getpid()}-{time.time_ns()}.jsonl"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return cls(path, fd)
+
+    @classmethod
+    def orphans(cls, data_dir: Path) -> Iterator["Journal"]:
+        """Journals whose reader has ended (their lock is free), locked for the caller."""
+        folder = data_dir / UNSAVED_DIR
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return
+        for name in names:
+            if not name.endswith(".jsonl"):
+                continue
+            try:
+                fd = os.open(folder / name, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)  # its reader still runs
+                continue
+            yield cls(folder / name, fd)
+
+    def append(self, changes: Sequence[Change]) -> None:
+        import json
+
+        lines = "".join(
+            json.dumps({"id": c.paper_id, "field": c.field, "value": c.value, "at": c.at}) + "\n" for c in changes
+        )
+        os.write(self._fd, lines.encode())
+        os.fsync(self._fd)
+        self.empty = False
+
+    def read(self) -> list[Change]:
+        """The journalled changes; a line cut short by a crash, or not ours, is skipped."""
+        import json
+
+        data = os.pread(self._fd, JOURNAL_MAX_BYTES, 0)
+        changes = []
+        for line in data.decode("utf-8", "replace").splitlines():
+            try:
+                record = json.loads(line)
+                change = Change(
+                    _check_id(record["id"]), record["field"], record["value"], _check_time(record["at"], "at") or 0.0
+                )
+            except (ValueError, KeyError, TypeError, RecursionError):
+                continue
+            if change.field in ("read", "starred") and isinstance(change.value, bool):
+                changes.append(change)
+        return changes
+
+    def clear(self) -> None:
+        """Everything journalled is committed."""
+        if not self.empty:
+            os.ftruncate(self._fd, 0)
+            self.empty = True
+
+    def remove(self) -> None:
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # releases the lock
+            self._fd = -1
+
+    def __enter__(self) -> "Journal":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+JOURNAL_MAX_BYTES = 64 * 1024 * 1024  # a journal is a few lines; never read more than this
+
+
+def _replay(conn: sqlite3.Connection, changes: Sequence[Change]) -> None:
+    """Journalled changes, each only if it is still newer than what the file holds (replaying twice is harmless)."""
+    for change in changes:
+        row = conn.execute(
+            "SELECT read, starred, read_at, starred_at FROM marks WHERE paper_id = ?", (change.paper_id,)
+        ).fetchone()
+        old = _row_to_mark(row)
+        if change.is_newer_than(old):
+            new = replace(old, read=change.value, read_at=change.at) if change.field == "read" else replace(
+                old, starred=change.value, starred_at=change.at
+            )
+            conn.execute(_UPSERT, _mark_row(change.paper_id, new))
 
 
 # ---------------------------------------------------------------------------------------------------------
