@@ -50,7 +50,29 @@ def opener(name: str) -> None:
             print(json.dumps({"warnings": store.warnings, "read_only": store.read_only}), flush=True)
 
 
+def saver(data_dir: Path, ids: str) -> None:
+    """Star ids through a MarkSaver; print "journalled" once they are on disk (the file is locked by the test),
+    then wait to be killed."""
+    import threading
+    import time
+
+    from tui_reader.saving import MarkSaver, Waiting
+    from tui_reader.store import Change
+
+    waiting = threading.Event()
+    mark_saver = MarkSaver(MarkStore.open(data_dir, writable=False), lambda r: isinstance(r, Waiting) and waiting.set())
+    mark_saver.start()
+    for paper_id in ids.split(","):
+        mark_saver.submit(Change(paper_id, "starred", True, time.time()))
+    waiting.wait(30)  # the saver has tried the locked file, so the changes are journalled
+    print("journalled", flush=True)
+    threading.Event().wait(60)
+
+
 def main(argv: list[str]) -> None:
+    if argv[1] == "saver":
+        saver(Path(argv[0]), argv[2])
+        return
     if argv[1] == "opener":
         opener(argv[2])
         return

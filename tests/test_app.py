@@ -36,9 +36,10 @@ def reader_app(papers, store):
 
 
 async def settle(app, pilot) -> None:
-    """Wait until indexing/search workers finished and their results are on screen."""
+    """Wait until indexing/search workers finished, marks are saved, and the results are on screen."""
     for _ in range(3):
         await app.workers.wait_for_complete()
+        await app.marks_saved()
         await pilot.pause()
 
 
@@ -277,6 +278,7 @@ async def test_two_readers_open_do_not_undo_each_others_marks(papers, data_dir):
         await settle(app, pilot)
         first.set_starred(papers[0].id, True)  # the other terminal stars it
         await pilot.press("s")  # this one, still showing it unstarred, stars it too
+        await settle(app, pilot)
         assert MarkStore.open(data_dir).get(papers[0].id).starred
     first.close()
     second.close()
@@ -287,10 +289,9 @@ async def test_marks_made_in_another_reader_show_up(papers, data_dir):
     app = ReaderApp(papers, MarkStore.open(data_dir))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.pick_up_marks_made_elsewhere()  # the timer's job; nothing changed yet
         assert "0 starred" in status(app)
         other.set_starred(papers[0].id, True)  # `tui-reader mark` or a second terminal
-        app.pick_up_marks_made_elsewhere()
+        await app.marks_saved()  # the saver's thread looks now rather than within MARKS_POLL_SECONDS
         await pilot.pause()
         assert "1 starred" in status(app)
         assert app.reader.mark(papers[0].id).starred
@@ -306,6 +307,7 @@ async def test_moving_marks_nothing_but_enter_marks_read_once_shown(reader_app, 
         await pilot.press("enter")
         await pilot.pause()
         assert reader_app.query_one(PaperDetail).has_focus
+        await settle(reader_app, pilot)
         assert reader_app.reader.store.get(papers[2].id).read
         await pilot.press("escape")
         assert reader_app.query_one(PaperList).has_focus

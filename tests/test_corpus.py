@@ -142,13 +142,63 @@ def test_links_are_cleaned_of_debris(seeds_corpus, link, shown):
     assert shown in owners[0].abstract
 
 
+def link_is_trimmed(link: str) -> bool:
+    """The parser's rule: no whitespace or braces, no trailing sentence punctuation, and a closing parenthesis
+    only when it closes one opened inside the link (``.../wiki/Mamba_(software)``)."""
+    if not re.fullmatch(r"https?://[^\s{}]+", link) or link[-1] in ".,;:!?'\"”’]>":
+        return False
+    return not link.endswith(")") or link.count("(") >= link.count(")")
+
+
 def test_every_link_is_clean_and_shown_in_its_abstract(seeds_corpus):
     links = [(p, link) for p in seeds_corpus.papers for link in p.links]
     assert len(links) == 38
     for paper, link in links:
-        assert re.fullmatch(r"https?://[^\s{}]+[^\s{}.,;:)\]]", link), link
+        assert link_is_trimmed(link), link
         assert link in paper.abstract
     assert not any("{http" in p.abstract for p in seeds_corpus.papers)
+
+
+@pytest.mark.parametrize(
+    "link, ok",
+    [
+        ("https://en.wikipedia.org/wiki/Mamba_(software)", True),
+        ("https://github.com/NREL/pinnstripes", True),
+        ("https://github.com/NREL/pinnstripes)", False),
+        ("https://en.wikipedia.org/wiki/Mamba_(software))", False),
+        ("https://github.com/x/tool.", False),
+        ("https://github.com/x/{tool}", False),
+    ],
+)
+def test_the_link_rule_itself(link, ok):
+    assert link_is_trimmed(link) is ok
+
+
+@pytest.mark.parametrize(
+    "abstract, links, shown",
+    [
+        # a parenthesis opened inside the URL is part of it; the sentence's full stop is not
+        (
+            "See https://en.wikipedia.org/wiki/Mamba_(software).",
+            ("https://en.wikipedia.org/wiki/Mamba_(software)",),
+            "See https://en.wikipedia.org/wiki/Mamba_(software).",
+        ),
+        # an unbalanced closing parenthesis is the sentence's
+        ("Code at https://x.org/a) and more.", ("https://x.org/a",), "Code at https://x.org/a) and more."),
+        ("Code (see https://x.org/a).", ("https://x.org/a",), "Code (see https://x.org/a)."),
+        # both: the URL's own pair is kept, the sentence's closing one dropped
+        (
+            "A tool (see https://en.wikipedia.org/wiki/Mamba_(software)).",
+            ("https://en.wikipedia.org/wiki/Mamba_(software)",),
+            "A tool (see https://en.wikipedia.org/wiki/Mamba_(software)).",
+        ),
+        ("Two: https://x.org/f_(a)_(b), done.", ("https://x.org/f_(a)_(b)",), "Two: https://x.org/f_(a)_(b), done."),
+    ],
+)
+def test_url_trimming_keeps_balanced_parentheses(abstract, links, shown):
+    (paper,) = parse_text(page("Mar 11", "A Paper With A Link", abstract))
+    assert paper.links == links
+    assert paper.abstract == shown
 
 
 @pytest.mark.parametrize(
@@ -173,6 +223,33 @@ def test_every_link_is_clean_and_shown_in_its_abstract(seeds_corpus):
 )
 def test_latex_debris_becomes_readable_text(seeds_corpus, fragment):
     abstract_with(seeds_corpus, fragment)
+
+
+@pytest.mark.parametrize(
+    "raw, title",
+    [
+        ('Na\\"ive {\\em Bayes} for \\L ojasiewicz sets', "Naïve Bayes for Łojasiewicz sets"),
+        ('Light Schr\\"odinger Bridges', "Light Schrödinger Bridges"),
+        ("{\\it Robust} Fr\\'echet Means", "Robust Fréchet Means"),
+        ("50\\% Fewer {Parameters}: Pruning \\aka Sparsity", "50% Fewer Parameters: Pruning a.k.a. Sparsity"),
+        ("Cost $\\mathcal{O}(n)$ Attention", "Cost 𝒪(n) Attention"),
+    ],
+)
+def test_latex_debris_in_titles_becomes_readable_text(raw, title):
+    """The seeds have LaTeX in abstracts only; titles go through the same cleaning."""
+    text = page("Mar 11", raw, "An abstract with {\\em emphasis}.", "Next Paper", "Next abstract.")
+    first, second = parse_text(text)
+    assert (first.title, first.abstract) == (title, "An abstract with emphasis.")
+    assert first.id == paper_id(title)
+    assert second.title == "Next Paper"
+
+
+def test_a_title_spelled_with_latex_is_the_same_paper_as_the_clean_spelling(tmp_path):
+    a = write(tmp_path / "a.txt", page("Mar 1", 'Na\\"ive {\\em Bayes} for \\L ojasiewicz sets', "Short."))
+    b = write(tmp_path / "b.txt", page("Mar 2", "Naïve Bayes for Łojasiewicz Sets", "A longer abstract."))
+    (paper,) = load_corpus([a, b]).papers
+    assert paper.title == "Naïve Bayes for Łojasiewicz sets"
+    assert paper.dates == ("Mar 1", "Mar 2")
 
 
 def test_no_latex_commands_survive(seeds_corpus):
@@ -303,6 +380,32 @@ def test_control_characters_and_ansi_escapes_are_removed():
     ]
     for title, abstract in got:
         assert not re.search(r"[\x00-\x1f\x7f-\x9f]", title + abstract)
+
+
+BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("char", list(BIDI_CONTROLS), ids=lambda c: f"U+{ord(c):04X}")
+def test_bidi_controls_are_removed_from_titles_and_abstracts(char):
+    """Embeddings, overrides, isolates and marks can make a terminal show text in another order than it is."""
+    text = page(
+        "Mar 11",
+        f"{char}Safe{char} Ti{char}tle",
+        f"An abs{char}tract with a link: https://x.org/{char}code{char}.",
+        f"Second{char}\nTitle",
+        f"{char}\nAnother abstract.{char}",
+    )
+    got = [(p.title, p.abstract, p.links) for p in parse_text(text)]
+    assert got == [
+        ("Safe Title", "An abstract with a link: https://x.org/code.", ("https://x.org/code",)),
+        ("Second Title", "Another abstract.", ()),
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="U+061C ARABIC LETTER MARK, a bidi mark like U+200E/F, is not stripped")
+def test_the_arabic_letter_mark_is_removed_like_the_other_bidi_marks():
+    (paper,) = parse_text(page("Mar 11", "Safe\u061c Title", "An abs\u061ctract."))
+    assert (paper.title, paper.abstract) == ("Safe Title", "An abstract.")
 
 
 def test_non_utf8_file_is_read_with_a_warning(tmp_path):
@@ -511,7 +614,16 @@ def test_wheel_ships_every_module_and_the_seeds(tmp_path):
     assert len(run.stdout.splitlines()) == 211
 
 
-def test_cached_warnings_name_the_file_as_the_caller_spelled_it(tmp_path, monkeypatch):
+@pytest.fixture
+def cache_small_files(monkeypatch):
+    """The pages of the cache tests are tiny, and a file under CACHE_MIN_BYTES is parsed, never cached: cache
+    them anyway, so these tests see the cache at work."""
+    from tui_reader import corpus
+
+    monkeypatch.setattr(corpus, "CACHE_MIN_BYTES", 0)
+
+
+def test_cached_warnings_name_the_file_as_the_caller_spelled_it(tmp_path, monkeypatch, cache_small_files):
     from tui_reader.corpus import read_file
 
     (tmp_path / "empty.txt").write_text("")
@@ -538,7 +650,7 @@ def _cached_parse_counter(monkeypatch) -> list[str]:
     return parsed
 
 
-def test_an_unchanged_file_is_parsed_once_then_read_from_the_cache(tmp_path, monkeypatch):
+def test_an_unchanged_file_is_parsed_once_then_read_from_the_cache(tmp_path, monkeypatch, cache_small_files):
     from tui_reader.corpus import read_file
 
     parsed = _cached_parse_counter(monkeypatch)
@@ -549,7 +661,7 @@ def test_an_unchanged_file_is_parsed_once_then_read_from_the_cache(tmp_path, mon
     assert [p.title for p in first[0]] == ["A Title"]
 
 
-def test_a_changed_file_is_parsed_again(tmp_path, monkeypatch):
+def test_a_changed_file_is_parsed_again(tmp_path, monkeypatch, cache_small_files):
     from tui_reader.corpus import read_file
 
     parsed = _cached_parse_counter(monkeypatch)
@@ -561,7 +673,7 @@ def test_a_changed_file_is_parsed_again(tmp_path, monkeypatch):
     assert parsed == ["page.txt", "page.txt"]
 
 
-def test_a_damaged_or_unwritable_cache_only_costs_a_parse(tmp_path, monkeypatch):
+def test_a_damaged_or_unwritable_cache_only_costs_a_parse(tmp_path, monkeypatch, cache_small_files):
     from tui_reader.corpus import cache_dir, read_file
 
     parsed = _cached_parse_counter(monkeypatch)
@@ -578,7 +690,7 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_parse(tmp_path, monkeypatch)
     assert len(parsed) == 4
 
 
-def test_cache_entries_unused_for_weeks_are_pruned_and_used_ones_kept(tmp_path):
+def test_cache_entries_unused_for_weeks_are_pruned_and_used_ones_kept(tmp_path, cache_small_files):
     import time
 
     from tui_reader.corpus import CACHE_UNUSED_DAYS, cache_dir, read_file
@@ -590,7 +702,12 @@ def test_cache_entries_unused_for_weeks_are_pruned_and_used_ones_kept(tmp_path):
     for entry in cache_dir().iterdir():
         os.utime(entry, (long_ago, long_ago))
     read_file(pages[0])  # still in use: read from the cache, which marks it used
-    read_file(pages[2])  # a new entry is written: stale ones go
+    # a later launch writes a new entry: stale ones go (a process prunes once, at its first new entry)
+    launch = (
+        "import sys; from pathlib import Path; from tui_reader import corpus; corpus.CACHE_MIN_BYTES = 0; "
+        "corpus.read_file(Path(sys.argv[1]))"
+    )
+    subprocess.run([sys.executable, "-c", launch, str(pages[2])], check=True, timeout=60)
     assert len(list(cache_dir().iterdir())) == 2
     assert read_file(pages[1])[0][0].title == "Title 1"  # parsed again when it comes back
 

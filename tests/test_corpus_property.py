@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_reader.corpus import load_corpus, normalise_title, paper_id
+from tui_reader.corpus import load_corpus, normalise_title, paper_id, parse_text
 
 HEADERS = [  # the variants in the seeds, plus a bare "Daily Papers"
     ["new", "Get trending papers in your email inbox!", "Subscribe", "byAK and the research community"],
@@ -146,3 +146,39 @@ def test_ascii_fast_path_of_title_normalisation_matches_the_unicode_path(title):
     decomposed = unicodedata.normalize("NFKD", title.casefold())
     letters = "".join(ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
     assert normalise_title(title) == " ".join(letters.split())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Property: nothing that can drive or reorder a terminal survives, whatever the dump holds
+
+# C0 and C1 controls (tab, newline and CR included: papers are one line of text), DEL, and the bidi embeddings,
+# overrides, isolates and marks that make a terminal show text in another order than it is stored in.
+BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNSAFE_CHAR = st.one_of(
+    st.sampled_from(BIDI),
+    st.characters(min_codepoint=0, max_codepoint=0x1F),
+    st.characters(min_codepoint=0x7F, max_codepoint=0x9F),
+)
+PIECE = st.one_of(
+    WORD,
+    UNSAFE_CHAR,
+    st.text(st.one_of(st.characters(categories=("Lu", "Ll")), UNSAFE_CHAR), min_size=1, max_size=8),
+    st.sampled_from(["\x1b[1;31m", "\x1b[0m", "\x1b]0;title\x07", "\x1b]8;;http://x\x1b\\", "\x1bP1$r\x1b\\", "\x9b2J"]),
+    st.sampled_from(['na\\"ive', "{\\em x}", "\\L ojasiewicz", "$\\alpha_1$", "50\\%", "~", "{\\it y", "\\'{e}"]),
+    st.builds(lambda path, end: f"https://example.org/{path}{end}", WORD, st.sampled_from(["", ".", ")", "{here.}"])),
+)
+PARAGRAPH = st.builds(
+    lambda pieces, seps: "".join(piece + sep for piece, sep in zip(pieces, seps)),
+    st.lists(PIECE, min_size=1, max_size=20),
+    st.lists(st.sampled_from([" ", " ", "", "\n", "\t"]), min_size=20, max_size=20),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PARAGRAPH, min_size=1, max_size=8), DATE)
+def test_no_control_or_bidi_character_survives_into_a_paper(paragraphs, date):
+    text = "\n\n".join(["Daily Papers", date, *paragraphs]) + "\n"
+    for paper in parse_text(text):
+        for value in (paper.title, paper.abstract, *paper.links):
+            assert not UNSAFE.search(value), (value, paper)

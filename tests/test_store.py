@@ -438,17 +438,26 @@ def unwritable_dir(tmp_path):
     if os.geteuid() != 0:
         path.chmod(0o555)
         undo = ["chmod", "755", str(path)]
-    elif shutil.which("chattr") and subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode == 0:
+    elif not shutil.which("chattr"):
+        pytest.skip(
+            "running as root and chattr (e2fsprogs) is not installed, so no directory is unwritable; "
+            "test_store_guarantees.py covers this case by dropping root's capabilities instead"
+        )
+    elif (made := subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)).returncode == 0:
         undo = ["chattr", "-i", str(path)]
     else:
-        pytest.skip("cannot make a directory unwritable for root here (no chattr +i)")
+        pytest.skip(
+            f"running as root and 'chattr +i' fails on {path} ({made.stderr.strip() or made.returncode}; not every "
+            "filesystem supports it); test_store_guarantees.py covers this case by dropping root's capabilities"
+        )
     try:
         try:
             (path / "probe").touch()
         except OSError:
             pass
         else:
-            pytest.skip("the directory is still writable")
+            made_by = "chmod 555" if undo[0] == "chmod" else "chattr +i"
+            pytest.skip(f"{path} is still writable after {made_by}; this filesystem ignores it")
         yield path
     finally:
         subprocess.run(undo, check=True)

@@ -10,7 +10,7 @@ import gc
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -21,18 +21,24 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from tui_reader.corpus import Paper, PaperSet, read_file
-from tui_reader.store import NO_MARK, Mark, MarkFlags, MarkStore
+from tui_reader.safe_text import strip_controls
+from tui_reader.saving import MarksChanged, MarkSaver, Saved, SaverProblem, Waiting, flags_after
+from tui_reader.store import NO_MARK, Change, Mark, MarkFlags, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox
 
 if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing worker, after the first paint
+    from textual.notifications import SeverityLevel
+
     from tui_reader.search import SearchIndex, SearchResult
 
 LOAD_BATCH_SECONDS = 0.1
 MARKS_POLL_SECONDS = 2.0  # how soon marks made in another reader (or by `tui-reader mark`) show here
+LOCK_NOTICE_SECONDS = 1.0  # a lock held longer than this is mentioned in the status line
 
 
 class View(Enum):
@@ -60,17 +66,38 @@ class Reader:
     view: View = View.ALL
     result: SearchResult | None = None
     generation: int = 0  # bumped by every query/view change; older search results are dropped
+    unsaved: list[Change] = field(default_factory=list)  # shown already, not yet committed by the saver
+    locked_for: float = 0.0  # how long another program has held the marks file's lock (0: not locked)
+    saving_off: bool = False  # marks cannot be saved at all (kept for this session only)
 
     def __post_init__(self) -> None:
         self.papers = PaperSet(self.papers)
+        self.saving_off = self.store.read_only and self.store.writable
         self.reload_marks()
 
     def reload_marks(self) -> None:
         # id sets load ~4x faster than one Mark object per paper (100k marks: ~50 ms); frozen and replaced on
         # change, so a search worker can hold them while the user keeps marking
-        self.read = frozenset(self.store.read_ids())
-        self.starred = frozenset(self.store.starred_ids())
+        self.set_marks(frozenset(self.store.read_ids()), frozenset(self.store.starred_ids()))
+
+    def set_marks(self, read: frozenset[str], starred: frozenset[str]) -> None:
+        """The marks as the file holds them, with the user's changes not yet saved laid over them."""
+        self.read, self.starred = flags_after(read, starred, self.unsaved)
         self._count()
+
+    def change(self, change: Change) -> None:
+        """The user changed a mark: shown at once, pending until the saver reports it committed."""
+        self.unsaved.append(change)
+        self.update(change.paper_id, change.applied_to(self.mark(change.paper_id)))
+
+    def saved(self, changes: Sequence[Change]) -> None:
+        done = set(map(id, changes))
+        self.unsaved = [change for change in self.unsaved if id(change) not in done]
+        if not self.unsaved:
+            self.locked_for = 0.0
+
+    def is_pending(self, paper_id: str) -> bool:
+        return any(change.paper_id == paper_id for change in self.unsaved)
 
     def _count(self) -> None:
         ids = self.papers.ids
@@ -125,8 +152,13 @@ class Reader:
             parts.append("indexing…")
         if self.result is not None and self.result.error:
             parts.append(self.result.error)
-        if self.store.read_only:
+        if self.saving_off:
             parts.append("marks NOT saved (read-only)")
+        elif self.unsaved and self.locked_for >= LOCK_NOTICE_SECONDS:
+            count = len(self.unsaved)
+            parts.append(
+                f"marks file locked by another program: {count} change{'' if count == 1 else 's'} waiting (kept safe)"
+            )
         return " · ".join(parts)
 
 
@@ -153,7 +185,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for key, description in self.keys:
             if description:
-                table.add_row(key, description)
+                table.add_row(Text(key), Text(description))  # Text: a str cell would be read as markup
             else:
                 table.add_row(Text(key, style="bold underline"), "")
         with VerticalScroll(id="help"):
@@ -201,7 +233,6 @@ class ReaderApp(App[None]):
         self.load_warnings: list[str] = []
         self.no_papers = False  # every file turned out empty: the app exits and cli says why
         self.startup_warnings = list(warnings) + list(store.warnings)
-        self._warnings_shown = len(store.warnings)
         self._detail_id: str | None = None
 
     # --- layout ----------------------------------------------------------------------------------------------
@@ -243,8 +274,8 @@ class ReaderApp(App[None]):
             self.load_files(self.files)
         else:
             self.call_after_refresh(self.build_index)  # importing numpy must not delay the first frame
-        self.reader.store.changed_elsewhere()  # note the version we start from
-        self.set_interval(MARKS_POLL_SECONDS, self.pick_up_marks_made_elsewhere)
+        self.saver = MarkSaver(self.reader.store, self._saver_reported, poll_seconds=MARKS_POLL_SECONDS)
+        self.saver.start()
 
     def first_frame_shown(self) -> None:
         """The launcher holds cyclic garbage collection off while Textual loads and the first screen is built
@@ -257,16 +288,54 @@ class ReaderApp(App[None]):
     def warn(self, messages: Iterable[str], title: str = "Warning") -> None:
         """Problems the user should know about (skipped files, marks not saved), as notifications."""
         for message in messages:
-            self.notify(message, title=title, severity="warning", timeout=12)
+            self.say(message, title=title, severity="warning", timeout=12)
 
-    def pick_up_marks_made_elsewhere(self) -> None:
-        """Another reader or `tui-reader mark` changed marks: show them (the list, detail and counts)."""
-        if not self.reader.store.changed_elsewhere():
-            return
-        self.reader.reload_marks()
-        self.paper_list.refresh()
-        self.show_detail(self.paper_list.paper_index)
+    def say(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None
+    ) -> None:
+        """Every notification the reader makes goes through here. Its text may hold a file name, a link or the
+        query, so it is shown literally: never read as markup (a "[/]" would crash the app, a "[@click=…]"
+        would attach an action), and without terminal controls or escape sequences."""
+        self.notify(
+            strip_controls(message), title=strip_controls(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    # --- saving marks (tui_reader.saving: a thread commits them; the screen never waits) -------------------
+
+    class SaverReport(Message):
+        """What the mark saver's thread has to say (saving.Saved, Waiting, MarksChanged or SaverProblem)."""
+
+        def __init__(self, report: object) -> None:
+            super().__init__()
+            self.report = report
+
+    def _saver_reported(self, report: object) -> None:
+        self.post_message(self.SaverReport(report))  # from the saver's thread: post_message is thread-safe
+
+    @on(SaverReport)
+    def _on_saver_report(self, message: SaverReport) -> None:
+        report, reader = message.report, self.reader
+        if isinstance(report, Saved):
+            reader.saved(report.changes)
+        elif isinstance(report, Waiting):
+            reader.locked_for = report.seconds
+        elif isinstance(report, MarksChanged):  # another reader or `tui-reader mark`: show theirs
+            reader.set_marks(report.read, report.starred)
+            self.paper_list.refresh()
+            self.show_detail(self.paper_list.paper_index)
+        elif isinstance(report, SaverProblem):
+            reader.saving_off = reader.saving_off or report.read_only
+            self.warn([report.message], title="Marks")
         self.refresh_status()
+
+    async def marks_saved(self) -> None:
+        """Wait (without blocking the screen) until every mark changed so far is committed."""
+        import asyncio
+
+        await asyncio.to_thread(self.saver.flush)
+
+    def on_unmount(self) -> None:
+        self.saver.close()
 
     # --- loading ---------------------------------------------------------------------------------------------
 
@@ -408,7 +477,7 @@ class ReaderApp(App[None]):
 
     def _mark_opened_read(self, paper_id: str) -> None:
         if not self.reader.mark(paper_id).read:
-            self._save(paper_id, self.reader.store.set_read(paper_id, True))
+            self.set_mark(paper_id, "read", True)
 
     @on(PaperDetail.Back)
     def _back(self) -> None:
@@ -416,12 +485,10 @@ class ReaderApp(App[None]):
 
     # --- marks -----------------------------------------------------------------------------------------------
 
-    def _save(self, paper_id: str, mark: Mark) -> None:
-        """Show a mark the store has just saved (or kept in memory, if it had to go read-only)."""
-        self.reader.update(paper_id, mark)
-        warnings = self.reader.store.warnings
-        self.warn(warnings[self._warnings_shown :], title="Marks")
-        self._warnings_shown = len(warnings)
+    def set_mark(self, paper_id: str, field: str, value: bool) -> None:
+        """The user set a mark: shown now, committed by the saver's thread (the screen never waits for it)."""
+        self.reader.change(Change(paper_id, field, value, time.time()))
+        self.saver.submit(self.reader.unsaved[-1])
         self.paper_list.refresh()
         if (paper := self.current) is not None and paper.id == paper_id:
             self.show_detail(self.paper_list.paper_index)
@@ -432,11 +499,11 @@ class ReaderApp(App[None]):
 
     def action_toggle_read(self) -> None:
         if (paper := self.current) is not None:
-            self._save(paper.id, self.reader.store.set_read(paper.id, not self.reader.mark(paper.id).read))
+            self.set_mark(paper.id, "read", not self.reader.mark(paper.id).read)
 
     def action_toggle_star(self) -> None:
         if (paper := self.current) is not None:
-            self._save(paper.id, self.reader.store.set_starred(paper.id, not self.reader.mark(paper.id).starred))
+            self.set_mark(paper.id, "starred", not self.reader.mark(paper.id).starred)
 
     def action_cycle_view(self) -> None:
         self.reader.view = self.reader.view.next()
@@ -451,26 +518,26 @@ class ReaderApp(App[None]):
             return
         links = [link for link in paper.links if link.lower().startswith(("http://", "https://"))]
         if not links:
-            self.notify("This paper has no http(s) link.", severity="warning", timeout=3)
+            self.say("This paper has no http(s) link.", severity="warning", timeout=3)
             return
         url = links[0]
         if not graphical_browser_available():
             self.copy_to_clipboard(url)
-            self.notify(f"No graphical browser here; link copied: {url}", timeout=6)
+            self.say(f"No graphical browser here; link copied: {url}", timeout=6)
             return
         import webbrowser  # only here: it costs the start-up ~1 ms
 
         try:
             webbrowser.open(url, new=2)
         except Exception as exc:  # webbrowser raises a variety of errors
-            self.notify(f"Could not open {url}: {exc}", severity="error", timeout=6)
+            self.say(f"Could not open {url}: {exc}", severity="error", timeout=6)
         else:
-            self.notify(f"Opened {url}", timeout=3)
+            self.say(f"Opened {url}", timeout=3)
 
     def action_copy_title(self) -> None:
         if (paper := self.current) is not None:
             self.copy_to_clipboard(paper.title)
-            self.notify("Title copied to the clipboard.", timeout=2)
+            self.say("Title copied to the clipboard.", timeout=2)
 
     def action_scroll_detail(self, direction: int) -> None:
         """Read on in the abstract without leaving the list (vim's Ctrl+D / Ctrl+U: half a page)."""
@@ -517,7 +584,9 @@ class ReaderApp(App[None]):
         yield SystemCommand("Keys", "Show every key and the search syntax", self.action_help)
 
     def refresh_status(self) -> None:
-        self.query_one("#status", Static).update(self.reader.status(self.loading, self.indexing))
+        # Text, not a str: the status holds the query's error ("unknown filter is:a[/b]"), never read as markup
+        status = strip_controls(self.reader.status(self.loading, self.indexing))
+        self.query_one("#status", Static).update(Text(status))
 
 
 _KEY_LABELS = {

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
 from tui_reader.corpus import Corpus, CorpusError, Paper, corpus_files, load_corpus, replace_file
-from tui_reader.store import MarkFlags, MarkStore
+from tui_reader.safe_text import shown_path
+from tui_reader.store import WRITE_PATIENCE_S, Change, MarkFlags, MarkStore, StoreBusy
 
 PROG = "tui-reader"
 SUBCOMMANDS = ("list", "mark", "marks")
@@ -24,12 +26,18 @@ class UsageError(Exception):
 
 
 def warn(message: str) -> None:
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
+    print(f"{PROG}: warning: {one_line(message)}", file=sys.stderr)
 
 
 def fail(message: str, status: int) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
     return status
+
+
+def one_line(message: str) -> str:
+    """A message as it may reach the terminal: it can hold a file name or a query, so it gets the cleaning
+    every shown file name gets (no escape sequences or controls, one line, undecodable bytes as U+FFFD)."""
+    return shown_path(message)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -137,7 +145,7 @@ def paper_record(paper: Paper, read: bool = False, starred: bool = False) -> dic
         "title": paper.title,
         "abstract": paper.abstract,
         "dates": list(paper.dates),
-        "sources": list(paper.sources),
+        "sources": [shown_path(source) for source in paper.sources],  # file names: cleaned wherever shown
         "links": list(paper.links),
         "read": read,
         "starred": starred,
@@ -184,17 +192,29 @@ def search_papers(
     return [papers[i] for i in result.indices]
 
 
-def open_store(data_dir: Path | None) -> MarkStore:
-    """Open the marks store, printing its warnings (a damaged file moved aside, a read-only directory)."""
-    store = MarkStore.open(data_dir)
+def open_store(data_dir: Path | None, writable: bool = True) -> MarkStore:
+    """Open the marks store, printing its warnings (a damaged file moved aside, a read-only directory).
+
+    Writing waits while another program holds the marks file's lock, saying so once on stderr, for up to
+    WRITE_PATIENCE_S; then StoreBusy (main: one line, exit 1, nothing changed). ``writable=False`` never waits."""
+    told = False
+
+    def waiting(seconds: float) -> bool:
+        nonlocal told
+        if not told and seconds >= 1.0:
+            told = True
+            warn(f"the marks file is locked by another program; waiting up to {WRITE_PATIENCE_S:.0f} s…")
+        return seconds < WRITE_PATIENCE_S
+
+    store = MarkStore.open(data_dir, writable=writable, waiting=waiting)
     for message in store.warnings:
         warn(message)
     return store
 
 
 def read_marks(data_dir: Path | None) -> tuple[set[str], set[str]]:
-    """Ids of the papers marked read, and of those starred."""
-    with open_store(data_dir) as store:
+    """Ids of the papers marked read, and of those starred (reading takes no lock and never waits)."""
+    with open_store(data_dir, writable=False) as store:
         return store.read_ids(), store.starred_ids()
 
 
@@ -213,13 +233,17 @@ def cmd_mark(args: argparse.Namespace) -> int:
     if unknown:
         where = ", ".join(map(str, args.corpus)) or "the bundled corpus"
         raise UsageError(f"unknown paper id {', '.join(unknown)} (not in {where}; '{PROG} list' shows the ids)")
+    now = time.time()
+    changes = [
+        Change(paper_id, field, value, now)
+        for paper_id in dict.fromkeys(args.ids)
+        for field, value in (("read", args.set_read), ("starred", args.set_starred))
+        if value is not None
+    ]
     with open_store(args.data_dir) as store:
         seen = len(store.warnings)
-        for paper_id in dict.fromkeys(args.ids):
-            if args.set_read is not None:
-                mark = store.set_read(paper_id, args.set_read)
-            if args.set_starred is not None:
-                mark = store.set_starred(paper_id, args.set_starred)
+        marks = store.apply(changes)  # one transaction: all of them or (locked too long) none
+        for paper_id, mark in marks.items():
             print(paper_line(by_id[paper_id], mark.read, mark.starred))
         if store.read_only:
             for message in store.warnings[seen:]:
@@ -235,31 +259,30 @@ def cmd_marks(args: argparse.Namespace) -> int:
 def marks_export(args: argparse.Namespace) -> int:
     import json
 
+    from tui_reader.safe_text import shown_path
+
     with open_store(args.data_dir) as store:
         text = json.dumps(store.export(), ensure_ascii=False, indent=1) + "\n"
+        marks_file = store.path
     if args.file is None or str(args.file) == "-":
         sys.stdout.write(text)
         return 0
-    try:  # an existing backup is never left half-overwritten
-        replace_file(args.file, text.encode("utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.file}: {exc.strerror or exc}") from None
+    name = shown_path(args.file)
+    if marks_file is not None and _same_file(args.file, marks_file):
+        raise UsageError(f"{name}: that is the marks file itself; export to another file")
+    try:  # atomic (an existing backup is never left half-overwritten), through symlinks, never over a FIFO or device
+        replace_file(args.file, text.encode("utf-8"), durable=True)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise UsageError(f"{name}: cannot write ({getattr(exc, 'strerror', None) or exc})") from None
     return 0
 
 
 def marks_import(args: argparse.Namespace) -> int:
-    import json
+    """Nothing is imported unless the whole file is a valid export; any bad input is one line and exit 2."""
+    from tui_reader.safe_text import shown_path
 
-    name = "stdin" if str(args.file) == "-" else str(args.file)
-    try:
-        text = sys.stdin.read() if name == "stdin" else args.file.read_text(encoding="utf-8")
-        records = json.loads(text)
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{name}: not a marks export (not UTF-8 text)") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{name}: not a marks export (invalid JSON at line {exc.lineno}: {exc.msg})") from None
+    name = "stdin" if str(args.file) == "-" else shown_path(args.file)
+    records = _parse_export(_read_export(args.file, name), name)
     with open_store(args.data_dir) as store:
         try:
             changed = store.import_(records)
@@ -269,6 +292,105 @@ def marks_import(args: argparse.Namespace) -> int:
             return fail("marks not saved", 1)
     print(f"{len(records)} mark{'' if len(records) == 1 else 's'} read from {name}, {changed} changed")
     return 0
+
+
+MAX_IMPORT_BYTES = 32 * 2**20  # an export holds ~120 bytes a mark: 280k marks. Parsed JSON can take 25 times its
+# size in memory, so a bigger file is refused rather than read.
+MAX_JSON_DIGITS = 640  # a longer integer is no time nor anything else an export holds (and Python refuses > 4300)
+
+
+class _NotExport(ValueError):
+    """Raised from inside json.loads: a literal no export holds (NaN, a 5000-digit number, a key twice)."""
+
+
+def _read_export(path: Path, name: str) -> bytes:
+    """The bytes of FILE (a regular file: a FIFO or directory is refused, never waited on) or of stdin."""
+    import os
+    import stat
+
+    try:
+        if name == "stdin":
+            stream = getattr(sys.stdin, "buffer", sys.stdin)
+            if stream is None:
+                raise UsageError("stdin: cannot read (no standard input)")
+            data = stream.read(MAX_IMPORT_BYTES + 1)
+            if isinstance(data, str):
+                data = data.encode("utf-8", "surrogateescape")
+        else:
+            # O_NONBLOCK: opening a FIFO for reading would wait for a writer
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            try:
+                mode = os.fstat(fd).st_mode
+            except BaseException:
+                os.close(fd)
+                raise
+            if not stat.S_ISREG(mode):
+                os.close(fd)
+                kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device"
+                kind = "a socket" if stat.S_ISSOCK(mode) else kind
+                raise UsageError(f"{name}: {kind}, not a file to import (give - to read stdin)")
+            with open(fd, "rb") as f:
+                data = f.read(MAX_IMPORT_BYTES + 1)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise UsageError(f"{name}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise UsageError(f"{name}: too big for a marks export (over {MAX_IMPORT_BYTES >> 20} MB)")
+    return data
+
+
+def _parse_export(data: bytes, name: str) -> object:
+    """The JSON value of an export's bytes; UsageError for anything that is not JSON an export could hold."""
+    import json
+
+    def refuse_constant(literal: str) -> float:
+        raise _NotExport(f"{literal} is not valid JSON")
+
+    def checked_int(digits: str) -> int:
+        if len(digits) > MAX_JSON_DIGITS:
+            raise _NotExport(f"a {len(digits.lstrip('-'))}-digit number")
+        return int(digits)
+
+    def unique_keys(pairs: list[tuple[str, object]]) -> dict:
+        record = dict(pairs)
+        if len(record) != len(pairs):
+            seen: set[str] = set()
+            key = next(k for k, _ in pairs if k in seen or seen.add(k))
+            raise _NotExport(f"an object has the key {key[:40]!r} twice")
+        return record
+
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark (Windows editors) is no error
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{name}: not a marks export (not UTF-8 text, at byte {exc.start + 1})") from None
+    if not text.strip():
+        raise UsageError(f"{name}: empty, not a marks export")
+    enabled = gc.isenabled()
+    gc.disable()  # many small containers: collection passes would find nothing and cost seconds
+    try:
+        return json.loads(
+            text, parse_constant=refuse_constant, parse_int=checked_int, object_pairs_hook=unique_keys
+        )
+    except json.JSONDecodeError as exc:
+        problem = f"invalid JSON at line {exc.lineno}: {exc.msg}"
+    except RecursionError:
+        problem = "nested too deeply"
+    except _NotExport as exc:
+        problem = str(exc)
+    except MemoryError:
+        problem = "too big to read into memory"
+    finally:
+        if enabled:
+            gc.enable()
+    raise UsageError(f"{name}: not a marks export ({problem})")
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):
+        return False
 
 
 STREAM_ABOVE_BYTES = 4_000_000  # smaller corpora (the seeds are 0.4 MB) are read before the first paint, and
@@ -301,20 +423,30 @@ def _launch(args: argparse.Namespace) -> int:
         if not corpus.papers:
             report_no_papers(corpus.warnings, args.paths)
         papers, warnings, files = corpus.papers, corpus.warnings, []
-    store = MarkStore.open(args.data_dir)
+    # Only read here (never waits for a lock): the reader's saver thread opens the file for writing.
+    store = MarkStore.open(args.data_dir, writable=False)
     try:
         app = ReaderApp(papers, store, warnings, files=files)
         app.run()
     finally:
         store.close()
+    from tui_reader.saving import unsaved_message
+
+    if app.saver.unsaved_at_exit:
+        warn(unsaved_message(app.saver.unsaved_at_exit, store.data_dir))
     if app.no_papers:
         report_no_papers(app.load_warnings, args.paths)
     return app.return_code or 0
 
 
+STREAM_ABOVE_FILES = 100  # each file costs a stat, an open and a cache entry (~0.5 ms on a first launch,
+# whatever its size): a folder of thousands of small dumps is big however few bytes it holds
+
+
 def is_big(files: Sequence[Path]) -> bool:
-    """Big enough to read after the first paint, and to keep its index on disk between launches."""
-    return sum(_size(path) for path in files) > STREAM_ABOVE_BYTES
+    """Big enough to read after the first paint, and to keep its index on disk between launches: more than
+    STREAM_ABOVE_BYTES, or more than STREAM_ABOVE_FILES files."""
+    return len(files) > STREAM_ABOVE_FILES or sum(_size(path) for path in files) > STREAM_ABOVE_BYTES
 
 
 def _size(path: Path) -> int:
@@ -343,6 +475,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc), 2)
     except NoPapers as exc:
         return fail(str(exc), 1)
+    except StoreBusy:
+        return fail(f"the marks file is locked by another program (waited {WRITE_PATIENCE_S:.0f} s); nothing saved", 1)
     except BrokenPipeError:  # `tui-reader list | head`
         sys.stderr.close()
         return 0

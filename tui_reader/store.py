@@ -171,10 +171,20 @@ def _check_id(paper_id: object) -> str:
 
 
 def _check_time(value: object, what: str) -> float | None:
+    """A ``*_at`` value as a float: null, or a unix time from 1970 to the end of year 9999 (a later one would win
+    every merge for ever, and no date can show it). Safe for any value: a huge int is compared exactly (never
+    converted to float) and the message describes the value in a few characters."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"{what} must be a unix time or null, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        kinds = {bool: "true or false", str: "a string", list: "an array", dict: "an object"}
+        raise ValueError(f"{what} must be a unix time or null, not {kinds.get(type(value), type(value).__name__)}")
+    if not 0 <= value <= 253_402_300_799:  # 9999-12-31 23:59:59 UTC; False for NaN too
+        if isinstance(value, int) and value.bit_length() > 64:
+            shown = f"a {len(str(abs(value)))}-digit number" if value.bit_length() < 2_000 else "a huge number"
+        else:
+            shown = f"{value:g}" if math.isfinite(value) else "a number out of range"
+        raise ValueError(f"{what} must be a unix time from 1970 to 9999, not {shown}")
     return float(value)
 
 
@@ -229,6 +239,16 @@ def _still_same_file(path: Path, seen: os.stat_result) -> bool:
     except FileNotFoundError:
         return False
     return (now.st_ino, now.st_dev) == (seen.st_ino, seen.st_dev)
+
+
+def _why_not_creatable(folder: Path) -> str | None:
+    """Why ``folder`` could not be made (None: it exists or could be), without making it."""
+    for ancestor in (folder, *folder.parents):
+        if ancestor.is_dir():
+            return None if os.access(ancestor, os.W_OK) or ancestor == folder else "Permission denied"
+        if os.path.lexists(ancestor):
+            return "Not a directory"
+    return None
 
 
 def _aside_name(path: Path) -> Path:
@@ -458,6 +478,9 @@ class MarkStore:
                     raise _NotMarksFile("not an SQLite file")  # decided before SQLite could touch its -wal
                 if not writable:
                     if checked is None:
+                        problem = _why_not_creatable(data_dir)
+                        if problem:
+                            warnings.append(f"cannot create data directory {data_dir} ({problem}); marks will not be saved")
                         return cls(_memory_db(), None, True, warnings, data_dir, writable=False)
                     return cls(_open_reading(path), path, True, warnings, data_dir, writable=False)
                 conn = _retrying(lambda: _open_file(path, busy_timeout), waiting)
@@ -475,8 +498,11 @@ class MarkStore:
                 return read_only(f"cannot write marks file {path} (it vanished while being opened)")
             except (sqlite3.Error, OSError) as exc:
                 if not _is_corrupt(exc) or attempt:
-                    if not writable:
-                        warnings.append(f"cannot read marks file {path} ({_reason(exc)})")
+                    if not writable:  # e.g. a WAL file in a folder where its -shm cannot be made: read a copy
+                        if not os.access(data_dir, os.W_OK):
+                            warnings.append(f"data directory {data_dir} is not writable; marks will not be saved")
+                        else:
+                            warnings.append(f"cannot read marks file {path} ({_reason(exc)})")
                         return cls(_snapshot(path), path, True, warnings, data_dir, writable=False)
                     if not os.access(data_dir, os.W_OK):  # say so plainly rather than "unable to open database file"
                         return read_only(f"data directory {data_dir} is not writable")
@@ -848,20 +874,37 @@ def _merge(ours: Mark, theirs: Mark) -> Mark:
 
 
 def _parse_records(records: object) -> dict[str, Mark]:
-    """Validate exported records; raises ValueError naming the first bad one."""
+    """Validate exported records; raises ValueError naming the first bad one, in one short line whatever the
+    input (a value may be a 60 MB string or an array nested 900 deep: messages never show it whole).
+    Records of the same id are merged as imports are: per flag, the later change wins."""
+
+    def brief(value: object) -> str:
+        if isinstance(value, str):
+            return repr(value) if len(value) <= 40 else f"{value[:30]!r}... ({len(value)} characters)"
+        if value is None or isinstance(value, bool):
+            return {None: "null", True: "true", False: "false"}[value]
+        if isinstance(value, float) or isinstance(value, int) and value.bit_length() <= 64:
+            return repr(value)
+        return {int: "a huge number", list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
+
     if not isinstance(records, list):
-        raise ValueError("expected a JSON array of marks")
+        raise ValueError(f"expected a JSON array of marks, not {brief(records)}")
     parsed: dict[str, Mark] = {}
     for n, record in enumerate(records, 1):
         try:
             if not isinstance(record, dict):
-                raise ValueError("not an object")
-            paper_id = _check_id(record.get("id"))
+                raise ValueError(f"not an object but {brief(record)}")
+            if "id" not in record:
+                raise ValueError("no paper id")
+            paper_id = record["id"]
+            if not isinstance(paper_id, str) or len(paper_id) > MAX_ID_LENGTH:
+                raise ValueError(f"not a paper id: {brief(paper_id)}")
+            _check_id(paper_id)
             flags = {}
             for key in ("read", "starred"):
                 value = record.get(key, False)
                 if not isinstance(value, bool):
-                    raise ValueError(f"{key} must be true or false, not {value!r}")
+                    raise ValueError(f"{key} must be true or false, not {brief(value)}")
                 flags[key] = value
             mark = Mark(
                 flags["read"],

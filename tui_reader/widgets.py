@@ -22,6 +22,7 @@ from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from tui_reader.corpus import Paper
+from tui_reader.safe_text import shown_path, strip_controls
 
 Spans = tuple[tuple[int, int], ...]
 MarkLookup = Callable[[str], "object"]  # paper id -> object with .read / .starred
@@ -36,8 +37,19 @@ def _no_spans(_: int) -> Spans:
     return ()
 
 
+def shown(text: str, spans: Spans = ()) -> tuple[str, Spans]:
+    """``text`` as it may reach the terminal, on one line, and its highlight spans: no escape sequences or
+    controls. The corpus removes them as it parses; this guards papers made anywhere else. The spans index the
+    text as given, so they are dropped when anything had to go."""
+    if text.isprintable():  # nearly always: a check at C speed (render_line runs this for every row)
+        return text, spans
+    safe = strip_controls(text).replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return (safe, spans) if len(safe) == len(text) else (safe, ())
+
+
 def highlight(text: str, spans: Spans, style: str | Style) -> Text:
-    """Rich text with the [start, end) spans styled."""
+    """Rich text with the [start, end) spans styled (a Text: never read as markup; controls removed)."""
+    text, spans = shown(text, spans)
     out = Text(text)
     for start, end in spans:
         out.stylize(style, start, end)
@@ -163,10 +175,10 @@ class PaperList(ScrollView, can_focus=True):
             paper = self.papers[self.rows[row % count]]
             if not getattr(self.marks(paper.id), "read", False):
                 if not 0 <= row < count:
-                    self.notify("Wrapped to the " + ("top." if step > 0 else "bottom."), timeout=2)
+                    self.notify("Wrapped to the " + ("top." if step > 0 else "bottom."), timeout=2, markup=False)
                 self.cursor = row % count
                 return
-        self.notify("No unread paper in this list.", timeout=3)
+        self.notify("No unread paper in this list.", timeout=3, markup=False)
 
     def action_open(self) -> None:
         if (index := self.paper_index) is not None:
@@ -206,12 +218,13 @@ class PaperList(ScrollView, can_focus=True):
         read, starred = bool(getattr(mark, "read", False)), bool(getattr(mark, "starred", False))
         look = looks[read, row == self.cursor]
         date = paper.dates[0] if paper.dates else ""
+        title, spans = shown(paper.title, self.spans(index))  # segments go to the terminal as they are
         segments = [
             Segment(" " + (" " if read else UNREAD_DOT), look.row),
             Segment(STAR if starred else " ", look.star),
             Segment(" ", look.row),
-            *_title_segments(paper.title, self.spans(index), max(TITLE_MIN_WIDTH, width - 12), look.row, look.match),
-            Segment(f" {date:>6} ", look.date),
+            *_title_segments(title, spans, max(TITLE_MIN_WIDTH, width - 12), look.row, look.match),
+            Segment(f" {shown(date)[0]:>6} ", look.date),
         ]
         if width >= TITLE_MIN_WIDTH + 12:  # the segments fill the row exactly
             return Strip(segments, width)
@@ -314,10 +327,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
         text.append_text(status)
         text.append("\n")
         text.append("Listed  ", "dim")
-        text.append(", ".join(paper.dates) or "—")
+        text.append(strip_controls(", ".join(paper.dates)) or "—")
         text.append("\nSources ", "dim")
-        text.append(", ".join(paper.sources) or "—")
+        text.append(", ".join(map(shown_path, paper.sources)) or "—")  # file names: one cleaning everywhere
         for number, link in enumerate(paper.links, start=1):
+            link = strip_controls(link)  # it also goes out as an OSC 8 hyperlink: an ESC in it would end that early
             text.append(f"\nLink {number}  ", "dim")
             text.append(link, Style(underline=True, link=link))
         text.append("\n\n")
@@ -335,6 +349,10 @@ class SearchBox(Input):
 
     class Leave(Message):
         """The user is done typing and wants the list."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Typing and pasting both land here: a pasted escape sequence would otherwise be drawn as it is."""
+        super().replace(strip_controls(text), start, end)
 
     def action_clear_or_leave(self) -> None:
         if self.value:

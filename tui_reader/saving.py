@@ -1,0 +1,271 @@
+"""Saving marks in the background, so the reader's screen never waits for the marks file.
+
+The reader hands every change the user makes to a ``MarkSaver`` and shows it at once. The saver's thread owns
+the only writable connection: it journals each change (fsync, see ``store.Journal``), commits it, and while
+another program holds the file's lock it keeps the changes journalled and tries again until the lock goes away.
+The same thread notices marks committed by other programs (another reader, ``tui-reader mark``) and reads them.
+It reports through a callback that must be safe to call from another thread (the app posts a message).
+
+Plain threads and no Textual: the app, the CLI and tests can all drive it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui_reader.store import Change, Journal, Mark, MarkStore, StoreBusy
+
+__all__ = ["MarkSaver", "Saved", "Waiting", "MarksChanged", "SaverProblem"]
+
+WRITER_BUSY_TIMEOUT_S = 0.25  # one try at the lock; between tries the thread answers new changes and quitting
+
+
+@dataclass(frozen=True)
+class Saved:
+    """These changes are committed (``marks``: each paper's mark as the file now holds it)."""
+
+    changes: tuple[Change, ...]
+    marks: dict[str, Mark]
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """Another program has held the marks file's lock for ``seconds``; ``pending`` changes wait, journalled."""
+
+    seconds: float
+    pending: int
+
+
+@dataclass(frozen=True)
+class MarksChanged:
+    """Another program changed marks: the ids now read and starred, as the file holds them."""
+
+    read: frozenset[str]
+    starred: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SaverProblem:
+    """Something the user must know: marks cannot be saved (kept for this session only), or were recovered."""
+
+    message: str
+    read_only: bool = False
+
+
+Report = Callable[[object], None]
+
+
+@dataclass
+class _State:
+    queue: list[Change] = field(default_factory=list)
+    stopping: bool = False
+    unsaved: int = 0  # changes handed over and not yet committed (queued or being tried)
+    asked: int = 0  # rounds asked for (flush): each round saves what is queued and looks for others' changes
+    done: int = 0  # rounds completed
+
+
+class MarkSaver:
+    """Commits the user's changes in order, on its own thread; never drops one.
+
+    ``store``: a writable store this saver may own from now on (the caller stops using it), or any other
+    store (read-only, or opened for reading) whose ``data_dir`` the saver opens for writing in its thread.
+    """
+
+    def __init__(self, store: MarkStore, report: Report, poll_seconds: float = 2.0) -> None:
+        self._given = store
+        self._report = report
+        self._poll = poll_seconds
+        self._state = _State()
+        self._wake = threading.Condition()
+        self._idle = threading.Condition(self._wake)
+        self.store: MarkStore | None = None
+        self.journal: Journal | None = None
+        self.unsaved_at_exit = 0
+        self._deadline = 0.0
+        self._warned = 0
+        self._journal_problem = ""
+        self._thread = threading.Thread(target=self._run, name="mark-saver", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    # -- the UI's side ---------------------------------------------------------------------------------------
+
+    def submit(self, change: Change) -> None:
+        with self._wake:
+            self._state.queue.append(change)
+            self._state.unsaved += 1
+            self._wake.notify_all()
+
+    @property
+    def pending(self) -> int:
+        return self._state.unsaved
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every change handed over so far is committed and changes made elsewhere until now have
+        been looked for and reported (or the timeout). True when no change is left unsaved."""
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            self._state.asked += 1
+            asked = self._state.asked
+            self._wake.notify_all()
+            while (self._state.unsaved or self._state.done < asked) and self._thread.is_alive():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+            return not self._state.unsaved
+
+    def close(self, timeout: float = 2.0) -> int:
+        """Keep trying to commit what is left for up to ``timeout`` seconds, stop, and return how many changes
+        are still unsaved (they stay in the journal, and the next opening of the store saves them)."""
+        with self._wake:
+            self._state.stopping = True
+            self._deadline = time.monotonic() + timeout
+            self._wake.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout + WRITER_BUSY_TIMEOUT_S * 4)  # a try at the lock in progress ends by then
+        self.unsaved_at_exit = self._state.unsaved
+        return self.unsaved_at_exit
+
+    # -- the saver's thread ------------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            self._prepare()
+            self._serve()
+        except Exception as exc:  # never a traceback on the user's screen: say it, keep the journal
+            self._report(SaverProblem(f"marks could not be saved ({type(exc).__name__}: {exc})", read_only=True))
+        finally:
+            if self.journal is not None:
+                if not self._state.unsaved:
+                    self.journal.remove()
+                self.journal.close()
+            if self.store is not None and self.store is not self._given:
+                self.store.close()
+            with self._idle:
+                self._idle.notify_all()
+
+    def _prepare(self) -> None:
+        """Take over a writable store, or plan to open one; start the journal first, so a change made while the
+        file is locked from the start is on disk all the same."""
+        given = self._given
+        if given.writable:  # writable, or fell back to memory (nothing can be saved)
+            self._adopt(given, told=len(given.warnings))  # the caller has shown its warnings
+            if given.read_only:
+                return  # nothing can be saved, so nothing to journal
+        if given.data_dir is None:
+            return
+        try:
+            self.journal = Journal.create(given.data_dir)
+        except OSError as exc:  # said once the store is open, unless the store cannot save anyway (it says so)
+            self._journal_problem = f"cannot keep a journal of unsaved marks ({exc.strerror or exc})"
+
+    def _adopt(self, store: MarkStore, told: int = 0) -> None:
+        self.store = store
+        store.waiting = _one_try  # the loop below does the waiting, so it can take new changes meanwhile
+        store.changed_elsewhere()  # note the version we start from
+        self._warned = told
+        self._report_warnings()
+        if self._journal_problem and not store.read_only:
+            self._report(SaverProblem(self._journal_problem))
+
+    def _report_warnings(self) -> None:
+        store = self.store
+        if store is not None and len(store.warnings) > self._warned:
+            for message in store.warnings[self._warned :]:
+                self._report(SaverProblem(message, read_only=store.read_only))
+            self._warned = len(store.warnings)
+
+    def _open(self) -> bool:
+        assert self._given.data_dir is not None
+        try:
+            store = MarkStore.open(self._given.data_dir, waiting=_one_try, busy_timeout=WRITER_BUSY_TIMEOUT_S)
+        except StoreBusy:
+            return False
+        self._adopt(store)
+        return True
+
+    def _serve(self) -> None:
+        batch: list[Change] = []
+        busy_since: float | None = None
+        while True:
+            with self._wake:
+                idle = not self._state.queue and not batch and self.store is not None
+                if idle and not self._state.stopping and self._state.done == self._state.asked:
+                    self._wake.wait(self._poll)
+                new, self._state.queue = self._state.queue, []
+                asked = self._state.asked
+                stopping, deadline = self._state.stopping, self._deadline
+            if new:
+                self._journal(new)
+                batch.extend(new)
+            try:
+                if self.store is None and not self._open():
+                    raise StoreBusy
+                store = self.store
+                assert store is not None
+                if batch:
+                    marks = store.apply(batch)
+                    with self._idle:
+                        self._state.unsaved -= len(batch)
+                        if not self._state.unsaved and self.journal is not None:
+                            self.journal.clear()
+                        self._idle.notify_all()
+                    self._report(Saved(tuple(batch), marks))
+                    self._report_warnings()
+                    batch = []
+                busy_since = None
+            except StoreBusy:
+                now = time.monotonic()
+                busy_since = busy_since or now
+                self._report(Waiting(now - busy_since, self._state.unsaved))
+                if stopping and now >= deadline:
+                    return
+                continue
+            if stopping:
+                return
+            if store.changed_elsewhere():
+                self._report(MarksChanged(frozenset(store.read_ids()), frozenset(store.starred_ids())))
+            with self._idle:
+                self._state.done = max(self._state.done, asked)
+                self._idle.notify_all()
+
+    def _journal(self, changes: list[Change]) -> None:
+        if self.journal is None:
+            return
+        try:
+            self.journal.append(changes)
+        except OSError as exc:
+            self._report(SaverProblem(f"cannot journal unsaved marks ({exc.strerror or exc})"))
+            self.journal.close()
+            self.journal = None
+
+
+def _one_try(seconds: float) -> bool:
+    return False
+
+
+def unsaved_message(count: int, data_dir: Path | None) -> str:
+    """What to tell the user when the reader quits with changes the locked file did not take yet."""
+    where = f" in {data_dir}" if data_dir is not None else ""
+    plural = "change" if count == 1 else "changes"
+    return (
+        f"{count} mark {plural} could not be saved yet: the marks file{where} is locked by another program; "
+        "they are kept and saved the next time tui-reader starts"
+    )
+
+
+def flags_after(
+    read: frozenset[str], starred: frozenset[str], changes: Sequence[Change]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The id sets with changes not yet saved laid over them (what the screen must show)."""
+    r, s = set(read), set(starred)
+    for change in changes:
+        target = r if change.field == "read" else s
+        (target.add if change.value else target.discard)(change.paper_id)
+    return frozenset(r), frozenset(s)
