@@ -161,6 +161,17 @@ def test_import_from_stdin(data_dir, capsys, monkeypatch):
     assert set(stored(data_dir)) == {"good"}
 
 
+def test_a_file_named_stdin_is_a_file(tmp_path, data_dir, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("stdin").write_text(json.dumps([GOOD]))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"not read")))
+    assert run(capsys, "marks", "import", "stdin", "--data-dir", str(data_dir)) == (
+        0,
+        "1 mark read from stdin, 1 changed\n",
+        "",
+    )
+
+
 # ---------------------------------------------------------------------------------------------------------
 # marks import: anything at all
 

@@ -108,6 +108,9 @@ def test_quitting_while_locked_keeps_the_changes_for_the_next_start(fresh_store,
         finally:
             lock.release()
     assert len(journals(fresh_store)) == 1
+    with MarkStore.open(fresh_store, writable=False) as store:  # `list` shows them already, changing nothing
+        assert "late" in store.starred_ids()
+    assert len(journals(fresh_store)) == 1
     with MarkStore.open(fresh_store) as store:  # the next start replays the journal
         assert store.get("late").starred
     assert journals(fresh_store) == []
@@ -213,7 +216,7 @@ async def test_the_reader_answers_keys_while_another_program_holds_the_lock(seed
                 if "locked by another program" in str(app.query_one("#status").render()):
                     break
                 await pilot.pause(0.01)
-            assert "2 changes waiting (kept safe)" in str(app.query_one("#status").render())
+            assert "2 marks waiting: file locked by another program" in str(app.query_one("#status").render())
             lock.release()
             await app.marks_saved()
             await pilot.pause()

@@ -340,6 +340,9 @@ def _without_root_powers() -> list[str]:
 
 
 def test_an_unwritable_data_dir_gives_a_read_only_store_even_for_root(tmp_path):
+    """A data dir with one starred mark that the opening process cannot write: the store opens read-only with
+    one warning that marks will not be saved, shows the mark, keeps the session's changes in memory, and the
+    directory and file are left exactly as they were."""
     data_dir = tmp_path / "readonly"
     with MarkStore.open(data_dir) as store:
         store.set_starred("kept", True)
@@ -358,7 +361,8 @@ def test_an_unwritable_data_dir_gives_a_read_only_store_even_for_root(tmp_path):
     try:
         probe = run_child(_PROBE)
         if probe.returncode == 0:
-            pytest.skip(f"a child process ({'setpriv, no CAP_DAC_OVERRIDE' if prefix else 'not root'}) can write a 555 dir")
+            how = "setpriv, without CAP_DAC_OVERRIDE" if prefix else "not root"
+            pytest.skip(f"a child process ({how}) can still write to a mode-555 directory")
         if "PermissionError" not in probe.stderr:
             pytest.skip(f"cannot run a child process without root's powers here: {probe.stderr.strip()[-300:]}")
         child = run_child(_CHILD)

@@ -265,7 +265,7 @@ async def _drive(app, pilot, raw: Paper, name: str, url: str, queries: list[str]
         box.post_message(events.Paste(query))  # a paste: typing cannot produce control characters
         await settle(app, pilot)
         assert app.is_running
-        assert box.value == strip_controls((query.splitlines() or [""])[0])
+        assert box.value == one_line((query.splitlines() or [""])[0])
         error = app.reader.result.error if app.reader.result is not None else None
         if error:
             assert strip_controls(error) in status(app)

@@ -156,9 +156,7 @@ class Reader:
             parts.append("marks NOT saved (read-only)")
         elif self.unsaved and self.locked_for >= LOCK_NOTICE_SECONDS:
             count = len(self.unsaved)
-            parts.append(
-                f"marks file locked by another program: {count} change{'' if count == 1 else 's'} waiting (kept safe)"
-            )
+            parts.append(f"{count} mark{'' if count == 1 else 's'} waiting: file locked by another program")
         return " · ".join(parts)
 
 
@@ -234,6 +232,7 @@ class ReaderApp(App[None]):
         self.no_papers = False  # every file turned out empty: the app exits and cli says why
         self.startup_warnings = list(warnings) + list(store.warnings)
         self._detail_id: str | None = None
+        self._status_shown: str | None = None
 
     # --- layout ----------------------------------------------------------------------------------------------
 
@@ -586,7 +585,9 @@ class ReaderApp(App[None]):
     def refresh_status(self) -> None:
         # Text, not a str: the status holds the query's error ("unknown filter is:a[/b]"), never read as markup
         status = strip_controls(self.reader.status(self.loading, self.indexing))
-        self.query_one("#status", Static).update(Text(status))
+        if status != self._status_shown:  # the saver reports a lock several times a second: repaint on change only
+            self._status_shown = status
+            self.query_one("#status", Static).update(Text(status))
 
 
 _KEY_LABELS = {

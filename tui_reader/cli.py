@@ -309,7 +309,7 @@ def _read_export(path: Path, name: str) -> bytes:
     import stat
 
     try:
-        if name == "stdin":
+        if str(path) == "-":  # not name: a file may be called "stdin"
             stream = getattr(sys.stdin, "buffer", sys.stdin)
             if stream is None:
                 raise UsageError("stdin: cannot read (no standard input)")

@@ -482,7 +482,8 @@ class MarkStore:
                         if problem:
                             warnings.append(f"cannot create data directory {data_dir} ({problem}); marks will not be saved")
                         return cls(_memory_db(), None, True, warnings, data_dir, writable=False)
-                    return cls(_open_reading(path), path, True, warnings, data_dir, writable=False)
+                    conn = _with_unsaved_changes(_open_reading(path), data_dir)
+                    return cls(conn, path, True, warnings, data_dir, writable=False)
                 conn = _retrying(lambda: _open_file(path, busy_timeout), waiting)
                 store = cls(conn, path, False, warnings, data_dir)
                 store.waiting = waiting
@@ -825,6 +826,23 @@ class Journal:
 
 
 JOURNAL_MAX_BYTES = 64 * 1024 * 1024  # a journal is a few lines; never read more than this
+
+
+def _with_unsaved_changes(conn: sqlite3.Connection, data_dir: Path) -> sqlite3.Connection:
+    """A reading connection, or (when readers that ended left journals not yet replayed) an in-memory copy with
+    their changes laid over it: what ``list`` shows is what the next writable opening will hold."""
+    changes = []
+    for journal in Journal.orphans(data_dir):
+        with journal:
+            changes.extend(journal.read())
+    if not changes:
+        return conn
+    mem = _memory_db()
+    with _transaction(mem):
+        mem.executemany(_UPSERT, conn.execute(f"SELECT {_COLUMNS} FROM marks").fetchall())
+        _replay(mem, changes)
+    conn.close()
+    return mem
 
 
 def _replay(conn: sqlite3.Connection, changes: Sequence[Change]) -> None:

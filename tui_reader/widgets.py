@@ -327,11 +327,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
         text.append_text(status)
         text.append("\n")
         text.append("Listed  ", "dim")
-        text.append(strip_controls(", ".join(paper.dates)) or "—")
+        text.append(shown(", ".join(paper.dates))[0] or "—")
         text.append("\nSources ", "dim")
         text.append(", ".join(map(shown_path, paper.sources)) or "—")  # file names: one cleaning everywhere
         for number, link in enumerate(paper.links, start=1):
-            link = strip_controls(link)  # it also goes out as an OSC 8 hyperlink: an ESC in it would end that early
+            link = shown(link)[0]  # it also goes out as an OSC 8 hyperlink: an ESC in it would end that early
             text.append(f"\nLink {number}  ", "dim")
             text.append(link, Style(underline=True, link=link))
         text.append("\n\n")
@@ -352,7 +352,7 @@ class SearchBox(Input):
 
     def replace(self, text: str, start: int, end: int) -> None:
         """Typing and pasting both land here: a pasted escape sequence would otherwise be drawn as it is."""
-        super().replace(strip_controls(text), start, end)
+        super().replace(shown(text)[0], start, end)
 
     def action_clear_or_leave(self) -> None:
         if self.value:
