@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tui_reader.cli import main
@@ -186,20 +186,18 @@ _scalars = (
 _json_values = st.recursive(
     _scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
 )
-_times = st.none() | st.integers(min_value=-(10**700), max_value=10**700) | st.floats() | _json_values
-_records = st.lists(  # shaped like an export, so the checks of each field are reached too
-    st.fixed_dictionaries(
-        {},
-        optional={
-            "id": st.text(min_size=1, max_size=12) | _json_values,
-            "read": st.booleans() | _json_values,
-            "starred": st.booleans() | _json_values,
-            "read_at": _times,
-            "starred_at": _times,
-        },
-    ),
-    max_size=5,
+_digits = st.sampled_from([1, 10, 11, 12, 19, 20, 308, 309, 400, 640, 641, 700])  # around each limit
+_long_ints = st.tuples(_digits, st.booleans()).map(lambda t: (10 ** t[0] - 1) * (-1 if t[1] else 1))
+_times = st.none() | st.floats(0, 2e9) | st.integers(0, 253_402_300_799)
+_good_records = st.fixed_dictionaries(
+    {"id": st.from_regex(r"[a-z0-9.]{1,12}", fullmatch=True)},
+    optional={"read": st.booleans(), "starred": st.booleans(), "read_at": _times, "starred_at": _times},
 )
+_wild = _long_ints | st.floats() | st.integers(-(10**12), 10**20) | st.text(max_size=12) | _json_values
+_broken_records = st.tuples(  # a good record with one field (or an extra one) set to anything
+    _good_records, st.sampled_from(["id", "read", "starred", "read_at", "starred_at", "other"]), _wild
+).map(lambda t: {**t[0], t[1]: t[2]})
+_records = st.lists(_good_records | _broken_records, min_size=1, max_size=4)  # the check of each field is reached
 
 
 def _import_never_breaks(tmp_path: Path, capsys, content: bytes) -> None:
@@ -212,10 +210,20 @@ def _import_never_breaks(tmp_path: Path, capsys, content: bytes) -> None:
         assert out == "" and len(err) < 200
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=_json_values | _records)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_json_values)
 def test_any_json_value_imports_or_is_one_line(tmp_path, capsys, value):
     _import_never_breaks(tmp_path, capsys, json.dumps(value).encode())
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=_records)
+@example(records=[{"id": "p", "read_at": 10**400}])  # the classes of issue 9, always tried
+@example(records=[{"id": "p", "starred_at": -(10**639)}])
+@example(records=[{"id": "p", "read_at": float("nan")}])
+@example(records=[{"id": [[[[[]]]]] * 3}])
+def test_any_export_shaped_records_import_or_are_one_line(tmp_path, capsys, records):
+    _import_never_breaks(tmp_path, capsys, json.dumps(records).encode())
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -347,17 +347,26 @@ def test_inserting_invisible_format_characters_never_changes_an_id(data, title):
     assert paper_id(data.draw(with_format_chars(title))) == paper_id(title)
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.text(), st.text())
-def test_titles_whose_normalised_forms_differ_never_share_an_id(a, b):
+# few characters, so that two titles often differ only in spacing, case, accents, punctuation or invisible ones
+NEAR_TITLE = st.text(st.sampled_from("aAbé1 -!?🚀\u200b\u00ad"), max_size=8)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.tuples(NEAR_TITLE, NEAR_TITLE), st.tuples(st.text(), st.text())))
+def test_titles_whose_normalised_forms_differ_never_share_an_id(titles):
+    a, b = titles
     assume(title_key(a) != title_key(b))
     assert paper_id(a) != paper_id(b)
 
 
 # a punctuation mark or symbol that is its own compatibility form and case fold (so "！" and "!" are not
 # drawn as two different marks) and is not a combining mark (those do not count, as accents do not)
-SYMBOL = st.characters(categories=["Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"]).filter(
-    lambda ch: unicodedata.normalize("NFKD", ch.casefold()) == ch and not unicodedata.combining(ch)
+# drawn from a few common ones too, so that titles such as "!! ?" and "! !?" come up
+SYMBOL = st.one_of(
+    st.sampled_from("!?.-#🚀"),
+    st.characters(categories=["Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"]).filter(
+        lambda ch: unicodedata.normalize("NFKD", ch.casefold()) == ch and not unicodedata.combining(ch)
+    ),
 )
 SYMBOL_TITLE = st.lists(st.text(SYMBOL, min_size=1, max_size=4), min_size=1, max_size=4)  # words of symbols
 SPACES = st.text(st.sampled_from(" \t\u3000\u00a0"), min_size=1, max_size=3)
@@ -370,9 +379,24 @@ def spelled(draw, words: list[str]) -> str:
     return draw(st.one_of(st.just(title), with_format_chars(title)))
 
 
+@st.composite
+def symbol_title_pairs(draw) -> tuple[list[str], list[str]]:
+    """Two titles of symbols: unrelated, the same, or the same symbols grouped otherwise ("!! ?" / "! !?")."""
+    a = draw(SYMBOL_TITLE)
+    how = draw(st.sampled_from(["other", "same", "regrouped"]))
+    if how == "other":
+        return a, draw(SYMBOL_TITLE)
+    if how == "same":
+        return a, list(a)
+    chars = "".join(a)
+    cuts = sorted(draw(st.sets(st.integers(1, len(chars) - 1)))) if len(chars) > 1 else []
+    return a, [chars[i:j] for i, j in zip([0, *cuts], [*cuts, len(chars)])]
+
+
 @settings(max_examples=500, deadline=None)
-@given(st.data(), SYMBOL_TITLE, SYMBOL_TITLE)
-def test_titles_of_only_symbols_share_an_id_exactly_when_they_are_the_same_symbols(data, a, b):
+@given(st.data(), symbol_title_pairs())
+def test_titles_of_only_symbols_share_an_id_exactly_when_they_are_the_same_symbols(data, pair):
+    a, b = pair
     first, second, again = data.draw(spelled(a)), data.draw(spelled(b)), data.draw(spelled(a))
     assert paper_id(first) == paper_id(again)
     assert (paper_id(first) == paper_id(second)) == (a == b)

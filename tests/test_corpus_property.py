@@ -160,12 +160,14 @@ UNSAFE_CHAR = st.one_of(
     st.characters(min_codepoint=0, max_codepoint=0x1F),
     st.characters(min_codepoint=0x7F, max_codepoint=0x9F),
 )
+ESCAPES = ["\x1b[1;31m", "\x1b[0m", "\x1b]0;title\x07", "\x1b]8;;http://x\x1b\\", "\x1bP1$r\x1b\\", "\x9b2J"]
+LATEX = ['na\\"ive', "{\\em x}", "\\L ojasiewicz", "$\\alpha_1$", "50\\%", "~", "{\\it y", "\\'{e}"]
 PIECE = st.one_of(
     WORD,
     UNSAFE_CHAR,
-    st.text(st.one_of(st.characters(categories=("Lu", "Ll")), UNSAFE_CHAR), min_size=1, max_size=8),
-    st.sampled_from(["\x1b[1;31m", "\x1b[0m", "\x1b]0;title\x07", "\x1b]8;;http://x\x1b\\", "\x1bP1$r\x1b\\", "\x9b2J"]),
-    st.sampled_from(['na\\"ive', "{\\em x}", "\\L ojasiewicz", "$\\alpha_1$", "50\\%", "~", "{\\it y", "\\'{e}"]),
+    st.text(st.one_of(st.characters(categories=("Lu", "Ll")), UNSAFE_CHAR), min_size=1, max_size=8),  # inside words
+    st.sampled_from(ESCAPES),
+    st.sampled_from(LATEX),  # the unsafe characters next to what delatex rewrites
     st.builds(lambda path, end: f"https://example.org/{path}{end}", WORD, st.sampled_from(["", ".", ")", "{here.}"])),
 )
 PARAGRAPH = st.builds(

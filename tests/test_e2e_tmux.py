@@ -261,3 +261,54 @@ def test_missing_path_is_one_line_error(terminal, tmp_path):
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("tui-reader: error: ")
     assert "Traceback" not in result.stderr
+
+
+def test_escape_sequences_and_markup_in_a_dump_never_reach_the_terminal(terminal, tmp_path):
+    """Issue 9: a dump whose path and title hold OSC sequences (window title, OSC 52 clipboard write), Textual
+    markup ("[/]" crashed the reader, "[@click=app.quit]" attached an action) and a C1 control. Everything the
+    reader writes to the terminal is recorded raw: none of the injected sequences may be in it, and the reader
+    keeps running through a search holding "[/]" and the opened detail (which shows the file name)."""
+    title_osc, clipboard_osc = "\x1b]2;PWNED\x07", "\x1b]52;c;UFdORUQ=\x07"  # payloads found nowhere else
+    folder = tmp_path / f"dumps{title_osc}["  # with the file names below, the paths hold "[/]"
+    folder.mkdir()
+    (folder / f"]{title_osc}evil [@click=app.quit]x{clipboard_osc}.txt").write_text(
+        f"Mar 11\n\nEvil {title_osc}title [/] [@click=app.quit]quit[/] \x9b31m here\n\n"
+        f"An abstract long enough to be one, {clipboard_osc}with [b]markup[/b] and [/] in it.\n"
+    )
+    (folder / f"]{clipboard_osc}empty.txt").write_text("")  # a warning naming the path
+    raw, go = tmp_path / "raw-output", tmp_path / "go"
+
+    app = terminal("untrusted")
+    # the reader waits for "go", so the recording below catches its very first frame; the shell's glob hands it
+    # the folder (tmux never sees the escape sequences in the name)
+    wait_then_run = (
+        f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.05; done; cd {shlex.quote(str(tmp_path))} && "
+        f"exec {shlex.quote(str(ENTRY))} --data-dir {shlex.quote(str(tmp_path / 'marks'))} dumps*"
+    )
+    app.start("sh", "-c", wait_then_run)
+    app.tmux("pipe-pane", "-o", "-t", app.session, f"cat >> {shlex.quote(str(raw))}")
+    go.touch()
+
+    app.wait_for("the paper and the warning about the empty file", lambda s: "Evil title [/]" in s and "empty file" in s)
+    app.wait_for("the file name on the Sources line", lambda s: "Sources ]evil [@click=app.quit]x.txt" in s)
+    app.keys("/")
+    app.wait_for("the search box to take focus", lambda s: "s Star" not in footer(s))
+    app.keys("is:a[/]b", literal=True)
+    app.wait_for("the query's error, literally", lambda s: "unknown filter is:a[/]b" in s)
+    app.keys("Escape")  # clears the box
+    app.keys("evil [@click=app.quit]", literal=True)
+    app.wait_for("the query, literally", lambda s: "evil [@click=app.quit]" in search_box(s))
+    app.keys("Enter")  # to the list
+    app.wait_for("the list to take focus", list_focused)
+    app.keys("Enter")  # open the paper
+    screen = app.wait_for("the paper marked read", lambda s: "✓ read" in s and s)
+    assert "Sources ]evil [@click=app.quit]x.txt" in screen
+    assert app.exit_status() is None, "the reader exited"
+
+    app.keys("q")
+    assert app.wait_exit() == 0
+    app.tmux("pipe-pane", "-t", app.session)  # stop recording (flushes the pipe)
+    output = raw.read_bytes()
+    assert "Evil title [/]".encode() in output  # the recording did capture the reader's frames
+    for injected in (b"\x1b]2;", b"\x1b]52;", b"PWNED", b"UFdORUQ=", "\x9b".encode()):
+        assert injected not in output, f"{injected!r} reached the terminal"

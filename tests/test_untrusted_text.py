@@ -282,8 +282,8 @@ async def _drive(app, pilot, raw: Paper, name: str, url: str, queries: list[str]
         assert one_line(text) in shown
     await pilot.press("o")
     await settle(app, pilot)
-    assert f"No graphical browser here; link copied: {strip_controls(url)}" in toasts(app)
-    assert any(toast.startswith(f"Warning\n{strip_controls(name)}: ") for toast in toasts(app))
+    assert f"No graphical browser here; link copied: {one_line(url)}" in toasts(app)
+    assert any(toast.startswith(f"Warning\n{one_line(name)}: ") for toast in toasts(app))
     rows = "\n".join(plist.render_line(y).text for y in range(len(plist.rows)))
     assert not CONTROLS.search(rows + shown + status(app) + "".join(toasts(app)))
     assert app.is_running
@@ -309,7 +309,7 @@ def evil_dump(tmp_path) -> Path:
     folder = tmp_path / f"{OSC_TITLE}dumps["
     page_file(folder, f"]{OSC_TITLE}evil[b].txt", "Diffusion for evil names")
     page_file(folder, b"caf\xe9 \xc2\x9b31m.txt", "Diffusion in a cafe")  # U+009B: CSI
-    make_file(folder, f"{OSC_CLIPBOARD}[@click=app.quit]empty.txt", b"")
+    make_file(folder, f"]{OSC_CLIPBOARD}[@click=app.quit]empty.txt", b"")
     return folder
 
 

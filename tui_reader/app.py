@@ -29,7 +29,7 @@ from tui_reader.corpus import Paper, PaperSet, read_file
 from tui_reader.safe_text import strip_controls
 from tui_reader.saving import MarksChanged, MarkSaver, Saved, SaverProblem, Waiting, flags_after
 from tui_reader.store import NO_MARK, Change, Mark, MarkFlags, MarkStore
-from tui_reader.widgets import PaperDetail, PaperList, SearchBox
+from tui_reader.widgets import PaperDetail, PaperList, SearchBox, shown
 
 if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing worker, after the first paint
     from textual.notifications import SeverityLevel
@@ -294,10 +294,8 @@ class ReaderApp(App[None]):
     ) -> None:
         """Every notification the reader makes goes through here. Its text may hold a file name, a link or the
         query, so it is shown literally: never read as markup (a "[/]" would crash the app, a "[@click=…]"
-        would attach an action), and without terminal controls or escape sequences."""
-        self.notify(
-            strip_controls(message), title=strip_controls(title), severity=severity, timeout=timeout, markup=False
-        )
+        would attach an action), and without terminal controls or escape sequences (one line each)."""
+        self.notify(shown(message)[0], title=shown(title)[0], severity=severity, timeout=timeout, markup=False)
 
     # --- saving marks (tui_reader.saving: a thread commits them; the screen never waits) -------------------
 

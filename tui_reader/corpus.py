@@ -514,7 +514,10 @@ _CACHE_FORMAT = 3  # 2: warnings stored without the path; 3: crc32 names
 
 @lru_cache(maxsize=1)
 def _parser_fingerprint() -> str:
-    return f"{zlib.crc32(Path(__file__).read_bytes()):08x}"
+    from tui_reader import safe_text  # its cleaning is part of parsing
+
+    parsing = Path(__file__).read_bytes() + Path(safe_text.__file__).read_bytes()
+    return f"{zlib.crc32(parsing):08x}"
 
 
 def cache_dir(kind: str = "corpus") -> Path:

@@ -16,7 +16,7 @@ __all__ = ["strip_controls", "collapse_ws", "clean_text", "shown_path"]
 _ANSI = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]P_^X][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])"
 # C0/C1 controls except tab/newline/CR (handled as whitespace), DEL, bidi embeddings, overrides and isolates
 # that can reorder what a terminal shows, and byte-order marks (at the start of a string or a pasted-in file).
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 
 
 def strip_controls(text: str) -> str:
