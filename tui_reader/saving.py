@@ -81,7 +81,7 @@ class MarkSaver:
         self._poll = poll_seconds
         self._state = _State()
         self._wake = threading.Condition()
-        self._idle = threading.Condition(self._wake)
+        self._idle = self._wake  # one lock; waiting for work and for idleness are both notify_all
         self.store: MarkStore | None = None
         self.journal: Journal | None = None
         self.unsaved_at_exit = 0

@@ -28,6 +28,7 @@ import platformdirs
 __all__ = ["Mark", "MarkStore", "StoreBusy", "default_data_dir", "migrate", "DB_NAME", "SCHEMA_VERSION"]
 
 T = TypeVar("T")
+MarkRow = tuple[str, int, int, float | None, float | None]  # paper_id, read, starred, read_at, starred_at
 
 DB_NAME = "marks.db"
 SCHEMA_VERSION = 1
@@ -188,7 +189,7 @@ def _check_time(value: object, what: str) -> float | None:
     return float(value)
 
 
-def _row_to_mark(row: tuple | None) -> Mark:
+def _row_to_mark(row: tuple[int, int, float | None, float | None] | None) -> Mark:
     if row is None:
         return NO_MARK
     read, starred, read_at, starred_at = row
@@ -200,7 +201,7 @@ def _row_to_mark(row: tuple | None) -> Mark:
 _SLOT_SETTERS = tuple(Mark.__dict__[name].__set__ for name in ("read", "starred", "read_at", "starred_at"))
 
 
-def _marks_from_rows(rows: list[tuple]) -> dict[str, Mark]:
+def _marks_from_rows(rows: list[MarkRow]) -> dict[str, Mark]:
     """``{paper_id: Mark}`` from ``(paper_id, read, starred, read_at, starred_at)`` rows."""
     if not rows:
         return {}
@@ -211,7 +212,7 @@ def _marks_from_rows(rows: list[tuple]) -> dict[str, Mark]:
     return dict(zip(ids, marks))
 
 
-def _mark_row(paper_id: str, mark: Mark) -> tuple:
+def _mark_row(paper_id: str, mark: Mark) -> MarkRow:
     return (paper_id, int(mark.read), int(mark.starred), mark.read_at, mark.starred_at)
 
 
@@ -631,20 +632,20 @@ class MarkStore:
                     self._write(lambda conn: _replay(conn, changes))
                 except StoreBusy:
                     continue  # still locked: the next opening tries again; the journal stays
-                if self.read_only:
+                if self._saving_failed():
                     return recovered  # saving failed for good: keep the journal for a later run
                 recovered += sum(1 for _ in changes)
                 journal.remove()
         return recovered
 
-    def export(self) -> list[dict]:
+    def export(self) -> list[dict[str, object]]:
         """All marks as JSON-able records, sorted by id: ``{id, read, starred, read_at, starred_at}``."""
         return [
             {"id": pid, "read": m.read, "starred": m.starred, "read_at": m.read_at, "starred_at": m.starred_at}
             for pid, m in sorted(self.all().items())
         ]
 
-    def import_(self, records: list[dict]) -> int:
+    def import_(self, records: object) -> int:
         """Merge exported records: per flag, the later change wins. Returns how many papers' flags changed.
 
         Raises ValueError (naming the record) for malformed input; nothing is imported then.
@@ -695,6 +696,10 @@ class MarkStore:
         with _transaction(self._conn):
             return step(self._conn)
 
+    def _saving_failed(self) -> bool:
+        """Read again after a write: ``_write`` may have turned the store read-only (mypy cannot see it)."""
+        return self.read_only
+
     def _go_read_only(self, reason: str) -> None:
         """Saving failed mid-session: continue on an in-memory copy of the marks so far."""
         mem = _memory_db()
@@ -721,7 +726,7 @@ class MarkStore:
     def __enter__(self) -> "MarkStore":
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
 

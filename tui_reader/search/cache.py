@@ -55,7 +55,7 @@ def _digest(papers: Sequence[Paper]) -> bytes:
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{_FORMAT} {len(papers)}".encode())
     for module in (index, postings, text):
-        h.update(Path(module.__file__).read_bytes())
+        h.update(Path(str(module.__file__)).read_bytes())
     for paper in papers:
         h.update(paper.title.encode("utf-8", "surrogatepass"))
         h.update(b"\0")

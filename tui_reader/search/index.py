@@ -19,7 +19,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, Callable, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterator, Mapping, NamedTuple, overload
 
 import numpy as np
 from rapidfuzz import process
@@ -38,6 +38,8 @@ Spans = tuple[Span, ...]
 EXACT, COMPLETION, TYPO = 3, 2, 1  # match quality of a term in one field
 _TITLE = 4  # a term's score: _TITLE * title quality + abstract quality (0..15)
 _PLURALS = ("s", "es")
+CacheKey = tuple[Any, ...]  # ("phrase", words, open) or (kind, word, ...): what a cached hit list answers
+_NO_POSITIONS = np.array([], dtype=np.int64)
 
 
 class Positions(Sequence[int]):
@@ -51,9 +53,13 @@ class Positions(Sequence[int]):
     def __len__(self) -> int:
         return len(self.array)
 
-    def __getitem__(self, item):  # type: ignore[override]
+    @overload
+    def __getitem__(self, item: int) -> int: ...
+    @overload
+    def __getitem__(self, item: slice) -> list[int]: ...
+    def __getitem__(self, item: int | slice) -> int | list[int]:
         if isinstance(item, slice):
-            return self.array[item].tolist()
+            return list(self.array[item].tolist())
         return int(self.array[item])
 
     def __iter__(self) -> Iterator[int]:
@@ -210,7 +216,7 @@ class SearchIndex:
             by_length[len(word)].append(i)
         self._by_length = {n: ([self.vocabulary[i] for i in ids], np.array(ids)) for n, ids in by_length.items()}
         self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple, _Hits] = OrderedDict()
+        self._cache: OrderedDict[CacheKey, _Hits] = OrderedDict()
         self._prefix_tables: dict[int, list[str]] = {}
         self._dates: dict[str, np.ndarray] | None = None
         self._positions: dict[str, int] | None = None
@@ -259,7 +265,7 @@ class SearchIndex:
 
     # -- words -------------------------------------------------------------------------------------------
 
-    def _cached(self, key: tuple, make: Callable[[], _Hits]) -> _Hits:
+    def _cached(self, key: CacheKey, make: Callable[[], _Hits]) -> _Hits:
         with self._lock:
             hits = self._cache.get(key)
             if hits is not None:
@@ -332,7 +338,7 @@ class SearchIndex:
         being typed, the words whose beginning ``start`` is within ``k`` edits of it."""
         found: list[tuple[int, int, str]] = []
         for length in range(len(word) - k, len(word) + k + 1):
-            words, positions = self._by_length.get(length, ((), None))
+            words, positions = self._by_length.get(length, ([], _NO_POSITIONS))
             if words:
                 found.extend((i, i + 1, "") for i in positions[_close(word, words, k)].tolist())
             if prefix:
@@ -460,7 +466,7 @@ def _date_word(word: str) -> str:
     return word[:3] if word.isalpha() else word
 
 
-def _extends(term: Term, key: tuple) -> bool:
+def _extends(term: Term, key: CacheKey) -> bool:
     """Is ``key`` a cached phrase that ``term`` continues (``"neural ta`` after ``"neural t``)?"""
     if key[0] != "phrase" or not key[2]:
         return False

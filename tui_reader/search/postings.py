@@ -163,7 +163,17 @@ class _Builder:
         self._remember(data, unique, places[run_starts], h, paper, starts, ends, len(texts))
         return _Chunk(start, unique, runs.astype(np.uint16), places)
 
-    def _remember(self, data, unique, first_paper, h, paper, starts, ends, size) -> None:
+    def _remember(
+        self,
+        data: bytes,
+        unique: np.ndarray,
+        first_paper: np.ndarray,
+        h: np.ndarray,
+        paper: np.ndarray,
+        starts: np.ndarray,
+        ends: np.ndarray,
+        size: int,
+    ) -> None:
         """Keep the text of the words not seen before, found in the first paper that has each."""
         at = np.searchsorted(self.known, unique)
         if len(self.known):
