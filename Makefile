@@ -18,7 +18,8 @@ run: $(STAMP)
 	$(VENV)/bin/tui-reader $(ARGS)
 
 test: $(STAMP)
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: nothing selected, not a failure
+	$(PY) -m pytest -q -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py

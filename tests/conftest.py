@@ -1,15 +1,35 @@
-"""Shared fixtures. Every test runs with its own XDG data dir, so no test ever touches a user's marks."""
+"""Shared fixtures and helpers. Every test runs with its own XDG data dir, so no test ever touches a user's marks.
+
+Test modules import the plain helpers with `from conftest import ...` (tests/ is on sys.path: pytest's default
+"prepend" import mode, in every xdist worker too).
+"""
 
 from __future__ import annotations
 
+import os
+import random
+import shutil
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tui_reader.corpus import Corpus, bundled_seeds, load_corpus
+from tui_reader.app import ReaderApp
+from tui_reader.corpus import Corpus, bundled_seeds, corpus_files, load_corpus
+from tui_reader.store import DB_NAME, MarkStore
+from tui_reader.widgets import PaperList
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+S0, S1, S2, S3, S4 = (  # the five bundled dumps, in the order they are read
+    "000_9b4709637f9b7bcc.txt",
+    "001_47ac0dee77f373b3.txt",
+    "002_c46d2f366f0eb436.txt",
+    "003_d1557123c59b6376.txt",
+    "004_5e22cd1a29dae73b.txt",
+)
+SIZE = (120, 40)  # the terminal the reader's Pilot tests run in
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +54,163 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "marks"
     path.mkdir()
     return path
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Hand-made dumps
+
+
+HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
+
+
+def page(date: str, *paragraphs: str, header: str = HEADER) -> str:
+    return header + date + "\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, str):
+        text = text.encode()
+    path.write_bytes(text)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Marks files: damaged, or in a directory this process cannot write to
+
+
+def asides(data_dir: Path) -> list[Path]:
+    """Damaged marks files moved aside (not their -wal/-shm companions)."""
+    return sorted(
+        p
+        for p in data_dir.iterdir()
+        if p.name.startswith(f"{DB_NAME}.corrupt-") and not p.name.endswith(("-wal", "-shm", "-journal"))
+    )
+
+
+def random_bytes(path: Path) -> None:
+    """A marks file that is no SQLite file at all."""
+    path.write_bytes(random.Random(7).randbytes(8192))
+
+
+@pytest.fixture
+def unwritable_dir(tmp_path):
+    """A data dir holding one starred mark, which this process truly cannot write to."""
+    path = tmp_path / "readonly"
+    with MarkStore.open(path) as store:
+        store.set_starred("kept", True)
+    if os.geteuid() != 0:
+        path.chmod(0o555)
+        undo = ["chmod", "755", str(path)]
+    elif not shutil.which("chattr"):
+        pytest.skip(
+            "running as root and chattr (e2fsprogs) is not installed, so no directory is unwritable; "
+            "test_store_guarantees.py covers this case by dropping root's capabilities instead"
+        )
+    elif (made := subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)).returncode == 0:
+        undo = ["chattr", "-i", str(path)]
+    else:
+        pytest.skip(
+            f"running as root and 'chattr +i' fails on {path} ({made.stderr.strip() or made.returncode}; not every "
+            "filesystem supports it); test_store_guarantees.py covers this case by dropping root's capabilities"
+        )
+    try:
+        try:
+            (path / "probe").touch()
+        except OSError:
+            pass
+        else:
+            made_by = "chmod 555" if undo[0] == "chmod" else "chattr +i"
+            pytest.skip(f"{path} is still writable after {made_by}; this filesystem ignores it")
+        yield path
+    finally:
+        subprocess.run(undo, check=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The search index cache
+
+
+@pytest.fixture
+def files():
+    """The files of the bundled corpus."""
+    return corpus_files()
+
+
+@pytest.fixture
+def count_builds(monkeypatch):
+    """How many times an index was built from the papers (not taken from the cache)."""
+    from tui_reader.search import index as index_module
+
+    built = []
+    real = index_module.build
+
+    def counting(*fields):
+        built.append(len(fields[0]))
+        return real(*fields)
+
+    monkeypatch.setattr(index_module, "build", counting)
+    return built
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The reader, driven by Pilot
+
+
+@pytest.fixture
+def papers(seeds_corpus):
+    return seeds_corpus.papers
+
+
+@pytest.fixture
+def store(data_dir):
+    store = MarkStore.open(data_dir)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def reader_app(papers, store):
+    return ReaderApp(papers, store)
+
+
+async def settle(app, pilot) -> None:
+    """Wait until indexing/search workers finished, marks are saved, and the results are on screen."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await app.marks_saved()
+        await pilot.pause()
+
+
+def status(app) -> str:
+    return str(app.query_one("#status").render())
+
+
+def shown_titles(app) -> list[str]:
+    plist = app.query_one(PaperList)
+    return [app.reader.papers[i].title for i in plist.rows]
+
+
+async def type_query(app, pilot, text: str) -> None:
+    await pilot.press("slash")
+    await pilot.press(*text)
+    await settle(app, pilot)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One notification as the user sees it: a Toast on screen, read off the screen, not Textual's internals."""
+
+    message: str
+    title: str
+    severity: str  # the toast's look: information, warning or error
+
+
+def notifications(app) -> list[Shown]:
+    """The notifications on screen. Textual only shows toasts under `run_test(notifications=True)`. A toast shows
+    its title, a line break, then its message; the reader's messages and titles are one line each (App.say)."""
+    shown = []
+    for toast in app.screen.query("Toast"):
+        title, _, message = str(toast.render()).rpartition("\n")
+        severity = next(s for s in ("information", "warning", "error") if toast.has_class(f"-{s}"))
+        shown.append(Shown(message, title, severity))
+    return shown

@@ -6,6 +6,7 @@ import gc
 import webbrowser
 
 import pytest
+from conftest import SIZE, notifications, settle, shown_titles, status, type_query
 from textual import events
 from textual.command import CommandPalette
 
@@ -14,49 +15,6 @@ from tui_reader.app import HelpScreen, ReaderApp, View
 from tui_reader.corpus import Paper, parse_text
 from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox
-
-SIZE = (120, 40)
-
-
-@pytest.fixture
-def papers(seeds_corpus):
-    return seeds_corpus.papers
-
-
-@pytest.fixture
-def store(data_dir):
-    store = MarkStore.open(data_dir)
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def reader_app(papers, store):
-    return ReaderApp(papers, store)
-
-
-async def settle(app, pilot) -> None:
-    """Wait until indexing/search workers finished, marks are saved, and the results are on screen."""
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await app.marks_saved()
-        await pilot.pause()
-
-
-def status(app) -> str:
-    return str(app.query_one("#status").render())
-
-
-def shown_titles(app) -> list[str]:
-    plist = app.query_one(PaperList)
-    return [app.reader.papers[i].title for i in plist.rows]
-
-
-async def type_query(app, pilot, text: str) -> None:
-    await pilot.press("slash")
-    await pilot.press(*text)
-    await settle(app, pilot)
-
 
 # --- start-up ------------------------------------------------------------------------------------------------
 
@@ -96,9 +54,9 @@ async def test_a_reader_started_with_collection_on_leaves_it_alone(reader_app):
 
 async def test_warnings_become_notifications(papers, store):
     app = ReaderApp(papers, store, warnings=["broken.txt: empty file; skipped"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notifications(app)]
         assert "broken.txt: empty file; skipped" in messages
 
 
@@ -317,7 +275,7 @@ async def test_n_and_shift_n_jump_between_unread_papers_and_wrap(papers, store):
     for paper in papers[1:4] + papers[5:]:  # unread: only papers 0 and 4
         store.set_read(paper.id, True)
     app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         plist = app.query_one(PaperList)
         await pilot.press("n")
@@ -325,7 +283,7 @@ async def test_n_and_shift_n_jump_between_unread_papers_and_wrap(papers, store):
         await pilot.press("n")  # past the end: back to the top, and says so
         await pilot.pause()
         assert plist.cursor == 0
-        assert any("Wrapped to the top" in n.message for n in app._notifications)
+        assert any("Wrapped to the top" in n.message for n in notifications(app))
         await pilot.press("N")
         assert plist.cursor == 4
         await pilot.press("r", "n")  # paper 4 read: paper 0 is the only unread one left
@@ -333,7 +291,7 @@ async def test_n_and_shift_n_jump_between_unread_papers_and_wrap(papers, store):
         await pilot.press("r", "j", "n")  # everything read: the cursor stays, and it says so
         await pilot.pause()
         assert plist.cursor == 1
-        assert any("No unread paper" in n.message for n in app._notifications)
+        assert any("No unread paper" in n.message for n in notifications(app))
 
 
 async def test_ctrl_d_and_ctrl_u_scroll_the_detail_from_the_list(reader_app):
@@ -393,12 +351,12 @@ async def test_read_only_store_still_works_and_says_marks_are_not_saved(papers, 
     blocker.write_text("a file where the data dir should be")
     store = MarkStore.open(blocker / "marks")
     app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("s")
         assert "1 starred" in status(app)
         assert "marks NOT saved" in status(app)
-        assert any(n.severity == "warning" for n in app._notifications)
+        assert any(n.severity == "warning" for n in notifications(app))
 
 
 # --- outside world -------------------------------------------------------------------------------------------
@@ -423,11 +381,11 @@ async def test_o_never_opens_a_non_http_link(store, monkeypatch):
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     paper = Paper(id="abc", title="Sneaky", abstract="x", links=("javascript:alert(1)", "file:///etc/passwd"))
     app = ReaderApp([paper], store)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("o")
         assert opened == []
-        assert any("no http(s) link" in n.message for n in app._notifications)
+        assert any("no http(s) link" in n.message for n in notifications(app))
 
 
 async def test_o_without_a_graphical_browser_copies_the_link(papers, store, monkeypatch):

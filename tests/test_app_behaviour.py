@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from conftest import SIZE, settle, status, type_query
 from rich.style import Style
 
 from tui_reader import app as app_module
@@ -16,9 +17,6 @@ from tui_reader.app import ReaderApp, View, graphical_browser_available
 from tui_reader.search import SearchIndex
 from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperList, SearchBox
-
-# test_app's fixtures and helpers (tests/ is on sys.path: pytest's default prepend import mode)
-from test_app import SIZE, papers, reader_app, settle, status, store, type_query  # noqa: F401
 
 
 async def wait_until(pilot, condition, what: str, timeout: float = 5.0) -> None:

@@ -1,5 +1,6 @@
-"""The command line: `marks import` refuses any bad input in one line (exit 2, nothing imported) and
-`marks export` replaces only a regular file, atomically, through symlinks."""
+"""The command line (`tui_reader.cli.main`, and the installed command in a subprocess): `marks import` refuses any
+bad input in one line (exit 2, nothing imported), `marks export` replaces only a regular file, atomically, through
+symlinks; then `list`, `mark`, a marks backup from one data dir to another, and `list --query`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import errno
 import io
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -14,11 +16,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import HEADER, S0, SEEDS, asides, page, random_bytes, write
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tui_reader import cli
 from tui_reader.cli import main
-from tui_reader.store import DB_NAME, MarkStore
+from tui_reader.corpus import cache_dir, paper_id
+from tui_reader.store import DB_NAME, MarkStore, default_data_dir
 
 GOOD = {"id": "good", "read": True, "read_at": 1_700_000_000.0}
 
@@ -433,3 +438,285 @@ def test_export_into_a_missing_folder_is_one_line(tmp_path, marked, capsys):
     path = tmp_path / "no" / "backup.json"
     status, _, err = run(capsys, "marks", "export", str(path), "--data-dir", str(marked))
     assert status == 2 and one_error_line(err, path) == "cannot write (No such file or directory)"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# list: the corpus, bad input as a user sees it, damaged and uncreatable data dirs, the installed command
+
+KEYS = ["id", "title", "abstract", "dates", "sources", "links", "read", "starred"]
+
+
+def test_list_json_has_exactly_the_documented_keys(capsys):
+    assert main(["list", "--format", "json", str(SEEDS)]) == 0
+    out = capsys.readouterr()
+    records = json.loads(out.out)
+    assert len(records) == 211
+    for record in records:
+        assert list(record) == KEYS
+        assert re.fullmatch(r"[0-9a-f]{12}", record["id"])
+        assert isinstance(record["title"], str) and record["title"]
+        assert isinstance(record["abstract"], str)
+        for key in ("dates", "sources", "links"):
+            assert isinstance(record[key], list) and all(isinstance(x, str) for x in record[key])
+        assert isinstance(record["read"], bool) and isinstance(record["starred"], bool)
+    assert records[0]["title"] == "RLIF: Interactive Imitation Learning as Reinforcement Learning"
+    assert records[0]["dates"] == ["Mar 11"] and records[0]["sources"] == [S0]
+
+
+def test_list_text_is_one_line_per_paper(capsys):
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 211
+    assert lines[0].startswith(paper_id("RLIF: Interactive Imitation Learning as Reinforcement Learning"))
+    assert lines[0].endswith("RLIF: Interactive Imitation Learning as Reinforcement Learning")
+
+
+def test_empty_and_binary_files_are_warned_and_skipped(tmp_path, capsys):
+    empty = write(tmp_path / "empty.txt", "")
+    blank = write(tmp_path / "blank.txt", "\n \n\t\n")
+    binary = write(tmp_path / "blob.txt", bytes(range(256)) * 4)
+    good = write(tmp_path / "good.txt", page("Mar 11", "Good Paper", "Good abstract."))
+    assert main(["list", str(empty), str(blank), str(binary), str(good)]) == 0
+    out = capsys.readouterr()
+    (line,) = out.out.splitlines()
+    assert line.startswith(paper_id("Good Paper")) and line.endswith("Good Paper")
+    warnings = out.err.splitlines()
+    assert len(warnings) == 3
+    for path, line in zip((empty, blank, binary), warnings):
+        assert line.startswith("tui-reader: warning: ") and str(path) in line and "skipped" in line
+    assert "binary" in warnings[2]
+    assert "Traceback" not in out.err
+
+
+def test_missing_path_exits_2_with_one_line(tmp_path, capsys):
+    missing = tmp_path / "nowhere.txt"
+    assert main(["list", str(SEEDS), str(missing)]) == 2
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.splitlines() == [f"tui-reader: error: {missing}: no such file or directory"]
+
+
+def test_a_launch_that_fails_before_the_reader_opens_leaves_garbage_collection_on(tmp_path, capsys):
+    import gc
+
+    missing = tmp_path / "nowhere.txt"
+    assert main([str(missing)]) == 2  # the reader's launch, not `list`
+    assert capsys.readouterr().err.splitlines() == [f"tui-reader: error: {missing}: no such file or directory"]
+    assert gc.isenabled()
+    (tmp_path / "empty").mkdir()
+    assert main([str(tmp_path / "empty")]) == 1
+    assert gc.isenabled()
+
+
+def test_no_papers_exits_1_with_a_clear_message(tmp_path, capsys):
+    header_only = write(tmp_path / "header.txt", HEADER + "Mar 11\n")
+    assert main(["list", str(header_only)]) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.splitlines() == [
+        f"tui-reader: warning: {header_only}: no papers found; skipped",
+        f"tui-reader: error: no papers found in {header_only}",
+    ]
+    assert main(["list", str(tmp_path / "empty-dir")]) == 2  # does not exist
+    (tmp_path / "empty-dir").mkdir()
+    assert main(["list", str(tmp_path / "empty-dir")]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == f"tui-reader: error: no papers found in {tmp_path / 'empty-dir'}"
+
+
+def _console_script() -> Path:
+    script = Path(sys.executable).parent / "tui-reader"
+    if not script.exists():
+        pytest.skip("tui-reader console script is not installed next to this interpreter")
+    return script
+
+
+def test_real_console_script_from_another_directory(tmp_path):
+    script = _console_script()
+    listing = subprocess.run([script, "list"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0, listing.stderr
+    assert len(listing.stdout.splitlines()) == 211
+    assert listing.stderr == ""
+
+    missing = subprocess.run(
+        [script, "list", "nowhere.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr == "tui-reader: error: nowhere.txt: no such file or directory\n"
+
+    write(tmp_path / "blob.txt", b"\x00\xff" * 100)
+    empty = subprocess.run([script, "list", "blob.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert empty.returncode == 1
+    assert empty.stderr.splitlines() == [
+        "tui-reader: warning: blob.txt: binary file, not a text dump; skipped",
+        "tui-reader: error: no papers found in blob.txt",
+    ]
+
+
+def test_cli_list_after_a_damaged_file_works_and_says_where_it_went(data_dir, capsys):
+    random_bytes(data_dir / DB_NAME)
+    status, out, err = run(capsys, "list", "--format", "json", "--data-dir", str(data_dir))
+    [aside] = asides(data_dir)
+    assert status == 0 and json.loads(out)
+    assert err.count("\n") == 1 and str(aside) in err
+
+
+def test_the_installed_command_on_an_uncreatable_data_dir_prints_no_traceback(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "list", "--starred", "--data-dir", str(blocker / "x")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "marks will not be saved" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------
+# mark: marks from the command line, and where they go
+
+
+def test_cli_mark_then_list_starred_json(seeds_corpus, data_dir, capsys):
+    one, two = seeds_corpus.papers[3], seeds_corpus.papers[7]
+    status, out, err = run(capsys, "mark", one.id, two.id, "--star", "--data-dir", str(data_dir))
+    assert status == 0 and err == ""
+    assert [line[:12] for line in out.splitlines()] == [one.id, two.id]
+    status, out, _ = run(capsys, "list", "--starred", "--format", "json", "--data-dir", str(data_dir))
+    listed = json.loads(out)
+    assert [p["id"] for p in listed] == [one.id, two.id]
+    assert all(p["starred"] and not p["read"] for p in listed)
+
+    run(capsys, "mark", two.id, "--read", "--unstar", "--data-dir", str(data_dir))
+    status, out, _ = run(capsys, "list", "--read", "--format", "json", "--data-dir", str(data_dir))
+    assert [(p["id"], p["read"], p["starred"]) for p in json.loads(out)] == [(two.id, True, False)]
+    status, out, _ = run(capsys, "list", "--unread", "--data-dir", str(data_dir))
+    assert len(out.splitlines()) == len(seeds_corpus.papers) - 1
+    assert f"{one.id}  *•" in out  # starred, unread
+
+
+def test_cli_uses_the_xdg_data_dir_unless_given_one(seeds_corpus, data_dir, capsys):
+    paper = seeds_corpus.papers[0]
+    run(capsys, "mark", paper.id, "--star")
+    assert (default_data_dir() / DB_NAME).is_file()
+    _, out, _ = run(capsys, "list", "--starred", "--data-dir", str(data_dir))
+    assert out == ""
+    _, out, _ = run(capsys, "list", "--starred")
+    assert out.startswith(paper.id)
+
+
+def test_cli_mark_unknown_id_is_one_line_exit_2_and_marks_nothing(seeds_corpus, data_dir, capsys):
+    known = seeds_corpus.papers[0].id
+    status, out, err = run(capsys, "mark", known, "0123456789ab", "--read", "--data-dir", str(data_dir))
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "0123456789ab" in err and known not in err
+    with MarkStore.open(data_dir) as store:
+        assert store.all() == {}
+
+
+def test_cli_mark_needs_an_action(seeds_corpus, data_dir, capsys):
+    status, _, err = run(capsys, "mark", seeds_corpus.papers[0].id, "--data-dir", str(data_dir))
+    assert status == 2 and err.count("\n") == 1 and "--star" in err
+
+
+def test_cli_mark_takes_ids_from_another_corpus_and_keeps_marks_of_papers_not_listed(tmp_path, data_dir, capsys):
+    dump = tmp_path / "dump.txt"
+    dump.write_text("Mar 11\n\nA Paper Only Here\n\nIts abstract, long enough to be one.\n")
+    status, out, _ = run(capsys, "list", str(dump), "--format", "json")
+    [paper] = json.loads(out)
+    assert run(capsys, "mark", paper["id"], "--star", "--corpus", str(dump), "--data-dir", str(data_dir))[0] == 0
+    assert run(capsys, "list", "--starred", "--data-dir", str(data_dir))[1] == ""  # not in the seeds
+    _, out, _ = run(capsys, "marks", "export", "--data-dir", str(data_dir))
+    assert [m["id"] for m in json.loads(out)] == [paper["id"]]
+
+
+def test_cli_on_an_unwritable_data_dir_lists_and_refuses_to_pretend_it_marked(unwritable_dir, seeds_corpus, capsys):
+    paper = seeds_corpus.papers[0]
+    assert main(["list", "--data-dir", str(unwritable_dir), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)) == len(seeds_corpus.papers)
+    assert "not be saved" in err and "Traceback" not in err
+    assert main(["mark", paper.id, "--read", "--data-dir", str(unwritable_dir)]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines()[-1] == "tui-reader: error: marks not saved"
+    backup = unwritable_dir.parent / "backup.json"
+    backup.write_text(json.dumps([{"id": paper.id, "read": True, "read_at": 1.0}]))
+    assert main(["marks", "import", str(backup), "--data-dir", str(unwritable_dir)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.splitlines()[-1] == "tui-reader: error: marks not saved"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# marks backup: export here, import there
+
+
+def test_cli_export_to_file_and_import_elsewhere(seeds_corpus, tmp_path, capsys):
+    here, there = tmp_path / "here", tmp_path / "there"
+    ids = [p.id for p in seeds_corpus.papers[:3]]
+    run(capsys, "mark", *ids, "--read", "--data-dir", str(here))
+    run(capsys, "mark", ids[1], "--star", "--data-dir", str(here))
+    backup = tmp_path / "backup.json"
+    assert run(capsys, "marks", "export", str(backup), "--data-dir", str(here)) == (0, "", "")
+    status, out, _ = run(capsys, "marks", "import", str(backup), "--data-dir", str(there))
+    assert status == 0 and out == f"3 marks read from {backup}, 3 changed\n"
+    _, out, _ = run(capsys, "list", "--starred", "--format", "json", "--data-dir", str(there))
+    assert [(p["id"], p["read"]) for p in json.loads(out)] == [(ids[1], True)]
+    _, theirs, _ = run(capsys, "marks", "export", "--data-dir", str(there))
+    assert json.loads(theirs) == json.loads(backup.read_text())
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "cannot read"),
+        ("{not json", "invalid JSON at line 1"),
+        ('[{"id": "p", "read": 1}]', "mark #1: read must be true or false"),
+        (b"\xff\xfe[]", "not UTF-8"),
+    ],
+)
+def test_cli_import_of_a_bad_file_is_one_line_exit_2(tmp_path, data_dir, capsys, content, message):
+    path = tmp_path / "marks.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    status, out, err = run(capsys, "marks", "import", str(path), "--data-dir", str(data_dir))
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert message in err and str(path) in err
+
+
+# ---------------------------------------------------------------------------------------------------------
+# search from the command line: list --query
+
+
+def test_cli_list_query_prints_ranked_results(capsys, data_dir):
+    assert main(["list", "--query", "gausian proces", "--data-dir", str(data_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("Solving High Frequency and Multi-Scale PDEs with Gaussian Processes")
+    assert len(lines) == 11
+
+
+def test_cli_list_query_json_and_warning(capsys, data_dir):
+    assert main(["list", "--query", '"neural tangent', "--format", "json", "--data-dir", str(data_dir)]) == 0
+    out, err = capsys.readouterr()
+    records = json.loads(out)
+    assert records[0]["title"].startswith("Neural Tangent Kernel") and records[0]["read"] is False
+    assert "unclosed quote" in err and err.count("\n") == 1
+
+
+def test_cli_list_query_uses_marks(capsys, data_dir):
+    assert main(["mark", "2e0170c1c245", "--star", "--data-dir", str(data_dir)]) == 0
+    capsys.readouterr()
+    assert main(["list", "--query", "is:starred", "--data-dir", str(data_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and "RLIF" in lines[0]
+    assert main(["list", "--query", "nothing-matches-this-qqq", "--data-dir", str(data_dir)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_list_query_on_a_big_corpus_uses_the_cache(files, monkeypatch, count_builds, capsys):
+    monkeypatch.setattr(cli, "STREAM_ABOVE_BYTES", 0)  # the seeds count as big
+    for _ in range(2):
+        assert main(["list", "--query", "schrodinger"]) == 0
+        assert "Light Schrödinger Bridge" in capsys.readouterr().out
+    assert len(count_builds) == 1
+    assert len(list(cache_dir("index").glob("*.pickle"))) == 1

@@ -1,8 +1,8 @@
-"""Corpus parsing: spot checks on the five seed dumps, hand-made edge cases, and the `list` command."""
+"""Corpus parsing: spot checks on the five seed dumps, hand-made edge cases, the wheel, the parse cache.
+(The `list` command is in test_cli.py.)"""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -12,23 +12,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import HEADER, S0, S1, S2, S3, S4, SEEDS, page, write
 
-from tui_reader.cli import main
 from tui_reader.corpus import CorpusError, bundled_seeds, load_corpus, paper_id, parse_text
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-HEADER = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nbyAK and the research community\n\n"
-S0, S1, S2, S3, S4 = (
-    "000_9b4709637f9b7bcc.txt",
-    "001_47ac0dee77f373b3.txt",
-    "002_c46d2f366f0eb436.txt",
-    "003_d1557123c59b6376.txt",
-    "004_5e22cd1a29dae73b.txt",
-)
-
-
-def page(date: str, *paragraphs: str, header: str = HEADER) -> str:
-    return header + date + "\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
 def by_title(corpus, title: str):
@@ -262,13 +248,6 @@ def test_no_latex_commands_survive(seeds_corpus):
 # Hand-made pages
 
 
-def write(path: Path, text: str | bytes) -> Path:
-    if isinstance(text, str):
-        text = text.encode()
-    path.write_bytes(text)
-    return path
-
-
 def test_id_is_stable_across_file_order(tmp_path):
     a = write(tmp_path / "a.txt", page("Mar 1", "Alpha Paper", "About alpha.", "Shared Paper", "Shared text."))
     b = write(tmp_path / "b.txt", page("Mar 2", "Beta Paper", "About beta.", "Shared Paper", "Shared text."))
@@ -459,118 +438,6 @@ def test_folder_reads_every_txt_file_sorted(tmp_path):
 def test_missing_path_raises_corpus_error(tmp_path):
     with pytest.raises(CorpusError, match="nowhere.txt"):
         load_corpus([tmp_path / "nowhere.txt"])
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The `list` command and bad input as a user sees it
-
-KEYS = ["id", "title", "abstract", "dates", "sources", "links", "read", "starred"]
-
-
-def test_list_json_has_exactly_the_documented_keys(capsys):
-    assert main(["list", "--format", "json", str(SEEDS)]) == 0
-    out = capsys.readouterr()
-    records = json.loads(out.out)
-    assert len(records) == 211
-    for record in records:
-        assert list(record) == KEYS
-        assert re.fullmatch(r"[0-9a-f]{12}", record["id"])
-        assert isinstance(record["title"], str) and record["title"]
-        assert isinstance(record["abstract"], str)
-        for key in ("dates", "sources", "links"):
-            assert isinstance(record[key], list) and all(isinstance(x, str) for x in record[key])
-        assert isinstance(record["read"], bool) and isinstance(record["starred"], bool)
-    assert records[0]["title"] == "RLIF: Interactive Imitation Learning as Reinforcement Learning"
-    assert records[0]["dates"] == ["Mar 11"] and records[0]["sources"] == [S0]
-
-
-def test_list_text_is_one_line_per_paper(capsys):
-    assert main(["list"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 211
-    assert lines[0].startswith(paper_id("RLIF: Interactive Imitation Learning as Reinforcement Learning"))
-    assert lines[0].endswith("RLIF: Interactive Imitation Learning as Reinforcement Learning")
-
-
-def test_empty_and_binary_files_are_warned_and_skipped(tmp_path, capsys):
-    empty = write(tmp_path / "empty.txt", "")
-    blank = write(tmp_path / "blank.txt", "\n \n\t\n")
-    binary = write(tmp_path / "blob.txt", bytes(range(256)) * 4)
-    good = write(tmp_path / "good.txt", page("Mar 11", "Good Paper", "Good abstract."))
-    assert main(["list", str(empty), str(blank), str(binary), str(good)]) == 0
-    out = capsys.readouterr()
-    (line,) = out.out.splitlines()
-    assert line.startswith(paper_id("Good Paper")) and line.endswith("Good Paper")
-    warnings = out.err.splitlines()
-    assert len(warnings) == 3
-    for path, line in zip((empty, blank, binary), warnings):
-        assert line.startswith("tui-reader: warning: ") and str(path) in line and "skipped" in line
-    assert "binary" in warnings[2]
-    assert "Traceback" not in out.err
-
-
-def test_missing_path_exits_2_with_one_line(tmp_path, capsys):
-    missing = tmp_path / "nowhere.txt"
-    assert main(["list", str(SEEDS), str(missing)]) == 2
-    out = capsys.readouterr()
-    assert out.out == ""
-    assert out.err.splitlines() == [f"tui-reader: error: {missing}: no such file or directory"]
-
-
-def test_a_launch_that_fails_before_the_reader_opens_leaves_garbage_collection_on(tmp_path, capsys):
-    import gc
-
-    missing = tmp_path / "nowhere.txt"
-    assert main([str(missing)]) == 2  # the reader's launch, not `list`
-    assert capsys.readouterr().err.splitlines() == [f"tui-reader: error: {missing}: no such file or directory"]
-    assert gc.isenabled()
-    (tmp_path / "empty").mkdir()
-    assert main([str(tmp_path / "empty")]) == 1
-    assert gc.isenabled()
-
-
-def test_no_papers_exits_1_with_a_clear_message(tmp_path, capsys):
-    header_only = write(tmp_path / "header.txt", HEADER + "Mar 11\n")
-    assert main(["list", str(header_only)]) == 1
-    out = capsys.readouterr()
-    assert out.out == ""
-    assert out.err.splitlines() == [
-        f"tui-reader: warning: {header_only}: no papers found; skipped",
-        f"tui-reader: error: no papers found in {header_only}",
-    ]
-    assert main(["list", str(tmp_path / "empty-dir")]) == 2  # does not exist
-    (tmp_path / "empty-dir").mkdir()
-    assert main(["list", str(tmp_path / "empty-dir")]) == 1
-    assert capsys.readouterr().err.splitlines()[-1] == f"tui-reader: error: no papers found in {tmp_path / 'empty-dir'}"
-
-
-def _console_script() -> Path:
-    script = Path(sys.executable).parent / "tui-reader"
-    if not script.exists():
-        pytest.skip("tui-reader console script is not installed next to this interpreter")
-    return script
-
-
-def test_real_console_script_from_another_directory(tmp_path):
-    script = _console_script()
-    listing = subprocess.run([script, "list"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert listing.returncode == 0, listing.stderr
-    assert len(listing.stdout.splitlines()) == 211
-    assert listing.stderr == ""
-
-    missing = subprocess.run(
-        [script, "list", "nowhere.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
-    assert (missing.returncode, missing.stdout) == (2, "")
-    assert missing.stderr == "tui-reader: error: nowhere.txt: no such file or directory\n"
-
-    write(tmp_path / "blob.txt", b"\x00\xff" * 100)
-    empty = subprocess.run([script, "list", "blob.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
-    assert empty.returncode == 1
-    assert empty.stderr.splitlines() == [
-        "tui-reader: warning: blob.txt: binary file, not a text dump; skipped",
-        "tui-reader: error: no papers found in blob.txt",
-    ]
 
 
 # ---------------------------------------------------------------------------------------------------------

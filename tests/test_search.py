@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from types import SimpleNamespace
 
@@ -10,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_reader.cli import main
 from tui_reader.corpus import Paper
 from tui_reader.search import Positions, SearchIndex, fold, parse_query, words_of
 from tui_reader.search.postings import build
@@ -544,32 +542,3 @@ def test_concurrent_searches_agree(index):
     for t in threads:
         t.join()
     assert errors == []
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Command line
-
-
-def test_cli_list_query_prints_ranked_results(capsys, data_dir):
-    assert main(["list", "--query", "gausian proces", "--data-dir", str(data_dir)]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith("Solving High Frequency and Multi-Scale PDEs with Gaussian Processes")
-    assert len(lines) == 11
-
-
-def test_cli_list_query_json_and_warning(capsys, data_dir):
-    assert main(["list", "--query", '"neural tangent', "--format", "json", "--data-dir", str(data_dir)]) == 0
-    out, err = capsys.readouterr()
-    records = json.loads(out)
-    assert records[0]["title"].startswith("Neural Tangent Kernel") and records[0]["read"] is False
-    assert "unclosed quote" in err and err.count("\n") == 1
-
-
-def test_cli_list_query_uses_marks(capsys, data_dir):
-    assert main(["mark", "2e0170c1c245", "--star", "--data-dir", str(data_dir)]) == 0
-    capsys.readouterr()
-    assert main(["list", "--query", "is:starred", "--data-dir", str(data_dir)]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1 and "RLIF" in lines[0]
-    assert main(["list", "--query", "nothing-matches-this-qqq", "--data-dir", str(data_dir)]) == 0
-    assert capsys.readouterr().out == ""

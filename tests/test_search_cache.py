@@ -7,10 +7,6 @@ import os
 
 import pytest
 
-from tui_reader import cli
-from tui_reader.cli import main
-from tui_reader.corpus import cache_dir, corpus_files
-from tui_reader.search import index as index_module
 from tui_reader.search.cache import KEEP, cached_index
 
 QUERIES = ["diffusion", "difusion mod", '"neural tangent"', "-diffusion flow", "schrodinger", "date:Mar 11 gaussian"]
@@ -19,25 +15,6 @@ QUERIES = ["diffusion", "difusion mod", '"neural tangent"', "-diffusion flow", "
 @pytest.fixture
 def papers(seeds_corpus):
     return seeds_corpus.papers
-
-
-@pytest.fixture
-def files():
-    return corpus_files()
-
-
-@pytest.fixture
-def count_builds(monkeypatch):
-    """How many times an index was built from the papers (not taken from the cache)."""
-    built = []
-    real = index_module.build
-
-    def counting(*fields):
-        built.append(len(fields[0]))
-        return real(*fields)
-
-    monkeypatch.setattr(index_module, "build", counting)
-    return built
 
 
 def answers(index) -> list[list[int]]:
@@ -109,12 +86,3 @@ def test_only_the_most_recently_used_corpora_are_kept(papers, files, tmp_path):
         os.utime(entry, (n, n))  # used n seconds after the epoch: in the order made
         made.append(entry)
     assert sorted(tmp_path.glob("*.pickle")) == sorted(made[-KEEP:])
-
-
-def test_list_query_on_a_big_corpus_uses_the_cache(files, monkeypatch, count_builds, capsys):
-    monkeypatch.setattr(cli, "STREAM_ABOVE_BYTES", 0)  # the seeds count as big
-    for _ in range(2):
-        assert main(["list", "--query", "schrodinger"]) == 0
-        assert "Light Schrödinger Bridge" in capsys.readouterr().out
-    assert len(count_builds) == 1
-    assert len(list(cache_dir("index").glob("*.pickle"))) == 1

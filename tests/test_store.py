@@ -13,12 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import asides, random_bytes
+from store_worker import CHURN_PAPERS, churn_op
 
 import tui_reader.store as store_module
-from tui_reader.cli import main
-from tui_reader.store import StoreBusy, DB_NAME, MIGRATIONS, SCHEMA_VERSION, Mark, MarkStore, default_data_dir
-
-from store_worker import CHURN_PAPERS, churn_op
+from tui_reader.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Mark, MarkStore, StoreBusy, default_data_dir
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "store_worker.py"
@@ -32,15 +31,6 @@ def start_worker(*args: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         cwd=HERE,
-    )
-
-
-def asides(data_dir: Path) -> list[Path]:
-    """Damaged marks files moved aside (not their -wal/-shm companions)."""
-    return sorted(
-        p
-        for p in data_dir.iterdir()
-        if p.name.startswith(f"{DB_NAME}.corrupt-") and not p.name.endswith(("-wal", "-shm", "-journal"))
     )
 
 
@@ -159,6 +149,7 @@ def test_a_file_from_a_newer_version_is_read_but_never_touched(data_dir):
 # Crashes and concurrency (real processes)
 
 
+@pytest.mark.serial  # real processes racing each other
 def test_kill_9_at_random_moments_loses_no_reported_mark(data_dir):
     """20 times: a worker toggles marks and reports each one after the call returned; we kill -9 it after a
     random number of reports. Every reported value must be on disk; only the one call that may have committed
@@ -205,6 +196,7 @@ def test_kill_9_at_random_moments_loses_no_reported_mark(data_dir):
     assert reported_total >= 20
 
 
+@pytest.mark.serial  # real processes racing each other
 def test_two_processes_toggling_at_once_lose_nothing(tmp_path):
     """Two workers open one fresh store at the same time, meet at a barrier, then each toggles 500 papers of
     its own plus one shared paper 500 times. All 1000 own marks must be there, and the shared toggles must
@@ -238,6 +230,7 @@ def test_two_processes_toggling_at_once_lose_nothing(tmp_path):
     assert marks["shared"].starred is False
 
 
+@pytest.mark.serial  # real processes racing each other
 def test_processes_opening_one_fresh_data_dir_at_once_never_judge_it_damaged(tmp_path):
     """Three processes open the same fresh data dir at the same moment, 70 times (210 opens): none may take the
     file another is still creating for a damaged one (moving it aside would lose the creator's marks)."""
@@ -345,10 +338,6 @@ def test_a_write_failing_mid_session_keeps_marks_in_memory_and_says_so(data_dir,
 # Damaged files
 
 
-def _random_bytes(path: Path) -> None:
-    path.write_bytes(random.Random(7).randbytes(8192))
-
-
 def _truncated(path: Path) -> None:
     with MarkStore.open(path.parent) as store:
         store.import_([{"id": f"p{i:05d}", "read": True, "read_at": 1.0} for i in range(3000)])
@@ -365,7 +354,9 @@ def _foreign_sqlite(path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize("damage", [_random_bytes, _truncated, _foreign_sqlite], ids=lambda f: f.__name__[1:])
+@pytest.mark.parametrize(
+    "damage", [random_bytes, _truncated, _foreign_sqlite], ids=lambda f: f.__name__.removeprefix("_")
+)
 def test_a_damaged_file_is_moved_aside_kept_and_replaced(data_dir, damage):
     path = data_dir / DB_NAME
     damage(path)
@@ -393,7 +384,7 @@ def test_a_directory_in_place_of_the_file_is_moved_aside_with_its_contents(data_
 
 
 def test_companion_wal_file_goes_aside_with_the_damaged_file(data_dir):
-    _random_bytes(data_dir / DB_NAME)
+    random_bytes(data_dir / DB_NAME)
     (data_dir / f"{DB_NAME}-wal").write_bytes(b"stale log")
     with MarkStore.open(data_dir) as store:
         [aside] = asides(data_dir)
@@ -429,40 +420,6 @@ def test_a_data_dir_that_cannot_be_created_gives_a_working_read_only_store(tmp_p
         assert len(store.warnings) == 2
 
 
-@pytest.fixture
-def unwritable_dir(tmp_path):
-    """A data dir holding one starred mark, which this process truly cannot write to."""
-    path = tmp_path / "readonly"
-    with MarkStore.open(path) as store:
-        store.set_starred("kept", True)
-    if os.geteuid() != 0:
-        path.chmod(0o555)
-        undo = ["chmod", "755", str(path)]
-    elif not shutil.which("chattr"):
-        pytest.skip(
-            "running as root and chattr (e2fsprogs) is not installed, so no directory is unwritable; "
-            "test_store_guarantees.py covers this case by dropping root's capabilities instead"
-        )
-    elif (made := subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)).returncode == 0:
-        undo = ["chattr", "-i", str(path)]
-    else:
-        pytest.skip(
-            f"running as root and 'chattr +i' fails on {path} ({made.stderr.strip() or made.returncode}; not every "
-            "filesystem supports it); test_store_guarantees.py covers this case by dropping root's capabilities"
-        )
-    try:
-        try:
-            (path / "probe").touch()
-        except OSError:
-            pass
-        else:
-            made_by = "chmod 555" if undo[0] == "chmod" else "chattr +i"
-            pytest.skip(f"{path} is still writable after {made_by}; this filesystem ignores it")
-        yield path
-    finally:
-        subprocess.run(undo, check=True)
-
-
 def test_an_unwritable_data_dir_still_shows_its_marks_read_only(unwritable_dir):
     before = sha(unwritable_dir / DB_NAME)
     with MarkStore.open(unwritable_dir) as store:
@@ -472,34 +429,6 @@ def test_an_unwritable_data_dir_still_shows_its_marks_read_only(unwritable_dir):
         assert store.toggle_read("kept").read is True
     assert sha(unwritable_dir / DB_NAME) == before
     assert sorted(p.name for p in unwritable_dir.iterdir()) == [DB_NAME]
-
-
-def test_cli_on_an_unwritable_data_dir_lists_and_refuses_to_pretend_it_marked(unwritable_dir, seeds_corpus, capsys):
-    paper = seeds_corpus.papers[0]
-    assert main(["list", "--data-dir", str(unwritable_dir), "--format", "json"]) == 0
-    out, err = capsys.readouterr()
-    assert len(json.loads(out)) == len(seeds_corpus.papers)
-    assert "not be saved" in err and "Traceback" not in err
-    assert main(["mark", paper.id, "--read", "--data-dir", str(unwritable_dir)]) == 1
-    out, err = capsys.readouterr()
-    assert err.splitlines()[-1] == "tui-reader: error: marks not saved"
-    backup = unwritable_dir.parent / "backup.json"
-    backup.write_text(json.dumps([{"id": paper.id, "read": True, "read_at": 1.0}]))
-    assert main(["marks", "import", str(backup), "--data-dir", str(unwritable_dir)]) == 1
-    out, err = capsys.readouterr()
-    assert out == "" and err.splitlines()[-1] == "tui-reader: error: marks not saved"
-
-
-def test_the_installed_command_on_an_uncreatable_data_dir_prints_no_traceback(tmp_path):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    result = subprocess.run(
-        [sys.executable, "-m", "tui_reader", "list", "--starred", "--data-dir", str(blocker / "x")],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0 and result.stdout == ""
-    assert result.stderr.count("\n") == 1 and "marks will not be saved" in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -559,109 +488,7 @@ def test_malformed_imports_are_refused_whole(data_dir, records, message):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Command line
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def test_cli_mark_then_list_starred_json(seeds_corpus, data_dir, capsys):
-    one, two = seeds_corpus.papers[3], seeds_corpus.papers[7]
-    status, out, err = run(capsys, "mark", one.id, two.id, "--star", "--data-dir", str(data_dir))
-    assert status == 0 and err == ""
-    assert [line[:12] for line in out.splitlines()] == [one.id, two.id]
-    status, out, _ = run(capsys, "list", "--starred", "--format", "json", "--data-dir", str(data_dir))
-    listed = json.loads(out)
-    assert [p["id"] for p in listed] == [one.id, two.id]
-    assert all(p["starred"] and not p["read"] for p in listed)
-
-    run(capsys, "mark", two.id, "--read", "--unstar", "--data-dir", str(data_dir))
-    status, out, _ = run(capsys, "list", "--read", "--format", "json", "--data-dir", str(data_dir))
-    assert [(p["id"], p["read"], p["starred"]) for p in json.loads(out)] == [(two.id, True, False)]
-    status, out, _ = run(capsys, "list", "--unread", "--data-dir", str(data_dir))
-    assert len(out.splitlines()) == len(seeds_corpus.papers) - 1
-    assert f"{one.id}  *•" in out  # starred, unread
-
-
-def test_cli_uses_the_xdg_data_dir_unless_given_one(seeds_corpus, data_dir, capsys):
-    paper = seeds_corpus.papers[0]
-    run(capsys, "mark", paper.id, "--star")
-    assert (default_data_dir() / DB_NAME).is_file()
-    _, out, _ = run(capsys, "list", "--starred", "--data-dir", str(data_dir))
-    assert out == ""
-    _, out, _ = run(capsys, "list", "--starred")
-    assert out.startswith(paper.id)
-
-
-def test_cli_mark_unknown_id_is_one_line_exit_2_and_marks_nothing(seeds_corpus, data_dir, capsys):
-    known = seeds_corpus.papers[0].id
-    status, out, err = run(capsys, "mark", known, "0123456789ab", "--read", "--data-dir", str(data_dir))
-    assert status == 2 and out == ""
-    assert err.count("\n") == 1 and "0123456789ab" in err and known not in err
-    with MarkStore.open(data_dir) as store:
-        assert store.all() == {}
-
-
-def test_cli_mark_needs_an_action(seeds_corpus, data_dir, capsys):
-    status, _, err = run(capsys, "mark", seeds_corpus.papers[0].id, "--data-dir", str(data_dir))
-    assert status == 2 and err.count("\n") == 1 and "--star" in err
-
-
-def test_cli_mark_takes_ids_from_another_corpus_and_keeps_marks_of_papers_not_listed(tmp_path, data_dir, capsys):
-    dump = tmp_path / "dump.txt"
-    dump.write_text("Mar 11\n\nA Paper Only Here\n\nIts abstract, long enough to be one.\n")
-    status, out, _ = run(capsys, "list", str(dump), "--format", "json")
-    [paper] = json.loads(out)
-    assert run(capsys, "mark", paper["id"], "--star", "--corpus", str(dump), "--data-dir", str(data_dir))[0] == 0
-    assert run(capsys, "list", "--starred", "--data-dir", str(data_dir))[1] == ""  # not in the seeds
-    _, out, _ = run(capsys, "marks", "export", "--data-dir", str(data_dir))
-    assert [m["id"] for m in json.loads(out)] == [paper["id"]]
-
-
-def test_cli_export_to_file_and_import_elsewhere(seeds_corpus, tmp_path, capsys):
-    here, there = tmp_path / "here", tmp_path / "there"
-    ids = [p.id for p in seeds_corpus.papers[:3]]
-    run(capsys, "mark", *ids, "--read", "--data-dir", str(here))
-    run(capsys, "mark", ids[1], "--star", "--data-dir", str(here))
-    backup = tmp_path / "backup.json"
-    assert run(capsys, "marks", "export", str(backup), "--data-dir", str(here)) == (0, "", "")
-    status, out, _ = run(capsys, "marks", "import", str(backup), "--data-dir", str(there))
-    assert status == 0 and out == f"3 marks read from {backup}, 3 changed\n"
-    _, out, _ = run(capsys, "list", "--starred", "--format", "json", "--data-dir", str(there))
-    assert [(p["id"], p["read"]) for p in json.loads(out)] == [(ids[1], True)]
-    _, theirs, _ = run(capsys, "marks", "export", "--data-dir", str(there))
-    assert json.loads(theirs) == json.loads(backup.read_text())
-
-
-@pytest.mark.parametrize(
-    "content, message",
-    [
-        (None, "cannot read"),
-        ("{not json", "invalid JSON at line 1"),
-        ('[{"id": "p", "read": 1}]', "mark #1: read must be true or false"),
-        (b"\xff\xfe[]", "not UTF-8"),
-    ],
-)
-def test_cli_import_of_a_bad_file_is_one_line_exit_2(tmp_path, data_dir, capsys, content, message):
-    path = tmp_path / "marks.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    elif content is not None:
-        path.write_text(content)
-    status, out, err = run(capsys, "marks", "import", str(path), "--data-dir", str(data_dir))
-    assert status == 2 and out == "" and err.count("\n") == 1
-    assert message in err and str(path) in err
-
-
-def test_cli_list_after_a_damaged_file_works_and_says_where_it_went(data_dir, capsys):
-    _random_bytes(data_dir / DB_NAME)
-    status, out, err = run(capsys, "list", "--format", "json", "--data-dir", str(data_dir))
-    [aside] = asides(data_dir)
-    assert status == 0 and json.loads(out)
-    assert err.count("\n") == 1 and str(aside) in err
+# Changes made elsewhere
 
 
 def test_changed_elsewhere_sees_other_connections_commits_only(data_dir):

@@ -108,7 +108,11 @@ async def test_a_query_holding_markup_is_shown_literally_in_the_status_line(stor
 
 @pytest.mark.parametrize(
     ("pasted", "kept"),
-    [(f"{OSC_TITLE}diffusion", "diffusion"), ("dif\x1b[31mfu\x9bsion\x07", "diffusion"), (f"a{OSC_CLIPBOARD}[/]", "a[/]")],
+    [
+        (f"{OSC_TITLE}diffusion", "diffusion"),
+        ("dif\x1b[31mfu\x9bsion\x07", "diffusion"),
+        (f"a{OSC_CLIPBOARD}[/]", "a[/]"),
+    ],
 )
 async def test_a_pasted_query_loses_its_escape_sequences(store, seeds_corpus, pasted, kept):
     app = ReaderApp(seeds_corpus.papers, store)
@@ -126,7 +130,7 @@ async def test_a_pasted_query_loses_its_escape_sequences(store, seeds_corpus, pa
 
 TRAPS = [
     Paper(id="p1", title="[@click=app.quit]Quit me[/]", abstract="[b]not bold[/b] and [/] alone", dates=("Mar 11",)),
-    Paper(id="p2", title=f"Title {OSC_TITLE}with an OSC [/]", abstract=f"Clipboard {OSC_CLIPBOARD}grab", sources=("x.txt",)),
+    Paper(id="p2", title=f"Title {OSC_TITLE}with OSC [/]", abstract=f"Clip {OSC_CLIPBOARD}grab", sources=("x.txt",)),
     Paper(id="p3", title="C1 \x9b31m and \x9d0;X\x9c controls", abstract="ok", sources=(f"{OSC_TITLE}[/]a.txt",)),
 ]
 
@@ -186,6 +190,7 @@ async def test_a_file_name_reaches_the_sources_line_and_warnings_cleaned(store, 
     empty.write_bytes(b"")
     corpus = load_corpus([good, empty])
     assert [paper.sources for paper in corpus.papers] == [(shown,)]
+    assert corpus.warnings == [f"{shown_path(empty)}: empty file; skipped"]
     app = ReaderApp(corpus.papers, store, corpus.warnings)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)

@@ -615,9 +615,9 @@ def mark_used(entry: Path) -> None:
 
 
 CACHE_MIN_BYTES = 4096  # smaller files are parsed every time, not cached. Parsing costs ~40 us per KiB; finding
-# and reading an entry ~150-300 us whatever its size, and writing one a file creation (0.1-1 ms): caching a
-# folder of 3,000 dumps of 500 B made its first launch 5x slower than one file holding the same papers, and its
-# later launches no faster than parsing
+# and reading an entry ~150-300 us whatever its size, and writing one a file creation (0.1-1 ms): caching every
+# file of a folder of 3,000 dumps of 500 B made its first launch 6.6x slower than one file holding the same
+# papers (1.4x without; benchmarks/bench_small_files.py), and its later launches no faster than parsing
 
 
 def _cache_entry(path: Path) -> tuple[Path, tuple] | None:
@@ -707,7 +707,9 @@ def corpus_files(paths: Iterable[Path | str] | None = None) -> list[Path]:
 def load_corpus(paths: Iterable[Path | str] | None = None, use_cache: bool = True) -> Corpus:
     """Load files and folders (folders: every ``*.txt``, sorted). No paths: the bundled seeds.
 
-    Raises CorpusError for a path that does not exist; unreadable, empty or binary files become warnings.
+    Raises CorpusError for a path that does not exist; unreadable, empty or binary files become warnings, and so
+    do what is not a regular file (a FIFO, a device, a socket, a folder named ``x.txt``: never opened for reading)
+    and files over MAX_FILE_BYTES (512 MB).
     """
     warnings: list[str] = []
     papers = PaperSet()
