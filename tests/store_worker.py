@@ -61,10 +61,10 @@ def saver(data_dir: Path, ids: str) -> None:
 
     waiting = threading.Event()
     mark_saver = MarkSaver(MarkStore.open(data_dir, writable=False), lambda r: isinstance(r, Waiting) and waiting.set())
-    mark_saver.start()
-    for paper_id in ids.split(","):
+    for paper_id in ids.split(","):  # handed over before the thread starts: its first round journals them all
         mark_saver.submit(Change(paper_id, "starred", True, time.time()))
-    waiting.wait(30)  # the saver has tried the locked file, so the changes are journalled
+    mark_saver.start()
+    waiting.wait(30)  # the saver has tried the locked file after journalling the changes
     print("journalled", flush=True)
     threading.Event().wait(60)
 
