@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from subprocess import run
 
-from tui_reader import corpus
+from tui_reader.sources import cleaning
 from tui_reader.corpus import merge, parse_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -37,7 +37,7 @@ print(time.perf_counter() - start)
 
 
 def parse() -> int:
-    corpus._fragment_to_text.cache_clear()  # no head start from an earlier run
+    cleaning._fragment_to_text.cache_clear()  # no head start from an earlier run
     papers = []
     for path in sorted(SEEDS.glob("*.txt")):
         papers.extend(parse_text(path.read_bytes().decode("utf-8"), source=path.name))

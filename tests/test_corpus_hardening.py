@@ -21,6 +21,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tui_reader import corpus
+from tui_reader import paper as paper_module
 from tui_reader.cli import STREAM_ABOVE_FILES, is_big
 from tui_reader.corpus import bundled_seeds, corpus_files, load_corpus, normalise_title, paper_id, read_file, title_key
 
@@ -421,7 +422,7 @@ def test_titles_of_only_symbols_share_an_id_exactly_when_they_are_the_same_symbo
 @settings(max_examples=1000, deadline=None)
 @given(st.text(st.characters(max_codepoint=127)))
 def test_the_ascii_fast_path_gives_what_the_general_path_gives(title):
-    assert normalise_title(title) == corpus._normalise_unicode(title)
+    assert normalise_title(title) == paper_module._normalise_unicode(title)
 
 
 # ---------------------------------------------------------------------------------------------------------

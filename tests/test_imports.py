@@ -34,7 +34,16 @@ def modules_after(code: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "module",
-    ["tui_reader.corpus", "tui_reader.search", "tui_reader.store", "tui_reader.saving", "tui_reader.safe_text"],
+    [
+        "tui_reader.paper",
+        "tui_reader.sources.dumps",
+        "tui_reader.files",
+        "tui_reader.corpus",
+        "tui_reader.search",
+        "tui_reader.store",
+        "tui_reader.saving",
+        "tui_reader.safe_text",
+    ],
 )
 def test_the_layers_below_the_app_load_no_textual(module):
     loaded = modules_after(f"import {module}")

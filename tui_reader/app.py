@@ -25,7 +25,8 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
-from tui_reader.corpus import Paper, PaperSet, read_file
+from tui_reader.corpus import read_file
+from tui_reader.paper import Paper, PaperSet
 from tui_reader.safe_text import strip_controls
 from tui_reader.saving import MarksChanged, MarkSaver, Saved, SaverProblem, Waiting, flags_after
 from tui_reader.store import NO_MARK, Change, Mark, MarkFlags, MarkStore

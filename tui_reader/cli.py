@@ -13,7 +13,9 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from tui_reader.corpus import Corpus, CorpusError, Paper, corpus_files, load_corpus, replace_file
+from tui_reader.corpus import Corpus, CorpusError, corpus_files, load_corpus
+from tui_reader.files import replace_file
+from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
 from tui_reader.store import WRITE_PATIENCE_S, Change, MarkFlags, MarkStore, StoreBusy
 

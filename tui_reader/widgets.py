@@ -21,7 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
-from tui_reader.corpus import Paper
+from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path, strip_controls
 
 Spans = tuple[tuple[int, int], ...]

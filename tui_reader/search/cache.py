@@ -14,7 +14,8 @@ import zlib
 from pathlib import Path
 from typing import Sequence
 
-from tui_reader.corpus import Paper, cache_dir, mark_used, store_in_cache
+from tui_reader.files import cache_dir, mark_used, store_in_cache
+from tui_reader.paper import Paper
 from tui_reader.search import index, postings, text
 from tui_reader.search.index import SearchIndex
 

@@ -25,7 +25,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tui_reader.corpus import Paper
+from tui_reader.paper import Paper
 from tui_reader.search.postings import Postings, build
 from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
 from tui_reader.search.text import FOLD_ERRORS, word_spans, words_of
