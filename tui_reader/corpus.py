@@ -46,6 +46,9 @@ __all__ = [
 ]
 
 
+CacheStamp = tuple[int, str, str, int, int]  # format, parser fingerprint, resolved path, size, mtime (ns)
+
+
 @dataclass(slots=True)
 class Corpus:
     papers: list[Paper]
@@ -200,7 +203,7 @@ CACHE_MIN_BYTES = 4096  # smaller files are parsed every time, not cached. Parsi
 # papers (1.4x without; benchmarks/bench_small_files.py), and its later launches no faster than parsing
 
 
-def _cache_entry(path: Path) -> tuple[Path, tuple] | None:
+def _cache_entry(path: Path) -> tuple[Path, CacheStamp] | None:
     """Where a file's parse is cached (one entry per file path, overwritten when the file changes) and the
     stamp that must match for the entry to be used."""
     try:

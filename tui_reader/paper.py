@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 from dataclasses import dataclass
 
 __all__ = ["Paper", "PaperSet", "merge", "paper_id", "title_key", "normalise_title"]
@@ -112,7 +113,11 @@ class PaperSet(Sequence[Paper]):
             else:
                 self._papers[position] = _merged(self._papers[position], paper)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Paper]: ...
+    def __getitem__(self, index: int | slice) -> Paper | list[Paper]:
         return self._papers[index]
 
     def __len__(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 __all__ = ["delatex", "extract_links", "URL_PATTERN"]
 
@@ -39,7 +40,7 @@ def _drop_braces(match: re.Match[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _latex_converter():
+def _latex_converter() -> Any:
     from pylatexenc import latex2text
 
     db = latex2text.get_default_latex_context_db()
@@ -56,7 +57,7 @@ def _fragment_to_text(fragment: str) -> str:
     if fragment == "~":
         return " "
     try:
-        return _latex_converter().latex_to_text(fragment).strip()
+        return str(_latex_converter().latex_to_text(fragment)).strip()
     except Exception:  # pylatexenc is tolerant, but never let debris stop a load
         return fragment
 
