@@ -87,6 +87,16 @@ async def test_keys_typed_right_after_slash_go_to_the_search_box(reader_app):
         assert reader_app.reader.store.all() == {}
 
 
+async def test_a_slash_inside_a_burst_after_slash_is_text(reader_app):
+    """"/a/b" arriving in one write (a paste, a fast typist): the second "/" is part of the query."""
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        for key, char in (("slash", "/"), ("a", "a"), ("slash", "/"), ("b", "b")):
+            reader_app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert reader_app.query_one(SearchBox).value == "a/b"
+
+
 async def test_slash_inside_the_search_box_is_text(reader_app):
     async with reader_app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"encoder", "slash", *"decoder")

@@ -202,7 +202,7 @@ def test_a_data_dir_that_cannot_be_written_keeps_marks_in_memory_and_says_so(tmp
 
 async def test_the_reader_answers_keys_while_another_program_holds_the_lock(seeds_corpus, fresh_store, monkeypatch):
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
-    monkeypatch.setattr("tui_reader.app.LOCK_NOTICE_SECONDS", 0.0)
+    monkeypatch.setattr("tui_reader.state.LOCK_NOTICE_SECONDS", 0.0)
     papers = seeds_corpus.papers
     lock = Lock(fresh_store)
     app = ReaderApp(papers, MarkStore.open(fresh_store, writable=False))

@@ -22,10 +22,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Region
 
 from tui_reader import app as app_module
 from tui_reader.app import HelpScreen, ReaderApp
+from tui_reader.commands import Command, Section
 from tui_reader.corpus import Paper, load_corpus
 from tui_reader.safe_text import shown_path, strip_controls
 from tui_reader.store import MarkStore
@@ -217,7 +219,8 @@ async def test_the_help_shows_its_rows_literally(store):
     app = ReaderApp([Paper(id="h", title="Help", abstract="x")], store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await app.push_screen(HelpScreen([("[/]", "[@click=app.quit]closes[/] [b]nothing[/b]")]))
+        binding = Binding("x", "noop", "[b]", tooltip="[@click=app.quit]closes[/] [b]nothing[/b]")
+        await app.push_screen(HelpScreen([Command(Section("[/]", [binding]), binding, "x")]))
         await pilot.pause()
         help_text = "\n".join(lines(static) for static in app.screen.query("Static"))
         assert "[/]" in help_text and "[@click=app.quit]closes[/] [b]nothing[/b]" in help_text

@@ -7,29 +7,33 @@ so typing never waits for them; a result that arrives after a newer query is dro
 from __future__ import annotations
 
 import gc
+from functools import partial
 import os
 import sys
 import time
-from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
 
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
 
 from tui_reader.corpus import read_file
-from tui_reader.paper import Paper, PaperSet
+from tui_reader.files import record_failure
+from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
-from tui_reader.saving import MarksChanged, MarkSaver, Saved, SaverProblem, Waiting, flags_after
-from tui_reader.store import NO_MARK, Change, Mark, MarkFlags, MarkStore
+from tui_reader.saving import MarksChanged, MarkSaver, Saved, SaverProblem, Waiting
+from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
+from tui_reader.commands import Command, Section, commands
+from tui_reader.screens import HelpScreen
+from tui_reader.state import Reader, View
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox, shown
 
 if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing worker, after the first paint
@@ -39,159 +43,6 @@ if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing wo
 
 LOAD_BATCH_SECONDS = 0.1
 MARKS_POLL_SECONDS = 2.0  # how soon marks made in another reader (or by `tui-reader mark`) show here
-LOCK_NOTICE_SECONDS = 1.0  # a lock held longer than this is mentioned in the status line
-
-
-class View(Enum):
-    ALL = "all"
-    UNREAD = "unread"
-    STARRED = "starred"
-
-    def next(self) -> "View":
-        order = list(View)
-        return order[(order.index(self) + 1) % len(order)]
-
-    @property
-    def filter(self) -> str:
-        return "" if self is View.ALL else f"is:{self.value}"
-
-
-@dataclass
-class Reader:
-    """Everything the screen shows, as plain data: papers, marks, the query, the view and its results."""
-
-    papers: Sequence[Paper]
-    store: MarkStore
-    index: SearchIndex | None = None
-    query: str = ""
-    view: View = View.ALL
-    result: SearchResult | None = None
-    generation: int = 0  # bumped by every query/view change; older search results are dropped
-    unsaved: list[Change] = field(default_factory=list)  # shown already, not yet committed by the saver
-    locked_for: float = 0.0  # how long another program has held the marks file's lock (0: not locked)
-    saving_off: bool = False  # marks cannot be saved at all (kept for this session only)
-
-    def __post_init__(self) -> None:
-        self.papers = PaperSet(self.papers)
-        self.saving_off = self.store.read_only and self.store.writable
-        self.reload_marks()
-
-    def reload_marks(self) -> None:
-        # id sets load ~4x faster than one Mark object per paper (100k marks: ~50 ms); frozen and replaced on
-        # change, so a search worker can hold them while the user keeps marking
-        self.set_marks(frozenset(self.store.read_ids()), frozenset(self.store.starred_ids()))
-
-    def set_marks(self, read: frozenset[str], starred: frozenset[str]) -> None:
-        """The marks as the file holds them, with the user's changes not yet saved laid over them."""
-        self.read, self.starred = flags_after(read, starred, self.unsaved)
-        self._count()
-
-    def change(self, change: Change) -> None:
-        """The user changed a mark: shown at once, pending until the saver reports it committed."""
-        self.unsaved.append(change)
-        self.update(change.paper_id, change.applied_to(self.mark(change.paper_id)))
-
-    def saved(self, changes: Sequence[Change]) -> None:
-        done = set(map(id, changes))
-        self.unsaved = [change for change in self.unsaved if id(change) not in done]
-        if not self.unsaved:
-            self.locked_for = 0.0
-
-    def is_pending(self, paper_id: str) -> bool:
-        return any(change.paper_id == paper_id for change in self.unsaved)
-
-    def _count(self) -> None:
-        ids = self.papers.ids
-        self.read_count = len(self.read & ids.keys())
-        self.star_count = len(self.starred & ids.keys())
-
-    def add(self, papers: Iterable[Paper]) -> None:
-        """More papers arrived from the loader (a paper already here gains dates and sources)."""
-        self.papers.add(papers)
-        self._count()
-
-    def mark(self, paper_id: str) -> Mark:
-        return Mark(read=paper_id in self.read, starred=paper_id in self.starred)
-
-    def flags(self) -> MarkFlags:
-        """The flags as they are now, for the ``is:`` filters of a search worker."""
-        return MarkFlags(self.read, self.starred)
-
-    @property
-    def full_query(self) -> str:
-        """The query as typed, after the view's filter (the last word typed stays the last term: a prefix)."""
-        if self.view is View.ALL:
-            return self.query
-        return f"{self.view.filter} {self.query}"
-
-    @property
-    def rows(self) -> Sequence[int]:
-        if self.result is not None:
-            return self.result.indices
-        return range(len(self.papers))
-
-    def update(self, paper_id: str, mark: Mark) -> None:
-        counted = int(paper_id in self.papers.ids)
-        if mark.read != (paper_id in self.read):
-            self.read = self.read | {paper_id} if mark.read else self.read - {paper_id}
-            self.read_count += counted if mark.read else -counted
-        if mark.starred != (paper_id in self.starred):
-            self.starred = self.starred | {paper_id} if mark.starred else self.starred - {paper_id}
-            self.star_count += counted if mark.starred else -counted
-
-    def status(self, loading: str, indexing: bool) -> str:
-        total = len(self.papers)
-        parts = [
-            f"{len(self.rows):,} / {total:,} shown",
-            f"{total - self.read_count:,} unread",
-            f"{self.star_count:,} starred",
-            f"view: {self.view.value}",
-        ]
-        if loading:
-            parts.append(loading)
-        elif indexing:
-            parts.append("indexing…")
-        if self.result is not None and self.result.error:
-            parts.append(self.result.error)
-        if self.saving_off:
-            parts.append("marks NOT saved (read-only)")
-        elif self.unsaved and self.locked_for >= LOCK_NOTICE_SECONDS:
-            count = len(self.unsaved)
-            parts.append(f"{count} mark{'' if count == 1 else 's'} waiting: file locked by another program")
-        return " · ".join(parts)
-
-
-SEARCH_HELP = """\
-Search: terms must all match (title or abstract); typos are forgiven; the last term matches as a prefix.
-  "exact phrase"   -term (exclude)   is:read  is:unread  is:starred   date:Mar  date:"Mar 11"
-Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing."""
-
-
-class HelpScreen(ModalScreen[None]):
-    """Every key the reader knows, taken from the live bindings, and the search syntax."""
-
-    AUTO_FOCUS = "*"  # the scrollable help (the app's own AUTO_FOCUS names the paper list)
-
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
-
-    def __init__(self, keys: Iterable[tuple[str, str]]) -> None:
-        super().__init__()
-        self.keys = list(keys)
-
-    def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        for key, description in self.keys:
-            if description:
-                table.add_row(Text(key), Text(description))  # Text: a str cell would be read as markup
-            else:
-                table.add_row(Text(key, style="bold underline"), "")
-        with VerticalScroll(id="help"):
-            yield Static(Text("tui-reader — keys", style="bold"), classes="help-title")
-            yield Static(table)
-            yield Static(Text(SEARCH_HELP), classes="help-search")
-            yield Static(Text("Esc, q or ? closes this help.", style="dim"))
 
 
 class ReaderApp(App[None]):
@@ -202,20 +53,34 @@ class ReaderApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#papers"  # start in the list (focusing the search box first would restyle both at start)
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # priority: handled before the key is routed, so keys typed right after "/" already go to the box
-        Binding("slash", "focus_search", "Search", tooltip="Focus the search box (typing filters live)", priority=True),
-        Binding("r,space", "toggle_read", "Read", tooltip="Mark the paper read / unread"),
-        Binding("s", "toggle_star", "Star", tooltip="Star / unstar the paper"),
-        Binding("u", "cycle_view", "View", tooltip="Cycle the view: all → unread → starred"),
+        Binding("slash", "focus_search", "Search", id="search", tooltip="Focus the search box (typing filters live)", priority=True),
+        Binding("r,space", "toggle_read", "Read", id="toggle-read", tooltip="Mark the paper read / unread"),
+        Binding("s", "toggle_star", "Star", id="toggle-star", tooltip="Star / unstar the paper"),
+        Binding("u", "cycle_view", "View", id="cycle-view", tooltip="Cycle the view: all → unread → starred"),
         # shown in help and the palette; the footer keeps to the keys used all the time
-        Binding("o", "open_link", "Open link", tooltip="Open the paper's first http(s) link in the browser", show=False),
-        Binding("y", "copy_title", "Copy title", tooltip="Copy the title to the clipboard", show=False),
-        Binding("ctrl+d", "scroll_detail(1)", "Detail down", tooltip="Scroll the detail half a page down, from anywhere", show=False),
-        Binding("ctrl+u", "scroll_detail(-1)", "Detail up", tooltip="Scroll the detail half a page up", show=False),
-        Binding("question_mark", "help", "Help", tooltip="Show every key and the search syntax"),
-        Binding("q", "quit", "Quit", tooltip="Quit (marks are already saved)"),
+        Binding("o", "open_link", "Open link", id="open-link", tooltip="Open the paper's first http(s) link in the browser", show=False),
+        Binding("y", "copy_title", "Copy title", id="copy-title", tooltip="Copy the title to the clipboard", show=False),
+        Binding("ctrl+d", "scroll_detail(1)", "Detail down", id="detail-down", tooltip="Scroll the detail half a page down, from anywhere", show=False),
+        Binding("ctrl+u", "scroll_detail(-1)", "Detail up", id="detail-up", tooltip="Scroll the detail half a page up", show=False),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Show every key and the search syntax"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit (marks are already saved)"),
     ]
+
+    # The palette's names where the footer's short label would be unclear out of context (by binding id).
+    COMMAND_TITLES: ClassVar[dict[str, str]] = {
+        "search": "Search",
+        "toggle-read": "Toggle read",
+        "toggle-star": "Toggle star",
+        "cycle-view": "Cycle view",
+        "help": "Keys and search syntax",
+        "list.open": "Open the paper",
+        "list.next-unread": "Next unread paper",
+        "detail.back": "Back to the list",
+        "search-box.clear-or-leave": "Clear the search",
+        "search-box.leave": "Go to the list",
+    }
 
     def __init__(
         self,
@@ -234,6 +99,7 @@ class ReaderApp(App[None]):
         self.startup_warnings = list(warnings) + list(store.warnings)
         self._detail_id: str | None = None
         self._status_shown: str | None = None
+        self.user_keymap: dict[str, str] = {}  # binding id -> keys (see tui_reader.commands); set_keymap applies it
 
     # --- layout ----------------------------------------------------------------------------------------------
 
@@ -252,7 +118,7 @@ class ReaderApp(App[None]):
         yield Static(id="status")
         yield Footer()
 
-    def focus_now(self, widget) -> None:
+    def focus_now(self, widget: Widget) -> None:
         """Move focus before the next key is handled (Widget.focus() defers it, so a fast "/diff" would send
         "d" to the list, where it is a command)."""
         self.screen.set_focus(widget)
@@ -337,7 +203,7 @@ class ReaderApp(App[None]):
 
     # --- loading ---------------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_files(self, files: Sequence[Path]) -> None:
         """Read files in this thread; hand papers to the UI at most every LOAD_BATCH_SECONDS (each hand-over
         waits for the UI, so one per file would make loading a 100k corpus several times slower)."""
@@ -369,9 +235,32 @@ class ReaderApp(App[None]):
         self.refresh_status()
         self.build_index()
 
+    # --- failures: a worker that raises is reported and logged; the reader goes on --------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state is not WorkerState.ERROR or worker.error is None:
+            return
+        error = worker.error
+        where = record_failure(f"worker {worker.group or worker.name}", error)
+        what = {"load": "Loading papers", "index": "Building the search index", "search": "Searching"}
+        self.say(
+            f"{what.get(worker.group, worker.name)} failed ({type(error).__name__}: {error}). Details: {where}",
+            title="Error",
+            severity="error",
+            timeout=20,
+        )
+        if worker.group == "load":
+            self.loading = ""
+            self.refresh_status()
+            if not self.reader.papers:  # nothing to show at all: exit, and cli says why
+                self.no_papers = True
+                self.load_warnings.append(f"loading failed ({type(error).__name__}: {error})")
+                self.exit(return_code=1)
+
     # --- search ----------------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
         if self.files:  # a big corpus, streamed in: its index is kept on disk between launches
             from tui_reader.search.cache import cached_index
@@ -407,7 +296,7 @@ class ReaderApp(App[None]):
             return  # _index_ready runs it
         self._search(reader.index, query, reader.flags(), reader.generation)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, index: SearchIndex, query: str, marks: MarkFlags, generation: int) -> None:
         result = index.search(query, marks)
         self.call_from_thread(self._search_done, result, generation)
@@ -549,37 +438,47 @@ class ReaderApp(App[None]):
         if action == "focus_search":
             # "/" is a priority key; let it through as text in the search box ("encoder/decoder"),
             # and to screens above the reader (help, command palette)
-            return self.screen is self.screen_stack[0] and not self.query_one("#search", Input).has_focus
+            # (screen.focused, not has_focus: that is set only when the box handles its Focus event, which
+            # comes after the keys of a burst, so "/is:a/b" pasted at once would lose its second "/")
+            return self.screen is self.screen_stack[0] and self.screen.focused is not self.query_one("#search", Input)
         return True
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        self.push_screen(HelpScreen(self.key_help()))
+        self.push_screen(HelpScreen(self.all_commands()))
 
-    def key_help(self) -> list[tuple[str, str]]:
-        """Keys and what they do, from the live BINDINGS of the app and its widgets (one source of truth)."""
-        rows: list[tuple[str, str]] = []
-        for heading, owner in (("Anywhere", self), ("In the list", PaperList), ("In the detail pane", PaperDetail)):
-            rows.append((heading, ""))
-            for binding in owner.BINDINGS:
-                if isinstance(binding, Binding):
-                    rows.append((_key_names(binding.key), binding.tooltip or binding.description))
-        rows.append(("Ctrl+P", "Command palette"))
-        rows.append(("Tab / Shift+Tab", "Move between search, list and detail"))
-        rows.append(("Mouse", "Click selects, double click opens, the wheel scrolls"))
-        return rows
+    # --- the command registry (tui_reader.commands): footer, help and palette all come from the bindings ----
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Toggle read", "Mark the current paper read / unread", self.action_toggle_read)
-        yield SystemCommand("Toggle star", "Star / unstar the current paper", self.action_toggle_star)
-        yield SystemCommand("Cycle view", "All → unread → starred", self.action_cycle_view)
-        yield SystemCommand("Open link", "Open the paper's first link in the browser", self.action_open_link)
-        yield SystemCommand("Copy title", "Copy the paper's title to the clipboard", self.action_copy_title)
-        yield SystemCommand("Search", "Focus the search box", self.action_focus_search)
-        yield SystemCommand("Keys", "Show every key and the search syntax", self.action_help)
+    def command_sections(self) -> list[Section]:
+        return [
+            Section("Anywhere", self.BINDINGS),
+            Section("In the list", PaperList.BINDINGS, "#papers"),
+            Section("In the detail pane", PaperDetail.BINDINGS, "#detail"),
+            Section("In the search box", SearchBox.BINDINGS, "#search"),
+        ]
+
+    def all_commands(self) -> list[Command]:
+        return commands(self.command_sections(), self.user_keymap)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette: every command of the registry with its key, then Textual's own (theme, screenshot…)
+        except those the registry already has (its "Keys" is our help, its "Quit" our q)."""
+        for command in self.all_commands():
+            if command.is_command:
+                yield SystemCommand(
+                    self.COMMAND_TITLES.get(command.binding.id or "", command.binding.description),
+                    f"{command.label}  ·  {command.explanation}",
+                    partial(self._run_command, command),
+                )
+        for system in super().get_system_commands(screen):
+            if system.title not in ("Keys", "Quit"):
+                yield system
+
+    async def _run_command(self, command: Command) -> None:
+        target = self.query_one(command.section.target) if command.section.target else self
+        await self.run_action(command.binding.action, target)
 
     def refresh_status(self) -> None:
         # Text, not a str: the status holds the query's error ("unknown filter is:a[/b]"), never read as markup
@@ -589,22 +488,6 @@ class ReaderApp(App[None]):
             self.query_one("#status", Static).update(Text(status))
 
 
-_KEY_LABELS = {
-    "slash": "/",
-    "question_mark": "?",
-    "space": "Space",
-    "escape": "Esc",
-    "enter": "Enter",
-    "pagedown": "PgDn",
-    "pageup": "PgUp",
-    "down": "↓",
-    "up": "↑",
-    "left": "←",
-}
-
-
-def _key_names(keys: str) -> str:
-    return " / ".join(_KEY_LABELS.get(key, key.replace("ctrl+", "Ctrl+").title() if len(key) > 1 else key) for key in keys.split(","))
 
 
 def graphical_browser_available() -> bool:

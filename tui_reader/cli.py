@@ -75,7 +75,7 @@ def _add_mark_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--starred", action="store_true", help="only starred papers")
 
 
-def _add_mark_commands(sub: argparse._SubParsersAction) -> None:
+def _add_mark_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     mark = sub.add_parser("mark", help="mark papers read/unread or starred/unstarred (ids from 'list')")
     mark.add_argument("ids", nargs="+", metavar="ID")
     read = mark.add_mutually_exclusive_group()
@@ -141,7 +141,7 @@ class NoPapers(Exception):
     pass
 
 
-def paper_record(paper: Paper, read: bool = False, starred: bool = False) -> dict:
+def paper_record(paper: Paper, read: bool = False, starred: bool = False) -> dict[str, object]:
     return {
         "id": paper.id,
         "title": paper.title,
@@ -292,7 +292,8 @@ def marks_import(args: argparse.Namespace) -> int:
             raise UsageError(f"{name}: {exc}") from None
         if store.read_only:
             return fail("marks not saved", 1)
-    print(f"{len(records)} mark{'' if len(records) == 1 else 's'} read from {name}, {changed} changed")
+    count = len(records) if isinstance(records, list) else 0  # import_ accepted it: always a list
+    print(f"{count} mark{'' if count == 1 else 's'} read from {name}, {changed} changed")
     return 0
 
 
@@ -352,12 +353,14 @@ def _parse_export(data: bytes, name: str) -> object:
             raise _NotExport(f"a {len(digits.lstrip('-'))}-digit number")
         return int(digits)
 
-    def unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    def unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
         record = dict(pairs)
         if len(record) != len(pairs):
             seen: set[str] = set()
-            key = next(k for k, _ in pairs if k in seen or seen.add(k))
-            raise _NotExport(f"an object has the key {key[:40]!r} twice")
+            for key, _ in pairs:
+                if key in seen:
+                    raise _NotExport(f"an object has the key {key[:40]!r} twice")
+                seen.add(key)
         return record
 
     try:

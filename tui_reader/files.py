@@ -9,7 +9,7 @@ import os
 import pickle
 from pathlib import Path
 
-__all__ = ["cache_dir", "replace_file", "store_in_cache", "mark_used"]
+__all__ = ["cache_dir", "replace_file", "store_in_cache", "mark_used", "log_file", "record_failure"]
 
 
 def cache_dir(kind: str = "corpus") -> Path:
@@ -104,3 +104,34 @@ def mark_used(entry: Path) -> None:
         os.utime(entry)
     except OSError:
         pass
+
+
+def log_file() -> Path:
+    """Where failures are written down in full (the user log dir: ``~/.local/state/tui-reader/log`` on Linux)."""
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir("tui-reader")) / "tui-reader.log"
+
+
+LOG_MAX_BYTES = 1_000_000  # the log is started afresh (the old one kept as .1) past this size
+
+
+def record_failure(what: str, error: BaseException) -> str:
+    """Append ``error`` with its traceback to the log file; returns where it went (or why it could not), for the
+    one-line message the user sees instead of a traceback."""
+    import time
+    import traceback
+
+    path = log_file()
+    entry = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {what} failed\n" + "".join(
+        traceback.format_exception(type(error), error, error.__traceback__)
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > LOG_MAX_BYTES:
+            os.replace(path, path.with_suffix(".log.1"))
+        with open(path, "a", encoding="utf-8", errors="replace") as log:
+            log.write(entry + "\n")
+    except OSError as exc:
+        return f"(could not write the log: {exc.strerror or exc})"
+    return str(path)

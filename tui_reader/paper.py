@@ -11,7 +11,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 from dataclasses import dataclass
 
-__all__ = ["Paper", "PaperSet", "merge", "paper_id", "title_key", "normalise_title"]
+__all__ = ["Paper", "PaperSet", "Span", "Spans", "merge", "paper_id", "title_key", "normalise_title"]
+
+Span = tuple[int, int]  # [start, end) in a paper's title or abstract: what a search highlights
+Spans = tuple[Span, ...]
 
 
 @dataclass(frozen=True, slots=True)

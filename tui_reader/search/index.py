@@ -25,15 +25,13 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tui_reader.paper import Paper
+from tui_reader.paper import Paper, Span, Spans
 from tui_reader.search.postings import Postings, build
 from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
 from tui_reader.search.text import FOLD_ERRORS, word_spans, words_of
 
 __all__ = ["SearchIndex", "SearchResult", "Positions", "EXACT", "COMPLETION", "TYPO"]
 
-Span = tuple[int, int]
-Spans = tuple[Span, ...]
 
 EXACT, COMPLETION, TYPO = 3, 2, 1  # match quality of a term in one field
 _TITLE = 4  # a term's score: _TITLE * title quality + abstract quality (0..15)

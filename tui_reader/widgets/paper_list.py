@@ -1,59 +1,32 @@
-"""The reader's two panes: a virtual paper list (Line API) and the paper detail.
-
-Widgets render what they are given and report what the user did with messages; they own no marks.
-"""
+"""The paper list: one virtual widget (Line API) that renders only the visible rows, at any corpus size."""
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
-from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input, Static
 
-from tui_reader.paper import Paper
-from tui_reader.safe_text import shown_path, strip_controls
+from tui_reader.paper import Paper, Spans
+from tui_reader.widgets.text import STAR, UNREAD_DOT, Flagged, shown
 
-Spans = tuple[tuple[int, int], ...]
-MarkLookup = Callable[[str], "object"]  # paper id -> object with .read / .starred
+MarkLookup = Callable[[str], Flagged]  # paper id -> its marks
 SpanLookup = Callable[[int], Spans]  # paper index -> the title's highlight spans
 
 TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 12 more
-UNREAD_DOT = "●"
-STAR = "★"
 
 
 def _no_spans(_: int) -> Spans:
     return ()
-
-
-def shown(text: str, spans: Spans = ()) -> tuple[str, Spans]:
-    """``text`` as it may reach the terminal, on one line, and its highlight spans: no escape sequences or
-    controls. The corpus removes them as it parses; this guards papers made anywhere else. The spans index the
-    text as given, so they are dropped when anything had to go."""
-    if text.isprintable():  # nearly always: a check at C speed (render_line runs this for every row)
-        return text, spans
-    safe = strip_controls(text).replace("\t", " ").replace("\n", " ").replace("\r", " ")
-    return (safe, spans) if len(safe) == len(text) else (safe, ())
-
-
-def highlight(text: str, spans: Spans, style: str | Style) -> Text:
-    """Rich text with the [start, end) spans styled (a Text: never read as markup; controls removed)."""
-    text, spans = shown(text, spans)
-    out = Text(text)
-    for start, end in spans:
-        out.stylize(style, start, end)
-    return out
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -68,16 +41,16 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--match",
     }
 
-    BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("g,home", "first", "First", show=False),
-        Binding("G,end", "last", "Last", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("enter", "open", "Open", tooltip="Open the paper in the detail pane (marks it read once shown)"),
-        Binding("n", "next_unread", "Next", tooltip="Jump to the next unread paper (wraps around)"),
-        Binding("N", "previous_unread", "Previous unread", tooltip="Jump to the previous unread paper", show=False),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", id="list.cursor-down", show=False),
+        Binding("k,up", "cursor_up", "Up", id="list.cursor-up", show=False),
+        Binding("g,home", "first", "First", id="list.first", show=False),
+        Binding("G,end", "last", "Last", id="list.last", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", id="list.page-down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", id="list.page-up", show=False),
+        Binding("enter", "open", "Open", id="list.open", tooltip="Open the paper in the detail pane (marks it read once shown)"),
+        Binding("n", "next_unread", "Next", id="list.next-unread", tooltip="Jump to the next unread paper (wraps around)"),
+        Binding("N", "previous_unread", "Previous unread", id="list.previous-unread", tooltip="Jump to the previous unread paper", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -96,7 +69,7 @@ class PaperList(ScrollView, can_focus=True):
             self.paper_index = paper_index
             super().__init__()
 
-    def __init__(self, papers: Sequence[Paper], marks: MarkLookup, **kwargs) -> None:
+    def __init__(self, papers: Sequence[Paper], marks: MarkLookup, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.papers = papers
         self.marks = marks
@@ -173,7 +146,7 @@ class PaperList(ScrollView, can_focus=True):
         for distance in range(1, count + 1):
             row = self.cursor + step * distance
             paper = self.papers[self.rows[row % count]]
-            if not getattr(self.marks(paper.id), "read", False):
+            if not self.marks(paper.id).read:
                 if not 0 <= row < count:
                     self.notify("Wrapped to the " + ("top." if step > 0 else "bottom."), timeout=2, markup=False)
                 self.cursor = row % count
@@ -215,7 +188,7 @@ class PaperList(ScrollView, can_focus=True):
         index = self.rows[row]
         paper = self.papers[index]
         mark = self.marks(paper.id)
-        read, starred = bool(getattr(mark, "read", False)), bool(getattr(mark, "starred", False))
+        read, starred = mark.read, mark.starred
         look = looks[read, row == self.cursor]
         date = paper.dates[0] if paper.dates else ""
         title, spans = shown(paper.title, self.spans(index))  # segments go to the terminal as they are
@@ -285,80 +258,3 @@ def _position(rows: Sequence[int], paper_index: int) -> int | None:
         return rows.index(paper_index)
     except ValueError:
         return None
-
-
-class PaperDetail(VerticalScroll, can_focus=True):
-    """Title, dates, sources, links, marks and the abstract of one paper, with the query's matches highlighted."""
-
-    BINDINGS = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False),
-        Binding("k,up", "scroll_up", "Scroll up", show=False),
-        Binding("g,home", "scroll_home", "Top", show=False),
-        Binding("G,end", "scroll_end", "Bottom", show=False),
-        Binding("escape,h,left", "back", "Back", tooltip="Back to the list"),
-    ]
-
-    class Back(Message):
-        """The user wants the list again."""
-
-    def compose(self):
-        yield Static(id="detail-body")
-
-    def action_back(self) -> None:
-        self.post_message(self.Back())
-
-    def show(
-        self, paper: Paper | None, mark: object, spans: tuple[Spans, Spans] = ((), ()), empty: str = ""
-    ) -> None:
-        """Show one paper, or the ``empty`` message when there is none."""
-        body = self.query_one("#detail-body", Static)
-        if paper is None:
-            body.update(Text(empty or "Nothing to show.", style="italic"))
-            return
-        match_style = "bold reverse"
-        read, starred = bool(getattr(mark, "read", False)), bool(getattr(mark, "starred", False))
-        text = highlight(paper.title, spans[0], match_style)
-        text.stylize("bold")
-        text.append("\n\n")
-        status = Text()
-        status.append(f"{STAR} starred" if starred else "☆ not starred", "bold yellow" if starred else "dim")
-        status.append("   ")
-        status.append("✓ read" if read else f"{UNREAD_DOT} unread", "dim" if read else "bold")
-        text.append_text(status)
-        text.append("\n")
-        text.append("Listed  ", "dim")
-        text.append(shown(", ".join(paper.dates))[0] or "—")
-        text.append("\nSources ", "dim")
-        text.append(", ".join(map(shown_path, paper.sources)) or "—")  # file names: one cleaning everywhere
-        for number, link in enumerate(paper.links, start=1):
-            link = shown(link)[0]  # it also goes out as an OSC 8 hyperlink: an ESC in it would end that early
-            text.append(f"\nLink {number}  ", "dim")
-            text.append(link, Style(underline=True, link=link))
-        text.append("\n\n")
-        text.append_text(highlight(paper.abstract or "(no abstract)", spans[1], match_style))
-        body.update(text)
-
-
-class SearchBox(Input):
-    """The query box: Esc clears it, or leaves it when already empty; Enter and ↓ go to the list."""
-
-    BINDINGS = [
-        Binding("escape", "clear_or_leave", "Clear", tooltip="Clear the query; on an empty box, back to the list"),
-        Binding("down", "leave", "List", tooltip="Go to the list (Enter too)"),
-    ]
-
-    class Leave(Message):
-        """The user is done typing and wants the list."""
-
-    def replace(self, text: str, start: int, end: int) -> None:
-        """Typing and pasting both land here: a pasted escape sequence would otherwise be drawn as it is."""
-        super().replace(shown(text)[0], start, end)
-
-    def action_clear_or_leave(self) -> None:
-        if self.value:
-            self.value = ""
-        else:
-            self.action_leave()
-
-    def action_leave(self) -> None:
-        self.post_message(self.Leave())
