@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,14 @@ $(STAMP): pyproject.toml | $(PY)
 run: $(STAMP)
 	$(VENV)/bin/tui-reader $(ARGS)
 
-test: $(STAMP)
+# The gates: lint, format and strict types (settings in pyproject.toml), then every test.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check tui_reader tests benchmarks
+	$(VENV)/bin/ruff format --check tui_reader tests benchmarks
+	$(VENV)/bin/mypy
+
+# Tests run on both cores; those marked serial (tmux, processes racing each other) run alone afterwards.
+test: lint
 	$(PY) -m pytest -q -n 2 -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: nothing selected, not a failure
 	$(PY) -m pytest -q -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
@@ -25,4 +32,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

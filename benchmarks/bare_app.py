@@ -1,13 +1,16 @@
 """The same-run reference for first paint: a bare Textual app with one Static and a Footer."""
 
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
 from textual.widgets import Footer, Static
 
 READY = "bare textual app ready"
 
 
 class BareApp(App[None]):
-    BINDINGS = [("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
 
     def compose(self) -> ComposeResult:
         yield Static(READY)

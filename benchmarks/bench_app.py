@@ -22,9 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from first_paint import TmuxProbe  # noqa: E402
-
 from bare_app import READY  # noqa: E402
+from first_paint import TmuxProbe  # noqa: E402
 
 PYTHON = Path(sys.executable)
 ENTRY = PYTHON.parent / "tui-reader"
@@ -206,17 +205,29 @@ def main() -> int:
             probe.close()
 
     def ratio(key: str) -> float:
-        return median([x / y for x, y in zip(seeds[key], seeds["bare"])])
+        return median([x / y for x, y in zip(seeds[key], seeds["bare"], strict=False)])
 
     def verdict(ok: bool) -> str:
         return "OK" if ok else "MISSED"
 
     n = f"n={args.runs}"
     rows.append(("seeds: bare Textual app, first paint", ms(median(seeds["bare"])), n, "reference (same run)"))
-    rows.append(("seeds: tui-reader, first frame", ms(median(seeds["painted"])), n,
-                 f"{ratio('painted'):.2f}x bare (median of pair ratios)"))
-    rows.append(("seeds: tui-reader, papers on screen", ms(median(seeds["rows"])), n,
-                 f"{ratio('rows'):.2f}x bare; target <= 1.25x {verdict(ratio('rows') <= 1.25)}"))
+    rows.append(
+        (
+            "seeds: tui-reader, first frame",
+            ms(median(seeds["painted"])),
+            n,
+            f"{ratio('painted'):.2f}x bare (median of pair ratios)",
+        )
+    )
+    rows.append(
+        (
+            "seeds: tui-reader, papers on screen",
+            ms(median(seeds["rows"])),
+            n,
+            f"{ratio('rows'):.2f}x bare; target <= 1.25x {verdict(ratio('rows') <= 1.25)}",
+        )
+    )
     rows.append(("seeds: tui-reader, index ready", ms(median(seeds["ready"])), n, ""))
     size = f"{args.papers // 1000}k"
     for label, count, note in (("warm", args.big_runs, "parse cache warm"), ("cold", args.cold_runs, "first launch")):
@@ -225,18 +236,31 @@ def main() -> int:
         n = f"n={count}"
         shown = median(big[f"{label} rows"])
         rows.append((f"{size} {label}: tui-reader, first frame", ms(median(big[f"{label} painted"])), n, note))
-        rows.append((f"{size} {label}: tui-reader, papers on screen", ms(shown), n,
-                     f"target <= 1500 ms {verdict(shown <= 1.5)}"))
+        rows.append(
+            (
+                f"{size} {label}: tui-reader, papers on screen",
+                ms(shown),
+                n,
+                f"target <= 1500 ms {verdict(shown <= 1.5)}",
+            )
+        )
         rows.append((f"{size} {label}: tui-reader, all loaded + indexed", ms(median(big[f"{label} ready"])), n, ""))
 
     for label, paths in ((size, [corpus]), ("seeds", None)):
         to_results, cycle, shown, total = asyncio.run(keystroke_latency(paths, args.rounds))
         n = f"n={len(cycle)}"
-        rows.append((f"key -> results in list, {label}, median", ms(median(to_results)), n,
-                     f"{QUERY!r} typed: {shown:,} / {total:,} shown"))
+        rows.append(
+            (
+                f"key -> results in list, {label}, median",
+                ms(median(to_results)),
+                n,
+                f"{QUERY!r} typed: {shown:,} / {total:,} shown",
+            )
+        )
         rows.append((f"key -> results in list, {label}, p95", ms(p95(to_results)), n, ""))
-        rows.append((f"key -> Pilot cycle done, {label}, median", ms(median(cycle)), n,
-                     "press + workers done + screen idle"))
+        rows.append(
+            (f"key -> Pilot cycle done, {label}, median", ms(median(cycle)), n, "press + workers done + screen idle")
+        )
         rows.append((f"key -> Pilot cycle done, {label}, p95", ms(p95(cycle)), n, ""))
 
     width = max(len(row[0]) for row in rows)

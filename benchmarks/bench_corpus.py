@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 from subprocess import run
 
-from tui_reader.sources import cleaning
 from tui_reader.corpus import merge, parse_text
+from tui_reader.sources import cleaning
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 BLANK_LINE = re.compile(r"\n\s*\n")

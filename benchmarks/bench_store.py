@@ -16,8 +16,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -118,15 +118,13 @@ def main() -> int:
             current[:] = [next(targets)]
             conn.execute("UPDATE marks SET read = 1 - read WHERE paper_id = ?", current)
 
-        toggles = interleaved(
-            {"bare": bare_update, "toggle": lambda: store.toggle_read(current[0])}, args.toggles
-        )
+        toggles = interleaved({"bare": bare_update, "toggle": lambda: store.toggle_read(current[0])}, args.toggles)
         store.close()
         conn.close()
         bare, toggle = toggles["bare"], toggles["toggle"]
 
     def row(name: str, samples: list[float], reference: list[float], target: str) -> None:
-        ratio = statistics.median(a / b for a, b in zip(samples, reference))
+        ratio = statistics.median(a / b for a, b in zip(samples, reference, strict=False))
         print(f"{name:<40} {statistics.median(samples) * 1000:9.2f} {p95(samples) * 1000:8.2f} {ratio:6.2f}  {target}")
 
     print(f"{args.marks:,} marks (filled via import_() in {fill_s:.2f} s); {args.runs} loads, {args.toggles} toggles")

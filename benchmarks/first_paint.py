@@ -13,8 +13,8 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 Check = Callable[[str], bool]
 
@@ -34,12 +34,21 @@ class TmuxProbe:
         # (its own session and no stdin: started from some parents, e.g. pytest, the server never reaps its children)
         subprocess.run(
             [*self._base, "new-session", "-d", "-s", "keeper", "sleep", "86400"],
-            check=True, env=env, stdin=subprocess.DEVNULL, start_new_session=True,
+            check=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         self._ctl = subprocess.Popen(
             [*self._base, "-C", "attach-session", "-t", "keeper"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", errors="replace",
-            bufsize=1, env=env, start_new_session=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
+            env=env,
+            start_new_session=True,
         )
         self._read_block("attach-session")  # the attach command's own (empty) reply comes first
 
@@ -74,9 +83,8 @@ class TmuxProbe:
         # as installed software runs: with its bytecode cache (some shells export PYTHONDONTWRITEBYTECODE=1,
         # which would make every launch compile the project from source while Textual's own .pyc files load)
         words = ["env", "-u", "PYTHONDONTWRITEBYTECODE", "TERM=xterm-256color", "LANG=C.UTF-8", *argv]
-        spawn = (
-            f"new-session -d -s {name} -x {self.cols} -y {self.rows} -P -F '#{{pane_pid}}' "
-            + " ".join(shlex.quote(word) for word in words)
+        spawn = f"new-session -d -s {name} -x {self.cols} -y {self.rows} -P -F '#{{pane_pid}}' " + " ".join(
+            shlex.quote(word) for word in words
         )
         times: list[float] = []
         start = time.perf_counter()

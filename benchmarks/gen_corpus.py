@@ -25,10 +25,50 @@ from tui_reader.corpus import Paper, load_corpus, paper_id  # noqa: E402
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATES = tuple(f"{m} {d}" for m in _MONTHS for d in range(1, 29))
-_SYLLABLES = (
-    "ba be bi bo du fa fe ge gra ka ke ki lo lu ma me mi mo na ne ni no pa pe ra re ri ro sa se si so ta te ti to "
-    "tra va ve vi xo za"
-).split()
+_SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "du",
+    "fa",
+    "fe",
+    "ge",
+    "gra",
+    "ka",
+    "ke",
+    "ki",
+    "lo",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "pa",
+    "pe",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "tra",
+    "va",
+    "ve",
+    "vi",
+    "xo",
+    "za",
+]
 _SUFFIXES = ("Net", "Former", "GAN", "Flow", "BERT")
 _WORD = re.compile(r"[^\s]+")
 

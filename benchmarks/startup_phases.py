@@ -51,6 +51,7 @@ def child(which: str, out: str) -> None:
         original = getattr(owner, name)
 
         if inspect.iscoroutinefunction(original):
+
             @functools.wraps(original)
             async def wrapper(*args, **kwargs):
                 began = time.perf_counter()
@@ -59,6 +60,7 @@ def child(which: str, out: str) -> None:
                 finally:
                     spent[phase] += time.perf_counter() - began
         else:
+
             @functools.wraps(original)
             def wrapper(*args, **kwargs):
                 began = time.perf_counter()
@@ -123,8 +125,17 @@ def run(which: str, out: Path) -> None:
     name = f"phases-{os.getpid()}-{time.monotonic_ns()}"
     command = " ".join(
         shlex.quote(word)
-        for word in ["env", "-u", "PYTHONDONTWRITEBYTECODE", "TERM=xterm-256color", sys.executable, __file__,
-                     "--child", which, str(out)]
+        for word in [
+            "env",
+            "-u",
+            "PYTHONDONTWRITEBYTECODE",
+            "TERM=xterm-256color",
+            sys.executable,
+            __file__,
+            "--child",
+            which,
+            str(out),
+        ]
     )
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command], check=True)
     deadline = time.monotonic() + 60
@@ -149,7 +160,7 @@ def main() -> int:
         for which in files:  # warm-up, not counted
             run(which, Path(tmp) / "warm-up.jsonl")
         for number in range(args.runs):
-            for which in (("bare", "reader") if number % 2 else ("reader", "bare")):
+            for which in ("bare", "reader") if number % 2 else ("reader", "bare"):
                 run(which, files[which])
         medians = {}
         for which, path in files.items():

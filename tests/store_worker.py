@@ -1,10 +1,10 @@
 """A separate process that writes marks, for the crash and concurrency tests in test_store.py.
 
-    store_worker.py DATA_DIR churn            toggle marks forever; after each call returns print "I PID FIELD VALUE"
-    store_worker.py DATA_DIR race PREFIX N    print "ready", wait for a line on stdin, then N rounds of: toggle
-                                              read on PREFIX-i, toggle star on the shared paper; print a JSON summary
-    store_worker.py - opener NAME             for each data dir read from stdin: open the store there, mark NAME
-                                              read, close; print a JSON line {"warnings", "read_only"}
+store_worker.py DATA_DIR churn            toggle marks forever; after each call returns print "I PID FIELD VALUE"
+store_worker.py DATA_DIR race PREFIX N    print "ready", wait for a line on stdin, then N rounds of: toggle
+                                          read on PREFIX-i, toggle star on the shared paper; print a JSON summary
+store_worker.py - opener NAME             for each data dir read from stdin: open the store there, mark NAME
+                                          read, close; print a JSON line {"warnings", "read_only"}
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ async def test_keys_typed_right_after_slash_go_to_the_search_box(reader_app):
 
 
 async def test_a_slash_inside_a_burst_after_slash_is_text(reader_app):
-    """"/a/b" arriving in one write (a paste, a fast typist): the second "/" is part of the query."""
+    """ "/a/b" arriving in one write (a paste, a fast typist): the second "/" is part of the query."""
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)
         for key, char in (("slash", "/"), ("a", "a"), ("slash", "/"), ("b", "b")):
@@ -344,8 +344,10 @@ async def test_the_word_being_typed_is_a_prefix_in_every_view(reader_app):
         await pilot.press("u")  # unread view: the view's filter must not steal the prefix from "diffu"
         await type_query(reader_app, pilot, "diffu")
         titles = shown_titles(reader_app)
-        assert titles and all("diffu" in t.lower() or "diffu" in a.lower() for t, a in
-                              ((p.title, p.abstract) for p in reader_app.reader.papers if p.title in titles))
+        assert titles and all(
+            "diffu" in t.lower() or "diffu" in a.lower()
+            for t, a in ((p.title, p.abstract) for p in reader_app.reader.papers if p.title in titles)
+        )
 
 
 async def test_filters_are_case_insensitive_like_the_query_language(reader_app, papers):
@@ -542,7 +544,12 @@ async def test_every_row_fills_the_list_width_exactly_even_with_wide_characters(
     from rich.cells import cell_len
 
     wide = [
-        Paper(id="w1", title="宽字符标题 with 漢字 across the edge of the row 漢字漢字漢字漢字漢字漢字", abstract="x", dates=("Mar 11",)),
+        Paper(
+            id="w1",
+            title="宽字符标题 with 漢字 across the edge of the row 漢字漢字漢字漢字漢字漢字",
+            abstract="x",
+            dates=("Mar 11",),
+        ),
         Paper(id="w2", title="emoji 🎉🎉 title " * 6, abstract="y", dates=("Sep 9",)),
     ]
     app = ReaderApp(wide + list(papers), store)

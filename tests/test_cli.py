@@ -49,7 +49,7 @@ def one_error_line(err: str, name: object) -> str:
 
 def after_a_good_mark(bad_record: str) -> bytes:
     """A file whose first mark is fine and whose second is not: the first must not be imported either."""
-    return f'[{json.dumps(GOOD)}, {bad_record}]'.encode()
+    return f"[{json.dumps(GOOD)}, {bad_record}]".encode()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -537,9 +537,7 @@ def test_real_console_script_from_another_directory(tmp_path):
     assert len(listing.stdout.splitlines()) == 211
     assert listing.stderr == ""
 
-    missing = subprocess.run(
-        [script, "list", "nowhere.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )
+    missing = subprocess.run([script, "list", "nowhere.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert (missing.returncode, missing.stdout) == (2, "")
     assert missing.stderr == "tui-reader: error: nowhere.txt: no such file or directory\n"
 
@@ -621,7 +619,7 @@ def test_cli_mark_needs_an_action(seeds_corpus, data_dir, capsys):
 def test_cli_mark_takes_ids_from_another_corpus_and_keeps_marks_of_papers_not_listed(tmp_path, data_dir, capsys):
     dump = tmp_path / "dump.txt"
     dump.write_text("Mar 11\n\nA Paper Only Here\n\nIts abstract, long enough to be one.\n")
-    status, out, _ = run(capsys, "list", str(dump), "--format", "json")
+    _status, out, _ = run(capsys, "list", str(dump), "--format", "json")
     [paper] = json.loads(out)
     assert run(capsys, "mark", paper["id"], "--star", "--corpus", str(dump), "--data-dir", str(data_dir))[0] == 0
     assert run(capsys, "list", "--starred", "--data-dir", str(data_dir))[1] == ""  # not in the seeds

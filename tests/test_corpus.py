@@ -289,17 +289,20 @@ def test_dedupe_keeps_the_longest_abstract_and_its_links(tmp_path):
 
 
 def test_title_without_abstract_does_not_shift_the_pairs_after_it():
-    text = page(
-        "Mar 11",
-        "First Paper",
-        "First abstract.",
-        "Lonely Title",
-        "Second Paper",
-        "Second abstract.",
-        "Third Paper",
-        "Third abstract.",
-        "Last Title On The Page",
-    ) + "\nMar 12\n\nFourth Paper\n\nFourth abstract.\n\nTrailing Title\n"
+    text = (
+        page(
+            "Mar 11",
+            "First Paper",
+            "First abstract.",
+            "Lonely Title",
+            "Second Paper",
+            "Second abstract.",
+            "Third Paper",
+            "Third abstract.",
+            "Last Title On The Page",
+        )
+        + "\nMar 12\n\nFourth Paper\n\nFourth abstract.\n\nTrailing Title\n"
+    )
     got = [(p.title, p.abstract, p.dates) for p in parse_text(text)]
     assert got == [
         ("First Paper", "First abstract.", ("Mar 11",)),
@@ -436,7 +439,7 @@ def test_folder_reads_every_txt_file_sorted(tmp_path):
 
 
 def test_missing_path_raises_corpus_error(tmp_path):
-    with pytest.raises(CorpusError, match="nowhere.txt"):
+    with pytest.raises(CorpusError, match=r"nowhere\.txt"):
         load_corpus([tmp_path / "nowhere.txt"])
 
 
@@ -561,7 +564,9 @@ def test_cache_entries_unused_for_weeks_are_pruned_and_used_ones_kept(tmp_path, 
 
     from tui_reader.corpus import CACHE_UNUSED_DAYS, cache_dir, read_file
 
-    pages = [write(tmp_path / f"p{n}.txt", HEADER + f"Mar 1{n}\n\nTitle {n}\n\nAn abstract, number {n}.\n") for n in range(3)]
+    pages = [
+        write(tmp_path / f"p{n}.txt", HEADER + f"Mar 1{n}\n\nTitle {n}\n\nAn abstract, number {n}.\n") for n in range(3)
+    ]
     read_file(pages[0])
     read_file(pages[1])
     long_ago = time.time() - (CACHE_UNUSED_DAYS + 1) * 86400

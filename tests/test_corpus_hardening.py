@@ -317,7 +317,7 @@ def test_ids_of_titles_with_a_letter_or_digit_are_those_they_had(title):
         ("!\u200b!!", "!!!"),
         ("🚀🚀 ", " 🚀🚀"),
         ("❤\ufe0f", "❤"),  # emoji presentation selector: the same heart
-        ("！！！", "!!!"),  # noqa: RUF001 (full-width: the same marks)
+        ("！！！", "!!!"),
     ],
 )
 def test_invisible_characters_do_not_make_a_second_id(title, same):

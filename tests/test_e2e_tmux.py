@@ -13,8 +13,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -43,8 +43,12 @@ class Terminal:
     def tmux(self, *args: str, check: bool = True) -> str:
         out = subprocess.run(
             ["tmux", "-S", self.socket, "-f", str(self.config), *args],
-            capture_output=True, text=True, check=check, env={**os.environ, "LANG": "C.UTF-8"},
-            stdin=subprocess.DEVNULL, start_new_session=True,  # the server must not inherit pytest's session
+            capture_output=True,
+            text=True,
+            check=check,
+            env={**os.environ, "LANG": "C.UTF-8"},
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # the server must not inherit pytest's session
         )
         return out.stdout
 

@@ -17,7 +17,7 @@ import pytest
 import tui_reader.store as store_module
 from tui_reader.app import ReaderApp
 from tui_reader.cli import main
-from tui_reader.saving import MarksChanged, MarkSaver, Saved, SaverProblem, Waiting
+from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
 from tui_reader.store import DB_NAME, UNSAVED_DIR, Change, MarkStore
 
 HERE = Path(__file__).resolve().parent

@@ -118,7 +118,7 @@ def test_accents_fold_both_ways(index):
     assert titles(index, "Schrödinger")[0] == "Light Schrödinger Bridge"
     result = index.search("schrodinger")
     i = result.indices[0]
-    (start, end), = result.spans(i)[0]
+    ((start, end),) = result.spans(i)[0]
     assert index.papers[i].title[start:end] == "Schrödinger"
 
 
@@ -226,7 +226,7 @@ def test_even_a_typo_neighbour_in_the_title_outranks_the_exact_word_in_an_abstra
     papers = [paper("Plain Title", "We use a transformer.")]
     papers += [paper(f"Tranformer Study {i}", "Misspelt in the title.") for i in range(11)]  # rarer: > 10x
     index = SearchIndex(papers)
-    assert list(index.search("transformer ").indices) == list(range(1, 12)) + [0]
+    assert list(index.search("transformer ").indices) == [*list(range(1, 12)), 0]
 
 
 @pytest.mark.parametrize("query", ["net ", "net deep", "deep net "])
@@ -247,7 +247,7 @@ def test_plural_of_a_common_word_is_found_without_typo_tolerance():
     papers += [paper("Graphs Everywhere", "Nodes and edges."), paper("Grape Harvest", "Unrelated.")]
     papers += [paper("Many Classes", "Labels."), paper("One Class", "Label."), paper("Classical", "Music.")]
     index = SearchIndex(papers)
-    assert list(index.search("graph ").indices) == [12] + list(range(12))
+    assert list(index.search("graph ").indices) == [12, *list(range(12))]
     assert list(index.search("class ").indices) == [15, 14]  # "classes": the plural in -es
 
 
@@ -502,7 +502,7 @@ def test_long_words_differing_anywhere_stay_apart():
 
 
 def test_search_matches_brute_force_on_many_papers():
-    words = "alpha beta gamma delta epsilon zeta theta kappa lambda sigma".split()
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "kappa", "lambda", "sigma"]
     papers = [
         Paper(id=f"{i:012x}", title=f"{words[i % 10]} {words[i * 7 % 10]}s", abstract=f"{words[i * 3 % 10]} x{i}")
         for i in range(4500)

@@ -21,9 +21,7 @@ def answers(index) -> list[list[int]]:
     return [list(index.search(query).indices) for query in QUERIES]
 
 
-def test_the_second_launch_takes_the_index_from_the_cache_and_answers_the_same(
-    papers, files, tmp_path, count_builds
-):
+def test_the_second_launch_takes_the_index_from_the_cache_and_answers_the_same(papers, files, tmp_path, count_builds):
     fresh = cached_index(papers, files, tmp_path)
     assert count_builds == [len(papers)]
     assert len(list(tmp_path.glob("*.pickle"))) == 1
@@ -31,9 +29,10 @@ def test_the_second_launch_takes_the_index_from_the_cache_and_answers_the_same(
     assert count_builds == [len(papers)], "built again instead of read from the cache"
     assert answers(again) == answers(fresh)
     assert answers(again)[0], "the queries must find something for the comparison to mean anything"
-    assert list(again.search("schrodinger").indices) and again.search("schrodinger").spans(
-        again.search("schrodinger").indices[0]
-    )[0]
+    assert (
+        list(again.search("schrodinger").indices)
+        and again.search("schrodinger").spans(again.search("schrodinger").indices[0])[0]
+    )
 
 
 def test_changed_papers_are_indexed_again_and_replace_their_entry(papers, files, tmp_path, count_builds):

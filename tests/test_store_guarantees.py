@@ -8,6 +8,7 @@ so nothing here depends on the store's private helpers.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,9 +18,9 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -86,10 +87,8 @@ def tracer(monkeypatch) -> Tracer:
         watched: Watched
 
         def close(self) -> None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.watched.synchronous_at_close = sqlite3.Connection.execute(self, "PRAGMA synchronous").fetchone()[0]
-            except sqlite3.Error:
-                pass
             super().close()
 
     def connect(database, *args, **kwargs):
@@ -189,9 +188,7 @@ def test_every_write_transaction_begins_immediate(data_dir, tracer):
         first = " ".join(statements[0].split()).upper()
         assert first.startswith(("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")), statements
     # The toggles' reads happen inside those transactions, not before them.
-    toggle_reads = [
-        s for t in transactions for s in t if s.lstrip().upper().startswith("SELECT") and "'p'" in s
-    ]
+    toggle_reads = [s for t in transactions for s in t if s.lstrip().upper().startswith("SELECT") and "'p'" in s]
     assert len(toggle_reads) >= 3
 
 

@@ -229,8 +229,27 @@ async def test_the_help_shows_its_rows_literally(store):
 
 # --- any of it at once: a property -----------------------------------------------------------------------------
 
-PIECES = ["[", "]", "@", "=", "/", "[/]", "[@click=app.quit]", "[b]", "is:", "\\", " ", "\x1b", OSC_TITLE,
-          OSC_CLIPBOARD, "\x1b[31m", "\x1bP1$r\x1b\\", "\x07", "\t", "\n"]
+PIECES = [
+    "[",
+    "]",
+    "@",
+    "=",
+    "/",
+    "[/]",
+    "[@click=app.quit]",
+    "[b]",
+    "is:",
+    "\\",
+    " ",
+    "\x1b",
+    OSC_TITLE,
+    OSC_CLIPBOARD,
+    "\x1b[31m",
+    "\x1bP1$r\x1b\\",
+    "\x07",
+    "\t",
+    "\n",
+]
 UNTRUSTED = st.lists(
     st.one_of(
         st.sampled_from(PIECES),

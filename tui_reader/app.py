@@ -7,12 +7,13 @@ so typing never waits for them; a result that arrives after a newer query is dro
 from __future__ import annotations
 
 import gc
-from functools import partial
 import os
 import sys
 import time
+from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -21,19 +22,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
 from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from tui_reader.commands import Command, Section, commands
 from tui_reader.corpus import read_file
 from tui_reader.files import record_failure
 from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
-from tui_reader.saving import MarksChanged, MarkSaver, Saved, SaverProblem, Waiting
-from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
-from tui_reader.commands import Command, Section, commands
+from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
 from tui_reader.screens import HelpScreen
 from tui_reader.state import Reader, View
+from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox, shown
 
 if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing worker, after the first paint
@@ -50,20 +51,50 @@ class ReaderApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     TITLE = "tui-reader"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual declares it an instance variable)
     AUTO_FOCUS = "#papers"  # start in the list (focusing the search box first would restyle both at start)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: handled before the key is routed, so keys typed right after "/" already go to the box
-        Binding("slash", "focus_search", "Search", id="search", tooltip="Focus the search box (typing filters live)", priority=True),
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            id="search",
+            tooltip="Focus the search box (typing filters live)",
+            priority=True,
+        ),
         Binding("r,space", "toggle_read", "Read", id="toggle-read", tooltip="Mark the paper read / unread"),
         Binding("s", "toggle_star", "Star", id="toggle-star", tooltip="Star / unstar the paper"),
         Binding("u", "cycle_view", "View", id="cycle-view", tooltip="Cycle the view: all → unread → starred"),
         # shown in help and the palette; the footer keeps to the keys used all the time
-        Binding("o", "open_link", "Open link", id="open-link", tooltip="Open the paper's first http(s) link in the browser", show=False),
-        Binding("y", "copy_title", "Copy title", id="copy-title", tooltip="Copy the title to the clipboard", show=False),
-        Binding("ctrl+d", "scroll_detail(1)", "Detail down", id="detail-down", tooltip="Scroll the detail half a page down, from anywhere", show=False),
-        Binding("ctrl+u", "scroll_detail(-1)", "Detail up", id="detail-up", tooltip="Scroll the detail half a page up", show=False),
+        Binding(
+            "o",
+            "open_link",
+            "Open link",
+            id="open-link",
+            tooltip="Open the paper's first http(s) link in the browser",
+            show=False,
+        ),
+        Binding(
+            "y", "copy_title", "Copy title", id="copy-title", tooltip="Copy the title to the clipboard", show=False
+        ),
+        Binding(
+            "ctrl+d",
+            "scroll_detail(1)",
+            "Detail down",
+            id="detail-down",
+            tooltip="Scroll the detail half a page down, from anywhere",
+            show=False,
+        ),
+        Binding(
+            "ctrl+u",
+            "scroll_detail(-1)",
+            "Detail up",
+            id="detail-up",
+            tooltip="Scroll the detail half a page up",
+            show=False,
+        ),
         Binding("question_mark", "help", "Help", id="help", tooltip="Show every key and the search syntax"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (marks are already saved)"),
     ]
@@ -486,8 +517,6 @@ class ReaderApp(App[None]):
         if status != self._status_shown:  # the saver reports a lock several times a second: repaint on change only
             self._status_shown = status
             self.query_one("#status", Static).update(Text(status))
-
-
 
 
 def graphical_browser_available() -> bool:

@@ -10,8 +10,8 @@ import argparse
 import gc
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from tui_reader.corpus import Corpus, CorpusError, corpus_files, load_corpus
 from tui_reader.files import replace_file
@@ -61,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="print every paper (ranked when --query is given)")
     _add_paths(listing)
     listing.add_argument("--format", choices=("text", "json"), default="text")
-    listing.add_argument("--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")')
+    listing.add_argument(
+        "--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")'
+    )
     _add_common(listing)
     _add_mark_filters(listing)
     _add_mark_commands(sub)
@@ -222,7 +224,7 @@ def read_marks(data_dir: Path | None) -> tuple[set[str], set[str]]:
 
 def wanted_by_mark_filters(paper_id: str, args: argparse.Namespace, read: set[str], starred: set[str]) -> bool:
     """The --read / --unread / --starred filters of `list` (all must hold)."""
-    if args.read and paper_id not in read or args.unread and paper_id in read:
+    if (args.read and paper_id not in read) or (args.unread and paper_id in read):
         return False
     return not args.starred or paper_id in starred
 
@@ -372,9 +374,7 @@ def _parse_export(data: bytes, name: str) -> object:
     enabled = gc.isenabled()
     gc.disable()  # many small containers: collection passes would find nothing and cost seconds
     try:
-        return json.loads(
-            text, parse_constant=refuse_constant, parse_int=checked_int, object_pairs_hook=unique_keys
-        )
+        return json.loads(text, parse_constant=refuse_constant, parse_int=checked_int, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         problem = f"invalid JSON at line {exc.lineno}: {exc.msg}"
     except RecursionError:

@@ -23,26 +23,26 @@ from tui_reader.sources.cleaning import delatex, extract_links
 from tui_reader.sources.dumps import decode, parse_text
 
 __all__ = [
-    "Paper",
-    "PaperSet",
     "Corpus",
     "CorpusError",
-    "load_corpus",
-    "read_file",
-    "corpus_files",
-    "parse_text",
-    "paper_id",
-    "title_key",
-    "normalise_title",
-    "merge",
-    "delatex",
-    "extract_links",
-    "clean_text",
+    "Paper",
+    "PaperSet",
     "bundled_seeds",
     "cache_dir",
+    "clean_text",
+    "corpus_files",
+    "delatex",
+    "extract_links",
+    "load_corpus",
+    "mark_used",
+    "merge",
+    "normalise_title",
+    "paper_id",
+    "parse_text",
+    "read_file",
     "replace_file",
     "store_in_cache",
-    "mark_used",
+    "title_key",
 ]
 
 
@@ -193,7 +193,9 @@ def _parser_fingerprint() -> str:
     from tui_reader import paper, safe_text, sources
     from tui_reader.sources import cleaning, dumps
 
-    parsing = b"".join(Path(str(module.__file__)).read_bytes() for module in (paper, safe_text, sources, cleaning, dumps))
+    parsing = b"".join(
+        Path(str(module.__file__)).read_bytes() for module in (paper, safe_text, sources, cleaning, dumps)
+    )
     return f"{zlib.crc32(parsing):08x}"
 
 

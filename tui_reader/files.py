@@ -5,11 +5,12 @@ Used by the corpus (parse cache), the search index cache and ``marks export``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from pathlib import Path
 
-__all__ = ["cache_dir", "replace_file", "store_in_cache", "mark_used", "log_file", "record_failure"]
+__all__ = ["cache_dir", "log_file", "mark_used", "record_failure", "replace_file", "store_in_cache"]
 
 
 def cache_dir(kind: str = "corpus") -> Path:
@@ -70,10 +71,8 @@ def replace_file(path: Path, data: bytes, *, durable: bool = False) -> None:
             os.close(fd)
         os.replace(partial, target)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(partial)
-        except OSError:
-            pass
         raise
     if durable:
         try:
@@ -100,10 +99,8 @@ def store_in_cache(entry: Path, value: object) -> bool:
 def mark_used(entry: Path) -> None:
     """Note that a cache entry is in use (its modification time), so pruning keeps it; best effort (a
     read-only cache is still read)."""
-    try:
+    with contextlib.suppress(OSError):
         os.utime(entry)
-    except OSError:
-        pass
 
 
 def log_file() -> Path:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
 from dataclasses import dataclass
+from typing import overload
 
-__all__ = ["Paper", "PaperSet", "Span", "Spans", "merge", "paper_id", "title_key", "normalise_title"]
+__all__ = ["Paper", "PaperSet", "Span", "Spans", "merge", "normalise_title", "paper_id", "title_key"]
 
 Span = tuple[int, int]  # [start, end) in a paper's title or abstract: what a search highlights
 Spans = tuple[Span, ...]
@@ -63,9 +63,7 @@ def _normalise_unicode(title: str) -> str:
     decomposed = unicodedata.normalize("NFKD", title.casefold())
     category = unicodedata.category
     letters = "".join(
-        ch if ch.isalnum() else " "
-        for ch in decomposed
-        if not unicodedata.combining(ch) and category(ch) != "Cf"
+        ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch) and category(ch) != "Cf"
     )
     return " ".join(letters.split())
 

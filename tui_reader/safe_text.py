@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 
-__all__ = ["strip_controls", "collapse_ws", "clean_text", "shown_path"]
+__all__ = ["clean_text", "collapse_ws", "shown_path", "strip_controls"]
 
 # CSI (colours, cursor moves), OSC (window titles, clipboard; never past the end of a line), DCS/APC/PM/SOS
 # strings and short ESC sequences.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tui_reader.store import Change, Journal, Mark, MarkStore, StoreBusy
 
-__all__ = ["MarkSaver", "Saved", "Waiting", "MarksChanged", "SaverProblem"]
+__all__ = ["MarkSaver", "MarksChanged", "Saved", "SaverProblem", "Waiting"]
 
 WRITER_BUSY_TIMEOUT_S = 0.25  # one try at the lock; between tries the thread answers new changes and quitting
 

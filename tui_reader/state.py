@@ -27,7 +27,7 @@ class View(Enum):
     UNREAD = "unread"
     STARRED = "starred"
 
-    def next(self) -> "View":
+    def next(self) -> View:
         order = list(View)
         return order[(order.index(self) + 1) % len(order)]
 

@@ -17,15 +17,17 @@ import stat
 import threading
 import time
 from collections import deque
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import repeat
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence, TypeVar
+from typing import TypeVar
 
 import platformdirs
 
-__all__ = ["Mark", "MarkStore", "StoreBusy", "default_data_dir", "migrate", "DB_NAME", "SCHEMA_VERSION"]
+__all__ = ["DB_NAME", "SCHEMA_VERSION", "Mark", "MarkStore", "StoreBusy", "default_data_dir", "migrate"]
 
 T = TypeVar("T")
 MarkRow = tuple[str, int, int, float | None, float | None]  # paper_id, read, starred, read_at, starred_at
@@ -205,11 +207,11 @@ def _marks_from_rows(rows: list[MarkRow]) -> dict[str, Mark]:
     """``{paper_id: Mark}`` from ``(paper_id, read, starred, read_at, starred_at)`` rows."""
     if not rows:
         return {}
-    ids, read, starred, read_at, starred_at = zip(*rows)
+    ids, read, starred, read_at, starred_at = zip(*rows, strict=True)
     marks = list(map(object.__new__, repeat(Mark, len(ids))))
-    for setter, values in zip(_SLOT_SETTERS, (map(bool, read), map(bool, starred), read_at, starred_at)):
+    for setter, values in zip(_SLOT_SETTERS, (map(bool, read), map(bool, starred), read_at, starred_at), strict=True):
         deque(map(setter, marks, values), maxlen=0)
-    return dict(zip(ids, marks))
+    return dict(zip(ids, marks, strict=True))
 
 
 def _mark_row(paper_id: str, mark: Mark) -> MarkRow:
@@ -446,7 +448,7 @@ class MarkStore:
         writable: bool = True,
         waiting: Waiting | None = None,
         busy_timeout: float | None = None,
-    ) -> "MarkStore":
+    ) -> MarkStore:
         """Open (creating if needed) ``marks.db`` in ``data_dir`` or the default data directory.
 
         ``writable=False`` only reads: it never takes a write lock, never waits for one, and never creates the
@@ -459,7 +461,7 @@ class MarkStore:
         waiting = waiting or _wait_a_while
         warnings: list[str] = []
 
-        def read_only(reason: str) -> "MarkStore":
+        def read_only(reason: str) -> MarkStore:
             warnings.append(f"{reason}; marks will not be saved")
             snapshot = _snapshot(path)
             return cls(snapshot, path if path.is_file() else None, True, warnings, data_dir)
@@ -481,7 +483,9 @@ class MarkStore:
                     if checked is None:
                         problem = _why_not_creatable(data_dir)
                         if problem:
-                            warnings.append(f"cannot create data directory {data_dir} ({problem}); marks will not be saved")
+                            warnings.append(
+                                f"cannot create data directory {data_dir} ({problem}); marks will not be saved"
+                            )
                         return cls(_memory_db(), None, True, warnings, data_dir, writable=False)
                     conn = _with_unsaved_changes(_open_reading(path), data_dir)
                     return cls(conn, path, True, warnings, data_dir, writable=False)
@@ -629,7 +633,7 @@ class MarkStore:
             with journal:
                 changes = journal.read()
                 try:
-                    self._write(lambda conn: _replay(conn, changes))
+                    self._write(partial(_replay, changes=changes))
                 except StoreBusy:
                     continue  # still locked: the next opening tries again; the journal stays
                 if self._saving_failed():
@@ -709,10 +713,8 @@ class MarkStore:
                 mem.executemany(_UPSERT, rows)
         except sqlite3.Error:
             pass
-        try:
+        with suppress(sqlite3.Error):
             self._conn.close()
-        except sqlite3.Error:
-            pass
         self._conn = mem
         self.read_only = True
         self.warnings.append(f"{reason}; marks will not be saved")
@@ -723,7 +725,7 @@ class MarkStore:
         with self._lock:
             self._conn.close()
 
-    def __enter__(self) -> "MarkStore":
+    def __enter__(self) -> MarkStore:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -748,7 +750,7 @@ class Journal:
         self.empty = os.fstat(fd).st_size == 0
 
     @classmethod
-    def create(cls, data_dir: Path) -> "Journal":
+    def create(cls, data_dir: Path) -> Journal:
         folder = data_dir / UNSAVED_DIR
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{os.getpid()}-{time.time_ns()}.jsonl"
@@ -757,7 +759,7 @@ class Journal:
         return cls(path, fd)
 
     @classmethod
-    def orphans(cls, data_dir: Path) -> Iterator["Journal"]:
+    def orphans(cls, data_dir: Path) -> Iterator[Journal]:
         """Journals whose reader has ended (their lock is free), locked for the caller."""
         folder = data_dir / UNSAVED_DIR
         try:
@@ -813,17 +815,15 @@ class Journal:
             self.empty = True
 
     def remove(self) -> None:
-        try:
+        with suppress(OSError):
             os.unlink(self.path)
-        except OSError:
-            pass
 
     def close(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)  # releases the lock
             self._fd = -1
 
-    def __enter__(self) -> "Journal":
+    def __enter__(self) -> Journal:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -858,8 +858,10 @@ def _replay(conn: sqlite3.Connection, changes: Sequence[Change]) -> None:
         ).fetchone()
         old = _row_to_mark(row)
         if change.is_newer_than(old):
-            new = replace(old, read=change.value, read_at=change.at) if change.field == "read" else replace(
-                old, starred=change.value, starred_at=change.at
+            new = (
+                replace(old, read=change.value, read_at=change.at)
+                if change.field == "read"
+                else replace(old, starred=change.value, starred_at=change.at)
             )
             conn.execute(_UPSERT, _mark_row(change.paper_id, new))
 
@@ -906,7 +908,7 @@ def _parse_records(records: object) -> dict[str, Mark]:
             return repr(value) if len(value) <= 40 else f"{value[:30]!r}... ({len(value)} characters)"
         if value is None or isinstance(value, bool):
             return {None: "null", True: "true", False: "false"}[value]
-        if isinstance(value, float) or isinstance(value, int) and value.bit_length() <= 64:
+        if isinstance(value, float) or (isinstance(value, int) and value.bit_length() <= 64):
             return repr(value)
         return {int: "a huge number", list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
 

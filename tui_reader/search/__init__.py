@@ -14,17 +14,17 @@ from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
 from tui_reader.search.text import fold, words_of
 
 __all__ = [
+    "COMPLETION",
+    "EXACT",
+    "TYPO",
+    "Filter",
+    "Positions",
+    "Query",
     "SearchIndex",
     "SearchResult",
-    "Positions",
-    "parse_query",
-    "Query",
     "Term",
-    "Filter",
     "fold",
-    "words_of",
     "max_typos",
-    "EXACT",
-    "COMPLETION",
-    "TYPO",
+    "parse_query",
+    "words_of",
 ]

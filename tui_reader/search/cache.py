@@ -8,11 +8,12 @@ that cannot be read or written only costs time: the index is built as if there w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from tui_reader.files import cache_dir, mark_used, store_in_cache
 from tui_reader.paper import Paper
@@ -74,7 +75,5 @@ def _prune(folder: Path) -> None:
         except OSError:
             pass  # removed meanwhile by another reader
     for _, old in sorted(used, reverse=True)[KEEP:]:
-        try:
+        with contextlib.suppress(OSError):
             old.unlink(missing_ok=True)
-        except OSError:
-            pass

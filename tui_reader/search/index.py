@@ -16,10 +16,10 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, Callable, Iterator, Mapping, NamedTuple, overload
+from typing import Any, NamedTuple, overload
 
 import numpy as np
 from rapidfuzz import process
@@ -30,7 +30,7 @@ from tui_reader.search.postings import Postings, build
 from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
 from tui_reader.search.text import FOLD_ERRORS, word_spans, words_of
 
-__all__ = ["SearchIndex", "SearchResult", "Positions", "EXACT", "COMPLETION", "TYPO"]
+__all__ = ["COMPLETION", "EXACT", "TYPO", "Positions", "SearchIndex", "SearchResult"]
 
 
 EXACT, COMPLETION, TYPO = 3, 2, 1  # match quality of a term in one field
@@ -101,7 +101,7 @@ class _Matcher:
         for i in range(len(words) - len(head)):
             window = words[i : i + len(self.phrase)]
             tail = window[-1][2]
-            if all(w[2] == h for w, h in zip(window, head)) and (
+            if all(w[2] == h for w, h in zip(window, head, strict=False)) and (
                 tail == last or (self.phrase_prefix and tail.startswith(last))
             ):
                 found.append((window[0][0], window[-1][1]))

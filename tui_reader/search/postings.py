@@ -14,8 +14,8 @@ have to share a 54-bit hash to be confused (odds ~3e-5 for a million-word vocabu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -193,7 +193,9 @@ class _Builder:
         hits = np.flatnonzero((h[candidate] >> np.uint64(_CHUNK_BITS)) == new_hashes[owner])
         hits = hits[_firsts(owner[hits])]
         word = candidate[hits]
-        for hash_, a, b in zip(new_hashes[owner[hits]].tolist(), starts[word].tolist(), ends[word].tolist()):
+        for hash_, a, b in zip(
+            new_hashes[owner[hits]].tolist(), starts[word].tolist(), ends[word].tolist(), strict=True
+        ):
             self.words[hash_] = data[a:b]
 
     def finish(self, fields: list[list[_Chunk]], sizes: list[int]) -> tuple[list[str], list[Postings]]:
@@ -206,7 +208,9 @@ class _Builder:
         by_hash = np.argsort(hashes)
         sorted_hashes, position = hashes[by_hash], rank[by_hash]
         self.words.clear()
-        return vocabulary, [_assemble(c, sorted_hashes, position, len(vocabulary), n) for c, n in zip(fields, sizes)]
+        return vocabulary, [
+            _assemble(c, sorted_hashes, position, len(vocabulary), n) for c, n in zip(fields, sizes, strict=True)
+        ]
 
 
 def _firsts(a: np.ndarray) -> np.ndarray:

@@ -12,12 +12,12 @@ Parsing never fails: a problem becomes ``Query.error`` and the rest of the query
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from tui_reader.search.text import fold, words_of
 
-__all__ = ["Term", "Filter", "Query", "parse_query", "max_typos", "IS_VALUES"]
+__all__ = ["IS_VALUES", "Filter", "Query", "Term", "max_typos", "parse_query"]
 
 IS_VALUES = ("read", "unread", "starred", "unstarred")
 

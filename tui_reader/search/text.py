@@ -10,7 +10,7 @@ import codecs
 import re
 import unicodedata
 
-__all__ = ["fold", "words_of", "word_spans", "FOLD_ERRORS"]
+__all__ = ["FOLD_ERRORS", "fold", "word_spans", "words_of"]
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 NONWORD = re.compile(r"[\W_]+")
@@ -33,7 +33,7 @@ def words_of(text: str) -> list[str]:
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, folded word)`` for every word of ``text``, with positions in the original text.
 
-    A character that folds to several words (rare: ``½`` -> ``1⁄2``) gives each of them the same span.
+    A character that folds to several words (rare: ``½`` -> "1", fraction slash, "2") gives each of them the same span.
     """
     spans = []
     for m in _WORD.finditer(text):

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["delatex", "extract_links", "URL_PATTERN"]
+__all__ = ["URL_PATTERN", "delatex", "extract_links"]
 
 # ---------------------------------------------------------------------------------------------------------
 # LaTeX debris -> readable text (pylatexenc does the real parsing)
@@ -86,7 +86,7 @@ def delatex(text: str) -> str:
 
 # A URL runs until whitespace; a ``{...}`` right after it is LaTeX debris (``\href{url}{text}`` flattened).
 URL_PATTERN = r"(?i)https?://[^\s{}<>\"]+(?:\{[^}\s]*\}?)?"
-_URL_TRAIL = ".,;:!?'\"”’)]>"
+_URL_TRAIL = ".,;:!?'\"”’)]>"  # noqa: RUF001 (the typographic quotes are meant)
 
 
 def _clean_url(raw: str) -> tuple[str, str]:

@@ -16,7 +16,7 @@ from tui_reader.paper import Paper, paper_id
 from tui_reader.safe_text import collapse_ws, strip_controls
 from tui_reader.sources.cleaning import URL_PATTERN, delatex, extract_links
 
-__all__ = ["parse_text", "decode"]
+__all__ = ["decode", "parse_text"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Parsing one page

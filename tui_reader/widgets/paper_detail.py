@@ -37,9 +37,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def action_back(self) -> None:
         self.post_message(self.Back())
 
-    def show(
-        self, paper: Paper | None, mark: Flagged, spans: tuple[Spans, Spans] = ((), ()), empty: str = ""
-    ) -> None:
+    def show(self, paper: Paper | None, mark: Flagged, spans: tuple[Spans, Spans] = ((), ()), empty: str = "") -> None:
         """Show one paper, or the ``empty`` message when there is none."""
         body = self.query_one("#detail-body", Static)
         if paper is None:

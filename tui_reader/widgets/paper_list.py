@@ -32,7 +32,7 @@ def _no_spans(_: int) -> Spans:
 class PaperList(ScrollView, can_focus=True):
     """One row per paper, rendered on demand: only the visible rows cost anything, at any corpus size."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paper-list--cursor",
         "paper-list--unread",
         "paper-list--read",
@@ -48,9 +48,24 @@ class PaperList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Last", id="list.last", show=False),
         Binding("pagedown,ctrl+f", "page_down", "Page down", id="list.page-down", show=False),
         Binding("pageup,ctrl+b", "page_up", "Page up", id="list.page-up", show=False),
-        Binding("enter", "open", "Open", id="list.open", tooltip="Open the paper in the detail pane (marks it read once shown)"),
-        Binding("n", "next_unread", "Next", id="list.next-unread", tooltip="Jump to the next unread paper (wraps around)"),
-        Binding("N", "previous_unread", "Previous unread", id="list.previous-unread", tooltip="Jump to the previous unread paper", show=False),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="list.open",
+            tooltip="Open the paper in the detail pane (marks it read once shown)",
+        ),
+        Binding(
+            "n", "next_unread", "Next", id="list.next-unread", tooltip="Jump to the next unread paper (wraps around)"
+        ),
+        Binding(
+            "N",
+            "previous_unread",
+            "Previous unread",
+            id="list.previous-unread",
+            tooltip="Jump to the previous unread paper",
+            show=False,
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)

@@ -15,7 +15,13 @@ class SearchBox(Input):
     """The query box: Esc clears it, or leaves it when already empty; Enter and ↓ go to the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_or_leave", "Clear", id="search-box.clear-or-leave", tooltip="Clear the query; on an empty box, back to the list"),
+        Binding(
+            "escape",
+            "clear_or_leave",
+            "Clear",
+            id="search-box.clear-or-leave",
+            tooltip="Clear the query; on an empty box, back to the list",
+        ),
         Binding("down", "leave", "List", id="search-box.leave", tooltip="Go to the list (Enter too)"),
     ]
 
