@@ -441,8 +441,8 @@ def test_parse_query_parts():
     assert [t.prefix for t in q.terms] == [False, False, True]
     assert [t.words for t in q.phrases] == [("neural", "tangent")]
     assert [(t.words, t.exclude) for t in q.excluded] == [(("flow",), True)]
-    assert [(f.value, f.exclude) for f in q.is_filters] == [("starred", False), ("read", True)]
-    assert [f.value for f in q.date_filters] == ["mar 11"]
+    assert [(f.value, f.exclude) for f in q.filters if f.field == "is"] == [("starred", False), ("read", True)]
+    assert [f.value for f in q.filters if f.field == "date"] == ["mar 11"]
     assert q.error is None and not q.empty
 
 

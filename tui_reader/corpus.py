@@ -18,7 +18,7 @@ from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 from tui_reader.files import cache_dir, mark_used, replace_file, store_in_cache
 from tui_reader.paper import Paper, PaperSet, merge, normalise_title, paper_id, title_key
-from tui_reader.safe_text import clean_text, shown_path
+from tui_reader.safe_text import shown_path
 from tui_reader.sources.cleaning import delatex, extract_links
 from tui_reader.sources.dumps import decode, parse_text
 
@@ -29,7 +29,6 @@ __all__ = [
     "PaperSet",
     "bundled_seeds",
     "cache_dir",
-    "clean_text",
     "corpus_files",
     "delatex",
     "extract_links",

@@ -101,10 +101,6 @@ class MarkSaver:
             self._state.unsaved += 1
             self._wake.notify_all()
 
-    @property
-    def pending(self) -> int:
-        return self._state.unsaved
-
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every change handed over so far is committed and changes made elsewhere until now have
         been looked for and reported (or the timeout). True when no change is left unsaved."""

@@ -78,9 +78,6 @@ class Reader:
         if not self.unsaved:
             self.locked_for = 0.0
 
-    def is_pending(self, paper_id: str) -> bool:
-        return any(change.paper_id == paper_id for change in self.unsaved)
-
     def _count(self) -> None:
         ids = self.papers.ids
         self.read_count = len(self.read & ids.keys())

@@ -63,14 +63,6 @@ class Query:
         return tuple(t for t in self.terms if t.phrase)
 
     @property
-    def is_filters(self) -> tuple[Filter, ...]:
-        return tuple(f for f in self.filters if f.field == "is")
-
-    @property
-    def date_filters(self) -> tuple[Filter, ...]:
-        return tuple(f for f in self.filters if f.field == "date")
-
-    @property
     def empty(self) -> bool:
         return not (self.terms or self.excluded or self.filters)
 
