@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from tui_reader.commands import Command, Section, commands
+from tui_reader.commands import Command, CommandBinding, Section, commands
 from tui_reader.corpus import read_file
 from tui_reader.files import record_failure
 from tui_reader.paper import Paper
@@ -56,17 +56,34 @@ class ReaderApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: handled before the key is routed, so keys typed right after "/" already go to the box
-        Binding(
+        CommandBinding(
             "slash",
             "focus_search",
             "Search",
             id="search",
             tooltip="Focus the search box (typing filters live)",
             priority=True,
+            title="Search",
         ),
-        Binding("r,space", "toggle_read", "Read", id="toggle-read", tooltip="Mark the paper read / unread"),
-        Binding("s", "toggle_star", "Star", id="toggle-star", tooltip="Star / unstar the paper"),
-        Binding("u", "cycle_view", "View", id="cycle-view", tooltip="Cycle the view: all → unread → starred"),
+        CommandBinding(
+            "r,space",
+            "toggle_read",
+            "Read",
+            id="toggle-read",
+            tooltip="Mark the paper read / unread",
+            title="Toggle read",
+        ),
+        CommandBinding(
+            "s", "toggle_star", "Star", id="toggle-star", tooltip="Star / unstar the paper", title="Toggle star"
+        ),
+        CommandBinding(
+            "u",
+            "cycle_view",
+            "View",
+            id="cycle-view",
+            tooltip="Cycle the view: all → unread → starred",
+            title="Cycle view",
+        ),
         # shown in help and the palette; the footer keeps to the keys used all the time
         Binding(
             "o",
@@ -95,23 +112,16 @@ class ReaderApp(App[None]):
             tooltip="Scroll the detail half a page up",
             show=False,
         ),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Show every key and the search syntax"),
+        CommandBinding(
+            "question_mark",
+            "help",
+            "Help",
+            id="help",
+            tooltip="Show every key and the search syntax",
+            title="Keys and search syntax",
+        ),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (marks are already saved)"),
     ]
-
-    # The palette's names where the footer's short label would be unclear out of context (by binding id).
-    COMMAND_TITLES: ClassVar[dict[str, str]] = {
-        "search": "Search",
-        "toggle-read": "Toggle read",
-        "toggle-star": "Toggle star",
-        "cycle-view": "Cycle view",
-        "help": "Keys and search syntax",
-        "list.open": "Open the paper",
-        "list.next-unread": "Next unread paper",
-        "detail.back": "Back to the list",
-        "search-box.clear-or-leave": "Clear the search",
-        "search-box.leave": "Go to the list",
-    }
 
     def __init__(
         self,
@@ -499,7 +509,7 @@ class ReaderApp(App[None]):
         for command in self.all_commands():
             if command.is_command:
                 yield SystemCommand(
-                    self.COMMAND_TITLES.get(command.binding.id or "", command.binding.description),
+                    command.title,
                     f"{command.label}  ·  {command.explanation}",
                     partial(self._run_command, command),
                 )

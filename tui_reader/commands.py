@@ -12,7 +12,16 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-__all__ = ["Command", "Section", "commands", "key_label"]
+__all__ = ["Command", "CommandBinding", "Section", "commands", "key_label"]
+
+
+@dataclass(frozen=True)
+class CommandBinding(Binding):
+    """A binding with the name the command palette shows, where the footer's short label ("Read") would be unclear
+    out of context ("Toggle read"). Textual copies bindings into plain ``Binding``s for its key map; the registry
+    reads the classes' own ``BINDINGS``, so the title stays with its key, id and tooltip."""
+
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,13 @@ class Command:
     def label(self) -> str:
         """The keys as the help and the palette show them: ``s``, ``r / Space``, ``Ctrl+D``."""
         return key_label(self.keys)
+
+    @property
+    def title(self) -> str:
+        """The palette's name of the command."""
+        if isinstance(self.binding, CommandBinding) and self.binding.title:
+            return self.binding.title
+        return self.binding.description
 
     @property
     def explanation(self) -> str:

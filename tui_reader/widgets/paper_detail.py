@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from tui_reader.commands import CommandBinding
 from tui_reader.paper import Paper, Spans
 from tui_reader.safe_text import shown_path
 from tui_reader.widgets.text import STAR, UNREAD_DOT, Flagged, highlight, shown
@@ -25,7 +26,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", id="detail.scroll-up", show=False),
         Binding("g,home", "scroll_home", "Top", id="detail.scroll-home", show=False),
         Binding("G,end", "scroll_end", "Bottom", id="detail.scroll-end", show=False),
-        Binding("escape,h,left", "back", "Back", id="detail.back", tooltip="Back to the list"),
+        CommandBinding(
+            "escape,h,left", "back", "Back", id="detail.back", tooltip="Back to the list", title="Back to the list"
+        ),
     ]
 
     class Back(Message):

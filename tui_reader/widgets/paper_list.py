@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_reader.commands import CommandBinding
 from tui_reader.paper import Paper, Spans
 from tui_reader.widgets.text import STAR, UNREAD_DOT, Flagged, shown
 
@@ -48,15 +49,21 @@ class PaperList(ScrollView, can_focus=True):
         Binding("G,end", "last", "Last", id="list.last", show=False),
         Binding("pagedown,ctrl+f", "page_down", "Page down", id="list.page-down", show=False),
         Binding("pageup,ctrl+b", "page_up", "Page up", id="list.page-up", show=False),
-        Binding(
+        CommandBinding(
             "enter",
             "open",
             "Open",
             id="list.open",
             tooltip="Open the paper in the detail pane (marks it read once shown)",
+            title="Open the paper",
         ),
-        Binding(
-            "n", "next_unread", "Next", id="list.next-unread", tooltip="Jump to the next unread paper (wraps around)"
+        CommandBinding(
+            "n",
+            "next_unread",
+            "Next",
+            id="list.next-unread",
+            tooltip="Jump to the next unread paper (wraps around)",
+            title="Next unread paper",
         ),
         Binding(
             "N",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import Input
 
+from tui_reader.commands import CommandBinding
 from tui_reader.widgets.text import shown
 
 
@@ -15,14 +16,17 @@ class SearchBox(Input):
     """The query box: Esc clears it, or leaves it when already empty; Enter and ↓ go to the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
+        CommandBinding(
             "escape",
             "clear_or_leave",
             "Clear",
             id="search-box.clear-or-leave",
             tooltip="Clear the query; on an empty box, back to the list",
+            title="Clear the search",
         ),
-        Binding("down", "leave", "List", id="search-box.leave", tooltip="Go to the list (Enter too)"),
+        CommandBinding(
+            "down", "leave", "List", id="search-box.leave", tooltip="Go to the list (Enter too)", title="Go to the list"
+        ),
     ]
 
     class Leave(Message):
