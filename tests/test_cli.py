@@ -211,8 +211,8 @@ def _import_never_breaks(tmp_path: Path, capsys, content: bytes) -> None:
     status, out, err = run(capsys, "marks", "import", str(path), "--data-dir", str(tmp_path / "marks"))
     assert status in (0, 2), err
     assert err.count("\n") <= 1 and (status == 0) == (err == "")
-    if status == 2:
-        assert out == "" and len(err) < 200
+    if status == 2:  # one short line: the problem is described in a few words, not echoed (the path aside)
+        assert out == "" and len(err.replace(str(path), "FILE")) < 200
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
