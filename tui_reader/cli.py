@@ -265,7 +265,7 @@ def marks_export(args: argparse.Namespace) -> int:
 
     from tui_reader.safe_text import shown_path
 
-    with open_store(args.data_dir) as store:
+    with open_store(args.data_dir, writable=False) as store:  # reading only: no lock taken, none waited for
         text = json.dumps(store.export(), ensure_ascii=False, indent=1) + "\n"
         marks_file = store.path
     if args.file is None or str(args.file) == "-":
