@@ -52,12 +52,11 @@ def split_authors(raw: str) -> tuple[str, ...]:
     """``A. One, B. Two and C. Three`` -> the three names: split at commas and ``and`` (outside parentheses,
     which hold affiliations and are dropped); LaTeX accents become letters (``Schr\\"odinger`` -> Schrödinger)."""
     text = " ".join(raw.split())
-    # affiliations: "(MIT, Cambridge)" -- commas inside them do not split; nested parentheses go too
-    while "(" in text:
-        stripped = re.sub(r"\([^()]*\)?", " ", text)
-        if stripped == text:
-            break
+    # affiliations: "(MIT, Cambridge)" -- commas inside them do not split; nested ones go from the inside out,
+    # and a parenthesis left unmatched is dropped
+    while "(" in text and (stripped := re.sub(r"\([^()]*\)", " ", text)) != text:
         text = stripped
+    text = text.replace("(", " ").replace(")", " ")
     names = []
     for part in re.split(r",|;|\band\b|&", text):
         name = author_name(part)
