@@ -201,6 +201,22 @@ async def test_the_detail_shows_authors_arxiv_id_and_published_and_rows_stay_ali
         assert "Evil [bold]markup[/bold]" in body
 
 
+async def test_richer_fields_made_outside_the_parsers_are_shown_cleaned(store):
+    paper = Paper(
+        id="x",
+        title="T",
+        abstract="",
+        authors=("Eve\x1b]0;pwned\x07 Doe",),
+        arxiv_id="2403.0\x1b[31m1",
+        published="2024",
+    )
+    app = ReaderApp([paper], store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        body = str(app.query_one("#detail-body").render())
+        assert "Authors Eve Doe" in body and "arXiv   2403.01" in body and "\x1b" not in body
+
+
 async def test_a_dump_paper_shows_no_empty_richer_lines(reader_app):
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)

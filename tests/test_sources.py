@@ -189,6 +189,14 @@ def test_author_strings_are_split_into_names(raw, names):
     assert split_authors(raw) == names
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from('ab (),&;\\"{}o\n'), max_size=40))
+def test_no_name_keeps_a_parenthesis_or_a_separator(raw):
+    for name in split_authors(raw):
+        assert name and name == name.strip()
+        assert not set(name) & set("(),;&\n")
+
+
 NAME = st.from_regex(r"[A-Z]\. [A-Z][a-z]{1,8}(-[A-Z][a-z]{1,6})?", fullmatch=True).filter(
     lambda name: " and" not in name
 )
@@ -313,6 +321,8 @@ def test_utf16_json_lines_are_read_too(tmp_path):
 def _lines_file(tmp_path: Path, count: int) -> Path:
     lines = [arxiv_line(id=f"0704.{n:04d}", title=f"Paper number {n}") for n in range(count)]
     lines.insert(4, "broken")
+    if count > 8:
+        lines.insert(9, "[]")
     return write(tmp_path / "m.jsonl", "\n".join(lines) + "\n")
 
 
@@ -321,7 +331,17 @@ def test_json_lines_come_in_parts_with_warnings_last(tmp_path, monkeypatch):
     path = _lines_file(tmp_path, 10)
     parts = list(read_file_parts(path, use_cache=False))
     assert [len(papers) for papers, _ in parts] == [3, 3, 3, 1]
-    assert [warnings for _, warnings in parts] == [[], [], [], [f"{path}: line 5: not valid JSON; skipped"]]
+    assert [warnings for _, warnings in parts] == [
+        [],
+        [],
+        [],
+        [f"{path}: line 5: not valid JSON; skipped", f"{path}: line 10: not a JSON object; skipped"],
+    ]
+    # a last part left empty is no problem: the file had papers
+    assert list(read_file_parts(_lines_file(tmp_path, 6), use_cache=False))[-1] == (
+        [],
+        [f"{path}: line 5: not valid JSON; skipped"],
+    )
 
 
 def test_the_first_part_arrives_before_the_rest_is_read(tmp_path, monkeypatch):
@@ -358,7 +378,7 @@ def test_parts_are_cached_and_a_lost_part_is_parsed_again_from_where_it_starts(t
         e for e in entries if e.stem.endswith("-2")
     ).unlink()  # the third part: the parse resumes at its first line, with the line numbers right
     assert read_file(path) == expected
-    assert starts == [8]  # lines 1-7 held the first two parts (6 papers and the broken line 5)
+    assert starts == [8]  # lines 1-7 held the first two parts (6 papers and the broken line 5); line 10 is bad too
 
 
 def test_an_old_cache_format_is_not_misread(tmp_path, monkeypatch):
@@ -367,7 +387,9 @@ def test_an_old_cache_format_is_not_misread(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus, "CACHE_MIN_BYTES", 0)
     path = write(tmp_path / "m.jsonl", arxiv_line(title="Fresh") + "\n")
     entry, stamp = corpus._cache_entry(path)  # type: ignore[misc]
-    old = (3, *stamp[1:])
     entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_bytes(pickle.dumps((old, [], [])))  # format 3: (stamp, papers, problems)
+    entry.write_bytes(pickle.dumps(((3, *stamp[1:]), [], [])))  # format 3: (stamp, papers, problems)
+    assert [p.title for p in read_file(path)[0]] == ["Fresh"]
+    stale = [corpus.Paper(id="x", title="Stale", abstract="")]
+    entry.write_bytes(pickle.dumps(((3, *stamp[1:]), 0, stale, [], None)))  # an entry's shape, another format
     assert [p.title for p in read_file(path)[0]] == ["Fresh"]
