@@ -51,7 +51,7 @@ def _published(versions: object) -> str | None:
 def split_authors(raw: str) -> tuple[str, ...]:
     """``A. One, B. Two and C. Three`` -> the three names: split at commas and ``and`` (outside parentheses,
     which hold affiliations and are dropped); LaTeX accents become letters (``Schr\\"odinger`` -> Schrödinger)."""
-    text = " ".join(raw.split())
+    text = raw
     # affiliations: "(MIT, Cambridge)" -- commas inside them do not split; nested ones go from the inside out,
     # and a parenthesis left unmatched is dropped
     while "(" in text and (stripped := re.sub(r"\([^()]*\)", " ", text)) != text:

@@ -128,10 +128,17 @@ def extract_links(text: str) -> tuple[str, tuple[str, ...]]:
 
 def clean_title(raw: str) -> str:
     """A title from any source: no controls or escape sequences, LaTeX as text, single-spaced."""
-    return collapse_ws(delatex(clean_text(raw)))
+    return _delatex_spaced(clean_text(raw))
 
 
 def clean_abstract(raw: str) -> tuple[str, tuple[str, ...]]:
     """An abstract from any source and the links in it: as ``clean_title``, URLs collected and debris removed."""
     text, links = extract_links(clean_text(raw))
-    return collapse_ws(delatex(text)), links
+    return _delatex_spaced(text), links
+
+
+def _delatex_spaced(text: str) -> str:
+    """``delatex`` of single-spaced text, single-spaced again (only when it changed anything: most text holds
+    no LaTeX, and collapsing a long abstract's spaces twice was a tenth of parsing it)."""
+    plain = delatex(text)
+    return plain if plain == text else collapse_ws(plain)

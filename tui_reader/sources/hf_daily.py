@@ -88,7 +88,9 @@ def _text(*values: object) -> str | None:
 
 def author_name(raw: str) -> str:
     """An author's name as shown: no controls, LaTeX accents as letters, single-spaced."""
-    return " ".join(delatex(clean_text(raw)).split())
+    text = clean_text(raw)
+    plain = delatex(text)
+    return plain if plain == text else " ".join(plain.split())
 
 
 def _authors(value: object) -> tuple[str, ...] | None:
