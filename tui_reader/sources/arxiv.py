@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
 
 from tui_reader.paper import Paper, paper_id
@@ -37,7 +38,7 @@ def version_date(created: object) -> str | None:
     day, month = int(match.group(1)), _MONTHS.get(match.group(2).lower())
     if month is None or not 1 <= day <= 31:
         return None
-    return f"{match.group(3)}-{month:02d}-{day:02d}"
+    return sys.intern(f"{match.group(3)}-{month:02d}-{day:02d}")  # one string per day, however many papers
 
 
 def _published(versions: object) -> str | None:

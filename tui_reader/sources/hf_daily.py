@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -41,13 +42,13 @@ def iso_date(value: object) -> str | None:
     if match is None:
         return None
     year, month, day = map(int, match.groups())
-    return match.group() if 1 <= month <= 12 and 1 <= day <= 31 and year > 0 else None
+    return sys.intern(match.group()) if 1 <= month <= 12 and 1 <= day <= 31 and year > 0 else None
 
 
 def listing_date(iso: str) -> str:
     """``2024-03-11`` as a dump writes a listing date: ``Mar 11, 2024``."""
     year, month, day = iso.split("-")
-    return f"{_MONTHS[int(month) - 1]} {int(day)}, {year}"
+    return sys.intern(f"{_MONTHS[int(month) - 1]} {int(day)}, {year}")
 
 
 def arxiv_id(value: object) -> str | None:
@@ -87,10 +88,11 @@ def _text(*values: object) -> str | None:
 
 
 def author_name(raw: str) -> str:
-    """An author's name as shown: no controls, LaTeX accents as letters, single-spaced."""
+    """An author's name as shown: no controls, LaTeX accents as letters, single-spaced. Interned: prolific
+    authors' names (and dates) are held once, not once per paper (a big collection's memory)."""
     text = clean_text(raw)
     plain = delatex(text)
-    return plain if plain == text else " ".join(plain.split())
+    return sys.intern(plain if plain == text else " ".join(plain.split()))
 
 
 def _authors(value: object) -> tuple[str, ...] | None:
