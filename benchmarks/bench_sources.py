@@ -13,6 +13,9 @@ loaded    every file read into the PaperSet
 indexed   then the search index built from it (SearchIndex; the reader's next step)
 RSS       peak resident memory (ru_maxrss) when loaded, and after indexing
 
+tmux      (--paint-runs, sizes up to 200k) the reader itself spawned in tmux on a cold cache: first frame,
+          papers on screen, every file loaded and indexed (as bench_small_files.py measures it)
+
 cold: a fresh XDG_CACHE_HOME (an empty parse cache, written during the run); warm: the same launch again.
 JSON Lines and dumps alternate A/B, B/A; medians of --runs (--big-runs for sizes over 200k).
 Targets: 100k JSON Lines papers on screen in <= 1 s; 1M loaded in <= 2x the memory of the same papers as dumps.
@@ -162,16 +165,47 @@ def report(count: int, got: dict[str, dict[str, list[dict[str, float]]]]) -> Non
             print(f"RSS loaded, JSON Lines / dumps ({cache}): {ratio / reference:.2f}x")
 
 
+def paint(count: int, runs: int) -> None:
+    """The reader in tmux on the JSON Lines file and on the dumps, cold cache, alternated; medians."""
+    from bench_app import READER_CHECKS
+    from first_paint import TmuxProbe
+
+    lines, dumps = corpus(count)
+    entry = Path(sys.executable).parent / "tui-reader"
+    tree = f"PYTHONPATH={HERE.parent}"  # this tree's package, whatever the virtualenv has installed
+    probe = TmuxProbe()
+    times: dict[str, list[list[float]]] = {"jsonl": [], "dumps": []}
+    try:
+        for run in range(runs):
+            order = [("jsonl", lines), ("dumps", dumps)]
+            for kind, path in order if run % 2 == 0 else order[::-1]:
+                with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as data:
+                    argv = ["env", tree, f"XDG_CACHE_HOME={cache}", str(entry), "--data-dir", data, str(path)]
+                    times[kind].append(probe.time(argv, READER_CHECKS, timeout=600))
+    finally:
+        probe.close()
+    print(f"\nreader in tmux, {count:,} papers, cold cache ({runs} runs)")
+    print("| source | first frame s | papers on screen s | all loaded + indexed s |")
+    print("|---|---|---|---|")
+    for kind, got in times.items():
+        print(f"| {kind} | " + " | ".join(f"{statistics.median(t[i] for t in got):.2f}" for i in range(3)) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--big-runs", type=int, default=1)
     parser.add_argument("--no-index", action="store_true", help="skip building the search index")
+    parser.add_argument("--paint-runs", type=int, default=2, help="tmux launches of each (0: none)")
+    parser.add_argument("--paint-only", action="store_true", help="only the tmux measure")
     args = parser.parse_args(argv)
     for count in args.sizes:
         runs = args.runs if count <= 200_000 else args.big_runs
-        report(count, compare(count, runs, not args.no_index))
+        if not args.paint_only:
+            report(count, compare(count, runs, not args.no_index))
+        if args.paint_runs and count <= 200_000 and shutil.which("tmux"):
+            paint(count, args.paint_runs)
     return 0
 
 
