@@ -345,6 +345,13 @@ def test_json_lines_come_in_parts_with_warnings_last(tmp_path, monkeypatch):
     )
 
 
+def test_the_first_part_is_smaller_so_papers_show_sooner(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "STREAM_PART", 4)
+    monkeypatch.setattr(corpus, "STREAM_FIRST_PART", 2)
+    parts = list(read_file_parts(_lines_file(tmp_path, 10), use_cache=False))
+    assert [len(papers) for papers, _ in parts] == [2, 4, 4, 0]
+
+
 def test_the_first_part_arrives_before_the_rest_is_read(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus, "STREAM_PART", 2)
     path = _lines_file(tmp_path, 6)

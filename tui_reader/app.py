@@ -241,13 +241,15 @@ class ReaderApp(App[None]):
         batch: list[Paper] = []
         problems: list[str] = []
         flushed = time.monotonic()
+        shown = False  # any papers handed over yet: the first ones go at once
         for number, path in enumerate(files, start=1):
             # a JSON Lines file comes in parts as it is read, so its first papers show long before its last
             for papers, warnings in read_file_parts(path):
                 batch.extend(papers)
                 problems.extend(warnings)
-                if time.monotonic() - flushed >= LOAD_BATCH_SECONDS:
+                if (batch and not shown) or time.monotonic() - flushed >= LOAD_BATCH_SECONDS:
                     self.call_from_thread(self._batch_loaded, batch, problems, number - 1, len(files))
+                    shown = shown or bool(batch)
                     batch, problems, flushed = [], [], time.monotonic()
             if number == len(files) or time.monotonic() - flushed >= LOAD_BATCH_SECONDS:
                 self.call_from_thread(self._batch_loaded, batch, problems, number, len(files))

@@ -255,6 +255,7 @@ def _read_whole(fd: int, size: int, source: str, problems: list[str]) -> list[Pa
 
 
 STREAM_PART = 5000  # papers per part of a JSON Lines file: handed to the reader, and cached, part by part
+STREAM_FIRST_PART = 1000  # the first part is smaller: the first papers are on screen sooner
 
 
 def _lines(fd: int, offset: int) -> Iterator[tuple[bytes | None, int]]:
@@ -272,15 +273,15 @@ def _lines(fd: int, offset: int) -> Iterator[tuple[bytes | None, int]]:
 
 
 def _json_lines_parts(fd: int, source: str, resume: Resume) -> Iterator[Part]:
-    """Parts of at most STREAM_PART papers from where ``resume`` says, each with where the next one starts
-    (None for the last, which holds the problems). Closes the file when done."""
+    """Parts of at most STREAM_PART papers (the file's first: STREAM_FIRST_PART) from where ``resume`` says,
+    each with where the next one starts (None for the last, which holds the problems). Closes the file."""
     offset, first_line, problems, count = resume
     try:
         part: list[Paper] = []
         numbered = _Counted(_lines(fd, offset), offset, first_line)
         for paper in parse_lines(numbered, source, problems, first_line):
             part.append(paper)
-            if len(part) >= STREAM_PART:
+            if len(part) >= (STREAM_PART if count else min(STREAM_PART, STREAM_FIRST_PART)):  # count: 0 at the start
                 count += len(part)
                 yield part, [], (numbered.offset, numbered.next_line, problems, count)
                 part = []
