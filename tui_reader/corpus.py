@@ -198,7 +198,11 @@ SNIFF_BYTES = 4096  # how far the first non-space byte is looked for
 
 def _is_json_lines(fd: int) -> bool:
     """Does the open file start (after a UTF-8 byte-order mark and whitespace) with ``{``?"""
-    head = os.pread(fd, SNIFF_BYTES, 0)
+    if hasattr(os, "pread"):
+        head = os.pread(fd, min(SNIFF_BYTES, MAX_FILE_BYTES + 1), 0)
+    else:  # Windows
+        head = os.read(fd, min(SNIFF_BYTES, MAX_FILE_BYTES + 1))
+        os.lseek(fd, 0, os.SEEK_SET)
     return head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{"
 
 
