@@ -443,7 +443,20 @@ def test_export_into_a_missing_folder_is_one_line(tmp_path, marked, capsys):
 # ---------------------------------------------------------------------------------------------------------
 # list: the corpus, bad input as a user sees it, damaged and uncreatable data dirs, the installed command
 
-KEYS = ["id", "title", "abstract", "dates", "sources", "links", "read", "starred"]
+KEYS = [
+    "id",
+    "title",
+    "abstract",
+    "dates",
+    "sources",
+    "links",
+    "read",
+    "starred",
+    "arxiv_id",
+    "authors",
+    "published",
+    "upvotes",
+]
 
 
 def test_list_json_has_exactly_the_documented_keys(capsys):

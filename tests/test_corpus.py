@@ -509,13 +509,13 @@ def _cached_parse_counter(monkeypatch) -> list[str]:
     from tui_reader import corpus
 
     parsed: list[str] = []
-    real = corpus._parse_file
+    real = corpus._parse_parts
 
     def counting(path):
         parsed.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(corpus, "_parse_file", counting)
+    monkeypatch.setattr(corpus, "_parse_parts", counting)
     return parsed
 
 

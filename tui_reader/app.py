@@ -27,7 +27,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui_reader.commands import Command, CommandBinding, Section, commands
-from tui_reader.corpus import read_file
+from tui_reader.corpus import read_file_parts
 from tui_reader.files import record_failure
 from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
@@ -251,10 +251,16 @@ class ReaderApp(App[None]):
         batch: list[Paper] = []
         problems: list[str] = []
         flushed = time.monotonic()
+        shown = False  # any papers handed over yet: the first ones go at once
         for number, path in enumerate(files, start=1):
-            papers, warnings = read_file(path)
-            batch.extend(papers)
-            problems.extend(warnings)
+            # a JSON Lines file comes in parts as it is read, so its first papers show long before its last
+            for papers, warnings in read_file_parts(path):
+                batch.extend(papers)
+                problems.extend(warnings)
+                if (batch and not shown) or time.monotonic() - flushed >= LOAD_BATCH_SECONDS:
+                    self.call_from_thread(self._batch_loaded, batch, problems, number - 1, len(files))
+                    shown = shown or bool(batch)
+                    batch, problems, flushed = [], [], time.monotonic()
             if number == len(files) or time.monotonic() - flushed >= LOAD_BATCH_SECONDS:
                 self.call_from_thread(self._batch_loaded, batch, problems, number, len(files))
                 batch, problems, flushed = [], [], time.monotonic()

@@ -153,6 +153,10 @@ def paper_record(paper: Paper, read: bool = False, starred: bool = False) -> dic
         "links": list(paper.links),
         "read": read,
         "starred": starred,
+        "arxiv_id": paper.arxiv_id,
+        "authors": list(paper.authors),
+        "published": paper.published,
+        "upvotes": paper.upvotes,
     }
 
 

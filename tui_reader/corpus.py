@@ -2,15 +2,21 @@
 
 Sources (``tui_reader.sources``) parse; the model (``tui_reader.paper``) merges; this module decides what is read
 and remembers parses between launches. The names of the model and the dump parser are re-exported here.
+
+Which parser reads a file is decided by its content, whatever its name: after any byte-order mark and
+whitespace, ``[`` is a Daily Papers JSON listing (``sources.hf_daily``), ``{`` arXiv metadata JSON Lines
+(``sources.arxiv``), anything else a text dump (``sources.dumps``). JSON Lines files are streamed: read line by
+line and handed over in parts of STREAM_PART papers (``read_file_parts``), and cached part by part.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import pickle
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +25,10 @@ from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from tui_reader.files import cache_dir, mark_used, replace_file, store_in_cache
 from tui_reader.paper import Paper, PaperSet, merge, normalise_title, paper_id, title_key
 from tui_reader.safe_text import shown_path
+from tui_reader.sources.arxiv import parse_arxiv, parse_lines
 from tui_reader.sources.cleaning import delatex, extract_links
 from tui_reader.sources.dumps import decode, parse_text
+from tui_reader.sources.hf_daily import Problems, parse_daily
 
 __all__ = [
     "Corpus",
@@ -39,6 +47,7 @@ __all__ = [
     "paper_id",
     "parse_text",
     "read_file",
+    "read_file_parts",
     "replace_file",
     "store_in_cache",
     "title_key",
@@ -77,9 +86,10 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # every *.txt entry, whatever it is: one that is not a regular file (a FIFO, a device, a folder named
-            # x.txt, a dangling link) is skipped with a warning when it is read, not silently here
-            files.extend(sorted(path.glob("*.txt")))
+            # every *.txt, *.json and *.jsonl entry, in name order, whatever it is: one that is not a regular file
+            # (a FIFO, a device, a folder named x.txt, a dangling link) is skipped with a warning when it is read,
+            # not silently here
+            files.extend(sorted(entry for pattern in FOLDER_PATTERNS for entry in path.glob(pattern)))
         elif path.exists():
             files.append(path)
         else:
@@ -87,7 +97,11 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-MAX_FILE_BYTES = 512 * 1024 * 1024  # a dump file larger than this (512 MB) is refused, not read into memory
+FOLDER_PATTERNS = ("*.txt", "*.json", "*.jsonl")  # what a folder's files are; a file named on its own is read whatever
+# its name, by its content
+MAX_FILE_BYTES = 512 * 1024 * 1024  # a file larger than this (512 MB) is refused, not read into memory (JSON Lines
+# files are streamed, so they have no such limit)
+MAX_LINE_BYTES = 64 * 1024 * 1024  # a JSON Lines line longer than this (64 MB) is skipped, not read into memory
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -114,13 +128,12 @@ def _size_text(size: int) -> str:
     return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
-def _read_bytes(path: Path, problems: list[str]) -> bytes | None:
-    """The bytes of a regular file of at most MAX_FILE_BYTES, or None with the reason in ``problems``.
+def _open_regular(path: Path, problems: list[str]) -> tuple[int, int] | None:
+    """An open descriptor of a regular file and its size, or None with the reason in ``problems``.
 
-    Nothing else is opened or read: a FIFO would block forever, /dev/zero never ends. A file swapped for one of
-    those between the check and the open cannot block either: it is opened non-blocking and checked again
-    through the open descriptor, and at most MAX_FILE_BYTES + 1 bytes are ever read."""
-    limit = MAX_FILE_BYTES
+    Nothing else is opened: a FIFO would block forever, /dev/zero never ends. A file swapped for one of those
+    between the check and the open cannot block either: it is opened non-blocking and checked again through the
+    open descriptor."""
     try:
         kind = _not_regular(os.stat(path).st_mode)
         if kind is None:
@@ -136,15 +149,34 @@ def _read_bytes(path: Path, problems: list[str]) -> bytes | None:
         kind = _not_regular(info.st_mode)
         if kind is not None:
             problems.append(f"{kind}, not a regular file; skipped")
-            return None
-        if info.st_size > limit:
-            problems.append(f"larger than {_size_text(limit)} (the limit for one file); skipped")
+            os.close(fd)
             return None
         if _OPEN_FLAGS & getattr(os, "O_NONBLOCK", 0):
             os.set_blocking(fd, True)  # a regular file after all: plain reads (some network file systems differ)
+    except OSError as exc:
+        problems.append(f"cannot read ({exc.strerror or exc}); skipped")
+        os.close(fd)
+        return None
+    return fd, info.st_size
+
+
+def _read_bytes(path: Path, problems: list[str]) -> bytes | None:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, or None with the reason in ``problems``
+    (``_open_regular``: nothing else is opened). At most MAX_FILE_BYTES + 1 bytes are ever read."""
+    opened = _open_regular(path, problems)
+    return None if opened is None else _read_open(*opened, problems)
+
+
+def _read_open(fd: int, size: int, problems: list[str]) -> bytes | None:
+    """Read an open regular file to its end (and close it), refusing one over MAX_FILE_BYTES."""
+    limit = MAX_FILE_BYTES
+    try:
+        if size > limit:
+            problems.append(f"larger than {_size_text(limit)} (the limit for one file); skipped")
+            return None
         chunks: list[bytes] = []
         total = 0
-        want = info.st_size + 1  # the whole file and one byte more: its end is seen without a big buffer
+        want = size + 1  # the whole file and one byte more: its end is seen without a big buffer
         while total <= limit:
             chunk = os.read(fd, min(want - total if want > total else 1 << 20, limit + 1 - total))
             if not chunk:
@@ -160,9 +192,48 @@ def _read_bytes(path: Path, problems: list[str]) -> bytes | None:
         os.close(fd)
 
 
-def _read_file(path: Path, problems: list[str]) -> list[Paper]:
-    """The file's papers; what went wrong goes to ``problems`` (without the path: read_file adds it)."""
-    data = _read_bytes(path, problems)
+SNIFF_BYTES = 4096  # how far the first non-space byte is looked for
+
+
+def _is_json_lines(fd: int) -> bool:
+    """Does the open file start (after a UTF-8 byte-order mark and whitespace) with ``{``?"""
+    if hasattr(os, "pread"):
+        head = os.pread(fd, min(SNIFF_BYTES, MAX_FILE_BYTES + 1), 0)
+    else:  # Windows
+        head = os.read(fd, min(SNIFF_BYTES, MAX_FILE_BYTES + 1))
+        os.lseek(fd, 0, os.SEEK_SET)
+    return head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{"
+
+
+Resume = tuple[int, int, Problems, int]  # where a streamed file's next part starts: byte offset, line number,
+# the problems found so far, the papers found so far
+Part = tuple[list[Paper], list[str], Resume | None]  # papers, problems (without the path), None: the last part
+
+
+def _parse_parts(path: Path) -> Iterator[Part]:
+    """The file's papers in parts: a JSON Lines file STREAM_PART papers at a time, as it is read; any other
+    file in one part. Problems come with the last part, without the path (read_file_parts adds it)."""
+    problems: list[str] = []
+    opened = _open_regular(path, problems)
+    if opened is None:
+        yield [], problems, None
+        return
+    fd, size = opened
+    try:
+        json_lines = _is_json_lines(fd)
+    except OSError as exc:
+        os.close(fd)
+        yield [], [f"cannot read ({exc.strerror or exc}); skipped"], None
+        return
+    if json_lines:
+        yield from _json_lines_parts(fd, shown_path(path.name), (0, 1, Problems("line"), 0))
+    else:
+        yield _read_whole(fd, size, shown_path(path.name), problems), problems, None
+
+
+def _read_whole(fd: int, size: int, source: str, problems: list[str]) -> list[Paper]:
+    """A file read whole (and closed): a text dump, a Daily Papers JSON listing, or JSON Lines in UTF-16."""
+    data = _read_open(fd, size, problems)
     if data is None:
         return []
     if not data.strip():
@@ -172,17 +243,78 @@ def _read_file(path: Path, problems: list[str]) -> list[Paper]:
     if text is None:
         problems.append("binary file, not a text dump; skipped")
         return []
-    papers = parse_text(text, source=shown_path(path.name))  # a file name is untrusted text: shown as cleaned
+    head = text[:SNIFF_BYTES].lstrip("\ufeff \t\r\n")[:1]
+    if head == "[":
+        papers, found = parse_daily(text, source=source)
+        problems.extend(found)
+    elif head == "{":  # JSON Lines in UTF-16 (UTF-8 ones are streamed)
+        papers, found = parse_arxiv(text, source=source)
+        problems.extend(found)
+    else:
+        papers = parse_text(text, source=source)
     if not papers:
         problems.append("no papers found; skipped")
     return papers
+
+
+STREAM_PART = 5000  # papers per part of a JSON Lines file: handed to the reader, and cached, part by part
+STREAM_FIRST_PART = 1000  # the first part is smaller: the first papers are on screen sooner
+
+
+def _lines(fd: int, offset: int) -> Iterator[tuple[bytes | None, int]]:
+    """The lines of an open file from ``offset``, each with the offset after it; at most MAX_LINE_BYTES each (a
+    longer one is None: skipped unread). The caller closes the file."""
+    with os.fdopen(fd, "rb", closefd=False) as stream:
+        stream.seek(offset)
+        while line := stream.readline(MAX_LINE_BYTES + 1):
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield None, stream.tell()
+                continue
+            yield line, stream.tell()
+
+
+def _json_lines_parts(fd: int, source: str, resume: Resume) -> Iterator[Part]:
+    """Parts of at most STREAM_PART papers (the file's first: STREAM_FIRST_PART) from where ``resume`` says,
+    each with where the next one starts (None for the last, which holds the problems). Closes the file."""
+    offset, first_line, problems, count = resume
+    try:
+        part: list[Paper] = []
+        numbered = _Counted(_lines(fd, offset), offset, first_line)
+        for paper in parse_lines(numbered, source, problems, first_line):
+            part.append(paper)
+            if len(part) >= (STREAM_PART if count else min(STREAM_PART, STREAM_FIRST_PART)):  # count: 0 at the start
+                count += len(part)
+                yield part, [], (numbered.offset, numbered.next_line, problems, count)
+                part = []
+    finally:
+        os.close(fd)
+    found = problems.lines()
+    if not count + len(part):
+        found.append("no papers found; skipped")
+    yield part, found, None
+
+
+class _Counted(Iterator[bytes | None]):
+    """Lines passed on, remembering where the next one starts (byte offset, line number)."""
+
+    def __init__(self, lines: Iterator[tuple[bytes | None, int]], offset: int, first_line: int) -> None:
+        self._lines = lines
+        self.offset = offset
+        self.next_line = first_line
+
+    def __next__(self) -> bytes | None:
+        line, self.offset = next(self._lines)
+        self.next_line += 1
+        return line
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Parsed files are cached (pickled) in the user cache dir, keyed by path, size, mtime and this parser's own
 # source, so a 100k-paper corpus opens in a fraction of a second the second time.
 
-_CACHE_FORMAT = 3  # 2: warnings stored without the path; 3: crc32 names
+_CACHE_FORMAT = 4  # 2: warnings stored without the path; 3: crc32 names; 4: papers with arXiv fields, files in parts
 
 
 @lru_cache(maxsize=1)
@@ -190,11 +322,10 @@ def _parser_fingerprint() -> str:
     """The code that turns a file's bytes into papers: a change anywhere else (this module's reading and caching,
     the app) keeps every user's cache."""
     from tui_reader import paper, safe_text, sources
-    from tui_reader.sources import cleaning, dumps
+    from tui_reader.sources import arxiv, cleaning, dumps, hf_daily
 
-    parsing = b"".join(
-        Path(str(module.__file__)).read_bytes() for module in (paper, safe_text, sources, cleaning, dumps)
-    )
+    modules = (paper, safe_text, sources, cleaning, dumps, hf_daily, arxiv)
+    parsing = b"".join(Path(str(module.__file__)).read_bytes() for module in modules)
     return f"{zlib.crc32(parsing):08x}"
 
 
@@ -226,31 +357,67 @@ def _cache_entry(path: Path) -> tuple[Path, CacheStamp] | None:
 def read_file(path: Path, use_cache: bool = True) -> tuple[list[Paper], list[str]]:
     """Papers and warnings of one file, from the parse cache when the file has not changed. Warnings name the
     file as the caller spelled it (the cache keeps them without the path)."""
-    papers, problems = _read_file_cached(path) if use_cache else _parse_file(path)
-    return papers, [f"{shown_path(path)}: {problem}" for problem in problems]
+    papers: list[Paper] = []
+    warnings: list[str] = []
+    for part, part_warnings in read_file_parts(path, use_cache):
+        papers.extend(part)
+        warnings.extend(part_warnings)
+    return papers, warnings
 
 
-def _parse_file(path: Path) -> tuple[list[Paper], list[str]]:
-    problems: list[str] = []
-    return _read_file(path, problems), problems
+def read_file_parts(path: Path, use_cache: bool = True) -> Iterator[tuple[list[Paper], list[str]]]:
+    """``read_file`` in parts, as the file is read: a JSON Lines file STREAM_PART papers at a time (bounded
+    memory besides the papers; warnings with the last part), any other file in one part."""
+    parts = _read_parts_cached(path) if use_cache else _parse_parts(path)
+    for papers, problems, _ in parts:
+        yield papers, [f"{shown_path(path)}: {problem}" for problem in problems]
 
 
-def _read_file_cached(path: Path) -> tuple[list[Paper], list[str]]:
+def _part_entry(first: Path, number: int) -> Path:
+    return first if number == 0 else first.with_name(f"{first.stem}-{number}{first.suffix}")
+
+
+def _read_parts_cached(path: Path) -> Iterator[Part]:
+    """Parts from the cache while it has them, the rest parsed (and cached part by part): each entry holds one
+    part and where the next one starts, so a streamed file is never pickled whole."""
     entry = _cache_entry(path)
     if entry is None:
-        return _parse_file(path)
-    cached, stamp = entry
-    try:
-        cached_stamp, papers, problems = pickle.loads(cached.read_bytes())
-        if cached_stamp == stamp:
-            mark_used(cached)
-            return papers, problems
-    except Exception:  # missing or damaged cache entry: parse again
-        pass
-    papers, problems = _parse_file(path)
-    if store_in_cache(cached, (stamp, papers, problems)):
-        prune_cache_once(cached.parent)
-    return papers, problems
+        yield from _parse_parts(path)
+        return
+    first, stamp = entry
+    number = 0
+    resume: Resume | None = None
+    while True:
+        cached = _part_entry(first, number)
+        try:
+            cached_stamp, cached_number, papers, problems, next_part = pickle.loads(cached.read_bytes())
+            hit = cached_stamp == stamp and cached_number == number
+        except Exception:  # missing or damaged cache entry: parse again
+            hit = False
+        if not hit:
+            break
+        mark_used(cached)
+        yield papers, problems, next_part
+        if next_part is None:
+            return
+        resume = next_part
+        number += 1
+    parts = _parse_parts(path) if number == 0 else _resume_parts(path, resume)
+    for papers, problems, resume in parts:
+        if store_in_cache(_part_entry(first, number), (stamp, number, papers, problems, resume)):
+            prune_cache_once(first.parent)
+        yield papers, problems, resume
+        number += 1
+
+
+def _resume_parts(path: Path, resume: Resume | None) -> Iterator[Part]:
+    """A streamed file's parts from where the cache left off."""
+    problems: list[str] = []
+    opened = _open_regular(path, problems) if resume is not None else None
+    if opened is None or resume is None:
+        yield [], problems, None
+        return
+    yield from _json_lines_parts(opened[0], shown_path(path.name), resume)
 
 
 CACHE_UNUSED_DAYS = 60  # an entry not read for this long (a file since deleted, moved or renamed) is dropped

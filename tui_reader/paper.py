@@ -19,7 +19,12 @@ Spans = tuple[Span, ...]
 
 @dataclass(frozen=True, slots=True)
 class Paper:
-    """One paper as users see it. ``id`` depends on the title only, so marks survive re-ordering."""
+    """One paper as users see it. ``id`` depends on the title only, so marks survive re-ordering.
+
+    ``dates`` are listing dates (when a Daily Papers page listed it, as written there: ``Mar 11`` or
+    ``Mar 11, 2024``); the fields after ``links`` come from richer sources (JSON listings, arXiv metadata) and
+    are empty for text dumps: ``arxiv_id`` without version (``2403.01234``), ``published`` an ISO date
+    (``YYYY-MM-DD``, arXiv's v1), ``upvotes`` from a Daily Papers listing."""
 
     id: str
     title: str
@@ -27,6 +32,10 @@ class Paper:
     dates: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    upvotes: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -81,8 +90,11 @@ def _symbols(title: str) -> str:
 
 
 def _merged(seen: Paper, paper: Paper) -> Paper:
-    """The same paper seen again: every date and source; the longest abstract and the links found in it."""
-    text = paper if len(paper.abstract) > len(seen.abstract) else seen
+    """The same paper seen again: the id and title first seen; every date and source (in order of arrival); the
+    longest abstract and the links found in it; the richer of the other fields, so the order in which sources
+    arrive does not change them: the longest author list, the earliest published date, the most upvotes, the
+    smallest arXiv id (two ids only meet when two arXiv papers share a title)."""
+    text = paper if (len(paper.abstract), paper.abstract) > (len(seen.abstract), seen.abstract) else seen
     return Paper(
         id=seen.id,
         title=seen.title,
@@ -90,7 +102,17 @@ def _merged(seen: Paper, paper: Paper) -> Paper:
         dates=_union(seen.dates, paper.dates),
         sources=_union(seen.sources, paper.sources),
         links=text.links,
+        arxiv_id=_least(seen.arxiv_id, paper.arxiv_id),
+        authors=max(seen.authors, paper.authors, key=lambda names: (len(names), names)),
+        published=_least(seen.published, paper.published),
+        upvotes=paper.upvotes if seen.upvotes is None else max(seen.upvotes, paper.upvotes or 0),
     )
+
+
+def _least(a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return min(a, b)
 
 
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
@@ -98,21 +120,37 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class PaperSet(Sequence[Paper]):
-    """Papers in first-seen order, one per normalised title; grows as files are read (see ``add``)."""
+    """Papers in first-seen order, one per arXiv id, else per normalised title; grows as files are read (``add``).
+
+    A paper joins the one with its arXiv id if there is one, else the one with its title. Positions never change
+    (the app's rows point at them), so a paper that would join two papers already apart (its arXiv id on one,
+    its title on the other) joins the one with its arXiv id only."""
 
     def __init__(self, papers: Iterable[Paper] = ()) -> None:
         self._papers: list[Paper] = []
         self.ids: dict[str, int] = {}  # paper id -> position
+        self.arxiv: dict[str, int] = {}  # arXiv id -> position
+        self._aliases: dict[str, int] = {}  # the id of another title of a paper joined by arXiv id -> position
         self.add(papers)
 
     def add(self, papers: Iterable[Paper]) -> None:
+        ids, arxiv, aliases = self.ids, self.arxiv, self._aliases
         for paper in papers:
-            position = self.ids.get(paper.id)
+            key = paper.arxiv_id
+            position = arxiv.get(key) if key is not None else None
             if position is None:
-                self.ids[paper.id] = len(self._papers)
+                position = ids.get(paper.id)
+                if position is None:
+                    position = aliases.get(paper.id)
+            if position is None:
+                position = ids[paper.id] = len(self._papers)
                 self._papers.append(paper)
             else:
-                self._papers[position] = _merged(self._papers[position], paper)
+                merged = self._papers[position] = _merged(self._papers[position], paper)
+                if paper.id != merged.id and paper.id not in ids:
+                    aliases.setdefault(paper.id, position)
+            if key is not None:
+                arxiv.setdefault(key, position)
 
     @overload
     def __getitem__(self, index: int) -> Paper: ...
@@ -129,5 +167,5 @@ class PaperSet(Sequence[Paper]):
 
 
 def merge(papers: Iterable[Paper]) -> list[Paper]:
-    """One paper per normalised title, in first-seen order, with every date and source."""
+    """One paper per arXiv id, else per normalised title, in first-seen order, with every date and source."""
     return list(PaperSet(papers))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 
-__all__ = ["collapse_ws", "shown_path", "strip_controls"]
+__all__ = ["clean_text", "collapse_ws", "shown_path", "strip_controls"]
 
 # CSI (colours, cursor moves), OSC (window titles, clipboard; never past the end of a line), DCS/APC/PM/SOS
 # strings and short ESC sequences.
@@ -28,6 +28,11 @@ def strip_controls(text: str) -> str:
 
 def collapse_ws(text: str) -> str:
     return " ".join(text.split())
+
+
+def clean_text(text: str) -> str:
+    """Terminal-safe, single-spaced text (one line): what a title or an abstract field from JSON becomes."""
+    return collapse_ws(strip_controls(text))
 
 
 def shown_path(path: str | os.PathLike[str] | os.PathLike[bytes] | bytes) -> str:

@@ -11,7 +11,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["URL_PATTERN", "delatex", "extract_links"]
+from tui_reader.safe_text import clean_text, collapse_ws
+
+__all__ = ["URL_PATTERN", "clean_abstract", "clean_title", "delatex", "extract_links"]
 
 # ---------------------------------------------------------------------------------------------------------
 # LaTeX debris -> readable text (pylatexenc does the real parsing)
@@ -118,3 +120,25 @@ def extract_links(text: str) -> tuple[str, tuple[str, ...]]:
         return text, ()
     text = re.sub(URL_PATTERN, repl, text)
     return text, tuple(links)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Fields of structured sources (JSON listings, arXiv metadata): the same rules as a dump's paragraphs
+
+
+def clean_title(raw: str) -> str:
+    """A title from any source: no controls or escape sequences, LaTeX as text, single-spaced."""
+    return _delatex_spaced(clean_text(raw))
+
+
+def clean_abstract(raw: str) -> tuple[str, tuple[str, ...]]:
+    """An abstract from any source and the links in it: as ``clean_title``, URLs collected and debris removed."""
+    text, links = extract_links(clean_text(raw))
+    return _delatex_spaced(text), links
+
+
+def _delatex_spaced(text: str) -> str:
+    """``delatex`` of single-spaced text, single-spaced again (only when it changed anything: most text holds
+    no LaTeX, and collapsing a long abstract's spaces twice was a tenth of parsing it)."""
+    plain = delatex(text)
+    return plain if plain == text else collapse_ws(plain)

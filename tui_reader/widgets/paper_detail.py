@@ -1,4 +1,5 @@
-"""The detail pane: one paper's title, marks, dates, sources, links and abstract, matches highlighted."""
+"""The detail pane: one paper's title, marks, dates, authors, arXiv id, published date, upvotes (when known),
+sources, links and abstract, matches highlighted."""
 
 from __future__ import annotations
 
@@ -59,6 +60,19 @@ class PaperDetail(VerticalScroll, can_focus=True):
         text.append("\n")
         text.append("Listed  ", "dim")
         text.append(shown(", ".join(paper.dates))[0] or "—")
+        # from richer sources (JSON listings, arXiv metadata) only: a dump's paper shows none of these lines
+        if paper.authors:
+            text.append("\nAuthors ", "dim")
+            text.append(shown(", ".join(paper.authors))[0])
+        if paper.arxiv_id:
+            text.append("\narXiv   ", "dim")
+            text.append(shown(paper.arxiv_id)[0])
+        if paper.published:
+            text.append("\nPublished ", "dim")
+            text.append(shown(paper.published)[0])
+        if paper.upvotes is not None:
+            text.append("\nUpvotes ", "dim")
+            text.append(f"{paper.upvotes:,}")
         text.append("\nSources ", "dim")
         text.append(", ".join(map(shown_path, paper.sources)) or "—")  # file names: one cleaning everywhere
         for number, link in enumerate(paper.links, start=1):

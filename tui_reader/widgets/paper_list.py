@@ -23,7 +23,10 @@ from tui_reader.widgets.text import STAR, UNREAD_DOT, Flagged, shown
 MarkLookup = Callable[[str], Flagged]  # paper id -> its marks
 SpanLookup = Callable[[int], Spans]  # paper index -> the title's highlight spans
 
-TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 12 more
+TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 12 more (17 once a paper with a year is shown)
+DATE_WIDTH = 6  # "Mar 11"
+DATE_WIDTH_WITH_YEAR = 11  # "Mar 11 2024"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _no_spans(_: int) -> Spans:
@@ -97,6 +100,8 @@ class PaperList(ScrollView, can_focus=True):
         self.marks = marks
         self.rows: Sequence[int] = range(len(papers))
         self.spans: SpanLookup = _no_spans
+        # the date column: 6 cells until a paper with a year is drawn, then 11 for good, so rows stay aligned
+        self.date_width = DATE_WIDTH
 
     # --- data in -------------------------------------------------------------------------------------------
 
@@ -198,10 +203,16 @@ class PaperList(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # the styles once per repaint, not once per row (each lookup walks the DOM or the CSS)
         self._row_looks = _RowLooks(self)
+        if self.date_width < DATE_WIDTH_WITH_YEAR:
+            top = self.scroll_offset.y + crop.y
+            shown_rows = self.rows[max(0, top) : max(0, top + crop.height)]
+            if any(_has_year(self.papers[index]) for index in shown_rows):
+                self.date_width = DATE_WIDTH_WITH_YEAR
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        """`` ●★ Title with matches highlighted…   Mar 11 `` — built as segments (no Text layout per row)."""
+        """`` ●★ Title with matches highlighted…   Mar 11 `` (``Mar 11 2024`` when the year is known) — built as
+        segments (no Text layout per row)."""
         looks = getattr(self, "_row_looks", None) or _RowLooks(self)
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
@@ -212,18 +223,61 @@ class PaperList(ScrollView, can_focus=True):
         mark = self.marks(paper.id)
         read, starred = mark.read, mark.starred
         look = looks[read, row == self.cursor]
-        date = paper.dates[0] if paper.dates else ""
+        date = list_date(paper)
+        date_width = self.date_width
+        extra = 6 + date_width  # markers (4 cells), the date and a space either side
         title, spans = shown(paper.title, self.spans(index))  # segments go to the terminal as they are
         segments = [
             Segment(" " + (" " if read else UNREAD_DOT), look.row),
             Segment(STAR if starred else " ", look.star),
             Segment(" ", look.row),
-            *_title_segments(title, spans, max(TITLE_MIN_WIDTH, width - 12), look.row, look.match),
-            Segment(f" {shown(date)[0]:>6} ", look.date),
+            *_title_segments(title, spans, max(TITLE_MIN_WIDTH, width - extra), look.row, look.match),
+            Segment(f" {shown(date)[0]:>{date_width}} ", look.date),
         ]
-        if width >= TITLE_MIN_WIDTH + 12:  # the segments fill the row exactly
+        if width >= TITLE_MIN_WIDTH + extra and cell_len(date) <= date_width:  # the segments fill the row exactly
             return Strip(segments, width)
         return Strip(segments).crop_extend(0, width, look.row)
+
+
+def list_date(paper: Paper) -> str:
+    """The list's date column: the first listing date (``Mar 11``), with its year when known (``Mar 11 2024``):
+    written in it, or in another listing date of the same day, or the published year when the paper was
+    published earlier in the year than that day (Daily Papers lists papers days after arXiv does). A paper never
+    listed shows its published date (``Apr 2 2007``)."""
+    published = _iso(paper.published)
+    if not paper.dates:
+        return f"{_MONTHS[published[1] - 1]} {published[2]} {published[0]}" if published else ""
+    first = paper.dates[0]
+    day, year = _split_listing(first)
+    if year is None:
+        year = next((y for d, y in map(_split_listing, paper.dates[1:]) if y and d == day), None)
+    if year is None and published:
+        month, _, number = day.partition(" ")
+        listed = (_MONTHS.index(month[:3]) + 1 if month[:3] in _MONTHS else 0, int(number) if number.isdigit() else 0)
+        if published[1:] <= listed:
+            year = str(published[0])
+    return f"{day} {year}" if year else first
+
+
+def _split_listing(date: str) -> tuple[str, str | None]:
+    """``Mar 11, 2024`` -> (``Mar 11``, ``2024``); ``March 11`` -> (``Mar 11``, None)."""
+    day, comma, year = date.partition(", ")
+    month, _, number = day.partition(" ")
+    return f"{month[:3]} {number}", (year if comma and year.isdigit() else None)
+
+
+def _iso(date: str | None) -> tuple[int, int, int] | None:
+    if date is None or len(date) != 10 or not date[:4].isdigit():
+        return None
+    try:
+        year, month, day = (int(part) for part in date.split("-"))
+    except ValueError:
+        return None
+    return (year, month, day) if 1 <= month <= 12 else None
+
+
+def _has_year(paper: Paper) -> bool:
+    return cell_len(list_date(paper)) > DATE_WIDTH
 
 
 class _RowLook(NamedTuple):
