@@ -73,14 +73,18 @@ def bundled_seeds() -> Path:
     return Path(__file__).resolve().parent / "seeds"
 
 
+FOLDER_PATTERNS = ("*.txt", "*.json")  # the files of a folder that are read (and watched by the reader)
+
+
 def _expand(paths: Iterable[Path | str]) -> list[Path]:
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # every *.txt entry, whatever it is: one that is not a regular file (a FIFO, a device, a folder named
-            # x.txt, a dangling link) is skipped with a warning when it is read, not silently here
-            files.extend(sorted(path.glob("*.txt")))
+            # every *.txt and *.json entry (dumps, and listings as `tui-reader fetch` stores them), in name order,
+            # whatever it is: one that is not a regular file (a FIFO, a device, a folder named x.txt, a dangling
+            # link) is skipped with a warning when it is read, not silently here
+            files.extend(sorted(entry for pattern in FOLDER_PATTERNS for entry in path.glob(pattern)))
         elif path.exists():
             files.append(path)
         else:
@@ -283,7 +287,8 @@ def prune_cache(folder: Path, now: float | None = None) -> None:
 
 
 def corpus_files(paths: Iterable[Path | str] | None = None) -> list[Path]:
-    """The files a corpus is read from (folders: every ``*.txt``, sorted). No paths: the bundled seeds.
+    """The files a corpus is read from (folders: every ``*.txt`` and ``*.json``, sorted by name). No paths: the
+    bundled seeds.
 
     Raises CorpusError for a path that does not exist."""
     return _expand(list(paths) if paths else [bundled_seeds()])
