@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from tui_reader.config import default_corpus, load_config
-from tui_reader.corpus import Corpus, CorpusError, corpus_files, load_corpus
+from tui_reader.config import default_corpus, listings_dir, load_config
+from tui_reader.corpus import Corpus, CorpusError, bundled_seeds, corpus_files, load_corpus
 from tui_reader.files import replace_file
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
@@ -495,10 +495,15 @@ def _launch(args: argparse.Namespace) -> int:
     from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
 
     config_warnings: list[str] = []
+    given = bool(args.paths)
     args.paths = corpus_paths(args.paths, args.data_dir, config_warnings)
     files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
     if not files:
         raise NoPapers(f"no papers found in {', '.join(map(str, args.paths))} (no *.txt or *.json files)")
+    # folders the reader watches for new or changed files: every folder of the corpus, and where fetch stores
+    watched = [path for path in args.paths if path.is_dir() and path != bundled_seeds()]
+    if not given and (listings := listings_dir(args.data_dir or default_data_dir())) not in watched:
+        watched.append(listings)
     papers: list[Paper] = []
     warnings: list[str] = list(config_warnings)
     if not is_big(files):
@@ -509,7 +514,7 @@ def _launch(args: argparse.Namespace) -> int:
     # Only read here (never waits for a lock): the reader's saver thread opens the file for writing.
     store = MarkStore.open(args.data_dir, writable=False)
     try:
-        app = ReaderApp(papers, store, warnings, files=files)
+        app = ReaderApp(papers, store, warnings, files=files, watch=watched)
         app.run()
     finally:
         store.close()
