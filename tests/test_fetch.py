@@ -234,6 +234,29 @@ def test_server_text_in_the_error_is_cleaned(api, data, capsys, waits):
     assert "\x07" not in line and "pwned" not in line
 
 
+def test_the_clients_errors_are_clean_one_liners(api, waits):
+    """FetchError's message is shown as it is (the reader's notification, the CLI's error line): cleaned here."""
+    api.always = Answer(418, reason="I'm a \x1b]0;pwned\x07teapot\x1b[2J")
+    with pytest.raises(fetch.FetchError) as raised:
+        fetch.Client(api_url=api.url).fetch_day(date(2024, 3, 11))
+    message = str(raised.value)
+    assert "\x1b" not in message and "\x07" not in message and "\n" not in message
+    assert "HTTP 418 I'm a teapot" in message
+    with pytest.raises(fetch.FetchError, match="not a usable URL") as raised:  # http.client refuses it
+        fetch.Client(api_url=api.url + "?x=\x1b[31m").fetch_day(date(2024, 3, 11))
+    assert "\x1b" not in str(raised.value)
+
+
+def test_a_connection_that_times_out_is_retried(data, waits, monkeypatch):
+    def slow(*args, **kwargs):
+        raise urllib.error.URLError(TimeoutError("timed out"))
+
+    monkeypatch.setattr(fetch.urllib.request, "urlopen", slow)
+    with pytest.raises(fetch.FetchError, match=r"no answer within 15 s \(tried 4 times\)"):
+        fetch.Client(api_url="http://127.0.0.1:9/x").fetch_day(date(2024, 3, 11))
+    assert len(waits) == fetch.ATTEMPTS - 1
+
+
 def test_an_answer_too_big_is_refused(api, data, capsys, waits, monkeypatch):
     monkeypatch.setattr(fetch, "MAX_ANSWER_BYTES", 1000)
     api.days["2024-03-11"] = items(50, "2024-03-11")
@@ -346,6 +369,8 @@ def test_bad_options_are_usage_errors(api, data, capsys, argv):
         (["--since", "2020-01-01"], "at most 366"),
         (["--api-url", "file:///etc/passwd", "--date", "2024-03-11"], "not an http(s) URL"),
         (["--api-url", "ftp://x\x1b[2J", "--date", "2024-03-11"], "not an http(s) URL"),
+        (["--api-url", "http://127.0.0.1:9/\x1b[2J", "--date", "2024-03-11"], "control characters"),
+        (["--api-url", "http://127.0.0.1:9/a b", "--date", "2024-03-11"], "not an http(s) URL"),
     ],
 )
 def test_impossible_requests_are_one_line_exit_2(api, data, capsys, argv, problem):

@@ -136,7 +136,7 @@ async def test_a_dump_added_to_a_watched_folder_appears(tmp_path, store, fast_wa
     write(folder / "a.txt", dump("First watched paper"))
     corpus = load_corpus([folder])
     app = ReaderApp(corpus.papers, store, watch=[folder])
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: app._seen is not None)  # the first look: what is there was read at start
         assert handed == []
         write(folder / "b.txt", dump("Second watched paper"))
@@ -144,9 +144,23 @@ async def test_a_dump_added_to_a_watched_folder_appears(tmp_path, store, fast_wa
         assert handed == [folder / "b.txt"]
         write(folder / "a.txt", dump("First watched paper") + "\n" + dump("Third paper, added later")[4:])
         await until(pilot, lambda: "Third paper, added later" in shown_titles(app))
-        assert handed == [folder / "b.txt", folder / "a.txt"]
         await settle(app, pilot)
+        assert handed == [folder / "b.txt", folder / "a.txt"]  # what was there at start is not read again
         assert status(app).startswith("3 / 3 shown")
+        assert notifications(app) == []
+
+
+async def test_files_added_while_a_load_is_under_way_are_read_after_it(tmp_path, store, papers, handed):
+    one, two = (write(tmp_path / f"{n}.txt", dump(f"Paper number {n}")) for n in ("one", "two"))
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.add_files([one])
+        app.add_files([two, one])  # the first load is still under way: these wait for it (one only once)
+        await until(pilot, lambda: "Paper number two" in shown_titles(app) and not app.loading)
+        await settle(app, pilot)
+        assert handed == [one, two, one]
+        assert "Paper number one" in shown_titles(app)
 
 
 async def test_a_watched_folder_made_after_start(tmp_path, store, papers, fast_watch, handed):

@@ -95,8 +95,12 @@ def _add_fetch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     days.add_argument("--week", type=_iso_week, metavar="YYYY-Www", help="the days of an ISO week (2024-W11)")
     days.add_argument("--month", type=_month, metavar="YYYY-MM", help="the days of a month")
     fetch.add_argument("--refresh", action="store_true", help="fetch days already stored again")
-    fetch.add_argument("--api-url", default=None, metavar="URL", help="the API (default: %(prog)s's own)")
-    _add_common(fetch)
+    fetch.add_argument(
+        "--api-url", default=None, metavar="URL", help="the API (default: https://huggingface.co/api/daily_papers)"
+    )
+    fetch.add_argument(
+        "--data-dir", type=Path, help="where listings are stored, in listings/ (default: the user data directory)"
+    )
 
 
 def _iso_date(text: str) -> date:
@@ -566,8 +570,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     if len(days) > fetch.MAX_DAYS:
         raise UsageError(f"{len(days)} days asked for; at most {fetch.MAX_DAYS} at a time (try --month)")
     api_url = args.api_url or fetch.DEFAULT_API_URL
-    if not api_url.lower().startswith(("http://", "https://")):
+    if not api_url.lower().startswith(("http://", "https://")) or any(ch.isspace() for ch in api_url):
         raise UsageError(f"--api-url {api_url}: not an http(s) URL")
+    if one_line(api_url) != api_url:
+        raise UsageError(f"--api-url {api_url}: control characters in the URL")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     client = fetch.Client(api_url=api_url)
     try:

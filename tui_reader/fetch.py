@@ -19,6 +19,7 @@ Imported only by the ``fetch`` command and the reader's fetch worker, so start-u
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import json
 import socket
 import time
@@ -242,8 +243,10 @@ class Client:
             raise _Retry(f"no answer within {self.timeout:g} s") from None
         except (ConnectionError, OSError) as exc:  # reset while reading the answer, and the like
             raise _Retry(f"connection lost ({_clean(exc.strerror or str(exc), 120)})") from None
-        except ValueError as exc:  # a URL urllib cannot use at all ("nonsense", "http://")
+        except (ValueError, http.client.InvalidURL) as exc:  # a URL urllib cannot use ("http://", controls in it)
             raise FetchError(f"{shown}: not a usable URL ({_clean(str(exc), 120)})") from None
+        except http.client.HTTPException as exc:  # a garbled answer, or one cut short (IncompleteRead)
+            raise _Retry(f"bad HTTP answer ({_clean(type(exc).__name__ + ' ' + str(exc), 120)})") from None
         if len(data) > MAX_ANSWER_BYTES:
             raise FetchError(f"{shown}: answer larger than {MAX_ANSWER_BYTES >> 20} MB; refused")
         return data
