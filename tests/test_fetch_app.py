@@ -103,6 +103,33 @@ async def test_a_failed_fetch_is_a_notification_and_the_reader_goes_on(local_api
         assert "fetching" not in status(app)
 
 
+async def test_quitting_during_a_wait_between_tries_ends_the_fetch_at_once(local_api, papers, store, monkeypatch):
+    """The reader's waits are real ones (an Event): closing the reader ends them, so quitting never hangs."""
+    import threading
+
+    monkeypatch.setattr(fetch, "BACKOFF_S", 600.0)
+    local_api.always = Answer(503)
+    ended = threading.Event()
+    real = fetch.fetch_days
+
+    def fetch_days(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(fetch, "fetch_days", fetch_days)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("F")
+        await until(pilot, lambda: len(local_api.requests) == 1)
+    started = time.monotonic()
+    assert ended.wait(10), "the fetch still waits after the reader closed"
+    assert time.monotonic() - started < 10
+    assert len(local_api.requests) == 1  # and it asked nothing more
+
+
 async def test_fetch_progress_shows_in_the_status_line(local_api, papers, store, handed):
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE) as pilot:
