@@ -107,7 +107,7 @@ async def test_quitting_during_a_wait_between_tries_ends_the_fetch_at_once(local
     """The reader's waits are real ones (an Event): closing the reader ends them, so quitting never hangs."""
     import threading
 
-    monkeypatch.setattr(fetch, "BACKOFF_S", 600.0)
+    monkeypatch.setattr(fetch, "BACKOFF_S", 30.0)  # longer than the test waits for the end below
     local_api.always = Answer(503)
     ended = threading.Event()
     real = fetch.fetch_days
