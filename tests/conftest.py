@@ -214,3 +214,27 @@ def notifications(app) -> list[Shown]:
         severity = next(s for s in ("information", "warning", "error") if toast.has_class(f"-{s}"))
         shown.append(Shown(message, title, severity))
     return shown
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The Daily Papers API, served from 127.0.0.1 (tests/fetch_server.py): fetch tests never touch the internet
+
+
+@pytest.fixture
+def api():
+    from fetch_server import serve
+
+    api, server = serve()
+    yield api
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def waits(monkeypatch):
+    """The waits between tries, recorded instead of slept."""
+    from tui_reader import fetch
+
+    recorded: list[float] = []
+    monkeypatch.setattr(fetch, "sleep", recorded.append)
+    return recorded

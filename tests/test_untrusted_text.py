@@ -310,7 +310,9 @@ async def _drive(app, pilot, raw: Paper, name: str, url: str, queries: list[str]
     await pilot.press("o")
     await settle(app, pilot)
     assert f"No graphical browser here; link copied: {one_line(url)}" in toasts(app)
-    assert any(toast.startswith(f"Warning\n{one_line(name)}: ") for toast in toasts(app))
+    # the name, then the problem; cleaned as one line (an unterminated OSC in the name hides the rest of the line,
+    # as a terminal would)
+    assert any(toast.startswith(f"Warning\n{one_line(name + ': ')}") for toast in toasts(app))
     rows = "\n".join(plist.render_line(y).text for y in range(len(plist.rows)))
     assert not CONTROLS.search(rows + shown + status(app) + "".join(toasts(app)))
     assert app.is_running

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -40,10 +41,12 @@ from tui_reader.widgets import PaperDetail, PaperList, SearchBox, shown
 if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing worker, after the first paint
     from textual.notifications import SeverityLevel
 
+    from tui_reader.fetch import FetchResult
     from tui_reader.search import SearchIndex, SearchResult
 
 LOAD_BATCH_SECONDS = 0.1
 MARKS_POLL_SECONDS = 2.0  # how soon marks made in another reader (or by `tui-reader mark`) show here
+WATCH_POLL_SECONDS = 2.0  # how often the corpus' folders are looked at for new or changed files
 
 
 class ReaderApp(App[None]):
@@ -112,6 +115,14 @@ class ReaderApp(App[None]):
             tooltip="Scroll the detail half a page up",
             show=False,
         ),
+        Binding(
+            "F",
+            "fetch",
+            "Fetch",
+            id="fetch",
+            tooltip="Fetch today's listings (and any missed days)",
+            show=False,
+        ),
         CommandBinding(
             "question_mark",
             "help",
@@ -129,11 +140,20 @@ class ReaderApp(App[None]):
         store: MarkStore,
         warnings: Sequence[str] = (),
         files: Sequence[Path] = (),
+        watch: Sequence[Path] = (),
     ) -> None:
-        """``files`` are read in a worker after the first paint; their papers join ``papers`` as they come."""
+        """``files`` are read in a worker after the first paint; their papers join ``papers`` as they come.
+        ``watch``: folders whose new or changed files are read while the reader is open."""
         super().__init__()
         self.reader = Reader(papers=papers, store=store)
         self.files = list(files)
+        self.watched = list(watch)
+        self._seen: dict[Path, tuple[int, int]] | None = None  # watched files' (mtime_ns, size); None: not yet
+        self._scanning = False  # a look at the watched folders is under way
+        self._pending: list[Path] = []  # files to read once the load under way ends
+        self._load_running = bool(self.files)
+        self._fetch_cancelled = threading.Event()
+        self.fetching = ""  # the fetch's progress, in the status line
         self.loading = f"loading 0/{len(self.files)} files…" if self.files else ""
         self.load_warnings: list[str] = []
         self.no_papers = False  # every file turned out empty: the app exits and cli says why
@@ -183,6 +203,9 @@ class ReaderApp(App[None]):
             self.call_after_refresh(self.build_index)  # importing numpy must not delay the first frame
         self.saver = MarkSaver(self.reader.store, self._saver_reported, poll_seconds=MARKS_POLL_SECONDS)
         self.saver.start()
+        if self.watched:
+            self.scan_folders()  # the files as they are now: what changes after this is read
+            self.set_interval(WATCH_POLL_SECONDS, self.scan_folders, name="watch folders")
 
     def first_frame_shown(self) -> None:
         """The launcher holds cyclic garbage collection off while Textual loads and the first screen is built
@@ -240,6 +263,7 @@ class ReaderApp(App[None]):
         await asyncio.to_thread(self.saver.flush)
 
     def on_unmount(self) -> None:
+        self._fetch_cancelled.set()  # a fetch waiting to retry stops now, not after its wait
         self.saver.close()
 
     # --- loading ---------------------------------------------------------------------------------------------
@@ -273,8 +297,23 @@ class ReaderApp(App[None]):
         self.reader.add(papers)
         self._show_rows()  # no search runs before the index exists, so the list is the whole corpus so far
 
+    def add_files(self, files: Iterable[Path]) -> None:
+        """New or changed files (fetched listings, files in a watched folder): read through load_files, after
+        the load under way if there is one (a second load would cancel it)."""
+        self._pending.extend(path for path in files if path not in self._pending)
+        if self._pending and not self._load_running:
+            files, self._pending = self._pending, []
+            self._load_running = True
+            self.loading = f"loading 0/{len(files)} files…"
+            self.refresh_status()
+            self.load_files(files)
+
     def _all_loaded(self) -> None:
         self.loading = ""
+        self._load_running = False
+        if self._pending:
+            self.add_files([])
+            return
         if not self.reader.papers:
             self.no_papers = True
             self.exit(return_code=1)
@@ -290,15 +329,27 @@ class ReaderApp(App[None]):
             return
         error = worker.error
         where = record_failure(f"worker {worker.group or worker.name}", error)
-        what = {"load": "Loading papers", "index": "Building the search index", "search": "Searching"}
+        what = {
+            "load": "Loading papers",
+            "index": "Building the search index",
+            "search": "Searching",
+            "fetch": "Fetching",
+            "watch": "Watching the corpus folders",
+        }
         self.say(
             f"{what.get(worker.group, worker.name)} failed ({type(error).__name__}: {error}). Details: {where}",
             title="Error",
             severity="error",
             timeout=20,
         )
+        if worker.group == "fetch":
+            self.fetching = ""
+            self.refresh_status()
+        if worker.group == "watch":
+            self._scanning = False
         if worker.group == "load":
             self.loading = ""
+            self._load_running = False
             self.refresh_status()
             if not self.reader.papers:  # nothing to show at all: exit, and cli says why
                 self.no_papers = True
@@ -444,6 +495,111 @@ class ReaderApp(App[None]):
         self.start_search()
         self.refresh_status()
 
+    # --- fetching listings (tui_reader.fetch, in a thread) and watching folders ------------------------------
+
+    class FetchReport(Message):
+        """From the fetch worker's thread: progress (``result`` None) or the end of the fetch."""
+
+        def __init__(self, done: int, total: int, result: FetchResult | None = None) -> None:
+            super().__init__()
+            self.done, self.total, self.result = done, total, result
+
+    def action_fetch(self) -> None:
+        if self.fetching:
+            self.say("A fetch is already under way.", timeout=3)
+            return
+        self.fetching = "fetching…"
+        self.refresh_status()
+        self.fetch_listings()
+
+    def data_dir(self) -> Path:
+        from tui_reader.store import default_data_dir
+
+        return self.reader.store.data_dir or default_data_dir()
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def fetch_listings(self) -> None:
+        """What `tui-reader fetch` with no option does: every day from the last one fetched to today."""
+        from tui_reader import fetch
+
+        data_dir = self.data_dir()
+        today = fetch.today()
+        days, again = fetch.default_days(data_dir, today)
+        cancelled = self._fetch_cancelled
+
+        def progress(done: int, total: int, day: object) -> None:
+            self.post_message(self.FetchReport(done, total))  # thread-safe
+
+        def wait(seconds: float) -> None:
+            cancelled.wait(seconds)  # set when the reader closes: the wait ends at once
+
+        client = fetch.Client(api_url=fetch.DEFAULT_API_URL, sleep=wait, cancelled=cancelled.is_set)
+        try:
+            result = fetch.fetch_days(
+                days, data_dir, client, today=today, again=[again] if again else [], progress=progress
+            )
+        except fetch.FetchCancelled:
+            return
+        self.post_message(self.FetchReport(len(days), len(days), result))
+
+    @on(FetchReport)
+    def _on_fetch_report(self, message: FetchReport) -> None:
+        result = message.result
+        if result is None:
+            self.fetching = f"fetching {message.done}/{message.total} days…"
+            self.refresh_status()
+            return
+        self.fetching = ""
+        self.refresh_status()
+        self._note_seen(result.stored)  # read here: the watcher need not read them again
+        self.add_files(result.stored)
+        data_dir = self.data_dir()
+        if result.error is not None:
+            self.say(f"{result.error} ({result.summary(data_dir)})", title="Fetch failed", severity="error", timeout=20)
+        else:
+            self.say(result.summary(data_dir), title="Fetched", timeout=6)
+
+    def scan_folders(self) -> None:
+        if not self._scanning:
+            self._scanning = True
+            self._scan(list(self.watched))
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _scan(self, folders: list[Path]) -> None:
+        """The files of the watched folders with their (mtime, size), looked at in this thread."""
+        from tui_reader.corpus import corpus_files
+
+        found: dict[Path, tuple[int, int]] = {}
+        for folder in folders:
+            try:
+                files = corpus_files([folder]) if folder.is_dir() else []
+            except Exception:
+                continue  # the folder went away: nothing in it to read
+            for path in files:
+                try:
+                    info = path.stat()
+                except OSError:
+                    continue
+                found[path] = (info.st_mtime_ns, info.st_size)
+        self.call_from_thread(self._scanned, found)
+
+    def _scanned(self, found: dict[Path, tuple[int, int]]) -> None:
+        self._scanning = False
+        seen, self._seen = self._seen, {**(self._seen or {}), **found}
+        if seen is None:
+            return  # the first look: what is there was read at start
+        self.add_files(path for path, stamp in found.items() if seen.get(path) != stamp)
+
+    def _note_seen(self, files: Iterable[Path]) -> None:
+        if self._seen is None:
+            return
+        for path in files:
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            self._seen[path] = (info.st_mtime_ns, info.st_size)
+
     # --- outside world ---------------------------------------------------------------------------------------
 
     def action_open_link(self) -> None:
@@ -529,7 +685,8 @@ class ReaderApp(App[None]):
 
     def refresh_status(self) -> None:
         # Text, not a str: the status holds the query's error ("unknown filter is:a[/b]"), never read as markup
-        status = strip_controls(self.reader.status(self.loading, self.indexing))
+        activity = " · ".join(part for part in (self.loading, self.fetching) if part)
+        status = strip_controls(self.reader.status(activity, self.indexing))
         if status != self._status_shown:  # the saver reports a lock several times a second: repaint on change only
             self._status_shown = status
             self.query_one("#status", Static).update(Text(status))

@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
+from typing import NoReturn, TextIO
 
-from tui_reader.corpus import Corpus, CorpusError, corpus_files, load_corpus
+from tui_reader.config import default_corpus, listings_dir, load_config
+from tui_reader.corpus import Corpus, CorpusError, bundled_seeds, corpus_files, load_corpus
 from tui_reader.files import replace_file
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
-from tui_reader.store import WRITE_PATIENCE_S, Change, MarkFlags, MarkStore, StoreBusy
+from tui_reader.store import WRITE_PATIENCE_S, Change, MarkFlags, MarkStore, StoreBusy, default_data_dir
 
 PROG = "tui-reader"
-SUBCOMMANDS = ("list", "mark", "marks")
+SUBCOMMANDS = ("list", "mark", "marks", "fetch")
 
 
 class UsageError(Exception):
@@ -51,7 +55,13 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="dump files or folders of *.txt")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="dump files or folders (default: the corpus in config.toml, or the bundled dumps, and the fetched days)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +77,64 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(listing)
     _add_mark_filters(listing)
     _add_mark_commands(sub)
+    _add_fetch_command(sub)
     return parser
+
+
+def _add_fetch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    fetch = sub.add_parser(
+        "fetch",
+        help="download the Daily Papers listings into the data directory",
+        description="Download the Daily Papers listings, one file a day, into DATA_DIR/listings. With no option: "
+        "every day from the last one fetched (or a week ago, the first time) to today. A past day already stored "
+        "is not fetched again (unless --refresh); today always is.",
+    )
+    days = fetch.add_mutually_exclusive_group()
+    days.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="that day only")
+    days.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="every day from that one to today")
+    days.add_argument("--week", type=_iso_week, metavar="YYYY-Www", help="the days of an ISO week (2024-W11)")
+    days.add_argument("--month", type=_month, metavar="YYYY-MM", help="the days of a month")
+    fetch.add_argument("--refresh", action="store_true", help="fetch days already stored again")
+    fetch.add_argument(
+        "--api-url", default=None, metavar="URL", help="the API (default: https://huggingface.co/api/daily_papers)"
+    )
+    fetch.add_argument(
+        "--data-dir", type=Path, help="where listings are stored, in listings/ (default: the user data directory)"
+    )
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else _refuse()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not a date like 2024-03-11") from None
+
+
+def _iso_week(text: str) -> tuple[date, date]:
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", text)
+    try:
+        if match is None:
+            _refuse()
+        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not an ISO week like 2024-W11") from None
+    return monday, monday + timedelta(days=6)
+
+
+def _month(text: str) -> tuple[date, date]:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    try:
+        if match is None:
+            _refuse()
+        first = date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not a month like 2024-03") from None
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def _refuse() -> NoReturn:
+    raise ValueError
 
 
 def _add_mark_filters(parser: argparse.ArgumentParser) -> None:
@@ -166,7 +233,19 @@ def paper_line(paper: Paper, read: bool = False, starred: bool = False) -> str:
     return f"{paper.id}  {marks}  {date:<6}  {paper.title}"
 
 
+def corpus_paths(paths: Sequence[Path], data_dir: Path | None, warnings: list[str] | None = None) -> list[Path]:
+    """The PATH arguments; with none, the configured corpus (or the bundled dumps) and the fetched listings.
+    A bad config file is one warning (to ``warnings`` when given, else stderr) and the defaults."""
+    if paths:
+        return list(paths)
+    config = load_config()
+    for message in config.warnings:
+        warn(message) if warnings is None else warnings.append(message)
+    return default_corpus(data_dir or default_data_dir(), config)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
+    args.paths = corpus_paths(args.paths, args.data_dir)
     corpus = load(args.paths)
     papers = corpus.papers
     read, starred = read_marks(args.data_dir)
@@ -236,6 +315,7 @@ def wanted_by_mark_filters(paper_id: str, args: argparse.Namespace, read: set[st
 def cmd_mark(args: argparse.Namespace) -> int:
     if args.set_read is None and args.set_starred is None:
         raise UsageError("say what to mark: --read, --unread, --star or --unstar")
+    args.corpus = corpus_paths(args.corpus, args.data_dir)
     by_id = {paper.id: paper for paper in load(args.corpus).papers}
     unknown = [paper_id for paper_id in args.ids if paper_id not in by_id]
     if unknown:
@@ -422,20 +502,27 @@ def cmd_launch(args: argparse.Namespace) -> int:
 def _launch(args: argparse.Namespace) -> int:
     from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
 
+    config_warnings: list[str] = []
+    given = bool(args.paths)
+    args.paths = corpus_paths(args.paths, args.data_dir, config_warnings)
     files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
     if not files:
-        raise NoPapers(f"no papers found in {', '.join(map(str, args.paths))} (no *.txt files)")
+        raise NoPapers(f"no papers found in {', '.join(map(str, args.paths))} (no *.txt or *.json files)")
+    # folders the reader watches for new or changed files: every folder of the corpus, and where fetch stores
+    watched = [path for path in args.paths if path.is_dir() and path != bundled_seeds()]
+    if not given and (listings := listings_dir(args.data_dir or default_data_dir())) not in watched:
+        watched.append(listings)
     papers: list[Paper] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(config_warnings)
     if not is_big(files):
         corpus = load_corpus(files)
         if not corpus.papers:
             report_no_papers(corpus.warnings, args.paths)
-        papers, warnings, files = corpus.papers, corpus.warnings, []
+        papers, warnings, files = corpus.papers, warnings + corpus.warnings, []
     # Only read here (never waits for a lock): the reader's saver thread opens the file for writing.
     store = MarkStore.open(args.data_dir, writable=False)
     try:
-        app = ReaderApp(papers, store, warnings, files=files)
+        app = ReaderApp(papers, store, warnings, files=files, watch=watched)
         app.run()
     finally:
         store.close()
@@ -465,7 +552,68 @@ def _size(path: Path) -> int:
         return 0
 
 
-COMMANDS = {"list": cmd_list, "mark": cmd_mark, "marks": cmd_marks}
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Fetch listings into DATA_DIR/listings (tui_reader.fetch); a failure is one line naming the URL, exit 1."""
+    from tui_reader import fetch  # urllib and json: only this command and the reader's F pay for them
+
+    data_dir = args.data_dir or default_data_dir()
+    today = fetch.today()
+    again: list[date] = []
+    if args.date is not None:
+        first, last = args.date, args.date
+    elif args.since is not None:
+        first, last = args.since, today
+    elif args.week is not None or args.month is not None:
+        first, last = args.week or args.month
+    else:
+        days, previous = fetch.default_days(data_dir, today)
+        first, last, again = days[0], days[-1], [previous] if previous else []
+    if first > today:
+        raise UsageError(f"{first.isoformat()} is in the future (today is {today.isoformat()})")
+    days = fetch.day_range(first, min(last, today))
+    if len(days) > fetch.MAX_DAYS:
+        raise UsageError(f"{len(days)} days asked for; at most {fetch.MAX_DAYS} at a time (try --month)")
+    api_url = args.api_url or fetch.DEFAULT_API_URL
+    if not api_url.lower().startswith(("http://", "https://")) or any(ch.isspace() for ch in api_url):
+        raise UsageError(f"--api-url {api_url}: not an http(s) URL")
+    if one_line(api_url) != api_url:
+        raise UsageError(f"--api-url {api_url}: control characters in the URL")
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    client = fetch.Client(api_url=api_url)
+    try:
+        result = fetch.fetch_days(days, data_dir, client, today=today, refresh=args.refresh, again=again, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    print(one_line(result.summary(data_dir)))
+    if result.error is not None:
+        return fail(result.error, 1)
+    return 0
+
+
+class ProgressBar:
+    """``fetching 2024-03-11  [#####.....]  3/8 days`` on one line of a terminal, redrawn in place."""
+
+    WIDTH = 24
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.drawn = False
+
+    def __call__(self, done: int, total: int, day: date) -> None:
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\rfetching {day.isoformat()}  [{bar}]  {done}/{total} days")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+COMMANDS = {"list": cmd_list, "mark": cmd_mark, "marks": cmd_marks, "fetch": cmd_fetch}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

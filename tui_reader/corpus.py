@@ -86,9 +86,9 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # every *.txt, *.json and *.jsonl entry, in name order, whatever it is: one that is not a regular file
-            # (a FIFO, a device, a folder named x.txt, a dangling link) is skipped with a warning when it is read,
-            # not silently here
+            # every *.txt, *.json and *.jsonl entry (dumps, listings as `tui-reader fetch` stores them, arXiv
+            # metadata), in name order, whatever it is: one that is not a regular file (a FIFO, a device, a folder
+            # named x.txt, a dangling link) is skipped with a warning when it is read, not silently here
             files.extend(sorted(entry for pattern in FOLDER_PATTERNS for entry in path.glob(pattern)))
         elif path.exists():
             files.append(path)
@@ -97,8 +97,8 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-FOLDER_PATTERNS = ("*.txt", "*.json", "*.jsonl")  # what a folder's files are; a file named on its own is read whatever
-# its name, by its content
+FOLDER_PATTERNS = ("*.txt", "*.json", "*.jsonl")  # a folder's files that are read (and watched by the reader); a file
+# named on its own is read whatever its name, by its content
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a file larger than this (512 MB) is refused, not read into memory (JSON Lines
 # files are streamed, so they have no such limit)
 MAX_LINE_BYTES = 64 * 1024 * 1024  # a JSON Lines line longer than this (64 MB) is skipped, not read into memory
@@ -449,7 +449,8 @@ def prune_cache(folder: Path, now: float | None = None) -> None:
 
 
 def corpus_files(paths: Iterable[Path | str] | None = None) -> list[Path]:
-    """The files a corpus is read from (folders: every ``*.txt``, sorted). No paths: the bundled seeds.
+    """The files a corpus is read from (folders: every ``*.txt`` and ``*.json``, sorted by name). No paths: the
+    bundled seeds.
 
     Raises CorpusError for a path that does not exist."""
     return _expand(list(paths) if paths else [bundled_seeds()])

@@ -1,0 +1,180 @@
+"""config.toml (tui_reader.config) and the corpus read when no PATH is given: the configured corpus (or the bundled
+dumps) plus the fetched listings. A bad config file is one warning naming it, and the defaults."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import S0, SEEDS, page, write
+
+from tui_reader.cli import corpus_paths, main
+from tui_reader.config import Config, config_file, default_corpus, load_config
+from tui_reader.corpus import bundled_seeds, corpus_files
+
+
+@pytest.fixture
+def config() -> Path:
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def dumps(tmp_path) -> Path:
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    write(folder / "a.txt", page("Mar 11", "Configured corpus paper", "An abstract of the configured paper."))
+    return folder
+
+
+def test_the_config_file_is_in_the_xdg_config_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    assert config_file() == tmp_path / "cfg" / "tui-reader" / "config.toml"
+
+
+def test_no_config_file_is_the_defaults_silently():
+    assert load_config() == Config(None, ())
+
+
+def test_corpus_paths_with_tilde_and_relative_to_the_config_file(config, dumps, monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (config.parent / "local").mkdir()
+    config.write_text('corpus = ["~/dumps", "local"]\n')
+    assert load_config() == Config((dumps, config.parent / "local"), ())
+
+
+def test_one_path_as_a_string_is_accepted(config, dumps):
+    config.write_text(f"corpus = {json.dumps(str(dumps))}\n")
+    assert load_config().corpus == (dumps,)
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("corpus = [", "invalid TOML"),
+        ("corpus = 3", "'corpus' must be a list of paths (strings), not int"),
+        ("corpus = [1, 2]", "not a list holding something else"),
+        ("corpus = {a = 1}", "not dict"),
+        ("[corpus]\npath = 'x'", "not dict"),
+    ],
+)
+def test_a_bad_config_is_one_warning_naming_the_file_and_the_defaults(config, content, problem):
+    config.write_text(content)
+    loaded = load_config()
+    assert loaded.corpus is None
+    assert len(loaded.warnings) == 1
+    assert loaded.warnings[0].startswith(f"{config}: ")
+    assert problem in loaded.warnings[0] and "using the defaults" in loaded.warnings[0]
+    assert "\n" not in loaded.warnings[0]
+
+
+def test_bytes_that_are_not_text_and_a_folder_in_its_place(config):
+    config.write_bytes(b"corpus = ['\xff']")
+    assert "not UTF-8" in load_config().warnings[0]
+    config.unlink()
+    config.mkdir()
+    (warning,) = load_config().warnings
+    assert warning.startswith(f"{config}: cannot read")
+
+
+def test_a_missing_path_is_left_out_and_the_rest_read(config, dumps, tmp_path):
+    config.write_text(f"corpus = [{json.dumps(str(tmp_path / 'gone'))}, {json.dumps(str(dumps))}]\n")
+    loaded = load_config()
+    assert loaded.corpus == (dumps,)
+    assert loaded.warnings == (f"{config}: corpus path {tmp_path / 'gone'} does not exist; left out",)
+
+
+def test_no_existing_path_at_all_is_the_bundled_dumps(config, tmp_path):
+    config.write_text(f"corpus = [{json.dumps(str(tmp_path / 'gone'))}]\n")
+    loaded = load_config()
+    assert loaded.corpus is None
+    assert len(loaded.warnings) == 2 and "using the bundled dumps" in loaded.warnings[1]
+
+
+def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
+    config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ntheme = 'dark'\n")
+    loaded = load_config()
+    assert loaded.corpus == (dumps,)
+    assert loaded.warnings == (f"{config}: unknown setting 'theme' ignored (known: corpus)",)
+
+
+def test_names_in_warnings_are_cleaned(config, tmp_path):
+    config.write_text('corpus = ["/nowhere/\\u001b[2Jx"]\n')
+    (warning, _) = load_config().warnings
+    assert "\x1b" not in warning and "/nowhere/x" in warning
+
+
+# --- the default corpus --------------------------------------------------------------------------------------
+
+
+def listings(data: Path, *days: str) -> Path:
+    folder = data / "listings"
+    folder.mkdir(parents=True)
+    for day in days:
+        (folder / f"{day}.json").write_text("[]")
+    return folder
+
+
+def test_no_config_bundled_dumps_plus_everything_fetched(tmp_path):
+    folder = listings(tmp_path / "data", "2024-03-12", "2024-03-11")
+    paths = default_corpus(tmp_path / "data", Config())
+    assert paths == [bundled_seeds(), folder]
+    files = corpus_files(paths)
+    assert [f.name for f in files[-2:]] == ["2024-03-11.json", "2024-03-12.json"]
+    assert files[:-2] == corpus_files([bundled_seeds()])
+
+
+def test_nothing_fetched_yet_is_the_bundled_dumps_alone(tmp_path):
+    assert default_corpus(tmp_path / "data", Config()) == [bundled_seeds()]
+
+
+def test_configured_corpus_plus_everything_fetched(config, dumps, tmp_path):
+    folder = listings(tmp_path / "data", "2024-03-11")
+    config.write_text(f"corpus = [{json.dumps(str(dumps))}]\n")
+    warnings: list[str] = []
+    paths = corpus_paths([], tmp_path / "data", warnings)
+    assert (paths, warnings) == ([dumps, folder], [])
+    assert corpus_files(paths) == [dumps / "a.txt", folder / "2024-03-11.json"]
+
+
+def test_path_arguments_win_over_the_config(config, dumps, tmp_path):
+    config.write_text("corpus = [")  # not even read
+    warnings: list[str] = []
+    assert corpus_paths([SEEDS / S0], tmp_path, warnings) == [SEEDS / S0]
+    assert warnings == []
+
+
+def test_a_folder_holds_json_listings_too_in_name_order(tmp_path):
+    write(tmp_path / "b.txt", "x")
+    write(tmp_path / "a.json", "[]")
+    write(tmp_path / "c.json", "[]")
+    write(tmp_path / "notes.md", "x")
+    assert [p.name for p in corpus_files([tmp_path])] == ["a.json", "b.txt", "c.json"]
+
+
+def test_list_reads_the_configured_corpus(config, dumps, capsys, data_dir):
+    config.write_text(f"corpus = [{json.dumps(str(dumps))}]\n")
+    assert main(["list", "--data-dir", str(data_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert [line.split("  ")[-1] for line in out.splitlines()] == ["Configured corpus paper"]
+
+
+def test_list_with_a_bad_config_warns_once_and_lists_the_bundled_dumps(config, capsys, data_dir):
+    config.write_text("corpus = 3")
+    assert main(["list", "--data-dir", str(data_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 211
+    assert err.splitlines() == [
+        f"tui-reader: warning: {config}: 'corpus' must be a list of paths (strings), not int; using the defaults"
+    ]
+
+
+def test_mark_finds_ids_in_the_configured_corpus(config, dumps, capsys, data_dir):
+    config.write_text(f"corpus = [{json.dumps(str(dumps))}]\n")
+    main(["list", "--data-dir", str(data_dir)])
+    paper_id = capsys.readouterr().out.split()[0]
+    assert main(["mark", paper_id, "--star", "--data-dir", str(data_dir)]) == 0
+    assert "Configured corpus paper" in capsys.readouterr().out

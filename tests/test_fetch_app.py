@@ -1,0 +1,230 @@
+"""The reader's F (fetch in a thread worker, against the local API stand-in) and the watched corpus folders: new
+listings and new or changed dumps join the list while the reader is open. Waits are bounded loops of
+``pilot.pause()``, never sleeps."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import SIZE, notifications, page, settle, shown_titles, status, write
+from fetch_server import Answer, items
+
+from tui_reader import app as app_module
+from tui_reader import fetch
+from tui_reader.app import ReaderApp
+from tui_reader.corpus import load_corpus
+
+TODAY = date(2024, 3, 20)
+
+
+async def until(pilot, condition, seconds: float = 15.0) -> None:
+    """Let the app run until ``condition()`` holds (bounded: fails after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause()
+
+
+@pytest.fixture
+def handed(monkeypatch) -> list[Path]:
+    """The files the reader's loading path (ReaderApp.load_files) reads, each through the real parsers (fetched
+    listings are Daily Papers JSON)."""
+    real = app_module.read_file_parts
+    read: list[Path] = []
+
+    def reading(path: Path, use_cache: bool = True):
+        read.append(path)
+        return real(path, use_cache)
+
+    monkeypatch.setattr(app_module, "read_file_parts", reading)
+    return read
+
+
+@pytest.fixture
+def local_api(api, monkeypatch):
+    monkeypatch.setattr(fetch, "DEFAULT_API_URL", api.url)
+    monkeypatch.setattr(fetch, "today", lambda: TODAY)
+    return api
+
+
+def fetch_command(app: ReaderApp):
+    (command,) = [c for c in app.all_commands() if c.binding.id == "fetch"]
+    return command
+
+
+async def test_f_fetches_and_the_new_papers_join_the_list(local_api, papers, store, data_dir, handed):
+    local_api.days["2024-03-19"] = items(2, "2024-03-19")
+    local_api.days["2024-03-20"] = items(3, "2024-03-20", start=10)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        assert len(app.reader.papers) == 211
+        await pilot.press("F")
+        await until(pilot, lambda: len(app.reader.papers) == 216 and not app.fetching and not app.loading)
+        await settle(app, pilot)
+        # the first fetch: a week ago to today, every day stored, the new files read through load_files
+        assert local_api.dates() == [f"2024-03-{d}" for d in range(13, 21)]
+        listings = data_dir / "listings"
+        assert sorted(p.name for p in listings.iterdir()) == [f"2024-03-{d}.json" for d in range(13, 21)]
+        assert handed == [listings / f"2024-03-{d}.json" for d in range(13, 21)]
+        assert "A study of topic 12 on 2024-03-20" in shown_titles(app)
+        assert status(app).startswith("216 / 216 shown")
+        (shown,) = [n for n in notifications(app) if n.title == "Fetched"]
+        assert shown.message == f"fetched 8 days (5 papers) into {listings}"
+        # F again: from the last day fetched; past days stored are not asked for
+        local_api.requests.clear()
+        await pilot.press("F")
+        await until(pilot, lambda: len(local_api.requests) == 1 and not app.fetching and not app.loading)
+        assert local_api.dates() == ["2024-03-20"]
+
+
+async def test_a_failed_fetch_is_a_notification_and_the_reader_goes_on(local_api, papers, store, data_dir, monkeypatch):
+    monkeypatch.setattr(fetch, "BACKOFF_S", 0.0)  # the reader's waits are real ones: make them nothing
+    local_api.always = Answer(500, b"oops", reason="Internal Server Error")
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("F")
+        await until(pilot, lambda: any(n.title == "Fetch failed" for n in notifications(app)))
+        (shown,) = [n for n in notifications(app) if n.title == "Fetch failed"]
+        assert shown.severity == "error"
+        assert local_api.url in shown.message and "HTTP 500" in shown.message
+        assert app.is_running and not app.fetching
+        assert len(app.reader.papers) == 211
+        assert not (data_dir / "listings").exists() or not list((data_dir / "listings").iterdir())
+        assert "fetching" not in status(app)
+
+
+async def test_quitting_during_a_wait_between_tries_ends_the_fetch_at_once(local_api, papers, store, monkeypatch):
+    """The reader's waits are real ones (an Event): closing the reader ends them, so quitting never hangs."""
+    import threading
+
+    monkeypatch.setattr(fetch, "BACKOFF_S", 30.0)  # longer than the test waits for the end below
+    local_api.always = Answer(503)
+    ended = threading.Event()
+    real = fetch.fetch_days
+
+    def fetch_days(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(fetch, "fetch_days", fetch_days)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("F")
+        await until(pilot, lambda: len(local_api.requests) == 1)
+    started = time.monotonic()
+    assert ended.wait(10), "the fetch still waits after the reader closed"
+    assert time.monotonic() - started < 10
+    assert len(local_api.requests) == 1  # and it asked nothing more
+
+
+async def test_fetch_progress_shows_in_the_status_line(local_api, papers, store, handed):
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.post_message(ReaderApp.FetchReport(3, 8))
+        await until(pilot, lambda: "fetching 3/8 days…" in status(app))
+
+
+def test_f_is_in_the_command_registry(papers, store):
+    command = fetch_command(ReaderApp(papers, store))
+    assert (command.keys, command.binding.description) == ("F", "Fetch")
+    assert command.binding.tooltip == "Fetch today's listings (and any missed days)"
+    assert command.is_command
+
+
+# --- watched folders ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fast_watch(monkeypatch):
+    monkeypatch.setattr(app_module, "WATCH_POLL_SECONDS", 0.05)
+
+
+def dump(title: str, day: str = "Mar 11") -> str:
+    return page(day, title, f"An abstract about {title.lower()}.")
+
+
+async def test_a_dump_added_to_a_watched_folder_appears(tmp_path, store, fast_watch, handed):
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    write(folder / "a.txt", dump("First watched paper"))
+    corpus = load_corpus([folder])
+    app = ReaderApp(corpus.papers, store, watch=[folder])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: app._seen is not None)  # the first look: what is there was read at start
+        assert handed == []
+        write(folder / "b.txt", dump("Second watched paper"))
+        await until(pilot, lambda: "Second watched paper" in shown_titles(app))
+        assert handed == [folder / "b.txt"]
+        write(folder / "a.txt", dump("First watched paper") + "\n" + dump("Third paper, added later")[4:])
+        await until(pilot, lambda: "Third paper, added later" in shown_titles(app))
+        await settle(app, pilot)
+        assert handed == [folder / "b.txt", folder / "a.txt"]  # what was there at start is not read again
+        assert status(app).startswith("3 / 3 shown")
+        assert notifications(app) == []
+
+
+async def test_files_added_while_a_load_is_under_way_are_read_after_it(tmp_path, store, papers, handed):
+    one, two = (write(tmp_path / f"{n}.txt", dump(f"Paper number {n}")) for n in ("one", "two"))
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.add_files([one])
+        app.add_files([two, one])  # the first load is still under way: these wait for it (one only once)
+        await until(pilot, lambda: "Paper number two" in shown_titles(app) and not app.loading)
+        await settle(app, pilot)
+        assert handed == [one, two, one]
+        assert "Paper number one" in shown_titles(app)
+
+
+async def test_a_watched_folder_made_after_start(tmp_path, store, papers, fast_watch, handed):
+    folder = tmp_path / "listings"  # where fetch stores: missing until the first fetch
+    app = ReaderApp(papers, store, watch=[folder])
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app._seen is not None)
+        folder.mkdir()
+        write(folder / "x.txt", dump("A paper from a new folder"))
+        await until(pilot, lambda: "A paper from a new folder" in shown_titles(app))
+
+
+async def test_new_papers_join_a_search_under_way(tmp_path, store, fast_watch, handed):
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    write(folder / "a.txt", dump("Diffusion for images"))
+    app = ReaderApp(load_corpus([folder]).papers, store, watch=[folder])
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app._seen is not None)
+        await pilot.press("slash", *"diffusion", "enter")
+        await settle(app, pilot)
+        write(folder / "b.txt", dump("Diffusion for audio") + "\n" + dump("Transformers for text")[4:])
+        await until(pilot, lambda: "Diffusion for audio" in shown_titles(app))
+        assert "Transformers for text" not in shown_titles(app)
+
+
+def test_the_reader_watches_the_corpus_folders_and_the_listings(tmp_path, monkeypatch, data_dir):
+    watched: list[list[Path]] = []
+
+    def run(self, *args, **kwargs):
+        from tui_reader.saving import MarkSaver
+
+        watched.append(self.watched)
+        self.saver = MarkSaver(self.reader.store, lambda report: None)
+
+    monkeypatch.setattr(ReaderApp, "run", run)
+    from tui_reader.cli import main
+
+    assert main(["--data-dir", str(data_dir)]) == 0
+    assert watched[-1] == [data_dir / "listings"]  # not the bundled dumps: they never change
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    write(folder / "a.txt", dump("A paper"))
+    assert main([str(folder), str(folder / "a.txt"), "--data-dir", str(data_dir)]) == 0
+    assert watched[-1] == [folder]  # PATH arguments: their folders only
