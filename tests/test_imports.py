@@ -37,6 +37,10 @@ def modules_after(code: str) -> set[str]:
     [
         "tui_reader.paper",
         "tui_reader.sources.dumps",
+        "tui_reader.sources.hf_daily",
+        "tui_reader.sources.arxiv",
+        "tui_reader.config",
+        "tui_reader.fetch",
         "tui_reader.files",
         "tui_reader.corpus",
         "tui_reader.search",
