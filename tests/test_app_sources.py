@@ -10,14 +10,9 @@ from tui_reader import corpus
 from tui_reader.app import ReaderApp
 
 
-async def test_one_json_lines_file_reaches_the_list_in_parts(tmp_path, store, monkeypatch):
-    monkeypatch.setattr(corpus, "STREAM_PART", 10)
-    monkeypatch.setattr(app_module, "LOAD_BATCH_SECONDS", 0.0)  # hand every part over as soon as it is read
-    lines = [arxiv_line(id=f"0704.{n:04d}", title=f"Streamed paper {n}") for n in range(45)]
-    path = tmp_path / "big.jsonl"
-    path.write_text("\n".join(lines) + "\n")
-    app = ReaderApp([], store, files=[path])
-    shown: list[int] = []  # how many papers the list held after each hand-over
+def hand_overs(app: ReaderApp, monkeypatch) -> list[int]:
+    """How many papers the list holds after each hand-over from the loading worker, as it happens."""
+    shown: list[int] = []
     real = app._batch_loaded
 
     def recording(papers, warnings, number, total):
@@ -25,6 +20,17 @@ async def test_one_json_lines_file_reaches_the_list_in_parts(tmp_path, store, mo
         shown.append(len(app.reader.papers))
 
     monkeypatch.setattr(app, "_batch_loaded", recording)
+    return shown
+
+
+async def test_one_json_lines_file_reaches_the_list_in_parts(tmp_path, store, monkeypatch):
+    monkeypatch.setattr(corpus, "STREAM_PART", 10)
+    monkeypatch.setattr(app_module, "LOAD_BATCH_SECONDS", 0.0)  # hand every part over as soon as it is read
+    lines = [arxiv_line(id=f"0704.{n:04d}", title=f"Streamed paper {n}") for n in range(45)]
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    app = ReaderApp([], store, files=[path])
+    shown = hand_overs(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert shown[0] == 10 and shown[-1] == 45 and len(shown) >= 5
@@ -39,14 +45,7 @@ async def test_the_first_part_is_on_screen_without_waiting_for_the_batch_time(tm
     path = tmp_path / "big.jsonl"
     path.write_text("\n".join(arxiv_line(id=f"0704.{n:04d}", title=f"Paper {n}") for n in range(35)) + "\n")
     app = ReaderApp([], store, files=[path])
-    shown: list[int] = []
-    real = app._batch_loaded
-
-    def recording(papers, warnings, number, total):
-        real(papers, warnings, number, total)
-        shown.append(len(app.reader.papers))
-
-    monkeypatch.setattr(app, "_batch_loaded", recording)
+    shown = hand_overs(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert shown[0] == 10 and shown[-1] == 35
