@@ -59,14 +59,13 @@ class ReaderApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: handled before the key is routed, so keys typed right after "/" already go to the box
-        CommandBinding(
+        Binding(
             "slash",
             "focus_search",
             "Search",
             id="search",
             tooltip="Focus the search box (typing filters live)",
             priority=True,
-            title="Search",
         ),
         CommandBinding(
             "r,space",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,8 +80,7 @@ class MarkSaver:
         self._report = report
         self._poll = poll_seconds
         self._state = _State()
-        self._wake = threading.Condition()
-        self._idle = self._wake  # one lock; waiting for work and for idleness are both notify_all
+        self._wake = threading.Condition()  # new work, stopping, and every change of progress: all notify_all
         self.store: MarkStore | None = None
         self.journal: Journal | None = None
         self.unsaved_at_exit = 0
@@ -105,7 +104,7 @@ class MarkSaver:
         """Wait until every change handed over so far is committed and changes made elsewhere until now have
         been looked for and reported (or the timeout). True when no change is left unsaved."""
         deadline = time.monotonic() + timeout
-        with self._idle:
+        with self._wake:
             self._state.asked += 1
             asked = self._state.asked
             self._wake.notify_all()
@@ -113,7 +112,7 @@ class MarkSaver:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
-                self._idle.wait(left)
+                self._wake.wait(left)
             return not self._state.unsaved
 
     def close(self, timeout: float = 2.0) -> int:
@@ -143,8 +142,8 @@ class MarkSaver:
                 self.journal.close()
             if self.store is not None and self.store is not self._given:
                 self.store.close()
-            with self._idle:
-                self._idle.notify_all()
+            with self._wake:
+                self._wake.notify_all()
 
     def _prepare(self) -> None:
         """Take over a writable store, or plan to open one; start the journal first, so a change made while the
@@ -207,11 +206,11 @@ class MarkSaver:
                 assert store is not None
                 if batch:
                     marks = store.apply(batch)
-                    with self._idle:
+                    with self._wake:
                         self._state.unsaved -= len(batch)
                         if not self._state.unsaved and self.journal is not None:
                             self.journal.clear()
-                        self._idle.notify_all()
+                        self._wake.notify_all()
                     self._report(Saved(tuple(batch), marks))
                     self._report_warnings()
                     batch = []
@@ -227,9 +226,9 @@ class MarkSaver:
                 return
             if store.changed_elsewhere():
                 self._report(MarksChanged(frozenset(store.read_ids()), frozenset(store.starred_ids())))
-            with self._idle:
+            with self._wake:
                 self._state.done = max(self._state.done, asked)
-                self._idle.notify_all()
+                self._wake.notify_all()
 
     def _journal(self, changes: list[Change]) -> None:
         if self.journal is None:
@@ -254,14 +253,3 @@ def unsaved_message(count: int, data_dir: Path | None) -> str:
         f"{count} mark {plural} could not be saved yet: the marks file{where} is locked by another program; "
         "they are kept and saved the next time tui-reader starts"
     )
-
-
-def flags_after(
-    read: frozenset[str], starred: frozenset[str], changes: Sequence[Change]
-) -> tuple[frozenset[str], frozenset[str]]:
-    """The id sets with changes not yet saved laid over them (what the screen must show)."""
-    r, s = set(read), set(starred)
-    for change in changes:
-        target = r if change.field == "read" else s
-        (target.add if change.value else target.discard)(change.paper_id)
-    return frozenset(r), frozenset(s)

@@ -11,7 +11,6 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from tui_reader.paper import Paper, PaperSet
-from tui_reader.saving import flags_after
 from tui_reader.store import Change, Mark, MarkFlags, MarkStore
 
 if TYPE_CHECKING:  # the search package loads numpy; the app imports it in a worker, after the first paint
@@ -137,3 +136,14 @@ class Reader:
             count = len(self.unsaved)
             parts.append(f"{count} mark{'' if count == 1 else 's'} waiting: file locked by another program")
         return " · ".join(parts)
+
+
+def flags_after(
+    read: frozenset[str], starred: frozenset[str], changes: Sequence[Change]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The id sets with changes not yet saved laid over them (what the screen must show)."""
+    r, s = set(read), set(starred)
+    for change in changes:
+        target = r if change.field == "read" else s
+        (target.add if change.value else target.discard)(change.paper_id)
+    return frozenset(r), frozenset(s)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from itertools import repeat
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import platformdirs
 
@@ -212,6 +212,11 @@ def _marks_from_rows(rows: list[MarkRow]) -> dict[str, Mark]:
     for setter, values in zip(_SLOT_SETTERS, (map(bool, read), map(bool, starred), read_at, starred_at), strict=True):
         deque(map(setter, marks, values), maxlen=0)
     return dict(zip(ids, marks, strict=True))
+
+
+def _mark_of(conn: sqlite3.Connection, paper_id: str) -> Mark:
+    row = conn.execute("SELECT read, starred, read_at, starred_at FROM marks WHERE paper_id = ?", (paper_id,))
+    return _row_to_mark(row.fetchone())
 
 
 def _mark_row(paper_id: str, mark: Mark) -> MarkRow:
@@ -533,10 +538,7 @@ class MarkStore:
 
     def get(self, paper_id: str) -> Mark:
         with self._lock:
-            row = self._conn.execute(
-                "SELECT read, starred, read_at, starred_at FROM marks WHERE paper_id = ?", (paper_id,)
-            ).fetchone()
-        return _row_to_mark(row)
+            return _mark_of(self._conn, paper_id)
 
     def all(self) -> dict[str, Mark]:
         """Every stored mark, including those of papers no longer in the corpus."""
@@ -591,10 +593,7 @@ class MarkStore:
         _check_id(paper_id)
 
         def step(conn: sqlite3.Connection) -> Mark:
-            row = conn.execute(
-                "SELECT read, starred, read_at, starred_at FROM marks WHERE paper_id = ?", (paper_id,)
-            ).fetchone()
-            old = _row_to_mark(row)
+            old = _mark_of(conn, paper_id)
             new = change(old, time.time())
             if new != old:
                 conn.execute(_UPSERT, _mark_row(paper_id, new))
@@ -610,11 +609,7 @@ class MarkStore:
         def step(conn: sqlite3.Connection) -> dict[str, Mark]:
             marks: dict[str, Mark] = {}
             for change in changes:
-                old = marks.get(change.paper_id) or _row_to_mark(
-                    conn.execute(
-                        "SELECT read, starred, read_at, starred_at FROM marks WHERE paper_id = ?", (change.paper_id,)
-                    ).fetchone()
-                )
+                old = marks.get(change.paper_id) or _mark_of(conn, change.paper_id)
                 marks[change.paper_id] = new = change.applied_to(old)
                 if new != old:
                     conn.execute(_UPSERT, _mark_row(change.paper_id, new))
@@ -853,16 +848,10 @@ def _with_unsaved_changes(conn: sqlite3.Connection, data_dir: Path) -> sqlite3.C
 def _replay(conn: sqlite3.Connection, changes: Sequence[Change]) -> None:
     """Journalled changes, each only if it is still newer than what the file holds (replaying twice is harmless)."""
     for change in changes:
-        row = conn.execute(
-            "SELECT read, starred, read_at, starred_at FROM marks WHERE paper_id = ?", (change.paper_id,)
-        ).fetchone()
-        old = _row_to_mark(row)
+        old = _mark_of(conn, change.paper_id)
         if change.is_newer_than(old):
-            new = (
-                replace(old, read=change.value, read_at=change.at)
-                if change.field == "read"
-                else replace(old, starred=change.value, starred_at=change.at)
-            )
+            flag: dict[str, Any] = {change.field: change.value, f"{change.field}_at": change.at}
+            new = replace(old, **flag)
             conn.execute(_UPSERT, _mark_row(change.paper_id, new))
 
 
