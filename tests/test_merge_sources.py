@@ -14,10 +14,10 @@ from test_sources import arxiv_line, daily_item
 from tui_reader.app import ReaderApp
 from tui_reader.cli import main
 from tui_reader.corpus import load_corpus
+from tui_reader.dates import list_date
 from tui_reader.paper import Paper, PaperSet, merge, normalise_title, paper_id
 from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperList
-from tui_reader.widgets.paper_list import list_date
 
 SEED_TITLE = "RLIF: Interactive Imitation Learning as Reinforcement Learning"
 

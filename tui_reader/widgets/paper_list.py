@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.commands import CommandBinding
+from tui_reader.dates import list_date
 from tui_reader.paper import Paper, Spans
 from tui_reader.widgets.text import STAR, UNREAD_DOT, Flagged, shown
 
@@ -26,7 +27,6 @@ SpanLookup = Callable[[int], Spans]  # paper index -> the title's highlight span
 TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 12 more (17 once a paper with a year is shown)
 DATE_WIDTH = 6  # "Mar 11"
 DATE_WIDTH_WITH_YEAR = 11  # "Mar 11 2024"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _no_spans(_: int) -> Spans:
@@ -237,43 +237,6 @@ class PaperList(ScrollView, can_focus=True):
         if width >= TITLE_MIN_WIDTH + extra and cell_len(date) <= date_width:  # the segments fill the row exactly
             return Strip(segments, width)
         return Strip(segments).crop_extend(0, width, look.row)
-
-
-def list_date(paper: Paper) -> str:
-    """The list's date column: the first listing date (``Mar 11``), with its year when known (``Mar 11 2024``):
-    written in it, or in another listing date of the same day, or the published year when the paper was
-    published earlier in the year than that day (Daily Papers lists papers days after arXiv does). A paper never
-    listed shows its published date (``Apr 2 2007``)."""
-    published = _iso(paper.published)
-    if not paper.dates:
-        return f"{_MONTHS[published[1] - 1]} {published[2]} {published[0]}" if published else ""
-    first = paper.dates[0]
-    day, year = _split_listing(first)
-    if year is None:
-        year = next((y for d, y in map(_split_listing, paper.dates[1:]) if y and d == day), None)
-    if year is None and published:
-        month, _, number = day.partition(" ")
-        listed = (_MONTHS.index(month[:3]) + 1 if month[:3] in _MONTHS else 0, int(number) if number.isdigit() else 0)
-        if published[1:] <= listed:
-            year = str(published[0])
-    return f"{day} {year}" if year else first
-
-
-def _split_listing(date: str) -> tuple[str, str | None]:
-    """``Mar 11, 2024`` -> (``Mar 11``, ``2024``); ``March 11`` -> (``Mar 11``, None)."""
-    day, comma, year = date.partition(", ")
-    month, _, number = day.partition(" ")
-    return f"{month[:3]} {number}", (year if comma and year.isdigit() else None)
-
-
-def _iso(date: str | None) -> tuple[int, int, int] | None:
-    if date is None or len(date) != 10 or not date[:4].isdigit():
-        return None
-    try:
-        year, month, day = (int(part) for part in date.split("-"))
-    except ValueError:
-        return None
-    return (year, month, day) if 1 <= month <= 12 else None
 
 
 def _has_year(paper: Paper) -> bool:

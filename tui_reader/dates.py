@@ -1,0 +1,119 @@
+"""A paper's dates as days: listing dates (``Mar 11``, ``March 11, 2024``) and the arXiv published date
+(``2024-03-11``). Plain functions, no Textual: the list's date column, the ``date:`` filter, sorting by date and
+the year of a citation all read them from here.
+
+A text dump's listing date has no year (``Mar 11``). It takes one when the paper shows it elsewhere: another
+listing date of the same day with a year, or the published date when that is earlier in the same year (Daily
+Papers lists a paper days after arXiv does). A date still without a year is a *partial* day: it is shown, and
+found by the month-and-day forms of ``date:``, but has no place on a calendar (ranges, sorting by date).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from tui_reader.paper import Paper
+
+__all__ = ["MONTHS", "Day", "list_date", "paper_days", "paper_year", "parse_day", "sort_day"]
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LISTING = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:(?:,\s*|\s+)(\d{4}))?")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A day; ``year`` None for a listing date written without one."""
+
+    year: int | None
+    month: int
+    day: int
+
+    def __post_init__(self) -> None:
+        _dt.date(self.year or 2000, self.month, self.day)  # raises ValueError on Feb 30 (2000: Feb 29 is a day)
+
+    @property
+    def date(self) -> _dt.date | None:
+        return _dt.date(self.year, self.month, self.day) if self.year is not None else None
+
+    def shown(self) -> str:
+        """``Mar 11 2024``, or ``Mar 11`` without a year."""
+        text = f"{MONTHS[self.month - 1]} {self.day}"
+        return f"{text} {self.year}" if self.year is not None else text
+
+
+def parse_day(text: str | None) -> Day | None:
+    """``Mar 11``, ``March 11, 2024``, ``Mar 11 2024`` or ``2024-03-11`` (a timestamp's date part too) as a
+    Day; None for anything else (never raises)."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        if m := _ISO.match(text):
+            return Day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m := _LISTING.fullmatch(text):
+            month = m.group(1)[:3].title()
+            if month not in MONTHS:
+                return None
+            year = int(m.group(3)) if m.group(3) else None
+            return Day(year, MONTHS.index(month) + 1, int(m.group(2)))
+    except ValueError:  # Feb 30, month 13
+        return None
+    return None
+
+
+def _listing_days(paper: Paper) -> list[Day]:
+    """The paper's listing dates as days, each with its year when the paper shows it (see the module)."""
+    days = [day for day in map(parse_day, paper.dates) if day is not None]
+    if all(day.year is not None for day in days):
+        return days
+    published = parse_day(paper.published)
+    years = {(d.month, d.day): d.year for d in days if d.year is not None}
+    found = []
+    for day in days:
+        year = day.year
+        if year is None:
+            year = years.get((day.month, day.day))
+        if year is None and published is not None and (published.month, published.day) <= (day.month, day.day):
+            year = published.year
+        found.append(Day(year, day.month, day.day) if year != day.year else day)
+    return found
+
+
+def paper_days(paper: Paper) -> list[Day]:
+    """Every day of the paper: its listing dates (with years where known) and its published date."""
+    days = _listing_days(paper)
+    if (published := parse_day(paper.published)) is not None:
+        days.append(published)
+    return days
+
+
+def paper_year(paper: Paper) -> int | None:
+    """The year a citation gives: the published year, else the year of its first listing date with one."""
+    if (published := parse_day(paper.published)) is not None:
+        return published.year
+    return next((day.year for day in _listing_days(paper) if day.year is not None), None)
+
+
+def sort_day(paper: Paper) -> int:
+    """The paper's latest calendar day as a proleptic ordinal (``date.toordinal``), for sorting by date; 0 for a
+    paper with no day that has a year (it sorts after every dated paper)."""
+    dates = [day.date for day in paper_days(paper)]
+    return max((date.toordinal() for date in dates if date is not None), default=0)
+
+
+def list_date(paper: Paper) -> str:
+    """The list's date column: the first listing date (``Mar 11``), with its year when known (``Mar 11 2024``);
+    a paper never listed shows its published date. Written the same way whatever the source wrote
+    (``March 11, 2024`` shows as ``Mar 11 2024``); a date that is not one is shown as written."""
+    if paper.dates:
+        days = _listing_days(paper)
+        first = parse_day(paper.dates[0])
+        if first is None:
+            return paper.dates[0]
+        # _listing_days keeps the order of the parseable dates: the first of them is the first listing date
+        return days[0].shown()
+    published = parse_day(paper.published)
+    return published.shown() if published is not None else ""
