@@ -447,6 +447,18 @@ def test_export_to_an_unwritable_path_is_one_line_exit_1_and_leaves_no_file(caps
     assert os.listdir(tmp_path) == []
 
 
+def test_export_never_writes_over_the_marks_file(capsys, data_dir, seeds_corpus):
+    run(capsys, "mark", seeds_corpus.papers[0].id, "--star", "--data-dir", str(data_dir))
+    marks_file = data_dir / "marks.db"
+    before = marks_file.read_bytes()
+    status, out, err = run(capsys, "export", "-o", str(marks_file), "--data-dir", str(data_dir))
+    assert (status, out) == (
+        1,
+        "",
+    ) and err == f"tui-reader: error: {marks_file}: that is the marks file; export to another file\n"
+    assert marks_file.read_bytes() == before
+
+
 def test_export_replaces_a_file_atomically(capsys, tmp_path):
     target = write(tmp_path / "refs.md", "old notes\n")
     with open(target, encoding="utf-8") as before:  # a reader of the old file still reads it whole

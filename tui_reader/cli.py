@@ -21,7 +21,7 @@ from tui_reader.corpus import Corpus, CorpusError, bundled_seeds, corpus_files, 
 from tui_reader.files import replace_file
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
-from tui_reader.store import WRITE_PATIENCE_S, Change, Mark, MarkFlags, MarkStore, StoreBusy, default_data_dir
+from tui_reader.store import DB_NAME, WRITE_PATIENCE_S, Change, Mark, MarkFlags, MarkStore, StoreBusy, default_data_dir
 
 PROG = "tui-reader"
 SUBCOMMANDS = ("list", "export", "mark", "marks", "fetch")
@@ -281,6 +281,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tui_reader.export import EXTENSIONS, render
 
     output = None if args.output is None or str(args.output) == "-" else args.output
+    if output is not None and _same_file(output, (args.data_dir or default_data_dir()) / DB_NAME):
+        return fail(f"{shown_path(output)}: that is the marks file; export to another file", 1)
     fmt = args.format
     if fmt is None:
         by_extension = {ext: name for name, ext in EXTENSIONS.items()} | {".bibtex": "bibtex", ".markdown": "markdown"}
