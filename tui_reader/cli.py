@@ -251,9 +251,9 @@ def corpus_paths(paths: Sequence[Path], data_dir: Path | None, warnings: list[st
 def cmd_list(args: argparse.Namespace) -> int:
     papers, read, starred = selected_papers(args)
     if args.format == "json":
-        from tui_reader.export import render
+        from tui_reader.export.json_format import write_json  # what `export --format json` writes
 
-        sys.stdout.write(render(papers, "json", marks_of(read, starred)))
+        write_json(sys.stdout, papers, marks_of(read, starred))
     else:
         for paper in papers:
             print(paper_line(paper, paper.id in read, paper.id in starred))
