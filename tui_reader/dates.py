@@ -153,8 +153,8 @@ def parse_span(text: str, now: _dt.date | None = None) -> DaySpan | None:
 def _span_end(text: str, now: _dt.date | None) -> tuple[int, int] | None:
     """One end of a range: a calendar form, ``today``/``yesterday`` or a listing date with its year."""
     if text in ("today", "yesterday"):
-        day = (now or today()).toordinal() - (text == "yesterday")
-        return day, day
+        ordinal = (now or today()).toordinal() - (text == "yesterday")
+        return ordinal, ordinal
     if (found := _calendar(text)) is not None:
         return found
     day = parse_day(text) if not text[:1].isdigit() else None  # parse_day reads "2024-03-11T…": not here
