@@ -25,6 +25,7 @@ from tui_reader.store import WRITE_PATIENCE_S, Change, MarkFlags, MarkStore, Sto
 
 PROG = "tui-reader"
 SUBCOMMANDS = ("list", "mark", "marks", "fetch")
+SORTS = ("relevance", "newest", "oldest", "upvotes", "title")  # tui_reader.sorting.Sort
 
 
 class UsageError(Exception):
@@ -73,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--format", choices=("text", "json"), default="text")
     listing.add_argument(
         "--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")'
+    )
+    listing.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="relevance",
+        help="the order: relevance (the best match first with --query, else as listed; the default), newest or "
+        "oldest (latest listing or published day; undated papers last), upvotes (most first), title",
     )
     _add_common(listing)
     _add_mark_filters(listing)
@@ -252,6 +260,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.query:
         papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths))
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
+    if args.sort != "relevance":
+        from tui_reader.sorting import Sort, sort_rows  # numpy: loaded only when a sort needs it
+
+        papers = [papers[i] for i in sort_rows(papers, range(len(papers)), Sort(args.sort))]
     if args.format == "json":
         import json  # imported where used, here and in marks export/import: the reader never needs it
 
