@@ -64,22 +64,24 @@ class SortKeys:
 
         self.papers = papers
         self._lock = threading.Lock()
+        self._revision: int | None = None  # PaperSet.revision the keys were worked out at (None: look every time)
         self._seen: list[Paper] = []  # the paper objects the keys were worked out from
         self._day = np.zeros(0, np.int32)  # proleptic ordinal of the latest calendar day; 0: none
         self._upvotes = np.zeros(0, np.int32)  # -1: none
-        self._titles: list[str] = []  # folded words of each title: the title order
-        self._title_rank: np.ndarray | None = None  # each paper's place in title order (None: to be worked out)
+        self._keys: dict[Sort, np.ndarray] = {}  # per sort, made on first use after a change
 
     def refresh(self) -> None:
         """Work out the keys of papers added or merged since the last call."""
         import numpy as np
 
-        from tui_reader.search.text import words_of
-
         with self._lock:
+            revision = getattr(self.papers, "revision", None)
+            if revision is not None and revision == self._revision and len(self.papers) == len(self._seen):
+                return  # the PaperSet has not changed: no need to look at each paper
             papers = list(self.papers)
             seen = self._seen
             changed = np.flatnonzero(np.fromiter(map(is_not, papers, seen), np.bool_, len(seen))).tolist()
+            self._revision = revision
             if not changed and len(papers) == len(seen):
                 return
             new = papers[len(seen) :]
@@ -87,38 +89,50 @@ class SortKeys:
             upvotes = np.concatenate(
                 [self._upvotes, np.array([-1 if p.upvotes is None else p.upvotes for p in new], np.int32)]
             )
-            titles = self._titles + [" ".join(words_of(p.title)) for p in new]
             for i in changed:
                 paper = papers[i]
                 day[i] = sort_day(paper)
                 upvotes[i] = -1 if paper.upvotes is None else paper.upvotes
-                titles[i] = " ".join(words_of(paper.title))
-            self._seen, self._day, self._upvotes, self._titles = papers, day, upvotes, titles
-            self._title_rank = None
+            self._seen, self._day, self._upvotes, self._keys = papers, day, upvotes, {}
 
     def key(self, sort: Sort) -> np.ndarray:
-        """One int32 per paper, smaller first, for every sort but RELEVANCE."""
+        """One small integer per paper, smaller first, for every sort but RELEVANCE. Dense ranks: with fewer
+        than 65,536 distinct keys (days, upvote counts) they are 16-bit, which numpy sorts by radix."""
         import numpy as np
 
         self.refresh()
         with self._lock:
+            key = self._keys.get(sort)
+            if key is not None:
+                return key
             if sort is Sort.NEWEST:
-                return np.where(self._day > 0, -self._day, _LAST)
-            if sort is Sort.OLDEST:
-                return np.where(self._day > 0, self._day, _LAST)
-            if sort is Sort.UPVOTES:
-                return np.where(self._upvotes >= 0, -self._upvotes, _LAST)
-            if self._title_rank is None:
-                titles = self._titles
-                ordered = sorted(range(len(titles)), key=titles.__getitem__)
-                rank = np.empty(len(titles), np.int32)
-                place, previous = 0, None
-                for i in ordered:  # equal titles share a place: a tie keeps the order the rows came in
-                    if titles[i] != previous:
-                        place, previous = place + 1, titles[i]
-                    rank[i] = place
-                self._title_rank = rank
-            return self._title_rank
+                raw = np.where(self._day > 0, -self._day, _LAST)
+            elif sort is Sort.OLDEST:
+                raw = np.where(self._day > 0, self._day, _LAST)
+            elif sort is Sort.UPVOTES:
+                raw = np.where(self._upvotes >= 0, -self._upvotes, _LAST)
+            else:
+                raw = self._title_ranks()
+            _, ranks = np.unique(raw, return_inverse=True)
+            key = ranks.astype(np.uint16 if len(raw) == 0 or ranks.max() < 2**16 else np.int64)
+            self._keys[sort] = key
+            return key
+
+    def _title_ranks(self) -> np.ndarray:
+        """Each paper's place in title order: folded words (case, accents and punctuation do not matter), equal
+        titles sharing a place so that a tie keeps the order the rows came in."""
+        import numpy as np
+
+        from tui_reader.search.text import words_of
+
+        titles = [" ".join(words_of(p.title)) for p in self._seen]
+        rank = np.empty(len(titles), np.int64)
+        place, previous = 0, None
+        for i in sorted(range(len(titles)), key=titles.__getitem__):
+            if titles[i] != previous:
+                place, previous = place + 1, titles[i]
+            rank[i] = place
+        return rank
 
     def order(self, rows: Sequence[int], sort: Sort) -> Sequence[int]:
         """``rows`` in the order ``sort`` asks for (stable: ties keep the order they came in)."""
