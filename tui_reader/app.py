@@ -92,8 +92,9 @@ class ReaderApp(App[None]):
             "cycle_sort",
             "Sort",
             id="cycle-sort",
-            tooltip="Cycle the order: relevance (as listed without a query) → newest → oldest → most upvoted → title",
+            tooltip="Cycle the order: relevance → newest → oldest → upvotes → title",
             title="Cycle sort",
+            show=False,  # the status line shows the order; the footer keeps to fit 80 columns
         ),
         # shown in help and the palette; the footer keeps to the keys used all the time
         Binding(
@@ -380,7 +381,7 @@ class ReaderApp(App[None]):
 
             index = SearchIndex(self.reader.papers)
         self.call_from_thread(self._index_ready, index)
-        sort_keys(self.reader.papers).refresh()  # here, not in the first sort: S answers at once at 100k papers
+        sort_keys(self.reader.papers).prepare()  # here, not in the first sort: S answers at once at 100k papers
 
     def _index_ready(self, index: SearchIndex) -> None:
         self.reader.index = index

@@ -7,7 +7,7 @@ merged with another one (a new object at its position). Then a sort is one stabl
 keys: ties keep the order they came in (the search's ranking, else the listing order), and papers without a date,
 or without upvotes, come after the others in both directions.
 
-Working the keys out costs ~1 s per 100k papers: the app does it in a worker thread (``SortKeys.refresh``).
+Working the keys out costs ~1.5 s per 100k papers: the app does it in a worker thread (``SortKeys.prepare``).
 ``Sort`` alone loads no numpy (the reader's state holds one before the first paint); numpy and the search package
 are imported when keys are first worked out.
 """
@@ -94,6 +94,12 @@ class SortKeys:
                 day[i] = sort_day(paper)
                 upvotes[i] = -1 if paper.upvotes is None else paper.upvotes
             self._seen, self._day, self._upvotes, self._keys = papers, day, upvotes, {}
+
+    def prepare(self) -> None:
+        """Work out every sort's keys now (a worker's job: ~1.5 s per 100k papers), so no sort waits for them."""
+        for sort in Sort:
+            if sort is not Sort.RELEVANCE:
+                self.key(sort)
 
     def key(self, sort: Sort) -> np.ndarray:
         """One small integer per paper, smaller first, for every sort but RELEVANCE. Dense ranks: with fewer
