@@ -3,11 +3,15 @@ and a new query comes back in the chosen order (Pilot)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from conftest import SIZE, settle, shown_titles, status, type_query
+from textual.worker import WorkerCancelled
 
 from tui_reader.app import ReaderApp
 from tui_reader.paper import Paper, paper_id
+from tui_reader.sorting import Sort
 
 
 def paper(title: str, published: str | None, upvotes: int | None, abstract: str = "") -> Paper:
@@ -87,3 +91,24 @@ async def test_s_reorders_the_result_without_searching_again_and_a_new_query_com
         await press_sort(app, pilot, 4)  # oldest, upvotes, title, relevance
         assert "sort: relevance" in status(app) and len(searches) == 3
         assert shown_titles(app) == ["Beta diffusion", "Gamma diffusion"]
+
+
+async def test_papers_read_after_the_first_paint_join_the_list_in_its_order(store, tmp_path):
+    import json
+
+    def item(title: str, listed: str) -> dict[str, object]:
+        paper = {"id": f"2403.{listed[-2:]}000", "title": title, "summary": "s", "authors": []}
+        return {"paper": paper, "publishedAt": listed, "title": title}
+
+    files = []
+    for name, title, listed in (("1.json", "Older", "2024-03-01"), ("2.json", "Newer", "2024-03-20")):
+        files.append(tmp_path / name)
+        files[-1].write_text(json.dumps([item(title, f"{listed}T09:00:00.000Z")]))
+    app = ReaderApp([], store, files=files)
+    app.reader.sort = Sort.NEWEST  # chosen before the files arrive (S while loading)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(10):  # each file's papers start a sort, cancelling the one before: wait past them
+            with contextlib.suppress(WorkerCancelled):
+                await settle(app, pilot)
+                break
+        assert shown_titles(app) == ["Newer", "Older"] and "sort: newest" in status(app)
