@@ -731,3 +731,31 @@ def test_list_query_on_a_big_corpus_uses_the_cache(files, monkeypatch, count_bui
         assert "Light Schrödinger Bridge" in capsys.readouterr().out
     assert len(count_builds) == 1
     assert len(list(cache_dir("index").glob("*.pickle"))) == 1
+
+
+# ---------------------------------------------------------------------------------------------------------
+# list --sort
+
+
+def test_list_sort_orders_by_date_upvotes_and_title(tmp_path, data_dir, capsys):
+    def item(title: str, listed: str | None, upvotes: int) -> dict[str, object]:
+        paper = {"id": f"2403.{len(title):05d}", "title": title, "summary": "s", "authors": [], "upvotes": upvotes}
+        return {"paper": paper, "publishedAt": listed, "title": title}
+
+    listing = [item("beta", "2024-03-11T09:00:00.000Z", 5), item("Alpha", "2024-03-12T09:00:00.000Z", 1)]
+    write(tmp_path / "listing.json", json.dumps(listing))
+    write(tmp_path / "dump.txt", page("Mar 9", "Zed undated paper\n\nAn abstract that is long enough to keep."))
+
+    def order(sort: str) -> list[str]:
+        assert main(["list", str(tmp_path), "--sort", sort, "--format", "json", "--data-dir", str(data_dir)]) == 0
+        return [record["title"] for record in json.loads(capsys.readouterr().out)]
+
+    assert order("relevance") == ["Zed undated paper", "beta", "Alpha"]  # as listed: dump.txt, then listing.json
+    assert order("newest") == ["Alpha", "beta", "Zed undated paper"]  # a year-less date sorts after dated ones
+    assert order("oldest") == ["beta", "Alpha", "Zed undated paper"]
+    assert order("upvotes") == ["beta", "Alpha", "Zed undated paper"]  # no upvotes: last
+    assert order("title") == ["Alpha", "beta", "Zed undated paper"]
+    assert main(["list", str(tmp_path), "--sort", "newest", "--query", "is:unread", "--data-dir", str(data_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    titles = order("title")
+    assert [next(t for t in titles if line.endswith(t)) for line in lines] == order("newest")

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui_reader.dates import Day, list_date, paper_days, paper_year, parse_day, sort_day
+from tui_reader.dates import Day, list_date, paper_days, paper_year, parse_day, parse_span, sort_day
 from tui_reader.paper import Paper
 
 
@@ -60,3 +60,79 @@ def test_the_date_column_writes_every_source_alike() -> None:
     assert list_date(paper(("March 11, 2024",))) == "Mar 11 2024"
     assert list_date(paper(("Mar 11, 2024",))) == list_date(paper(("March 11, 2024",)))
     assert list_date(paper(("not a date",))) == "not a date"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The calendar forms of date: (parse_span)
+
+TODAY = dt.date(2024, 3, 11)
+any_date = st.dates(min_value=dt.date(1900, 1, 2), max_value=dt.date(2100, 12, 30))
+
+
+def span(text: str) -> tuple[dt.date, dt.date] | None:
+    found = parse_span(text, TODAY)
+    if found is None:
+        return None
+    return dt.date.fromordinal(found.first), dt.date.fromordinal(min(found.last, dt.date.max.toordinal()))
+
+
+def test_every_calendar_form_is_a_span_of_days() -> None:
+    march = (dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    assert span("2024-03-11") == span("Mar 11 2024") == span("March 11, 2024") == (TODAY, TODAY)
+    assert span("2024-03") == march
+    assert span("2024-02") == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert span("2024") == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert span("2024-03-01..2024-03-15") == (dt.date(2024, 3, 1), dt.date(2024, 3, 15))
+    assert span("2024-03-15..2024-03-01") == (dt.date(2024, 3, 1), dt.date(2024, 3, 15))  # backwards: same days
+    assert span("2024-02..2024-03") == (dt.date(2024, 2, 1), dt.date(2024, 3, 31))  # a month as an end: whole
+    assert span("2024-03-01..") == (dt.date(2024, 3, 1), dt.date.max)
+    assert span("..2024-03") == (dt.date.min, dt.date(2024, 3, 31))
+    assert span(">=2024-03-01") == span("2024-03-01..")
+    assert span(">2024-03") == (dt.date(2024, 4, 1), dt.date.max)
+    assert span("<2024-03") == (dt.date.min, dt.date(2024, 2, 29))
+    assert span("<=2024-03") == (dt.date.min, dt.date(2024, 3, 31))
+    assert span("today") == span("TODAY") == (TODAY, TODAY)
+    assert span("yesterday") == (dt.date(2024, 3, 10),) * 2
+    assert span("7d") == (dt.date(2024, 3, 5), TODAY)
+    assert span("1d") == span("today")
+    assert span("2w") == (dt.date(2024, 2, 27), TODAY)
+    assert span("yesterday..today") == (dt.date(2024, 3, 10), TODAY)
+
+
+def test_what_is_not_a_calendar_date_is_none() -> None:
+    for text in ("2024-13", "2024-02-30", "2024-03-11x", "Mar", "Mar 11", "0d", "..", "x..y", ">=", ">Mar 11", "7x"):
+        assert parse_span(text, TODAY) is None, text
+
+
+def test_the_clock_can_be_set(monkeypatch) -> None:
+    monkeypatch.setattr("tui_reader.dates.today", lambda: dt.date(2020, 1, 5))
+    found = parse_span("3d")
+    assert found is not None and (found.first, found.last) == (
+        dt.date(2020, 1, 3).toordinal(),
+        dt.date(2020, 1, 5).toordinal(),
+    )
+
+
+@given(any_date, any_date)
+def test_a_range_holds_exactly_the_days_between_its_ends(a: dt.date, b: dt.date) -> None:
+    low, high = min(a, b), max(a, b)
+    assert span(f"{a}..{b}") == (low, high)
+    found = parse_span(f"{a}..{b}", TODAY)
+    assert found is not None
+    for day in (low - dt.timedelta(1), low, high, high + dt.timedelta(1)):
+        assert (Day(day.year, day.month, day.day) in found) == (low <= day <= high)
+
+
+@given(any_date)
+def test_comparisons_include_or_exclude_the_day_itself(d: dt.date) -> None:
+    one = dt.timedelta(1)
+    assert span(f">={d}") == (d, dt.date.max) and span(f">{d}") == (d + one, dt.date.max)
+    assert span(f"<={d}") == (dt.date.min, d) and span(f"<{d}") == (dt.date.min, d - one)
+    first, last = span(d.strftime("%Y-%m")) or (None, None)
+    assert first == d.replace(day=1) and last is not None and (last + one).month != d.month and last.month == d.month
+
+
+@given(st.integers(1, 5000), st.booleans())
+def test_the_last_n_days_end_today_and_hold_n_days(n: int, weeks: bool) -> None:
+    first, last = span(f"{n}{'w' if weeks else 'd'}") or (None, None)
+    assert last == TODAY and first is not None and (last - first).days + 1 == n * (7 if weeks else 1)

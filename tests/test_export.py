@@ -485,3 +485,22 @@ def test_export_of_a_text_dump_with_a_year_less_date(capsys, tmp_path):
         "url": "https://ll.org/p",
         "note": "Listed in Hugging Face Daily Papers on Mar 11",
     }
+
+
+def test_export_sorted_newest_puts_the_latest_day_first_under_date_headings(tmp_path, capsys):
+    items = [
+        daily_item("Older Paper", arxiv="2403.00001", listed="2024-03-11T09:00:00.000Z"),
+        daily_item(
+            "Newer Paper", arxiv="2404.00002", published="2024-04-01T00:00:00.000Z", listed="2024-04-02T09:00:00.000Z"
+        ),
+    ]
+    listing = tmp_path / "days.json"
+    listing.write_text(json.dumps(items), encoding="utf-8")
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main(["export", str(listing), "--format", "markdown", "--sort", "newest", *data]) == 0
+    text = capsys.readouterr().out
+    assert text.index("Newer Paper") < text.index("Older Paper")
+    assert text.index("## Apr 2 2024") < text.index("Newer Paper") < text.index("## Mar 11 2024")
+    assert main(["export", str(listing), "--format", "markdown", *data]) == 0
+    unsorted = capsys.readouterr().out
+    assert unsorted.index("Older Paper") < unsorted.index("Newer Paper") and "## " not in unsorted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_reader.corpus import Paper
+from tui_reader.dates import paper_days
 from tui_reader.search import Positions, SearchIndex, fold, parse_query, words_of
 from tui_reader.search.postings import build
 
@@ -454,6 +456,124 @@ def test_parse_query_typing_states():
     assert parse_query("-").empty and parse_query('"').empty and parse_query("is:st").error is None
     assert parse_query("is:stared x").error and parse_query("date: x").error
     assert parse_query("ell_infty").terms[0].words == ("ell", "infty")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# author: and the calendar forms of date:
+
+AUTHORED = [
+    Paper("h", "Deep belief nets", "x", authors=("Geoffrey E. Hinton", "Simon Osindero"), published="2006-07-01"),
+    Paper("m", "Kernel methods", "x", authors=("Klaus-Robert Müller",), dates=("Mar 11, 2024",)),
+    Paper("y", "Convolutional networks", "x", authors=("Yann LeCun", "Léon Bottou"), published="2024-03-08"),
+    Paper("o", "Another Yann", "x", authors=("Yann Ollivier", "Hinton Lecun"), dates=("Mar 11",)),
+    Paper("n", "Nobody", "x", dates=("Feb 29, 2024",), published="2024-02-20"),
+]
+
+
+@pytest.fixture(scope="module")
+def authored():
+    return SearchIndex(AUTHORED)
+
+
+def ids(index, query):
+    return [index.papers[i].id for i in index.search(query).indices]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("author:hint", ["h", "o"]),  # any word of any name: "Hinton Lecun" is an author of o
+        ("author:HINTON ", ["h", "o"]),
+        ("author:müll", ["m"]),
+        ("author:mull", ["m"]),  # accents do not matter, either way
+        ("author:robert", ["m"]),  # a word of a hyphenated name
+        ("author:klaus-robert", ["m"]),  # its words in a row
+        ("author:leon", ["y"]),
+        ("author:yann author:lecun", ["y", "o"]),  # both, each in any name
+        ("author:yann author:bottou", ["y"]),
+        ('author:"yann lecun"', ["y"]),  # the words in a row, in one name: not o's Yann and Lecun
+        ('author:"yann le', ["y"]),  # the last word still being typed
+        ('author:"lecun yann"', []),
+        ("-author:yann", ["h", "m", "n"]),
+        ("author:hinton deep", ["h"]),
+        ("author:zzz", []),
+    ],
+)
+def test_author_filter(authored, query, expected):
+    assert ids(authored, query) == expected
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("date:2024-03-11", ["m"]),  # not o: its "Mar 11" has no year (nothing else of it shows one)
+        ("date:2024-03", ["m", "y"]),
+        ("date:2024-03-01..2024-03-09", ["y"]),  # the published date counts
+        ("date:2024-02..2024-03-08", ["y", "n"]),
+        ("date:2024-03-09..", ["m"]),
+        ("date:..2024-02", ["h", "n"]),
+        ("date:>=2024-03-09", ["m"]),
+        ("date:>2024-03-11", []),
+        ("date:<2024-02-20", ["h"]),
+        ("date:<=2024-02-20", ["h", "n"]),
+        ("date:2006", ["h"]),
+        ("date:today", ["m"]),
+        ("date:yesterday", []),
+        ("date:4d", ["m", "y"]),  # Mar 8 to Mar 11
+        ("date:3d", ["m"]),
+        ("date:3w", ["m", "y", "n"]),
+        ('date:"Mar 11"', ["m", "o"]),  # that day in any year, a listing date without a year too
+        ("date:mar", ["m", "y", "o"]),
+        ("date:feb", ["n"]),
+        ('date:"Feb 29"', ["n"]),
+        ("-date:2024", ["h", "o"]),  # o has no day with a year: no calendar form finds it
+        ("date:2024-03 author:yann", ["y"]),
+    ],
+)
+def test_date_filter_ranges(authored, monkeypatch, query, expected):
+    monkeypatch.setattr("tui_reader.dates.today", lambda: date(2024, 3, 11))
+    assert ids(authored, query) == expected
+
+
+def test_a_bad_date_is_one_line_and_the_rest_of_the_query_counts(authored):
+    result = authored.search("date:2024-13 kernel")
+    assert result.error == "date:2024-13 is not a date (use 2024-03-11, 2024-03, A..B, >=A, 7d, today)"
+    assert [authored.papers[i].id for i in result.indices] == ["m"]
+    assert parse_query("date:2024-0").error is None  # still being typed: no error yet
+    assert parse_query("date:2024-0 ").error  # the cursor left it: it is not a date
+    assert parse_query("date:to").error is None and parse_query("date:tox").error
+    assert parse_query("date:2024-03-01..2024-0").error is None
+    assert parse_query("author: x").error and parse_query("author:").error is None
+
+
+@st.composite
+def dated_papers(draw):
+    days = st.dates(min_value=date(2023, 12, 1), max_value=date(2024, 2, 28))
+    count = draw(st.integers(1, 12))
+    papers = []
+    for n in range(count):
+        listed = draw(st.lists(days, max_size=2))
+        published = draw(st.one_of(st.none(), days))
+        papers.append(
+            Paper(
+                f"p{n}",
+                f"paper {n}",
+                "",
+                dates=tuple(d.strftime("%b %-d, %Y") for d in listed),
+                published=published.isoformat() if published else None,
+            )
+        )
+    return papers
+
+
+@settings(max_examples=60, deadline=None)
+@given(dated_papers(), st.dates(min_value=date(2023, 11, 20), max_value=date(2024, 3, 10)), st.integers(0, 40))
+def test_a_date_range_finds_the_papers_with_any_day_in_it(papers, first, length):
+    last = first + timedelta(days=length)
+    index = SearchIndex(papers)
+    found = [papers[i].id for i in index.search(f"date:{first}..{last}").indices]
+    expected = [p.id for p in papers if any(d.date and first <= d.date <= last for d in paper_days(p))]
+    assert found == expected
 
 
 # ---------------------------------------------------------------------------------------------------------

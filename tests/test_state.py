@@ -66,5 +66,5 @@ def test_views_cycle_and_put_their_filter_before_the_query(reader):
 
 
 def test_status_shows_loading_before_indexing(reader):
-    assert reader.status("loading 1/5 files…", True).endswith("view: all · loading 1/5 files…")
-    assert reader.status("", True).endswith("view: all · indexing…")
+    assert reader.status("loading 1/5 files…", True).endswith("view: all · sort: as listed · loading 1/5 files…")
+    assert reader.status("", True).endswith("view: all · sort: as listed · indexing…")

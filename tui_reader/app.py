@@ -34,6 +34,7 @@ from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
 from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
 from tui_reader.screens import HelpScreen
+from tui_reader.sorting import Sort, sort_keys, sort_rows
 from tui_reader.state import Reader, View
 from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox, shown
@@ -85,6 +86,15 @@ class ReaderApp(App[None]):
             id="cycle-view",
             tooltip="Cycle the view: all → unread → starred",
             title="Cycle view",
+        ),
+        CommandBinding(
+            "S",
+            "cycle_sort",
+            "Sort",
+            id="cycle-sort",
+            tooltip="Cycle the order: relevance → newest → oldest → upvotes → title",
+            title="Cycle sort",
+            show=False,  # the status line shows the order; the footer keeps to fit 80 columns
         ),
         # shown in help and the palette; the footer keeps to the keys used all the time
         Binding(
@@ -294,7 +304,10 @@ class ReaderApp(App[None]):
         self.load_warnings.extend(warnings)
         self.loading = f"loading {number}/{total} files…"
         self.reader.add(papers)
-        self._show_rows()  # no search runs before the index exists, so the list is the whole corpus so far
+        if self.reader.sort is Sort.RELEVANCE:
+            self._show_rows()  # no search runs before the index exists, so the list is the whole corpus so far
+        else:
+            self.start_search()  # the papers so far, sorted (in the worker)
 
     def add_files(self, files: Iterable[Path]) -> None:
         """New or changed files (fetched listings, files in a watched folder): read through load_files, after
@@ -368,6 +381,7 @@ class ReaderApp(App[None]):
 
             index = SearchIndex(self.reader.papers)
         self.call_from_thread(self._index_ready, index)
+        sort_keys(self.reader.papers).prepare()  # here, not in the first sort: S answers at once at 100k papers
 
     def _index_ready(self, index: SearchIndex) -> None:
         self.reader.index = index
@@ -380,28 +394,54 @@ class ReaderApp(App[None]):
         return self.reader.index is None
 
     def start_search(self) -> None:
-        """Run the current query (and view) in a worker; the list keeps showing the last result meanwhile."""
+        """Run the current query (and view) in a worker, its result coming back in the sort's order; the list
+        keeps showing the last result meanwhile."""
         reader = self.reader
         reader.generation += 1
         query = reader.full_query
-        if not query.strip():
-            reader.result = None
+        if not query.strip() and reader.sort is Sort.RELEVANCE:
+            reader.result, reader.order = None, None
             self._show_rows()
             return
-        if reader.index is None:
+        if query.strip() and reader.index is None:
             self.refresh_status()
             return  # _index_ready runs it
-        self._search(reader.index, query, reader.flags(), reader.generation)
+        self._search(reader.index, query, reader.flags(), reader.sort, reader.generation)
+
+    def action_cycle_sort(self) -> None:
+        """The next order. The result shown is only put in that order (in the worker): no search runs again,
+        unless one is still on its way, which then comes back in the new order."""
+        reader = self.reader
+        reader.sort = reader.sort.next()
+        result, query = reader.result, reader.full_query
+        if query.strip() and (result is None or result.query != query):
+            self.start_search()
+        else:
+            reader.generation += 1
+            self._search(reader.index, query, reader.flags(), reader.sort, reader.generation, result)
+        self.refresh_status()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, index: SearchIndex, query: str, marks: MarkFlags, generation: int) -> None:
-        result = index.search(query, marks)
-        self.call_from_thread(self._search_done, result, generation)
+    def _search(
+        self,
+        index: SearchIndex | None,
+        query: str,
+        marks: MarkFlags,
+        sort: Sort,
+        generation: int,
+        result: SearchResult | None = None,
+    ) -> None:
+        """Search (unless ``result`` already answers ``query``), then put the rows in ``sort``'s order."""
+        if result is None and index is not None and query.strip():
+            result = index.search(query, marks)
+        papers = self.reader.papers
+        order = sort_rows(papers, result.indices if result is not None else range(len(papers)), sort)
+        self.call_from_thread(self._search_done, result, None if sort is Sort.RELEVANCE else order, generation)
 
-    def _search_done(self, result: SearchResult, generation: int) -> None:
+    def _search_done(self, result: SearchResult | None, order: Sequence[int] | None, generation: int) -> None:
         if generation != self.reader.generation:
             return  # a newer query is on its way
-        self.reader.result = result
+        self.reader.result, self.reader.order = result, order
         self._show_rows()
 
     def _show_rows(self) -> None:

@@ -25,6 +25,7 @@ from tui_reader.store import DB_NAME, WRITE_PATIENCE_S, Change, Mark, MarkFlags,
 
 PROG = "tui-reader"
 SUBCOMMANDS = ("list", "export", "mark", "marks", "fetch")
+SORTS = ("relevance", "newest", "oldest", "upvotes", "title")  # tui_reader.sorting.Sort
 
 
 class UsageError(Exception):
@@ -71,15 +72,27 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="print every paper (ranked when --query is given)")
     _add_paths(listing)
     listing.add_argument("--format", choices=("text", "json"), default="text")
-    listing.add_argument(
-        "--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")'
-    )
+    _add_selection(listing)
     _add_common(listing)
     _add_mark_filters(listing)
     _add_export_command(sub)
     _add_mark_commands(sub)
     _add_fetch_command(sub)
     return parser
+
+
+def _add_selection(parser: argparse.ArgumentParser) -> None:
+    """--query and --sort: which papers `list` and `export` give, in which order."""
+    parser.add_argument(
+        "--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")'
+    )
+    parser.add_argument(
+        "--sort",
+        choices=SORTS,
+        default="relevance",
+        help="the order: relevance (the best match first with --query, else as listed; the default), newest or "
+        "oldest (latest listing or published day; undated papers last), upvotes (most first), title",
+    )
 
 
 def _add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -89,15 +102,13 @@ def _add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "export",
         help="write papers as BibTeX, RIS, CSV, Markdown or JSON (to stdout, or -o FILE)",
         description="Write the papers (all, or those the filters keep) as one document: corpus order, or best "
-        "first with --query. The format is --format, else the one -o FILE's extension names "
+        "first with --query (or --sort). The format is --format, else the one -o FILE's extension names "
         f"({', '.join(f'{ext} {fmt}' for fmt, ext in EXTENSIONS.items())}), else bibtex.",
     )
     _add_paths(export)
     export.add_argument("--format", choices=FORMATS, help="the document's format (default: from -o, else bibtex)")
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE, atomically (default: stdout)")
-    export.add_argument(
-        "--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")'
-    )
+    _add_selection(export)
     _add_common(export)
     _add_mark_filters(export)
 
@@ -269,7 +280,12 @@ def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], set[str], se
     read, starred = read_marks(args.data_dir)
     if args.query:
         papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths))
-    return [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)], read, starred
+    papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
+    if args.sort != "relevance":
+        from tui_reader.sorting import Sort, sort_rows  # numpy: loaded only when a sort needs it
+
+        papers = [papers[i] for i in sort_rows(papers, range(len(papers)), Sort(args.sort))]
+    return papers, read, starred
 
 
 def marks_of(read: set[str], starred: set[str]) -> Callable[[str], Mark]:
@@ -288,7 +304,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         by_extension = {ext: name for name, ext in EXTENSIONS.items()} | {".bibtex": "bibtex", ".markdown": "markdown"}
         fmt = by_extension.get(output.suffix.lower(), "bibtex") if output is not None else "bibtex"
     papers, read, starred = selected_papers(args)
-    text = render(papers, fmt, marks_of(read, starred))
+    text = render(papers, fmt, marks_of(read, starred), by_date=args.sort in ("newest", "oldest"))
     count = f"{len(papers)} paper{'' if len(papers) == 1 else 's'} exported"
     if output is None:
         sys.stdout.write(text)

@@ -131,6 +131,7 @@ class PaperSet(Sequence[Paper]):
         self.ids: dict[str, int] = {}  # paper id -> position
         self.arxiv: dict[str, int] = {}  # arXiv id -> position
         self._aliases: dict[str, int] = {}  # the id of another title of a paper joined by arXiv id -> position
+        self.revision = 0  # counts calls to add, so what keeps per-paper data (tui_reader.sorting) knows when to look
         self.add(papers)
 
     def add(self, papers: Iterable[Paper]) -> None:
@@ -151,6 +152,7 @@ class PaperSet(Sequence[Paper]):
                     aliases.setdefault(paper.id, position)
             if key is not None:
                 arxiv.setdefault(key, position)
+        self.revision += 1  # last: a reader in another thread that saw this number saw every change before it
 
     @overload
     def __getitem__(self, index: int) -> Paper: ...

@@ -1,7 +1,8 @@
 """Everything the reader shows, as plain data: no Textual here, so it is tested without a screen.
 
 ``Reader`` holds the papers, the marks as shown (saved ones plus the user's changes not yet saved), the query, the
-view and the last search result; the app's widgets render it and the app's handlers change it.
+view, the sort and the last search result (its rows in the sort's order); the app's widgets render it and the
+app's handlers change it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from tui_reader.paper import Paper, PaperSet
+from tui_reader.sorting import Sort
 from tui_reader.store import Change, Mark, MarkFlags, MarkStore
 
 if TYPE_CHECKING:  # the search package loads numpy; the app imports it in a worker, after the first paint
@@ -45,6 +47,8 @@ class Reader:
         self.query = ""
         self.view = View.ALL
         self.result: SearchResult | None = None
+        self.sort = Sort.RELEVANCE
+        self.order: Sequence[int] | None = None  # the rows in the sort's order; None: the result's own order
         self.generation = 0  # bumped by every query/view change; older search results are dropped
         self.unsaved: list[Change] = []  # shown already, not yet committed by the saver
         self.locked_for = 0.0  # how long another program has held the marks file's lock (0: not locked)
@@ -102,7 +106,14 @@ class Reader:
         return f"{self.view.filter} {self.query}"
 
     @property
+    def ranked(self) -> bool:
+        """Does the result rank papers (a query with words), or list them as the corpus does (filters only)?"""
+        return self.result is not None and bool(self.result.parsed.terms)
+
+    @property
     def rows(self) -> Sequence[int]:
+        if self.order is not None:
+            return self.order
         if self.result is not None:
             return self.result.indices
         return range(len(self.papers))
@@ -123,6 +134,7 @@ class Reader:
             f"{total - self.read_count:,} unread",
             f"{self.star_count:,} starred",
             f"view: {self.view.value}",
+            f"sort: {self.sort.label(self.ranked)}",
         ]
         if loading:
             parts.append(loading)

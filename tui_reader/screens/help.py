@@ -17,7 +17,11 @@ from tui_reader.commands import Command
 
 SEARCH_HELP = """\
 Search: terms must all match (title or abstract); typos are forgiven; the last term matches as a prefix.
-  "exact phrase"   -term (exclude)   is:read  is:unread  is:starred   date:Mar  date:"Mar 11"
+  "exact phrase"   -term (exclude)   is:read  is:unread  is:starred   -is:starred (any filter negated)
+  author:hint (a name word starting so, any accent or case)   author:"yann lecun"   author:a author:b (both)
+  date:2024-03-11  date:2024-03  date:2024-03-01..2024-03-15  date:2024-03..  date:>=2024-03-01
+  date:today  date:yesterday  date:7d  date:2w   date:Mar  date:"Mar 11" (that day in any year)
+  A paper's dates are the days Daily Papers listed it and its arXiv published day: any of them may match.
 Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing."""
 
 EXTRA_ROWS = (

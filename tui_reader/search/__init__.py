@@ -6,7 +6,7 @@
 - ``index.py``: ``SearchIndex.search`` matches terms against the vocabulary, then ranks papers.
 - ``cache.py``: ``cached_index`` keeps a big corpus' index on disk between launches.
 
-Imports only ``tui_reader.paper`` and ``tui_reader.files`` from the project.
+Imports only ``tui_reader.paper``, ``tui_reader.dates`` and ``tui_reader.files`` from the project.
 """
 
 from tui_reader.search.index import COMPLETION, EXACT, TYPO, Positions, SearchIndex, SearchResult

@@ -25,6 +25,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from tui_reader.dates import MONTHS, paper_days, parse_span
 from tui_reader.paper import Paper, Span, Spans
 from tui_reader.search.postings import Postings, build
 from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
@@ -216,7 +217,8 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._cache: OrderedDict[CacheKey, _Hits] = OrderedDict()
         self._prefix_tables: dict[int, list[str]] = {}
-        self._dates: dict[str, np.ndarray] | None = None
+        self._days: _Days | None = None
+        self._authors: tuple[list[str], list[np.ndarray]] | None = None
         self._positions: dict[str, int] | None = None
 
     @property
@@ -395,6 +397,8 @@ class SearchIndex:
     def _filter(self, flt: Filter, marks: Mapping[str, Any] | None) -> np.ndarray:
         if flt.field == "date":
             return self._date_mask(flt.value, flt.prefix)
+        if flt.field == "author":
+            return self._author_mask(flt.value)
         attribute = "starred" if flt.value in ("starred", "unstarred") else "read"
         mask = np.zeros(self.size, np.bool_)
         if marks:
@@ -413,24 +417,105 @@ class SearchIndex:
             return self._positions
 
     def _date_mask(self, value: str, prefix: bool) -> np.ndarray:
-        """Papers listed on a date whose words include the value's (``mar`` finds "Mar 11"; months by 3 letters)."""
-        with self._lock:
-            if self._dates is None:
-                dates: defaultdict[str, list[int]] = defaultdict(list)
-                for i, paper in enumerate(self.papers):
-                    for date in paper.dates:
-                        dates[date].append(i)
-                self._dates = {d: np.array(ids, np.int64) for d, ids in dates.items()}
-        wanted = [_date_word(w) for w in value.split()]
+        """Papers with a day in the value's span (``2024-03..``, ``7d``: see ``tui_reader.dates.parse_span``), or
+        on the value's month and day in any year (``mar 11``; the last word may be unfinished: ``ma``)."""
+        days = self._paper_days()
+        span = parse_span(value)
+        if span is not None:
+            hit = (days.ordinal >= span.first) & (days.ordinal <= span.last)
+        else:
+            month, *day = value.split()
+            months = [
+                i + 1
+                for i, m in enumerate(MONTHS)
+                if m.lower() == month[:3] or (prefix and not day and m.lower().startswith(month))
+            ]
+            hit = np.isin(days.month, months)
+            if day:
+                wanted = [d for d in range(1, 32) if str(d) == day[0] or (prefix and str(d).startswith(day[0]))]
+                hit &= np.isin(days.day, wanted)
         mask = np.zeros(self.size, np.bool_)
-        for date, ids in self._dates.items():
-            have = [_date_word(w) for w in words_of(date)]
-            if all(
-                w in have or (prefix and j == len(wanted) - 1 and any(h.startswith(w) for h in have))
-                for j, w in enumerate(wanted)
-            ):
-                mask[ids] = True
+        mask[days.paper[hit]] = True
         return mask
+
+    def _paper_days(self) -> _Days:
+        """Every day of every paper (``tui_reader.dates.paper_days``), flat, computed on first use."""
+        with self._lock:
+            if self._days is None:
+                paper, ordinal, month, day = [], [], [], []
+                for i, found in enumerate(map(paper_days, self.papers[: self.size])):
+                    for d in found:
+                        paper.append(i)
+                        ordinal.append(d.date.toordinal() if d.date is not None else 0)
+                        month.append(d.month)
+                        day.append(d.day)
+                self._days = _Days(
+                    np.array(paper, np.int64),
+                    np.array(ordinal, np.int64),
+                    np.array(month, np.int8),
+                    np.array(day, np.int8),
+                )
+            return self._days
+
+    def _author_mask(self, value: str) -> np.ndarray:
+        """Papers with an author whose name has a word starting with the value (``hint`` finds Hinton), or for
+        several words, the words in a row in one name, the last one as a prefix ("yann lec")."""
+        vocabulary, postings = self._author_words()
+        *head, last = value.split()
+        mask = np.zeros(self.size, np.bool_)
+        lo = bisect_left(vocabulary, last)
+        hi = bisect_left(vocabulary, last + "\U0010ffff", lo)
+        for i in range(lo, hi):
+            mask[postings[i]] = True
+        if head:
+            for word in head:
+                i = bisect_left(vocabulary, word)
+                if i == len(vocabulary) or vocabulary[i] != word:
+                    return np.zeros(self.size, np.bool_)
+                having = np.zeros(self.size, np.bool_)
+                having[postings[i]] = True
+                mask &= having
+            wanted = value.split()
+            for i in np.flatnonzero(mask).tolist():
+                mask[i] = any(_starts_in_a_row(words_of(name), wanted) for name in self.papers[i].authors)
+        return mask
+
+    def _author_words(self) -> tuple[list[str], list[np.ndarray]]:
+        """The sorted words of every author's name and the papers having each, computed on first use."""
+        with self._lock:
+            if self._authors is None:
+                papers_of: defaultdict[str, list[int]] = defaultdict(list)
+                folded: dict[str, list[str]] = {}  # names recur across papers: fold each once
+                for i, paper in enumerate(self.papers[: self.size]):
+                    for name in paper.authors:
+                        words = folded.get(name)
+                        if words is None:
+                            words = folded[name] = words_of(name)
+                        for word in words:
+                            found = papers_of[word]
+                            if not found or found[-1] != i:
+                                found.append(i)
+                vocabulary = sorted(papers_of)
+                self._authors = (vocabulary, [np.array(papers_of[w], np.int64) for w in vocabulary])
+            return self._authors
+
+
+class _Days(NamedTuple):
+    """Every day of every paper, one entry per day: its paper, ordinal (0 without a year), month and day."""
+
+    paper: np.ndarray
+    ordinal: np.ndarray
+    month: np.ndarray
+    day: np.ndarray
+
+
+def _starts_in_a_row(words: list[str], wanted: list[str]) -> bool:
+    """Are ``wanted`` consecutive words of ``words``, the last one as a prefix?"""
+    n = len(wanted)
+    return any(
+        words[i : i + n - 1] == wanted[:-1] and words[i + n - 1].startswith(wanted[-1])
+        for i in range(len(words) - n + 1)
+    )
 
 
 def _with_phrase(pattern: re.Pattern[str], texts: list[str]) -> np.ndarray:
@@ -458,10 +543,6 @@ def _scan(pattern: re.Pattern[str], texts: list[str]) -> list[int]:
         else:
             match = pattern.search(joined, at + 1)
     return hits
-
-
-def _date_word(word: str) -> str:
-    return word[:3] if word.isalpha() else word
 
 
 def _extends(term: Term, key: CacheKey) -> bool:

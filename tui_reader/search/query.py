@@ -4,7 +4,15 @@
     difusion           typos are forgiven: one edit in words of 5-8 letters, two from 9 letters
     "neural tangent"   the words in a row (an unclosed quote still searches, and says so)
     -diffusion         no paper with the word, or a word starting with it
-    is:read  is:unread  is:starred  date:Mar  date:"Mar 11"     (-is:starred negates a filter)
+    is:read  is:unread  is:starred                          (-is:starred negates a filter)
+    author:hint        an author's name has a word starting with it ("author:müll" finds Müller);
+                       author:"yann lecun" the words in a row; several author: terms must all match
+    date:2024-03-11  date:2024-03  date:2024  date:2024-03-01..2024-03-15  date:2024-03..  date:>=2024-03-01
+    date:today  date:yesterday  date:7d  date:2w (the last 7 or 14 days, today included)
+    date:Mar  date:"Mar 11"   that month or day in any year (listing dates written without a year too)
+
+A paper's days are its listing dates (the days Daily Papers listed it) and its arXiv published date; a ``date:``
+filter keeps the papers with any of their days in the range (``tui_reader.dates``).
 
 Parsing never fails: a problem becomes ``Query.error`` and the rest of the query still counts.
 """
@@ -15,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tui_reader.dates import MONTHS, month_of, parse_span
 from tui_reader.search.text import fold, words_of
 
 __all__ = ["IS_VALUES", "Filter", "Query", "Term", "max_typos", "parse_query"]
@@ -42,7 +51,9 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """``is:VALUE`` (read, unread, starred, unstarred) or ``date:VALUE`` (folded words, e.g. "mar 11")."""
+    """``is:VALUE`` (read, unread, starred, unstarred), ``author:VALUE`` (folded words, e.g. "yann lecun") or
+    ``date:VALUE``: a calendar form of ``tui_reader.dates.parse_span`` in lower case ("2024-03..", "7d"), else
+    the folded words of a month and day ("mar 11")."""
 
     field: str
     value: str
@@ -76,7 +87,11 @@ class _Token:
     field: str | None
 
 
-_FIELD = re.compile(r"(is|date):", re.IGNORECASE)
+_FIELD = re.compile(r"(is|date|author):", re.IGNORECASE)
+DATE_HINT = "use 2024-03-11, 2024-03, A..B, >=A, 7d, today"
+# what an unfinished calendar value may still become ("2024-0" -> "2024-01"): no error while it is typed
+_DATE_ENDINGS = ("", "0", "1", "01", "-01", "-01-01", "0-01-01", "00-01-01", "000-01-01", "2000-01-01", ".", "d")
+_DATE_WORDS = ("today", "yesterday")
 
 
 def _tokens(text: str) -> Iterator[_Token]:
@@ -127,12 +142,41 @@ def parse_query(text: str) -> Query:
             elif not (prefix and any(v.startswith(value) for v in IS_VALUES)):  # "is:st" is being typed
                 errors.append(f"unknown filter is:{token.text} (use is:read, is:unread or is:starred)")
         elif token.field == "date":
-            value = " ".join(words_of(token.text))
-            if value:
-                filters.append(Filter("date", value, token.exclude, prefix))
+            value = token.text.strip()
+            if parse_span(value) is not None:
+                filters.append(Filter("date", value.lower(), token.exclude, prefix))
+            elif (day := _month_day(value, prefix)) is not None:
+                filters.append(Filter("date", day, token.exclude, prefix))
+            elif not value:
+                if not prefix:
+                    errors.append(f"date: needs a value ({DATE_HINT})")
+            elif not (prefix and _may_become_date(value)):
+                errors.append(f"date:{token.text} is not a date ({DATE_HINT})")
+        elif token.field == "author":
+            if name := " ".join(words_of(token.text)):
+                filters.append(Filter("author", name, token.exclude, prefix))
             elif not prefix:
-                errors.append('date: needs a value, e.g. date:Mar or date:"Mar 11"')
+                errors.append('author: needs a name, e.g. author:hinton or author:"yann lecun"')
         elif words := tuple(words_of(token.text)):  # "physics-informed" is a phrase of two words
             (excluded if token.exclude else terms).append(Term(words, token.exclude, prefix))
     error = "; ".join(dict.fromkeys(errors)) or None
     return Query(text, tuple(terms), tuple(excluded), tuple(filters), error)
+
+
+def _month_day(value: str, prefix: bool) -> str | None:
+    """``Mar``, ``March 11``, ``"Mar 11"`` as folded words ("mar 11"); while typed, ``ma`` and ``mar 1`` too."""
+    words = words_of(value)
+    if not 1 <= len(words) <= 2 or not words[0].isalpha():
+        return None
+    typing_month = prefix and len(words) == 1 and any(m.lower().startswith(words[0]) for m in MONTHS)
+    if month_of(words[0]) is None and not typing_month:
+        return None
+    if len(words) == 2 and not (words[1].isdigit() and 1 <= int(words[1]) <= 31):
+        return None
+    return " ".join(words)
+
+
+def _may_become_date(value: str) -> bool:
+    """Can the calendar value being typed still become one (``2024-0``, ``>=2``, ``2024-03-01..2``, ``yes``)?"""
+    endings = _DATE_ENDINGS + tuple(word[i:] for word in _DATE_WORDS for i in range(1, len(word)))
+    return any(parse_span(value + ending) is not None for ending in endings)
