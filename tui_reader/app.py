@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing wo
     from textual.notifications import SeverityLevel
 
     from tui_reader.fetch import FetchResult
+    from tui_reader.screens.export import Exported
     from tui_reader.search import SearchIndex, SearchResult
 
 LOAD_BATCH_SECONDS = 0.1
@@ -665,6 +666,17 @@ class ReaderApp(App[None]):
             label, text = chosen
             self.copy_to_clipboard(text)
             self.say(f"{label} copied: {cut(text, 100)}", timeout=4)
+
+    def action_export(self) -> None:
+        from tui_reader.screens.export import ExportScreen  # imports the export formats: only when asked
+
+        reader = self.reader
+        screen = ExportScreen(reader.shown_papers(), reader.starred_papers(), reader.mark)
+        self.push_screen(screen, self._exported)
+
+    def _exported(self, exported: Exported | None) -> None:
+        if exported is not None:
+            self.say(exported.message, title="Exported", timeout=6)
 
     def action_scroll_detail(self, direction: int) -> None:
         """Read on in the abstract without leaving the list (vim's Ctrl+D / Ctrl+U: half a page)."""
