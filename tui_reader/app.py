@@ -628,9 +628,9 @@ class ReaderApp(App[None]):
 
     def _open_chosen(self, paper_id: str, url: str | None) -> None:
         if url is not None:
-            self.open_url(url, paper_id)
+            self.open_link(url, paper_id)
 
-    def open_url(self, url: str, paper_id: str) -> None:
+    def open_link(self, url: str, paper_id: str) -> None:
         """Open an http(s) URL in the browser, and mark the paper read, as newsboat does (it is being read). With
         no graphical browser (ssh, a console) the URL is copied instead, and the paper is left as it was."""
         from tui_reader.links import is_web_url

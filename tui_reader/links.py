@@ -27,7 +27,7 @@ def is_web_url(url: str) -> bool:
 
 def open_items(paper: Paper) -> list[Item]:
     """The arXiv abstract page, PDF and Hugging Face page (with an arXiv id), each http(s) link of the abstract
-    (keys 1–9, the rest without a key), and, when there is neither, searches for the title on arXiv and Hugging
+    (keys 1 to 9, the rest without a key), and, when there is neither, searches for the title on arXiv and Hugging
     Face: never an empty menu."""
     items: list[Item] = []
     if paper.arxiv_id:

@@ -27,13 +27,13 @@ __all__ = ["Choice", "ChoiceScreen"]
 T = TypeVar("T")
 
 RESERVED_KEYS = frozenset("jkq")  # they move and cancel; never an accelerator
-DETAIL_MAX_WIDTH = 64  # cells of an item's detail (a URL, the text copied) before it is cut with "…"
+DETAIL_MAX_WIDTH = 80  # cells of an item's detail (a URL, the text copied) before it is cut with "…"
 
 
 @dataclass(frozen=True)
 class Choice(Generic[T]):
-    """One item: ``key`` (one character, or "" for none) picks it at once; ``label`` says what it is, ``detail`` what it holds (untrusted text:
-    a URL, a title), ``value`` is what the menu returns."""
+    """One item: ``key`` (one character, or "" for none) picks it at once; ``label`` says what it is, ``detail``
+    what it holds (untrusted text: a URL, a title), ``value`` is what the menu returns."""
 
     key: str
     label: str

@@ -140,7 +140,9 @@ class ExportScreen(ModalScreen[Exported | None]):
             with Horizontal(classes="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go", compact=True)
                 yield Button("Cancel", id="export-cancel", compact=True)
-            yield Static(Text("Tab next field · ←→ pick · Enter exports · Esc cancels", style="dim"), classes="export-help")
+            yield Static(
+                Text("Tab next field · ←→ pick · Enter exports · Esc cancels", style="dim"), classes="export-help"
+            )
 
     # --- the fields ----------------------------------------------------------------------------------------
 
