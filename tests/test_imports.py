@@ -47,6 +47,7 @@ def modules_after(code: str) -> set[str]:
         "tui_reader.store",
         "tui_reader.saving",
         "tui_reader.safe_text",
+        "tui_reader.export",
     ],
 )
 def test_the_layers_below_the_app_load_no_textual(module):
@@ -62,6 +63,8 @@ def test_the_layers_below_the_app_load_no_textual(module):
         ["list", "--query", "diffusion"],
         ["mark", "0123456789ab", "--read"],  # an unknown id: exits 2, but through the same imports
         ["marks", "export"],
+        ["export", "--format", "bibtex"],
+        ["export", "--format", "csv", "--query", "diffusion"],
     ],
 )
 def test_the_scripting_commands_load_no_textual(argv, tmp_path):

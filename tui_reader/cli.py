@@ -11,7 +11,7 @@ import gc
 import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn, TextIO
@@ -21,10 +21,10 @@ from tui_reader.corpus import Corpus, CorpusError, bundled_seeds, corpus_files, 
 from tui_reader.files import replace_file
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
-from tui_reader.store import WRITE_PATIENCE_S, Change, MarkFlags, MarkStore, StoreBusy, default_data_dir
+from tui_reader.store import WRITE_PATIENCE_S, Change, Mark, MarkFlags, MarkStore, StoreBusy, default_data_dir
 
 PROG = "tui-reader"
-SUBCOMMANDS = ("list", "mark", "marks", "fetch")
+SUBCOMMANDS = ("list", "export", "mark", "marks", "fetch")
 
 
 class UsageError(Exception):
@@ -76,9 +76,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(listing)
     _add_mark_filters(listing)
+    _add_export_command(sub)
     _add_mark_commands(sub)
     _add_fetch_command(sub)
     return parser
+
+
+def _add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from tui_reader.export import EXTENSIONS, FORMATS
+
+    export = sub.add_parser(
+        "export",
+        help="write papers as BibTeX, RIS, CSV, Markdown or JSON (to stdout, or -o FILE)",
+        description="Write the papers (all, or those the filters keep) as one document: corpus order, or best "
+        "first with --query. The format is --format, else the one -o FILE's extension names "
+        f"({', '.join(f'{ext} {fmt}' for fmt, ext in EXTENSIONS.items())}), else bibtex.",
+    )
+    _add_paths(export)
+    export.add_argument("--format", choices=FORMATS, help="the document's format (default: from -o, else bibtex)")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE, atomically (default: stdout)")
+    export.add_argument(
+        "--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")'
+    )
+    _add_common(export)
+    _add_mark_filters(export)
 
 
 def _add_fetch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -210,23 +231,6 @@ class NoPapers(Exception):
     pass
 
 
-def paper_record(paper: Paper, read: bool = False, starred: bool = False) -> dict[str, object]:
-    return {
-        "id": paper.id,
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "dates": list(paper.dates),
-        "sources": [shown_path(source) for source in paper.sources],  # file names: cleaned wherever shown
-        "links": list(paper.links),
-        "read": read,
-        "starred": starred,
-        "arxiv_id": paper.arxiv_id,
-        "authors": list(paper.authors),
-        "published": paper.published,
-        "upvotes": paper.upvotes,
-    }
-
-
 def paper_line(paper: Paper, read: bool = False, starred: bool = False) -> str:
     marks = ("*" if starred else " ") + (" " if read else "•")
     date = paper.dates[0] if paper.dates else ""
@@ -245,22 +249,56 @@ def corpus_paths(paths: Sequence[Path], data_dir: Path | None, warnings: list[st
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    papers, read, starred = selected_papers(args)
+    if args.format == "json":
+        from tui_reader.export import render
+
+        sys.stdout.write(render(papers, "json", marks_of(read, starred)))
+    else:
+        for paper in papers:
+            print(paper_line(paper, paper.id in read, paper.id in starred))
+    return 0
+
+
+def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], set[str], set[str]]:
+    """The papers `list` and `export` show: the corpus (PATHs, or the default one), ranked by --query, kept by
+    --read/--unread/--starred; and the ids marked read and starred (the marks file opened read-only)."""
     args.paths = corpus_paths(args.paths, args.data_dir)
     corpus = load(args.paths)
     papers = corpus.papers
     read, starred = read_marks(args.data_dir)
     if args.query:
         papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths))
-    papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
-    if args.format == "json":
-        import json  # imported where used, here and in marks export/import: the reader never needs it
+    return [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)], read, starred
 
-        records = [paper_record(p, p.id in read, p.id in starred) for p in papers]
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    else:
-        for paper in papers:
-            print(paper_line(paper, paper.id in read, paper.id in starred))
+
+def marks_of(read: set[str], starred: set[str]) -> Callable[[str], Mark]:
+    return lambda paper_id: Mark(read=paper_id in read, starred=paper_id in starred)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the selected papers in one format to stdout or, atomically, to -o FILE; the count goes to stderr."""
+    from tui_reader.export import EXTENSIONS, render
+
+    output = None if args.output is None or str(args.output) == "-" else args.output
+    fmt = args.format
+    if fmt is None:
+        by_extension = {ext: name for name, ext in EXTENSIONS.items()} | {".bibtex": "bibtex", ".markdown": "markdown"}
+        fmt = by_extension.get(output.suffix.lower(), "bibtex") if output is not None else "bibtex"
+    papers, read, starred = selected_papers(args)
+    text = render(papers, fmt, marks_of(read, starred))
+    count = f"{len(papers)} paper{'' if len(papers) == 1 else 's'} exported"
+    if output is None:
+        sys.stdout.write(text)
+        if not papers:
+            print(count, file=sys.stderr)
+        return 0
+    name = shown_path(output)
+    try:  # atomic: a reader of FILE sees the old document or the new one; through symlinks, never over a FIFO
+        replace_file(output, text.encode("utf-8"))
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return fail(f"{name}: cannot write ({getattr(exc, 'strerror', None) or exc})", 1)
+    print(f"{count} to {name}", file=sys.stderr)
     return 0
 
 
@@ -613,7 +651,7 @@ class ProgressBar:
             self.stream.flush()
 
 
-COMMANDS = {"list": cmd_list, "mark": cmd_mark, "marks": cmd_marks, "fetch": cmd_fetch}
+COMMANDS = {"list": cmd_list, "export": cmd_export, "mark": cmd_mark, "marks": cmd_marks, "fetch": cmd_fetch}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
