@@ -439,7 +439,14 @@ async def test_ctrl_p_opens_the_command_palette_with_reader_commands(reader_app)
         await pilot.pause()
         assert isinstance(reader_app.screen, CommandPalette)
         titles = [c.title for c in reader_app.get_system_commands(reader_app.screen)]
-        assert {"Toggle read", "Toggle star", "Cycle view", "Open link", "Copy title"} <= set(titles)
+        assert {
+            "Toggle read",
+            "Toggle star",
+            "Cycle view",
+            "Open the paper in the browser…",
+            "Copy title, id, link or citation…",
+            "Export papers to a file…",
+        } <= set(titles)
 
 
 async def test_q_quits(reader_app):

@@ -48,6 +48,8 @@ def modules_after(code: str) -> set[str]:
         "tui_reader.saving",
         "tui_reader.safe_text",
         "tui_reader.export",
+        "tui_reader.links",
+        "tui_reader.state",
     ],
 )
 def test_the_layers_below_the_app_load_no_textual(module):

@@ -363,6 +363,18 @@ async def test_no_starred_papers_is_said_in_the_dialog(store, in_tmp):
         assert list(in_tmp.iterdir()) == []
 
 
+@pytest.mark.parametrize(("title", "screen"), [("Export papers", ExportScreen), ("Copy title", ChoiceScreen)])
+async def test_the_palette_opens_the_menus_and_the_dialog_by_name(store, title, screen):
+    app = ReaderApp([ARXIV], store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *title)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, screen)
+
+
 @pytest.mark.parametrize(
     ("name", "fmt", "expected"),
     [

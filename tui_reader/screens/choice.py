@@ -91,11 +91,6 @@ class ChoiceScreen(ModalScreen[T | None], Generic[T]):
             yield OptionList(*options, id="choices")
             yield Static(Text(self.hint, style="dim"), classes="choice-hint")
 
-    @property
-    def highlighted(self) -> Choice[T] | None:
-        index = self.query_one(OptionList).highlighted
-        return self.choices[index] if index is not None else None
-
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
         options.action_cursor_down() if step > 0 else options.action_cursor_up()
