@@ -280,6 +280,18 @@ async def test_the_format_is_picked_with_the_arrows_and_the_extension_follows(st
         assert default_export_path("csv").read_bytes().decode() == render(three_papers(), "csv", app.reader.mark)
 
 
+async def test_a_name_typed_in_the_file_field_and_enter_there_exports(store, in_tmp):
+    app = ReaderApp(three_papers(), store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e", "tab", "left", "left")  # the format row: BibTeX → JSON → Markdown
+        await pilot.press("tab", "ctrl+u", *"reading list.md", "enter")
+        await settle(app, pilot)
+        written = in_tmp / "reading list.md"
+        assert written.read_bytes().decode() == render(three_papers(), "markdown")
+        assert f"3 papers exported to {home_relative(written)}" in messages(app)
+
+
 async def test_starred_exports_every_starred_paper_whatever_is_shown(store, in_tmp):
     app = ReaderApp(three_papers(), store)
     async with app.run_test(size=SIZE) as pilot:
