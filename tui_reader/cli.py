@@ -21,7 +21,7 @@ from tui_reader.corpus import Corpus, CorpusError, bundled_seeds, corpus_files, 
 from tui_reader.files import replace_file
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
-from tui_reader.store import WRITE_PATIENCE_S, Change, Mark, MarkFlags, MarkStore, StoreBusy, default_data_dir
+from tui_reader.store import DB_NAME, WRITE_PATIENCE_S, Change, Mark, MarkFlags, MarkStore, StoreBusy, default_data_dir
 
 PROG = "tui-reader"
 SUBCOMMANDS = ("list", "export", "mark", "marks", "fetch")
@@ -251,9 +251,9 @@ def corpus_paths(paths: Sequence[Path], data_dir: Path | None, warnings: list[st
 def cmd_list(args: argparse.Namespace) -> int:
     papers, read, starred = selected_papers(args)
     if args.format == "json":
-        from tui_reader.export import render
+        from tui_reader.export.json_format import write_json  # what `export --format json` writes
 
-        sys.stdout.write(render(papers, "json", marks_of(read, starred)))
+        write_json(sys.stdout, papers, marks_of(read, starred))
     else:
         for paper in papers:
             print(paper_line(paper, paper.id in read, paper.id in starred))
@@ -281,6 +281,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tui_reader.export import EXTENSIONS, render
 
     output = None if args.output is None or str(args.output) == "-" else args.output
+    if output is not None and _same_file(output, (args.data_dir or default_data_dir()) / DB_NAME):
+        return fail(f"{shown_path(output)}: that is the marks file; export to another file", 1)
     fmt = args.format
     if fmt is None:
         by_extension = {ext: name for name, ext in EXTENSIONS.items()} | {".bibtex": "bibtex", ".markdown": "markdown"}

@@ -2,8 +2,8 @@
 
 Written by hand rather than through pylatexenc's ``unicode_to_latex`` (README, *Dependencies*): only the ten
 characters TeX treats specially are escaped, and non-ASCII text is kept as UTF-8, which every current BibTeX tool
-reads; pylatexenc would turn accents into ``\\"u`` macros and writes ``\\{`` for a brace, which BibTeX still
-counts, so one unmatched brace in a title breaks the whole file.
+reads; pylatexenc would turn accents into ``\\"u`` macros, leaves ``--`` to become a dash, and writes ``\\{`` for a
+brace, which BibTeX still counts, so one unmatched brace in a title breaks the whole file.
 
 Keys are ``surname + year + first title word``, ASCII lower case (``lovelace2024fast``); see ``citation_keys`` for
 when a letter is added.
@@ -24,19 +24,21 @@ from .fields import listing_note, name_parts, one_line, paper_url
 
 __all__ = ["bibtex_entry", "citation_key", "citation_keys", "latex_text", "render_bibtex"]
 
-# Each special character as LaTeX text mode writes it. Braces are spelt as macros: BibTeX counts a brace even
-# after a backslash, so "\{" alone would leave the field unbalanced; "\textbraceleft{}" is balanced everywhere.
+# Each special character as LaTeX text mode writes it, in a group of its own: BibTeX takes that as one "special
+# character" (never changing its case), and name splitters that skip the character after a backslash without
+# ending the word (bibtexparser's) still find the "and" after it. Braces are spelt as macros: BibTeX counts a
+# brace even after a backslash, so "\{" alone would unbalance the field.
 _SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
+    "\\": r"{\textbackslash}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "&": r"{\&}",
+    "%": r"{\%}",
+    "$": r"{\$}",
+    "#": r"{\#}",
+    "_": r"{\_}",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
 }
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 # Pairs TeX fonts join into another character (-- en dash, `` and '' curly quotes, ,, << >> low and angle

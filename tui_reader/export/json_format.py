@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
 from tui_reader.store import NO_MARK, Mark
 
-__all__ = ["paper_record", "render_json"]
+__all__ = ["paper_record", "render_json", "write_json"]
 
 
 def paper_record(paper: Paper, mark: Mark = NO_MARK) -> dict[str, object]:
@@ -30,6 +32,14 @@ def paper_record(paper: Paper, mark: Mark = NO_MARK) -> dict[str, object]:
     }
 
 
-def render_json(papers: Sequence[Paper], marks: Callable[[str], Mark] | None = None) -> str:
+def write_json(stream: TextIO, papers: Sequence[Paper], marks: Callable[[str], Mark] | None = None) -> None:
+    """The array to ``stream`` as it is encoded (``list --format json`` of a big corpus never holds it whole)."""
     records = [paper_record(paper, marks(paper.id) if marks else NO_MARK) for paper in papers]
-    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    json.dump(records, stream, ensure_ascii=False, indent=1)
+    stream.write("\n")
+
+
+def render_json(papers: Sequence[Paper], marks: Callable[[str], Mark] | None = None) -> str:
+    out = io.StringIO()
+    write_json(out, papers, marks)
+    return out.getvalue()
