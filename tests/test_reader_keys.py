@@ -186,6 +186,16 @@ async def test_o_without_a_graphical_browser_copies_the_chosen_link_and_leaves_t
         assert not app.reader.mark(ARXIV.id).read
 
 
+async def test_only_http_urls_are_ever_opened(store, browser):
+    app = ReaderApp([ARXIV], store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.open_link("javascript:alert(1)", ARXIV.id)
+        await settle(app, pilot)
+        assert browser == [] and app.clipboard == ""
+        assert "Not an http(s) link; not opened: javascript:alert(1)" in messages(app)
+
+
 # --- y: the copy menu ------------------------------------------------------------------------------------------
 
 
