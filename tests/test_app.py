@@ -374,7 +374,7 @@ async def test_read_only_store_still_works_and_says_marks_are_not_saved(papers, 
 # --- outside world -------------------------------------------------------------------------------------------
 
 
-async def test_o_opens_the_first_http_link_in_the_browser(papers, store, monkeypatch):
+async def test_o_then_enter_opens_the_first_http_link_in_the_browser(papers, store, monkeypatch):
     opened = []
     monkeypatch.setattr(app_module, "graphical_browser_available", lambda: True)
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
@@ -382,7 +382,7 @@ async def test_o_opens_the_first_http_link_in_the_browser(papers, store, monkeyp
     app = ReaderApp(with_link, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("o")
+        await pilot.press("o", "enter")
         assert opened == [with_link[0].links[0]]
         assert opened[0].startswith("https://")
 
@@ -395,9 +395,8 @@ async def test_o_never_opens_a_non_http_link(store, monkeypatch):
     app = ReaderApp([paper], store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        await pilot.press("o")
-        assert opened == []
-        assert any("no http(s) link" in n.message for n in notifications(app))
+        await pilot.press("o", "enter")  # no http(s) link: the first item searches arXiv for the title
+        assert opened == ["https://arxiv.org/search/?query=Sneaky&searchtype=title"]
 
 
 async def test_o_without_a_graphical_browser_copies_the_link(papers, store, monkeypatch):
@@ -407,14 +406,14 @@ async def test_o_without_a_graphical_browser_copies_the_link(papers, store, monk
     app = ReaderApp(with_link, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("o")
+        await pilot.press("o", "enter")
         assert app.clipboard == with_link[0].links[0]
 
 
-async def test_y_copies_the_title(reader_app, papers):
+async def test_y_then_enter_copies_the_title(reader_app, papers):
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)
-        await pilot.press("j", "y")
+        await pilot.press("j", "y", "enter")
         assert reader_app.clipboard == papers[1].title
 
 
@@ -440,7 +439,14 @@ async def test_ctrl_p_opens_the_command_palette_with_reader_commands(reader_app)
         await pilot.pause()
         assert isinstance(reader_app.screen, CommandPalette)
         titles = [c.title for c in reader_app.get_system_commands(reader_app.screen)]
-        assert {"Toggle read", "Toggle star", "Cycle view", "Open link", "Copy title"} <= set(titles)
+        assert {
+            "Toggle read",
+            "Toggle star",
+            "Cycle view",
+            "Open the paper in the browser…",
+            "Copy title, id, link or citation…",
+            "Export papers to a file…",
+        } <= set(titles)
 
 
 async def test_q_quits(reader_app):

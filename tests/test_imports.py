@@ -50,6 +50,8 @@ def modules_after(code: str) -> set[str]:
         "tui_reader.export",
         "tui_reader.dates",
         "tui_reader.sorting",
+        "tui_reader.links",
+        "tui_reader.state",
     ],
 )
 def test_the_layers_below_the_app_load_no_textual(module):

@@ -3,9 +3,12 @@ after checking the new SVGs by eye."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tui_reader.app import ReaderApp
+from tui_reader.paper import Paper
 from tui_reader.store import MarkStore
 
 
@@ -66,3 +69,47 @@ def test_help_screen(snap_compare, make_app):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+RICH = Paper(
+    id="aa11bb22cc33",
+    title="Fast Diffusion of Large Models",
+    abstract="We make diffusion fast. Code: https://github.com/ada/fast.",
+    dates=("Mar 11, 2024",),
+    links=("https://github.com/ada/fast",),
+    arxiv_id="2403.01234",
+    authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
+    published="2024-03-08",
+)
+
+
+def pressing(*keys: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_open_menu(snap_compare, seeds_corpus, store):
+    """The o menu over a paper with an arXiv id and a link; the list shows its authors."""
+    app = ReaderApp([RICH, *seeds_corpus.papers], store)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=pressing("o"))
+
+
+def test_open_menu_narrow(snap_compare, seeds_corpus, store):
+    app = ReaderApp([RICH, *seeds_corpus.papers], store)
+    assert snap_compare(app, terminal_size=(60, 20), run_before=pressing("o"))
+
+
+def test_export_dialog(snap_compare, seeds_corpus, store, monkeypatch):
+    from tui_reader.export import EXTENSIONS
+    from tui_reader.screens import export
+
+    monkeypatch.setattr(
+        export, "default_export_path", lambda fmt: Path(f"/papers/tui-reader-export-20240311{EXTENSIONS[fmt]}")
+    )
+    store.set_starred(seeds_corpus.papers[2].id, True)
+    app = ReaderApp(seeds_corpus.papers, store)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=pressing("e", "tab", "right"))

@@ -166,7 +166,7 @@ async def test_o_on_a_link_holding_markup_says_so_literally(store, monkeypatch, 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         assert f"Link 1  {url}" in detail(app)
-        await pilot.press("o")
+        await pilot.press("o", "1")
         await settle(app, pilot)
         assert app.is_running
         if browser:
@@ -307,7 +307,7 @@ async def _drive(app, pilot, raw: Paper, name: str, url: str, queries: list[str]
     shown = detail(app)
     for text in (raw.title, raw.abstract or "(no abstract)", f"Sources {shown_path(name)}", url):
         assert one_line(text) in shown
-    await pilot.press("o")
+    await pilot.press("o", "enter")  # the menu's first item: the link
     await settle(app, pilot)
     assert f"No graphical browser here; link copied: {one_line(url)}" in toasts(app)
     # the name, then the problem; cleaned as one line (an unterminated OSC in the name hides the rest of the line,

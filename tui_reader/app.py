@@ -33,7 +33,7 @@ from tui_reader.files import record_failure
 from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
 from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
-from tui_reader.screens import HelpScreen
+from tui_reader.screens import Choice, ChoiceScreen, HelpScreen, cut
 from tui_reader.sorting import Sort, sort_keys, sort_rows
 from tui_reader.state import Reader, View
 from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing wo
     from textual.notifications import SeverityLevel
 
     from tui_reader.fetch import FetchResult
+    from tui_reader.screens.export import Exported
     from tui_reader.search import SearchIndex, SearchResult
 
 LOAD_BATCH_SECONDS = 0.1
@@ -97,16 +98,32 @@ class ReaderApp(App[None]):
             show=False,  # the status line shows the order; the footer keeps to fit 80 columns
         ),
         # shown in help and the palette; the footer keeps to the keys used all the time
-        Binding(
+        CommandBinding(
             "o",
-            "open_link",
-            "Open link",
-            id="open-link",
-            tooltip="Open the paper's first http(s) link in the browser",
+            "open_menu",
+            "Open",
+            id="open-menu",
+            tooltip="Open the arXiv page, PDF, Hugging Face page or a link (menu)",
+            title="Open the paper in the browser…",
             show=False,
         ),
-        Binding(
-            "y", "copy_title", "Copy title", id="copy-title", tooltip="Copy the title to the clipboard", show=False
+        CommandBinding(
+            "y",
+            "copy_menu",
+            "Copy",
+            id="copy-menu",
+            tooltip="Copy title, id, arXiv link, BibTeX or Markdown link (menu)",
+            title="Copy title, id, link or citation…",
+            show=False,
+        ),
+        CommandBinding(
+            "e",
+            "export",
+            "Export",
+            id="export",
+            tooltip="Export the shown or starred papers: BibTeX, RIS, CSV, JSON…",
+            title="Export papers to a file…",
+            show=False,
         ),
         Binding(
             "ctrl+d",
@@ -639,17 +656,28 @@ class ReaderApp(App[None]):
                 continue
             self._seen[path] = (info.st_mtime_ns, info.st_size)
 
-    # --- outside world ---------------------------------------------------------------------------------------
+    # --- reaching and citing the paper: o (open menu), y (copy menu), e (export dialog) -----------------------
 
-    def action_open_link(self) -> None:
-        paper = self.current
-        if paper is None:
+    def action_open_menu(self) -> None:
+        from tui_reader.links import open_items
+
+        if (paper := self.current) is None:
             return
-        links = [link for link in paper.links if link.lower().startswith(("http://", "https://"))]
-        if not links:
-            self.say("This paper has no http(s) link.", severity="warning", timeout=3)
+        choices = [Choice(key, label, url, url) for key, label, url in open_items(paper)]
+        self.push_screen(ChoiceScreen(f"Open “{paper.title}”", choices), partial(self._open_chosen, paper.id))
+
+    def _open_chosen(self, paper_id: str, url: str | None) -> None:
+        if url is not None:
+            self.open_link(url, paper_id)
+
+    def open_link(self, url: str, paper_id: str) -> None:
+        """Open an http(s) URL in the browser, and mark the paper read, as newsboat does (it is being read). With
+        no graphical browser (ssh, a console) the URL is copied instead, and the paper is left as it was."""
+        from tui_reader.links import is_web_url
+
+        if not is_web_url(url):
+            self.say(f"Not an http(s) link; not opened: {url}", severity="warning", timeout=4)
             return
-        url = links[0]
         if not graphical_browser_available():
             self.copy_to_clipboard(url)
             self.say(f"No graphical browser here; link copied: {url}", timeout=6)
@@ -660,13 +688,35 @@ class ReaderApp(App[None]):
             webbrowser.open(url, new=2)
         except Exception as exc:  # webbrowser raises a variety of errors
             self.say(f"Could not open {url}: {exc}", severity="error", timeout=6)
-        else:
-            self.say(f"Opened {url}", timeout=3)
+            return
+        self.say(f"Opened {url}", timeout=3)
+        if not self.reader.mark(paper_id).read:
+            self.set_mark(paper_id, "read", True)
 
-    def action_copy_title(self) -> None:
-        if (paper := self.current) is not None:
-            self.copy_to_clipboard(paper.title)
-            self.say("Title copied to the clipboard.", timeout=2)
+    def action_copy_menu(self) -> None:
+        from tui_reader.links import copy_items
+
+        if (paper := self.current) is None:
+            return
+        choices = [Choice(key, label, text, (label, text)) for key, label, text in copy_items(paper)]
+        self.push_screen(ChoiceScreen(f"Copy from “{paper.title}”", choices), self._copy_chosen)
+
+    def _copy_chosen(self, chosen: tuple[str, str] | None) -> None:
+        if chosen is not None:
+            label, text = chosen
+            self.copy_to_clipboard(text)
+            self.say(f"{label} copied: {cut(text, 100)}", timeout=4)
+
+    def action_export(self) -> None:
+        from tui_reader.screens.export import ExportScreen  # imports the export formats: only when asked
+
+        reader = self.reader
+        screen = ExportScreen(reader.shown_papers(), reader.starred_papers(), reader.mark)
+        self.push_screen(screen, self._exported)
+
+    def _exported(self, exported: Exported | None) -> None:
+        if exported is not None:
+            self.say(exported.message, title="Exported", timeout=6)
 
     def action_scroll_detail(self, direction: int) -> None:
         """Read on in the abstract without leaving the list (vim's Ctrl+D / Ctrl+U: half a page)."""

@@ -118,6 +118,16 @@ class Reader:
             return self.result.indices
         return range(len(self.papers))
 
+    def shown_papers(self) -> list[Paper]:
+        """The papers of the list as it is now, in its order (what ``e`` exports by default)."""
+        papers = self.papers
+        return [papers[index] for index in self.rows]
+
+    def starred_papers(self) -> list[Paper]:
+        """Every starred paper of the corpus, whatever the query and view, in corpus order."""
+        starred = self.starred
+        return [paper for paper in self.papers if paper.id in starred]
+
     def update(self, paper_id: str, mark: Mark) -> None:
         counted = int(paper_id in self.papers.ids)
         if mark.read != (paper_id in self.read):

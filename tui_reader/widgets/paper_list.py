@@ -25,6 +25,8 @@ MarkLookup = Callable[[str], Flagged]  # paper id -> its marks
 SpanLookup = Callable[[int], Spans]  # paper index -> the title's highlight spans
 
 TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 12 more (17 once a paper with a year is shown)
+TITLE_READABLE = 32  # cells of the title kept before any authors are shown beside it
+AUTHORS_GAP = 2  # cells between the title and its authors
 DATE_WIDTH = 6  # "Mar 11"
 DATE_WIDTH_WITH_YEAR = 11  # "Mar 11 2024"
 
@@ -43,6 +45,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--star",
         "paper-list--date",
         "paper-list--match",
+        "paper-list--authors",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -211,8 +214,8 @@ class PaperList(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        """`` ●★ Title with matches highlighted…   Mar 11 `` (``Mar 11 2024`` when the year is known) — built as
-        segments (no Text layout per row)."""
+        """`` ●★ Title with matches highlighted…  Authors   Mar 11 `` (``Mar 11 2024`` when the year is known) —
+        built as segments (no Text layout per row)."""
         looks = getattr(self, "_row_looks", None) or _RowLooks(self)
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
@@ -227,11 +230,22 @@ class PaperList(ScrollView, can_focus=True):
         date_width = self.date_width
         extra = 6 + date_width  # markers (4 cells), the date and a space either side
         title, spans = shown(paper.title, self.spans(index))  # segments go to the terminal as they are
+        room = max(TITLE_MIN_WIDTH, width - extra)
+        authors = _authors(paper.authors, cell_len(title), room)
+        if authors:
+            title_width = min(cell_len(title), room - AUTHORS_GAP - cell_len(authors))
+            after_title = [Segment(" " * AUTHORS_GAP, look.row), Segment(authors, look.authors)]
+            padding = room - title_width - AUTHORS_GAP - cell_len(authors)
+            if padding > 0:
+                after_title.append(Segment(" " * padding, look.row))
+        else:
+            title_width, after_title = room, []
         segments = [
             Segment(" " + (" " if read else UNREAD_DOT), look.row),
             Segment(STAR if starred else " ", look.star),
             Segment(" ", look.row),
-            *_title_segments(title, spans, max(TITLE_MIN_WIDTH, width - extra), look.row, look.match),
+            *_title_segments(title, spans, title_width, look.row, look.match),
+            *after_title,
             Segment(f" {shown(date)[0]:>{date_width}} ", look.date),
         ]
         if width >= TITLE_MIN_WIDTH + extra and cell_len(date) <= date_width:  # the segments fill the row exactly
@@ -248,6 +262,7 @@ class _RowLook(NamedTuple):
     star: Style
     match: Style
     date: Style
+    authors: Style
 
 
 class _RowLooks(dict[tuple[bool, bool], _RowLook]):
@@ -257,13 +272,32 @@ class _RowLooks(dict[tuple[bool, bool], _RowLook]):
         super().__init__()
         self.base = base = papers.rich_style
         style = papers.get_component_rich_style
-        star, match, date, cursor = (style(f"paper-list--{name}") for name in ("star", "match", "date", "cursor"))
+        star, match, date, cursor, authors = (
+            style(f"paper-list--{name}") for name in ("star", "match", "date", "cursor", "authors")
+        )
         for read in (False, True):
             for under_cursor in (False, True):
                 row = base + style("paper-list--read" if read else "paper-list--unread")
                 if under_cursor:
                     row += cursor
-                self[read, under_cursor] = _RowLook(row, row + star, row + match, row + date)
+                # the authors take only their colour (never bold): the cursor's bar runs on under them
+                dim = row + Style(color=authors.color, bold=False)
+                self[read, under_cursor] = _RowLook(row, row + star, row + match, row + date, dim)
+
+
+def _authors(names: Sequence[str], title_width: int, room: int) -> str:
+    """What the row shows after a title ``title_width`` cells wide in ``room`` cells: every author when they fit
+    beside the whole title, else "First Author et al." when the title keeps TITLE_READABLE cells (or all of
+    itself), else nothing (a text dump's paper has no authors)."""
+    if not names:
+        return ""
+    everyone = shown(", ".join(names))[0]
+    if title_width + AUTHORS_GAP + cell_len(everyone) <= room:
+        return everyone
+    first = shown(names[0])[0] + (" et al." if len(names) > 1 else "")
+    if min(title_width, TITLE_READABLE) + AUTHORS_GAP + cell_len(first) <= room:
+        return first
+    return ""
 
 
 def _title_segments(title: str, spans: Spans, width: int, plain: Style, match: Style) -> list[Segment]:
