@@ -94,10 +94,11 @@ def test_no_existing_path_at_all_is_the_bundled_dumps(config, tmp_path):
 
 
 def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
-    config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ntheme = 'dark'\n")
+    config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ncolour = 'dark'\n")
     loaded = load_config()
     assert loaded.corpus == (dumps,)
-    assert loaded.warnings == (f"{config}: unknown setting 'theme' ignored (known: corpus)",)
+    known = "corpus, theme, view, sort, start, keymap"
+    assert loaded.warnings == (f"{config}: unknown setting 'colour' ignored (known: {known})",)
 
 
 def test_names_in_warnings_are_cleaned(config, tmp_path):

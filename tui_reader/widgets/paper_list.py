@@ -76,6 +76,15 @@ class PaperList(ScrollView, can_focus=True):
             tooltip="Jump to the previous unread paper",
             show=False,
         ),
+        CommandBinding(
+            "escape",
+            "app.clear_search",
+            "Clear search",
+            id="list.clear-search",
+            tooltip="Clear the search query (nothing to clear: nothing happens)",
+            title="Clear the search",
+            show=False,
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -179,6 +188,13 @@ class PaperList(ScrollView, can_focus=True):
                 self.cursor = row % count
                 return
         self.notify("No unread paper in this list.", timeout=3, markup=False)
+
+    def go_to_first_unread(self) -> None:
+        """The cursor on the first unread paper of the list (it stays where it is when every paper is read)."""
+        for row, index in enumerate(self.rows):
+            if not self.marks(self.papers[index].id).read:
+                self.cursor = row
+                return
 
     def action_open(self) -> None:
         if (index := self.paper_index) is not None:
