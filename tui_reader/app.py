@@ -681,7 +681,7 @@ class ReaderApp(App[None]):
         detail.scroll_relative(y=direction * max(1, detail.scrollable_content_region.height // 2), animate=False)
 
     def action_focus_search(self) -> None:
-        """"/" always means "search": from anywhere it focuses the box, and in the box it selects the query, so
+        """ "/" always means "search": from anywhere it focuses the box, and in the box it selects the query, so
         what is typed next replaces it (vim's and less's "/"; "/ video Esc / RLHF" searches "RLHF"). A "/" can
         still be part of a query by pasting it."""
         box = self.query_one("#search", Input)

@@ -74,9 +74,9 @@ def commands(sections: Iterable[Section], keymap: Mapping[str, str] | None = Non
     found: list[Command] = []
     for section in sections:
         bindings = [binding for binding in section.bindings if isinstance(binding, Binding)]
-        taken = {key for binding in bindings if binding.id in keymap for key in keymap[binding.id].split(",")}
+        taken = {key for binding in bindings for key in keymap.get(binding.id or "", "").split(",") if key}
         for binding in bindings:
-            if binding.id in keymap:
+            if binding.id and binding.id in keymap:
                 keys = keymap[binding.id]
             else:
                 keys = ",".join(key for key in _keys(binding) if key not in taken)

@@ -19,7 +19,8 @@ from tui_reader.commands import Command
 SEARCH_HELP = """\
 Search: terms must all match (title or abstract); typos are forgiven; the last term matches as a prefix.
   "exact phrase"   -term (exclude)   is:read  is:unread  is:starred   date:Mar  date:"Mar 11"
-Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing."""
+Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing.
+The right column is each key's id: a [keymap] entry in config.toml (id = "key") rebinds it."""
 
 EXTRA_ROWS = (
     ("Ctrl+P", "Command palette: every command by name, with its key"),
@@ -81,9 +82,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_row(Text("Also", style="bold underline"), "")
         for key, explanation in EXTRA_ROWS:
             table.add_row(Text(key), Text(explanation), "")
-        title = Text.assemble(
-            ("tui-reader — keys", "bold"), ("    Esc, q or ? closes · j k scroll · ids for [keymap] in config.toml", "dim")
-        )
+        title = Text.assemble(("tui-reader — keys", "bold"), ("    Esc, q or ? closes · j k scroll", "dim"))
         with VerticalScroll(id="help"):
             yield Static(title, classes="help-title")  # first: the way out is never below the fold
             yield Static(table)

@@ -13,4 +13,14 @@ from tui_reader.widgets.paper_list import PaperList
 from tui_reader.widgets.search_box import SearchBox
 from tui_reader.widgets.text import STAR, UNREAD_DOT, Flagged, highlight, shown
 
-__all__ = ["STAR", "UNREAD_DOT", "Flagged", "PaperDetail", "PaperList", "ReaderFooter", "SearchBox", "highlight", "shown"]
+__all__ = [
+    "STAR",
+    "UNREAD_DOT",
+    "Flagged",
+    "PaperDetail",
+    "PaperList",
+    "ReaderFooter",
+    "SearchBox",
+    "highlight",
+    "shown",
+]

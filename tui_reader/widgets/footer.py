@@ -17,7 +17,9 @@ class ReaderFooter(Footer):
     def compose(self) -> ComposeResult:
         kept: list[FooterKey] = []
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and (widget.action in KEPT_ACTIONS or widget.has_class("-command-palette")):
+            if isinstance(widget, FooterKey) and (
+                widget.action in KEPT_ACTIONS or widget.has_class("-command-palette")
+            ):
                 widget.remove_class("-command-palette")  # docked right on its own; in the group it follows q
                 kept.append(widget)
             else:
