@@ -81,7 +81,8 @@ def load_config(path: Path | None = None) -> Config:
     view = _choice(values, "view", VIEWS, name, warnings) or "all"
     sort = _choice(values, "sort", SORTS, name, warnings)
     start = _choice(values, "start", STARTS, name, warnings) or "first-unread"
-    return Config(corpus, tuple(warnings), theme, view, sort, start, _keymap(values, name, warnings))
+    keymap = _keymap(values, name, warnings)
+    return Config(corpus, tuple(warnings), theme, view, sort, start, keymap)
 
 
 def _read(path: Path) -> tuple[dict[str, Any] | None, str]:

@@ -76,15 +76,8 @@ class PaperList(ScrollView, can_focus=True):
             tooltip="Jump to the previous unread paper",
             show=False,
         ),
-        CommandBinding(
-            "escape",
-            "app.clear_search",
-            "Clear search",
-            id="list.clear-search",
-            tooltip="Clear the search query (nothing to clear: nothing happens)",
-            title="Clear the search",
-            show=False,
-        ),
+        # no tooltip: not a palette command of its own (the search box's Esc is "Clear the search" there)
+        Binding("escape", "app.clear_search", "Clear the search query", id="list.clear-search", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
