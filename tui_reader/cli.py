@@ -648,7 +648,10 @@ def cmd_completion(args: argparse.Namespace) -> int:
             action.complete = shtab.FILE  # type: ignore[attr-defined]  # shtab reads this attribute
         elif action.dest == "data_dir":
             action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
-    sys.stdout.write(shtab.complete(parser, shell=args.shell))
+    script = shtab.complete(parser, shell=args.shell)
+    if args.shell == "bash":  # `tui-reader PATH…`: where the script offers nothing, bash's own file names
+        script = script.replace("complete -o bashdefault -F", "complete -o bashdefault -o default -F")
+    sys.stdout.write(script)
     return 0
 
 
