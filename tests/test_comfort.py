@@ -328,6 +328,7 @@ async def test_the_cursor_starts_on_the_first_unread_paper_unless_told_top(confi
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             assert app.query_one(PaperList).cursor == row
+            assert app.query_one(PaperList).scroll_y == 0  # the read papers above it stay in sight
             assert detail_text(app).startswith(papers[row].title)
     finally:
         store.close()

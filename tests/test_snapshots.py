@@ -66,3 +66,13 @@ def test_help_screen(snap_compare, make_app):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_small_layout(snap_compare, make_app):
+    """60x20: a one-row search box, the list, the detail down to the abstract's first lines, ? and q shown."""
+    assert snap_compare(make_app(starred=1, read=1), terminal_size=(60, 20), run_before=typing(""))
+
+
+def test_tiny_layout(snap_compare, make_app):
+    """40x12: still three list rows, and ? and q in the footer."""
+    assert snap_compare(make_app(starred=1), terminal_size=(40, 12), run_before=typing(""))

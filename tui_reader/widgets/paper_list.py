@@ -141,7 +141,9 @@ class PaperList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self.paper_index))
 
     def scroll_to_cursor(self) -> None:
-        if self.rows:
+        # before the first layout the list has no height, and any row would be scrolled to the top; on_resize
+        # scrolls once the height is known (the cursor placed at start on row 3 leaves rows 0-2 in sight)
+        if self.rows and self.scrollable_content_region.height:
             region = Region(0, self.cursor, max(1, self.scrollable_content_region.width), 1)
             self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
