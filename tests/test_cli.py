@@ -751,7 +751,7 @@ def complete_in_bash(script: str, *words: str) -> list[str]:
     loaded the way a user's bashrc loads it."""
     line = " ".join(("tui-reader", *words))
     probe = (
-        f'source {script}; COMP_WORDS=(tui-reader {" ".join(repr(w) for w in words)}); '
+        f"source {script}; COMP_WORDS=(tui-reader {' '.join(repr(w) for w in words)}); "
         f"COMP_CWORD={len(words)}; COMP_LINE={line!r}; COMP_POINT=${{#COMP_LINE}}; "
         'complete -p tui-reader >/dev/null && _shtab_tui_reader && printf "%s\\n" "${COMPREPLY[@]}"'
     )

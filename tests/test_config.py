@@ -215,7 +215,7 @@ def test_the_settings_default_to_all_corpus_order_and_the_first_unread_paper():
         ("theme = 3", "'theme' must be a string (a theme name), not int; ignored"),
         ('keymap = "x"', "'keymap' must be a table ([keymap]), not str; ignored"),
         ("[keymap]\nhelp = ['h']", '[keymap] help: keys must be a string like "ctrl+s", not list; ignored'),
-        ('[keymap]\nhelp = ""', '[keymap] help: keys must be a string like "ctrl+s", not \'\'; ignored'),
+        ('[keymap]\nhelp = ""', "[keymap] help: keys must be a string like \"ctrl+s\", not ''; ignored"),
     ],
 )
 def test_a_bad_setting_is_one_warning_and_its_default(config, content, problem):
