@@ -3,6 +3,8 @@ view, start, [keymap]), small terminals, where notifications go, the paper id, w
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from conftest import SIZE, notifications, settle, shown_titles, status, type_query
 from textual.command import CommandPalette
@@ -350,3 +352,25 @@ async def test_a_streamed_corpus_starts_on_the_first_unread_loaded_and_never_jum
             assert plist.cursor == 0
     finally:
         store.close()
+
+
+def test_the_command_hands_config_toml_to_the_reader_even_with_paths(config_toml, monkeypatch, tmp_path):
+    """`tui-reader PATH` reads its corpus from PATH, and its settings (and their warnings) from config.toml."""
+    from conftest import S0, SEEDS
+
+    from tui_reader.cli import main
+
+    config_toml('view = "unread"\nsort = "upside-down"\n[keymap]\ntoggle-star = "x"\n')
+    seen = {}
+
+    def run(app, *args, **kwargs):
+        seen.update(config=app.config, warnings=list(app.startup_warnings), keymap=dict(app.user_keymap))
+        app.saver = SimpleNamespace(unsaved_at_exit=0)  # what the reader leaves for cli to report
+
+    monkeypatch.setattr(ReaderApp, "run", run)
+    assert main([str(SEEDS / S0), "--data-dir", str(tmp_path / "marks")]) == 0
+    assert seen["config"].view == "unread" and seen["keymap"] == {"toggle-star": "x"}
+    assert [w for w in seen["warnings"] if "upside-down" in w] == [
+        f"{config_file()}: 'sort' must be one of newest, oldest, upvotes, title, relevance, not 'upside-down'; "
+        "using the default"
+    ]

@@ -131,20 +131,18 @@ def test_nothing_fetched_yet_is_the_bundled_dumps_alone(tmp_path):
     assert default_corpus(tmp_path / "data", Config()) == [bundled_seeds()]
 
 
-def test_configured_corpus_plus_everything_fetched(config, dumps, tmp_path):
+def test_configured_corpus_plus_everything_fetched(config, dumps, tmp_path, capsys):
     folder = listings(tmp_path / "data", "2024-03-11")
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\n")
-    warnings: list[str] = []
-    paths = corpus_paths([], tmp_path / "data", warnings)
-    assert (paths, warnings) == ([dumps, folder], [])
+    paths = corpus_paths([], tmp_path / "data")
+    assert (paths, capsys.readouterr().err) == ([dumps, folder], "")
     assert corpus_files(paths) == [dumps / "a.txt", folder / "2024-03-11.json"]
 
 
-def test_path_arguments_win_over_the_config(config, dumps, tmp_path):
-    config.write_text("corpus = [")  # not even read
-    warnings: list[str] = []
-    assert corpus_paths([SEEDS / S0], tmp_path, warnings) == [SEEDS / S0]
-    assert warnings == []
+def test_path_arguments_win_over_the_config(config, dumps, tmp_path, capsys):
+    config.write_text("corpus = [")  # not even read (by list and mark; the reader reads it for its settings)
+    assert corpus_paths([SEEDS / S0], tmp_path) == [SEEDS / S0]
+    assert capsys.readouterr().err == ""
 
 
 def test_a_folder_holds_json_listings_too_in_name_order(tmp_path):

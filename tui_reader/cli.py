@@ -254,14 +254,14 @@ def paper_line(paper: Paper, read: bool = False, starred: bool = False) -> str:
     return f"{paper.id}  {marks}  {date:<6}  {paper.title}"
 
 
-def corpus_paths(paths: Sequence[Path], data_dir: Path | None, warnings: list[str] | None = None) -> list[Path]:
+def corpus_paths(paths: Sequence[Path], data_dir: Path | None) -> list[Path]:
     """The PATH arguments; with none, the configured corpus (or the bundled dumps) and the fetched listings.
-    A bad config file is one warning (to ``warnings`` when given, else stderr) and the defaults."""
+    A bad config file is one warning on stderr, and the defaults."""
     if paths:
         return list(paths)
     config = load_config()
     for message in config.warnings:
-        warn(message) if warnings is None else warnings.append(message)
+        warn(message)
     return default_corpus(data_dir or default_data_dir(), config)
 
 
