@@ -714,6 +714,7 @@ class ReaderApp(App[None]):
             Section("In the list", PaperList.BINDINGS, "#papers"),
             Section("In the detail pane", PaperDetail.BINDINGS, "#detail"),
             Section("In the search box", SearchBox.BINDINGS, "#search"),
+            Section("In this help", HelpScreen.BINDINGS),  # listed so their ids can be rebound too
         ]
 
     def all_commands(self) -> list[Command]:
