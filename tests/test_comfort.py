@@ -106,6 +106,20 @@ async def test_help_says_how_to_close_it_first_and_vim_keys_scroll_it(reader_app
         assert not isinstance(reader_app.screen, HelpScreen) and reader_app.is_running
 
 
+async def test_the_helps_own_keys_are_listed_and_can_be_rebound(config_toml, papers, store):
+    config_toml('[keymap]\n"help.scroll-down" = "n"\n')
+    app = make_app(papers, store)
+    async with app.run_test(size=(100, 20), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert notifications(app) == []
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert ("Esc / q / ?", "Close help") in app.screen.keys
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert app.screen.query_one("#help").scroll_y == 2
+
+
 # --- 4. the command palette -------------------------------------------------------------------------------------
 
 
