@@ -87,19 +87,35 @@ async def test_keys_typed_right_after_slash_go_to_the_search_box(reader_app):
         assert reader_app.reader.store.all() == {}
 
 
-async def test_a_slash_inside_a_burst_after_slash_is_text(reader_app):
-    """ "/a/b" arriving in one write (a paste, a fast typist): the second "/" is part of the query."""
+async def test_a_slash_inside_a_burst_starts_a_new_query(reader_app):
+    """ "/a/b" arriving in one write (a fast typist): the second "/" means "search" too, so the query is "b"."""
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)
         for key, char in (("slash", "/"), ("a", "a"), ("slash", "/"), ("b", "b")):
             reader_app.post_message(events.Key(key, char))
         await pilot.pause()
-        assert reader_app.query_one(SearchBox).value == "a/b"
+        assert reader_app.query_one(SearchBox).value == "b"
 
 
-async def test_slash_inside_the_search_box_is_text(reader_app):
+async def test_slash_in_the_search_box_selects_the_query_so_typing_replaces_it(reader_app):
+    """Issue 15: "/ video Esc / RLHF" searched "/RLHF" (0 results). "/" always means search."""
     async with reader_app.run_test(size=SIZE) as pilot:
-        await pilot.press("slash", *"encoder", "slash", *"decoder")
+        await settle(reader_app, pilot)
+        await type_query(reader_app, pilot, "video")
+        await pilot.press("escape", "slash", *"diffusion")
+        await settle(reader_app, pilot)
+        assert reader_app.query_one(SearchBox).value == "diffusion"
+        assert len(shown_titles(reader_app)) == 8
+        await pilot.press("slash", *"video")  # a query in the box: "/" selects it, typing replaces it
+        await settle(reader_app, pilot)
+        assert reader_app.query_one(SearchBox).value == "video"
+
+
+async def test_a_pasted_slash_is_part_of_the_query(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        reader_app.query_one(SearchBox).post_message(events.Paste("encoder/decoder"))
+        await pilot.pause()
         assert reader_app.query_one(SearchBox).value == "encoder/decoder"
 
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import S0, SEEDS, page, write
 
 from tui_reader.cli import corpus_paths, main
-from tui_reader.config import Config, config_file, default_corpus, load_config
+from tui_reader.config import Config, config_file, default_corpus, load_config, save_theme
 from tui_reader.corpus import bundled_seeds, corpus_files
 
 
@@ -94,10 +94,11 @@ def test_no_existing_path_at_all_is_the_bundled_dumps(config, tmp_path):
 
 
 def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
-    config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ntheme = 'dark'\n")
+    config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ncolour = 'dark'\n")
     loaded = load_config()
     assert loaded.corpus == (dumps,)
-    assert loaded.warnings == (f"{config}: unknown setting 'theme' ignored (known: corpus)",)
+    known = "corpus, theme, view, sort, start, keymap"
+    assert loaded.warnings == (f"{config}: unknown setting 'colour' ignored (known: {known})",)
 
 
 def test_names_in_warnings_are_cleaned(config, tmp_path):
@@ -130,20 +131,18 @@ def test_nothing_fetched_yet_is_the_bundled_dumps_alone(tmp_path):
     assert default_corpus(tmp_path / "data", Config()) == [bundled_seeds()]
 
 
-def test_configured_corpus_plus_everything_fetched(config, dumps, tmp_path):
+def test_configured_corpus_plus_everything_fetched(config, dumps, tmp_path, capsys):
     folder = listings(tmp_path / "data", "2024-03-11")
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\n")
-    warnings: list[str] = []
-    paths = corpus_paths([], tmp_path / "data", warnings)
-    assert (paths, warnings) == ([dumps, folder], [])
+    paths = corpus_paths([], tmp_path / "data")
+    assert (paths, capsys.readouterr().err) == ([dumps, folder], "")
     assert corpus_files(paths) == [dumps / "a.txt", folder / "2024-03-11.json"]
 
 
-def test_path_arguments_win_over_the_config(config, dumps, tmp_path):
-    config.write_text("corpus = [")  # not even read
-    warnings: list[str] = []
-    assert corpus_paths([SEEDS / S0], tmp_path, warnings) == [SEEDS / S0]
-    assert warnings == []
+def test_path_arguments_win_over_the_config(config, dumps, tmp_path, capsys):
+    config.write_text("corpus = [")  # not even read (by list and mark; the reader reads it for its settings)
+    assert corpus_paths([SEEDS / S0], tmp_path) == [SEEDS / S0]
+    assert capsys.readouterr().err == ""
 
 
 def test_a_folder_holds_json_listings_too_in_name_order(tmp_path):
@@ -178,3 +177,73 @@ def test_mark_finds_ids_in_the_configured_corpus(config, dumps, capsys, data_dir
     paper_id = capsys.readouterr().out.split()[0]
     assert main(["mark", paper_id, "--star", "--data-dir", str(data_dir)]) == 0
     assert "Configured corpus paper" in capsys.readouterr().out
+
+
+# --- the reader's settings: theme, view, sort, start, [keymap] (issue 15) ------------------------------------
+
+
+def test_the_readers_settings_are_read(config):
+    config.write_text(
+        '# comment\ntheme = "nord"\nview = "unread"\nsort = "upvotes"\nstart = "top"\n\n'
+        '[keymap]\ntoggle-star = "x"\n"list.open" = "o,enter"\n'
+    )
+    loaded = load_config()
+    assert (loaded.theme, loaded.view, loaded.sort, loaded.start) == ("nord", "unread", "upvotes", "top")
+    assert loaded.keymap == {"toggle-star": "x", "list.open": "o,enter"}
+    assert loaded.warnings == ()
+
+
+def test_the_settings_default_to_all_corpus_order_and_the_first_unread_paper():
+    loaded = load_config()
+    assert (loaded.theme, loaded.view, loaded.sort, loaded.start, loaded.keymap) == (
+        None,
+        "all",
+        None,
+        "first-unread",
+        {},
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ('view = "read"', "'view' must be one of all, unread, starred, not 'read'; using the default"),
+        ("sort = 1", "'sort' must be one of newest, oldest, upvotes, title, relevance, not int; using the default"),
+        ("start = true", "'start' must be one of first-unread, top, not bool; using the default"),
+        ("theme = 3", "'theme' must be a string (a theme name), not int; ignored"),
+        ('keymap = "x"', "'keymap' must be a table ([keymap]), not str; ignored"),
+        ("[keymap]\nhelp = ['h']", '[keymap] help: keys must be a string like "ctrl+s", not list; ignored'),
+        ('[keymap]\nhelp = ""', "[keymap] help: keys must be a string like \"ctrl+s\", not ''; ignored"),
+    ],
+)
+def test_a_bad_setting_is_one_warning_and_its_default(config, content, problem):
+    config.write_text(('start = "top"\n' if not content.startswith("start") else "") + content + "\n")
+    loaded = load_config()
+    assert loaded.warnings == (f"{config}: {problem}",)
+    assert (loaded.view, loaded.sort, loaded.theme) == ("all", None, None)
+    assert loaded.start == ("first-unread" if content.startswith("start") else "top")  # the others still apply
+
+
+def test_save_theme_keeps_comments_and_other_settings_and_writes_atomically(config):
+    original = '# my settings\ncorpus = ["a"]  # where my dumps are\n\n[keymap]\n# star with x\ntoggle-star = "x"\n'
+    config.write_text(original)
+    assert save_theme("nord") == ""
+    text = config.read_text()
+    assert text.startswith('# my settings\ncorpus = ["a"]  # where my dumps are\ntheme = "nord"\n')
+    assert text.endswith('[keymap]\n# star with x\ntoggle-star = "x"\n')
+    assert save_theme("gruvbox") == "" and config.read_text() == text.replace("nord", "gruvbox")
+    assert [p.name for p in config.parent.iterdir()] == ["config.toml"]  # no temporary file left
+
+
+def test_save_theme_creates_the_file_and_folder_when_there_is_none():
+    assert not config_file().exists()
+    assert save_theme("nord") == ""
+    assert config_file().read_text() == 'theme = "nord"\n'
+
+
+@pytest.mark.parametrize("content", [b'theme = "x"\nview = [\n', b"theme = '\xff'\n"])
+def test_save_theme_never_overwrites_a_broken_file(config, content):
+    config.write_bytes(content)
+    problem = save_theme("nord")
+    assert problem.startswith(f"{config}: ") and problem.endswith("; the theme was not saved")
+    assert config.read_bytes() == content

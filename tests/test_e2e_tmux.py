@@ -66,6 +66,11 @@ class Terminal:
     def keys(self, *keys: str, literal: bool = False) -> None:
         self.tmux("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
 
+    def paste(self, text: str) -> None:
+        """Paste as a terminal does (bracketed paste): typed keys would make each "/" mean "search"."""
+        self.tmux("set-buffer", "--", text)
+        self.tmux("paste-buffer", "-p", "-t", self.session)
+
     def exit_status(self) -> int | None:
         """The program's exit status once it has exited, else None."""
         return int(self.exit_file.read_text()) if self.exit_file.exists() else None
@@ -308,7 +313,7 @@ def test_escape_sequences_and_markup_in_a_dump_never_reach_the_terminal(terminal
     app.wait_for("the file name on the Sources line", lambda s: "Sources ]evil [@click=app.quit]x.txt" in s)
     app.keys("/")
     app.wait_for("the search box to take focus", lambda s: "esc Clear" in footer(s))
-    app.keys("is:a[/]b", literal=True)
+    app.paste("is:a[/]b")
     app.wait_for("the query's error, literally", lambda s: "unknown filter is:a[/]b" in s)
     app.keys("Escape")  # clears the box
     app.wait_for("the box to be cleared", lambda s: "is:a" not in search_box(s))
@@ -325,3 +330,31 @@ def test_escape_sequences_and_markup_in_a_dump_never_reach_the_terminal(terminal
     assert app.wait_exit() == 0
     app.tmux("pipe-pane", "-t", app.session, check=False)  # stop recording, if tmux has not already
     assert injected_sequences() == []
+
+
+def test_slash_in_the_search_box_starts_a_new_query(terminal, tmp_path):
+    """Issue 15's acceptance: "/ abc Esc / diffusion" finds the diffusion papers (a "/" typed in the box used to be
+    text, so this searched "/diffusion"... and found 0)."""
+    expected = SearchIndex(load_corpus(None).papers).search("diffusion").indices
+    app = terminal("slash-again")
+    app.start(str(ENTRY), "--data-dir", str(tmp_path / "marks"))
+    app.wait_for("the list, focused", lambda s: status(s) and list_focused(s))
+    total = status(app.screen())[1]
+    app.keys("/")
+    app.wait_for("the search box to take focus", search_focused)
+    app.keys("abc", literal=True)
+    app.wait_for("'abc' in the box", lambda s: "abc" in search_box(s) and status(s)[0] < total)
+    app.keys("Escape")
+    app.wait_for("the box to be cleared", lambda s: "abc" not in search_box(s) and status(s)[0] == total)
+    app.keys("/")
+    app.keys("diffusion", literal=True)
+    screen = app.wait_for(
+        f"'{len(expected)} / {total} shown' for 'diffusion'",
+        lambda s: status(s) and status(s)[0] == len(expected) and "diffusion" in search_box(s) and s,
+    )
+    assert "/diffusion" not in search_box(screen)
+    assert len(expected) == 8
+    app.keys("Enter", "Escape")  # to the list, where Esc clears the query
+    app.wait_for("every paper again", lambda s: status(s) and status(s)[0] == total and list_focused(s))
+    app.keys("q")
+    assert app.wait_exit() == 0

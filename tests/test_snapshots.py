@@ -113,3 +113,13 @@ def test_export_dialog(snap_compare, seeds_corpus, store, monkeypatch):
     store.set_starred(seeds_corpus.papers[2].id, True)
     app = ReaderApp(seeds_corpus.papers, store)
     assert snap_compare(app, terminal_size=(120, 36), run_before=pressing("e", "tab", "right"))
+
+
+def test_small_layout(snap_compare, make_app):
+    """60x20: a one-row search box, the list, the detail down to the abstract's first lines, ? and q shown."""
+    assert snap_compare(make_app(starred=1, read=1), terminal_size=(60, 20), run_before=typing(""))
+
+
+def test_tiny_layout(snap_compare, make_app):
+    """40x12: still three list rows, and ? and q in the footer."""
+    assert snap_compare(make_app(starred=1), terminal_size=(40, 12), run_before=typing(""))

@@ -24,20 +24,21 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
-from tui_reader.commands import Command, CommandBinding, Section, commands
+from tui_reader.commands import Command, CommandBinding, Section, check_keymap, commands
+from tui_reader.config import Config, config_file, save_theme
 from tui_reader.corpus import read_file_parts
 from tui_reader.files import record_failure
 from tui_reader.paper import Paper
-from tui_reader.safe_text import strip_controls
+from tui_reader.safe_text import shown_path, strip_controls
 from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
 from tui_reader.screens import Choice, ChoiceScreen, HelpScreen, cut
 from tui_reader.sorting import Sort, sort_keys, sort_rows
 from tui_reader.state import Reader, View
 from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
-from tui_reader.widgets import PaperDetail, PaperList, SearchBox, shown
+from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox, shown
 
 if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing worker, after the first paint
     from textual.notifications import SeverityLevel
@@ -57,6 +58,7 @@ class ReaderApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     TITLE = "tui-reader"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual declares it an instance variable)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # noqa: RUF012 (short: a one-row search box, thin borders)
     AUTO_FOCUS = "#papers"  # start in the list (focusing the search box first would restyle both at start)
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -66,7 +68,7 @@ class ReaderApp(App[None]):
             "focus_search",
             "Search",
             id="search",
-            tooltip="Focus the search box (typing filters live)",
+            tooltip="Search: focus the box with the query selected (typing replaces it)",
             priority=True,
         ),
         CommandBinding(
@@ -167,9 +169,11 @@ class ReaderApp(App[None]):
         warnings: Sequence[str] = (),
         files: Sequence[Path] = (),
         watch: Sequence[Path] = (),
+        config: Config | None = None,
     ) -> None:
         """``files`` are read in a worker after the first paint; their papers join ``papers`` as they come.
-        ``watch``: folders whose new or changed files are read while the reader is open."""
+        ``watch``: folders whose new or changed files are read while the reader is open. ``config``: the user's
+        settings (theme, start view and position, keymap; see tui_reader.config)."""
         super().__init__()
         self.reader = Reader(papers=papers, store=store)
         self.files = list(files)
@@ -186,7 +190,9 @@ class ReaderApp(App[None]):
         self.startup_warnings = list(warnings) + list(store.warnings)
         self._detail_id: str | None = None
         self._status_shown: str | None = None
+        self.config = config or Config()
         self.user_keymap: dict[str, str] = {}  # binding id -> keys (see tui_reader.commands); set_keymap applies it
+        self._apply_settings()
 
     # --- layout ----------------------------------------------------------------------------------------------
 
@@ -203,7 +209,7 @@ class ReaderApp(App[None]):
             detail.border_title = "Paper"
             yield detail
         yield Static(id="status")
-        yield Footer()
+        yield ReaderFooter()
 
     def focus_now(self, widget: Widget) -> None:
         """Move focus before the next key is handled (Widget.focus() defers it, so a fast "/diff" would send
@@ -220,7 +226,10 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         self.warn(self.startup_warnings)
+        self.set_keymap(self.user_keymap)
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self.paper_list.show(self.reader.rows)
+        self._place_cursor_at_start()
         self.refresh_status()
         self.call_after_refresh(self.first_frame_shown)
         if self.files:
@@ -325,6 +334,7 @@ class ReaderApp(App[None]):
             self._show_rows()  # no search runs before the index exists, so the list is the whole corpus so far
         else:
             self.start_search()  # the papers so far, sorted (in the worker)
+        self._place_cursor_at_start()
 
     def add_files(self, files: Iterable[Path]) -> None:
         """New or changed files (fetched listings, files in a watched folder): read through load_files, after
@@ -364,6 +374,7 @@ class ReaderApp(App[None]):
             "search": "Searching",
             "fetch": "Fetching",
             "watch": "Watching the corpus folders",
+            "settings": "Saving the theme",
         }
         self.say(
             f"{what.get(worker.group, worker.name)} failed ({type(error).__name__}: {error}). Details: {where}",
@@ -656,6 +667,42 @@ class ReaderApp(App[None]):
                 continue
             self._seen[path] = (info.st_mtime_ns, info.st_size)
 
+    # --- settings (tui_reader.config): theme, start view and position, keymap ---------------------------------
+
+    def _apply_settings(self) -> None:
+        """The user's config.toml, before the first frame; a bad entry is one warning and the rest applies."""
+        config, name = self.config, shown_path(config_file())
+        self.reader.view = View(config.view)
+        if config.theme is not None:
+            if config.theme in self.available_themes:
+                self.theme = config.theme
+            else:
+                self.startup_warnings.append(f"{name}: no theme named {shown_path(config.theme)!r}; using the default")
+        self._saved_theme = self.theme  # written back only when the user picks another one
+        self.user_keymap, warnings = check_keymap(self.command_sections(), config.keymap, name)
+        self.startup_warnings.extend(warnings)
+        self._cursor_placed = False
+
+    def _place_cursor_at_start(self) -> None:
+        """Once, when the list first holds papers (at mount, or with the first papers a big corpus streams in):
+        the cursor on the first unread one (config ``start``). Never later: it must not jump under the user."""
+        if self._cursor_placed or not self.reader.papers:
+            return
+        self._cursor_placed = True
+        if self.config.start == "first-unread" and self.paper_list.cursor == 0:
+            self.paper_list.go_to_first_unread()
+
+    def _theme_chosen(self, theme: object) -> None:
+        if self.theme != self._saved_theme:
+            self._saved_theme = self.theme
+            self._save_theme(self.theme)
+
+    @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
+    def _save_theme(self, theme: str) -> None:
+        """Write the theme the user chose into config.toml (comments and other settings kept)."""
+        if problem := save_theme(theme):
+            self.call_from_thread(self.warn, [problem], "Settings")
+
     # --- reaching and citing the paper: o (open menu), y (copy menu), e (export dialog) -----------------------
 
     def action_open_menu(self) -> None:
@@ -724,15 +771,23 @@ class ReaderApp(App[None]):
         detail.scroll_relative(y=direction * max(1, detail.scrollable_content_region.height // 2), animate=False)
 
     def action_focus_search(self) -> None:
-        self.focus_now(self.query_one("#search", Input))
+        """ "/" always means "search": from anywhere it focuses the box, and in the box it selects the query, so
+        what is typed next replaces it (vim's and less's "/"; "/ video Esc / RLHF" searches "RLHF"). A "/" can
+        still be part of a query by pasting it."""
+        box = self.query_one("#search", Input)
+        if self.screen.focused is box:  # not has_focus: that is set only once the box handles its Focus event
+            box.call_later(box.select_all)  # after the keys already sent to the box ("/a/b" in one burst is "b")
+        else:
+            self.focus_now(box)  # the box selects its query when it takes focus
+
+    def action_clear_search(self) -> None:
+        """Esc in the list: clear the query (the search box's Input.Changed runs the empty search)."""
+        self.query_one("#search", Input).value = ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_search":
-            # "/" is a priority key; let it through as text in the search box ("encoder/decoder"),
-            # and to screens above the reader (help, command palette)
-            # (screen.focused, not has_focus: that is set only when the box handles its Focus event, which
-            # comes after the keys of a burst, so "/is:a/b" pasted at once would lose its second "/")
-            return self.screen is self.screen_stack[0] and self.screen.focused is not self.query_one("#search", Input)
+            # "/" is a priority key: screens above the reader (help, command palette) get it as theirs
+            return self.screen is self.screen_stack[0]
         return True
 
     def action_help(self) -> None:
@@ -749,6 +804,7 @@ class ReaderApp(App[None]):
             Section("In the list", PaperList.BINDINGS, "#papers"),
             Section("In the detail pane", PaperDetail.BINDINGS, "#detail"),
             Section("In the search box", SearchBox.BINDINGS, "#search"),
+            Section("In this help", HelpScreen.BINDINGS),  # listed so their ids can be rebound too
         ]
 
     def all_commands(self) -> list[Command]:

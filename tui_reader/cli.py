@@ -24,8 +24,9 @@ from tui_reader.safe_text import shown_path
 from tui_reader.store import DB_NAME, WRITE_PATIENCE_S, Change, Mark, MarkFlags, MarkStore, StoreBusy, default_data_dir
 
 PROG = "tui-reader"
-SUBCOMMANDS = ("list", "export", "mark", "marks", "fetch")
+SUBCOMMANDS = ("list", "export", "mark", "marks", "fetch", "completion")
 SORTS = ("relevance", "newest", "oldest", "upvotes", "title")  # tui_reader.sorting.Sort
+SHELLS = ("bash", "zsh", "tcsh")  # what shtab writes completion scripts for
 
 
 class UsageError(Exception):
@@ -65,8 +66,25 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"{PROG} {package_version()}")
+
+
+def package_version() -> str:
+    """The installed package's version (pipx, uv tool, pip), or the source tree's when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tui-reader")
+    except PackageNotFoundError:
+        from tui_reader import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Read the Daily Papers listing in the terminal.")
+    _add_version(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     listing = sub.add_parser("list", help="print every paper (ranked when --query is given)")
@@ -78,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_command(sub)
     _add_mark_commands(sub)
     _add_fetch_command(sub)
+    completion = sub.add_parser("completion", help="print a shell completion script (bash, zsh or tcsh)")
+    completion.add_argument("shell", choices=SHELLS)
     return parser
 
 
@@ -213,6 +233,7 @@ def build_launch_parser() -> argparse.ArgumentParser:
     )
     _add_paths(parser)
     _add_common(parser)
+    _add_version(parser)
     return parser
 
 
@@ -248,14 +269,14 @@ def paper_line(paper: Paper, read: bool = False, starred: bool = False) -> str:
     return f"{paper.id}  {marks}  {date:<6}  {paper.title}"
 
 
-def corpus_paths(paths: Sequence[Path], data_dir: Path | None, warnings: list[str] | None = None) -> list[Path]:
+def corpus_paths(paths: Sequence[Path], data_dir: Path | None) -> list[Path]:
     """The PATH arguments; with none, the configured corpus (or the bundled dumps) and the fetched listings.
-    A bad config file is one warning (to ``warnings`` when given, else stderr) and the defaults."""
+    A bad config file is one warning on stderr, and the defaults."""
     if paths:
         return list(paths)
     config = load_config()
     for message in config.warnings:
-        warn(message) if warnings is None else warnings.append(message)
+        warn(message)
     return default_corpus(data_dir or default_data_dir(), config)
 
 
@@ -558,9 +579,10 @@ def cmd_launch(args: argparse.Namespace) -> int:
 def _launch(args: argparse.Namespace) -> int:
     from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
 
-    config_warnings: list[str] = []
+    config = load_config()  # the reader's settings (theme, view, start, keymap) apply whatever PATHs are given
+    config_warnings = list(config.warnings)
     given = bool(args.paths)
-    args.paths = corpus_paths(args.paths, args.data_dir, config_warnings)
+    args.paths = list(args.paths) or default_corpus(args.data_dir or default_data_dir(), config)
     files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
     if not files:
         raise NoPapers(f"no papers found in {', '.join(map(str, args.paths))} (no *.txt or *.json files)")
@@ -578,7 +600,7 @@ def _launch(args: argparse.Namespace) -> int:
     # Only read here (never waits for a lock): the reader's saver thread opens the file for writing.
     store = MarkStore.open(args.data_dir, writable=False)
     try:
-        app = ReaderApp(papers, store, warnings, files=files, watch=watched)
+        app = ReaderApp(papers, store, warnings, files=files, watch=watched, config=config)
         app.run()
     finally:
         store.close()
@@ -669,7 +691,43 @@ class ProgressBar:
             self.stream.flush()
 
 
-COMMANDS = {"list": cmd_list, "export": cmd_export, "mark": cmd_mark, "marks": cmd_marks, "fetch": cmd_fetch}
+def cmd_completion(args: argparse.Namespace) -> int:
+    """The completion script for a shell, made by shtab from the same argparse parsers that parse the command
+    line, so it cannot drift from them: subcommands, options, choices, files for PATH/FILE, folders for
+    --data-dir. Install: `tui-reader completion bash > ~/.local/share/bash-completion/completions/tui-reader`."""
+    import shtab  # only here: nothing else needs it
+
+    parser = build_parser()
+    _add_common(parser)  # what the reader itself takes besides PATHs (argparse allows no PATHs beside COMMAND)
+    for action in _every_action(parser):
+        if action.dest in ("paths", "file"):
+            action.complete = shtab.FILE  # type: ignore[attr-defined]  # shtab reads this attribute
+        elif action.dest == "data_dir":
+            action.complete = shtab.DIRECTORY  # type: ignore[attr-defined]
+    script = shtab.complete(parser, shell=args.shell)
+    if args.shell == "bash":  # `tui-reader PATH…`: where the script offers nothing, bash's own file names
+        script = script.replace("complete -o bashdefault -F", "complete -o bashdefault -o default -F")
+    sys.stdout.write(script)
+    return 0
+
+
+def _every_action(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    found = list(parser._actions)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found.extend(_every_action(sub))
+    return found
+
+
+COMMANDS = {
+    "list": cmd_list,
+    "export": cmd_export,
+    "mark": cmd_mark,
+    "marks": cmd_marks,
+    "fetch": cmd_fetch,
+    "completion": cmd_completion,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

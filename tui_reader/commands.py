@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-__all__ = ["Command", "CommandBinding", "Section", "commands", "key_label"]
+# Textual's own key names and its normalisation of "?" to "question_mark" (what App.set_keymap applies), so a
+# key the keymap gives is checked, shown and matched exactly as Textual will match it
+from textual.keys import REPLACED_KEYS, Keys, _normalize_key_list, key_to_character
+
+from tui_reader.safe_text import shown_path
+
+__all__ = ["Command", "CommandBinding", "Section", "check_keymap", "commands", "key_label", "known_key"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ class Command:
     @property
     def label(self) -> str:
         """The keys as the help and the palette show them: ``s``, ``r / Space``, ``Ctrl+D``."""
-        return key_label(self.keys)
+        return key_label(self.keys) if self.keys else "(no key)"
 
     @property
     def title(self) -> str:
@@ -62,16 +68,72 @@ class Command:
 
 
 def commands(sections: Iterable[Section], keymap: Mapping[str, str] | None = None) -> list[Command]:
-    """Every binding of every section, in order, with the keys the user's keymap gives it."""
+    """Every binding of every section, in order, with the keys the user's keymap (checked by check_keymap) gives
+    it. As in Textual, the keymap wins: a key it gives one binding is taken from any other of the same section."""
     keymap = keymap or {}
     found: list[Command] = []
     for section in sections:
-        for binding in section.bindings:
-            if not isinstance(binding, Binding):
-                continue
-            keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+        bindings = [binding for binding in section.bindings if isinstance(binding, Binding)]
+        taken = {key for binding in bindings for key in keymap.get(binding.id or "", "").split(",") if key}
+        for binding in bindings:
+            if binding.id and binding.id in keymap:
+                keys = keymap[binding.id]
+            else:
+                keys = ",".join(key for key in _keys(binding) if key not in taken)
             found.append(Command(section, binding, keys))
     return found
+
+
+def check_keymap(
+    sections: Sequence[Section], keymap: Mapping[str, str], source: str
+) -> tuple[dict[str, str], list[str]]:
+    """The entries of a user's keymap that can apply (keys normalised as Textual matches them), and one warning
+    naming ``source`` and the entry for each that cannot: an unknown binding id, a key Textual does not know, or a
+    key another entry already gave a binding of the same place (the first entry keeps it). An entry that takes a
+    binding's default key is applied, with a warning saying which binding lost it."""
+    where = {b.id: s for s in sections for b in s.bindings if isinstance(b, Binding) and b.id}
+    valid: dict[str, str] = {}
+    given: dict[tuple[str, str], str] = {}  # (section heading, key) -> the binding id the keymap gave it to
+    warnings: list[str] = []
+    for binding_id, keys in keymap.items():
+        entry = f"{source}: [keymap] {shown_path(binding_id)} = {shown_path(repr(keys))}"
+        section = where.get(binding_id)
+        if section is None:
+            warnings.append(f"{entry}: no binding has this id (the help, ?, lists them); ignored")
+            continue
+        normal = _normalize_key_list(keys).split(",")
+        if unknown := [key for key in normal if not known_key(key)]:
+            warnings.append(f"{entry}: {shown_path(unknown[0])!r} is not a key name Textual knows; ignored")
+            continue
+        if clash := next((given[section.heading, k] for k in normal if (section.heading, k) in given), None):
+            warnings.append(f"{entry}: that key is already given to {clash} above; ignored")
+            continue
+        for key in normal:
+            given[section.heading, key] = binding_id
+        valid[binding_id] = ",".join(normal)
+    for section in sections:
+        for binding in section.bindings:
+            if isinstance(binding, Binding) and binding.id and binding.id not in valid:
+                for key in _keys(binding):
+                    if (taker := given.get((section.heading, key))) is not None:
+                        warnings.append(f"{source}: [keymap] {taker} takes {key_label(key)} from {binding.id}")
+    return valid, warnings
+
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+_NAMED_KEYS = frozenset(key.value for key in Keys if key.value.isidentifier())  # escape, f5, pagedown…
+
+
+def known_key(key: str) -> bool:
+    """A key Textual can produce: a character or a key name (``f5``, ``question_mark``), after modifiers."""
+    *modifiers, name = key.strip().split("+")
+    if not name or not _MODIFIERS.issuperset(modifiers):
+        return False
+    return len(name) == 1 or name in _NAMED_KEYS or key_to_character(REPLACED_KEYS.get(name, name)) is not None
+
+
+def _keys(binding: Binding) -> list[str]:
+    return [key.strip() for key in binding.key.split(",")]
 
 
 _KEY_LABELS = {

@@ -1,4 +1,5 @@
-"""The help screen: every key from the command registry (``tui_reader.commands``), and the search syntax."""
+"""The help screen: every key from the command registry (``tui_reader.commands``) with its binding id (what a
+``[keymap]`` entry in config.toml rebinds), and the search syntax. The way out is on its first line."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ Search: terms must all match (title or abstract); typos are forgiven; the last t
   date:2024-03-11  date:2024-03  date:2024-03-01..2024-03-15  date:2024-03..  date:>=2024-03-01
   date:today  date:yesterday  date:7d  date:2w   date:Mar  date:"Mar 11" (that day in any year)
   A paper's dates are the days Daily Papers listed it and its arXiv published day: any of them may match.
-Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing."""
+Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing.
+The right column is each key's id: a [keymap] entry in config.toml (id = "key") rebinds it."""
 
 EXTRA_ROWS = (
     ("Ctrl+P", "Command palette: every command by name, with its key"),
@@ -36,7 +38,16 @@ class HelpScreen(ModalScreen[None]):
 
     AUTO_FOCUS = "*"  # the scrollable help (the app's own AUTO_FOCUS names the paper list)
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "dismiss", "Close help")]
+    # the keys that move in the list scroll the help too (its VerticalScroll also has the arrows and PgUp/PgDn)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+        Binding("j", "scroll_help('down')", "Scroll down", id="help.scroll-down", show=False),
+        Binding("k", "scroll_help('up')", "Scroll up", id="help.scroll-up", show=False),
+        Binding("g", "scroll_help('home')", "Top", id="help.scroll-home", show=False),
+        Binding("G", "scroll_help('end')", "Bottom", id="help.scroll-end", show=False),
+        Binding("ctrl+d,space", "scroll_help('page_down')", "Page down", id="help.page-down", show=False),
+        Binding("ctrl+u", "scroll_help('page_up')", "Page up", id="help.page-up", show=False),
+    ]
 
     def __init__(self, commands: Iterable[Command]) -> None:
         super().__init__()
@@ -47,21 +58,36 @@ class HelpScreen(ModalScreen[None]):
         """(keys, what they do) for every row of the help, in order."""
         return [(c.label, c.explanation) for c in self.commands] + list(EXTRA_ROWS)
 
+    def action_scroll_help(self, where: str) -> None:
+        """j k g G Ctrl+D Ctrl+U: the help scrolls as the list moves."""
+        box = self.query_one("#help", VerticalScroll)
+        moves = {
+            "down": box.action_scroll_down,
+            "up": box.action_scroll_up,
+            "home": box.action_scroll_home,
+            "end": box.action_scroll_end,
+            "page_down": box.action_page_down,
+            "page_up": box.action_page_up,
+        }
+        moves[where]()
+
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
+        table.add_column(style="dim", no_wrap=True)  # the id a [keymap] entry in config.toml rebinds
         heading = None
         for command in self.commands:
             if command.section.heading != heading:
                 heading = command.section.heading
                 table.add_row(Text(heading, style="bold underline"), "")
-            table.add_row(Text(command.label), Text(command.explanation))  # Text: a str cell would be markup
+            # Text: a str cell would be markup
+            table.add_row(Text(command.label), Text(command.explanation), Text(command.binding.id or ""))
         table.add_row(Text("Also", style="bold underline"), "")
         for key, explanation in EXTRA_ROWS:
-            table.add_row(Text(key), Text(explanation))
+            table.add_row(Text(key), Text(explanation), "")
+        title = Text.assemble(("tui-reader — keys", "bold"), ("    Esc, q or ? closes · j k scroll", "dim"))
         with VerticalScroll(id="help"):
-            yield Static(Text("tui-reader — keys", style="bold"), classes="help-title")
+            yield Static(title, classes="help-title")  # first: the way out is never below the fold
             yield Static(table)
             yield Static(Text(SEARCH_HELP), classes="help-search")
-            yield Static(Text("Esc, q or ? closes this help.", style="dim"))

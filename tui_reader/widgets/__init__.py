@@ -4,11 +4,23 @@ marks or papers. Untrusted text goes through ``text.shown`` / ``text.highlight``
 - ``paper_list.py``: the virtual list (Line API).
 - ``paper_detail.py``: the detail pane.
 - ``search_box.py``: the query box.
+- ``footer.py``: the footer, Help and Quit always shown.
 """
 
+from tui_reader.widgets.footer import ReaderFooter
 from tui_reader.widgets.paper_detail import PaperDetail
 from tui_reader.widgets.paper_list import PaperList
 from tui_reader.widgets.search_box import SearchBox
 from tui_reader.widgets.text import STAR, UNREAD_DOT, Flagged, highlight, shown
 
-__all__ = ["STAR", "UNREAD_DOT", "Flagged", "PaperDetail", "PaperList", "SearchBox", "highlight", "shown"]
+__all__ = [
+    "STAR",
+    "UNREAD_DOT",
+    "Flagged",
+    "PaperDetail",
+    "PaperList",
+    "ReaderFooter",
+    "SearchBox",
+    "highlight",
+    "shown",
+]

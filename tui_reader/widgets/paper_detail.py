@@ -1,4 +1,4 @@
-"""The detail pane: one paper's title, marks, dates, authors, arXiv id, published date, upvotes (when known),
+"""The detail pane: one paper's title, marks and id, dates, authors, arXiv id, published date, upvotes (when known),
 sources, links and abstract, matches highlighted."""
 
 from __future__ import annotations
@@ -56,6 +56,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         status.append(f"{STAR} starred" if starred else "☆ not starred", "bold yellow" if starred else "dim")
         status.append("   ")
         status.append("✓ read" if read else f"{UNREAD_DOT} unread", "dim" if read else "bold")
+        status.append("   id ", "dim")  # beside the marks: what `tui-reader mark ID` takes
+        status.append(paper.id)
         text.append_text(status)
         text.append("\n")
         text.append("Listed  ", "dim")

@@ -79,6 +79,8 @@ class PaperList(ScrollView, can_focus=True):
             tooltip="Jump to the previous unread paper",
             show=False,
         ),
+        # no tooltip: not a palette command of its own (the search box's Esc is "Clear the search" there)
+        Binding("escape", "app.clear_search", "Clear the search query", id="list.clear-search", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -142,7 +144,9 @@ class PaperList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self.paper_index))
 
     def scroll_to_cursor(self) -> None:
-        if self.rows:
+        # before the first layout the list has no height, and any row would be scrolled to the top; on_resize
+        # scrolls once the height is known (the cursor placed at start on row 3 leaves rows 0-2 in sight)
+        if self.rows and self.scrollable_content_region.height:
             region = Region(0, self.cursor, max(1, self.scrollable_content_region.width), 1)
             self.scroll_to_region(region, animate=False, force=True, immediate=True)
 
@@ -182,6 +186,13 @@ class PaperList(ScrollView, can_focus=True):
                 self.cursor = row % count
                 return
         self.notify("No unread paper in this list.", timeout=3, markup=False)
+
+    def go_to_first_unread(self) -> None:
+        """The cursor on the first unread paper of the list (it stays where it is when every paper is read)."""
+        for row, index in enumerate(self.rows):
+            if not self.marks(self.papers[index].id).read:
+                self.cursor = row
+                return
 
     def action_open(self) -> None:
         if (index := self.paper_index) is not None:
