@@ -97,7 +97,7 @@ def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ntheme = 'dark'\n")
     loaded = load_config()
     assert loaded.corpus == (dumps,)
-    assert loaded.warnings == (f"{config}: unknown setting 'theme' ignored (known: corpus)",)
+    assert loaded.warnings == (f"{config}: unknown setting 'theme' ignored (known: corpus, sync_dir)",)
 
 
 def test_names_in_warnings_are_cleaned(config, tmp_path):

@@ -140,10 +140,13 @@ class ReaderApp(App[None]):
         warnings: Sequence[str] = (),
         files: Sequence[Path] = (),
         watch: Sequence[Path] = (),
+        sync_dir: Path | None = None,
     ) -> None:
         """``files`` are read in a worker after the first paint; their papers join ``papers`` as they come.
-        ``watch``: folders whose new or changed files are read while the reader is open."""
+        ``watch``: folders whose new or changed files are read while the reader is open. ``sync_dir``: the
+        sync folder the saver exchanges changes through (None: no sync)."""
         super().__init__()
+        self.sync_dir = sync_dir
         self.reader = Reader(papers=papers, store=store)
         self.files = list(files)
         self.watched = list(watch)
@@ -200,7 +203,9 @@ class ReaderApp(App[None]):
             self.load_files(self.files)
         else:
             self.call_after_refresh(self.build_index)  # importing numpy must not delay the first frame
-        self.saver = MarkSaver(self.reader.store, self._saver_reported, poll_seconds=MARKS_POLL_SECONDS)
+        self.saver = MarkSaver(
+            self.reader.store, self._saver_reported, poll_seconds=MARKS_POLL_SECONDS, sync_dir=self.sync_dir
+        )
         self.saver.start()
         if self.watched:
             self.scan_folders()  # the files as they are now: what changes after this is read
@@ -247,7 +252,7 @@ class ReaderApp(App[None]):
         elif isinstance(report, Waiting):
             reader.locked_for = report.seconds
         elif isinstance(report, MarksChanged):  # another reader or `tui-reader mark`: show theirs
-            reader.set_marks(report.read, report.starred)
+            reader.set_marks(report.read, report.starred, report.notes, report.tags)
             self.paper_list.refresh()
             self.show_detail(self.paper_list.paper_index)
         elif isinstance(report, SaverProblem):

@@ -2,10 +2,13 @@
 ``~/.config/tui-reader`` on Linux), and the corpus read when no PATH is given.
 
     corpus = ["~/papers/dumps", "~/arxiv/arxiv-metadata.jsonl"]
+    sync_dir = "~/Sync/tui-reader"
 
 ``corpus`` lists files and folders (``~`` is the home directory; a relative path is relative to the config file's
-folder). With no PATH arguments the reader, ``list`` and ``mark`` read the configured corpus, or the bundled dumps
-when there is none, plus every listing ``tui-reader fetch`` stored (``DATA_DIR/listings``).
+folder). ``sync_dir`` is the folder shared with other machines (tui_reader/sync.py); a folder that does not exist
+(yet: an unmounted share) is said when syncing, not here. With no PATH arguments the reader, ``list`` and
+``mark`` read the configured corpus, or the bundled dumps when there is none, plus every listing
+``tui-reader fetch`` stored (``DATA_DIR/listings``).
 
 A bad file never stops anything: a TOML syntax error, a wrong type or an unreadable file is one warning naming
 the file and the problem, and the defaults are used; a configured path that does not exist is one warning and is
@@ -32,10 +35,14 @@ def config_file() -> Path:
     return Path(platformdirs.user_config_dir("tui-reader", appauthor=False)) / "config.toml"
 
 
+KNOWN = ("corpus", "sync_dir")
+
+
 @dataclass(frozen=True)
 class Config:
     corpus: tuple[Path, ...] | None = None  # None: not configured (the bundled dumps)
     warnings: tuple[str, ...] = ()
+    sync_dir: Path | None = None  # None: no sync
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -58,8 +65,28 @@ def load_config(path: Path | None = None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         return _bad(f"{name}: invalid TOML ({shown_path(str(exc))}); using the defaults")
     warnings = [
-        f"{name}: unknown setting {shown_path(key)!r} ignored (known: corpus)" for key in values if key != "corpus"
+        f"{name}: unknown setting {shown_path(key)!r} ignored (known: {', '.join(KNOWN)})"
+        for key in values
+        if key not in KNOWN
     ]
+    sync_dir = None
+    if "sync_dir" in values:
+        if isinstance(values["sync_dir"], str) and values["sync_dir"].strip():
+            sync_dir = _full_path(values["sync_dir"], path)
+        else:
+            warnings.append(f"{name}: 'sync_dir' must be a folder's path (a string); sync is off")
+    config = _corpus(values, path, name, warnings)
+    return Config(config.corpus, tuple(warnings), sync_dir)
+
+
+def _full_path(entry: str, config: Path) -> Path:
+    """``~`` expanded; relative to the config file's folder."""
+    full = Path(os.path.expanduser(entry))
+    return full if full.is_absolute() else config.parent / full
+
+
+def _corpus(values: dict[str, object], path: Path, name: str, warnings: list[str]) -> Config:
+    """The ``corpus`` setting (its problems appended to ``warnings``)."""
     if "corpus" not in values:
         return Config(None, tuple(warnings))
     corpus = values["corpus"]
@@ -71,9 +98,7 @@ def load_config(path: Path | None = None) -> Config:
         return Config(None, tuple(warnings))
     paths: list[Path] = []
     for entry in corpus:
-        full = Path(os.path.expanduser(entry))
-        if not full.is_absolute():
-            full = path.parent / full
+        full = _full_path(entry, path)
         if full.exists():
             paths.append(full)
         else:

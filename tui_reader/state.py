@@ -1,17 +1,20 @@
 """Everything the reader shows, as plain data: no Textual here, so it is tested without a screen.
 
-``Reader`` holds the papers, the marks as shown (saved ones plus the user's changes not yet saved), the query, the
-view and the last search result; the app's widgets render it and the app's handlers change it.
+``Reader`` holds the papers, the marks, notes and tags as shown (saved ones plus the user's changes not yet
+saved), the query, the view and the last search result; the app's widgets render it and the app's handlers change
+it. Undo/redo run in the saver's thread (``MarkSaver.undo``); ``Reader.undone`` shows what one did.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from tui_reader.paper import Paper, PaperSet
-from tui_reader.store import Change, Mark, MarkFlags, MarkStore
+from tui_reader.store import Change, Mark, MarkFlags, MarkStore, Undone, Value
 
 if TYPE_CHECKING:  # the search package loads numpy; the app imports it in a worker, after the first paint
     from tui_reader.search import SearchIndex, SearchResult
@@ -52,6 +55,9 @@ class Reader:
         # id sets, frozen and replaced on change, so a search worker can hold them while the user keeps marking
         self.read: frozenset[str] = frozenset()
         self.starred: frozenset[str] = frozenset()
+        # notes and tags by paper id: replaced (never changed in place) on change, for the same reason
+        self.notes: Mapping[str, str] = {}
+        self.tags: Mapping[str, tuple[str, ...]] = {}
         self.read_count = 0  # of the papers in the corpus (marks of papers not listed are kept, not counted)
         self.star_count = 0
         self.reload_marks()
@@ -59,17 +65,55 @@ class Reader:
     def reload_marks(self) -> None:
         # id sets load ~4x faster than one Mark object per paper (100k marks: ~50 ms); frozen and replaced on
         # change, so a search worker can hold them while the user keeps marking
-        self.set_marks(frozenset(self.store.read_ids()), frozenset(self.store.starred_ids()))
+        flags = self.store.flags()
+        self.set_marks(frozenset(flags.read), frozenset(flags.starred), flags.notes, flags.tags)
 
-    def set_marks(self, read: frozenset[str], starred: frozenset[str]) -> None:
-        """The marks as the file holds them, with the user's changes not yet saved laid over them."""
+    def set_marks(
+        self,
+        read: frozenset[str],
+        starred: frozenset[str],
+        notes: Mapping[str, str] | None = None,
+        tags: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        """The marks (and, when given, notes and tags) as the file holds them, with the user's changes not yet
+        saved laid over them."""
         self.read, self.starred = flags_after(read, starred, self.unsaved)
+        if notes is not None or tags is not None:
+            self.notes, self.tags = dict(notes or {}), dict(tags or {})
+            for change in self.unsaved:
+                if change.field in ("note", "tags"):
+                    self._set_text(change.paper_id, change.field, change.value)
         self._count()
 
     def change(self, change: Change) -> None:
-        """The user changed a mark: shown at once, pending until the saver reports it committed."""
+        """The user changed a mark, note or tags: shown at once, pending until the saver reports it committed."""
         self.unsaved.append(change)
         self.update(change.paper_id, change.applied_to(self.mark(change.paper_id)))
+
+    def new_batch(self) -> int:
+        """A batch number for changes that undo as one step (a bulk mark): see ``store.Change``."""
+        return next(_batches)
+
+    def changes_for(self, paper_ids: Iterable[str], field: str, value: Value) -> list[Change]:
+        """One step's changes: ``field`` set to ``value`` on each paper where it differs (e.g. mark all shown
+        read); hand each to ``change`` and the saver."""
+        batch, now = self.new_batch(), time.time()
+        return [
+            Change(pid, field, value, now, batch)
+            for pid in dict.fromkeys(paper_ids)
+            if getattr(self.mark(pid), field) != value
+        ]
+
+    def undone(self, undone: Undone) -> str:
+        """Show the result of an undo/redo the saver ran; returns the notification ("undone: starred 1 paper")."""
+        for paper_id, mark in undone.marks.items():
+            self.update(paper_id, mark)
+        return undone.message(self.title_of)
+
+    def title_of(self, paper_id: str) -> str:
+        """A paper's title (its id when it left the corpus)."""
+        index = self.papers.ids.get(paper_id)
+        return self.papers[index].title if index is not None else paper_id
 
     def saved(self, changes: Sequence[Change]) -> None:
         done = set(map(id, changes))
@@ -88,11 +132,24 @@ class Reader:
         self._count()
 
     def mark(self, paper_id: str) -> Mark:
-        return Mark(read=paper_id in self.read, starred=paper_id in self.starred)
+        return Mark(
+            read=paper_id in self.read,
+            starred=paper_id in self.starred,
+            note=self.notes.get(paper_id),
+            tags=self.tags.get(paper_id, ()),
+        )
+
+    def all_tags(self) -> list[str]:
+        """Every tag shown, once (the first spelling met), sorted ignoring case: the tag prompt's completion."""
+        seen: dict[str, str] = {}
+        for tags in self.tags.values():
+            for tag in tags:
+                seen.setdefault(tag.casefold(), tag)
+        return [seen[key] for key in sorted(seen)]
 
     def flags(self) -> MarkFlags:
-        """The flags as they are now, for the ``is:`` filters of a search worker."""
-        return MarkFlags(self.read, self.starred)
+        """The marks as they are now, for the ``is:``, ``note:`` and ``tag:`` filters of a search worker."""
+        return MarkFlags(self.read, self.starred, self.notes, self.tags)
 
     @property
     def full_query(self) -> str:
@@ -115,6 +172,26 @@ class Reader:
         if mark.starred != (paper_id in self.starred):
             self.starred = self.starred | {paper_id} if mark.starred else self.starred - {paper_id}
             self.star_count += counted if mark.starred else -counted
+        if mark.note != self.notes.get(paper_id):
+            self._set_text(paper_id, "note", mark.note)
+        if mark.tags != self.tags.get(paper_id, ()):
+            self._set_text(paper_id, "tags", mark.tags)
+
+    def _set_text(self, paper_id: str, field: str, value: Value) -> None:
+        """A note or the tags of one paper, in a new mapping (a search worker may hold the old one)."""
+        if field == "note":
+            notes = dict(self.notes)
+            if value is None:
+                notes.pop(paper_id, None)
+            else:
+                notes[paper_id] = str(value)
+            self.notes = notes
+        else:
+            tags = dict(self.tags)
+            tags[paper_id] = value if isinstance(value, tuple) else ()
+            if not tags[paper_id]:
+                del tags[paper_id]
+            self.tags = tags
 
     def status(self, loading: str, indexing: bool) -> str:
         total = len(self.papers)
@@ -138,12 +215,17 @@ class Reader:
         return " · ".join(parts)
 
 
+_batches = itertools.count(1)
+
+
 def flags_after(
     read: frozenset[str], starred: frozenset[str], changes: Sequence[Change]
 ) -> tuple[frozenset[str], frozenset[str]]:
     """The id sets with changes not yet saved laid over them (what the screen must show)."""
     r, s = set(read), set(starred)
     for change in changes:
+        if change.field not in ("read", "starred"):
+            continue
         target = r if change.field == "read" else s
         (target.add if change.value else target.discard)(change.paper_id)
     return frozenset(r), frozenset(s)

@@ -46,6 +46,7 @@ __all__ = [
     "Remote",
     "StoreBusy",
     "Undone",
+    "check_id",
     "clean_note",
     "clean_tags",
     "default_data_dir",
@@ -341,7 +342,7 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def _check_id(paper_id: object) -> str:
+def check_id(paper_id: object) -> str:
     if (
         not isinstance(paper_id, str)
         or not 0 < len(paper_id) <= MAX_ID_LENGTH
@@ -844,7 +845,7 @@ class MarkStore:
 
     def _update(self, paper_id: str, field_name: str, value: Callable[[Mark], Value]) -> Mark:
         """Read, change and write one field in a single transaction (correct with other instances writing)."""
-        _check_id(paper_id)
+        check_id(paper_id)
 
         def step(conn: sqlite3.Connection) -> Mark:
             old = _mark_of(conn, paper_id)
@@ -857,7 +858,7 @@ class MarkStore:
         """Save changes the user made (in order, one transaction); returns the resulting mark of each paper.
         Each batch (see Change.batch) that changed something becomes one step of the undo history."""
         for change in changes:
-            _check_id(change.paper_id)
+            check_id(change.paper_id)
         return self._write(lambda conn: _apply_changes(conn, changes))
 
     def undo(self) -> Undone | None:
@@ -991,7 +992,7 @@ class MarkStore:
         of the log they were read from, saved in the same transaction. Returns how many changes won. Not a
         step of the undo history, and not queued for this device's log."""
         for item in remote:
-            _check_id(item.change.paper_id)
+            check_id(item.change.paper_id)
 
         def step(conn: sqlite3.Connection) -> int:
             won = 0
@@ -1176,7 +1177,7 @@ def _change_from(record: Mapping[str, Any]) -> Change:
     if not isinstance(batch, int):
         raise TypeError("batch")
     at = _check_time(record["at"], "at") or 0.0
-    return Change(_check_id(record["id"]), record["field"], value, at, batch)
+    return Change(check_id(record["id"]), record["field"], value, at, batch)
 
 
 def _with_unsaved_changes(conn: sqlite3.Connection, data_dir: Path) -> sqlite3.Connection:
@@ -1396,7 +1397,7 @@ def _parse_records(records: object) -> dict[str, Mark]:
             paper_id = record["id"]
             if not isinstance(paper_id, str) or len(paper_id) > MAX_ID_LENGTH:
                 raise ValueError(f"not a paper id: {brief(paper_id)}")
-            _check_id(paper_id)
+            check_id(paper_id)
             flags = {}
             for key in ("read", "starred"):
                 value = record.get(key, False)
