@@ -456,6 +456,8 @@ KEYS = [
     "authors",
     "published",
     "upvotes",
+    "tags",
+    "note",
 ]
 
 

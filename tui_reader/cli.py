@@ -24,7 +24,7 @@ from tui_reader.safe_text import shown_path
 from tui_reader.store import WRITE_PATIENCE_S, Change, MarkFlags, MarkStore, StoreBusy, default_data_dir
 
 PROG = "tui-reader"
-SUBCOMMANDS = ("list", "mark", "marks", "fetch")
+SUBCOMMANDS = ("list", "mark", "marks", "note", "tag", "sync", "fetch")
 
 
 class UsageError(Exception):
@@ -77,8 +77,38 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(listing)
     _add_mark_filters(listing)
     _add_mark_commands(sub)
+    _add_library_commands(sub)
     _add_fetch_command(sub)
     return parser
+
+
+def _add_library_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    note = sub.add_parser(
+        "note",
+        help="print a paper's note, or set it",
+        description="Print the note of paper ID, or set it to TEXT (- reads it from stdin; an empty TEXT removes it).",
+    )
+    note.add_argument("id", metavar="ID")
+    note.add_argument("text", nargs="?", metavar="TEXT")
+    _add_common(note)
+    tag = sub.add_parser(
+        "tag",
+        help="add or remove a paper's tags (prints its tags)",
+        description="Add and remove tags of paper ID in one change, then print its tags. A tag is one word of "
+        "letters, digits and - _ . / (e.g. rl-theory); case is ignored when comparing.",
+    )
+    tag.add_argument("id", metavar="ID")
+    tag.add_argument("--add", action="append", default=[], metavar="TAG", help="add TAG (repeatable)")
+    tag.add_argument("--remove", action="append", default=[], metavar="TAG", help="remove TAG (repeatable)")
+    _add_common(tag)
+    sync = sub.add_parser(
+        "sync",
+        help="exchange marks, notes and tags with other machines once, through the sync folder",
+        description="Append this machine's changes to its log in the sync folder and take the other machines' "
+        "(sync_dir in config.toml, or --sync-dir). Says 'sent N changes, received M' on stderr.",
+    )
+    sync.add_argument("--sync-dir", type=Path, metavar="DIR", help="the sync folder (default: sync_dir in config.toml)")
+    _add_common(sync)
 
 
 def _add_fetch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -165,10 +195,12 @@ def _add_mark_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
     marks = sub.add_parser("marks", help="back up or restore marks as JSON")
     action = marks.add_subparsers(dest="marks_command", metavar="ACTION", required=True)
-    export = action.add_parser("export", help="write every mark as JSON (to stdout by default)")
+    export = action.add_parser("export", help="write every mark, note and tag as JSON (to stdout by default)")
     export.add_argument("file", nargs="?", type=Path, metavar="FILE")
     _add_common(export)
-    restore = action.add_parser("import", help="merge marks from an export: the later change wins, per mark")
+    restore = action.add_parser(
+        "import", help="merge marks, notes and tags from an export: the later change wins, per field"
+    )
     restore.add_argument("file", type=Path, metavar="FILE", help="an export file, or - for stdin")
     _add_common(restore)
 
@@ -210,7 +242,9 @@ class NoPapers(Exception):
     pass
 
 
-def paper_record(paper: Paper, read: bool = False, starred: bool = False) -> dict[str, object]:
+def paper_record(
+    paper: Paper, read: bool = False, starred: bool = False, tags: Sequence[str] = (), note: str | None = None
+) -> dict[str, object]:
     return {
         "id": paper.id,
         "title": paper.title,
@@ -224,13 +258,17 @@ def paper_record(paper: Paper, read: bool = False, starred: bool = False) -> dic
         "authors": list(paper.authors),
         "published": paper.published,
         "upvotes": paper.upvotes,
+        "tags": list(tags),
+        "note": note,
     }
 
 
-def paper_line(paper: Paper, read: bool = False, starred: bool = False) -> str:
+def paper_line(paper: Paper, read: bool = False, starred: bool = False, tags: Sequence[str] = ()) -> str:
+    """``ID  *•  DATE    TITLE  [tag tag]``: the tags last, so the columns before them stay aligned."""
     marks = ("*" if starred else " ") + (" " if read else "•")
     date = paper.dates[0] if paper.dates else ""
-    return f"{paper.id}  {marks}  {date:<6}  {paper.title}"
+    shown_tags = f"  [{' '.join(tags)}]" if tags else ""
+    return f"{paper.id}  {marks}  {date:<6}  {paper.title}{shown_tags}"
 
 
 def corpus_paths(paths: Sequence[Path], data_dir: Path | None, warnings: list[str] | None = None) -> list[Path]:
@@ -248,32 +286,43 @@ def cmd_list(args: argparse.Namespace) -> int:
     args.paths = corpus_paths(args.paths, args.data_dir)
     corpus = load(args.paths)
     papers = corpus.papers
-    read, starred = read_marks(args.data_dir)
+    flags = read_flags(args.data_dir)
+    read, starred = set(flags.read), set(flags.starred)
     if args.query:
-        papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths))
+        papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths), flags)
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
+    tags, notes = flags.tags, flags.notes
     if args.format == "json":
         import json  # imported where used, here and in marks export/import: the reader never needs it
 
-        records = [paper_record(p, p.id in read, p.id in starred) for p in papers]
+        records = [
+            paper_record(p, p.id in read, p.id in starred, tags.get(p.id, ()), notes.get(p.id)) for p in papers
+        ]
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         for paper in papers:
-            print(paper_line(paper, paper.id in read, paper.id in starred))
+            print(paper_line(paper, paper.id in read, paper.id in starred, tags.get(paper.id, ())))
     return 0
 
 
 def search_papers(
-    papers: list[Paper], query: str, read: set[str], starred: set[str], files: Sequence[Path] = ()
+    papers: list[Paper],
+    query: str,
+    read: set[str],
+    starred: set[str],
+    files: Sequence[Path] = (),
+    flags: MarkFlags | None = None,
 ) -> list[Paper]:
     """The papers matching ``query``, best first; a problem in the query (an open quote) is a warning.
-    A big corpus' index comes from (and goes to) the index cache, as in the reader."""
+    A big corpus' index comes from (and goes to) the index cache, as in the reader. ``flags``: the notes and
+    tags for ``note:`` and ``tag:`` (read and starred come from ``read`` and ``starred``)."""
     from tui_reader.search import SearchIndex  # numpy: loaded only when a query needs it
     from tui_reader.search.cache import cached_index
 
     index = cached_index(papers, files) if is_big(files) else SearchIndex(papers)
-    result = index.search(query, MarkFlags(read, starred))
+    notes, tags = (flags.notes, flags.tags) if flags is not None else (None, None)
+    result = index.search(query, MarkFlags(read, starred, notes, tags))
     if result.error:
         warn(result.error)
     return [papers[i] for i in result.indices]
@@ -305,6 +354,12 @@ def read_marks(data_dir: Path | None) -> tuple[set[str], set[str]]:
         return store.read_ids(), store.starred_ids()
 
 
+def read_flags(data_dir: Path | None) -> MarkFlags:
+    """Read and starred ids, notes and tags (reading takes no lock and never waits)."""
+    with open_store(data_dir, writable=False) as store:
+        return store.flags()
+
+
 def wanted_by_mark_filters(paper_id: str, args: argparse.Namespace, read: set[str], starred: set[str]) -> bool:
     """The --read / --unread / --starred filters of `list` (all must hold)."""
     if (args.read and paper_id not in read) or (args.unread and paper_id in read):
@@ -323,7 +378,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown paper id {', '.join(unknown)} (not in {where}; '{PROG} list' shows the ids)")
     now = time.time()
     changes = [
-        Change(paper_id, field, value, now)
+        Change(paper_id, field, value, now, batch=1)  # one command, one step of undo
         for paper_id in dict.fromkeys(args.ids)
         for field, value in (("read", args.set_read), ("starred", args.set_starred))
         if value is not None
@@ -332,11 +387,87 @@ def cmd_mark(args: argparse.Namespace) -> int:
         seen = len(store.warnings)
         marks = store.apply(changes)  # one transaction: all of them or (locked too long) none
         for paper_id, mark in marks.items():
-            print(paper_line(by_id[paper_id], mark.read, mark.starred))
+            print(paper_line(by_id[paper_id], mark.read, mark.starred, mark.tags))
         if store.read_only:
             for message in store.warnings[seen:]:
                 warn(message)
             return fail("marks not saved", 1)
+    return 0
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    """Print the note (nothing printed, exit 0, when there is none), or set it: one transaction, one undo step.
+    Any id is accepted (a note may be written before the paper is in the corpus)."""
+    paper_id = _paper_id(args.id)
+    if args.text is None:
+        with open_store(args.data_dir, writable=False) as store:
+            note = store.get(paper_id).note
+        if note is not None:
+            print(note)
+        return 0
+    text = args.text
+    if text == "-":
+        text = _read_export(Path("-"), "stdin").decode("utf-8", "replace")
+    with open_store(args.data_dir) as store:
+        try:
+            mark = store.set_note(paper_id, text)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if store.read_only:
+            return fail("note not saved", 1)
+    print(f"note {'removed from' if mark.note is None else 'saved on'} {paper_id}", file=sys.stderr)
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    """Add and remove tags in one transaction (one undo step), then print the tags, space-separated."""
+    paper_id = _paper_id(args.id)
+    if not args.add and not args.remove:
+        with open_store(args.data_dir, writable=False) as store:
+            print(" ".join(store.get(paper_id).tags))
+        return 0
+    with open_store(args.data_dir) as store:
+        try:
+            mark = store.change_tags(paper_id, add=args.add, remove=args.remove)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if store.read_only:
+            return fail("tags not saved", 1)
+    print(" ".join(mark.tags))
+    return 0
+
+
+def _paper_id(text: str) -> str:
+    from tui_reader.store import check_id
+
+    try:
+        return check_id(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a paper id ('{PROG} list' shows the ids)") from None
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """One exchange through the sync folder; 'sent N changes, received M' on stderr."""
+    from tui_reader.sync import SyncError, sync_once
+
+    sync_dir = args.sync_dir
+    if sync_dir is None:
+        config = load_config()
+        for message in config.warnings:
+            warn(message)
+        sync_dir = config.sync_dir
+    if sync_dir is None:
+        raise UsageError("no sync folder: set sync_dir in config.toml or give --sync-dir DIR")
+    with open_store(args.data_dir) as store:
+        if store.read_only:
+            return fail("marks cannot be saved, so nothing was synced", 1)
+        try:
+            result = sync_once(store, sync_dir)
+        except SyncError as exc:
+            return fail(str(exc), 1)
+    for message in result.warnings:
+        warn(message)
+    print(result.summary(), file=sys.stderr)
     return 0
 
 
@@ -503,7 +634,10 @@ def _launch(args: argparse.Namespace) -> int:
     from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
 
     config_warnings: list[str] = []
+    config = load_config()  # for sync_dir; corpus_paths reads it again, and says its warnings, when no PATH
     given = bool(args.paths)
+    if given:
+        config_warnings.extend(config.warnings)
     args.paths = corpus_paths(args.paths, args.data_dir, config_warnings)
     files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
     if not files:
@@ -522,7 +656,7 @@ def _launch(args: argparse.Namespace) -> int:
     # Only read here (never waits for a lock): the reader's saver thread opens the file for writing.
     store = MarkStore.open(args.data_dir, writable=False)
     try:
-        app = ReaderApp(papers, store, warnings, files=files, watch=watched)
+        app = ReaderApp(papers, store, warnings, files=files, watch=watched, sync_dir=config.sync_dir)
         app.run()
     finally:
         store.close()
@@ -613,7 +747,15 @@ class ProgressBar:
             self.stream.flush()
 
 
-COMMANDS = {"list": cmd_list, "mark": cmd_mark, "marks": cmd_marks, "fetch": cmd_fetch}
+COMMANDS = {
+    "list": cmd_list,
+    "mark": cmd_mark,
+    "marks": cmd_marks,
+    "note": cmd_note,
+    "tag": cmd_tag,
+    "sync": cmd_sync,
+    "fetch": cmd_fetch,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,6 +5,7 @@
     "neural tangent"   the words in a row (an unclosed quote still searches, and says so)
     -diffusion         no paper with the word, or a word starting with it
     is:read  is:unread  is:starred  date:Mar  date:"Mar 11"     (-is:starred negates a filter)
+    note:word  note:"two words"   papers whose note has the words     tag:rl-theory   papers with that tag
 
 Parsing never fails: a problem becomes ``Query.error`` and the rest of the query still counts.
 """
@@ -42,7 +43,8 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """``is:VALUE`` (read, unread, starred, unstarred) or ``date:VALUE`` (folded words, e.g. "mar 11")."""
+    """``is:VALUE`` (read, unread, starred, unstarred), ``date:VALUE`` or ``note:VALUE`` (folded words, e.g.
+    "mar 11"), ``tag:VALUE`` (a tag, folded)."""
 
     field: str
     value: str
@@ -76,7 +78,7 @@ class _Token:
     field: str | None
 
 
-_FIELD = re.compile(r"(is|date):", re.IGNORECASE)
+_FIELD = re.compile(r"(is|date|note|tag):", re.IGNORECASE)
 
 
 def _tokens(text: str) -> Iterator[_Token]:
@@ -132,6 +134,16 @@ def parse_query(text: str) -> Query:
                 filters.append(Filter("date", value, token.exclude, prefix))
             elif not prefix:
                 errors.append('date: needs a value, e.g. date:Mar or date:"Mar 11"')
+        elif token.field == "note":
+            if value := " ".join(words_of(token.text)):
+                filters.append(Filter("note", value, token.exclude, prefix))
+            elif not prefix:
+                errors.append('note: needs a word, e.g. note:baseline or note:"read again"')
+        elif token.field == "tag":
+            if value := fold(token.text.strip()):
+                filters.append(Filter("tag", value, token.exclude, prefix))
+            elif not prefix:
+                errors.append("tag: needs a tag, e.g. tag:rl-theory")
         elif words := tuple(words_of(token.text)):  # "physics-informed" is a phrase of two words
             (excluded if token.exclude else terms).append(Term(words, token.exclude, prefix))
     error = "; ".join(dict.fromkeys(errors)) or None
