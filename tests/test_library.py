@@ -1,0 +1,359 @@
+"""Notes, tags and the undo history in the marks store: the schema migration, the rules for what is stored,
+undo/redo across restarts, crash safety (kill -9 mid-save), and the CLI's note/tag commands and exports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS
+
+from tui_reader.cli import main
+from tui_reader.state import Reader
+from tui_reader.store import (
+    DB_NAME,
+    HISTORY_KEEP,
+    SCHEMA_VERSION,
+    Change,
+    Journal,
+    MarkStore,
+    clean_note,
+    clean_tags,
+)
+
+HERE = Path(__file__).resolve().parent
+WORKER = HERE / "store_worker.py"
+
+# The schema as released before notes and tags (schema 1), copied from the code as it was: an old marks.db.
+V1_SCHEMA = """CREATE TABLE marks (
+    paper_id   TEXT PRIMARY KEY NOT NULL,
+    read       INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),
+    starred    INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1)),
+    read_at    REAL,
+    starred_at REAL
+) WITHOUT ROWID"""
+
+
+def old_marks_file(data_dir: Path) -> Path:
+    path = data_dir / DB_NAME
+    conn = sqlite3.connect(path)
+    conn.execute(V1_SCHEMA)
+    conn.executemany(
+        "INSERT INTO marks VALUES (?, ?, ?, ?, ?)",
+        [("a", 1, 0, 100.0, None), ("b", 0, 1, None, 200.0), ("c", 1, 1, None, None)],
+    )
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Migration
+
+
+def test_an_old_marks_file_migrates_and_loses_nothing(data_dir):
+    old_marks_file(data_dir)
+    with MarkStore.open(data_dir) as store:
+        assert store.warnings == [] and not store.read_only
+        marks = store.all()
+        assert (marks["a"].read, marks["a"].read_at, marks["b"].starred, marks["b"].starred_at) == (True, 100, True, 200)
+        assert marks["c"].read and marks["c"].starred and marks["c"].note is None and marks["c"].tags == ()
+        store.set_note("a", "kept")
+        store.change_tags("b", add=["rl"])
+    with MarkStore.open(data_dir) as store:
+        assert store.notes() == {"a": "kept"} and store.tags() == {"b": ("rl",)} and store.get("a").read
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+
+
+def test_reading_an_old_marks_file_shows_its_marks_and_leaves_it_alone(data_dir):
+    path = old_marks_file(data_dir)
+    before = sha(path)
+    with MarkStore.open(data_dir, writable=False) as store:
+        assert store.read_ids() == {"a", "c"} and store.starred_ids() == {"b", "c"} and store.notes() == {}
+    assert sha(path) == before
+    assert main(["list", "--format", "json", "--data-dir", str(data_dir), str(SEEDS)]) == 0
+    assert sha(path) == before
+
+
+def test_a_failed_migration_changes_nothing(data_dir, monkeypatch):
+    """The migration runs in one transaction: a statement failing half-way leaves the old file as it was."""
+    import tui_reader.store as store_module
+
+    path = old_marks_file(data_dir)
+    before = sha(path)
+    steps = dict(store_module.MIGRATIONS)
+    # fails after every other statement ran, and only on a file holding marks (the in-memory copy still works)
+    steps[2] = (*steps[2], "INSERT INTO marks (paper_id) SELECT paper_id FROM marks")
+    monkeypatch.setattr(store_module, "MIGRATIONS", steps)
+    with MarkStore.open(data_dir) as store:
+        assert store.read_only  # cannot migrate: the marks are still shown, nothing is written
+        assert store.read_ids() == {"a", "c"}
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert [row[1] for row in conn.execute("PRAGMA table_info(marks)")] == [
+        "paper_id",
+        "read",
+        "starred",
+        "read_at",
+        "starred_at",
+    ]
+    conn.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What is stored
+
+
+def test_notes_are_stored_safe_to_show():
+    assert clean_note("line one\r\nline two\x1b[31m red\x07\tend  \n\n") == "line one\nline two red\tend"
+    assert clean_note("   \n ") is None and clean_note(None) is None
+    with pytest.raises(ValueError, match="too long"):
+        clean_note("x" * 100_001)
+
+
+@pytest.mark.parametrize("bad", ["two words", "", "-lead", "trail-", "a:b", "x" * 41, "emoji🙂", "tab\tx"])
+def test_a_bad_tag_is_refused_in_one_line(bad):
+    with pytest.raises(ValueError) as info:
+        clean_tags([bad])
+    assert "\n" not in str(info.value) and "a tag is one word" in str(info.value)
+
+
+def test_tags_are_unique_ignoring_case_keep_the_first_spelling_and_sort():
+    assert clean_tags([" RL-theory ", "rl-THEORY", "vision", "a.b/c_d", "Zeta"]) == (
+        "a.b/c_d",
+        "RL-theory",
+        "vision",
+        "Zeta",
+    )
+    assert clean_tags(["Über", "über"]) == ("Über",)
+
+
+def test_change_tags_adds_and_removes_in_one_step(data_dir):
+    with MarkStore.open(data_dir) as store:
+        store.change_tags("p", add=["RL", "vision"])
+        mark = store.change_tags("p", add=["rl", "new"], remove=["VISION"])
+        assert mark.tags == ("new", "RL")
+        assert store.all_tags() == ["new", "RL"]
+        with pytest.raises(ValueError):
+            store.change_tags("p", add=["ok", "not ok"])
+        assert store.get("p").tags == ("new", "RL")  # nothing half-applied
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Undo and redo
+
+
+def test_undo_and_redo_survive_a_restart_and_say_what_they_did(data_dir):
+    with MarkStore.open(data_dir) as store:
+        store.apply([Change(f"p{i}", "read", True, 1000.0, batch=7) for i in range(412)])
+        store.set_starred("p1", True)
+        store.set_note("p2", "a thought")
+    with MarkStore.open(data_dir) as store:
+        undone = store.undo()
+        assert undone is not None and undone.message(lambda pid: f"Title of {pid}") == "undone: note on Title of p2"
+        assert store.get("p2").note is None
+    with MarkStore.open(data_dir) as store:
+        assert store.undo().message() == "undone: unstarred 1 paper".replace("unstarred", "starred")
+        assert not store.get("p1").starred
+        assert store.undo().message() == "undone: marked 412 papers read"
+        assert store.read_ids() == set()
+        assert store.undo() is None
+        assert store.redo().message() == "redone: marked 412 papers read"
+        assert len(store.read_ids()) == 412
+    with MarkStore.open(data_dir) as store:
+        assert store.redo().message() == "redone: starred 1 paper"
+        store.change_tags("p3", add=["x"])  # a new change drops what could still be redone (the note)
+        assert store.redo() is None
+        assert store.get("p2").note is None
+
+
+def test_at_least_a_hundred_steps_survive_a_restart(data_dir):
+    with MarkStore.open(data_dir) as store:
+        for i in range(HISTORY_KEEP + 30):
+            store.toggle_read(f"p{i}")
+    with MarkStore.open(data_dir) as store:
+        for _ in range(HISTORY_KEEP):
+            assert store.undo() is not None
+        assert store.undo() is None  # older steps were dropped
+        assert store.read_ids() == {f"p{i}" for i in range(30)}
+
+
+def test_the_reader_shows_an_undo_with_titles(seeds_corpus, data_dir):
+    papers = seeds_corpus.papers[:3]
+    with MarkStore.open(data_dir) as store:
+        reader = Reader(papers, store)
+        changes = reader.changes_for([p.id for p in papers], "read", True)
+        assert len(changes) == 3 and len({c.batch for c in changes}) == 1
+        for change in changes:
+            reader.change(change)
+        store.apply(changes)
+        reader.saved(changes)
+        store.set_note(papers[0].id, "mine")
+        reader.reload_marks()
+        assert reader.mark(papers[0].id).note == "mine"
+        assert reader.undone(store.undo()) == f"undone: note on {papers[0].title}"
+        assert reader.mark(papers[0].id).note is None
+        assert reader.undone(store.undo()) == "undone: marked 3 papers unread".replace("unread", "read")
+        assert reader.read_count == 0
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Crashes
+
+
+def test_a_journal_line_cut_by_a_crash_drops_the_whole_bulk_change(data_dir):
+    with Journal.create(data_dir) as journal:
+        journal.append([Change("one", "starred", True, 1.0)])
+        journal.append([Change(f"p{i}", "read", True, 2.0, batch=3) for i in range(100)])
+        size = journal.path.stat().st_size
+        with open(journal.path, "r+b") as f:
+            f.truncate(size - 500)  # a kill -9 mid-write
+        assert [(c.paper_id, c.field) for c in journal.read()] == [("one", "starred")]
+
+
+def _kill_at_random(data_dir: Path, mode: str, runs: int) -> None:
+    rng = random.Random()
+    for run in range(runs):
+        worker = subprocess.Popen(
+            [sys.executable, str(WORKER), str(data_dir), mode],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=HERE,
+        )
+        for _ in range(rng.randrange(1, 6)):
+            if not worker.stdout.readline():
+                break
+        worker.kill()
+        worker.wait()
+        assert worker.returncode == -9, f"run {run}: {worker.stderr.read()}"
+        worker.stdout.close(), worker.stderr.close()
+        yield
+
+
+@pytest.mark.serial  # real processes, killed at random moments
+def test_kill_9_while_saving_a_note_leaves_a_whole_note(data_dir):
+    from store_worker import NOTE_CHARS
+
+    for _ in _kill_at_random(data_dir, "notes", 8):
+        with MarkStore.open(data_dir) as store:
+            note = store.get("noted").note
+            assert note is not None and len(note) == NOTE_CHARS and len(set(note[i : i + 4] for i in range(0, 40, 4))) == 1
+            history = store.history()
+            assert history[-1].items[0][3] == note  # the history step is the save that is on disk
+
+
+@pytest.mark.serial  # real processes, killed at random moments
+def test_kill_9_during_a_bulk_mark_applies_all_or_nothing(data_dir):
+    from store_worker import BULK_PAPERS
+
+    for _ in _kill_at_random(data_dir, "bulk", 8):
+        with MarkStore.open(data_dir) as store:
+            read = store.read_ids()
+            assert len(read) in (0, BULK_PAPERS)
+            steps = store.history()
+            if steps:
+                assert len(steps[-1].items) == BULK_PAPERS
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The command line
+
+
+def test_note_sets_prints_reads_stdin_and_removes(data_dir, capsys, monkeypatch):
+    import io
+
+    dd = ["--data-dir", str(data_dir)]
+    assert main(["note", "2403.1", "first \x1b]0;title\x07thought", *dd]) == 0
+    assert "note saved on 2403.1" in capsys.readouterr().err
+    assert main(["note", "2403.1", *dd]) == 0
+    assert capsys.readouterr().out == "first thought\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"from\r\nstdin\n")))
+    assert main(["note", "2403.1", "-", *dd]) == 0
+    capsys.readouterr()
+    assert main(["note", "2403.1", *dd]) == 0
+    assert capsys.readouterr().out == "from\nstdin\n"
+    assert main(["note", "2403.1", "", *dd]) == 0
+    assert "note removed from 2403.1" in capsys.readouterr().err
+    assert main(["note", "2403.1", *dd]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["note", "bad id", "x", *dd]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_tag_adds_removes_prints_and_refuses_bad_tags(data_dir, capsys):
+    dd = ["--data-dir", str(data_dir)]
+    assert main(["tag", "p", "--add", "RL", "--add", "vision", *dd]) == 0
+    assert capsys.readouterr().out == "RL vision\n"
+    assert main(["tag", "p", "--add", "rl", "--remove", "Vision", "--add", "new", *dd]) == 0
+    assert capsys.readouterr().out == "new RL\n"
+    assert main(["tag", "p", "--add", "two words", *dd]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad tag 'two words'" in err
+    assert main(["tag", "p", *dd]) == 0
+    assert capsys.readouterr().out == "new RL\n"
+    with MarkStore.open(data_dir) as store:
+        assert [entry.phrase() for entry in store.history()] == ["tags on p", "tags on p"]
+
+
+def test_list_shows_tags_and_notes(seeds_corpus, data_dir, capsys):
+    paper = seeds_corpus.papers[0]
+    dd = ["--data-dir", str(data_dir)]
+    main(["tag", paper.id, "--add", "rl-theory", *dd])
+    main(["note", paper.id, "see section 3", *dd])
+    capsys.readouterr()
+    assert main(["list", str(SEEDS), *dd]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith(paper.id))
+    assert line.endswith(f"{paper.title}  [rl-theory]")
+    assert main(["list", "--format", "json", str(SEEDS), *dd]) == 0
+    records = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert records[paper.id]["tags"] == ["rl-theory"] and records[paper.id]["note"] == "see section 3"
+    other = seeds_corpus.papers[1].id
+    assert records[other]["tags"] == [] and records[other]["note"] is None
+    assert main(["list", "--query", "tag:rl-theory", str(SEEDS), *dd]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == [paper.id]
+    assert main(["list", "--query", "note:section", "--format", "json", str(SEEDS), *dd]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == [paper.id]
+
+
+def test_export_and_import_carry_notes_and_tags_newer_field_wins(tmp_path, capsys):
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    with MarkStore.open(theirs) as store:
+        store.apply([Change("p", "note", "their old note", 100.0), Change("p", "tags", ("new-tag",), 300.0)])
+        store.apply([Change("q", "note", "only theirs", 100.0)])
+    with MarkStore.open(mine) as store:
+        store.apply([Change("p", "note", "my newer note", 200.0), Change("p", "tags", ("old-tag",), 50.0)])
+    export = tmp_path / "theirs.json"
+    assert main(["marks", "export", str(export), "--data-dir", str(theirs)]) == 0
+    record = next(r for r in json.loads(export.read_text()) if r["id"] == "p")
+    assert record["note"] == "their old note" and record["tags"] == ["new-tag"] and record["tags_at"] == 300.0
+    assert main(["marks", "import", str(export), "--data-dir", str(mine)]) == 0
+    assert "2 changed" in capsys.readouterr().out
+    with MarkStore.open(mine) as store:
+        assert store.get("p").note == "my newer note" and store.get("p").tags == ("new-tag",)
+        assert store.get("q").note == "only theirs"
+        assert store.undo().message() == "undone: 2 changes on 2 papers"
+        assert store.get("p").tags == ("old-tag",) and store.get("q").note is None
+
+
+def test_import_refuses_a_bad_tag_in_one_line_and_imports_nothing(data_dir, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"id": "p", "read": True}, {"id": "q", "tags": ["fine", "not fine"]}]))
+    assert main(["marks", "import", str(bad), "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "mark #2" in err and "bad tag" in err
+    with MarkStore.open(data_dir) as store:
+        assert store.read_ids() == set()
