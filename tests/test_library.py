@@ -67,7 +67,12 @@ def test_an_old_marks_file_migrates_and_loses_nothing(data_dir):
     with MarkStore.open(data_dir) as store:
         assert store.warnings == [] and not store.read_only
         marks = store.all()
-        assert (marks["a"].read, marks["a"].read_at, marks["b"].starred, marks["b"].starred_at) == (True, 100, True, 200)
+        assert (marks["a"].read, marks["a"].read_at, marks["b"].starred, marks["b"].starred_at) == (
+            True,
+            100,
+            True,
+            200,
+        )
         assert marks["c"].read and marks["c"].starred and marks["c"].note is None and marks["c"].tags == ()
         store.set_note("a", "kept")
         store.change_tags("b", add=["rl"])
@@ -257,7 +262,9 @@ def test_kill_9_while_saving_a_note_leaves_a_whole_note(data_dir):
     for _ in _kill_at_random(data_dir, "notes", 8):
         with MarkStore.open(data_dir) as store:
             note = store.get("noted").note
-            assert note is not None and len(note) == NOTE_CHARS and len(set(note[i : i + 4] for i in range(0, 40, 4))) == 1
+            assert (
+                note is not None and len(note) == NOTE_CHARS and len(set(note[i : i + 4] for i in range(0, 40, 4))) == 1
+            )
             history = store.history()
             assert history[-1].items[0][3] == note  # the history step is the save that is on disk
 

@@ -295,9 +295,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json  # imported where used, here and in marks export/import: the reader never needs it
 
-        records = [
-            paper_record(p, p.id in read, p.id in starred, tags.get(p.id, ()), notes.get(p.id)) for p in papers
-        ]
+        records = [paper_record(p, p.id in read, p.id in starred, tags.get(p.id, ()), notes.get(p.id)) for p in papers]
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:

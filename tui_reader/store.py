@@ -169,7 +169,7 @@ def clean_tag(tag: str) -> str:
         raise ValueError(f"a tag must be text, not {type(tag).__name__}")
     tag = tag.strip()
     if not tag or len(tag) > MAX_TAG_CHARS or not TAG_PATTERN.fullmatch(tag):
-        shown = strip_controls(tag)[:MAX_TAG_CHARS + 5]
+        shown = strip_controls(tag)[: MAX_TAG_CHARS + 5]
         raise ValueError(f"bad tag {shown!r}: {TAG_RULE}")
     return tag
 
