@@ -116,6 +116,7 @@ def test_a_failed_migration_changes_nothing(data_dir, monkeypatch):
         "starred_at",
     ]
     conn.close()
+    assert sha(path) == before
 
 
 # ---------------------------------------------------------------------------------------------------------
