@@ -258,14 +258,12 @@ def _kill_at_random(data_dir: Path, mode: str, runs: int) -> None:
 
 @pytest.mark.serial  # real processes, killed at random moments
 def test_kill_9_while_saving_a_note_leaves_a_whole_note(data_dir):
-    from store_worker import NOTE_CHARS
+    from store_worker import note_text
 
     for _ in _kill_at_random(data_dir, "notes", 8):
         with MarkStore.open(data_dir) as store:
             note = store.get("noted").note
-            assert (
-                note is not None and len(note) == NOTE_CHARS and len(set(note[i : i + 4] for i in range(0, 40, 4))) == 1
-            )
+            assert note is not None and note == note_text(int(note[:4]))  # one save's note, whole
             history = store.history()
             assert history[-1].items[0][3] == note  # the history step is the save that is on disk
 
@@ -341,6 +339,31 @@ def test_list_shows_tags_and_notes(seeds_corpus, data_dir, capsys):
     assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == [paper.id]
     assert main(["list", "--query", "note:section", "--format", "json", str(SEEDS), *dd]) == 0
     assert [r["id"] for r in json.loads(capsys.readouterr().out)] == [paper.id]
+
+
+def test_note_and_tag_filters(seeds_corpus):
+    from tui_reader.search import SearchIndex
+    from tui_reader.store import MarkFlags
+
+    papers = seeds_corpus.papers[:5]
+    ids = [p.id for p in papers]
+    notes = {ids[0]: "Strong baseline; read the appendix", ids[1]: "weak baseline"}
+    tags = {ids[2]: ("RL-theory",), ids[3]: ("rl-theory-2",), ids[4]: ("vision",)}
+    index = SearchIndex(papers)
+
+    def found(query: str) -> list[str]:
+        result = index.search(query, MarkFlags(set(), set(), notes, tags))
+        assert result.error is None
+        return sorted(ids[i] for i in result.indices)
+
+    assert found("note:baseline ") == sorted(ids[:2])
+    assert found('note:"appendix baseline" ') == [ids[0]]  # every word, in any order
+    assert found("note:append") == [ids[0]]  # the word being typed
+    assert found("-note:weak ") == sorted(ids[:1] + ids[2:])
+    assert found("tag:rl-theory ") == [ids[2]]  # the whole tag, any case
+    assert found("tag:RL-THEORY") == sorted(ids[2:4])  # being typed: tags starting with it
+    assert found("tag:vision -tag:rl ") == [ids[4]]
+    assert index.search("tag: x", MarkFlags(set(), set())).error == "tag: needs a tag, e.g. tag:rl-theory"
 
 
 def test_export_and_import_carry_notes_and_tags_newer_field_wins(tmp_path, capsys):
