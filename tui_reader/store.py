@@ -925,13 +925,14 @@ class MarkStore:
 
         def step(conn: sqlite3.Connection) -> int:
             existing = {row[0]: row[1:] for row in _all_rows(conn)}
+            tx = _Tx.of(conn)
             changed = 0
             items: list[HistoryItem] = []
             for paper_id, theirs in incoming.items():
                 ours = _row_to_mark(existing.get(paper_id))
                 merged = _merge(ours, theirs)
                 if merged != ours:
-                    fields = _put(conn, paper_id, ours, merged)
+                    fields = _put(conn, tx, paper_id, ours, merged)
                     items.extend((paper_id, f, getattr(ours, f), getattr(merged, f)) for f in fields)
                     changed += any(getattr(merged, f) != getattr(ours, f) for f in FIELDS)
             _record(conn, items)
@@ -996,6 +997,7 @@ class MarkStore:
 
         def step(conn: sqlite3.Connection) -> int:
             won = 0
+            tx = _Tx.of(conn)
             for item in remote:
                 change = item.change
                 old = _mark_of(conn, change.paper_id)
@@ -1007,7 +1009,7 @@ class MarkStore:
                     if (change.at, item.device) <= (at, row[0] if row else own_device):
                         continue
                 new = _set(old, change.field, change.value, change.at)
-                _put(conn, change.paper_id, old, new, origin=item.device)
+                _put(conn, tx, change.paper_id, old, new, origin=item.device)
                 won += 1
             if log is not None:
                 conn.execute("INSERT OR REPLACE INTO sync_logs (path, inode, offset) VALUES (?, ?, ?)", log)
@@ -1208,6 +1210,7 @@ def _apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_new
     marks: dict[str, Mark] = {}
     steps: list[list[HistoryItem]] = []
     batch = None
+    tx = _Tx.of(conn)
     for change in changes:
         paper_id = change.paper_id
         old = marks.get(paper_id) or _mark_of(conn, paper_id)
@@ -1218,7 +1221,7 @@ def _apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_new
         marks[paper_id] = new
         if new == old:
             continue
-        _put(conn, paper_id, old, new)
+        _put(conn, tx, paper_id, old, new)
         if not steps or change.batch == 0 or change.batch != batch:
             steps.append([])
         batch = change.batch
@@ -1228,19 +1231,35 @@ def _apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_new
     return marks
 
 
-def _put(conn: sqlite3.Connection, paper_id: str, old: Mark, new: Mark, origin: str | None = None) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Tx:
+    """What one write transaction needs to know once, not per row: is sync set up (queue local changes for the
+    log), and has any field come from another device (only then do local changes clear an origin)."""
+
+    syncing: bool
+    merged: bool
+
+    @classmethod
+    def of(cls, conn: sqlite3.Connection) -> _Tx:
+        syncing = conn.execute("SELECT 1 FROM settings WHERE key = 'syncing'").fetchone() is not None
+        return cls(syncing, conn.execute("SELECT 1 FROM origins LIMIT 1").fetchone() is not None)
+
+
+def _put(
+    conn: sqlite3.Connection, tx: _Tx, paper_id: str, old: Mark, new: Mark, origin: str | None = None
+) -> list[str]:
     """Write ``new`` over ``old``; returns the fields whose time changed. ``origin``: the other device the
     change comes from (None: this device's change, queued for its sync log when sync is set up)."""
     conn.execute(_UPSERT, _mark_row(paper_id, new))
     fields = [name for name in FIELDS if getattr(new, f"{name}_at") != getattr(old, f"{name}_at")]
-    syncing = origin is None and conn.execute("SELECT 1 FROM settings WHERE key = 'syncing'").fetchone()
     for name in fields:
-        if origin is None:
-            conn.execute("DELETE FROM origins WHERE paper_id = ? AND field = ?", (paper_id, name))
-            if syncing:
-                _queue(conn, Change(paper_id, name, getattr(new, name), getattr(new, f"{name}_at")))
-        else:
+        if origin is not None:
             conn.execute("INSERT OR REPLACE INTO origins VALUES (?, ?, ?)", (paper_id, name, origin))
+            continue
+        if tx.merged:
+            conn.execute("DELETE FROM origins WHERE paper_id = ? AND field = ?", (paper_id, name))
+        if tx.syncing:
+            _queue(conn, Change(paper_id, name, getattr(new, name), getattr(new, f"{name}_at")))
     return fields
 
 
@@ -1331,11 +1350,12 @@ def _walk_history(conn: sqlite3.Connection, redo: bool) -> Undone | None:
     entry = HistoryEntry.from_json(row[1])
     now = time.time()
     marks: dict[str, Mark] = {}
+    tx = _Tx.of(conn)
     for paper_id, name, before, after in entry.items if redo else reversed(entry.items):
         old = marks.get(paper_id) or _mark_of(conn, paper_id)
         marks[paper_id] = new = _with(old, name, after if redo else before, now)
         if new != old:
-            _put(conn, paper_id, old, new)
+            _put(conn, tx, paper_id, old, new)
     conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, row[0]))
     return Undone(entry, redo, marks)
 
@@ -1363,12 +1383,12 @@ def _set(mark: Mark, field_name: str, value: Value, at: float | None) -> Mark:
 
 def _merge(ours: Mark, theirs: Mark) -> Mark:
     """Per field, keep the later change; a record without a time only beats a field that never changed."""
-    merged = ours
+    values: dict[str, Any] = {}
     for name in FIELDS:
         their_at, our_at = getattr(theirs, f"{name}_at"), getattr(ours, f"{name}_at")
-        if our_at is None or (their_at or 0.0) > our_at:
-            merged = _set(merged, name, getattr(theirs, name), their_at)
-    return merged
+        source = theirs if our_at is None or (their_at or 0.0) > our_at else ours
+        values[name], values[f"{name}_at"] = getattr(source, name), getattr(source, f"{name}_at")
+    return Mark(**values)
 
 
 def _parse_records(records: object) -> dict[str, Mark]:
@@ -1415,9 +1435,9 @@ def _parse_records(records: object) -> dict[str, Mark]:
                 flags["starred"],
                 _check_time(record.get("read_at"), "read_at"),
                 _check_time(record.get("starred_at"), "starred_at"),
-                clean_note(note),
+                clean_note(note) if note is not None else None,
                 _check_time(record.get("note_at"), "note_at"),
-                clean_tags(tags),
+                clean_tags(tags) if tags else (),
                 _check_time(record.get("tags_at"), "tags_at"),
             )
         except ValueError as exc:
