@@ -385,3 +385,18 @@ def test_undo_through_the_saver_runs_after_the_changes_before_it(tmp_path):
     ]
     with MarkStore.open(tmp_path / "a") as store:
         assert not store.get("p").starred
+
+
+def test_an_exchange_with_nothing_new_writes_nothing(device_a):
+    """The reader exchanges every few seconds: with nothing new, the marks file is not written (other readers
+    on this machine would otherwise reload every mark each time)."""
+    store, folder = device_a
+    store.set_read("p", True)
+    (folder / "bbbbbbbb.jsonl").write_bytes(line("q", "read", True, 1.0))
+    sync_once(store, folder)
+    with MarkStore.open(store.data_dir) as other:
+        other.changed_elsewhere()
+        assert sync_once(store, folder).sent == 0
+        assert not other.changed_elsewhere()
+        store.set_read("p", False)
+        assert other.changed_elsewhere()

@@ -947,6 +947,9 @@ class MarkStore:
         before changes had times get time 0, so any real change beats them), and from now on queue each change
         (the outbox). True when it was the first time."""
         setting = f"published:{key}"
+        with self._lock:  # the usual case, checked without taking the write lock (a poll every few seconds)
+            if self._conn.execute("SELECT 1 FROM settings WHERE key = ?", (setting,)).fetchone():
+                return False
 
         def step(conn: sqlite3.Connection) -> bool:
             if conn.execute("SELECT 1 FROM settings WHERE key = ?", (setting,)).fetchone():
