@@ -394,3 +394,14 @@ def test_import_refuses_a_bad_tag_in_one_line_and_imports_nothing(data_dir, tmp_
     assert err.count("\n") == 1 and "mark #2" in err and "bad tag" in err
     with MarkStore.open(data_dir) as store:
         assert store.read_ids() == set()
+
+
+def test_a_note_too_long_on_stdin_is_one_line_and_saves_nothing(data_dir, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * 500_000)))
+    assert main(["note", "p", "-", "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "note too long" in err
+    with MarkStore.open(data_dir) as store:
+        assert store.notes() == {}

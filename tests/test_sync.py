@@ -400,3 +400,10 @@ def test_an_exchange_with_nothing_new_writes_nothing(device_a):
         assert not other.changed_elsewhere()
         store.set_read("p", False)
         assert other.changed_elsewhere()
+
+
+def test_a_file_in_place_of_the_sync_folder_is_one_line(device_a, tmp_path):
+    store, _ = device_a
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(SyncError, match="is not a folder"):
+        sync_once(store, tmp_path / "afile")

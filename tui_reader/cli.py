@@ -405,7 +405,7 @@ def cmd_note(args: argparse.Namespace) -> int:
         return 0
     text = args.text
     if text == "-":
-        text = _read_export(Path("-"), "stdin").decode("utf-8", "replace")
+        text = _read_note_from_stdin()
     with open_store(args.data_dir) as store:
         try:
             mark = store.set_note(paper_id, text)
@@ -415,6 +415,25 @@ def cmd_note(args: argparse.Namespace) -> int:
             return fail("note not saved", 1)
     print(f"note {'removed from' if mark.note is None else 'saved on'} {paper_id}", file=sys.stderr)
     return 0
+
+
+def _read_note_from_stdin() -> str:
+    """A note piped in: UTF-8 (a bad byte becomes U+FFFD), refused in one line when far too long."""
+    from tui_reader.store import MAX_NOTE_CHARS
+
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if stream is None:
+        raise UsageError("stdin: cannot read (no standard input)")
+    limit = MAX_NOTE_CHARS * 4 + 1  # UTF-8 takes at most 4 bytes a character
+    try:
+        data = stream.read(limit)
+    except OSError as exc:
+        raise UsageError(f"stdin: cannot read ({exc.strerror or exc})") from None
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    if len(data) >= limit:
+        raise UsageError(f"stdin: note too long (at most {MAX_NOTE_CHARS:,} characters)")
+    return data.decode("utf-8", "replace")
 
 
 def cmd_tag(args: argparse.Namespace) -> int:

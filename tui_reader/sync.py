@@ -90,12 +90,16 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     name = shown_path(folder)
     if not folder.is_dir():
         raise SyncError(f"sync folder {name} {'is not a folder' if folder.exists() else 'does not exist'}")
-    own = device_id(store.data_dir)
+    try:
+        own = device_id(store.data_dir)
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        raise SyncError(f"cannot use sync folder {name} ({exc.strerror or exc})") from None
     key = str(folder.resolve())
     result = SyncResult()
     store.publish_all(key)
     result.sent = _send(store, folder / f"{own}.jsonl", own)
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    for entry in entries:
         stem = entry.name.removesuffix(".jsonl")
         if entry.name.endswith(".jsonl") and stem != own and _DEVICE.fullmatch(stem):
             result.received += _receive(store, Path(entry.path), f"{key}/{entry.name}", stem, own, result.warnings)
