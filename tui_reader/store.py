@@ -630,7 +630,13 @@ def _wait_a_while(waited: float) -> bool:
 
 
 class MarkStore:
-    """Marks keyed by paper id. Every setter commits before it returns.
+    """Marks, notes and tags keyed by paper id. Every setter commits before it returns, in one transaction with
+    its undo history step (and, once sync is set up, its outbox lines).
+
+    Reading: ``get``, ``all``, ``read_ids``, ``starred_ids``, ``notes``, ``tags``, ``all_tags``, ``flags``.
+    Changing: ``set_read``/``set_starred``/``toggle_*``, ``set_note``, ``change_tags``, ``apply`` (a batch of
+    Changes, what the reader's saver uses), ``import_``; ``undo``/``redo`` walk the history. Sync
+    (tui_reader/sync.py): ``publish_all``, ``outbox``/``sent``, ``log_position``, ``merge``.
 
     ``read_only`` is True when changes cannot be saved: either the store was opened for reading
     (``writable=False``: setters raise), or the file cannot be written (setters then change an in-memory copy,
