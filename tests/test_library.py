@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import sqlite3
 import subprocess
 import sys
@@ -405,3 +406,58 @@ def test_a_note_too_long_on_stdin_is_one_line_and_saves_nothing(data_dir, capsys
     assert err.count("\n") == 1 and "note too long" in err
     with MarkStore.open(data_dir) as store:
         assert store.notes() == {}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Properties of what is stored
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+tag_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=200))
+def test_a_cleaned_note_is_safe_and_cleaning_it_again_changes_nothing(text):
+    note = clean_note(text)
+    if note is not None:
+        # no escape, no control but newline and tab, no bidi override: what safe_text removes everywhere
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]", note)
+        assert clean_note(note) == note and note == note.rstrip() and note
+
+
+@given(st.lists(tag_text, max_size=8))
+def test_cleaned_tags_are_valid_unique_ignoring_case_sorted_and_stable(tags):
+    try:
+        cleaned = clean_tags(tags)
+    except ValueError as exc:
+        assert "\n" not in str(exc)
+        return
+    folded = [t.casefold() for t in cleaned]
+    assert folded == sorted(set(folded)) and clean_tags(cleaned) == cleaned
+    assert all(" " not in t and ":" not in t for t in cleaned)
+
+
+values = st.one_of(
+    st.tuples(st.sampled_from(["read", "starred"]), st.booleans()),
+    st.tuples(st.just("note"), st.one_of(st.none(), st.text(max_size=30))),
+    st.tuples(
+        st.just("tags"), st.lists(st.from_regex(r"[a-zA-Z0-9]([a-z0-9\-]{0,4}[a-z0-9])?", fullmatch=True), max_size=4)
+    ),
+)
+
+
+@given(st.lists(st.tuples(values, st.floats(0, 2e9), st.integers(0, 3)), min_size=1, max_size=6))
+def test_a_journal_gives_back_the_changes_written_to_it(tmp_path_factory, items):
+    changes = [Change("p", field, value, at, batch) for (field, value), at, batch in items]
+    with Journal.create(tmp_path_factory.mktemp("j")) as journal:
+        journal.append(changes)
+        assert journal.read() == changes
+
+
+def test_a_journal_line_of_an_older_version_still_replays(data_dir):
+    with Journal.create(data_dir) as journal:
+        with open(journal.path, "a") as f:
+            f.write(json.dumps({"id": "old", "field": "starred", "value": True, "at": 5.0}) + "\n")
+        assert journal.read() == [Change("old", "starred", True, 5.0)]
