@@ -461,3 +461,20 @@ def test_a_journal_line_of_an_older_version_still_replays(data_dir):
         with open(journal.path, "a") as f:
             f.write(json.dumps({"id": "old", "field": "starred", "value": True, "at": 5.0}) + "\n")
         assert journal.read() == [Change("old", "starred", True, 5.0)]
+
+
+def test_the_reader_shows_a_pending_note_and_tags_over_the_file(seeds_corpus, data_dir):
+    paper = seeds_corpus.papers[0]
+    with MarkStore.open(data_dir) as store:
+        reader = Reader(seeds_corpus.papers, store)
+        note, tags = Change(paper.id, "note", "pending", 1.0), Change(paper.id, "tags", ("rl",), 1.0)
+        reader.change(note), reader.change(tags)
+        assert reader.mark(paper.id).note == "pending" and reader.all_tags() == ["rl"]
+        flags = reader.flags()
+        reader.set_marks(frozenset(), frozenset(), {}, {})  # another program's write, before ours is saved
+        assert reader.mark(paper.id).note == "pending" and reader.mark(paper.id).tags == ("rl",)
+        assert flags.notes == {paper.id: "pending"}  # a search worker's copy is never changed under it
+        reader.saved([note, tags])
+        reader.set_marks(frozenset(), frozenset(), {}, {})
+        assert reader.mark(paper.id).note is None and reader.all_tags() == []
+        assert flags.notes == {paper.id: "pending"}
