@@ -407,3 +407,13 @@ def test_a_file_in_place_of_the_sync_folder_is_one_line(device_a, tmp_path):
     (tmp_path / "afile").write_text("x")
     with pytest.raises(SyncError, match="is not a folder"):
         sync_once(store, tmp_path / "afile")
+
+
+def test_a_long_log_is_read_to_its_end_in_one_exchange(device_a, monkeypatch):
+    import tui_reader.sync as sync_module
+
+    monkeypatch.setattr(sync_module, "READ_CHUNK", 300)  # a few lines a part
+    store, folder = device_a
+    (folder / "bbbbbbbb.jsonl").write_bytes(b"".join(line(f"p{i}", "read", True, 1.0) for i in range(40)))
+    assert sync_once(store, folder).received == 40
+    assert len(store.read_ids()) == 40

@@ -130,13 +130,15 @@ def _send(store: MarkStore, log: Path, own: str) -> int:
 
 
 def _receive(store: MarkStore, log: Path, key: str, device: str, own: str, warnings: list[str]) -> int:
-    """The complete lines of another device's log not read yet; the position is saved with the merge."""
+    """The complete lines of another device's log not read yet, READ_CHUNK bytes at a time, each part merged in
+    one transaction with the position reached (so a crash mid-way re-reads at most one part)."""
     name = shown_path(log.name)
     try:
         fd = os.open(log, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError as exc:
         warnings.append(f"cannot read sync log {name} ({exc.strerror or exc})")
         return 0
+    won = bad = 0
     with os.fdopen(fd, "rb") as f:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -144,33 +146,45 @@ def _receive(store: MarkStore, log: Path, key: str, device: str, own: str, warni
         seen = store.log_position(key)
         # a log that shrank or was replaced (a new inode) is read again from its start: merging is idempotent
         offset = seen[1] if seen is not None and seen[0] == info.st_ino and seen[1] <= info.st_size else 0
-        if offset == info.st_size:
-            return 0
-        f.seek(offset)
-        data = f.read(READ_CHUNK)
-    lines = data.split(b"\n")[:-1]  # the part after the last newline is a line still being written
+        while offset < info.st_size:
+            f.seek(offset)
+            data = f.read(READ_CHUNK)
+            changes, used, part_bad, newer = _parse(data, device)
+            bad += part_bad
+            if newer is not None:
+                warnings.append(
+                    f"sync log {name} was written by a newer tui-reader (format {newer}); not read: update tui-reader"
+                )
+            if used:
+                won += store.merge(changes, own, (key, info.st_ino, offset + used))
+                offset += used
+            if newer is not None or not used or len(data) < READ_CHUNK:
+                break  # refused, a line longer than a part (never written by tui-reader), or the end
+    if bad:
+        warnings.append(f"sync log {name}: {bad} unreadable line{'' if bad == 1 else 's'} skipped")
+    return won
+
+
+def _parse(data: bytes, device: str) -> tuple[list[Remote], int, int, int | None]:
+    """``(changes, bytes used, bad lines, newer format met)`` for the complete lines of ``data``: the part after
+    the last newline is a line still being written, and a line of a newer format stops the reading there."""
     changes: list[Remote] = []
-    bad = 0
-    for line in lines:
+    used = bad = 0
+    for line in data.split(b"\n")[:-1]:
         try:
             record = json.loads(line)
         except (ValueError, RecursionError):
             record = None
         version = record.get("v") if isinstance(record, dict) else None
         if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT:
-            warnings.append(
-                f"sync log {name} was written by a newer tui-reader (format {version}); not read: update tui-reader"
-            )
-            break  # it and what follows stay unread, for a version that understands them
-        offset += len(line) + 1
+            return changes, used, bad, version  # it and what follows stay unread, for a version that reads them
+        used += len(line) + 1
         change = _change(record, device)
         if change is None:
             bad += 1
         else:
             changes.append(Remote(change, device))
-    if bad:
-        warnings.append(f"sync log {name}: {bad} unreadable line{'' if bad == 1 else 's'} skipped")
-    return store.merge(changes, own, (key, info.st_ino, offset))
+    return changes, used, bad, None
 
 
 def _change(record: object, device: str) -> Change | None:
