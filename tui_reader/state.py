@@ -2,7 +2,20 @@
 
 ``Reader`` holds the papers, the marks, notes and tags as shown (saved ones plus the user's changes not yet
 saved), the query, the view and the last search result; the app's widgets render it and the app's handlers change
-it. Undo/redo run in the saver's thread (``MarkSaver.undo``); ``Reader.undone`` shows what one did.
+it. ``SavedViews`` keeps the saved views (``views.json`` in the data directory).
+
+How the app drives the library (every write goes through the saver's thread, never the screen's):
+
+- one change: ``change = Change(paper_id, field, value, time.time())`` with field "read", "starred", "note"
+  (text, or None to remove) or "tags" (a tuple); ``reader.change(change)`` shows it, ``saver.submit(change)``
+  saves it. A bad note or tag raises ValueError (one line) when the Change is made: say it, change nothing.
+- a bulk change (mark all shown read) is one undo step: ``reader.changes_for(ids, "read", True)``, then each
+  change as above.
+- undo / redo: ``saver.undo()`` / ``saver.redo()``; the saver reports ``HistoryDone``: its ``undone`` is None
+  (nothing to undo) or an ``Undone`` to pass to ``reader.undone(...)``, which shows it and returns the
+  notification ("undone: marked 412 papers read").
+- ``MarksChanged`` (another program, or another device through sync): ``reader.set_marks(read, starred, notes,
+  tags)``. Tag completion: ``reader.all_tags()``. Search filters: ``reader.flags()``.
 """
 
 from __future__ import annotations
