@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from tui_reader.store import DB_NAME, MarkStore  # noqa: E402
 
-COLUMNS = "paper_id, read, starred, read_at, starred_at"
+COLUMNS = "paper_id, read, starred, read_at, starred_at, note, note_at, tags, tags_at"
 
 
 def interleaved(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:

@@ -5,6 +5,8 @@ store_worker.py DATA_DIR race PREFIX N    print "ready", wait for a line on stdi
                                           read on PREFIX-i, toggle star on the shared paper; print a JSON summary
 store_worker.py - opener NAME             for each data dir read from stdin: open the store there, mark NAME
                                           read, close; print a JSON line {"warnings", "read_only"}
+store_worker.py DATA_DIR notes            save note i (NOTE_CHARS long) on paper "noted" forever; print i after each
+store_worker.py DATA_DIR bulk             mark BULK_PAPERS papers read, then unread, ... (one apply each); print i
 """
 
 from __future__ import annotations
@@ -16,6 +18,30 @@ from pathlib import Path
 from tui_reader.store import MarkStore
 
 CHURN_PAPERS = 13  # odd, so each paper sees both fields in turn
+NOTE_CHARS = 200_000 // 4  # a long note: its write takes long enough for a kill to land inside it
+BULK_PAPERS = 2_000
+
+
+def note_text(i: int) -> str:
+    """The i-th note `notes` saves: the same number all through, so a mix of two saves shows."""
+    return (f"{i:04d}" * (NOTE_CHARS // 4))[:NOTE_CHARS]
+
+
+def notes(store: MarkStore) -> None:
+    for i in range(10**6):
+        store.set_note("noted", note_text(i))
+        print(i, flush=True)
+
+
+def bulk(store: MarkStore) -> None:
+    import time
+
+    from tui_reader.store import Change
+
+    for i in range(10**6):
+        now = time.time()
+        store.apply([Change(f"bulk-{n}", "read", i % 2 == 0, now, batch=i + 1) for n in range(BULK_PAPERS)])
+        print(i, flush=True)
 
 
 def churn_op(i: int) -> tuple[str, str]:
@@ -81,6 +107,10 @@ def main(argv: list[str]) -> None:
         raise SystemExit(f"worker: store is read-only: {store.warnings}")
     if argv[1] == "churn":
         churn(store)
+    elif argv[1] == "notes":
+        notes(store)
+    elif argv[1] == "bulk":
+        bulk(store)
     else:
         race(store, argv[2], int(argv[3]))
     store.close()

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tui_reader import cli
-from tui_reader.cli import main
+from tui_reader.cli import SUBCOMMANDS, main
 from tui_reader.corpus import cache_dir, paper_id
 from tui_reader.store import DB_NAME, MarkStore, default_data_dir
 
@@ -456,6 +456,8 @@ KEYS = [
     "authors",
     "published",
     "upvotes",
+    "tags",
+    "note",
 ]
 
 
@@ -792,7 +794,7 @@ def test_bash_completion_loads_and_completes_subcommands_and_options(capsys, tmp
     assert main(["completion", "bash"]) == 0
     script = tmp_path / "tui-reader.bash"
     script.write_text(capsys.readouterr().out)
-    assert complete_in_bash(str(script), "") == ["list", "export", "mark", "marks", "fetch", "completion"]
+    assert complete_in_bash(str(script), "") == list(SUBCOMMANDS)
     assert complete_in_bash(str(script), "ma") == ["mark", "marks"]
     assert complete_in_bash(str(script), "--") == ["--help", "--version", "--data-dir"]
     assert complete_in_bash(str(script), "marks", "") == ["export", "import"]

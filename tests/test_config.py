@@ -97,7 +97,7 @@ def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ncolour = 'dark'\n")
     loaded = load_config()
     assert loaded.corpus == (dumps,)
-    known = "corpus, theme, view, sort, start, keymap"
+    known = "corpus, theme, view, sort, start, keymap, sync_dir"
     assert loaded.warnings == (f"{config}: unknown setting 'colour' ignored (known: {known})",)
 
 

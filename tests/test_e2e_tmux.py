@@ -116,7 +116,9 @@ def terminal(tmp_path):
 # --- reading the screen -------------------------------------------------------------------------------------
 
 # anchored at the line's end: nothing after the view (no "loading …", no "indexing…", no toast over the line)
-STATUS = re.compile(r"([\d,]+) / ([\d,]+) shown · ([\d,]+) unread · ([\d,]+) starred · view: (\w+)\s*$")
+STATUS = re.compile(
+    r"([\d,]+) / ([\d,]+) shown · ([\d,]+) unread · ([\d,]+) starred · view: (\w+)(?: · sort: [\w ]+)?\s*$"
+)
 
 
 def status(screen: str) -> tuple[int, int, int, int, str] | None:
@@ -358,3 +360,35 @@ def test_slash_in_the_search_box_starts_a_new_query(terminal, tmp_path):
     app.wait_for("every paper again", lambda s: status(s) and status(s)[0] == total and list_focused(s))
     app.keys("q")
     assert app.wait_exit() == 0
+
+
+def test_two_machines_sharing_a_sync_folder_see_each_others_star_and_note(terminal, tmp_path):
+    """Two readers with their own data dirs and one sync folder (config.toml's sync_dir): a star made in one
+    reader and a note written on that machine reach the other within 10 s."""
+    papers = load_corpus(None).papers
+    total = len(papers)
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "tui-reader" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"sync_dir = {json.dumps(str(shared))}\n")
+    laptop, desktop = terminal("laptop"), terminal("desktop")
+    laptop.start(str(ENTRY), "--data-dir", str(tmp_path / "laptop"))
+    desktop.start(str(ENTRY), "--data-dir", str(tmp_path / "desktop"))
+    for app in (laptop, desktop):
+        app.wait_for("the list, focused", lambda s: status(s) and list_focused(s))
+
+    laptop.keys("s")  # star the first paper
+    laptop.wait_for("the star", lambda s: status(s) and status(s)[3] == 1)
+    noted = run_cli("note", papers[0].id, "read the appendix", "--data-dir", str(tmp_path / "laptop"))
+    assert noted.returncode == 0, noted.stderr
+    started = time.monotonic()
+    desktop.wait_for("the star made on the laptop", lambda s: status(s) == (total, total, total, 1, "all"))
+    while (note := run_cli("note", papers[0].id, "--data-dir", str(tmp_path / "desktop")).stdout) == "":
+        assert time.monotonic() - started < 10, "the note did not reach the desktop within 10 s"
+        time.sleep(0.2)
+    assert note == "read the appendix\n"
+    assert time.monotonic() - started < 10
+    for app in (laptop, desktop):
+        app.keys("q")
+        assert app.wait_exit() == 0

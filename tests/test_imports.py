@@ -46,6 +46,8 @@ def modules_after(code: str) -> set[str]:
         "tui_reader.search",
         "tui_reader.store",
         "tui_reader.saving",
+        "tui_reader.sync",
+        "tui_reader.state",
         "tui_reader.safe_text",
         "tui_reader.export",
         "tui_reader.dates",

@@ -173,7 +173,7 @@ class ReaderApp(App[None]):
     ) -> None:
         """``files`` are read in a worker after the first paint; their papers join ``papers`` as they come.
         ``watch``: folders whose new or changed files are read while the reader is open. ``config``: the user's
-        settings (theme, start view and position, keymap; see tui_reader.config)."""
+        settings (theme, start view and position, keymap, the sync folder; see tui_reader.config)."""
         super().__init__()
         self.reader = Reader(papers=papers, store=store)
         self.files = list(files)
@@ -236,7 +236,9 @@ class ReaderApp(App[None]):
             self.load_files(self.files)
         else:
             self.call_after_refresh(self.build_index)  # importing numpy must not delay the first frame
-        self.saver = MarkSaver(self.reader.store, self._saver_reported, poll_seconds=MARKS_POLL_SECONDS)
+        self.saver = MarkSaver(
+            self.reader.store, self._saver_reported, poll_seconds=MARKS_POLL_SECONDS, sync_dir=self.config.sync_dir
+        )
         self.saver.start()
         if self.watched:
             self.scan_folders()  # the files as they are now: what changes after this is read
@@ -283,7 +285,7 @@ class ReaderApp(App[None]):
         elif isinstance(report, Waiting):
             reader.locked_for = report.seconds
         elif isinstance(report, MarksChanged):  # another reader or `tui-reader mark`: show theirs
-            reader.set_marks(report.read, report.starred)
+            reader.set_marks(report.read, report.starred, report.notes, report.tags)
             self.paper_list.refresh()
             self.show_detail(self.paper_list.paper_index)
         elif isinstance(report, SaverProblem):

@@ -21,10 +21,20 @@ from tui_reader.corpus import Corpus, CorpusError, bundled_seeds, corpus_files, 
 from tui_reader.files import replace_file
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
-from tui_reader.store import DB_NAME, WRITE_PATIENCE_S, Change, Mark, MarkFlags, MarkStore, StoreBusy, default_data_dir
+from tui_reader.store import (
+    DB_NAME,
+    NO_MARK,
+    WRITE_PATIENCE_S,
+    Change,
+    Mark,
+    MarkFlags,
+    MarkStore,
+    StoreBusy,
+    default_data_dir,
+)
 
 PROG = "tui-reader"
-SUBCOMMANDS = ("list", "export", "mark", "marks", "fetch", "completion")
+SUBCOMMANDS = ("list", "export", "mark", "marks", "note", "tag", "sync", "fetch", "completion")
 SORTS = ("relevance", "newest", "oldest", "upvotes", "title")  # tui_reader.sorting.Sort
 SHELLS = ("bash", "zsh", "tcsh")  # what shtab writes completion scripts for
 
@@ -95,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_mark_filters(listing)
     _add_export_command(sub)
     _add_mark_commands(sub)
+    _add_library_commands(sub)
     _add_fetch_command(sub)
     completion = sub.add_parser("completion", help="print a shell completion script (bash, zsh or tcsh)")
     completion.add_argument("shell", choices=SHELLS)
@@ -131,6 +142,35 @@ def _add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     _add_selection(export)
     _add_common(export)
     _add_mark_filters(export)
+
+
+def _add_library_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    note = sub.add_parser(
+        "note",
+        help="print a paper's note, or set it",
+        description="Print the note of paper ID, or set it to TEXT (- reads it from stdin; an empty TEXT removes it).",
+    )
+    note.add_argument("id", metavar="ID")
+    note.add_argument("text", nargs="?", metavar="TEXT")
+    _add_common(note)
+    tag = sub.add_parser(
+        "tag",
+        help="add or remove a paper's tags (prints its tags)",
+        description="Add and remove tags of paper ID in one change, then print its tags. A tag is one word of "
+        "letters, digits and - _ . / (e.g. rl-theory); case is ignored when comparing.",
+    )
+    tag.add_argument("id", metavar="ID")
+    tag.add_argument("--add", action="append", default=[], metavar="TAG", help="add TAG (repeatable)")
+    tag.add_argument("--remove", action="append", default=[], metavar="TAG", help="remove TAG (repeatable)")
+    _add_common(tag)
+    sync = sub.add_parser(
+        "sync",
+        help="exchange marks, notes and tags with other machines once, through the sync folder",
+        description="Append this machine's changes to its log in the sync folder and take the other machines' "
+        "(sync_dir in config.toml, or --sync-dir). Says 'sent N changes, received M' on stderr.",
+    )
+    sync.add_argument("--sync-dir", type=Path, metavar="DIR", help="the sync folder (default: sync_dir in config.toml)")
+    _add_common(sync)
 
 
 def _add_fetch_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -217,10 +257,12 @@ def _add_mark_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
     marks = sub.add_parser("marks", help="back up or restore marks as JSON")
     action = marks.add_subparsers(dest="marks_command", metavar="ACTION", required=True)
-    export = action.add_parser("export", help="write every mark as JSON (to stdout by default)")
+    export = action.add_parser("export", help="write every mark, note and tag as JSON (to stdout by default)")
     export.add_argument("file", nargs="?", type=Path, metavar="FILE")
     _add_common(export)
-    restore = action.add_parser("import", help="merge marks from an export: the later change wins, per mark")
+    restore = action.add_parser(
+        "import", help="merge marks, notes and tags from an export: the later change wins, per field"
+    )
     restore.add_argument("file", type=Path, metavar="FILE", help="an export file, or - for stdin")
     _add_common(restore)
 
@@ -263,10 +305,12 @@ class NoPapers(Exception):
     pass
 
 
-def paper_line(paper: Paper, read: bool = False, starred: bool = False) -> str:
+def paper_line(paper: Paper, read: bool = False, starred: bool = False, tags: Sequence[str] = ()) -> str:
+    """``ID  *•  DATE    TITLE  [tag tag]``: the tags last, so the columns before them stay aligned."""
     marks = ("*" if starred else " ") + (" " if read else "•")
     date = paper.dates[0] if paper.dates else ""
-    return f"{paper.id}  {marks}  {date:<6}  {paper.title}"
+    shown_tags = f"  [{' '.join(tags)}]" if tags else ""
+    return f"{paper.id}  {marks}  {date:<6}  {paper.title}{shown_tags}"
 
 
 def corpus_paths(paths: Sequence[Path], data_dir: Path | None) -> list[Path]:
@@ -281,36 +325,38 @@ def corpus_paths(paths: Sequence[Path], data_dir: Path | None) -> list[Path]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    papers, read, starred = selected_papers(args)
+    papers, flags = selected_papers(args)
     if args.format == "json":
         from tui_reader.export.json_format import write_json  # what `export --format json` writes
 
-        write_json(sys.stdout, papers, marks_of(read, starred))
+        write_json(sys.stdout, papers, marks_of(flags))
     else:
+        read, starred, tags = flags.read, flags.starred, flags.tags
         for paper in papers:
-            print(paper_line(paper, paper.id in read, paper.id in starred))
+            print(paper_line(paper, paper.id in read, paper.id in starred, tags.get(paper.id, ())))
     return 0
 
 
-def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], set[str], set[str]]:
+def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], MarkFlags]:
     """The papers `list` and `export` show: the corpus (PATHs, or the default one), ranked by --query, kept by
-    --read/--unread/--starred; and the ids marked read and starred (the marks file opened read-only)."""
+    --read/--unread/--starred, in --sort's order; and the marks, notes and tags (the marks file opened read-only)."""
     args.paths = corpus_paths(args.paths, args.data_dir)
     corpus = load(args.paths)
     papers = corpus.papers
-    read, starred = read_marks(args.data_dir)
+    flags = read_flags(args.data_dir)
+    read, starred = set(flags.read), set(flags.starred)
     if args.query:
-        papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths))
+        papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths), flags)
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
     if args.sort != "relevance":
         from tui_reader.sorting import Sort, sort_rows  # numpy: loaded only when a sort needs it
 
         papers = [papers[i] for i in sort_rows(papers, range(len(papers)), Sort(args.sort))]
-    return papers, read, starred
+    return papers, flags
 
 
-def marks_of(read: set[str], starred: set[str]) -> Callable[[str], Mark]:
-    return lambda paper_id: Mark(read=paper_id in read, starred=paper_id in starred)
+def marks_of(flags: MarkFlags) -> Callable[[str], Mark]:
+    return lambda paper_id: flags.get(paper_id, NO_MARK)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -324,8 +370,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt is None:
         by_extension = {ext: name for name, ext in EXTENSIONS.items()} | {".bibtex": "bibtex", ".markdown": "markdown"}
         fmt = by_extension.get(output.suffix.lower(), "bibtex") if output is not None else "bibtex"
-    papers, read, starred = selected_papers(args)
-    text = render(papers, fmt, marks_of(read, starred), by_date=args.sort in ("newest", "oldest"))
+    papers, flags = selected_papers(args)
+    text = render(papers, fmt, marks_of(flags), by_date=args.sort in ("newest", "oldest"))
     count = f"{len(papers)} paper{'' if len(papers) == 1 else 's'} exported"
     if output is None:
         sys.stdout.write(text)
@@ -342,15 +388,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def search_papers(
-    papers: list[Paper], query: str, read: set[str], starred: set[str], files: Sequence[Path] = ()
+    papers: list[Paper],
+    query: str,
+    read: set[str],
+    starred: set[str],
+    files: Sequence[Path] = (),
+    flags: MarkFlags | None = None,
 ) -> list[Paper]:
     """The papers matching ``query``, best first; a problem in the query (an open quote) is a warning.
-    A big corpus' index comes from (and goes to) the index cache, as in the reader."""
+    A big corpus' index comes from (and goes to) the index cache, as in the reader. ``flags``: the notes and
+    tags for ``note:`` and ``tag:`` (read and starred come from ``read`` and ``starred``)."""
     from tui_reader.search import SearchIndex  # numpy: loaded only when a query needs it
     from tui_reader.search.cache import cached_index
 
     index = cached_index(papers, files) if is_big(files) else SearchIndex(papers)
-    result = index.search(query, MarkFlags(read, starred))
+    notes, tags = (flags.notes, flags.tags) if flags is not None else (None, None)
+    result = index.search(query, MarkFlags(read, starred, notes, tags))
     if result.error:
         warn(result.error)
     return [papers[i] for i in result.indices]
@@ -382,6 +435,12 @@ def read_marks(data_dir: Path | None) -> tuple[set[str], set[str]]:
         return store.read_ids(), store.starred_ids()
 
 
+def read_flags(data_dir: Path | None) -> MarkFlags:
+    """Read and starred ids, notes and tags (reading takes no lock and never waits)."""
+    with open_store(data_dir, writable=False) as store:
+        return store.flags()
+
+
 def wanted_by_mark_filters(paper_id: str, args: argparse.Namespace, read: set[str], starred: set[str]) -> bool:
     """The --read / --unread / --starred filters of `list` (all must hold)."""
     if (args.read and paper_id not in read) or (args.unread and paper_id in read):
@@ -400,7 +459,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown paper id {', '.join(unknown)} (not in {where}; '{PROG} list' shows the ids)")
     now = time.time()
     changes = [
-        Change(paper_id, field, value, now)
+        Change(paper_id, field, value, now, batch=1)  # one command, one step of undo
         for paper_id in dict.fromkeys(args.ids)
         for field, value in (("read", args.set_read), ("starred", args.set_starred))
         if value is not None
@@ -409,11 +468,106 @@ def cmd_mark(args: argparse.Namespace) -> int:
         seen = len(store.warnings)
         marks = store.apply(changes)  # one transaction: all of them or (locked too long) none
         for paper_id, mark in marks.items():
-            print(paper_line(by_id[paper_id], mark.read, mark.starred))
+            print(paper_line(by_id[paper_id], mark.read, mark.starred, mark.tags))
         if store.read_only:
             for message in store.warnings[seen:]:
                 warn(message)
             return fail("marks not saved", 1)
+    return 0
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    """Print the note (nothing printed, exit 0, when there is none), or set it: one transaction, one undo step.
+    Any id is accepted (a note may be written before the paper is in the corpus)."""
+    paper_id = _paper_id(args.id)
+    if args.text is None:
+        with open_store(args.data_dir, writable=False) as store:
+            note = store.get(paper_id).note
+        if note is not None:
+            print(note)
+        return 0
+    text = args.text
+    if text == "-":
+        text = _read_note_from_stdin()
+    with open_store(args.data_dir) as store:
+        try:
+            mark = store.set_note(paper_id, text)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if store.read_only:
+            return fail("note not saved", 1)
+    print(f"note {'removed from' if mark.note is None else 'saved on'} {paper_id}", file=sys.stderr)
+    return 0
+
+
+def _read_note_from_stdin() -> str:
+    """A note piped in: UTF-8 (a bad byte becomes U+FFFD), refused in one line when far too long."""
+    from tui_reader.store import MAX_NOTE_CHARS
+
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if stream is None:
+        raise UsageError("stdin: cannot read (no standard input)")
+    limit = MAX_NOTE_CHARS * 4 + 1  # UTF-8 takes at most 4 bytes a character
+    try:
+        data = stream.read(limit)
+    except OSError as exc:
+        raise UsageError(f"stdin: cannot read ({exc.strerror or exc})") from None
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    if len(data) >= limit:
+        raise UsageError(f"stdin: note too long (at most {MAX_NOTE_CHARS:,} characters)")
+    return data.decode("utf-8", "replace")
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    """Add and remove tags in one transaction (one undo step), then print the tags, space-separated."""
+    paper_id = _paper_id(args.id)
+    if not args.add and not args.remove:
+        with open_store(args.data_dir, writable=False) as store:
+            print(" ".join(store.get(paper_id).tags))
+        return 0
+    with open_store(args.data_dir) as store:
+        try:
+            mark = store.change_tags(paper_id, add=args.add, remove=args.remove)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if store.read_only:
+            return fail("tags not saved", 1)
+    print(" ".join(mark.tags))
+    return 0
+
+
+def _paper_id(text: str) -> str:
+    from tui_reader.store import check_id
+
+    try:
+        return check_id(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a paper id ('{PROG} list' shows the ids)") from None
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    """One exchange through the sync folder; 'sent N changes, received M' on stderr."""
+    from tui_reader.sync import SyncError, sync_once
+
+    sync_dir = args.sync_dir
+    if sync_dir is None:
+        config = load_config()
+        for message in config.warnings:
+            warn(message)
+        sync_dir = config.sync_dir
+    if sync_dir is None:
+        raise UsageError("no sync folder: set sync_dir in config.toml or give --sync-dir DIR")
+    with open_store(args.data_dir) as store:
+        if store.read_only:
+            return fail("marks cannot be saved, so nothing was synced", 1)
+        try:
+            result = sync_once(store, sync_dir)
+        except SyncError as exc:
+            return fail(str(exc), 1)
+    for message in result.warnings:
+        warn(message)
+    print(result.summary(), file=sys.stderr)
     return 0
 
 
@@ -727,6 +881,9 @@ COMMANDS = {
     "marks": cmd_marks,
     "fetch": cmd_fetch,
     "completion": cmd_completion,
+    "note": cmd_note,
+    "tag": cmd_tag,
+    "sync": cmd_sync,
 }
 
 

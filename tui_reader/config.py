@@ -6,6 +6,7 @@
     view = "unread"           # all | unread | starred: the view the reader starts in
     sort = "newest"           # newest | oldest | upvotes | title | relevance
     start = "first-unread"    # first-unread | top: where the cursor starts
+    sync_dir = "~/Sync/tui-reader"  # a folder a file-sync tool shares between machines (tui-reader sync)
 
     [keymap]                  # binding id = keys (the ids are in the help screen, `?`)
     toggle-star = "x"
@@ -45,7 +46,7 @@ def config_file() -> Path:
 VIEWS = ("all", "unread", "starred")
 SORTS = ("newest", "oldest", "upvotes", "title", "relevance")
 STARTS = ("first-unread", "top")
-KNOWN = ("corpus", "theme", "view", "sort", "start", "keymap")
+KNOWN = ("corpus", "theme", "view", "sort", "start", "keymap", "sync_dir")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Config:
     sort: str | None = None  # the order the reader starts in: one of SORTS; None: corpus order
     start: str = "first-unread"  # where the cursor starts: one of STARTS
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys; the app checks ids and keys
+    sync_dir: Path | None = None  # the folder marks, notes and tags are synced through (tui_reader.sync); None: off
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -82,7 +84,19 @@ def load_config(path: Path | None = None) -> Config:
     sort = _choice(values, "sort", SORTS, name, warnings)
     start = _choice(values, "start", STARTS, name, warnings) or "first-unread"
     keymap = _keymap(values, name, warnings)
-    return Config(corpus, tuple(warnings), theme, view, sort, start, keymap)
+    sync_dir = None
+    if "sync_dir" in values:
+        if isinstance(values["sync_dir"], str) and values["sync_dir"].strip():
+            sync_dir = _full_path(values["sync_dir"], path)
+        else:
+            warnings.append(f"{name}: 'sync_dir' must be a folder's path (a string); sync is off")
+    return Config(corpus, tuple(warnings), theme, view, sort, start, keymap, sync_dir)
+
+
+def _full_path(entry: str, config: Path) -> Path:
+    """``~`` expanded; relative to the config file's folder."""
+    full = Path(os.path.expanduser(entry))
+    return full if full.is_absolute() else config.parent / full
 
 
 def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
@@ -118,9 +132,7 @@ def _corpus(values: dict[str, Any], path: Path, warnings: list[str]) -> tuple[Pa
         return None
     paths: list[Path] = []
     for entry in corpus:
-        full = Path(os.path.expanduser(entry))
-        if not full.is_absolute():
-            full = path.parent / full
+        full = _full_path(entry, path)
         if full.exists():
             paths.append(full)
         else:

@@ -3,8 +3,10 @@
 The reader hands every change the user makes to a ``MarkSaver`` and shows it at once. The saver's thread owns
 the only writable connection: it journals each change (fsync, see ``store.Journal``), commits it, and while
 another program holds the file's lock it keeps the changes journalled and tries again until the lock goes away.
-The same thread notices marks committed by other programs (another reader, ``tui-reader mark``) and reads them.
-It reports through a callback that must be safe to call from another thread (the app posts a message).
+The same thread notices marks committed by other programs (another reader, ``tui-reader mark``) and reads them,
+runs undo and redo in their turn among the changes, and, when a sync folder is set, exchanges changes with the
+other devices (tui_reader/sync.py) on start, every SYNC_POLL_SECONDS and on close. It reports through a callback
+that must be safe to call from another thread (the app posts a message).
 
 Plain threads and no Textual: the app, the CLI and tests can all drive it.
 """
@@ -13,13 +15,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui_reader.store import Change, Journal, Mark, MarkStore, StoreBusy
+from tui_reader.store import Change, Journal, Mark, MarkStore, StoreBusy, Undone
+from tui_reader.sync import SYNC_POLL_SECONDS, SyncError, sync_once
 
-__all__ = ["MarkSaver", "MarksChanged", "Saved", "SaverProblem", "Waiting"]
+__all__ = ["HistoryDone", "MarkSaver", "MarksChanged", "Saved", "SaverProblem", "Synced", "Waiting"]
 
 WRITER_BUSY_TIMEOUT_S = 0.25  # one try at the lock; between tries the thread answers new changes and quitting
 
@@ -42,10 +45,35 @@ class Waiting:
 
 @dataclass(frozen=True)
 class MarksChanged:
-    """Another program changed marks: the ids now read and starred, as the file holds them."""
+    """Another program (or another device, through sync) changed marks: everything as the file now holds it."""
 
     read: frozenset[str]
     starred: frozenset[str]
+    notes: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HistoryDone:
+    """An undo (``redo`` False) or redo asked for ran: ``undone`` is what it did, None when there was nothing."""
+
+    undone: Undone | None
+    redo: bool
+
+
+@dataclass(frozen=True)
+class Synced:
+    """An exchange with the sync folder: ``sent`` changes of ours written, ``received`` of others' taken."""
+
+    sent: int
+    received: int
+
+
+class HistoryOp:
+    """An undo or redo handed to the saver: it runs after the changes handed over before it."""
+
+    def __init__(self, redo: bool) -> None:
+        self.redo = redo
 
 
 @dataclass(frozen=True)
@@ -61,7 +89,7 @@ Report = Callable[[object], None]
 
 @dataclass
 class _State:
-    queue: list[Change] = field(default_factory=list)
+    queue: list[Change | HistoryOp] = field(default_factory=list)
     stopping: bool = False
     unsaved: int = 0  # changes handed over and not yet committed (queued or being tried)
     asked: int = 0  # rounds asked for (flush): each round saves what is queued and looks for others' changes
@@ -73,10 +101,16 @@ class MarkSaver:
 
     ``store``: a writable store this saver may own from now on (the caller stops using it), or any other
     store (read-only, or opened for reading) whose ``data_dir`` the saver opens for writing in its thread.
+    ``sync_dir``: the sync folder (None: no sync).
     """
 
-    def __init__(self, store: MarkStore, report: Report, poll_seconds: float = 2.0) -> None:
+    def __init__(
+        self, store: MarkStore, report: Report, poll_seconds: float = 2.0, sync_dir: Path | None = None
+    ) -> None:
         self._given = store
+        self._sync_dir = sync_dir
+        self._next_sync = 0.0  # monotonic time of the next exchange: the first round has one
+        self._sync_problem = ""
         self._report = report
         self._poll = poll_seconds
         self._state = _State()
@@ -98,6 +132,19 @@ class MarkSaver:
         with self._wake:
             self._state.queue.append(change)
             self._state.unsaved += 1
+            self._wake.notify_all()
+
+    def undo(self) -> None:
+        """Undo the last step of the history once the changes handed over so far are saved (HistoryDone)."""
+        self._submit_op(HistoryOp(redo=False))
+
+    def redo(self) -> None:
+        """Redo the step undone last, in turn (HistoryDone)."""
+        self._submit_op(HistoryOp(redo=True))
+
+    def _submit_op(self, op: HistoryOp) -> None:
+        with self._wake:
+            self._state.queue.append(op)
             self._wake.notify_all()
 
     def flush(self, timeout: float = 10.0) -> bool:
@@ -186,34 +233,28 @@ class MarkSaver:
         return True
 
     def _serve(self) -> None:
-        batch: list[Change] = []
+        batch: list[Change | HistoryOp] = []
         busy_since: float | None = None
         while True:
             with self._wake:
                 idle = not self._state.queue and not batch and self.store is not None
                 if idle and not self._state.stopping and self._state.done == self._state.asked:
-                    self._wake.wait(self._poll)
+                    self._wake.wait(self._poll_wait())
                 new, self._state.queue = self._state.queue, []
                 asked = self._state.asked
                 stopping, deadline = self._state.stopping, self._deadline
             if new:
-                self._journal(new)
+                self._journal([item for item in new if isinstance(item, Change)])
                 batch.extend(new)
             try:
                 if self.store is None and not self._open():
                     raise StoreBusy
                 store = self.store
                 assert store is not None
-                if batch:
-                    marks = store.apply(batch)
-                    with self._wake:
-                        self._state.unsaved -= len(batch)
-                        if not self._state.unsaved and self.journal is not None:
-                            self.journal.clear()
-                        self._wake.notify_all()
-                    self._report(Saved(tuple(batch), marks))
-                    self._report_warnings()
-                    batch = []
+                while batch:
+                    batch = self._save_some(store, batch)
+                if self._sync_dir is not None and (stopping or time.monotonic() >= self._next_sync):
+                    self._sync(store)
                 busy_since = None
             except StoreBusy:
                 now = time.monotonic()
@@ -225,10 +266,62 @@ class MarkSaver:
             if stopping:
                 return
             if store.changed_elsewhere():
-                self._report(MarksChanged(frozenset(store.read_ids()), frozenset(store.starred_ids())))
+                self._report_all(store)
             with self._wake:
                 self._state.done = max(self._state.done, asked)
                 self._wake.notify_all()
+
+    def _poll_wait(self) -> float:
+        if self._sync_dir is None:
+            return self._poll
+        return max(0.0, min(self._poll, self._next_sync - time.monotonic()))
+
+    def _save_some(self, store: MarkStore, batch: list[Change | HistoryOp]) -> list[Change | HistoryOp]:
+        """Save the changes at the head of ``batch`` (one transaction), or run the undo/redo there; returns the
+        rest. StoreBusy leaves ``batch`` as it was."""
+        head = batch[0]
+        if isinstance(head, HistoryOp):
+            undone = store.redo() if head.redo else store.undo()
+            self._report(HistoryDone(undone, head.redo))
+            return batch[1:]
+        end = next((i for i, item in enumerate(batch) if isinstance(item, HistoryOp)), len(batch))
+        changes = [item for item in batch[:end] if isinstance(item, Change)]
+        marks = store.apply(changes)
+        with self._wake:
+            self._state.unsaved -= len(changes)
+            if not self._state.unsaved and self.journal is not None:
+                self.journal.clear()
+            self._wake.notify_all()
+        self._report(Saved(tuple(changes), marks))
+        self._report_warnings()
+        return batch[end:]
+
+    def _sync(self, store: MarkStore) -> None:
+        """One exchange with the sync folder; a problem is said once (until it changes or goes away)."""
+        assert self._sync_dir is not None
+        self._next_sync = time.monotonic() + SYNC_POLL_SECONDS
+        if store.read_only:
+            return
+        try:
+            result = sync_once(store, self._sync_dir)
+        except SyncError as exc:
+            if str(exc) != self._sync_problem:
+                self._sync_problem = str(exc)
+                self._report(SaverProblem(f"sync: {exc}"))
+            return
+        problem = "; ".join(result.warnings)
+        if problem != self._sync_problem:
+            self._sync_problem = problem
+            if problem:
+                self._report(SaverProblem(f"sync: {problem}"))
+        if result.sent or result.received:
+            self._report(Synced(result.sent, result.received))
+        if result.received:
+            self._report_all(store)
+
+    def _report_all(self, store: MarkStore) -> None:
+        flags = store.flags()
+        self._report(MarksChanged(frozenset(flags.read), frozenset(flags.starred), flags.notes, flags.tags))
 
     def _journal(self, changes: list[Change]) -> None:
         if self.journal is None:

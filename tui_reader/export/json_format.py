@@ -15,7 +15,8 @@ __all__ = ["paper_record", "render_json", "write_json"]
 
 
 def paper_record(paper: Paper, mark: Mark = NO_MARK) -> dict[str, object]:
-    """Every field of the paper and its marks, with exactly the keys the README lists."""
+    """Every field of the paper and what the user wrote of it (marks, tags, note), with exactly the keys the
+    README lists."""
     return {
         "id": paper.id,
         "title": paper.title,
@@ -29,6 +30,8 @@ def paper_record(paper: Paper, mark: Mark = NO_MARK) -> dict[str, object]:
         "authors": list(paper.authors),
         "published": paper.published,
         "upvotes": paper.upvotes,
+        "tags": list(mark.tags),
+        "note": mark.note,
     }
 
 

@@ -29,7 +29,7 @@ from tui_reader.dates import MONTHS, paper_days, parse_span
 from tui_reader.paper import Paper, Span, Spans
 from tui_reader.search.postings import Postings, build
 from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
-from tui_reader.search.text import FOLD_ERRORS, word_spans, words_of
+from tui_reader.search.text import FOLD_ERRORS, fold, word_spans, words_of
 
 __all__ = ["COMPLETION", "EXACT", "TYPO", "Positions", "SearchIndex", "SearchResult"]
 
@@ -399,6 +399,10 @@ class SearchIndex:
             return self._date_mask(flt.value, flt.prefix)
         if flt.field == "author":
             return self._author_mask(flt.value)
+        if flt.field == "note":
+            return self._ids_mask(_with_note(flt.value, flt.prefix, getattr(marks, "notes", None) or {}))
+        if flt.field == "tag":
+            return self._ids_mask(_with_tag(flt.value, flt.prefix, getattr(marks, "tags", None) or {}))
         attribute = "starred" if flt.value in ("starred", "unstarred") else "read"
         mask = np.zeros(self.size, np.bool_)
         if marks:
@@ -409,6 +413,12 @@ class SearchIndex:
             positions = self._paper_positions()
             mask[[i for i in map(positions.get, flagged) if i is not None]] = True
         return ~mask if flt.value in ("unread", "unstarred") else mask
+
+    def _ids_mask(self, ids: Iterator[str]) -> np.ndarray:
+        mask = np.zeros(self.size, np.bool_)
+        positions = self._paper_positions()
+        mask[[i for i in map(positions.get, ids) if i is not None]] = True
+        return mask
 
     def _paper_positions(self) -> dict[str, int]:
         with self._lock:
@@ -543,6 +553,25 @@ def _scan(pattern: re.Pattern[str], texts: list[str]) -> list[int]:
         else:
             match = pattern.search(joined, at + 1)
     return hits
+
+
+def _with_note(value: str, prefix: bool, notes: Mapping[str, str]) -> Iterator[str]:
+    """Ids of the notes holding every word of ``value`` (the last one may be unfinished, when ``prefix``)."""
+    wanted = value.split()
+    for paper_id, note in notes.items():
+        have = words_of(note)
+        if all(
+            w in have or (prefix and j == len(wanted) - 1 and any(h.startswith(w) for h in have))
+            for j, w in enumerate(wanted)
+        ):
+            yield paper_id
+
+
+def _with_tag(value: str, prefix: bool, tags: Mapping[str, tuple[str, ...]]) -> Iterator[str]:
+    """Ids of the papers with the tag ``value`` (ignoring case), or a tag starting with it when ``prefix``."""
+    for paper_id, paper_tags in tags.items():
+        if any(fold(tag) == value or (prefix and fold(tag).startswith(value)) for tag in paper_tags):
+            yield paper_id
 
 
 def _extends(term: Term, key: CacheKey) -> bool:

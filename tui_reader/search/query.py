@@ -13,6 +13,7 @@
 
 A paper's days are its listing dates (the days Daily Papers listed it) and its arXiv published date; a ``date:``
 filter keeps the papers with any of their days in the range (``tui_reader.dates``).
+    note:word  note:"two words"   papers whose note has the words     tag:rl-theory   papers with that tag
 
 Parsing never fails: a problem becomes ``Query.error`` and the rest of the query still counts.
 """
@@ -51,9 +52,9 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """``is:VALUE`` (read, unread, starred, unstarred), ``author:VALUE`` (folded words, e.g. "yann lecun") or
-    ``date:VALUE``: a calendar form of ``tui_reader.dates.parse_span`` in lower case ("2024-03..", "7d"), else
-    the folded words of a month and day ("mar 11")."""
+    """``is:VALUE`` (read, unread, starred, unstarred), ``author:VALUE`` (folded words, e.g. "yann lecun"),
+    ``date:VALUE`` (a calendar form of ``tui_reader.dates.parse_span`` in lower case, "2024-03..", "7d", else the
+    folded words of a month and day, "mar 11"), ``note:VALUE`` (folded words) or ``tag:VALUE`` (a tag, folded)."""
 
     field: str
     value: str
@@ -87,7 +88,7 @@ class _Token:
     field: str | None
 
 
-_FIELD = re.compile(r"(is|date|author):", re.IGNORECASE)
+_FIELD = re.compile(r"(is|date|author|note|tag):", re.IGNORECASE)
 DATE_HINT = "use 2024-03-11, 2024-03, A..B, >=A, 7d, today"
 # what an unfinished calendar value may still become ("2024-0" -> "2024-01"): no error while it is typed
 _DATE_ENDINGS = ("", "0", "1", "01", "-01", "-01-01", "0-01-01", "00-01-01", "000-01-01", "2000-01-01", ".", "d")
@@ -157,6 +158,16 @@ def parse_query(text: str) -> Query:
                 filters.append(Filter("author", name, token.exclude, prefix))
             elif not prefix:
                 errors.append('author: needs a name, e.g. author:hinton or author:"yann lecun"')
+        elif token.field == "note":
+            if value := " ".join(words_of(token.text)):
+                filters.append(Filter("note", value, token.exclude, prefix))
+            elif not prefix:
+                errors.append('note: needs a word, e.g. note:baseline or note:"read again"')
+        elif token.field == "tag":
+            if value := fold(token.text.strip()):
+                filters.append(Filter("tag", value, token.exclude, prefix))
+            elif not prefix:
+                errors.append("tag: needs a tag, e.g. tag:rl-theory")
         elif words := tuple(words_of(token.text)):  # "physics-informed" is a phrase of two words
             (excluded if token.exclude else terms).append(Term(words, token.exclude, prefix))
     error = "; ".join(dict.fromkeys(errors)) or None
