@@ -1,7 +1,7 @@
 """The query language: what the user types, parsed into terms, phrases, exclusions and filters.
 
-    diffusion mod      every term must match (title or abstract); the last one may be unfinished (a prefix)
-    difusion           typos are forgiven: one edit in words of 5-8 letters, two from 9 letters
+    diffusion mod      every term should match (title or abstract); the last one may be unfinished (a prefix)
+    difusion           typos are forgiven: one edit in words of 3-8 letters, two from 9 letters
     "neural tangent"   the words in a row (an unclosed quote still searches, and says so)
     -diffusion         no paper with the word, or a word starting with it
     is:read  is:unread  is:starred  date:Mar  date:"Mar 11"     (-is:starred negates a filter)
@@ -17,14 +17,15 @@ from dataclasses import dataclass
 
 from tui_reader.search.text import fold, words_of
 
-__all__ = ["IS_VALUES", "Filter", "Query", "Term", "max_typos", "parse_query"]
+__all__ = ["FIELDS", "IS_VALUES", "Filter", "Query", "Term", "max_typos", "parse_query"]
 
 IS_VALUES = ("read", "unread", "starred", "unstarred")
 
 
-def max_typos(word: str) -> int:
-    """Edits forgiven in a term: none up to 4 letters, one up to 8, then two."""
-    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+def max_typos(length: int) -> int:
+    """Edits forgiven between a term and a word, the longer of them ``length`` letters long: none up to 2
+    letters, one up to 8, then two."""
+    return 0 if length < 3 else 1 if length < 9 else 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,10 @@ class _Token:
     field: str | None
 
 
-_FIELD = re.compile(r"(is|date):", re.IGNORECASE)
+FIELDS = ("is", "date", "author")  # the filters; any other ``word:value`` is reported, and left out
+# a known field even with no value yet ("is:" being typed), any other word only with a value ("RLIF: Interactive"
+# is two words, "foo:bar" an unknown filter)
+_FIELD = re.compile(r"(is|date|author):|([^\W\d_]\w*):(?=[^\s:])", re.IGNORECASE)
 
 
 def _tokens(text: str) -> Iterator[_Token]:
@@ -90,7 +94,7 @@ def _tokens(text: str) -> Iterator[_Token]:
         i += exclude
         field = None
         if m := _FIELD.match(text, i):
-            field = m.group(1).lower()
+            field = (m.group(1) or m.group(2)).lower()
             i = m.end()
         if i < n and text[i] == '"':
             end = text.find('"', i + 1)
@@ -132,6 +136,9 @@ def parse_query(text: str) -> Query:
                 filters.append(Filter("date", value, token.exclude, prefix))
             elif not prefix:
                 errors.append('date: needs a value, e.g. date:Mar or date:"Mar 11"')
+        elif token.field is not None and token.field not in FIELDS:
+            known = ", ".join(f"{f}:" for f in FIELDS)
+            errors.append(f"unknown filter {token.field}: (known: {known})")
         elif words := tuple(words_of(token.text)):  # "physics-informed" is a phrase of two words
             (excluded if token.exclude else terms).append(Term(words, token.exclude, prefix))
     error = "; ".join(dict.fromkeys(errors)) or None
