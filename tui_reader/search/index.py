@@ -317,10 +317,11 @@ class SearchIndex:
                 acronym = self._acronyms.acronym(words[i : i + n])
                 if acronym is not None:
                     extra = self._word(acronym, False, typos=False, forms=False)
+                    linked = _as_quality(extra.scores, TYPO)
                     for j in range(i, i + n):
                         matcher = hits[j].matcher
                         matcher = _Matcher(matcher.words | extra.matcher.words, matcher.prefixes, runs=matcher.runs)
-                        hits[j] = _Hits(np.maximum(hits[j].scores, extra.scores), matcher)
+                        hits[j] = _Hits(np.maximum(hits[j].scores, linked), matcher)
                     i += n - 1
                     break
             i += 1
@@ -411,8 +412,8 @@ class SearchIndex:
         return self._in_compounds.get(part, [])
 
     def _all_words(self, words: Sequence[str]) -> np.ndarray:
-        """Scores of the papers having all the (not small) ``words`` in one field, as another form: the title
-        counts if it has them all, the abstract likewise."""
+        """Scores of the papers having all the (not small) ``words`` in one field, as loosely as a typo: the
+        title counts if it has them all, the abstract likewise."""
         title = np.ones(self.size, np.bool_)
         abstract = np.ones(self.size, np.bool_)
         for word in words:
@@ -420,7 +421,7 @@ class SearchIndex:
                 scores = self._word(word, False, typos=False, forms=False).scores
                 title &= scores >= _TITLE
                 abstract &= (scores % _TITLE) > 0
-        return (title * (_TITLE * COMPLETION) + abstract * COMPLETION).astype(np.uint8)
+        return (title * (_TITLE * TYPO) + abstract * TYPO).astype(np.uint8)
 
     def _scatter(self, ranges: list[tuple[int, int, int]]) -> np.ndarray:
         title = np.zeros(self.size, np.uint8)
@@ -595,6 +596,11 @@ def _build(papers: Sequence[Paper]) -> IndexParts:
     vocabulary, (title, abstract) = build(titles, [p.abstract for p in papers])
     expansions = best_expansions(acronyms_in(p.abstract for p in papers if "(" in p.abstract))
     return IndexParts(vocabulary, title, abstract, parts, expansions)
+
+
+def _as_quality(scores: np.ndarray, quality: int) -> np.ndarray:
+    """The same matches, each field's at ``quality``."""
+    return ((scores >= _TITLE) * (_TITLE * quality) + (scores % _TITLE > 0) * quality).astype(np.uint8)
 
 
 def _with_phrase(pattern: re.Pattern[str], texts: list[str]) -> np.ndarray:
