@@ -34,7 +34,7 @@ from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
 from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
 from tui_reader.screens import HelpScreen
-from tui_reader.state import Reader, View
+from tui_reader.state import Like, Reader, View
 from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox, shown
 
@@ -122,6 +122,15 @@ class ReaderApp(App[None]):
             tooltip="Fetch today's listings (and any missed days)",
             show=False,
         ),
+        CommandBinding(
+            "m",
+            "more_like_this",
+            "Like this",
+            id="more-like-this",
+            tooltip="List the papers most like this one (m or Esc: back to the list as it was)",
+            title="More like this",
+        ),
+        Binding("escape", "leave_like", "Back", id="leave-like", tooltip="Back from “more like this”", show=False),
         CommandBinding(
             "question_mark",
             "help",
@@ -383,6 +392,7 @@ class ReaderApp(App[None]):
         """Run the current query (and view) in a worker; the list keeps showing the last result meanwhile."""
         reader = self.reader
         reader.generation += 1
+        reader.like = None  # a new query or view ends "more like this"
         query = reader.full_query
         if not query.strip():
             reader.result = None
@@ -407,6 +417,41 @@ class ReaderApp(App[None]):
     def _show_rows(self) -> None:
         result = self.reader.result
         self.paper_list.show(self.reader.rows, result.title_spans if result is not None else None)
+        self.refresh_status()
+
+    # --- more like this: the papers most like the current one, instead of the query's results -------------
+
+    def action_more_like_this(self) -> None:
+        reader = self.reader
+        if reader.like is not None:
+            self.action_leave_like()
+            return
+        position = self.paper_list.paper_index
+        if position is None:
+            return
+        if reader.index is None:
+            self.say("The search index is still being built; try again in a moment.")
+            return
+        paper = reader.papers[position]
+        reader.generation += 1
+        reader.like = Like(paper.id, paper.title, position, reader.result)
+        self.refresh_status()
+        self._like(reader.index, position, reader.generation)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _like(self, index: SearchIndex, position: int, generation: int) -> None:
+        result = index.similar(position)
+        self.call_from_thread(self._search_done, result, generation)
+
+    def action_leave_like(self) -> None:
+        """Back to the query's results, the cursor on the paper "more like this" started from."""
+        like = self.reader.like
+        if like is None:
+            return
+        self.reader.result = like.result  # shown at once, the cursor on its paper; then searched again (marks change)
+        self.paper_list.show([like.position])
+        self._show_rows()
+        self.start_search()
         self.refresh_status()
 
     @on(Input.Changed, "#search")
@@ -643,6 +688,8 @@ class ReaderApp(App[None]):
             # (screen.focused, not has_focus: that is set only when the box handles its Focus event, which
             # comes after the keys of a burst, so "/is:a/b" pasted at once would lose its second "/")
             return self.screen is self.screen_stack[0] and self.screen.focused is not self.query_one("#search", Input)
+        if action == "leave_like":  # Esc means "back" only while showing "more like this"
+            return self.reader.like is not None
         return True
 
     def action_help(self) -> None:

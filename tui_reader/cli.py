@@ -71,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing = sub.add_parser("list", help="print every paper (ranked when --query is given)")
     _add_paths(listing)
     listing.add_argument("--format", choices=("text", "json"), default="text")
-    listing.add_argument(
+    ranking = listing.add_mutually_exclusive_group()
+    ranking.add_argument(
         "--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")'
     )
+    ranking.add_argument("--like", metavar="ID", help="the papers most like paper ID, most alike first")
     _add_common(listing)
     _add_mark_filters(listing)
     _add_mark_commands(sub)
@@ -251,6 +253,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     read, starred = read_marks(args.data_dir)
     if args.query:
         papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths))
+    elif args.like:
+        ids = [p.id for p in papers]
+        if args.like not in ids:
+            return fail(f"no paper with id {args.like!r} (ids: tui-reader list)", 2)
+        papers = similar_papers(papers, ids.index(args.like), corpus_files(args.paths))
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
     if args.format == "json":
         import json  # imported where used, here and in marks export/import: the reader never needs it
@@ -277,6 +284,15 @@ def search_papers(
     if result.error:
         warn(result.error)
     return [papers[i] for i in result.indices]
+
+
+def similar_papers(papers: list[Paper], position: int, files: Sequence[Path] = ()) -> list[Paper]:
+    """The papers most like ``papers[position]``, most alike first (the index as for a query)."""
+    from tui_reader.search import SearchIndex
+    from tui_reader.search.cache import cached_index
+
+    index = cached_index(papers, files) if is_big(files) else SearchIndex(papers)
+    return [papers[i] for i in index.similar(position).indices]
 
 
 def open_store(data_dir: Path | None, writable: bool = True) -> MarkStore:
