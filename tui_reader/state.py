@@ -38,7 +38,7 @@ class View(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Like:
-    """"More like this": the list shows the papers most like one paper, until the user goes back."""
+    """The "more like this" view: the list shows the papers most like one paper, until the user goes back."""
 
     paper_id: str
     title: str

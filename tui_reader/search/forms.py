@@ -26,7 +26,10 @@ from tui_reader.search.text import fold, words_of
 
 __all__ = ["STOPWORDS", "Acronyms", "acronyms_in", "best_expansions", "compounds", "stems"]
 
-STOPWORDS = frozenset("a an and as at by for from in into of on or the to via with without".split())
+# small words: an acronym's letter may skip them ("Mixture of Experts (ME)"), and they carry no topic
+STOPWORDS = frozenset(
+    ("a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "via", "with")
+)
 _STEMMER = Stemmer.Stemmer("english")
 _STEMMER_LOCK = threading.Lock()  # a Stemmer object is not safe to share between threads
 _HYPHEN = re.compile(r"-(?=[^\W_])")
@@ -43,8 +46,8 @@ def stems(words: Sequence[str]) -> list[str]:
 
 
 def compounds(texts: Sequence[str]) -> tuple[dict[int, str], dict[str, tuple[str, ...]]]:
-    """The extra words of the texts that have any, by position, and each compound's parts (``geometryaware``:
-    "geometry", "aware"; ``graphcast``: "graph", "cast") (folded, space-separated): hyphenated compounds joined, camel-case words split.
+    """The extra words of the texts that have any, by position (folded, space-separated: hyphenated compounds
+    joined, camel-case words split), and each compound's parts (``geometryaware``: "geometry", "aware").
 
     One pass over all the texts glued together: the hyphens by a regex (a literal: fast), the capitals after a small
     letter by numpy (a character class would be tried at every letter, 10x slower), each then widened to its word.

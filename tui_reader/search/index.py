@@ -291,7 +291,8 @@ class SearchIndex:
                 score += found.scores
             keep = base & (matched > 0)
             keep &= self._without_phrases(parsed, keep)
-            score = (matched << 8) | np.minimum(score, 255)
+            np.minimum(score, 255, out=score)
+            score |= matched << 8
         found_at = np.flatnonzero(keep).astype(np.uint32)
         order = np.argsort(np.uint16(0xFFFF) - score[found_at], kind="stable")  # 16-bit keys: a radix sort
         result = SearchResult(query, Positions(found_at[order]), self.papers, matchers, parsed)
@@ -367,9 +368,9 @@ class SearchIndex:
             ranges.append((*self._range(word), COMPLETION))
             starts.append(word)
         if forms:
-            for i in self._same_stem(word):
-                ranges.append((i, i + 1, COMPLETION))
-                exact.add(self.vocabulary[i])
+            for other in self._same_stem(word):
+                ranges.append((other, other + 1, COMPLETION))
+                exact.add(self.vocabulary[other])
         if (i := self._find(word)) is not None:
             ranges.append((i, i + 1, EXACT))
         own = sum(self._papers_with(lo, hi) for lo, hi, _ in ranges)
