@@ -4,7 +4,8 @@ Query sets are generated from the five seed dumps with a fixed seed; each query 
 and counts as found at the target's rank. Every engine gets the same query text over the same "title abstract"
 text of each paper. The query sets:
 
-- title words: two or three words of the title (4+ letters, not small words), in random order;
+- title words: two or three words of the title (4+ letters, not small words), in random order, that no other
+  title holds all of (a query several titles answer equally, "neural networks", has no right first answer);
 - typo, long word: a title word of 7+ letters with one random edit, plus another title word;
 - typo, short word: a 3-4 letter title word with one random edit, plus another title word;
 - abstract words: three words of the abstract that are not in the title;
@@ -76,10 +77,14 @@ def query_sets(papers: Sequence[Paper], rng: random.Random) -> dict[str, list[tu
     sets: dict[str, list[tuple[str, int]]] = {k: [] for k in ("title words", "typo, long word", "typo, short word")}
     sets.update({"abstract words": [], "word forms": [], "acronyms": []})
     expansions = best_expansions(acronyms_in(p.abstract for p in papers))
+    title_words = [set(words_of(p.title)) for p in papers]
     for target, paper in enumerate(papers):
         title = [w for w in content_words(paper.title) if len(w) >= 4]
-        if len(title) >= 2:
-            sets["title words"].append((" ".join(rng.sample(title, min(len(title), rng.choice((2, 3))))), target))
+        for _ in range(10 if len(title) >= 2 else 0):
+            words = rng.sample(title, min(len(title), rng.choice((2, 3))))
+            if not any(set(words) <= other for i, other in enumerate(title_words) if i != target):
+                sets["title words"].append((" ".join(words), target))
+                break
         long = [w for w in title if len(w) >= 7]
         if long and len(title) >= 2:
             word = rng.choice(long)

@@ -731,3 +731,22 @@ def test_list_query_on_a_big_corpus_uses_the_cache(files, monkeypatch, count_bui
         assert "Light Schrödinger Bridge" in capsys.readouterr().out
     assert len(count_builds) == 1
     assert len(list(cache_dir("index").glob("*.pickle"))) == 1
+
+
+# ---------------------------------------------------------------------------------------------------------
+# more like this from the command line: list --like
+
+
+def test_cli_list_like_prints_the_neighbours_in_order(capsys, data_dir):
+    assert main(["list", "--like", "63e6c13dbecc", "--data-dir", str(data_dir)]) == 0  # shortest path diffusion
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("2fb9839bbcfb") and lines[0].endswith(
+        "On Kinetic Optimal Probability Paths for Generative Models"
+    )
+    assert not any(line.startswith("63e6c13dbecc") for line in lines) and 10 < len(lines) <= 100
+
+
+def test_cli_list_like_unknown_id_is_one_line_and_exit_2(capsys, data_dir):
+    assert main(["list", "--like", "nope\x1b[31m", "--data-dir", str(data_dir)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "no paper with id" in err and "\x1b" not in err

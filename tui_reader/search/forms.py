@@ -31,6 +31,7 @@ STOPWORDS = frozenset(
     ("a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "via", "with")
 )
 _STEMMER = Stemmer.Stemmer("english")
+_STEMMER.maxCacheSize = 0  # its cache makes stemming a vocabulary 4x slower (80 ms instead of 20 at 100k papers)
 _STEMMER_LOCK = threading.Lock()  # a Stemmer object is not safe to share between threads
 _HYPHEN = re.compile(r"-(?=[^\W_])")
 _COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)+|[^\W_]+")

@@ -440,7 +440,8 @@ class SearchIndex:
         being typed, the words whose beginning ``start`` is within reach.
 
         The edits allowed depend on the longer of the two words (``scae`` is one edit from "scale"); between short
-        words (``gna``, ``gan``) only with the same first letter, or every 3-letter word would bring dozens."""
+        words, the first letter may be missing, added or swapped with the second (``ata``, ``acn`` for "data",
+        "can") but not replaced (``gna`` must not bring "dna" and "rna"), or every 3-letter word would bring dozens."""
         found: list[tuple[int, int, str]] = []
         if len(word) < 3:
             return found
@@ -453,7 +454,7 @@ class SearchIndex:
             if words:
                 close = positions[_close(word, words, k)].tolist()
                 if max(len(word), length) < _SHORT:
-                    close = [i for i in close if self.vocabulary[i][0] == word[0]]
+                    close = [i for i in close if _same_start(word, self.vocabulary[i])]
                 found.extend((i, i + 1, "") for i in close)
             if prefix and len(word) >= _SHORT and abs(length - len(word)) <= max_typos(len(word)):
                 table = self._prefix_table(length)
@@ -597,6 +598,11 @@ def _build(papers: Sequence[Paper]) -> IndexParts:
     vocabulary, (title, abstract) = build(titles, [p.abstract for p in papers])
     expansions = best_expansions(acronyms_in(p.abstract for p in papers if "(" in p.abstract))
     return IndexParts(vocabulary, title, abstract, parts, expansions)
+
+
+def _same_start(typed: str, word: str) -> bool:
+    """Could one edit of ``word``, not replacing its first letter, be ``typed``?"""
+    return typed[0] == word[0] or typed[1:] == word or typed == word[1:] or typed[:2] == word[1::-1]
 
 
 def _as_quality(scores: np.ndarray, quality: int) -> np.ndarray:
