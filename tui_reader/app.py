@@ -129,6 +129,7 @@ class ReaderApp(App[None]):
             id="more-like-this",
             tooltip="List the papers most like this one (m or Esc: back to the list as it was)",
             title="More like this",
+            show=False,
         ),
         Binding("escape", "leave_like", "Back", id="leave-like", tooltip="Back from “more like this”", show=False),
         CommandBinding(
