@@ -492,8 +492,8 @@ class SearchIndex:
                 continue
             weight = float(np.log(1 + (self.size - have + 0.5) / (have + 0.5))) * (1 + np.log(count))
             weights.append((weight, self.vocabulary[i]))
-            score[self._abstract.papers_of(i)] += weight
-            score[self._title.papers_of(i)] += weight
+            self._abstract.add(i, score, weight)
+            self._title.add(i, score, weight)
         score /= 0.5 + 0.5 * self._length_ratio()
         score[position] = 0
         best = np.argpartition(-score, min(limit, self.size - 1))[:limit] if self.size > limit else np.arange(self.size)

@@ -1,10 +1,12 @@
 """The query language: what the user types, parsed into terms, phrases, exclusions and filters.
 
-    diffusion mod      every term should match (title or abstract); the last one may be unfinished (a prefix)
-    difusion           typos are forgiven: one edit in words of 3-8 letters, two from 9 letters
+    diffusion mod      every term should match (title or abstract); the last one may be unfinished (a prefix);
+                       other forms, compounds and acronyms count (the index decides: tui_reader.search.index)
+    difusion           typos are forgiven: one edit between words of 3-8 letters, two from 9 letters
     "neural tangent"   the words in a row (an unclosed quote still searches, and says so)
     -diffusion         no paper with the word, or a word starting with it
     is:read  is:unread  is:starred  date:Mar  date:"Mar 11"     (-is:starred negates a filter)
+    foo:bar            an unknown filter: reported, and left out of the query
 
 Parsing never fails: a problem becomes ``Query.error`` and the rest of the query still counts.
 """
