@@ -90,6 +90,8 @@ def test_short_word_typos_are_found_by_the_candidates_length():
     assert list(index.search("scae ").indices) == [0]
     assert list(index.search("depe ").indices) == [2]  # not "keep": another first letter
     assert list(index.search("lmm ").indices) == [4]  # a word found as typed brings no neighbours
+    index = SearchIndex([paper("GAN Training"), paper("DNA Folding"), paper("Nag Screens")])
+    assert list(index.search("gna ").indices) == [0]  # "gan": swapped; not "dna" (another first letter)
 
 
 def test_no_paper_matching_every_term_shows_partial_matches_most_terms_first(index):
@@ -98,6 +100,26 @@ def test_no_paper_matching_every_term_shows_partial_matches_most_terms_first(ind
     assert index.papers[result.indices[0]].title == "Image generation with shortest path diffusion"
     assert not index.search("diffusion shortest").partial
     assert len(index.search("qqqzzz")) == 0  # no term matches: nothing to show
+
+
+def test_partial_matches_rank_by_the_number_of_terms_before_the_score():
+    """A paper with one term in its title and abstract (score 15) comes after one with two terms in its
+    abstract only (3 + 3)."""
+    papers = [paper("Alpha Methods", "On alpha."), paper("Plain", "Beta and gamma."), paper("Other", "Gamma.")]
+    result = SearchIndex(papers).search("alpha beta gamma qqqzzz ")
+    assert result.partial and list(result.indices) == [1, 0, 2]
+
+
+def test_more_like_this_weighs_rare_shared_words_above_common_ones():
+    """The target shares one rare word with one paper and two commoner words with another: BM25's weights
+    (rarer weighs more) put the rare word's paper first; counting shared words would not."""
+    papers = [paper("Sinkhorn Model Data", "Sinkhorn iterations for a model of data.")]
+    papers.append(paper("Sinkhorn Scaling", "Matrix scaling by Sinkhorn iterations."))
+    papers.append(paper("A Model of Data", "Another model of data entirely."))
+    papers += [paper(f"Model Data {i}", f"Filler {i} model data.") for i in range(20)]
+    papers += [paper(f"Unrelated {i}", f"Something else {i}.") for i in range(80)]
+    found = list(SearchIndex(papers).similar(0).indices)
+    assert found[0] == 1 and 2 in found[1:] and 0 not in found
 
 
 def test_unknown_filters_are_reported_and_dropped(index):

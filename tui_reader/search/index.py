@@ -487,7 +487,7 @@ class SearchIndex:
         score = np.zeros(self.size, np.float32)
         weights: list[tuple[float, str]] = []
         for i, count in counts.items():
-            have = self._papers_with(i, i + 1)
+            have = max(self._title.count(i, i + 1), self._abstract.count(i, i + 1))  # papers with it, about
             if have <= 1 or have > self.size // 4:  # only this paper, or too common to tell papers apart
                 continue
             weight = float(np.log(1 + (self.size - have + 0.5) / (have + 0.5))) * (1 + np.log(count))
