@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from conftest import SIZE, settle, shown_titles, status, type_query
+from conftest import SIZE, page, settle, shown_titles, status, type_query, write
 
 from tui_reader.app import ReaderApp
 from tui_reader.corpus import Paper
@@ -119,3 +119,24 @@ async def test_an_unknown_filter_is_reported_in_the_status_line(reader_app):
         await type_query(app, pilot, "foo:bar rlif")
         assert shown_titles(app) == ["RLIF: Interactive Imitation Learning as Reinforcement Learning"]
         assert "unknown filter foo: (known: is:, date:, author:)" in status(app)
+
+
+async def test_papers_arriving_while_showing_more_like_this_join_it(reader_app, tmp_path):
+    """A fetched or watched file indexed meanwhile keeps "more like this" on (the new index is asked again)."""
+    app = reader_app
+    new = "Shortest path diffusion for image generation with blurring"
+    abstract = "Image generation with diffusion: the shortest path of image corruption, sharpening and blurring."
+    path = write(tmp_path / "new.txt", page("Mar 12", new, abstract))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await type_query(app, pilot, "shortest path diffusion")
+        await pilot.press("enter", "m")
+        await settle(app, pilot)
+        assert f"like: {DIFFUSION}" in status(app) and new not in shown_titles(app)
+        app.add_files([path])
+        for _ in range(100):
+            await settle(app, pilot)
+            if new in shown_titles(app):
+                break
+        assert shown_titles(app)[0] == new
+        assert f"like: {DIFFUSION}" in status(app)

@@ -380,8 +380,12 @@ class ReaderApp(App[None]):
         self.call_from_thread(self._index_ready, index)
 
     def _index_ready(self, index: SearchIndex) -> None:
-        self.reader.index = index
-        if self.reader.full_query:
+        reader = self.reader
+        reader.index = index
+        if reader.like is not None:  # new papers while showing "more like this": it may gain some
+            reader.generation += 1
+            self._like(index, reader.like.position, reader.generation)
+        elif reader.full_query:
             self.start_search()
         self.refresh_status()
 
