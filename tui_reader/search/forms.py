@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -33,8 +32,6 @@ STOPWORDS = frozenset(
 _STEMMER = Stemmer.Stemmer("english")
 _STEMMER.maxCacheSize = 0  # its cache makes stemming a vocabulary 4x slower (80 ms instead of 20 at 100k papers)
 _STEMMER_LOCK = threading.Lock()  # a Stemmer object is not safe to share between threads
-_HYPHEN = re.compile(r"-(?=[^\W_])")
-_COMPOUND = re.compile(r"[^\W_]+(?:-[^\W_]+)+|[^\W_]+")
 _CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _DEFINED = re.compile(r"\(([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)?)\)")  # "(MoE)", "(LLMs)", "(MS-SSIM)"
 _MIN_PART = 3  # camel-case parts shorter than this ("Mo" of MoE) are not words of their own
@@ -50,40 +47,40 @@ def compounds(texts: Sequence[str]) -> tuple[dict[int, str], dict[str, tuple[str
     """The extra words of the texts that have any, by position (folded, space-separated: hyphenated compounds
     joined, camel-case words split), and each compound's parts (``geometryaware``: "geometry", "aware").
 
-    One pass over all the texts glued together: the hyphens by a regex (a literal: fast), the capitals after a small
-    letter by numpy (a character class would be tried at every letter, 10x slower), each then widened to its word.
+    numpy finds them in all the texts glued together, one code point per element: runs of letters and digits
+    joined by single hyphens, or holding a capital after a small letter (a regex would try its character class at
+    every letter of the text). Python then sees each compound once.
     """
     joined = "\n".join(texts)
-    codes = np.frombuffer(joined.encode("ascii", "replace"), np.uint8)  # one byte per character
-    small = (codes >= 97) & (codes <= 122)
-    camel = np.flatnonzero(small[:-1] & (codes[1:] >= 65) & (codes[1:] <= 90))
-    hyphens = np.fromiter((m.start() for m in _HYPHEN.finditer(joined)), np.int64)
-    starts = list(accumulate((len(t) + 1 for t in texts), initial=0))  # text i: joined[starts[i]:starts[i+1]-1]
+    cp = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+    upper = (cp >= 65) & (cp <= 90)
+    lower = (cp >= 97) & (cp <= 122)
+    word = upper | lower | ((cp >= 48) & (cp <= 57))
+    if (wide := np.unique(cp[cp >= 128])).size:
+        word |= np.isin(cp, [c for c in wide.tolist() if chr(c).isalnum()])
+    joins = np.zeros(len(cp), np.bool_)  # a hyphen between two letters, or a capital after a small letter
+    joins[1:-1] = (cp[1:-1] == 45) & word[:-2] & word[2:]
+    hyphen = joins.copy()
+    joins[1:] |= lower[:-1] & upper[1:]
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], word | hyphen, [False])).view(np.int8)))
+    run_start, run_end = edges[0::2], edges[1::2]  # runs of letters, digits and joining hyphens
+    joined_runs = np.unique(np.searchsorted(run_start, np.flatnonzero(joins), side="right") - 1)
+    run_start, run_end = run_start[joined_runs], run_end[joined_runs]
+    starts = np.fromiter(accumulate((len(t) + 1 for t in texts), initial=0), np.int64, len(texts) + 1)
+    owner = np.searchsorted(starts, run_start, side="right") - 1
     extra: defaultdict[int, list[str]] = defaultdict(list)
     split: dict[str, tuple[str, ...]] = {}
-    done = 0
-    for at in np.union1d(camel, hyphens).tolist():
-        if at < done:
-            continue  # a later hyphen or capital of the same word
-        start = at
-        while start and joined[start - 1].isalnum():
-            start -= 1
-        word = _COMPOUND.match(joined, start)
-        if word is None:
-            continue
-        done = word.end()
-        text = word.group()
+    for start, end, i in zip(run_start.tolist(), run_end.tolist(), owner.tolist(), strict=True):
+        text = joined[start:end]
         if "-" in text:
             parts = text.lower().split("-") if text.isascii() else words_of(text)
-            whole = "".join(parts)
-            found = [whole]
+            found = ["".join(parts)]
         elif len(parts := _CAMEL_PART.findall(text)) > 1 and all(len(p) >= _MIN_PART for p in parts):
             found = parts = [fold(p) for p in parts]
-            whole = "".join(parts)
         else:
             continue
-        split[whole] = tuple(parts)
-        extra[bisect_right(starts, start) - 1].extend(found)
+        split["".join(parts)] = tuple(parts)
+        extra[i].extend(found)
     return {i: " ".join(words) for i, words in extra.items()}, split
 
 
