@@ -819,3 +819,21 @@ def test_an_unknown_shell_is_a_usage_error(capsys):
         main(["completion", "powershell"])
     assert stop.value.code == 2
     assert "invalid choice: 'powershell'" in capsys.readouterr().err
+
+
+# more like this from the command line: list --like
+
+
+def test_cli_list_like_prints_the_neighbours_in_order(capsys, data_dir):
+    assert main(["list", "--like", "63e6c13dbecc", "--data-dir", str(data_dir)]) == 0  # shortest path diffusion
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("2fb9839bbcfb") and lines[0].endswith(
+        "On Kinetic Optimal Probability Paths for Generative Models"
+    )
+    assert not any(line.startswith("63e6c13dbecc") for line in lines) and 10 < len(lines) <= 100
+
+
+def test_cli_list_like_unknown_id_is_one_line_and_exit_2(capsys, data_dir):
+    assert main(["list", "--like", "nope\x1b[31m", "--data-dir", str(data_dir)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "no paper with id" in err and "\x1b" not in err

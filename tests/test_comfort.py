@@ -65,7 +65,7 @@ async def test_escape_in_the_list_clears_the_query_and_a_second_does_nothing(rea
         await type_query(reader_app, pilot, "diffusion")
         await pilot.press("enter")  # to the list
         await settle(reader_app, pilot)
-        assert len(shown_titles(reader_app)) == 8
+        assert len(shown_titles(reader_app)) == 9  # the 8 saying "diffusion" and one saying "diffuse" (a stem)
         await pilot.press("escape")
         await settle(reader_app, pilot)
         assert reader_app.query_one(SearchBox).value == ""

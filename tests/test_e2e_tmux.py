@@ -355,7 +355,7 @@ def test_slash_in_the_search_box_starts_a_new_query(terminal, tmp_path):
         lambda s: status(s) and status(s)[0] == len(expected) and "diffusion" in search_box(s) and s,
     )
     assert "/diffusion" not in search_box(screen)
-    assert len(expected) == 8
+    assert len(expected) == 9  # the 8 saying "diffusion" and one saying "diffuse" (a stem)
     app.keys("Enter", "Escape")  # to the list, where Esc clears the query
     app.wait_for("every paper again", lambda s: status(s) and status(s)[0] == total and list_focused(s))
     app.keys("q")

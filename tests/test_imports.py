@@ -44,6 +44,7 @@ def modules_after(code: str) -> set[str]:
         "tui_reader.files",
         "tui_reader.corpus",
         "tui_reader.search",
+        "tui_reader.search.forms",
         "tui_reader.store",
         "tui_reader.saving",
         "tui_reader.sync",

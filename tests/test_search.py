@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from tui_reader.corpus import Paper
 from tui_reader.dates import paper_days
 from tui_reader.search import Positions, SearchIndex, fold, parse_query, words_of
+from tui_reader.search.forms import stems
 from tui_reader.search.postings import build
 
 # ---------------------------------------------------------------------------------------------------------
@@ -258,8 +260,9 @@ def test_plurals_on_the_seeds(index, papers):
     plural_only = position(papers, "PINN surrogate of Li-ion battery models for parameter inference")
     assert "nets" in words_in(papers[plural_only]) and "net" not in words_in(papers[plural_only])
     assert plural_only in nets
-    for i in nets:  # the word or its plural, never "network"
-        assert {"net", "nets"} & words_in(papers[i]), papers[i].title
+    for i in nets:  # the word or its plural (alone or in a camel-case name: SkyReconNet), never "network"
+        camel_parts = {w.lower() for w in re.findall(r"[A-Z][a-z]+", papers[i].title)}
+        assert {"net", "nets"} & (words_in(papers[i]) | camel_parts), papers[i].title
     only_plural = [i for i, p in enumerate(papers) if "processes" in words_in(p) and "process" not in words_in(p)]
     assert len(only_plural) == 8
     assert set(only_plural) <= set(index.search("process ").indices)
@@ -271,12 +274,13 @@ def test_plurals_on_the_seeds(index, papers):
 
 def quality(text: str, word: str) -> int:
     words = set(words_of(text))
-    return 3 if word in words else 2 if {word + "s", word + "es"} & words else 0
+    return 3 if word in words else 2 if set(stems([word])) & set(stems(sorted(words))) else 0
 
 
 def expected_ranking(papers, words: list[str]) -> list[int]:
     """The documented rule for finished, common words (no typo neighbours): per word ``4 * title quality +
-    abstract quality`` (3 the word, 2 its plural), summed; every word must match; ties in corpus order."""
+    abstract quality`` (3 the word, 2 another word of its stem), summed; every word must match; ties in corpus
+    order."""
     scored = []
     for i, p in enumerate(papers):
         scores = [4 * quality(p.title, w) + quality(p.abstract, w) for w in words]
@@ -301,18 +305,16 @@ def test_diffusion_papers_with_the_word_in_the_title_come_first(index, papers):
     # the exact word before its plural ("... Flows and Diffusions")
     assert found[3] == "Stochastic Interpolants: A Unifying Framework for Flows and Diffusions"
     assert set(found[:3]) == DIFFUSION_TITLES - {found[3]}
-    # then abstract-only matches, in corpus order
+    # then abstract-only matches: the word itself, in corpus order, then only other forms of it ("diffuse")
     rest = index.search("diffusion").indices[4:]
-    assert rest == sorted(rest) and len(rest) == 4
+    exact = [i for i in rest if "diffusion" in words_in(papers[i])]
+    assert exact == sorted(exact) and len(exact) == 4 and rest[:4] == exact
+    assert all("diffusion" not in words_in(papers[i]) for i in rest[4:])
 
 
 @pytest.mark.parametrize(
     "query, exact, neighbours",
     [
-        # "modes" is rare (5 papers), so its neighbours "model(s)" (100+ papers) are searched too
-        ("modes ", ["Model-agnostic search for the quasinormal modes of gravitational wave echoes",
-                    ("Lagrangian PINNs: A causality-conforming solution to failure modes of physics-informed neural "
-                     "networks")], {"model", "models"}),
         ("unlearning ", [("Adapt then Unlearn: Exploring Parameter Space Semantics for Unlearning in Generative "
                           "Adversarial Networks")], {"learning"}),
     ],
@@ -634,9 +636,9 @@ def test_search_matches_brute_force_on_many_papers():
 
     assert set(index.search("gamma").indices) == where(lambda w: w.startswith("gamma"))
     assert set(index.search("gam").indices) == where(lambda w: w.startswith("gam"))
-    assert set(index.search("gamma kappa").indices) == where(lambda w: w in ("gamma", "gammas")) & where(
-        lambda w: w.startswith("kappa")
-    )
+    gamma, kappa = where(lambda w: w in ("gamma", "gammas")), where(lambda w: w.startswith("kappa"))
+    assert not gamma & kappa  # no paper has both: the papers with either are shown, and said to be partial
+    assert set(index.search("gamma kappa").indices) == gamma | kappa and index.search("gamma kappa").partial
     assert set(index.search("-alpha beta").indices) == where(lambda w: w.startswith("beta")) - where(
         lambda w: w.startswith("alpha")
     )

@@ -36,7 +36,7 @@ from tui_reader.safe_text import shown_path, strip_controls
 from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
 from tui_reader.screens import Choice, ChoiceScreen, HelpScreen, cut
 from tui_reader.sorting import Sort, sort_keys, sort_rows
-from tui_reader.state import Reader, View
+from tui_reader.state import Like, Reader, View
 from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox, shown
 
@@ -151,6 +151,16 @@ class ReaderApp(App[None]):
             tooltip="Fetch today's listings (and any missed days)",
             show=False,
         ),
+        CommandBinding(
+            "m",
+            "more_like_this",
+            "Like this",
+            id="more-like-this",
+            tooltip="List the papers most like this one (m or Esc: back to the list as it was)",
+            title="More like this",
+            show=False,
+        ),
+        Binding("escape", "leave_like", "Back", id="leave-like", tooltip="Back from “more like this”", show=False),
         CommandBinding(
             "question_mark",
             "help",
@@ -414,8 +424,12 @@ class ReaderApp(App[None]):
         sort_keys(self.reader.papers).prepare()  # here, not in the first sort: S answers at once at 100k papers
 
     def _index_ready(self, index: SearchIndex) -> None:
-        self.reader.index = index
-        if self.reader.full_query:
+        reader = self.reader
+        reader.index = index
+        if reader.like is not None:  # new papers while showing "more like this": it may gain some
+            reader.generation += 1
+            self._like(index, reader.like.position, reader.sort, reader.generation)
+        elif reader.full_query:
             self.start_search()
         self.refresh_status()
 
@@ -428,6 +442,7 @@ class ReaderApp(App[None]):
         keeps showing the last result meanwhile."""
         reader = self.reader
         reader.generation += 1
+        reader.like = None  # a new query or view ends "more like this"
         query = reader.full_query
         if not query.strip() and reader.sort is Sort.RELEVANCE:
             reader.result, reader.order = None, None
@@ -477,6 +492,43 @@ class ReaderApp(App[None]):
     def _show_rows(self) -> None:
         result = self.reader.result
         self.paper_list.show(self.reader.rows, result.title_spans if result is not None else None)
+        self.refresh_status()
+
+    # --- more like this: the papers most like the current one, instead of the query's results -------------
+
+    def action_more_like_this(self) -> None:
+        reader = self.reader
+        if reader.like is not None:
+            self.action_leave_like()
+            return
+        position = self.paper_list.paper_index
+        if position is None:
+            return
+        if reader.index is None:
+            self.say("The search index is still being built; try again in a moment.")
+            return
+        paper = reader.papers[position]
+        reader.generation += 1
+        reader.like = Like(paper.id, paper.title, position, reader.result)
+        self.refresh_status()
+        self._like(reader.index, position, reader.sort, reader.generation)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _like(self, index: SearchIndex, position: int, sort: Sort, generation: int) -> None:
+        """The papers most like ``papers[position]``, in the sort's order (relevance: most alike first)."""
+        result = index.similar(position)
+        order = None if sort is Sort.RELEVANCE else sort_rows(self.reader.papers, result.indices, sort)
+        self.call_from_thread(self._search_done, result, order, generation)
+
+    def action_leave_like(self) -> None:
+        """Back to the query's results, the cursor on the paper "more like this" started from."""
+        like = self.reader.like
+        if like is None:
+            return
+        self.reader.result = like.result  # shown at once, the cursor on its paper; then searched again (marks change)
+        self.paper_list.show([like.position])
+        self._show_rows()
+        self.start_search()
         self.refresh_status()
 
     @on(Input.Changed, "#search")
@@ -783,13 +835,19 @@ class ReaderApp(App[None]):
             self.focus_now(box)  # the box selects its query when it takes focus
 
     def action_clear_search(self) -> None:
-        """Esc in the list: clear the query (the search box's Input.Changed runs the empty search)."""
+        """Esc in the list: back from "more like this" when it is shown, else clear the query (the search box's
+        Input.Changed runs the empty search)."""
+        if self.reader.like is not None:
+            self.action_leave_like()
+            return
         self.query_one("#search", Input).value = ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_search":
             # "/" is a priority key: screens above the reader (help, command palette) get it as theirs
             return self.screen is self.screen_stack[0]
+        if action == "leave_like":  # Esc means "back" only while showing "more like this"
+            return self.reader.like is not None
         return True
 
     def action_help(self) -> None:

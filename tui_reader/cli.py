@@ -113,16 +113,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
-    """--query and --sort: which papers `list` and `export` give, in which order."""
-    parser.add_argument(
+    """--query or --like, and --sort: which papers `list` and `export` give, in which order."""
+    ranking = parser.add_mutually_exclusive_group()
+    ranking.add_argument(
         "--query", metavar="QUERY", help='only papers matching QUERY, best first (e.g. "difusion -flow")'
     )
+    ranking.add_argument("--like", metavar="ID", help="the papers most like paper ID, most alike first")
     parser.add_argument(
         "--sort",
         choices=SORTS,
         default="relevance",
-        help="the order: relevance (the best match first with --query, else as listed; the default), newest or "
-        "oldest (latest listing or published day; undated papers last), upvotes (most first), title",
+        help="the order: relevance (the best match first with --query or --like, else as listed; the default), "
+        "newest or oldest (latest listing or published day; undated papers last), upvotes (most first), title",
     )
 
 
@@ -347,6 +349,11 @@ def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], MarkFlags]:
     read, starred = set(flags.read), set(flags.starred)
     if args.query:
         papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths), flags)
+    elif args.like:
+        ids = [p.id for p in papers]
+        if args.like not in ids:
+            raise UsageError(f"no paper with id {args.like!r} (ids: tui-reader list)")
+        papers = similar_papers(papers, ids.index(args.like), corpus_files(args.paths))
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
     if args.sort != "relevance":
         from tui_reader.sorting import Sort, sort_rows  # numpy: loaded only when a sort needs it
@@ -407,6 +414,15 @@ def search_papers(
     if result.error:
         warn(result.error)
     return [papers[i] for i in result.indices]
+
+
+def similar_papers(papers: list[Paper], position: int, files: Sequence[Path] = ()) -> list[Paper]:
+    """The papers most like ``papers[position]``, most alike first (the index as for a query)."""
+    from tui_reader.search import SearchIndex
+    from tui_reader.search.cache import cached_index
+
+    index = cached_index(papers, files) if is_big(files) else SearchIndex(papers)
+    return [papers[i] for i in index.similar(position).indices]
 
 
 def open_store(data_dir: Path | None, writable: bool = True) -> MarkStore:

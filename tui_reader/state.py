@@ -37,7 +37,7 @@ from tui_reader.store import Change, Mark, MarkFlags, MarkStore, Undone, Value
 if TYPE_CHECKING:  # the search package loads numpy; the app imports it in a worker, after the first paint
     from tui_reader.search import SearchIndex, SearchResult
 
-__all__ = ["LOCK_NOTICE_SECONDS", "Reader", "SavedView", "SavedViews", "View"]
+__all__ = ["LOCK_NOTICE_SECONDS", "Like", "Reader", "SavedView", "SavedViews", "View"]
 
 LOCK_NOTICE_SECONDS = 1.0  # a lock held longer than this is mentioned in the status line
 
@@ -56,6 +56,16 @@ class View(Enum):
         return "" if self is View.ALL else f"is:{self.value}"
 
 
+@dataclass(frozen=True, slots=True)
+class Like:
+    """The "more like this" view: the list shows the papers most like one paper, until the user goes back."""
+
+    paper_id: str
+    title: str
+    position: int  # the paper's index in the papers (the list's cursor goes back to it)
+    result: SearchResult | None  # what the list showed before
+
+
 class Reader:
     """Everything the screen shows, as plain data: papers, marks, the query, the view and its results."""
 
@@ -69,6 +79,7 @@ class Reader:
         self.sort = Sort.RELEVANCE
         self.order: Sequence[int] | None = None  # the rows in the sort's order; None: the result's own order
         self.generation = 0  # bumped by every query/view change; older search results are dropped
+        self.like: Like | None = None  # showing the papers like this one instead of the query's results
         self.unsaved: list[Change] = []  # shown already, not yet committed by the saver
         self.locked_for = 0.0  # how long another program has held the marks file's lock (0: not locked)
         self.saving_off = store.read_only and store.writable  # marks cannot be saved (kept for this session)
@@ -243,8 +254,12 @@ class Reader:
             parts.append(loading)
         elif indexing:
             parts.append("indexing…")
-        if self.result is not None and self.result.error:
+        if self.like is not None:
+            parts.append(f"like: {self.like.title} (Esc or m: back)")
+        elif self.result is not None and self.result.error:
             parts.append(self.result.error)
+        if self.like is None and self.result is not None and self.result.partial:
+            parts.append("no paper matches all terms; showing partial matches")
         if self.saving_off:
             parts.append("marks NOT saved (read-only)")
         elif self.unsaved and self.locked_for >= LOCK_NOTICE_SECONDS:

@@ -3,7 +3,9 @@
 - ``query.py``: the query language (``parse_query``), documented there.
 - ``text.py``: what a word is (folding: lower case, no accents).
 - ``postings.py``: the vocabulary and which papers contain each word (numpy).
-- ``index.py``: ``SearchIndex.search`` matches terms against the vocabulary, then ranks papers.
+- ``forms.py``: other forms of a word found in the corpus: stems, compounds, acronyms.
+- ``index.py``: ``SearchIndex.search`` matches terms against the vocabulary, then ranks papers; ``similar`` lists
+  the papers most like one ("more like this").
 - ``cache.py``: ``cached_index`` keeps a big corpus' index on disk between launches.
 
 Imports only ``tui_reader.paper``, ``tui_reader.dates`` and ``tui_reader.files`` from the project.

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from tui_reader.files import cache_dir, mark_used, store_in_cache
 from tui_reader.paper import Paper
-from tui_reader.search import index, postings, text
+from tui_reader.search import forms, index, postings, text
 from tui_reader.search.index import SearchIndex
 
 __all__ = ["cached_index"]
 
-_FORMAT = 1
+_FORMAT = 2  # 2: title compounds, acronyms (issue 14)
 KEEP = 3  # entries (corpora) kept; the least recently used go first
 
 
@@ -56,7 +56,7 @@ def _digest(papers: Sequence[Paper]) -> bytes:
     """Names the exact texts indexed, in order, and the code that indexes them."""
     h = hashlib.blake2b(digest_size=20)
     h.update(f"{_FORMAT} {len(papers)}".encode())
-    for module in (index, postings, text):
+    for module in (index, postings, text, forms):
         h.update(Path(str(module.__file__)).read_bytes())
     for paper in papers:
         h.update(paper.title.encode("utf-8", "surrogatepass"))

@@ -1,13 +1,17 @@
 """SearchIndex: ranked, highlighted results for a query, fast enough to run on every keystroke.
 
 A query term is matched against the sorted *vocabulary* (tens of thousands of words), never against the papers:
-the exact word, words it starts (for the term being typed, or a plural for the others), and typo neighbours
-found with rapidfuzz. The postings of the matched words are then scattered into a per-paper score array (words
-sharing a prefix are one contiguous slice of postings). Terms combine with AND; one radix sort ranks.
+the exact word, words it starts (for the term being typed), other forms of it (the same stem, a compound joined
+or split, an acronym and its expansion: tui_reader.search.forms), and typo neighbours found with rapidfuzz. The
+postings of the matched words are then scattered into a per-paper score array (words sharing a prefix are one
+contiguous slice of postings). Terms combine with AND; one radix sort ranks. When no paper has every term, the
+papers with the most of them are shown instead (``SearchResult.partial``).
 
 Per term and paper the score is ``4 * title quality + abstract quality``, quality being 3 for the exact word,
-2 for a completion or plural, 1 for a typo neighbour: any title match outranks an abstract-only match, and
+2 for a completion or another form, 1 for a typo neighbour: any title match outranks an abstract-only match, and
 closer matches outrank looser ones. Papers add up their terms' scores; ties keep corpus order.
+
+``similar`` ranks the papers sharing the most distinctive words with one paper (BM25 over the same postings).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from rapidfuzz.distance import OSA
 
 from tui_reader.dates import MONTHS, paper_days, parse_span
 from tui_reader.paper import Paper, Span, Spans
+from tui_reader.search.forms import STOPWORDS, Acronyms, acronyms_in, best_expansions, compounds, stems
 from tui_reader.search.postings import Postings, build
 from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
 from tui_reader.search.text import FOLD_ERRORS, fold, word_spans, words_of
@@ -36,7 +41,8 @@ __all__ = ["COMPLETION", "EXACT", "TYPO", "Positions", "SearchIndex", "SearchRes
 
 EXACT, COMPLETION, TYPO = 3, 2, 1  # match quality of a term in one field
 _TITLE = 4  # a term's score: _TITLE * title quality + abstract quality (0..15)
-_PLURALS = ("s", "es")
+_SHORT = 5  # a typo in a word shorter than this (as typed and as found) must keep its first letter
+_LIKE_LIMIT = 100  # papers "more like this" lists
 CacheKey = tuple[Any, ...]  # ("phrase", words, open) or (kind, word, ...): what a cached hit list answers
 _NO_POSITIONS = np.array([], dtype=np.int64)
 
@@ -85,18 +91,28 @@ class _Matcher:
     prefixes: tuple[str, ...] = ()
     phrase: tuple[str, ...] = ()  # several words in a row; the last one may be a prefix
     phrase_prefix: bool = False
+    runs: tuple[tuple[str, ...], ...] = ()  # words in a row, or joined ("geometry-aware" for geometryaware)
 
     def regex(self) -> str:
         """This matcher as a regular expression over lower-case ASCII text (boundaries added by the caller)."""
         if self.phrase:
             return r"[\W_]+".join(map(re.escape, self.phrase)) + (r"[^\W_]*" if self.phrase_prefix else "")
+        runs = [r"[\W_]*".join(map(re.escape, run)) for run in self.runs]
         words = sorted(map(re.escape, self.words), key=len, reverse=True)
-        return "|".join(words + [re.escape(p) + r"[^\W_]*" for p in self.prefixes])
+        return "|".join(runs + words + [re.escape(p) + r"[^\W_]*" for p in self.prefixes])
 
     def spans(self, words: list[tuple[int, int, str]]) -> list[Span]:
         """Spans of the matching words, given ``word_spans()`` of a text."""
         if not self.phrase:
-            return [(a, b) for a, b, w in words if w in self.words or (self.prefixes and w.startswith(self.prefixes))]
+            found = [(a, b) for a, b, w in words if w in self.words or (self.prefixes and w.startswith(self.prefixes))]
+            for run in self.runs:
+                n = len(run)
+                found += [
+                    (words[i][0], words[i + n - 1][1])
+                    for i in range(len(words) - n + 1)
+                    if all(words[i + j][2] == run[j] for j in range(n))
+                ]
+            return found
         *head, last = self.phrase
         found = []
         for i in range(len(words) - len(head)):
@@ -141,6 +157,7 @@ class SearchResult:
         self.indices = indices
         self.parsed = parsed if parsed is not None else parse_query(query)
         self.error: str | None = self.parsed.error
+        self.partial = False  # no paper matched every term: these match some, the most first
         self._papers = papers
         self._matchers = tuple(matchers)
         alternatives = "|".join(m.regex() for m in sorted(self._matchers, key=lambda m: not m.phrase))
@@ -179,6 +196,8 @@ class IndexParts(NamedTuple):
     vocabulary: list[str]
     title: Postings
     abstract: Postings
+    compounds: dict[str, tuple[str, ...]]  # title compounds, indexed joined or split: the word -> its parts
+    acronyms: dict[str, tuple[str, ...]]  # acronyms defined in the corpus -> the words they stand for
 
 
 @dataclass(slots=True)
@@ -205,11 +224,21 @@ class SearchIndex:
         self.papers = papers
         self.size = len(papers)
         if parts is None:
-            vocabulary, (title, abstract) = build([p.title for p in papers], [p.abstract for p in papers])
-            parts = IndexParts(vocabulary, title, abstract)
+            parts = _build(papers)
         elif parts.title.size != self.size or parts.abstract.size != self.size:
             raise ValueError("the index parts are for another set of papers")
-        self.vocabulary, self._title, self._abstract = parts
+        self.vocabulary, self._title, self._abstract, self._compounds, expansions = parts
+        self._acronyms = Acronyms(expansions)
+        # words of the same stem are neighbours in _stem_order ("reason", "reasoning", "reasons")
+        word_stems = stems(self.vocabulary)
+        order = sorted(range(len(word_stems)), key=word_stems.__getitem__)
+        self._stem_keys = [word_stems[i] for i in order]
+        self._stem_order = np.array(order, np.int64)
+        self._in_compounds: dict[str, list[str]] | None = None
+        # each paper's length over the average (title and abstract, in characters): BM25's length norm for
+        # "more like this", computed here (~20 ms at 100k papers) so that the first one is as quick as the next
+        lengths = np.fromiter((len(p.title) + len(p.abstract) for p in papers), np.float32, self.size)
+        self._length_ratio = lengths / max(1.0, float(lengths.mean())) if self.size else lengths
         by_length: defaultdict[int, list[int]] = defaultdict(list)
         for i, word in enumerate(self.vocabulary):
             by_length[len(word)].append(i)
@@ -224,7 +253,7 @@ class SearchIndex:
     @property
     def parts(self) -> IndexParts:
         """What was built, to keep (tui_reader.search.cache) and hand back to ``SearchIndex(papers, parts)``."""
-        return IndexParts(self.vocabulary, self._title, self._abstract)
+        return IndexParts(self.vocabulary, self._title, self._abstract, self._compounds, self._acronyms.expansions)
 
     # -- searching ---------------------------------------------------------------------------------------
 
@@ -236,32 +265,72 @@ class SearchIndex:
         parsed = parse_query(query)
         if parsed.empty:
             return SearchResult(query, range(self.size), self.papers, (), parsed)
-        score = np.zeros(self.size, np.uint16)
-        keep = np.ones(self.size, np.bool_)
-        matchers = []
-        words = [t for t in parsed.terms if not t.phrase]
-        phrases = [t for t in parsed.terms if t.phrase]
-        for term in words:
-            hits = self._word(term.words[0], term.prefix)
-            keep &= hits.scores > 0
-            score += hits.scores
-            matchers.append(hits.matcher)
+        base = np.ones(self.size, np.bool_)  # what the filters and exclusions leave
         for flt in parsed.filters:
-            keep &= self._filter(flt, marks) != flt.exclude
+            base &= self._filter(flt, marks) != flt.exclude
         for term in parsed.excluded:
             if not term.phrase:  # the word and every word starting with it; no typo neighbours
-                keep &= self._word(term.words[0], True, typos=False, plurals=False).scores == 0
+                base &= self._word(term.words[0], True, typos=False, forms=False).scores == 0
+        words = [t for t in parsed.terms if not t.phrase]
+        phrases = [t for t in parsed.terms if t.phrase]
+        hits = [self._word(t.words[0], t.prefix) for t in words]
+        self._add_acronyms(words, hits)
+        score = np.zeros(self.size, np.uint16)
+        keep = base.copy()
+        for found in hits:
+            keep &= found.scores > 0
+            score += found.scores
+        matchers = [found.matcher for found in hits]
         for term in phrases:  # checked in the text of the papers still in the running: last
-            hits = self._phrase(term, keep)
-            keep &= hits.scores > 0
-            score += hits.scores
-            matchers.append(hits.matcher)
+            found = self._phrase(term, keep)
+            keep &= found.scores > 0
+            score += found.scores
+            matchers.append(found.matcher)
+        keep &= self._without_phrases(parsed, keep)
+        partial = not keep.any() and len(parsed.terms) > 1
+        if partial:  # no paper has every term: those with the most of them, then the best scores
+            matched = np.zeros(self.size, np.uint16)
+            score[:] = 0
+            for found in hits + [self._phrase(t, base) for t in phrases]:
+                matched += found.scores > 0
+                score += found.scores
+            keep = base & (matched > 0)
+            keep &= self._without_phrases(parsed, keep)
+            np.minimum(score, 255, out=score)
+            score |= matched << 8
+        found_at = np.flatnonzero(keep).astype(np.uint32)
+        order = np.argsort(np.uint16(0xFFFF) - score[found_at], kind="stable")  # 16-bit keys: a radix sort
+        result = SearchResult(query, Positions(found_at[order]), self.papers, matchers, parsed)
+        result.partial = partial and len(found_at) > 0
+        return result
+
+    def _without_phrases(self, parsed: Query, keep: np.ndarray) -> np.ndarray:
+        """The papers of ``keep`` without any of the excluded phrases."""
+        keep = keep.copy()
         for term in parsed.excluded:
             if term.phrase:
                 keep &= self._phrase(term, keep).scores == 0
-        found = np.flatnonzero(keep).astype(np.uint32)
-        order = np.argsort(np.uint16(0xFFFF) - score[found], kind="stable")  # 16-bit keys: a radix sort
-        return SearchResult(query, Positions(found[order]), self.papers, matchers, parsed)
+        return keep
+
+    def _add_acronyms(self, terms: list[Term], hits: list[_Hits]) -> None:
+        """Terms spelling out an acronym's expansion ("mixture of experts") also match papers with the acronym
+        ("MoE"): each of them, for those papers, counts as matched as well as the acronym itself."""
+        words = [t.words[0] for t in terms]
+        longest = self._acronyms.longest
+        i = 0
+        while i < len(words):
+            for n in range(min(longest, len(words) - i), 1, -1):
+                acronym = self._acronyms.acronym(words[i : i + n])
+                if acronym is not None:
+                    extra = self._word(acronym, False, typos=False, forms=False)
+                    linked = _as_quality(extra.scores, TYPO)
+                    for j in range(i, i + n):
+                        matcher = hits[j].matcher
+                        matcher = _Matcher(matcher.words | extra.matcher.words, matcher.prefixes, runs=matcher.runs)
+                        hits[j] = _Hits(np.maximum(hits[j].scores, linked), matcher)
+                    i += n - 1
+                    break
+            i += 1
 
     # -- words -------------------------------------------------------------------------------------------
 
@@ -278,9 +347,9 @@ class SearchIndex:
                 self._cache.popitem(last=False)
         return hits
 
-    def _word(self, word: str, prefix: bool, typos: bool = True, plurals: bool = True) -> _Hits:
-        key = ("word", word, prefix, typos, plurals)
-        return self._cached(key, lambda: self._match_word(word, prefix, typos, plurals))
+    def _word(self, word: str, prefix: bool, typos: bool = True, forms: bool = True) -> _Hits:
+        key = ("word", word, prefix, typos, forms)
+        return self._cached(key, lambda: self._match_word(word, prefix, typos, forms))
 
     def _range(self, prefix: str) -> tuple[int, int]:
         """Vocabulary positions ``[lo, hi)`` of the words starting with ``prefix``."""
@@ -295,32 +364,70 @@ class SearchIndex:
         """Postings of words ``lo..hi-1`` (roughly how many papers have them)."""
         return self._title.count(lo, hi) + self._abstract.count(lo, hi)
 
-    def _match_word(self, word: str, prefix: bool, typos: bool, plurals: bool) -> _Hits:
+    def _match_word(self, word: str, prefix: bool, typos: bool, forms: bool) -> _Hits:
         ranges: list[tuple[int, int, int]] = []  # (lo, hi, quality): vocabulary positions
         exact = {word}
         starts: list[str] = []
+        runs: list[tuple[str, ...]] = []
         if prefix:
             ranges.append((*self._range(word), COMPLETION))
             starts.append(word)
-        elif plurals:
-            for plural in (word + s for s in _PLURALS):
-                if (i := self._find(plural)) is not None:
-                    ranges.append((i, i + 1, COMPLETION))
-                    exact.add(plural)
+        if forms:
+            for other in self._same_stem(word):
+                ranges.append((other, other + 1, COMPLETION))
+                exact.add(self.vocabulary[other])
         if (i := self._find(word)) is not None:
             ranges.append((i, i + 1, EXACT))
         own = sum(self._papers_with(lo, hi) for lo, hi, _ in ranges)
-        k = max_typos(word)
-        # typo neighbours only stand in for unknown or rare words: "flow" must not bring "slow" and "low"
-        if typos and k and own < 10 + self.size // 1000:
-            for lo, hi, start in self._typo_ranges(word, k, prefix):
+        # typo neighbours only stand in for unknown or rare words: "flow" must not bring "slow" and "low"; a short
+        # word found at all ("moe") is meant as typed, not as "more"
+        if typos and own < (10 + self.size // 1000 if len(word) >= _SHORT else 1):
+            for lo, hi, start in self._typo_ranges(word, prefix):
                 if self._papers_with(lo, hi) > 10 * own:
                     ranges.append((lo, hi, TYPO))
                     if start:
                         starts.append(start)
                     else:
                         exact.add(self.vocabulary[lo])
-        return _Hits(self._scatter(ranges), _Matcher(frozenset(exact), tuple(starts)))
+        scores = self._scatter(ranges)
+        if forms:
+            for found in exact & self._compounds.keys():  # "geometryaware": highlight "Geometry-Aware"
+                runs.append(self._compounds[found])
+            exact.update(w for found in list(exact) for w in self._compounds_with(found))  # "graph": "GraphCast"
+            if (expansion := self._acronyms.expansion(word)) is not None:  # "moe": "mixture of experts"
+                np.maximum(scores, self._all_words(expansion), out=scores)
+                runs.append(expansion)
+        return _Hits(scores, _Matcher(frozenset(exact), tuple(starts), runs=tuple(runs)))
+
+    def _same_stem(self, word: str) -> list[int]:
+        """Vocabulary positions of the other words with the stem of ``word``."""
+        (stem,) = stems([word])
+        lo = bisect_left(self._stem_keys, stem)
+        hi = bisect_right(self._stem_keys, stem, lo)
+        return [i for i in self._stem_order[lo:hi].tolist() if self.vocabulary[i] != word]
+
+    def _compounds_with(self, part: str) -> list[str]:
+        """The compounds (split in the index) that hold ``part``: "graphcast" for "graph"."""
+        with self._lock:
+            if self._in_compounds is None:
+                within: defaultdict[str, list[str]] = defaultdict(list)
+                for joined, parts in self._compounds.items():
+                    for p in parts:
+                        within[p].append(joined)
+                self._in_compounds = dict(within)
+        return self._in_compounds.get(part, [])
+
+    def _all_words(self, words: Sequence[str]) -> np.ndarray:
+        """Scores of the papers having all the (not small) ``words`` in one field, as loosely as a typo: the
+        title counts if it has them all, the abstract likewise."""
+        title = np.ones(self.size, np.bool_)
+        abstract = np.ones(self.size, np.bool_)
+        for word in words:
+            if word not in STOPWORDS:
+                scores = self._word(word, False, typos=False, forms=False).scores
+                title &= scores >= _TITLE
+                abstract &= (scores % _TITLE) > 0
+        return (title * (_TITLE * TYPO) + abstract * TYPO).astype(np.uint8)
 
     def _scatter(self, ranges: list[tuple[int, int, int]]) -> np.ndarray:
         title = np.zeros(self.size, np.uint8)
@@ -333,16 +440,30 @@ class SearchIndex:
         title += abstract
         return title
 
-    def _typo_ranges(self, word: str, k: int, prefix: bool) -> list[tuple[int, int, str]]:
-        """``(lo, hi, start)``: words within ``k`` edits of ``word`` (``start`` empty), and while the word is
-        being typed, the words whose beginning ``start`` is within ``k`` edits of it."""
+    def _typo_ranges(self, word: str, prefix: bool) -> list[tuple[int, int, str]]:
+        """``(lo, hi, start)``: words within reach of a typo of ``word`` (``start`` empty), and while the word is
+        being typed, the words whose beginning ``start`` is within reach.
+
+        The edits allowed depend on the longer of the two words (``scae`` is one edit from "scale"); between short
+        words, the first letter may be missing, added or swapped with the second (``ata``, ``acn`` for "data",
+        "can") but not replaced (``gna`` must not bring "dna" and "rna"), or every 3-letter word would bring dozens."""
         found: list[tuple[int, int, str]] = []
-        for length in range(len(word) - k, len(word) + k + 1):
+        if len(word) < 3:
+            return found
+        most = max_typos(len(word) + 2)
+        for length in range(max(1, len(word) - most), len(word) + most + 1):
+            k = max_typos(max(len(word), length))
+            if abs(length - len(word)) > k:
+                continue
             words, positions = self._by_length.get(length, ([], _NO_POSITIONS))
             if words:
-                found.extend((i, i + 1, "") for i in positions[_close(word, words, k)].tolist())
-            if prefix:
+                close = positions[_close(word, words, k)].tolist()
+                if max(len(word), length) < _SHORT:
+                    close = [i for i in close if _same_start(word, self.vocabulary[i])]
+                found.extend((i, i + 1, "") for i in close)
+            if prefix and len(word) >= _SHORT and abs(length - len(word)) <= max_typos(len(word)):
                 table = self._prefix_table(length)
+                k = max_typos(len(word))
                 found.extend((*self._range(table[j]), table[j]) for j in _close(word, table, k).tolist())
         return found
 
@@ -355,6 +476,36 @@ class SearchIndex:
             with self._lock:
                 self._prefix_tables[length] = table
         return table
+
+    # -- more like this -----------------------------------------------------------------------------------
+
+    def similar(self, position: int, limit: int = _LIKE_LIMIT) -> SearchResult:
+        """The papers most like paper ``position``, best first: BM25 over the words of its title and abstract
+        (a word's weight grows with how rare it is in the corpus; a title word counts twice, in either paper), with
+        the words that weigh most highlighted."""
+        paper = self.papers[position]
+        title_words = set(words_of(paper.title))
+        counts: defaultdict[int, float] = defaultdict(float)
+        for word in words_of(paper.title + " " + paper.abstract):
+            if word not in STOPWORDS and (i := self._find(word)) is not None:
+                counts[i] += 1.0 + (word in title_words)
+        score = np.zeros(self.size, np.float32)
+        weights: list[tuple[float, str]] = []
+        for i, count in counts.items():
+            have = max(self._title.count(i, i + 1), self._abstract.count(i, i + 1))  # papers with it, about
+            if have <= 1 or have > self.size // 4:  # only this paper, or too common to tell papers apart
+                continue
+            weight = float(np.log(1 + (self.size - have + 0.5) / (have + 0.5))) * (1 + np.log(count))
+            weights.append((weight, self.vocabulary[i]))
+            self._abstract.add(i, score, weight)
+            self._title.add(i, score, weight)
+        score /= 0.5 + 0.5 * self._length_ratio
+        score[position] = 0
+        best = np.argpartition(-score, min(limit, self.size - 1))[:limit] if self.size > limit else np.arange(self.size)
+        best = best[score[best] > 0]
+        best = best[np.argsort(-score[best], kind="stable")].astype(np.uint32)
+        shown = frozenset(w for _, w in sorted(weights, reverse=True)[:8])
+        return SearchResult("", Positions(best), self.papers, [_Matcher(shown)], Query(""))
 
     # -- phrases -----------------------------------------------------------------------------------------
 
@@ -371,13 +522,13 @@ class SearchIndex:
             candidates &= hits.scores > 0
         *head, last = term.words
         for word in head:
-            candidates &= self._word(word, False, typos=False, plurals=False).scores > 0
-        candidates &= self._word(last, term.prefix, typos=False, plurals=False).scores > 0
+            candidates &= self._word(word, False, typos=False, forms=False).scores > 0
+        candidates &= self._word(last, term.prefix, typos=False, forms=False).scores > 0
         if term.prefix and np.count_nonzero(candidates) > self.PHRASE_CHECK_LIMIT:
             # still being typed ("neural t) and too common to check each paper's text on a keystroke: rank
             # the papers having all the words; the closing quote makes it exact
-            words = [self._word(w, False, typos=False, plurals=False) for w in head]
-            words.append(self._word(last, True, typos=False, plurals=False))
+            words = [self._word(w, False, typos=False, forms=False) for w in head]
+            words.append(self._word(last, True, typos=False, forms=False))
             mean = sum(h.scores.astype(np.uint16) for h in words) // len(words)
             scores = np.where(candidates, mean, 0).astype(np.uint8)
             return _Hits(scores, _Matcher(frozenset(head), (last,)))
@@ -526,6 +677,27 @@ def _starts_in_a_row(words: list[str], wanted: list[str]) -> bool:
         words[i : i + n - 1] == wanted[:-1] and words[i + n - 1].startswith(wanted[-1])
         for i in range(len(words) - n + 1)
     )
+
+
+def _build(papers: Sequence[Paper]) -> IndexParts:
+    """Build the index parts: each title with its compounds' other forms added, the acronyms of the corpus."""
+    titles = [p.title for p in papers]
+    extra, parts = compounds(titles)
+    for i, words in extra.items():
+        titles[i] = f"{titles[i]} {words}"
+    vocabulary, (title, abstract) = build(titles, [p.abstract for p in papers])
+    expansions = best_expansions(acronyms_in(p.abstract for p in papers if "(" in p.abstract))
+    return IndexParts(vocabulary, title, abstract, parts, expansions)
+
+
+def _same_start(typed: str, word: str) -> bool:
+    """Could one edit of ``word``, not replacing its first letter, be ``typed``?"""
+    return typed[0] == word[0] or typed[1:] == word or typed == word[1:] or typed[:2] == word[1::-1]
+
+
+def _as_quality(scores: np.ndarray, quality: int) -> np.ndarray:
+    """The same matches, each field's at ``quality``."""
+    return ((scores >= _TITLE) * (_TITLE * quality) + (scores % _TITLE > 0) * quality).astype(np.uint8)
 
 
 def _with_phrase(pattern: re.Pattern[str], texts: list[str]) -> np.ndarray:

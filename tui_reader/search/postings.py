@@ -70,6 +70,16 @@ class Postings:
         a, b = np.searchsorted(self.common, (lo, hi))
         return int(self.offsets[hi] - self.offsets[lo] + self.common_counts[a:b].sum())
 
+    def add(self, word: int, out: np.ndarray, weight: float) -> None:
+        """``out[p] += weight`` for every paper ``p`` containing the word (a common word's bitmap row is added
+        whole: listing its papers would cost 5x more)."""
+        row = int(np.searchsorted(self.common, word))
+        if row < len(self.common) and self.common[row] == word:
+            bits = np.unpackbits(self.bits[row], count=self.size, bitorder="little")
+            out += bits.astype(out.dtype) * out.dtype.type(weight)
+        else:
+            out[self.papers[self.offsets[word] : self.offsets[word + 1]]] += weight
+
     def papers_of(self, word: int) -> np.ndarray:
         """The papers containing one word, ascending."""
         row = int(np.searchsorted(self.common, word))

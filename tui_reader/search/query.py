@@ -1,7 +1,8 @@
 """The query language: what the user types, parsed into terms, phrases, exclusions and filters.
 
-    diffusion mod      every term must match (title or abstract); the last one may be unfinished (a prefix)
-    difusion           typos are forgiven: one edit in words of 5-8 letters, two from 9 letters
+    diffusion mod      every term should match (title or abstract); the last one may be unfinished (a prefix);
+                       other forms, compounds and acronyms count (the index decides: tui_reader.search.index)
+    difusion           typos are forgiven: one edit between words of 3-8 letters, two from 9 letters
     "neural tangent"   the words in a row (an unclosed quote still searches, and says so)
     -diffusion         no paper with the word, or a word starting with it
     is:read  is:unread  is:starred                          (-is:starred negates a filter)
@@ -10,10 +11,11 @@
     date:2024-03-11  date:2024-03  date:2024  date:2024-03-01..2024-03-15  date:2024-03..  date:>=2024-03-01
     date:today  date:yesterday  date:7d  date:2w (the last 7 or 14 days, today included)
     date:Mar  date:"Mar 11"   that month or day in any year (listing dates written without a year too)
+    note:word  note:"two words"   papers whose note has the words     tag:rl-theory   papers with that tag
+    foo:bar            an unknown filter: reported, and left out of the query
 
 A paper's days are its listing dates (the days Daily Papers listed it) and its arXiv published date; a ``date:``
 filter keeps the papers with any of their days in the range (``tui_reader.dates``).
-    note:word  note:"two words"   papers whose note has the words     tag:rl-theory   papers with that tag
 
 Parsing never fails: a problem becomes ``Query.error`` and the rest of the query still counts.
 """
@@ -27,14 +29,15 @@ from dataclasses import dataclass
 from tui_reader.dates import MONTHS, month_of, parse_span
 from tui_reader.search.text import fold, words_of
 
-__all__ = ["IS_VALUES", "Filter", "Query", "Term", "max_typos", "parse_query"]
+__all__ = ["FIELDS", "IS_VALUES", "Filter", "Query", "Term", "max_typos", "parse_query"]
 
 IS_VALUES = ("read", "unread", "starred", "unstarred")
 
 
-def max_typos(word: str) -> int:
-    """Edits forgiven in a term: none up to 4 letters, one up to 8, then two."""
-    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+def max_typos(length: int) -> int:
+    """Edits forgiven between a term and a word, the longer of them ``length`` letters long: none up to 2
+    letters, one up to 8, then two."""
+    return 0 if length < 3 else 1 if length < 9 else 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,10 @@ class _Token:
     field: str | None
 
 
-_FIELD = re.compile(r"(is|date|author|note|tag):", re.IGNORECASE)
+FIELDS = ("is", "date", "author", "note", "tag")  # the filters; any other ``word:value`` is reported, and left out
+# a known field even with no value yet ("is:" being typed), any other word only with a value ("RLIF: Interactive"
+# is two words, "foo:bar" an unknown filter)
+_FIELD = re.compile(r"(is|date|author|note|tag):|([^\W\d_]\w*):(?=[^\s:])", re.IGNORECASE)
 DATE_HINT = "use 2024-03-11, 2024-03, A..B, >=A, 7d, today"
 # what an unfinished calendar value may still become ("2024-0" -> "2024-01"): no error while it is typed
 _DATE_ENDINGS = ("", "0", "1", "01", "-01", "-01-01", "0-01-01", "00-01-01", "000-01-01", "2000-01-01", ".", "d")
@@ -106,7 +112,7 @@ def _tokens(text: str) -> Iterator[_Token]:
         i += exclude
         field = None
         if m := _FIELD.match(text, i):
-            field = m.group(1).lower()
+            field = (m.group(1) or m.group(2)).lower()
             i = m.end()
         if i < n and text[i] == '"':
             end = text.find('"', i + 1)
@@ -168,6 +174,9 @@ def parse_query(text: str) -> Query:
                 filters.append(Filter("tag", value, token.exclude, prefix))
             elif not prefix:
                 errors.append("tag: needs a tag, e.g. tag:rl-theory")
+        elif token.field is not None and token.field not in FIELDS:
+            known = ", ".join(f"{f}:" for f in FIELDS)
+            errors.append(f"unknown filter {token.field}: (known: {known})")
         elif words := tuple(words_of(token.text)):  # "physics-informed" is a phrase of two words
             (excluded if token.exclude else terms).append(Term(words, token.exclude, prefix))
     error = "; ".join(dict.fromkeys(errors)) or None
