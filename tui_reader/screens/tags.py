@@ -65,7 +65,7 @@ class TagScreen(PromptScreen):
         super().__init__(
             f"Tags of “{title}”",
             apply,
-            "foo bar -baz adds foo and bar, removes baz · → completes · Enter applies · Esc cancels",
+            "foo -bar adds foo, removes bar · → completes · Enter applies · Esc cancels",
             placeholder="tags to add, -tag to remove",
             suggester=TagSuggester(known),
         )
