@@ -221,6 +221,10 @@ async def test_n_reads_the_next_unread_paper_one_key_per_paper(papers, store):
         assert plist.cursor == 3 and store.get(papers[3].id).read
         assert papers[3].title in detail_text(app)
         assert not store.get(papers[4].id).read
+        await pilot.press("enter", "n")  # reading in the detail pane: n reads on there too
+        await settle(app, pilot)
+        assert app.query_one(PaperDetail).has_focus
+        assert plist.cursor == 4 and store.get(papers[4].id).read and papers[4].title in detail_text(app)
 
 
 async def test_a_marks_every_shown_paper_read_after_saying_how_many_and_z_undoes_it_after_a_restart(papers, data_dir):

@@ -583,6 +583,8 @@ class ReaderApp(App[None]):
             return "Loading papers…"
         if self.reader.query.strip():
             return "No paper matches. Esc clears the search."
+        if self.reader.saved_view is not None:
+            return "No paper in this view. u changes the view."
         if self.reader.view is View.STARRED:
             return "No starred papers yet: s stars the paper under the cursor. u changes the view."
         if self.reader.view is View.UNREAD:
@@ -613,8 +615,8 @@ class ReaderApp(App[None]):
     def apply_changes(self, changes: Sequence[Change]) -> None:
         """Show changes (marks, notes, tags; a bulk mark's share one batch: one undo step) and hand them to the
         saver's thread."""
+        self.reader.change_all(changes)
         for change in changes:
-            self.reader.change(change)
             self.saver.submit(change)
         self._marks_shown()
 

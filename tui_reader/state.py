@@ -111,6 +111,17 @@ class Reader:
         self.unsaved.append(change)
         self.update(change.paper_id, change.applied_to(self.mark(change.paper_id)))
 
+    def change_all(self, changes: Sequence[Change]) -> None:
+        """Many changes at once (a bulk mark): as ``change`` each, but the id sets are rebuilt once, not once
+        per change (marking 100k papers read stays fast)."""
+        marks = [change for change in changes if change.field in ("read", "starred")]
+        self.unsaved.extend(marks)
+        self.read, self.starred = flags_after(self.read, self.starred, marks)
+        self._count()
+        for change in changes:
+            if change.field not in ("read", "starred"):
+                self.change(change)
+
     def new_batch(self) -> int:
         """A batch number for changes that undo as one step (a bulk mark): see ``store.Change``."""
         return next(_batches)
