@@ -197,6 +197,9 @@ async def test_a_bad_tag_is_one_line_in_the_prompt_and_nothing_is_applied(papers
         problem = str(app.screen.query_one("#prompt-problem").render())
         assert problem.startswith("bad tag '[bad]'") and "\n" not in problem
         assert store.all() == {}
+        await pilot.press("backspace")  # typing again: the problem goes
+        await pilot.pause()
+        assert str(app.screen.query_one("#prompt-problem").render()) == ""
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, TagScreen)
@@ -361,3 +364,14 @@ async def test_the_detail_shows_note_and_tags_made_elsewhere(papers, store):
 
 def test_views_file_name_is_in_the_data_dir(data_dir: Path):
     assert SavedViews.load(data_dir).path == data_dir / VIEWS_FILE
+
+
+async def test_a_view_saved_in_another_reader_joins_the_cycle_and_the_palette(papers, store, data_dir):
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        SavedViews.load(data_dir).save("Elsewhere", "is:starred")  # another reader, meanwhile
+        assert "View: Elsewhere" in [command.title for command in app.get_system_commands(app.screen)]
+        await pilot.press("u", "u", "u")
+        await settle(app, pilot)
+        assert "view: Elsewhere" in status(app)

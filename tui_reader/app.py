@@ -638,6 +638,7 @@ class ReaderApp(App[None]):
             self.set_mark(paper.id, "starred", not self.reader.mark(paper.id).starred)
 
     def action_cycle_view(self) -> None:
+        self._reload_views()
         self.reader.next_view(self.views.views)
         self.start_search()
         self.refresh_status()
@@ -784,6 +785,13 @@ class ReaderApp(App[None]):
         self.show_view(view)
         self.say(f"View “{view.name}” saved: {view.query}", timeout=4)
         return None
+
+    def _reload_views(self) -> None:
+        """The saved views as views.json holds them now: another reader may have saved or deleted one (a small
+        file; a damaged one keeps the views known, its warning was given at start or is given by the next save)."""
+        fresh = SavedViews.load(self.views.path.parent)
+        if not fresh.warnings:
+            self.views = fresh
 
     def show_view(self, view: SavedView | None) -> None:
         """Show a saved view (None: all papers); the search box is cleared for refining it."""
@@ -1078,6 +1086,7 @@ class ReaderApp(App[None]):
                     f"{command.label}  ·  {command.explanation}",
                     partial(self._run_command, command),
                 )
+        self._reload_views()
         for view in self.views.views:
             yield SystemCommand(f"View: {view.name}", f"{view.query}  ·  the saved view", partial(self.show_view, view))
         if self.views.views:
