@@ -616,8 +616,7 @@ class ReaderApp(App[None]):
         """Show changes (marks, notes, tags; a bulk mark's share one batch: one undo step) and hand them to the
         saver's thread."""
         self.reader.change_all(changes)
-        for change in changes:
-            self.saver.submit(change)
+        self.saver.submit_all(changes)
         self._marks_shown()
 
     def _marks_shown(self) -> None:

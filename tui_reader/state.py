@@ -130,6 +130,11 @@ class Reader:
         """One step's changes: ``field`` set to ``value`` on each paper where it differs (e.g. mark all shown
         read); hand each to ``change`` and the saver."""
         batch, now = self.new_batch(), time.time()
+        if field in ("read", "starred"):  # the id sets answer at once (a Mark per paper costs 2 µs: 100k marks)
+            marked = self.read if field == "read" else self.starred
+            return [
+                Change(pid, field, value, now, batch) for pid in dict.fromkeys(paper_ids) if (pid in marked) != value
+            ]
         return [
             Change(pid, field, value, now, batch)
             for pid in dict.fromkeys(paper_ids)
