@@ -182,9 +182,12 @@ async def test_the_tag_prompt_completes_existing_tags_and_lists_those_matching(p
         await pilot.press("right")  # accepts the inline completion of the word being typed
         await pilot.pause()
         assert app.screen.query_one(Input).value == "new -robotics"
-        await pilot.press("ctrl+u", *"rl-", "right", "enter")
+        await pilot.press("ctrl+u", *"rl-", "tab")  # Tab takes it too, and starts the next word
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "rl-theory "
+        await pilot.press(*"VIS", "tab", "enter")
         await settle(app, pilot)
-        assert store.get(papers[0].id).tags == ("rl-theory",)
+        assert store.get(papers[0].id).tags == ("rl-theory", "vision")
 
 
 async def test_a_bad_tag_is_one_line_in_the_prompt_and_nothing_is_applied(papers, store):

@@ -4,10 +4,12 @@ completion from the tags already used (inline, and a list of those matching the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
@@ -55,17 +57,21 @@ class TagSuggester(Suggester):
         if not prefix:
             return None
         found = next((tag for tag in self.tags if tag.casefold().startswith(prefix.casefold())), None)
-        return None if found is None else before + sign + prefix + found[len(prefix) :]
+        return None if found is None else before + sign + found  # taken, the word gets the tag's spelling
 
 
 class TagScreen(PromptScreen):
     """The paper's tags and a line to change them; Enter applies every word as one change (one undo step)."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "complete", "Complete", id="tags.complete", show=False, priority=True),
+    ]
+
     def __init__(self, title: str, current: Sequence[str], known: Sequence[str], apply: Callable[[str], str | None]):
         super().__init__(
             f"Tags of “{title}”",
             apply,
-            "foo -bar adds foo, removes bar · → completes · Enter applies · Esc cancels",
+            "foo -bar adds foo, removes bar · Tab completes · Enter applies · Esc cancels",
             placeholder="tags to add, -tag to remove",
             suggester=TagSuggester(known),
         )
@@ -91,6 +97,18 @@ class TagScreen(PromptScreen):
         if len(found) > MAX_MATCHES:
             line.append(f"  … {len(found) - MAX_MATCHES} more", "dim")
         return line
+
+    def action_complete(self) -> None:
+        """Tab: take the completion shown for the word being typed (→ does too), and start the next word."""
+        line = self.query_one(Input)
+        if not line.cursor_at_end:
+            line.cursor_position = len(line.value)
+            return
+        before = line.value
+        line.action_cursor_right()  # at the end of the line, Input takes its suggestion
+        if line.value != before:
+            line.value += " "
+            line.cursor_position = len(line.value)
 
     @on(Input.Changed, "#prompt-input")
     def _typed(self, event: Input.Changed) -> None:
