@@ -378,3 +378,19 @@ async def test_a_view_saved_in_another_reader_joins_the_cycle_and_the_palette(pa
         await pilot.press("u", "u", "u")
         await settle(app, pilot)
         assert "view: Elsewhere" in status(app)
+
+
+async def test_v_in_a_saved_view_offers_its_name_so_enter_updates_it_with_the_refinement(papers, store, data_dir):
+    SavedViews.load(data_dir).save("Reading", "is:unread")
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("u", "u", "u")  # all → unread → starred → Reading
+        await type_query(app, pilot, "diffusion")
+        await pilot.press("enter", "V")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "Reading"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert SavedViews.load(data_dir).get("reading").query == "is:unread diffusion"
+        assert "view: Reading" in status(app) and app.query_one("#search", Input).value == ""

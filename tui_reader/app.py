@@ -652,7 +652,7 @@ class ReaderApp(App[None]):
         """Mark every paper shown read, once the user says yes to how many that is; one undo step."""
         changes = self.reader.changes_for((paper.id for paper in self.reader.shown_papers()), "read", True)
         if not changes:
-            self.say("Every paper shown is read already.", timeout=3)
+            self.say("Every paper shown is read already." if self.reader.rows else "No paper is shown.", timeout=3)
             return
         count = len(changes)
         question = f"Mark {count:,} paper{'s' if count != 1 else ''} read? y/n"
@@ -765,11 +765,13 @@ class ReaderApp(App[None]):
         sort = self.reader.sort
         kept = "" if sort is Sort.RELEVANCE else sort.value
         hint = f"Saves “{query}”{f' sorted by {kept}' if kept else ''} · Enter saves · Esc cancels"
+        current = self.reader.saved_view  # offered (selected): Enter updates the view shown, typing names a new one
         self.push_screen(
             PromptScreen(
                 "Save the search as a view",
                 partial(self._save_view, query, kept),
                 hint,
+                value=current.name if current is not None else "",
                 placeholder="a name, e.g. rl to read",
             )
         )

@@ -79,7 +79,6 @@ class PromptScreen(ModalScreen[str | None]):
                 placeholder=self.placeholder,
                 suggester=self.suggester,
                 id="prompt-input",
-                select_on_focus=False,
             )
             yield Static(id="prompt-problem")
             yield from self.compose_below()
