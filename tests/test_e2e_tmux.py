@@ -380,9 +380,8 @@ def test_two_machines_sharing_a_sync_folder_see_each_others_star_and_note(termin
 
     laptop.keys("s")  # star the first paper
     laptop.wait_for("the star", lambda s: status(s) and status(s)[3] == 1)
-    laptop.keys("a")  # its note, in the reader's editor
-    laptop.wait_for("the note editor", lambda s: "Ctrl+S saves" in s)
-    laptop.keys("read the appendix", literal=True)
+    laptop.keys("aread the appendix", literal=True)  # its note, in the reader's editor: a, then typing at once
+    laptop.wait_for("the note typed in the editor", lambda s: "Ctrl+S saves" in s and "read the appendix" in s)
     laptop.keys("C-s")
     laptop.wait_for("the note in the laptop's detail", lambda s: "read the appendix" in s and "Ctrl+S saves" not in s)
     started = time.monotonic()

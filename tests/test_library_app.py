@@ -333,7 +333,7 @@ async def test_saved_views_are_in_the_palette_and_can_be_deleted(papers, store, 
         await settle(app, pilot)
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
         assert {"View: To read", "View: Mine", "Delete view…"} <= commands.keys()
-        commands["View: To read"].callback()
+        app.call_later(commands["View: To read"].callback)  # as the palette runs a command
         await settle(app, pilot)
         assert "view: To read" in status(app)
         assert all(
@@ -342,7 +342,7 @@ async def test_saved_views_are_in_the_palette_and_can_be_deleted(papers, store, 
                 shown_titles(app), [app.reader.papers[i] for i in app.query_one(PaperList).rows], strict=True
             )
         )
-        commands["Delete view…"].callback()
+        app.call_later(commands["Delete view…"].callback)
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("1")
@@ -394,3 +394,32 @@ async def test_v_in_a_saved_view_offers_its_name_so_enter_updates_it_with_the_re
         await settle(app, pilot)
         assert SavedViews.load(data_dir).get("reading").query == "is:unread diffusion"
         assert "view: Reading" in status(app) and app.query_one("#search", Input).value == ""
+
+
+async def test_the_dialog_keys_are_text_in_the_search_box_and_in_dialogs(papers, store):
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await type_query(app, pilot, "atVA")
+        assert app.query_one("#search", Input).value == "atVA" and app.screen is app.screen_stack[0]
+        await pilot.press("escape", "escape")  # the query cleared (it matched nothing), back to the list
+        await settle(app, pilot)
+        await pilot.press("a", *"a tVA")  # in the note editor they are the note's text
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen) and app.screen.text == "a tVA"
+
+
+async def test_the_palette_opens_the_note_editor_and_the_tag_prompt(papers, store):
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        for title, screen in (("Edit the note…", NoteScreen), ("Tag the paper…", TagScreen)):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            app.screen.dismiss()  # what choosing a command does first
+            app.call_later(commands[title].callback)
+            await settle(app, pilot)
+            assert isinstance(app.screen, screen), title
+            await pilot.press("escape")
+            await pilot.pause()

@@ -47,6 +47,10 @@ if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing wo
     from tui_reader.screens.export import Exported
     from tui_reader.search import SearchIndex, SearchResult
 
+# Keys that open a dialog are priority bindings: the app runs them before passing on the keys typed after them, so
+# a fast "a" + note text, or "A" + "y", lands in the dialog (a key that went to the list first would reach the app
+# only after the dialog opened, and be lost). check_action keeps them from the search box and other screens.
+DIALOG_ACTIONS = frozenset({"edit_note", "edit_tags", "mark_all_read", "save_view"})
 LOAD_BATCH_SECONDS = 0.1
 MARKS_POLL_SECONDS = 2.0  # how soon marks made in another reader (or by `tui-reader mark`) show here
 WATCH_POLL_SECONDS = 2.0  # how often the corpus' folders are looked at for new or changed files
@@ -108,6 +112,7 @@ class ReaderApp(App[None]):
             tooltip="Write or edit the paper's note (Ctrl+S saves, Esc closes)",
             title="Edit the note…",
             show=False,
+            priority=True,  # see DIALOG_ACTIONS
         ),
         CommandBinding(
             "ctrl+e",
@@ -126,6 +131,7 @@ class ReaderApp(App[None]):
             tooltip="Add or remove the paper's tags (foo -bar), completing tags already used",
             title="Tag the paper…",
             show=False,
+            priority=True,  # see DIALOG_ACTIONS
         ),
         CommandBinding(
             "A",
@@ -135,6 +141,7 @@ class ReaderApp(App[None]):
             tooltip="Mark every paper shown read (asks first; one undo step)",
             title="Mark all shown papers read…",
             show=False,
+            priority=True,  # see DIALOG_ACTIONS
         ),
         CommandBinding(
             "z,ctrl+z",
@@ -162,6 +169,7 @@ class ReaderApp(App[None]):
             tooltip="Save the query and its sort as a named view (joins the u cycle and the palette)",
             title="Save the search as a view…",
             show=False,
+            priority=True,  # see DIALOG_ACTIONS
         ),
         CommandBinding(
             "o",
@@ -648,15 +656,17 @@ class ReaderApp(App[None]):
         if self.paper_list.jump_to_unread(1, here=True) and (paper := self.current) is not None:
             self.set_mark(paper.id, "read", True)
 
-    def action_mark_all_read(self) -> None:
-        """Mark every paper shown read, once the user says yes to how many that is; one undo step."""
+    async def action_mark_all_read(self) -> None:
+        """Mark every paper shown read, once the user says yes to how many that is; one undo step. (The dialogs
+        of issue 13 are awaited until mounted, so keys typed right after the one that opened them go to them:
+        a fast "Ay" answers yes, never copies.)"""
         changes = self.reader.changes_for((paper.id for paper in self.reader.shown_papers()), "read", True)
         if not changes:
             self.say("Every paper shown is read already." if self.reader.rows else "No paper is shown.", timeout=3)
             return
         count = len(changes)
         question = f"Mark {count:,} paper{'s' if count != 1 else ''} read? y/n"
-        self.push_screen(ConfirmScreen(question), partial(self._mark_all_answered, changes))
+        await self.push_screen(ConfirmScreen(question), partial(self._mark_all_answered, changes))
 
     def _mark_all_answered(self, changes: list[Change], yes: bool | None) -> None:
         if yes:
@@ -681,12 +691,12 @@ class ReaderApp(App[None]):
 
     # --- notes and tags ----------------------------------------------------------------------------------------
 
-    def action_edit_note(self) -> None:
+    async def action_edit_note(self) -> None:
         from tui_reader.screens.note import NoteScreen
 
         if (paper := self.current) is not None:
             note = self.reader.mark(paper.id).note or ""
-            self.push_screen(NoteScreen(paper.title, note, partial(self.save_note, paper.id)))
+            await self.push_screen(NoteScreen(paper.title, note, partial(self.save_note, paper.id)))
 
     def save_note(self, paper_id: str, text: str) -> str | None:
         """Save a paper's note (empty: no note); a problem with it is returned (one line), nothing changed."""
@@ -731,13 +741,13 @@ class ReaderApp(App[None]):
         elif text.rstrip() != note and (problem := self.save_note(paper.id, text)) is not None:
             self.say(f"Note not saved: {problem}", severity="error", timeout=8)
 
-    def action_edit_tags(self) -> None:
+    async def action_edit_tags(self) -> None:
         from tui_reader.screens.tags import TagScreen
 
         if (paper := self.current) is not None:
             tags = self.reader.mark(paper.id).tags
             screen = TagScreen(paper.title, tags, self.reader.all_tags(), partial(self.change_tags, paper.id))
-            self.push_screen(screen)
+            await self.push_screen(screen)
 
     def change_tags(self, paper_id: str, typed: str) -> str | None:
         """Apply what was typed in the tag prompt (``foo -bar``) as one change; a problem is returned, nothing
@@ -757,7 +767,7 @@ class ReaderApp(App[None]):
 
     # --- saved views: V saves the query, u cycles through them, the palette picks or deletes one ------------
 
-    def action_save_view(self) -> None:
+    async def action_save_view(self) -> None:
         query = self.reader.full_query.strip()
         if not query:
             self.say("Nothing to save: type a query first (a view is a saved query).", timeout=4)
@@ -766,7 +776,7 @@ class ReaderApp(App[None]):
         kept = "" if sort is Sort.RELEVANCE else sort.value
         hint = f"Saves “{query}”{f' sorted by {kept}' if kept else ''} · Enter saves · Esc cancels"
         current = self.reader.saved_view  # offered (selected): Enter updates the view shown, typing names a new one
-        self.push_screen(
+        await self.push_screen(
             PromptScreen(
                 "Save the search as a view",
                 partial(self._save_view, query, kept),
@@ -818,7 +828,7 @@ class ReaderApp(App[None]):
             self.show_view(None)
         self.say(f"View “{name}” deleted.", timeout=3)
 
-    def action_delete_view(self) -> None:
+    async def action_delete_view(self) -> None:
         keys = "123456789"
         choices = [
             Choice(keys[i] if i < len(keys) else "", view.name, view.query, view.name)
@@ -827,7 +837,7 @@ class ReaderApp(App[None]):
         if not choices:
             self.say("No saved views: V saves the search as one.", timeout=4)
             return
-        self.push_screen(ChoiceScreen("Delete which view?", choices), self._delete_view)
+        await self.push_screen(ChoiceScreen("Delete which view?", choices), self._delete_view)
 
     # --- fetching listings (tui_reader.fetch, in a thread) and watching folders ------------------------------
 
@@ -1055,6 +1065,8 @@ class ReaderApp(App[None]):
         if action == "focus_search":
             # "/" is a priority key: screens above the reader (help, command palette) get it as theirs
             return self.screen is self.screen_stack[0]
+        if action in DIALOG_ACTIONS:  # priority keys too: typed in the search box (or a dialog), they are text
+            return self.screen is self.screen_stack[0] and not isinstance(self.screen.focused, Input)
         return True
 
     def action_help(self) -> None:

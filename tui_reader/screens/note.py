@@ -46,7 +46,9 @@ class NoteScreen(ModalScreen[str | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).move_cursor(self.query_one(TextArea).document.end)
+        area = self.query_one(TextArea)
+        area.move_cursor(area.document.end)
+        self.set_focus(area)  # at once, not at ScreenResume: keys typed right after the note key land in the note
 
     @property
     def text(self) -> str:

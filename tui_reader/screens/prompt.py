@@ -84,6 +84,9 @@ class PromptScreen(ModalScreen[str | None]):
             yield from self.compose_below()
             yield Static(Text(self.hint, style="dim"), classes="prompt-hint")
 
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(Input))  # at once, not at ScreenResume: keys typed fast land in the line
+
     def compose_above(self) -> ComposeResult:
         """What a prompt shows between its title and its line (nothing here)."""
         yield from ()
