@@ -423,3 +423,12 @@ async def test_the_palette_opens_the_note_editor_and_the_tag_prompt(papers, stor
             assert isinstance(app.screen, screen), title
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_the_dialog_keys_do_nothing_over_another_screen(papers, store):
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark", "a", "t", "V", "A")
+        await pilot.pause()
+        assert len(app.screen_stack) == 2 and type(app.screen).__name__ == "HelpScreen"

@@ -49,7 +49,8 @@ if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing wo
 
 # Keys that open a dialog are priority bindings: the app runs them before passing on the keys typed after them, so
 # a fast "a" + note text, or "A" + "y", lands in the dialog (a key that went to the list first would reach the app
-# only after the dialog opened, and be lost). check_action keeps them from the search box and other screens.
+# only after the dialog opened, and be lost). check_action keeps them to the reader's own screen (over a menu, "a"
+# is the menu's); in the search box Textual gives printable keys to the box.
 DIALOG_ACTIONS = frozenset({"edit_note", "edit_tags", "mark_all_read", "save_view"})
 LOAD_BATCH_SECONDS = 0.1
 MARKS_POLL_SECONDS = 2.0  # how soon marks made in another reader (or by `tui-reader mark`) show here
@@ -1065,8 +1066,8 @@ class ReaderApp(App[None]):
         if action == "focus_search":
             # "/" is a priority key: screens above the reader (help, command palette) get it as theirs
             return self.screen is self.screen_stack[0]
-        if action in DIALOG_ACTIONS:  # priority keys too: typed in the search box (or a dialog), they are text
-            return self.screen is self.screen_stack[0] and not isinstance(self.screen.focused, Input)
+        if action in DIALOG_ACTIONS:  # priority keys too; in the search box they are text (Textual leaves keys an
+            return self.screen is self.screen_stack[0]  # Input or TextArea takes to it, priority or not)
         return True
 
     def action_help(self) -> None:
