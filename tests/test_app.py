@@ -297,26 +297,26 @@ async def test_moving_marks_nothing_but_enter_marks_read_once_shown(reader_app, 
         assert reader_app.query_one(PaperList).has_focus
 
 
-async def test_n_and_shift_n_jump_between_unread_papers_and_wrap(papers, store):
+async def test_n_reads_the_next_unread_and_shift_n_jumps_back_both_wrapping(papers, store):
     for paper in papers[1:4] + papers[5:]:  # unread: only papers 0 and 4
         store.set_read(paper.id, True)
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         plist = app.query_one(PaperList)
-        await pilot.press("n")
-        assert plist.cursor == 4
-        await pilot.press("n")  # past the end: back to the top, and says so
-        await pilot.pause()
-        assert plist.cursor == 0
+        await pilot.press(*"jjjjj", "n")  # past the end: back to the top, and says so; the paper is read now
+        await settle(app, pilot)
+        assert plist.cursor == 0 and app.reader.mark(papers[0].id).read
         assert any("Wrapped to the top" in n.message for n in notifications(app))
-        await pilot.press("N")
-        assert plist.cursor == 4
-        await pilot.press("r", "n")  # paper 4 read: paper 0 is the only unread one left
-        assert plist.cursor == 0
-        await pilot.press("r", "j", "n")  # everything read: the cursor stays, and it says so
+        await pilot.press("N")  # only jumps: paper 4 stays unread
+        await settle(app, pilot)
+        assert plist.cursor == 4 and not app.reader.mark(papers[4].id).read
+        await pilot.press("n")  # the paper under the cursor is unread: it is the one read
+        await settle(app, pilot)
+        assert plist.cursor == 4 and store.get(papers[4].id).read
+        await pilot.press("n")  # everything read: the cursor stays, and it says so
         await pilot.pause()
-        assert plist.cursor == 1
+        assert plist.cursor == 4
         assert any("No unread paper" in n.message for n in notifications(app))
 
 

@@ -363,8 +363,8 @@ def test_slash_in_the_search_box_starts_a_new_query(terminal, tmp_path):
 
 
 def test_two_machines_sharing_a_sync_folder_see_each_others_star_and_note(terminal, tmp_path):
-    """Two readers with their own data dirs and one sync folder (config.toml's sync_dir): a star made in one
-    reader and a note written on that machine reach the other within 10 s."""
+    """Two readers with their own data dirs and one sync folder (config.toml's sync_dir): a star made and a note
+    written (with the note key, a) in one reader show in the other one within 10 s, the note in its detail."""
     papers = load_corpus(None).papers
     total = len(papers)
     shared = tmp_path / "Sync"
@@ -380,15 +380,16 @@ def test_two_machines_sharing_a_sync_folder_see_each_others_star_and_note(termin
 
     laptop.keys("s")  # star the first paper
     laptop.wait_for("the star", lambda s: status(s) and status(s)[3] == 1)
-    noted = run_cli("note", papers[0].id, "read the appendix", "--data-dir", str(tmp_path / "laptop"))
-    assert noted.returncode == 0, noted.stderr
+    laptop.keys("aread the appendix", literal=True)  # its note, in the reader's editor: a, then typing at once
+    laptop.wait_for("the note typed in the editor", lambda s: "Ctrl+S saves" in s and "read the appendix" in s)
+    laptop.keys("C-s")
+    laptop.wait_for("the note in the laptop's detail", lambda s: "read the appendix" in s and "Ctrl+S saves" not in s)
     started = time.monotonic()
     desktop.wait_for("the star made on the laptop", lambda s: status(s) == (total, total, total, 1, "all"))
-    while (note := run_cli("note", papers[0].id, "--data-dir", str(tmp_path / "desktop")).stdout) == "":
-        assert time.monotonic() - started < 10, "the note did not reach the desktop within 10 s"
-        time.sleep(0.2)
+    desktop.wait_for("the laptop's note in the desktop's detail", lambda s: "read the appendix" in s)
+    assert time.monotonic() - started < 10, "the star and the note did not reach the desktop within 10 s"
+    note = run_cli("note", papers[0].id, "--data-dir", str(tmp_path / "desktop")).stdout
     assert note == "read the appendix\n"
-    assert time.monotonic() - started < 10
     for app in (laptop, desktop):
         app.keys("q")
         assert app.wait_exit() == 0

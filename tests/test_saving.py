@@ -273,3 +273,21 @@ def test_mark_gives_up_on_a_long_lock_with_one_line_and_saves_nothing(seeds_corp
     assert err.count("\n") == 1 and "locked by another program" in err and "nothing saved" in err
     with MarkStore.open(fresh_store) as store:
         assert not store.get(paper.id).starred
+
+
+def test_submit_all_saves_every_change_as_one_undo_step(data_dir):
+    from tui_reader.saving import HistoryDone, MarkSaver
+    from tui_reader.store import Change, MarkStore
+
+    reports: list[object] = []
+    saver = MarkSaver(MarkStore.open(data_dir), reports.append)
+    saver.start()
+    saver.submit_all([Change(f"p{i}", "read", True, 1.0, 77) for i in range(3)])
+    assert saver.flush()
+    saver.undo()
+    assert saver.flush()
+    saver.close()
+    (done,) = [report for report in reports if isinstance(report, HistoryDone)]
+    assert done.undone is not None and done.undone.message() == "undone: marked 3 papers read"
+    with MarkStore.open(data_dir) as store:
+        assert store.read_ids() == set()

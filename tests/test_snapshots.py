@@ -123,3 +123,20 @@ def test_small_layout(snap_compare, make_app):
 def test_tiny_layout(snap_compare, make_app):
     """40x12: still three list rows, and ? and q in the footer."""
     assert snap_compare(make_app(starred=1), terminal_size=(40, 12), run_before=typing(""))
+
+
+def test_note_editor(snap_compare, seeds_corpus, store):
+    """The note editor over the reader: the paper's title, the note being written, how to save and close."""
+    store.set_note(RICH.id, "Compare with the [b]2023[/b] baseline.\nAsk Ada about the code.")
+    app = ReaderApp([RICH, *seeds_corpus.papers], store)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=pressing("a", *" Soon."))
+
+
+def test_tag_prompt(snap_compare, seeds_corpus, store):
+    """The tag prompt: the paper's tags, a word being completed inline, the used tags that match it; the list
+    shows tags (dimmed, after the authors)."""
+    store.change_tags(RICH.id, add=["diffusion", "to-read"])
+    store.change_tags(seeds_corpus.papers[0].id, add=["rl"])
+    store.change_tags(seeds_corpus.papers[1].id, add=["robotics", "reading-group"])
+    app = ReaderApp([RICH, *seeds_corpus.papers], store)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=pressing("t", *"fast -to r"))

@@ -68,3 +68,36 @@ def test_views_cycle_and_put_their_filter_before_the_query(reader):
 def test_status_shows_loading_before_indexing(reader):
     assert reader.status("loading 1/5 files…", True).endswith("view: all · sort: as listed · loading 1/5 files…")
     assert reader.status("", True).endswith("view: all · sort: as listed · indexing…")
+
+
+def test_saved_views_join_the_cycle_with_their_query_and_sort(reader):
+    from tui_reader.sorting import Sort
+    from tui_reader.state import SavedView
+
+    saved = [SavedView("rl", "tag:rl", "newest"), SavedView("Diffusion", "diffusion")]
+    reader.query = "survey"
+    seen = []
+    for _ in range(6):
+        reader.next_view(saved)
+        seen.append((reader.view_name, reader.full_query))
+    assert seen == [
+        ("unread", "is:unread survey"),
+        ("starred", "is:starred survey"),
+        ("rl", "tag:rl survey"),  # the view's query, then what the user types on top
+        ("Diffusion", "diffusion survey"),
+        ("all", "survey"),
+        ("unread", "is:unread survey"),
+    ]
+    assert reader.sort is Sort.NEWEST  # brought by the view "rl"
+    reader.show_view(saved[1])
+    reader.next_view(saved[:1])  # the view shown was deleted meanwhile: back to all
+    assert reader.view_name == "all" and "view: all" in reader.status("", False)
+
+
+def test_a_bulk_change_shows_at_once_and_counts(reader):
+    changes = reader.changes_for(["p0", "p1", "p2", "p3", "gone"], "read", True)
+    assert [change.paper_id for change in changes] == ["p1", "p2", "p3", "gone"]  # p0 is read already
+    assert len({change.batch for change in changes}) == 1 and changes[0].batch != 0
+    reader.change_all([*changes, Change("p1", "note", "bulk", 1.0)])
+    assert reader.read_count == 4 and reader.mark("gone").read and reader.mark("p1").note == "bulk"
+    assert len(reader.unsaved) == 5

@@ -33,10 +33,10 @@ from tui_reader.corpus import read_file_parts
 from tui_reader.files import record_failure
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path, strip_controls
-from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
-from tui_reader.screens import Choice, ChoiceScreen, HelpScreen, cut
+from tui_reader.saving import HistoryDone, MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
+from tui_reader.screens import Choice, ChoiceScreen, ConfirmScreen, HelpScreen, PromptScreen, cut
 from tui_reader.sorting import Sort, sort_keys, sort_rows
-from tui_reader.state import Like, Reader, View
+from tui_reader.state import Like, Reader, SavedView, SavedViews, View
 from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox, shown
 
@@ -47,6 +47,11 @@ if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing wo
     from tui_reader.screens.export import Exported
     from tui_reader.search import SearchIndex, SearchResult
 
+# Keys that open a dialog are priority bindings: the app runs them before passing on the keys typed after them, so
+# a fast "a" + note text, or "A" + "y", lands in the dialog (a key that went to the list first would reach the app
+# only after the dialog opened, and be lost). check_action keeps them to the reader's own screen (over a menu, "a"
+# is the menu's); in the search box Textual gives printable keys to the box.
+DIALOG_ACTIONS = frozenset({"edit_note", "edit_tags", "mark_all_read", "save_view"})
 LOAD_BATCH_SECONDS = 0.1
 MARKS_POLL_SECONDS = 2.0  # how soon marks made in another reader (or by `tui-reader mark`) show here
 WATCH_POLL_SECONDS = 2.0  # how often the corpus' folders are looked at for new or changed files
@@ -87,7 +92,7 @@ class ReaderApp(App[None]):
             "cycle_view",
             "View",
             id="cycle-view",
-            tooltip="Cycle the view: all → unread → starred",
+            tooltip="Cycle the view: all → unread → starred → each saved view",
             title="Cycle view",
         ),
         CommandBinding(
@@ -100,6 +105,73 @@ class ReaderApp(App[None]):
             show=False,  # the status line shows the order; the footer keeps to fit 80 columns
         ),
         # shown in help and the palette; the footer keeps to the keys used all the time
+        CommandBinding(
+            "a",
+            "edit_note",
+            "Note",
+            id="edit-note",
+            tooltip="Write or edit the paper's note (Ctrl+S saves, Esc closes)",
+            title="Edit the note…",
+            show=False,
+            priority=True,  # see DIALOG_ACTIONS
+        ),
+        CommandBinding(
+            "ctrl+e",
+            "edit_note_outside",
+            "Note in $EDITOR",
+            id="edit-note-outside",
+            tooltip="Edit the paper's note in $VISUAL / $EDITOR (vi when neither is set)",
+            title="Edit the note in $EDITOR",
+            show=False,
+        ),
+        CommandBinding(
+            "t",
+            "edit_tags",
+            "Tags",
+            id="edit-tags",
+            tooltip="Add or remove the paper's tags (foo -bar), completing tags already used",
+            title="Tag the paper…",
+            show=False,
+            priority=True,  # see DIALOG_ACTIONS
+        ),
+        CommandBinding(
+            "A",
+            "mark_all_read",
+            "All read",
+            id="mark-all-read",
+            tooltip="Mark every paper shown read (asks first; one undo step)",
+            title="Mark all shown papers read…",
+            show=False,
+            priority=True,  # see DIALOG_ACTIONS
+        ),
+        CommandBinding(
+            "z,ctrl+z",
+            "undo",
+            "Undo",
+            id="undo",
+            tooltip="Undo the last change: a mark, a bulk mark, a note or tags (kept across restarts)",
+            title="Undo the last change",
+            show=False,
+        ),
+        CommandBinding(
+            "Z,ctrl+y",
+            "redo",
+            "Redo",
+            id="redo",
+            tooltip="Redo the change undone last",
+            title="Redo the change undone last",
+            show=False,
+        ),
+        CommandBinding(
+            "V",
+            "save_view",
+            "Save view",
+            id="save-view",
+            tooltip="Save the query and its sort as a named view (joins the u cycle and the palette)",
+            title="Save the search as a view…",
+            show=False,
+            priority=True,  # see DIALOG_ACTIONS
+        ),
         CommandBinding(
             "o",
             "open_menu",
@@ -202,6 +274,8 @@ class ReaderApp(App[None]):
         self._status_shown: str | None = None
         self.config = config or Config()
         self.user_keymap: dict[str, str] = {}  # binding id -> keys (see tui_reader.commands); set_keymap applies it
+        self.views = SavedViews.load(self.data_dir())  # the saved views (views.json): a small file, read once
+        self.startup_warnings.extend(self.views.warnings)
         self._apply_settings()
 
     # --- layout ----------------------------------------------------------------------------------------------
@@ -298,6 +372,8 @@ class ReaderApp(App[None]):
             reader.set_marks(report.read, report.starred, report.notes, report.tags)
             self.paper_list.refresh()
             self.show_detail(self.paper_list.paper_index)
+        elif isinstance(report, HistoryDone):
+            self._history_done(report)
         elif isinstance(report, SaverProblem):
             reader.saving_off = reader.saving_off or report.read_only
             self.warn([report.message], title="Marks")
@@ -568,6 +644,8 @@ class ReaderApp(App[None]):
             return "Loading papers…"
         if self.reader.query.strip():
             return "No paper matches. Esc clears the search."
+        if self.reader.saved_view is not None:
+            return "No paper in this view. u changes the view."
         if self.reader.view is View.STARRED:
             return "No starred papers yet: s stars the paper under the cursor. u changes the view."
         if self.reader.view is View.UNREAD:
@@ -593,11 +671,19 @@ class ReaderApp(App[None]):
 
     def set_mark(self, paper_id: str, field: str, value: bool) -> None:
         """The user set a mark: shown now, committed by the saver's thread (the screen never waits for it)."""
-        self.reader.change(Change(paper_id, field, value, time.time()))
-        self.saver.submit(self.reader.unsaved[-1])
+        self.apply_changes([Change(paper_id, field, value, time.time())])
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        """Show changes (marks, notes, tags; a bulk mark's share one batch: one undo step) and hand them to the
+        saver's thread."""
+        self.reader.change_all(changes)
+        self.saver.submit_all(changes)
+        self._marks_shown()
+
+    def _marks_shown(self) -> None:
+        """Repaint what shows marks, notes and tags: the list, the detail and the status."""
         self.paper_list.refresh()
-        if (paper := self.current) is not None and paper.id == paper_id:
-            self.show_detail(self.paper_list.paper_index)
+        self.show_detail(self.paper_list.paper_index)
         self.refresh_status()
 
     # The new value is the opposite of what this screen shows (not of what the file holds): with two readers
@@ -612,9 +698,199 @@ class ReaderApp(App[None]):
             self.set_mark(paper.id, "starred", not self.reader.mark(paper.id).starred)
 
     def action_cycle_view(self) -> None:
-        self.reader.view = self.reader.view.next()
+        self._reload_views()
+        self.reader.next_view(self.views.views)
         self.start_search()
         self.refresh_status()
+
+    def action_read_next_unread(self) -> None:
+        """newsboat's ``n``: the paper under the cursor when it is unread, else the next unread one, shown in
+        the detail and marked read. One key per paper."""
+        if self.paper_list.jump_to_unread(1, here=True) and (paper := self.current) is not None:
+            self.set_mark(paper.id, "read", True)
+
+    async def action_mark_all_read(self) -> None:
+        """Mark every paper shown read, once the user says yes to how many that is; one undo step. (The dialogs
+        of issue 13 are awaited until mounted, so keys typed right after the one that opened them go to them:
+        a fast "Ay" answers yes, never copies.)"""
+        changes = self.reader.changes_for((paper.id for paper in self.reader.shown_papers()), "read", True)
+        if not changes:
+            self.say("Every paper shown is read already." if self.reader.rows else "No paper is shown.", timeout=3)
+            return
+        count = len(changes)
+        question = f"Mark {count:,} paper{'s' if count != 1 else ''} read? y/n"
+        await self.push_screen(ConfirmScreen(question), partial(self._mark_all_answered, changes))
+
+    def _mark_all_answered(self, changes: list[Change], yes: bool | None) -> None:
+        if yes:
+            self.apply_changes(changes)
+            count = len(changes)
+            self.say(f"Marked {count:,} paper{'s' if count != 1 else ''} read (z undoes it)", timeout=5)
+
+    # --- undo / redo (run in turn by the saver's thread; the history lives in marks.db) ---------------------
+
+    def action_undo(self) -> None:
+        self.saver.undo()
+
+    def action_redo(self) -> None:
+        self.saver.redo()
+
+    def _history_done(self, done: HistoryDone) -> None:
+        if done.undone is None:
+            self.say("Nothing to redo." if done.redo else "Nothing to undo.", timeout=3)
+            return
+        self.say(self.reader.undone(done.undone), title="Redo" if done.redo else "Undo", timeout=6)
+        self._marks_shown()
+
+    # --- notes and tags ----------------------------------------------------------------------------------------
+
+    async def action_edit_note(self) -> None:
+        from tui_reader.screens.note import NoteScreen
+
+        if (paper := self.current) is not None:
+            note = self.reader.mark(paper.id).note or ""
+            await self.push_screen(NoteScreen(paper.title, note, partial(self.save_note, paper.id)))
+
+    def save_note(self, paper_id: str, text: str) -> str | None:
+        """Save a paper's note (empty: no note); a problem with it is returned (one line), nothing changed."""
+        try:
+            change = Change(paper_id, "note", text, time.time())
+        except ValueError as exc:
+            return str(exc)
+        if change.value != self.reader.mark(paper_id).note:
+            self.apply_changes([change])
+            self.say("Note saved." if change.value is not None else "Note removed.", timeout=3)
+        return None
+
+    def action_edit_note_outside(self) -> None:
+        """The note in the user's own editor: the reader steps aside (App.suspend) while it runs on a temporary
+        file, and what the editor leaves there is saved (unchanged: nothing is)."""
+        import shlex
+        import subprocess
+        import tempfile
+
+        from textual.app import SuspendNotSupported
+
+        if (paper := self.current) is None:
+            return
+        note = self.reader.mark(paper.id).note or ""
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.TemporaryDirectory(prefix="tui-reader-note-") as folder:
+            path = Path(folder) / "note.txt"
+            path.write_text(note + "\n" if note else "", encoding="utf-8")
+            try:
+                command = [*shlex.split(editor), str(path)]
+                with self.suspend():
+                    ended = subprocess.run(command, check=False)
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except SuspendNotSupported:
+                self.say("This terminal cannot hand over to an editor; a (in the reader) edits the note.")
+                return
+            except (OSError, ValueError) as exc:
+                self.say(f"Could not run the editor {editor!r}: {exc}", severity="error", timeout=8)
+                return
+        if ended.returncode != 0:
+            self.say(f"The editor {editor!r} ended with status {ended.returncode}; note not changed.", timeout=6)
+        elif text.rstrip() != note and (problem := self.save_note(paper.id, text)) is not None:
+            self.say(f"Note not saved: {problem}", severity="error", timeout=8)
+
+    async def action_edit_tags(self) -> None:
+        from tui_reader.screens.tags import TagScreen
+
+        if (paper := self.current) is not None:
+            tags = self.reader.mark(paper.id).tags
+            screen = TagScreen(paper.title, tags, self.reader.all_tags(), partial(self.change_tags, paper.id))
+            await self.push_screen(screen)
+
+    def change_tags(self, paper_id: str, typed: str) -> str | None:
+        """Apply what was typed in the tag prompt (``foo -bar``) as one change; a problem is returned, nothing
+        changed."""
+        from tui_reader.screens.tags import edit_tags
+
+        old = self.reader.mark(paper_id).tags
+        try:
+            change = Change(paper_id, "tags", edit_tags(old, typed), time.time())
+        except ValueError as exc:
+            return str(exc)
+        if change.value != old:
+            self.apply_changes([change])
+            tags = change.value if isinstance(change.value, tuple) else ()
+            self.say(f"Tags: {' '.join(tags)}" if tags else "No tags now.", timeout=3)
+        return None
+
+    # --- saved views: V saves the query, u cycles through them, the palette picks or deletes one ------------
+
+    async def action_save_view(self) -> None:
+        query = self.reader.full_query.strip()
+        if not query:
+            self.say("Nothing to save: type a query first (a view is a saved query).", timeout=4)
+            return
+        sort = self.reader.sort
+        kept = "" if sort is Sort.RELEVANCE else sort.value
+        hint = f"Saves “{query}”{f' sorted by {kept}' if kept else ''} · Enter saves · Esc cancels"
+        current = self.reader.saved_view  # offered (selected): Enter updates the view shown, typing names a new one
+        await self.push_screen(
+            PromptScreen(
+                "Save the search as a view",
+                partial(self._save_view, query, kept),
+                hint,
+                value=current.name if current is not None else "",
+                placeholder="a name, e.g. rl to read",
+            )
+        )
+
+    def _save_view(self, query: str, sort: str, name: str) -> str | None:
+        try:
+            view = self.views.save(name, query, sort)
+        except ValueError as exc:
+            return str(exc)
+        except OSError as exc:
+            return f"cannot save the view in {shown_path(self.views.path)} ({exc.strerror or exc})"
+        self.show_view(view)
+        self.say(f"View “{view.name}” saved: {view.query}", timeout=4)
+        return None
+
+    def _reload_views(self) -> None:
+        """The saved views as views.json holds them now: another reader may have saved or deleted one (a small
+        file; a damaged one keeps the views known, its warning was given at start or is given by the next save)."""
+        fresh = SavedViews.load(self.views.path.parent)
+        if not fresh.warnings:
+            self.views = fresh
+
+    def show_view(self, view: SavedView | None) -> None:
+        """Show a saved view (None: all papers); the search box is cleared for refining it."""
+        self.reader.show_view(view)
+        box = self.query_one("#search", Input)
+        if box.value:
+            box.value = ""  # its Input.Changed runs the search
+        self.reader.query = ""
+        self.start_search()
+        self.refresh_status()
+
+    def _delete_view(self, name: str | None) -> None:
+        if name is None:
+            return
+        try:
+            self.views.remove(name)
+        except OSError as exc:
+            self.say(
+                f"Cannot delete the view in {shown_path(self.views.path)} ({exc.strerror or exc})", severity="error"
+            )
+            return
+        if self.reader.saved_view is not None and self.reader.saved_view.name.casefold() == name.casefold():
+            self.show_view(None)
+        self.say(f"View “{name}” deleted.", timeout=3)
+
+    async def action_delete_view(self) -> None:
+        keys = "123456789"
+        choices = [
+            Choice(keys[i] if i < len(keys) else "", view.name, view.query, view.name)
+            for i, view in enumerate(self.views.views)
+        ]
+        if not choices:
+            self.say("No saved views: V saves the search as one.", timeout=4)
+            return
+        await self.push_screen(ChoiceScreen("Delete which view?", choices), self._delete_view)
 
     # --- fetching listings (tui_reader.fetch, in a thread) and watching folders ------------------------------
 
@@ -848,6 +1124,8 @@ class ReaderApp(App[None]):
             return self.screen is self.screen_stack[0]
         if action == "leave_like":  # Esc means "back" only while showing "more like this"
             return self.reader.like is not None
+        if action in DIALOG_ACTIONS:  # priority keys too; in the search box they are text (Textual leaves keys an
+            return self.screen is self.screen_stack[0]  # Input or TextArea takes to it, priority or not)
         return True
 
     def action_help(self) -> None:
@@ -880,6 +1158,11 @@ class ReaderApp(App[None]):
                     f"{command.label}  ·  {command.explanation}",
                     partial(self._run_command, command),
                 )
+        self._reload_views()
+        for view in self.views.views:
+            yield SystemCommand(f"View: {view.name}", f"{view.query}  ·  the saved view", partial(self.show_view, view))
+        if self.views.views:
+            yield SystemCommand("Delete view…", "Forget one of the saved views", self.action_delete_view)
         for system in super().get_system_commands(screen):
             if system.title not in ("Keys", "Quit"):
                 yield system

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +132,13 @@ class MarkSaver:
         with self._wake:
             self._state.queue.append(change)
             self._state.unsaved += 1
+            self._wake.notify_all()
+
+    def submit_all(self, changes: Sequence[Change]) -> None:
+        """Many changes at once (a bulk mark): one hand-over, not one per change."""
+        with self._wake:
+            self._state.queue.extend(changes)
+            self._state.unsaved += len(changes)
             self._wake.notify_all()
 
     def undo(self) -> None:

@@ -75,6 +75,7 @@ class Reader:
         self.index: SearchIndex | None = None
         self.query = ""
         self.view = View.ALL
+        self.saved_view: SavedView | None = None  # a saved view shown instead of ``view`` (None: none)
         self.result: SearchResult | None = None
         self.sort = Sort.RELEVANCE
         self.order: Sequence[int] | None = None  # the rows in the sort's order; None: the result's own order
@@ -121,6 +122,17 @@ class Reader:
         self.unsaved.append(change)
         self.update(change.paper_id, change.applied_to(self.mark(change.paper_id)))
 
+    def change_all(self, changes: Sequence[Change]) -> None:
+        """Many changes at once (a bulk mark): as ``change`` each, but the id sets are rebuilt once, not once
+        per change (marking 100k papers read stays fast)."""
+        marks = [change for change in changes if change.field in ("read", "starred")]
+        self.unsaved.extend(marks)
+        self.read, self.starred = flags_after(self.read, self.starred, marks)
+        self._count()
+        for change in changes:
+            if change.field not in ("read", "starred"):
+                self.change(change)
+
     def new_batch(self) -> int:
         """A batch number for changes that undo as one step (a bulk mark): see ``store.Change``."""
         return next(_batches)
@@ -129,6 +141,11 @@ class Reader:
         """One step's changes: ``field`` set to ``value`` on each paper where it differs (e.g. mark all shown
         read); hand each to ``change`` and the saver."""
         batch, now = self.new_batch(), time.time()
+        if field in ("read", "starred"):  # the id sets answer at once (a Mark per paper costs 2 µs: 100k marks)
+            marked = self.read if field == "read" else self.starred
+            return [
+                Change(pid, field, value, now, batch) for pid in dict.fromkeys(paper_ids) if (pid in marked) != value
+            ]
         return [
             Change(pid, field, value, now, batch)
             for pid in dict.fromkeys(paper_ids)
@@ -184,10 +201,32 @@ class Reader:
 
     @property
     def full_query(self) -> str:
-        """The query as typed, after the view's filter (the last word typed stays the last term: a prefix)."""
-        if self.view is View.ALL:
-            return self.query
-        return f"{self.view.filter} {self.query}"
+        """The query as typed, after the view's filter or the saved view's query (the last word typed stays the
+        last term: a prefix)."""
+        base = self.saved_view.query if self.saved_view is not None else self.view.filter
+        return f"{base} {self.query}" if base else self.query
+
+    @property
+    def view_name(self) -> str:
+        """The view as the status line names it: all, unread, starred or a saved view's name."""
+        return self.saved_view.name if self.saved_view is not None else self.view.value
+
+    def next_view(self, saved: Sequence[SavedView]) -> None:
+        """The view cycle: all → unread → starred → each saved view in turn → all. A saved view with a sort
+        brings its sort along."""
+        if self.saved_view is None and self.view is not View.STARRED:
+            self.view = self.view.next()
+            return
+        names = [view.name.casefold() for view in saved]
+        key = self.saved_view.name.casefold() if self.saved_view is not None else None
+        at = 0 if key is None else names.index(key) + 1 if key in names else len(names)  # deleted: back to all
+        self.show_view(saved[at] if at < len(saved) else None)
+
+    def show_view(self, saved: SavedView | None) -> None:
+        """Show a saved view (with its sort, when it names one), or the all view (None)."""
+        self.view, self.saved_view = View.ALL, saved
+        if saved is not None and saved.sort:
+            self.sort = next((sort for sort in Sort if sort.value == saved.sort), self.sort)
 
     @property
     def ranked(self) -> bool:
@@ -247,7 +286,7 @@ class Reader:
             f"{len(self.rows):,} / {total:,} shown",
             f"{total - self.read_count:,} unread",
             f"{self.star_count:,} starred",
-            f"view: {self.view.value}",
+            f"view: {self.view_name}",
             f"sort: {self.sort.label(self.ranked)}",
         ]
         if loading:

@@ -1,7 +1,9 @@
 """Screens shown over the reader: ``help.py`` (every key and the search syntax), ``choice.py`` (the one-key menus
-of ``o`` and ``y``), ``export.py`` (the export dialog)."""
+of ``o`` and ``y``), ``export.py`` (the export dialog), ``prompt.py`` (yes/no questions, one-line prompts),
+``note.py`` (the note editor), ``tags.py`` (the tag prompt)."""
 
 from tui_reader.screens.choice import Choice, ChoiceScreen, cut
 from tui_reader.screens.help import HelpScreen
+from tui_reader.screens.prompt import ConfirmScreen, PromptScreen
 
-__all__ = ["Choice", "ChoiceScreen", "HelpScreen", "cut"]
+__all__ = ["Choice", "ChoiceScreen", "ConfirmScreen", "HelpScreen", "PromptScreen", "cut"]

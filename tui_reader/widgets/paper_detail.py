@@ -1,5 +1,5 @@
-"""The detail pane: one paper's title, marks and id, dates, authors, arXiv id, published date, upvotes (when known),
-sources, links and abstract, matches highlighted."""
+"""The detail pane: one paper's title, marks and id, tags, dates, authors, arXiv id, published date, upvotes (when
+known), sources, links, the user's note and the abstract, matches highlighted."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from textual.widgets import Static
 
 from tui_reader.commands import CommandBinding
 from tui_reader.paper import Paper, Spans
-from tui_reader.safe_text import shown_path
-from tui_reader.widgets.text import STAR, UNREAD_DOT, Flagged, highlight, shown
+from tui_reader.safe_text import shown_path, strip_controls
+from tui_reader.widgets.text import STAR, UNREAD_DOT, Annotated, highlight, shown
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
@@ -27,6 +27,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", id="detail.scroll-up", show=False),
         Binding("g,home", "scroll_home", "Top", id="detail.scroll-home", show=False),
         Binding("G,end", "scroll_end", "Bottom", id="detail.scroll-end", show=False),
+        Binding("n", "app.read_next_unread", "Next unread", id="detail.next-unread", show=False),
         CommandBinding(
             "escape,h,left", "back", "Back", id="detail.back", tooltip="Back to the list", title="Back to the list"
         ),
@@ -41,7 +42,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
     def action_back(self) -> None:
         self.post_message(self.Back())
 
-    def show(self, paper: Paper | None, mark: Flagged, spans: tuple[Spans, Spans] = ((), ()), empty: str = "") -> None:
+    def show(
+        self, paper: Paper | None, mark: Annotated, spans: tuple[Spans, Spans] = ((), ()), empty: str = ""
+    ) -> None:
         """Show one paper, or the ``empty`` message when there is none."""
         body = self.query_one("#detail-body", Static)
         if paper is None:
@@ -59,6 +62,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
         status.append("   id ", "dim")  # beside the marks: what `tui-reader mark ID` takes
         status.append(paper.id)
         text.append_text(status)
+        if mark.tags:  # tags are single words of letters, digits and - _ . / (the store checks them)
+            text.append("\nTags    ", "dim")
+            text.append("  ".join(mark.tags), "bold")
         text.append("\n")
         text.append("Listed  ", "dim")
         text.append(shown(", ".join(paper.dates))[0] or "—")
@@ -81,6 +87,9 @@ class PaperDetail(VerticalScroll, can_focus=True):
             link = shown(link)[0]  # it also goes out as an OSC 8 hyperlink: an ESC in it would end that early
             text.append(f"\nLink {number}  ", "dim")
             text.append(link, Style(underline=True, link=link))
+        if mark.note:  # the user's own text, before the abstract: controls already removed by the store
+            text.append("\n\nNote\n", "bold")
+            text.append(strip_controls(mark.note))
         text.append("\n\n")
         text.append_text(highlight(paper.abstract or "(no abstract)", spans[1], match_style))
         body.update(text)

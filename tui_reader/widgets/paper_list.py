@@ -19,9 +19,9 @@ from textual.strip import Strip
 from tui_reader.commands import CommandBinding
 from tui_reader.dates import list_date
 from tui_reader.paper import Paper, Spans
-from tui_reader.widgets.text import STAR, UNREAD_DOT, Flagged, shown
+from tui_reader.widgets.text import STAR, UNREAD_DOT, Annotated, shown
 
-MarkLookup = Callable[[str], Flagged]  # paper id -> its marks
+MarkLookup = Callable[[str], Annotated]  # paper id -> its marks, note and tags
 SpanLookup = Callable[[int], Spans]  # paper index -> the title's highlight spans
 
 TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 12 more (17 once a paper with a year is shown)
@@ -46,6 +46,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--date",
         "paper-list--match",
         "paper-list--authors",
+        "paper-list--tags",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,11 +66,11 @@ class PaperList(ScrollView, can_focus=True):
         ),
         CommandBinding(
             "n",
-            "next_unread",
+            "app.read_next_unread",
             "Next",
             id="list.next-unread",
-            tooltip="Jump to the next unread paper (wraps around)",
-            title="Next unread paper",
+            tooltip="Read on: the paper under the cursor if unread, else the next unread one, shown and marked read",
+            title="Read the next unread paper",
         ),
         Binding(
             "N",
@@ -168,24 +169,23 @@ class PaperList(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.scrollable_content_region.height - 1)
 
-    def action_next_unread(self) -> None:
-        self._jump_to_unread(1)
-
     def action_previous_unread(self) -> None:
-        self._jump_to_unread(-1)
+        self.jump_to_unread(-1)
 
-    def _jump_to_unread(self, step: int) -> None:
-        """Move to the nearest unread paper in this direction, wrapping around the end like vim's search."""
-        count = len(self.rows)
-        for distance in range(1, count + 1):
+    def jump_to_unread(self, step: int, here: bool = False) -> bool:
+        """Move to the nearest unread paper in this direction (``here``: the one under the cursor counts),
+        wrapping around the end like vim's search. False when there is none."""
+        count, first = len(self.rows), 0 if here else 1
+        for distance in range(first, first + count):
             row = self.cursor + step * distance
             paper = self.papers[self.rows[row % count]]
             if not self.marks(paper.id).read:
                 if not 0 <= row < count:
                     self.notify("Wrapped to the " + ("top." if step > 0 else "bottom."), timeout=2, markup=False)
                 self.cursor = row % count
-                return
+                return True
         self.notify("No unread paper in this list.", timeout=3, markup=False)
+        return False
 
     def go_to_first_unread(self) -> None:
         """The cursor on the first unread paper of the list (it stays where it is when every paper is read)."""
@@ -242,11 +242,24 @@ class PaperList(ScrollView, can_focus=True):
         extra = 6 + date_width  # markers (4 cells), the date and a space either side
         title, spans = shown(paper.title, self.spans(index))  # segments go to the terminal as they are
         room = max(TITLE_MIN_WIDTH, width - extra)
-        authors = _authors(paper.authors, cell_len(title), room)
-        if authors:
-            title_width = min(cell_len(title), room - AUTHORS_GAP - cell_len(authors))
-            after_title = [Segment(" " * AUTHORS_GAP, look.row), Segment(authors, look.authors)]
-            padding = room - title_width - AUTHORS_GAP - cell_len(authors)
+        title_width = cell_len(title)
+        authors = _authors(paper.authors, title_width, room)
+        tags = " ".join(f"#{tag}" for tag in mark.tags)  # single words the store checked: no cleaning needed
+        if tags:  # shown in the room the authors leave, and dropped before them on a narrow list
+            fewer = _authors(paper.authors, title_width, room - AUTHORS_GAP - cell_len(tags))
+            needed = min(title_width, TITLE_READABLE) + AUTHORS_GAP + cell_len(tags)
+            if (authors and not fewer) or needed + (AUTHORS_GAP + cell_len(fewer) if fewer else 0) > room:
+                tags = ""
+            else:
+                authors = fewer
+        after = [(part, style) for part, style in ((authors, look.authors), (tags, look.tags)) if part]
+        if after:
+            used = sum(AUTHORS_GAP + cell_len(part) for part, _ in after)
+            title_width = min(title_width, room - used)
+            after_title = []
+            for part, style in after:
+                after_title += [Segment(" " * AUTHORS_GAP, look.row), Segment(part, style)]
+            padding = room - title_width - used
             if padding > 0:
                 after_title.append(Segment(" " * padding, look.row))
         else:
@@ -274,6 +287,7 @@ class _RowLook(NamedTuple):
     match: Style
     date: Style
     authors: Style
+    tags: Style
 
 
 class _RowLooks(dict[tuple[bool, bool], _RowLook]):
@@ -283,8 +297,8 @@ class _RowLooks(dict[tuple[bool, bool], _RowLook]):
         super().__init__()
         self.base = base = papers.rich_style
         style = papers.get_component_rich_style
-        star, match, date, cursor, authors = (
-            style(f"paper-list--{name}") for name in ("star", "match", "date", "cursor", "authors")
+        star, match, date, cursor, authors, tags = (
+            style(f"paper-list--{name}") for name in ("star", "match", "date", "cursor", "authors", "tags")
         )
         for read in (False, True):
             for under_cursor in (False, True):
@@ -293,7 +307,8 @@ class _RowLooks(dict[tuple[bool, bool], _RowLook]):
                     row += cursor
                 # the authors take only their colour (never bold): the cursor's bar runs on under them
                 dim = row + Style(color=authors.color, bold=False)
-                self[read, under_cursor] = _RowLook(row, row + star, row + match, row + date, dim)
+                tagged = row + Style(color=tags.color, bold=False, italic=tags.italic)
+                self[read, under_cursor] = _RowLook(row, row + star, row + match, row + date, dim, tagged)
 
 
 def _authors(names: Sequence[str], title_width: int, room: int) -> str:

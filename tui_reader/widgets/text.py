@@ -25,6 +25,16 @@ class Flagged(Protocol):
     def starred(self) -> bool: ...
 
 
+class Annotated(Flagged, Protocol):
+    """A paper's marks with the user's note and tags (store.Mark has them)."""
+
+    @property
+    def note(self) -> str | None: ...
+
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+
 def shown(text: str, spans: Spans = ()) -> tuple[str, Spans]:
     """``text`` as it may reach the terminal, on one line, and its highlight spans: no escape sequences or
     controls. The corpus removes them as it parses; this guards papers made anywhere else. The spans index the
