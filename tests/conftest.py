@@ -17,8 +17,21 @@ import pytest
 
 from tui_reader.app import ReaderApp
 from tui_reader.corpus import Corpus, bundled_seeds, corpus_files, load_corpus
+from tui_reader.paper import Paper
 from tui_reader.store import DB_NAME, MarkStore
 from tui_reader.widgets import PaperList
+
+# a paper from a rich source (arXiv id, authors, dates with a year, a link): the menus, authors and citations
+ARXIV_PAPER = Paper(
+    id="aa11bb22cc33",
+    title="Fast Diffusion of Large Models",
+    abstract="We make diffusion fast. Code: https://github.com/ada/fast.",
+    dates=("Mar 11, 2024",),
+    links=("https://github.com/ada/fast",),
+    arxiv_id="2403.01234",
+    authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
+    published="2024-03-08",
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

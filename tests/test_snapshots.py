@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ARXIV_PAPER
 
 from tui_reader.app import ReaderApp
-from tui_reader.paper import Paper
 from tui_reader.store import MarkStore
 
 
@@ -71,18 +71,6 @@ def test_help_screen(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
 
-RICH = Paper(
-    id="aa11bb22cc33",
-    title="Fast Diffusion of Large Models",
-    abstract="We make diffusion fast. Code: https://github.com/ada/fast.",
-    dates=("Mar 11, 2024",),
-    links=("https://github.com/ada/fast",),
-    arxiv_id="2403.01234",
-    authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
-    published="2024-03-08",
-)
-
-
 def pressing(*keys: str):
     async def run_before(pilot) -> None:
         await settle(pilot)
@@ -94,12 +82,12 @@ def pressing(*keys: str):
 
 def test_open_menu(snap_compare, seeds_corpus, store):
     """The o menu over a paper with an arXiv id and a link; the list shows its authors."""
-    app = ReaderApp([RICH, *seeds_corpus.papers], store)
+    app = ReaderApp([ARXIV_PAPER, *seeds_corpus.papers], store)
     assert snap_compare(app, terminal_size=(120, 36), run_before=pressing("o"))
 
 
 def test_open_menu_narrow(snap_compare, seeds_corpus, store):
-    app = ReaderApp([RICH, *seeds_corpus.papers], store)
+    app = ReaderApp([ARXIV_PAPER, *seeds_corpus.papers], store)
     assert snap_compare(app, terminal_size=(60, 20), run_before=pressing("o"))
 
 
@@ -127,16 +115,16 @@ def test_tiny_layout(snap_compare, make_app):
 
 def test_note_editor(snap_compare, seeds_corpus, store):
     """The note editor over the reader: the paper's title, the note being written, how to save and close."""
-    store.set_note(RICH.id, "Compare with the [b]2023[/b] baseline.\nAsk Ada about the code.")
-    app = ReaderApp([RICH, *seeds_corpus.papers], store)
+    store.set_note(ARXIV_PAPER.id, "Compare with the [b]2023[/b] baseline.\nAsk Ada about the code.")
+    app = ReaderApp([ARXIV_PAPER, *seeds_corpus.papers], store)
     assert snap_compare(app, terminal_size=(120, 36), run_before=pressing("a", *" Soon."))
 
 
 def test_tag_prompt(snap_compare, seeds_corpus, store):
     """The tag prompt: the paper's tags, a word being completed inline, the used tags that match it; the list
     shows tags (dimmed, after the authors)."""
-    store.change_tags(RICH.id, add=["diffusion", "to-read"])
+    store.change_tags(ARXIV_PAPER.id, add=["diffusion", "to-read"])
     store.change_tags(seeds_corpus.papers[0].id, add=["rl"])
     store.change_tags(seeds_corpus.papers[1].id, add=["robotics", "reading-group"])
-    app = ReaderApp([RICH, *seeds_corpus.papers], store)
+    app = ReaderApp([ARXIV_PAPER, *seeds_corpus.papers], store)
     assert snap_compare(app, terminal_size=(120, 36), run_before=pressing("t", *"fast -to r"))
