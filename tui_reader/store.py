@@ -394,7 +394,16 @@ def _marks_from_rows(rows: list[MarkRow]) -> dict[str, Mark]:
         return {}
     ids, read, starred, read_at, starred_at, note, note_at, tags, tags_at = zip(*rows, strict=True)
     marks = list(map(object.__new__, repeat(Mark, len(ids))))
-    columns = (map(bool, read), map(bool, starred), read_at, starred_at, note, note_at, map(_tags_of, tags), tags_at)
+    columns: tuple[Iterable[Any], ...] = (
+        map(bool, read),
+        map(bool, starred),
+        read_at,
+        starred_at,
+        note,
+        note_at,
+        map(_tags_of, tags),
+        tags_at,
+    )
     for setter, values in zip(_SLOT_SETTERS, columns, strict=True):
         deque(map(setter, marks, values), maxlen=0)
     return dict(zip(ids, marks, strict=True))
