@@ -837,3 +837,12 @@ def test_cli_list_like_unknown_id_is_one_line_and_exit_2(capsys, data_dir):
     assert main(["list", "--like", "nope\x1b[31m", "--data-dir", str(data_dir)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "no paper with id" in err and "\x1b" not in err
+
+
+def test_list_writes_every_source_s_date_alike_in_one_aligned_column(tmp_path, data_dir, capsys):
+    write(tmp_path / "a.txt", page("March 11, 2024", "A long date paper\n\nAn abstract that is long enough to keep."))
+    write(tmp_path / "b.txt", page("Mar 9", "A short date paper\n\nAn abstract that is long enough to keep too."))
+    assert main(["list", str(tmp_path), "--data-dir", str(data_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line[18:29] for line in lines] == ["Mar 11 2024", "Mar 9      "]
+    assert {line.index("A ") for line in lines} == {31}

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from tui_reader.app import ReaderApp
 from tui_reader.config import config_file, load_config
+from tui_reader.paper import normalise_title
 from tui_reader.screens import HelpScreen
 from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox
@@ -136,6 +137,8 @@ async def test_the_palette_lists_every_command_once_with_its_key(reader_app):
         registry = [command for command in reader_app.all_commands() if command.is_command]
         helps = {command.title: command.help for command in system}
         for command in registry:
+            if command.binding.action == "leave_like":
+                continue  # offered only while "more like this" is shown (its own test)
             assert helps[command.title].startswith(f"{command.label}  ·  "), (command.title, helps[command.title])
         assert helps["Toggle star"].startswith("s  ·") and helps["Clear the search"].startswith("Esc  ·")
 
@@ -388,3 +391,28 @@ def test_the_command_hands_config_toml_to_the_reader_even_with_paths(config_toml
         f"{config_file()}: 'sort' must be one of newest, oldest, upvotes, title, relevance, not 'upside-down'; "
         "using the default"
     ]
+
+
+async def test_the_start_sort_comes_from_the_config_and_the_cursor_starts_on_its_first_unread(
+    config_toml, papers, store
+):
+    config_toml('sort = "title"\n')
+    app = make_app(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        titles = shown_titles(app)
+        keys = [normalise_title(title) for title in titles]  # the title order ignores case and punctuation
+        assert keys == sorted(keys) and titles != [p.title for p in papers]
+        assert "sort: title" in status(app)
+        assert app.query_one(PaperList).cursor == 0 and app.current is not None
+        assert app.current.title == titles[0]
+
+
+async def test_the_palette_offers_back_only_while_more_like_this_is_shown(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        titles = lambda: {c.title for c in reader_app.get_system_commands(reader_app.screen)}  # noqa: E731
+        assert "More like this" in titles() and "Back" not in titles()
+        await pilot.press("m")
+        await settle(reader_app, pilot)
+        assert "Back" in titles()

@@ -158,7 +158,7 @@ def test_list_reads_the_configured_corpus(config, dumps, capsys, data_dir):
     assert main(["list", "--data-dir", str(data_dir)]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert [line.split("  ")[-1] for line in out.splitlines()] == ["Configured corpus paper"]
+    assert [line.split("  ")[-1].strip() for line in out.splitlines()] == ["Configured corpus paper"]
 
 
 def test_list_with_a_bad_config_warns_once_and_lists_the_bundled_dumps(config, capsys, data_dir):

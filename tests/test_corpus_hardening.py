@@ -122,7 +122,7 @@ def test_a_special_txt_entry_in_a_folder_is_skipped_with_a_warning_and_the_rest_
     run = tui_reader("list", folder)
     assert_no_traceback(run)
     assert run.returncode == 0
-    assert [line.split("  ")[-1] for line in lines(run.stdout)] == ["First Paper", "Last Paper"]
+    assert [line.split("  ")[-1].strip() for line in lines(run.stdout)] == ["First Paper", "Last Paper"]
     assert lines(run.stderr) == [f"tui-reader: warning: {folder / 'b.txt'}: {what}, not a regular file; skipped"]
 
 

@@ -101,3 +101,16 @@ def test_a_bulk_change_shows_at_once_and_counts(reader):
     reader.change_all([*changes, Change("p1", "note", "bulk", 1.0)])
     assert reader.read_count == 4 and reader.mark("gone").read and reader.mark("p1").note == "bulk"
     assert len(reader.unsaved) == 5
+
+
+def test_a_narrow_status_line_drops_the_counts_before_what_is_happening(reader):
+    reader.locked_for = LOCK_NOTICE_SECONDS
+    reader.change(Change("p3", "read", True, 1.0))
+    full = reader.status("loading 1/5 files…", False)
+    assert reader.status("loading 1/5 files…", False, width=len(full)) == full
+    narrow = reader.status("loading 1/5 files…", False, width=60)
+    assert narrow.startswith(f"{len(PAPERS)} / {len(PAPERS)} shown")
+    assert narrow.endswith("loading 1/5 files… · 1 mark waiting: file locked by another program")
+    assert "unread" not in narrow and "starred" not in narrow and "sort:" not in narrow
+    wider = reader.status("loading 1/5 files…", False, width=len(full) - 1)
+    assert "unread" not in wider and "starred" in wider and "view: all" in wider and "sort:" in wider

@@ -313,7 +313,11 @@ class ReaderApp(App[None]):
         self.set_keymap(self.user_keymap)
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self.paper_list.show(self.reader.rows)
-        self._place_cursor_at_start()
+        self._mount_paper: int | None = self.paper_list.paper_index  # where the cursor is before the user moves it
+        if self.reader.sort is Sort.RELEVANCE:
+            self._place_cursor_at_start()
+        else:  # config.toml's sort: the papers put in that order in a worker; the cursor is placed then
+            self.start_search()
         self.refresh_status()
         self.call_after_refresh(self.first_frame_shown)
         if self.files:
@@ -564,6 +568,7 @@ class ReaderApp(App[None]):
             return  # a newer query is on its way
         self.reader.result, self.reader.order = result, order
         self._show_rows()
+        self._place_cursor_at_start()
 
     def _show_rows(self) -> None:
         result = self.reader.result
@@ -1003,6 +1008,8 @@ class ReaderApp(App[None]):
         """The user's config.toml, before the first frame; a bad entry is one warning and the rest applies."""
         config, name = self.config, shown_path(config_file())
         self.reader.view = View(config.view)
+        if config.sort is not None:
+            self.reader.sort = Sort(config.sort)
         if config.theme is not None:
             if config.theme in self.available_themes:
                 self.theme = config.theme
@@ -1012,15 +1019,22 @@ class ReaderApp(App[None]):
         self.user_keymap, warnings = check_keymap(self.command_sections(), config.keymap, name)
         self.startup_warnings.extend(warnings)
         self._cursor_placed = False
+        self._mount_paper = None
 
     def _place_cursor_at_start(self) -> None:
         """Once, when the list first holds papers (at mount, or with the first papers a big corpus streams in):
         the cursor on the first unread one (config ``start``). Never later: it must not jump under the user."""
         if self._cursor_placed or not self.reader.papers:
             return
+        if self.reader.sort is not Sort.RELEVANCE and self.reader.order is None:
+            return  # a configured order: placed once the rows come back in it
         self._cursor_placed = True
-        if self.config.start == "first-unread" and self.paper_list.cursor == 0:
-            self.paper_list.go_to_first_unread()
+        papers = self.paper_list
+        if papers.cursor != 0 and papers.paper_index != self._mount_paper:
+            return  # the user has moved
+        papers.cursor = 0  # the top of the list in its order (a sorted list kept the first paper's row)
+        if self.config.start == "first-unread":
+            papers.go_to_first_unread()
 
     def _theme_chosen(self, theme: object) -> None:
         if self.theme != self._saved_theme:
@@ -1152,6 +1166,8 @@ class ReaderApp(App[None]):
         """The palette: every command of the registry with its key, then Textual's own (theme, screenshot…)
         except those the registry already has (its "Keys" is our help, its "Quit" our q)."""
         for command in self.all_commands():
+            if command.binding.action == "leave_like" and self.reader.like is None:
+                continue  # "Back" means something only while "more like this" is shown
             if command.is_command:
                 yield SystemCommand(
                     command.title,
@@ -1171,13 +1187,18 @@ class ReaderApp(App[None]):
         target = self.query_one(command.section.target) if command.section.target else self
         await self.run_action(command.binding.action, target)
 
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.refresh_status)  # the status line fits its new width once laid out
+
     def refresh_status(self) -> None:
         # Text, not a str: the status holds the query's error ("unknown filter is:a[/b]"), never read as markup
         activity = " · ".join(part for part in (self.loading, self.fetching) if part)
-        status = strip_controls(self.reader.status(activity, self.indexing))
+        line = self.query_one("#status", Static)
+        width = line.content_region.width or None  # 0 before the first layout: the whole line
+        status = strip_controls(self.reader.status(activity, self.indexing, width))
         if status != self._status_shown:  # the saver reports a lock several times a second: repaint on change only
             self._status_shown = status
-            self.query_one("#status", Static).update(Text(status))
+            line.update(Text(status))
 
 
 def graphical_browser_available() -> bool:

@@ -308,11 +308,13 @@ class NoPapers(Exception):
 
 
 def paper_line(paper: Paper, read: bool = False, starred: bool = False, tags: Sequence[str] = ()) -> str:
-    """``ID  *•  DATE    TITLE  [tag tag]``: the tags last, so the columns before them stay aligned."""
+    """``ID  *•  DATE         TITLE  [tag tag]``: the date as the reader's column writes it (``Mar 11``,
+    ``Mar 11 2024``: any source's form), in 11 cells; the tags last, so the columns before them stay aligned."""
+    from tui_reader.dates import list_date
+
     marks = ("*" if starred else " ") + (" " if read else "•")
-    date = paper.dates[0] if paper.dates else ""
     shown_tags = f"  [{' '.join(tags)}]" if tags else ""
-    return f"{paper.id}  {marks}  {date:<6}  {paper.title}{shown_tags}"
+    return f"{paper.id}  {marks}  {list_date(paper):<11}  {paper.title}{shown_tags}"
 
 
 def corpus_paths(paths: Sequence[Path], data_dir: Path | None) -> list[Path]:

@@ -280,15 +280,19 @@ class Reader:
                 del tags[paper_id]
             self.tags = tags
 
-    def status(self, loading: str, indexing: bool) -> str:
+    def status(self, loading: str, indexing: bool, width: int | None = None) -> str:
+        """The status line. Within ``width`` cells (a narrow terminal), the counts of unread and starred papers
+        go first, then the sort and the view: what is happening (loading, an error in the query, "more like this",
+        partial matches, marks waiting) always shows, after how many papers are shown."""
         total = len(self.papers)
-        parts = [
-            f"{len(self.rows):,} / {total:,} shown",
+        shown = f"{len(self.rows):,} / {total:,} shown"
+        counts = [
             f"{total - self.read_count:,} unread",
             f"{self.star_count:,} starred",
             f"view: {self.view_name}",
             f"sort: {self.sort.label(self.ranked)}",
         ]
+        parts: list[str] = []
         if loading:
             parts.append(loading)
         elif indexing:
@@ -304,7 +308,12 @@ class Reader:
         elif self.unsaved and self.locked_for >= LOCK_NOTICE_SECONDS:
             count = len(self.unsaved)
             parts.append(f"{count} mark{'' if count == 1 else 's'} waiting: file locked by another program")
-        return " · ".join(parts)
+        line = " · ".join([shown, *counts, *parts])
+        # dropped in this order when the line is too long: unread, starred, sort, view (their order on the line kept)
+        while width is not None and len(line) > width and counts:
+            counts.pop(0 if len(counts) > 2 else -1)
+            line = " · ".join([shown, *counts, *parts])
+        return line
 
 
 _batches = itertools.count(1)

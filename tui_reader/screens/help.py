@@ -17,12 +17,14 @@ from textual.widgets import Static
 from tui_reader.commands import Command
 
 SEARCH_HELP = """\
-Search: terms must all match (title or abstract); typos are forgiven; the last term matches as a prefix.
+Search: every term should match (title or abstract; with none matching them all, the best partial matches show);
+  typos and other forms of a word (reason/reasoning, MoE/mixture of experts) count; the last term is a prefix.
   "exact phrase"   -term (exclude)   is:read  is:unread  is:starred   -is:starred (any filter negated)
   author:hint (a name word starting so, any accent or case)   author:"yann lecun"   author:a author:b (both)
   date:2024-03-11  date:2024-03  date:2024-03-01..2024-03-15  date:2024-03..  date:>=2024-03-01
   date:today  date:yesterday  date:7d  date:2w   date:Mar  date:"Mar 11" (that day in any year)
   A paper's dates are the days Daily Papers listed it and its arXiv published day: any of them may match.
+  note:word  note:"two words" (your note has them)   tag:rl-theory (a tag; a prefix while typing)
 Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing.
 The right column is each key's id: a [keymap] entry in config.toml (id = "key") rebinds it."""
 
