@@ -10,7 +10,7 @@ import webbrowser
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, notifications, settle, type_query
+from conftest import ARXIV_PAPER, SIZE, notifications, settle, type_query
 from textual.widgets import Input, OptionList
 
 from tui_reader import app as app_module
@@ -23,16 +23,7 @@ from tui_reader.screens.export import ExportScreen, default_export_path, home_re
 from tui_reader.state import Reader
 from tui_reader.widgets import PaperList
 
-ARXIV = Paper(
-    id="aa11bb22cc33",
-    title="Fast Diffusion of Large Models",
-    abstract="We make diffusion fast. Code: https://github.com/ada/fast.",
-    dates=("Mar 11, 2024",),
-    links=("https://github.com/ada/fast",),
-    arxiv_id="2403.01234",
-    authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
-    published="2024-03-08",
-)
+ARXIV = ARXIV_PAPER
 LINKED = Paper(
     id="dd44ee55ff66",
     title="Only Links Here",
