@@ -12,9 +12,10 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from tui_reader.config import default_corpus, listings_dir, load_config
 from tui_reader.corpus import Corpus, CorpusError, bundled_seeds, corpus_files, load_corpus
@@ -32,6 +33,9 @@ from tui_reader.store import (
     StoreBusy,
     default_data_dir,
 )
+
+if TYPE_CHECKING:  # numpy: loaded only when a query needs it
+    from tui_reader.search import SearchIndex
 
 PROG = "tui-reader"
 SUBCOMMANDS = ("list", "export", "mark", "marks", "note", "tag", "sync", "fetch", "completion")
@@ -348,15 +352,19 @@ def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], MarkFlags]:
     corpus = load(args.paths)
     papers = corpus.papers
     flags = read_flags(args.data_dir)
-    read, starred = set(flags.read), set(flags.starred)
-    if args.query:
-        papers = search_papers(papers, args.query, read, starred, corpus_files(args.paths), flags)
-    elif args.like:
-        ids = [p.id for p in papers]
-        if args.like not in ids:
-            raise UsageError(f"no paper with id {args.like!r} (ids: tui-reader list)")
-        papers = similar_papers(papers, ids.index(args.like), corpus_files(args.paths))
-    papers = [p for p in papers if wanted_by_mark_filters(p.id, args, read, starred)]
+    if args.query or args.like:
+        index = search_index(papers, corpus_files(args.paths))
+        if args.query:
+            result = index.search(args.query, flags)
+            if result.error:
+                warn(result.error)
+        else:
+            position = next((i for i, paper in enumerate(papers) if paper.id == args.like), None)
+            if position is None:
+                raise UsageError(f"no paper with id {args.like!r} (ids: tui-reader list)")
+            result = index.similar(position)
+        papers = [papers[i] for i in result.indices]
+    papers = [p for p in papers if wanted_by_mark_filters(p.id, args, flags.read, flags.starred)]
     if args.sort != "relevance":
         from tui_reader.sorting import Sort, sort_rows  # numpy: loaded only when a sort needs it
 
@@ -396,35 +404,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def search_papers(
-    papers: list[Paper],
-    query: str,
-    read: set[str],
-    starred: set[str],
-    files: Sequence[Path] = (),
-    flags: MarkFlags | None = None,
-) -> list[Paper]:
-    """The papers matching ``query``, best first; a problem in the query (an open quote) is a warning.
-    A big corpus' index comes from (and goes to) the index cache, as in the reader. ``flags``: the notes and
-    tags for ``note:`` and ``tag:`` (read and starred come from ``read`` and ``starred``)."""
+def search_index(papers: Sequence[Paper], files: Sequence[Path]) -> SearchIndex:
+    """The index for a query or "more like this": a big corpus' comes from (and goes to) the index cache, as in
+    the reader."""
     from tui_reader.search import SearchIndex  # numpy: loaded only when a query needs it
     from tui_reader.search.cache import cached_index
 
-    index = cached_index(papers, files) if is_big(files) else SearchIndex(papers)
-    notes, tags = (flags.notes, flags.tags) if flags is not None else (None, None)
-    result = index.search(query, MarkFlags(read, starred, notes, tags))
-    if result.error:
-        warn(result.error)
-    return [papers[i] for i in result.indices]
-
-
-def similar_papers(papers: list[Paper], position: int, files: Sequence[Path] = ()) -> list[Paper]:
-    """The papers most like ``papers[position]``, most alike first (the index as for a query)."""
-    from tui_reader.search import SearchIndex
-    from tui_reader.search.cache import cached_index
-
-    index = cached_index(papers, files) if is_big(files) else SearchIndex(papers)
-    return [papers[i] for i in index.similar(position).indices]
+    return cached_index(papers, files) if is_big(files) else SearchIndex(papers)
 
 
 def open_store(data_dir: Path | None, writable: bool = True) -> MarkStore:
@@ -447,19 +433,15 @@ def open_store(data_dir: Path | None, writable: bool = True) -> MarkStore:
     return store
 
 
-def read_marks(data_dir: Path | None) -> tuple[set[str], set[str]]:
-    """Ids of the papers marked read, and of those starred (reading takes no lock and never waits)."""
-    with open_store(data_dir, writable=False) as store:
-        return store.read_ids(), store.starred_ids()
-
-
 def read_flags(data_dir: Path | None) -> MarkFlags:
     """Read and starred ids, notes and tags (reading takes no lock and never waits)."""
     with open_store(data_dir, writable=False) as store:
         return store.flags()
 
 
-def wanted_by_mark_filters(paper_id: str, args: argparse.Namespace, read: set[str], starred: set[str]) -> bool:
+def wanted_by_mark_filters(
+    paper_id: str, args: argparse.Namespace, read: AbstractSet[str], starred: AbstractSet[str]
+) -> bool:
     """The --read / --unread / --starred filters of `list` (all must hold)."""
     if (args.read and paper_id not in read) or (args.unread and paper_id in read):
         return False
