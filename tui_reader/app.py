@@ -559,9 +559,15 @@ class ReaderApp(App[None]):
         """Search (unless ``result`` already answers ``query``), then put the rows in ``sort``'s order."""
         if result is None and index is not None and query.strip():
             result = index.search(query, marks)
+        self.call_from_thread(self._search_done, result, self._in_order(result, sort), generation)
+
+    def _in_order(self, result: SearchResult | None, sort: Sort) -> Sequence[int] | None:
+        """The result's rows (every paper's, with no result) in ``sort``'s order, in a worker's thread; None for
+        relevance: the result's own order."""
+        if sort is Sort.RELEVANCE:
+            return None
         papers = self.reader.papers
-        order = sort_rows(papers, result.indices if result is not None else range(len(papers)), sort)
-        self.call_from_thread(self._search_done, result, None if sort is Sort.RELEVANCE else order, generation)
+        return sort_rows(papers, result.indices if result is not None else range(len(papers)), sort)
 
     def _search_done(self, result: SearchResult | None, order: Sequence[int] | None, generation: int) -> None:
         if generation != self.reader.generation:
@@ -598,8 +604,7 @@ class ReaderApp(App[None]):
     def _like(self, index: SearchIndex, position: int, sort: Sort, generation: int) -> None:
         """The papers most like ``papers[position]``, in the sort's order (relevance: most alike first)."""
         result = index.similar(position)
-        order = None if sort is Sort.RELEVANCE else sort_rows(self.reader.papers, result.indices, sort)
-        self.call_from_thread(self._search_done, result, order, generation)
+        self.call_from_thread(self._search_done, result, self._in_order(result, sort), generation)
 
     def action_leave_like(self) -> None:
         """Back to the query's results, the cursor on the paper "more like this" started from."""
@@ -1019,7 +1024,6 @@ class ReaderApp(App[None]):
         self.user_keymap, warnings = check_keymap(self.command_sections(), config.keymap, name)
         self.startup_warnings.extend(warnings)
         self._cursor_placed = False
-        self._mount_paper = None
 
     def _place_cursor_at_start(self) -> None:
         """Once, when the list first holds papers (at mount, or with the first papers a big corpus streams in):
