@@ -10,7 +10,7 @@ from urllib.parse import quote, quote_plus
 
 from tui_reader.paper import Paper
 
-__all__ = ["copy_items", "is_web_url", "open_items"]
+__all__ = ["arxiv_abs_url", "copy_items", "is_web_url", "open_items"]
 
 Item = tuple[str, str, str]  # (the key that picks it, what it is, the URL or the text)
 
@@ -25,15 +25,24 @@ def is_web_url(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
 
 
+def arxiv_abs_url(arxiv_id: str) -> str:
+    """The paper's arXiv abstract page (what the open menu, the copy menu and every export call its URL)."""
+    return ARXIV_ABS.format(_quoted(arxiv_id))
+
+
+def _quoted(arxiv_id: str) -> str:
+    return quote(arxiv_id, safe="./")  # old-style ids hold a slash: hep-th/9901001
+
+
 def open_items(paper: Paper) -> list[Item]:
     """The arXiv abstract page, PDF and Hugging Face page (with an arXiv id), each http(s) link of the abstract
     (keys 1 to 9, the rest without a key), and, when there is neither, searches for the title on arXiv and Hugging
     Face: never an empty menu."""
     items: list[Item] = []
     if paper.arxiv_id:
-        arxiv_id = quote(paper.arxiv_id, safe="./")  # old-style ids hold a slash: hep-th/9901001
+        arxiv_id = _quoted(paper.arxiv_id)
         items += [
-            ("a", "arXiv abstract page", ARXIV_ABS.format(arxiv_id)),
+            ("a", "arXiv abstract page", arxiv_abs_url(paper.arxiv_id)),
             ("p", "PDF", ARXIV_PDF.format(arxiv_id)),
             ("h", "Hugging Face page", HF_PAPER.format(arxiv_id)),
         ]
@@ -55,6 +64,6 @@ def copy_items(paper: Paper) -> list[Item]:
 
     items: list[Item] = [("t", "Title", paper.title), ("i", "Reader id", paper.id)]
     if paper.arxiv_id:
-        items += [("x", "arXiv id", paper.arxiv_id), ("a", "arXiv link", ARXIV_ABS.format(paper.arxiv_id))]
+        items += [("x", "arXiv id", paper.arxiv_id), ("a", "arXiv link", arxiv_abs_url(paper.arxiv_id))]
     items += [("b", "BibTeX entry", bibtex_entry(paper)), ("m", "Markdown link", markdown_link(paper))]
     return items

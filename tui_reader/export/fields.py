@@ -3,15 +3,13 @@ note, and one-line field values. Plain functions, no Textual."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from tui_reader.dates import list_date
+from tui_reader.links import arxiv_abs_url, is_web_url
 from tui_reader.paper import Paper
 from tui_reader.safe_text import clean_text
 
-__all__ = ["ARXIV_ABS", "listing_note", "name_parts", "one_line", "paper_url"]
+__all__ = ["listing_note", "name_parts", "one_line", "paper_url"]
 
-ARXIV_ABS = "https://arxiv.org/abs/"
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
@@ -24,9 +22,9 @@ def one_line(text: str) -> str:
 def paper_url(paper: Paper) -> str | None:
     """``https://arxiv.org/abs/<id>`` for an arXiv paper, else its first http(s) link; None without either."""
     if paper.arxiv_id:
-        return ARXIV_ABS + quote(one_line(paper.arxiv_id), safe="/.-")
+        return arxiv_abs_url(one_line(paper.arxiv_id))
     for link in paper.links:
-        if link.lower().startswith(("http://", "https://")):
+        if is_web_url(link):
             return one_line(link)
     return None
 
