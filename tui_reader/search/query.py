@@ -94,7 +94,7 @@ class _Token:
 FIELDS = ("is", "date", "author", "note", "tag")  # the filters; any other ``word:value`` is reported, and left out
 # a known field even with no value yet ("is:" being typed), any other word only with a value ("RLIF: Interactive"
 # is two words, "foo:bar" an unknown filter)
-_FIELD = re.compile(r"(is|date|author|note|tag):|([^\W\d_]\w*):(?=[^\s:])", re.IGNORECASE)
+_FIELD = re.compile(rf"({'|'.join(FIELDS)}):|([^\W\d_]\w*):(?=[^\s:])", re.IGNORECASE)
 DATE_HINT = "use 2024-03-11, 2024-03, A..B, >=A, 7d, today"
 # what an unfinished calendar value may still become ("2024-0" -> "2024-01"): no error while it is typed
 _DATE_ENDINGS = ("", "0", "1", "01", "-01", "-01-01", "0-01-01", "00-01-01", "000-01-01", "2000-01-01", ".", "d")
