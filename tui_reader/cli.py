@@ -22,6 +22,7 @@ from tui_reader.corpus import Corpus, CorpusError, bundled_seeds, corpus_files, 
 from tui_reader.files import replace_file
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
+from tui_reader.sorting import Sort, sort_rows
 from tui_reader.store import (
     DB_NAME,
     NO_MARK,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:  # numpy: loaded only when a query needs it
 
 PROG = "tui-reader"
 SUBCOMMANDS = ("list", "export", "mark", "marks", "note", "tag", "sync", "fetch", "completion")
-SORTS = ("relevance", "newest", "oldest", "upvotes", "title")  # tui_reader.sorting.Sort
+SORTS = tuple(sort.value for sort in Sort)  # relevance, newest, oldest, upvotes, title
 SHELLS = ("bash", "zsh", "tcsh")  # what shtab writes completion scripts for
 
 
@@ -366,8 +367,6 @@ def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], MarkFlags]:
         papers = [papers[i] for i in result.indices]
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, flags.read, flags.starred)]
     if args.sort != "relevance":
-        from tui_reader.sorting import Sort, sort_rows  # numpy: loaded only when a sort needs it
-
         papers = [papers[i] for i in sort_rows(papers, range(len(papers)), Sort(args.sort))]
     return papers, flags
 
