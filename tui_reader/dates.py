@@ -217,11 +217,9 @@ def list_date(paper: Paper) -> str:
     a paper never listed shows its published date. Written the same way whatever the source wrote
     (``March 11, 2024`` shows as ``Mar 11 2024``); a date that is not one is shown as written."""
     if paper.dates:
-        days = _listing_days(paper)
-        first = parse_day(paper.dates[0])
-        if first is None:
+        if parse_day(paper.dates[0]) is None:
             return paper.dates[0]
         # _listing_days keeps the order of the parseable dates: the first of them is the first listing date
-        return days[0].shown()
+        return _listing_days(paper)[0].shown()
     published = parse_day(paper.published)
     return published.shown() if published is not None else ""
