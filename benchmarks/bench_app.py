@@ -130,7 +130,7 @@ async def keystroke_latency(paths: list[Path] | None, rounds: int) -> tuple[list
     results (timestamped inside the app), and until the Pilot cycle (workers done, screen idle) finished."""
     from tui_reader.app import ReaderApp
     from tui_reader.corpus import load_corpus
-    from tui_reader.store import MarkStore
+    from tui_reader.library import MarkStore
 
     corpus = load_corpus(paths)
     with tempfile.TemporaryDirectory() as data_dir:

@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tui_reader.library import MarkStore  # noqa: E402
 from tui_reader.paper import Paper  # noqa: E402
 from tui_reader.state import Reader  # noqa: E402
-from tui_reader.store import MarkStore  # noqa: E402
 
 
 def timed(fn: Callable[[], object]) -> float:

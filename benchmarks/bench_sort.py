@@ -113,7 +113,7 @@ async def in_the_app(papers, runs: int) -> int:
     import tempfile
 
     from tui_reader.app import ReaderApp
-    from tui_reader.store import MarkStore
+    from tui_reader.library import MarkStore
 
     with tempfile.TemporaryDirectory() as data, MarkStore.open(Path(data)) as store:
         app = ReaderApp(papers, store)

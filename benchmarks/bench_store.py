@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tui_reader.store import DB_NAME, MarkStore  # noqa: E402
+from tui_reader.library import DB_NAME, MarkStore  # noqa: E402
 
 COLUMNS = "paper_id, read, starred, read_at, starred_at, note, note_at, tags, tags_at"
 

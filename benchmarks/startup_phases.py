@@ -77,7 +77,7 @@ def child(which: str, out: str) -> None:
         from tui_reader.app import ReaderApp
         from tui_reader.cli import build_launch_parser  # noqa: F401  (what the entry point imports)
         from tui_reader.corpus import load_corpus
-        from tui_reader.store import MarkStore
+        from tui_reader.library import MarkStore
 
         spent["imports"] = time.perf_counter() - began
         began = time.perf_counter()

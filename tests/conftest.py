@@ -17,8 +17,8 @@ import pytest
 
 from tui_reader.app import ReaderApp
 from tui_reader.corpus import Corpus, bundled_seeds, corpus_files, load_corpus
+from tui_reader.library import DB_NAME, MarkStore
 from tui_reader.paper import Paper
-from tui_reader.store import DB_NAME, MarkStore
 from tui_reader.widgets import PaperList
 
 # a paper from a rich source (arXiv id, authors, dates with a year, a link): the menus, authors and citations

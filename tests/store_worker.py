@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from tui_reader.store import MarkStore
+from tui_reader.library import MarkStore
 
 CHURN_PAPERS = 13  # odd, so each paper sees both fields in turn
 NOTE_CHARS = 200_000 // 4  # a long note: its write takes long enough for a kill to land inside it
@@ -36,7 +36,7 @@ def notes(store: MarkStore) -> None:
 def bulk(store: MarkStore) -> None:
     import time
 
-    from tui_reader.store import Change
+    from tui_reader.library import Change
 
     for i in range(10**6):
         now = time.time()
@@ -82,8 +82,8 @@ def saver(data_dir: Path, ids: str) -> None:
     import threading
     import time
 
+    from tui_reader.library import Change
     from tui_reader.saving import MarkSaver, Waiting
-    from tui_reader.store import Change
 
     waiting = threading.Event()
     mark_saver = MarkSaver(MarkStore.open(data_dir, writable=False), lambda r: isinstance(r, Waiting) and waiting.set())

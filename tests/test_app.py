@@ -13,7 +13,7 @@ from textual.command import CommandPalette
 from tui_reader import app as app_module
 from tui_reader.app import HelpScreen, ReaderApp, View
 from tui_reader.corpus import Paper, parse_text
-from tui_reader.store import MarkStore
+from tui_reader.library import MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox
 
 # --- start-up ------------------------------------------------------------------------------------------------

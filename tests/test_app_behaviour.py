@@ -14,8 +14,8 @@ from rich.style import Style
 
 from tui_reader import app as app_module
 from tui_reader.app import ReaderApp, View, graphical_browser_available
+from tui_reader.library import MarkStore
 from tui_reader.search import SearchIndex
-from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperList, SearchBox
 
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from tui_reader import cli
 from tui_reader.cli import SUBCOMMANDS, main
 from tui_reader.corpus import cache_dir, paper_id
-from tui_reader.store import DB_NAME, MarkStore, default_data_dir
+from tui_reader.library import DB_NAME, MarkStore, default_data_dir
 
 GOOD = {"id": "good", "read": True, "read_at": 1_700_000_000.0}
 

@@ -12,9 +12,9 @@ from textual.widgets import Static
 
 from tui_reader.app import ReaderApp
 from tui_reader.config import config_file, load_config
+from tui_reader.library import MarkStore
 from tui_reader.paper import normalise_title
 from tui_reader.screens import HelpScreen
-from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox
 
 

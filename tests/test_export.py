@@ -32,8 +32,8 @@ from tui_reader.export import (
     paper_url,
     render,
 )
+from tui_reader.library.model import Mark
 from tui_reader.paper import Paper, paper_id
-from tui_reader.store import Mark
 
 
 def make(

@@ -45,7 +45,7 @@ def modules_after(code: str) -> set[str]:
         "tui_reader.corpus",
         "tui_reader.search",
         "tui_reader.search.forms",
-        "tui_reader.store",
+        "tui_reader.library",
         "tui_reader.saving",
         "tui_reader.sync",
         "tui_reader.state",
@@ -94,7 +94,7 @@ def test_the_readers_first_paint_loads_no_numpy(tmp_path):
         import sys
         from tui_reader.app import ReaderApp
         from tui_reader.corpus import load_corpus
-        from tui_reader.store import MarkStore
+        from tui_reader.library import MarkStore
 
         seen = {{}}
 

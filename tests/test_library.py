@@ -16,17 +16,9 @@ import pytest
 from conftest import SEEDS
 
 from tui_reader.cli import main
+from tui_reader.library import DB_NAME, SCHEMA_VERSION, Change, Journal, MarkStore, clean_note, clean_tags
+from tui_reader.library.history import HISTORY_KEEP
 from tui_reader.state import Reader
-from tui_reader.store import (
-    DB_NAME,
-    HISTORY_KEEP,
-    SCHEMA_VERSION,
-    Change,
-    Journal,
-    MarkStore,
-    clean_note,
-    clean_tags,
-)
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "store_worker.py"
@@ -96,14 +88,14 @@ def test_reading_an_old_marks_file_shows_its_marks_and_leaves_it_alone(data_dir)
 
 def test_a_failed_migration_changes_nothing(data_dir, monkeypatch):
     """The migration runs in one transaction: a statement failing half-way leaves the old file as it was."""
-    import tui_reader.store as store_module
+    from tui_reader.library import schema as schema_module
 
     path = old_marks_file(data_dir)
     before = sha(path)
-    steps = dict(store_module.MIGRATIONS)
+    steps = dict(schema_module.MIGRATIONS)
     # fails after every other statement ran, and only on a file holding marks (the in-memory copy still works)
     steps[2] = (*steps[2], "INSERT INTO marks (paper_id) SELECT paper_id FROM marks")
-    monkeypatch.setattr(store_module, "MIGRATIONS", steps)
+    monkeypatch.setattr(schema_module, "MIGRATIONS", steps)
     with MarkStore.open(data_dir) as store:
         assert store.read_only  # cannot migrate: the marks are still shown, nothing is written
         assert store.read_ids() == {"a", "c"}
@@ -343,8 +335,8 @@ def test_list_shows_tags_and_notes(seeds_corpus, data_dir, capsys):
 
 
 def test_note_and_tag_filters(seeds_corpus):
+    from tui_reader.library import MarkFlags
     from tui_reader.search import SearchIndex
-    from tui_reader.store import MarkFlags
 
     papers = seeds_corpus.papers[:5]
     ids = [p.id for p in papers]

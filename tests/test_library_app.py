@@ -13,11 +13,11 @@ from conftest import SIZE, notifications, settle, shown_titles, status, type_que
 from textual.widgets import Input, TextArea
 
 from tui_reader.app import ReaderApp
+from tui_reader.library import MarkStore
 from tui_reader.screens import ChoiceScreen, ConfirmScreen, PromptScreen
 from tui_reader.screens.note import NoteScreen
 from tui_reader.screens.tags import TagScreen, edit_tags
 from tui_reader.state import VIEWS_FILE, SavedViews
-from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperDetail, PaperList
 
 
@@ -81,7 +81,7 @@ async def test_esc_asks_before_dropping_changes_and_closes_at_once_without_any(p
 
 
 async def test_a_note_too_long_is_one_notification_and_the_editor_keeps_it(papers, store, monkeypatch):
-    from tui_reader import store as store_module
+    from tui_reader.library import rules as store_module
 
     monkeypatch.setattr(store_module, "MAX_NOTE_CHARS", 5)
     app = ReaderApp(papers, store)

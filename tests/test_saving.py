@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-import tui_reader.store as store_module
 from tui_reader.app import ReaderApp
 from tui_reader.cli import main
+from tui_reader.library import DB_NAME, UNSAVED_DIR, Change, Journal, MarkStore
+from tui_reader.library import sqlite as sqlite_module
 from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
-from tui_reader.store import DB_NAME, UNSAVED_DIR, Change, MarkStore
 
 HERE = Path(__file__).resolve().parent
 SIZE = (120, 40)
@@ -72,7 +72,7 @@ def journals(data_dir: Path) -> list[Path]:
 
 
 def test_a_locked_file_delays_saving_and_loses_nothing(fresh_store, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(sqlite_module, "BUSY_TIMEOUT_S", 0.05)
     lock = Lock(fresh_store)
     reports = Reports()
     saver = MarkSaver(MarkStore.open(fresh_store, writable=False), reports, poll_seconds=0.05)
@@ -97,7 +97,7 @@ def test_a_locked_file_delays_saving_and_loses_nothing(fresh_store, monkeypatch)
 
 
 def test_quitting_while_locked_keeps_the_changes_for_the_next_start(fresh_store, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(sqlite_module, "BUSY_TIMEOUT_S", 0.05)
     with MarkStore.open(fresh_store) as writer:
         saver = MarkSaver(writer, Reports(), poll_seconds=0.05)
         saver.start()
@@ -120,7 +120,7 @@ def test_a_journal_replays_only_changes_still_newer_than_the_file(fresh_store):
     with MarkStore.open(fresh_store) as store:
         store.set_starred("x", True)
         starred_at = store.get("x").starred_at
-        journal = store_module.Journal.create(fresh_store)
+        journal = Journal.create(fresh_store)
         journal.append(
             [
                 Change("x", "starred", False, starred_at - 10),  # older than what the file holds: loses
@@ -201,7 +201,7 @@ def test_a_data_dir_that_cannot_be_written_keeps_marks_in_memory_and_says_so(tmp
 
 
 async def test_the_reader_answers_keys_while_another_program_holds_the_lock(seeds_corpus, fresh_store, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(sqlite_module, "BUSY_TIMEOUT_S", 0.05)
     monkeypatch.setattr("tui_reader.state.LOCK_NOTICE_SECONDS", 0.0)
     papers = seeds_corpus.papers
     lock = Lock(fresh_store)
@@ -234,7 +234,7 @@ def test_commands_that_only_read_do_not_wait_for_a_lock(fresh_store, capsys, mon
     def never(*args: object) -> None:
         pytest.fail(f"{argv[0]} asked for the write lock")
 
-    monkeypatch.setattr(store_module, "_retrying", never)  # every wait for the lock goes through it
+    monkeypatch.setattr(sqlite_module, "retrying", never)  # every wait for the lock goes through it
     lock = Lock(fresh_store)
     try:
         assert main([*argv, "--data-dir", str(fresh_store)]) == 0
@@ -247,7 +247,7 @@ def test_commands_that_only_read_do_not_wait_for_a_lock(fresh_store, capsys, mon
 
 
 def test_mark_waits_for_a_short_lock_then_saves(seeds_corpus, fresh_store, capsys, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr(sqlite_module, "BUSY_TIMEOUT_S", 0.05)
     paper = seeds_corpus.papers[0]
     lock = Lock(fresh_store)
     released = threading.Timer(0.3, lock.release)
@@ -261,7 +261,7 @@ def test_mark_waits_for_a_short_lock_then_saves(seeds_corpus, fresh_store, capsy
 
 
 def test_mark_gives_up_on_a_long_lock_with_one_line_and_saves_nothing(seeds_corpus, fresh_store, capsys, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.02)
+    monkeypatch.setattr(sqlite_module, "BUSY_TIMEOUT_S", 0.02)
     monkeypatch.setattr("tui_reader.cli.WRITE_PATIENCE_S", 0.2)
     paper = seeds_corpus.papers[0]
     lock = Lock(fresh_store)
@@ -276,8 +276,8 @@ def test_mark_gives_up_on_a_long_lock_with_one_line_and_saves_nothing(seeds_corp
 
 
 def test_submit_all_saves_every_change_as_one_undo_step(data_dir):
+    from tui_reader.library import Change, MarkStore
     from tui_reader.saving import HistoryDone, MarkSaver
-    from tui_reader.store import Change, MarkStore
 
     reports: list[object] = []
     saver = MarkSaver(MarkStore.open(data_dir), reports.append)

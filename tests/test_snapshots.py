@@ -9,7 +9,7 @@ import pytest
 from conftest import ARXIV_PAPER
 
 from tui_reader.app import ReaderApp
-from tui_reader.store import MarkStore
+from tui_reader.library import MarkStore
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tui_reader.library import Change, MarkStore
 from tui_reader.paper import Paper
 from tui_reader.state import LOCK_NOTICE_SECONDS, Reader, View
-from tui_reader.store import Change, MarkStore
 
 PAPERS = [Paper(id=f"p{i}", title=f"Paper {i}", abstract="") for i in range(4)]
 

@@ -16,8 +16,9 @@ import pytest
 from conftest import asides, random_bytes
 from store_worker import CHURN_PAPERS, churn_op
 
-import tui_reader.store as store_module
-from tui_reader.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Mark, MarkStore, StoreBusy, default_data_dir
+from tui_reader.library import DB_NAME, Mark, MarkStore, StoreBusy, default_data_dir
+from tui_reader.library import sqlite as sqlite_module
+from tui_reader.library.schema import MIGRATIONS, SCHEMA_VERSION
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "store_worker.py"
@@ -257,7 +258,7 @@ def test_processes_opening_one_fresh_data_dir_at_once_never_judge_it_damaged(tmp
 def test_a_lock_held_longer_than_the_caller_waits_changes_nothing_and_the_store_stays_writable(data_dir, monkeypatch):
     """Another program holds the write lock: the write waits for as long as `waiting` agrees, then raises
     StoreBusy having written nothing; the store is still writable once the lock is gone (no read-only session)."""
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.02)
+    monkeypatch.setattr(sqlite_module, "BUSY_TIMEOUT_S", 0.02)
     asked: list[float] = []
 
     def waiting(seconds: float) -> bool:

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 import tui_reader
-import tui_reader.store as store_module
-from tui_reader.store import DB_NAME, MarkStore
+from tui_reader.library import DB_NAME, MarkStore
+from tui_reader.library import sqlite as sqlite_module
 
 JOIN_TIMEOUT_S = 60  # only ever reached when something hangs
 
@@ -199,8 +199,8 @@ def test_two_stores_toggling_one_paper_at_once_lose_no_update_and_wait_their_tur
 
     And each toggle got through in one try: it waited for the other's write instead of reading first and then
     being refused the lock (what a deferred BEGIN does: SQLite then fails at once, without its busy wait)."""
-    if hasattr(store_module, "BUSY_TIMEOUT_S"):
-        monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 30.0)  # a slow disk never makes a wait run out
+    if hasattr(sqlite_module, "BUSY_TIMEOUT_S"):
+        monkeypatch.setattr(sqlite_module, "BUSY_TIMEOUT_S", 30.0)  # a slow disk never makes a wait run out
     rounds = 150
     stores = [MarkStore.open(data_dir), MarkStore.open(data_dir)]
     begins_before = _begins(tracer)
@@ -245,8 +245,8 @@ def test_a_write_meeting_a_short_lock_waits_and_is_saved(data_dir, tracer, monke
     """Another instance holds the write lock (BEGIN EXCLUSIVE) when the store toggles a mark; it lets go only
     once the store has been turned away at least once (a second BEGIN on its connection). The toggle must then
     succeed and be in the file, with no warning and the store still writable."""
-    if hasattr(store_module, "BUSY_TIMEOUT_S"):
-        monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)  # sqlite's own wait; keeps the test fast
+    if hasattr(sqlite_module, "BUSY_TIMEOUT_S"):
+        monkeypatch.setattr(sqlite_module, "BUSY_TIMEOUT_S", 0.05)  # sqlite's own wait; keeps the test fast
     store = MarkStore.open(data_dir)
     store.set_starred("before", True)
     path = str(data_dir / DB_NAME)
@@ -310,7 +310,7 @@ _PROBE = "import pathlib, sys; (pathlib.Path(sys.argv[1]) / 'probe').touch()"
 _CHILD = r"""
 import json, sys
 from pathlib import Path
-from tui_reader.store import MarkStore
+from tui_reader.library import MarkStore
 store = MarkStore.open(Path(sys.argv[1]))
 report = {"read_only": store.read_only, "warnings_at_open": list(store.warnings)}
 report["kept_starred"] = store.get("kept").starred

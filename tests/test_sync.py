@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import tui_reader.saving as saving
 from tui_reader.cli import main
+from tui_reader.library import DB_NAME, FIELDS, Change, MarkStore
 from tui_reader.saving import HistoryDone, MarkSaver, MarksChanged
-from tui_reader.store import DB_NAME, FIELDS, Change, MarkStore
 from tui_reader.sync import DEVICE_FILE, SyncError, device_id, sync_once
 
 DEVICES = ("aaaaaaaa", "bbbbbbbb", "cccccccc")

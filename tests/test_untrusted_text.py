@@ -29,8 +29,8 @@ from tui_reader import app as app_module
 from tui_reader.app import HelpScreen, ReaderApp
 from tui_reader.commands import Command, Section
 from tui_reader.corpus import Paper, load_corpus
+from tui_reader.library import MarkStore
 from tui_reader.safe_text import shown_path, strip_controls
-from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperList, SearchBox
 
 SIZE = (120, 40)

@@ -31,13 +31,13 @@ from tui_reader.commands import Command, CommandBinding, Section, check_keymap, 
 from tui_reader.config import Config, config_file, save_theme
 from tui_reader.corpus import read_file_parts
 from tui_reader.files import record_failure
+from tui_reader.library import NO_MARK, Change, MarkFlags, MarkStore
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path, strip_controls
 from tui_reader.saving import HistoryDone, MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
 from tui_reader.screens import Choice, ChoiceScreen, ConfirmScreen, HelpScreen, PromptScreen, cut
 from tui_reader.sorting import Sort, sort_keys, sort_rows
 from tui_reader.state import Like, Reader, SavedView, SavedViews, View
-from tui_reader.store import NO_MARK, Change, MarkFlags, MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox, shown
 
 if TYPE_CHECKING:  # the search package loads numpy: imported in the indexing worker, after the first paint
@@ -920,7 +920,7 @@ class ReaderApp(App[None]):
         self.fetch_listings()
 
     def data_dir(self) -> Path:
-        from tui_reader.store import default_data_dir
+        from tui_reader.library import default_data_dir
 
         return self.reader.store.data_dir or default_data_dir()
 

@@ -20,10 +20,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from tui_reader.config import default_corpus, listings_dir, load_config
 from tui_reader.corpus import Corpus, CorpusError, bundled_seeds, corpus_files, load_corpus
 from tui_reader.files import replace_file
-from tui_reader.paper import Paper
-from tui_reader.safe_text import shown_path
-from tui_reader.sorting import Sort, sort_rows
-from tui_reader.store import (
+from tui_reader.library import (
     DB_NAME,
     NO_MARK,
     WRITE_PATIENCE_S,
@@ -34,6 +31,9 @@ from tui_reader.store import (
     StoreBusy,
     default_data_dir,
 )
+from tui_reader.paper import Paper
+from tui_reader.safe_text import shown_path
+from tui_reader.sorting import Sort, sort_rows
 
 if TYPE_CHECKING:  # numpy: loaded only when a query needs it
     from tui_reader.search import SearchIndex
@@ -501,7 +501,7 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 def _read_note_from_stdin() -> str:
     """A note piped in: UTF-8 (a bad byte becomes U+FFFD), refused in one line when far too long."""
-    from tui_reader.store import MAX_NOTE_CHARS
+    from tui_reader.library.rules import MAX_NOTE_CHARS
 
     stream = getattr(sys.stdin, "buffer", sys.stdin)
     if stream is None:
@@ -537,7 +537,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def _paper_id(text: str) -> str:
-    from tui_reader.store import check_id
+    from tui_reader.library.rules import check_id
 
     try:
         return check_id(text)

@@ -1,7 +1,7 @@
 """Saving marks in the background, so the reader's screen never waits for the marks file.
 
 The reader hands every change the user makes to a ``MarkSaver`` and shows it at once. The saver's thread owns
-the only writable connection: it journals each change (fsync, see ``store.Journal``), commits it, and while
+the only writable connection: it journals each change (fsync, see ``library.Journal``), commits it, and while
 another program holds the file's lock it keeps the changes journalled and tries again until the lock goes away.
 The same thread notices marks committed by other programs (another reader, ``tui-reader mark``) and reads them,
 runs undo and redo in their turn among the changes, and, when a sync folder is set, exchanges changes with the
@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui_reader.store import Change, Journal, Mark, MarkStore, StoreBusy, Undone
+from tui_reader.library import Change, Journal, Mark, MarkStore, StoreBusy, Undone
 from tui_reader.sync import SYNC_POLL_SECONDS, SyncError, sync_once
 
 __all__ = ["HistoryDone", "MarkSaver", "MarksChanged", "Saved", "SaverProblem", "Synced", "Waiting"]

@@ -30,9 +30,10 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui_reader.library import MarkStore, Undone
+from tui_reader.library.model import Change, Mark, MarkFlags, Value
 from tui_reader.paper import Paper, PaperSet
 from tui_reader.sorting import Sort
-from tui_reader.store import Change, Mark, MarkFlags, MarkStore, Undone, Value
 
 if TYPE_CHECKING:  # the search package loads numpy; the app imports it in a worker, after the first paint
     from tui_reader.search import SearchIndex, SearchResult

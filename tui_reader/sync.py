@@ -26,8 +26,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_reader.library import Change, MarkStore, Remote, check_id
 from tui_reader.safe_text import shown_path
-from tui_reader.store import Change, MarkStore, Remote, check_id
 
 __all__ = ["FORMAT", "SYNC_POLL_SECONDS", "SyncError", "SyncResult", "device_id", "sync_once"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from tui_reader.library.model import Mark
 from tui_reader.paper import Paper
-from tui_reader.store import Mark
 
 from .bibtex import bibtex_entry, citation_key, citation_keys, render_bibtex
 from .csv_format import render_csv

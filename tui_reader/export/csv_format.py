@@ -7,8 +7,8 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 
+from tui_reader.library.model import NO_MARK, Mark
 from tui_reader.paper import Paper
-from tui_reader.store import NO_MARK, Mark
 
 from .fields import one_line, paper_url
 

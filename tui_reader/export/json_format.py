@@ -7,9 +7,9 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from tui_reader.library.model import NO_MARK, Mark
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
-from tui_reader.store import NO_MARK, Mark
 
 __all__ = ["paper_record", "render_json", "write_json"]
 

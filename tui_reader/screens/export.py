@@ -26,9 +26,9 @@ from textual.worker import get_current_worker
 
 from tui_reader.export import EXTENSIONS, FORMATS, render
 from tui_reader.files import replace_file
+from tui_reader.library.model import Mark
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
-from tui_reader.store import Mark
 from tui_reader.widgets.text import shown
 
 __all__ = ["ExportScreen", "default_export_path", "home_relative"]

@@ -13,8 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from tui_reader.library.rules import clean_tags
 from tui_reader.screens.prompt import PromptScreen
-from tui_reader.store import clean_tags
 
 __all__ = ["TagScreen", "TagSuggester", "edit_tags"]
 

@@ -1,0 +1,143 @@
+"""The user's changes as steps of the undo history: applying a batch of changes records one step; undo and redo
+walk the steps, writing the values back as new changes of this device (so they sync). The history is a table of
+the marks file, so it survives a restart; the last HISTORY_KEEP steps are kept.
+
+Every function here that writes runs inside a write transaction the caller holds (see ``MarkStore._write``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui_reader.library.model import Change, Mark, set_value, with_value
+from tui_reader.library.outbox import Tx, put
+from tui_reader.library.rules import Value
+from tui_reader.library.schema import mark_of
+
+__all__ = ["HISTORY_KEEP", "HistoryEntry", "HistoryItem", "Undone", "apply_changes", "record", "walk"]
+
+HISTORY_KEEP = 200  # undo history: the last this many batches survive a restart
+
+HistoryItem = tuple[str, str, Value, Value]  # paper_id, field, value before, value after
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of the undo history: what changed, with the values before and after."""
+
+    items: tuple[HistoryItem, ...]
+
+    @classmethod
+    def from_json(cls, text: str) -> HistoryEntry:
+        def value(name: str, raw: Any) -> Value:
+            return tuple(raw) if name == "tags" else raw
+
+        return cls(tuple((pid, name, value(name, b), value(name, a)) for pid, name, b, a in json.loads(text)))
+
+    def to_json(self) -> str:
+        return json.dumps([[pid, name, _jsonable(b), _jsonable(a)] for pid, name, b, a in self.items])
+
+    def phrase(self, title_of: Callable[[str], str] | None = None) -> str:
+        """What the step did, in a few words: "starred 1 paper", "marked 412 papers read", "note on <title>".
+        ``title_of``: a paper's title from its id (default: the id)."""
+        title = title_of or str
+        papers = list(dict.fromkeys(pid for pid, _, _, _ in self.items))
+        fields = {name for _, name, _, _ in self.items}
+        afters = {a for _, name, _, a in self.items if name in ("read", "starred")}
+        count = f"{len(papers):,} paper{'' if len(papers) == 1 else 's'}"
+        if fields == {"read"} and len(afters) == 1:
+            return f"marked {count} {'read' if afters.pop() else 'unread'}"
+        if fields == {"starred"} and len(afters) == 1:
+            return f"{'starred' if afters.pop() else 'unstarred'} {count}"
+        if len(fields) == 1 and fields < {"note", "tags"}:
+            what = "note" if fields == {"note"} else "tags"
+            return f"{what} on {title(papers[0])}" if len(papers) == 1 else f"{what} on {count}"
+        return f"{len(self.items):,} changes on {count}"
+
+
+@dataclass(frozen=True)
+class Undone:
+    """A step undone (or redone): ``marks`` holds each paper's mark afterwards."""
+
+    entry: HistoryEntry
+    redone: bool
+    marks: dict[str, Mark] = field(default_factory=dict)
+
+    def message(self, title_of: Callable[[str], str] | None = None) -> str:
+        """The notification: "undone: starred 1 paper" / "redone: note on <title>"."""
+        return f"{'redone' if self.redone else 'undone'}: {self.entry.phrase(title_of)}"
+
+
+def _jsonable(value: Value) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def record(conn: sqlite3.Connection, items: list[HistoryItem]) -> None:
+    """A new step of the history: what could be redone is dropped, and only the last HISTORY_KEEP steps kept."""
+    if not items:
+        return
+    conn.execute("DELETE FROM history WHERE undone = 1")
+    conn.execute("INSERT INTO history (at, changes) VALUES (?, ?)", (time.time(), HistoryEntry(tuple(items)).to_json()))
+    conn.execute("DELETE FROM history WHERE seq <= (SELECT max(seq) FROM history) - ?", (HISTORY_KEEP,))
+
+
+def steps(conn: sqlite3.Connection) -> list[HistoryEntry]:
+    """The steps that can be undone, oldest first."""
+    rows = conn.execute("SELECT changes FROM history WHERE undone = 0 ORDER BY seq").fetchall()
+    return [HistoryEntry.from_json(row[0]) for row in rows]
+
+
+def walk(conn: sqlite3.Connection, redo: bool) -> Undone | None:
+    """Undo the newest step not undone, or redo the oldest undone one, as new changes of this device."""
+    query = (
+        "SELECT seq, changes FROM history WHERE undone = 1 ORDER BY seq LIMIT 1"
+        if redo
+        else "SELECT seq, changes FROM history WHERE undone = 0 ORDER BY seq DESC LIMIT 1"
+    )
+    row = conn.execute(query).fetchone()
+    if row is None:
+        return None
+    entry = HistoryEntry.from_json(row[1])
+    now = time.time()
+    marks: dict[str, Mark] = {}
+    tx = Tx.of(conn)
+    for paper_id, name, before, after in entry.items if redo else reversed(entry.items):
+        old = marks.get(paper_id) or mark_of(conn, paper_id)
+        marks[paper_id] = new = with_value(old, name, after if redo else before, now)
+        if new != old:
+            put(conn, tx, paper_id, old, new)
+    conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, row[0]))
+    return Undone(entry, redo, marks)
+
+
+def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_newer: bool = False) -> dict[str, Mark]:
+    """The user's changes, in order, each batch recorded in the history. ``only_newer`` (replaying a journal,
+    harmless twice): a change is taken with its own time, and only if it is still newer than what the file
+    holds; otherwise each change gets a time later than the value it replaces (see model.later)."""
+    marks: dict[str, Mark] = {}
+    batches: list[list[HistoryItem]] = []
+    batch = None
+    tx = Tx.of(conn)
+    for change in changes:
+        paper_id = change.paper_id
+        old = marks.get(paper_id) or mark_of(conn, paper_id)
+        if only_newer:
+            new = set_value(old, change.field, change.value, change.at) if change.is_newer_than(old) else old
+        else:
+            new = change.applied_to(old)
+        marks[paper_id] = new
+        if new == old:
+            continue
+        put(conn, tx, paper_id, old, new)
+        if not batches or change.batch == 0 or change.batch != batch:
+            batches.append([])
+        batch = change.batch
+        batches[-1].append((paper_id, change.field, getattr(old, change.field), change.value))
+    for items in batches:
+        record(conn, items)
+    return marks

@@ -1,0 +1,142 @@
+"""The values the library holds: a paper's ``Mark``, a ``Change`` the user made, a ``Remote`` change from
+another device, and ``MarkFlags`` for the search filters. Plain data, cheap to import (no SQLite).
+
+Each field of a paper (read, starred, note, tags) keeps the time it last changed (``*_at``): what
+last-writer-wins merging needs. A local change is always newer than the one it replaces (``later``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from tui_reader.library.rules import FIELDS, Value, clean_value
+
+__all__ = ["FIELDS", "NO_MARK", "Change", "Mark", "MarkFlags", "Remote", "Value", "merge_marks"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """What the user wrote about one paper; ``*_at`` is the unix time that field last changed (None: never)."""
+
+    read: bool = False
+    starred: bool = False
+    read_at: float | None = None
+    starred_at: float | None = None
+    note: str | None = None
+    note_at: float | None = None
+    tags: tuple[str, ...] = ()
+    tags_at: float | None = None
+
+
+NO_MARK = Mark()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One thing the user set: ``field`` of ``paper_id`` became ``value`` at unix time ``at``.
+
+    ``field`` is one of FIELDS; ``value`` is a bool for read/starred, the note's text or None (no note) for
+    note, a tuple of tags for tags (cleaned on creation: ``clean_value``; a bad one raises ValueError).
+    ``batch``: changes sharing a non-zero batch number, handed over together, are one step of undo (a bulk
+    "mark all read"); batch 0 is a step of its own.
+    """
+
+    paper_id: str
+    field: str
+    value: Value
+    at: float
+    batch: int = 0
+
+    def __post_init__(self) -> None:
+        if self.field in ("read", "starred") and type(self.value) is bool:
+            return  # the common case, kept cheap: a bulk mark makes thousands
+        object.__setattr__(self, "value", clean_value(self.field, self.value))
+
+    def applied_to(self, mark: Mark) -> Mark:
+        """The mark after this change (a change is always newer than the one it replaces, see ``later``)."""
+        return with_value(mark, self.field, self.value, self.at)
+
+    def is_newer_than(self, mark: Mark) -> bool:
+        """For replaying a journal: does this change still win over what the file holds?"""
+        at = getattr(mark, f"{self.field}_at")
+        return at is None or self.at > at
+
+    def record(self) -> dict[str, object]:
+        """As JSON (the journal's and the sync log's lines): tags as a list."""
+        value = list(self.value) if isinstance(self.value, tuple) else self.value
+        return {"id": self.paper_id, "field": self.field, "value": value, "at": self.at}
+
+
+@dataclass(frozen=True, slots=True)
+class Remote:
+    """A change another device made, read from its sync log: wins when ``(at, device)`` is the greater."""
+
+    change: Change
+    device: str
+
+
+class MarkFlags(Mapping[str, Mark]):
+    """Read/starred flags, notes and tags by paper id, as the search filters want them (``is:read``,
+    ``is:starred``, ``note:word``, ``tag:name``)."""
+
+    def __init__(
+        self,
+        read: set[str] | frozenset[str],
+        starred: set[str] | frozenset[str],
+        notes: Mapping[str, str] | None = None,
+        tags: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
+        self.read, self.starred = read, starred
+        self.notes: Mapping[str, str] = notes or {}
+        self.tags: Mapping[str, tuple[str, ...]] = tags or {}
+
+    def __getitem__(self, paper_id: str) -> Mark:
+        read, starred = paper_id in self.read, paper_id in self.starred
+        note, tags = self.notes.get(paper_id), self.tags.get(paper_id, ())
+        if not (read or starred or note or tags):
+            raise KeyError(paper_id)
+        return Mark(read=read, starred=starred, note=note, tags=tags)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._ids()
+
+    def __len__(self) -> int:
+        return len(self._ids())
+
+    def _ids(self) -> dict[str, None]:
+        return dict.fromkeys([*self.read, *self.starred, *self.notes, *self.tags])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mark arithmetic
+
+
+def later(now: float, previous: float | None) -> float:
+    """A local change is always newer than the one it replaces, even if the clock went back."""
+    return now if previous is None or now > previous else math.nextafter(previous, math.inf)
+
+
+def with_value(mark: Mark, field_name: str, value: Value, now: float) -> Mark:
+    """``mark`` with one field set (and its time, if the value changes)."""
+    if getattr(mark, field_name) == value:
+        return mark
+    return set_value(mark, field_name, value, later(now, getattr(mark, f"{field_name}_at")))
+
+
+def set_value(mark: Mark, field_name: str, value: Value, at: float | None) -> Mark:
+    """``mark`` with one field and its time set as given."""
+    values: dict[str, Any] = {field_name: value, f"{field_name}_at": at}
+    return replace(mark, **values)
+
+
+def merge_marks(ours: Mark, theirs: Mark) -> Mark:
+    """Per field, keep the later change; a record without a time only beats a field that never changed."""
+    values: dict[str, Any] = {}
+    for name in FIELDS:
+        their_at, our_at = getattr(theirs, f"{name}_at"), getattr(ours, f"{name}_at")
+        source = theirs if our_at is None or (their_at or 0.0) > our_at else ours
+        values[name], values[f"{name}_at"] = getattr(source, name), getattr(source, f"{name}_at")
+    return Mark(**values)
