@@ -1,4 +1,4 @@
-"""A separate process that writes marks, for the crash and concurrency tests in test_store.py.
+"""A separate process that writes marks, for test_marks_survive_killed_and_racing_processes.py.
 
 store_worker.py DATA_DIR churn            toggle marks forever; after each call returns print "I PID FIELD VALUE"
 store_worker.py DATA_DIR race PREFIX N    print "ready", wait for a line on stdin, then N rounds of: toggle

@@ -1,13 +1,11 @@
 """Marks saved in the background (tui_reader.saving): the screen never waits for the marks file, a lock held by
-another program only delays saving, and no change the user made is lost — not at quit, not at kill -9."""
+another program only delays saving, and no change the user made is lost — not at quit, not at kill -9 (that one
+with a real process: tests/e2e/test_marks_survive_killed_and_racing_processes.py)."""
 
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -144,27 +142,6 @@ def test_a_running_readers_journal_is_left_alone(fresh_store):
             assert len(journals(fresh_store)) == 1
     finally:
         saver.close()
-
-
-def test_kill_9_while_the_file_is_locked_loses_no_change(fresh_store):
-    lock = Lock(fresh_store)
-    try:
-        child = subprocess.Popen(
-            [sys.executable, str(HERE / "store_worker.py"), str(fresh_store), "saver", "killed-1,killed-2"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=HERE,
-        )
-        try:
-            assert child.stdout.readline() == "journalled\n", child.stderr.read()
-        finally:
-            child.send_signal(signal.SIGKILL)
-            child.wait(timeout=30)
-    finally:
-        lock.release()
-    with MarkStore.open(fresh_store) as store:
-        assert store.get("killed-1").starred and store.get("killed-2").starred
 
 
 def test_the_saver_reports_marks_changed_elsewhere(fresh_store):

@@ -1,38 +1,21 @@
-"""The marks store: nothing acknowledged is ever lost (crashes, two instances, bad files, read-only dirs)."""
+"""The marks store: every change kept with its time, a lock held elsewhere waited for (or given up on having
+changed nothing), a write failing mid-session kept in memory, bad files moved aside, read-only data dirs, export
+and import. Real processes killed or racing each other: tests/e2e/test_marks_survive_killed_and_racing_processes.py."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import random
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import asides, random_bytes
-from store_worker import CHURN_PAPERS, churn_op
 
 from tui_reader.library import DB_NAME, Mark, MarkStore, StoreBusy, default_data_dir
 from tui_reader.library import sqlite as sqlite_module
-from tui_reader.library.schema import MIGRATIONS, SCHEMA_VERSION
-
-HERE = Path(__file__).resolve().parent
-WORKER = HERE / "store_worker.py"
-
-
-def start_worker(*args: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=HERE,
-    )
 
 
 def sha(path: Path) -> str:
@@ -102,157 +85,8 @@ def test_setters_refuse_malformed_ids(data_dir, bad):
         store.set_read(bad, True)
 
 
-def test_file_uses_wal_and_the_current_schema_version(data_dir):
-    MarkStore.open(data_dir).close()
-    conn = sqlite3.connect(data_dir / DB_NAME)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    conn.close()
-
-
-def test_every_schema_version_has_a_migration_step():
-    assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION + 1))
-
-
-def test_an_empty_version_0_sqlite_file_is_migrated(data_dir):
-    conn = sqlite3.connect(data_dir / DB_NAME)
-    conn.execute("VACUUM")  # writes a valid, empty database file
-    conn.close()
-    assert (data_dir / DB_NAME).stat().st_size > 0
-    with MarkStore.open(data_dir) as store:
-        assert store.warnings == [] and not store.read_only
-        store.set_read("p", True)
-    assert asides(data_dir) == []
-
-
-def test_a_file_from_a_newer_version_is_read_but_never_touched(data_dir):
-    conn = sqlite3.connect(data_dir / DB_NAME)
-    conn.execute(
-        "CREATE TABLE marks (paper_id TEXT PRIMARY KEY, read INT, starred INT, read_at REAL, starred_at REAL,"
-        " note TEXT)"
-    )
-    conn.execute("INSERT INTO marks VALUES ('p', 1, 0, 1.0, NULL, 'from the future')")
-    conn.execute("PRAGMA user_version = 99")
-    conn.commit()
-    conn.close()
-    before = sha(data_dir / DB_NAME)
-    with MarkStore.open(data_dir) as store:
-        assert store.read_only
-        assert len(store.warnings) == 1 and "newer" in store.warnings[0] and "not be saved" in store.warnings[0]
-        assert store.get("p").read is True
-        store.set_starred("p", True)
-        assert store.get("p").starred is True  # kept for the session
-    assert sha(data_dir / DB_NAME) == before
-    assert asides(data_dir) == []
-
-
 # ---------------------------------------------------------------------------------------------------------
-# Crashes and concurrency (real processes)
-
-
-@pytest.mark.serial  # real processes racing each other
-def test_kill_9_at_random_moments_loses_no_reported_mark(data_dir):
-    """20 times: a worker toggles marks and reports each one after the call returned; we kill -9 it after a
-    random number of reports. Every reported value must be on disk; only the one call that may have committed
-    without being reported yet can differ."""
-    seed = random.randrange(1 << 30)
-    rng = random.Random(seed)
-    keys = [(churn_op(i)) for i in range(2 * CHURN_PAPERS)]
-    state = {key: False for key in keys}  # what the store holds, checked after every kill
-    reported_total = 0
-    for run in range(20):
-        worker = start_worker(str(data_dir), "churn")
-        wanted = rng.randrange(1, 60)
-        lines = []
-        while len(lines) < wanted:
-            line = worker.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-        worker.kill()  # SIGKILL, while the worker is somewhere in its loop
-        lines += worker.stdout.read().splitlines(keepends=True)
-        worker.wait()
-        assert worker.returncode == -9, f"run {run}: worker ended by itself: {worker.stderr.read()}"
-        worker.stdout.close(), worker.stderr.close(), worker.stdin.close()
-
-        expected = dict(state)
-        done = -1
-        for line in lines:
-            if not line.endswith("\n"):
-                break  # cut off by the kill: treat that call as unreported
-            i, paper_id, field, value = line.split()
-            assert int(i) == done + 1 and churn_op(int(i)) == (paper_id, field)
-            assert bool(int(value)) is (not expected[paper_id, field]), f"seed {seed}: toggle lost an update"
-            expected[paper_id, field] = bool(int(value))
-            done = int(i)
-        reported_total += done + 1
-
-        with MarkStore.open(data_dir) as store:
-            assert store.warnings == [] and not store.read_only
-            marks = store.all()
-        actual = {(p, f): getattr(marks.get(p, Mark()), f) for p, f in keys}
-        differing = {key for key in keys if actual[key] != expected[key]}
-        assert differing <= {churn_op(done + 1)}, f"seed {seed}, run {run}: lost {differing}"
-        state = actual
-    assert reported_total >= 20
-
-
-@pytest.mark.serial  # real processes racing each other
-def test_two_processes_toggling_at_once_lose_nothing(tmp_path):
-    """Two workers open one fresh store at the same time, meet at a barrier, then each toggles 500 papers of
-    its own plus one shared paper 500 times. All 1000 own marks must be there, and the shared toggles must
-    have alternated exactly (a lost read-modify-write would repeat a value)."""
-    data_dir = tmp_path / "not-yet-created"
-    workers = [start_worker(str(data_dir), "race", name, "500") for name in ("a", "b")]
-    try:
-        for worker in workers:
-            assert worker.stdout.readline() == "ready\n", worker.stderr.read()
-        for worker in workers:  # the barrier: both are open and waiting before either starts
-            worker.stdin.write("go\n")
-            worker.stdin.flush()
-        results = []
-        for worker in workers:
-            out, err = worker.communicate(timeout=120)
-            assert worker.returncode == 0, err
-            assert "locked" not in err
-            results.append(json.loads(out))
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-    assert [r["own_read"] for r in results] == [500, 500]
-    assert sum(r["shared_true"] for r in results) == 500
-    assert sum(r["shared_false"] for r in results) == 500
-    with MarkStore.open(data_dir) as store:
-        marks = store.all()
-    own = [pid for pid in marks if pid.startswith(("a-", "b-"))]
-    assert len(own) == 1000 and all(marks[pid].read for pid in own)
-    assert marks["shared"].starred is False
-
-
-@pytest.mark.serial  # real processes racing each other
-def test_processes_opening_one_fresh_data_dir_at_once_never_judge_it_damaged(tmp_path):
-    """Three processes open the same fresh data dir at the same moment, 70 times (210 opens): none may take the
-    file another is still creating for a damaged one (moving it aside would lose the creator's marks)."""
-    workers = [start_worker("-", "opener", name) for name in ("a", "b", "c")]
-    try:
-        for worker in workers:
-            assert worker.stdout.readline() == "ready\n", worker.stderr.read()
-        for round_ in range(70):
-            data_dir = tmp_path / f"fresh-{round_}"
-            for worker in workers:  # all three get the new dir before any of them answers
-                worker.stdin.write(f"{data_dir}\n")
-                worker.stdin.flush()
-            reports = [json.loads(worker.stdout.readline()) for worker in workers]
-            assert all(r == {"warnings": [], "read_only": False} for r in reports), (round_, reports)
-            assert sorted(os.listdir(data_dir)) == [DB_NAME] or not any("corrupt" in n for n in os.listdir(data_dir))
-            with MarkStore.open(data_dir, writable=False) as store:
-                assert store.read_ids() == {"a", "b", "c"}, round_
-    finally:
-        for worker in workers:
-            worker.stdin.close()
-            worker.wait(timeout=30)
+# Waiting for another program's lock; a write failing mid-session
 
 
 def test_a_lock_held_longer_than_the_caller_waits_changes_nothing_and_the_store_stays_writable(data_dir, monkeypatch):

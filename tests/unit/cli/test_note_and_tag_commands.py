@@ -1,0 +1,109 @@
+"""The command line's notes and tags: ``note`` and ``tag`` set, print and remove them (refusing bad ones in one
+line), ``list`` shows them, and ``marks export``/``import`` carry them (the newer field wins)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from conftest import SEEDS
+
+from tui_reader.cli import main
+from tui_reader.library import Change, MarkStore
+
+
+def test_note_sets_prints_reads_stdin_and_removes(data_dir, capsys, monkeypatch):
+    import io
+
+    dd = ["--data-dir", str(data_dir)]
+    assert main(["note", "2403.1", "first \x1b]0;title\x07thought", *dd]) == 0
+    assert "note saved on 2403.1" in capsys.readouterr().err
+    assert main(["note", "2403.1", *dd]) == 0
+    assert capsys.readouterr().out == "first thought\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"from\r\nstdin\n")))
+    assert main(["note", "2403.1", "-", *dd]) == 0
+    capsys.readouterr()
+    assert main(["note", "2403.1", *dd]) == 0
+    assert capsys.readouterr().out == "from\nstdin\n"
+    assert main(["note", "2403.1", "", *dd]) == 0
+    assert "note removed from 2403.1" in capsys.readouterr().err
+    assert main(["note", "2403.1", *dd]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["note", "bad id", "x", *dd]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_tag_adds_removes_prints_and_refuses_bad_tags(data_dir, capsys):
+    dd = ["--data-dir", str(data_dir)]
+    assert main(["tag", "p", "--add", "RL", "--add", "vision", *dd]) == 0
+    assert capsys.readouterr().out == "RL vision\n"
+    assert main(["tag", "p", "--add", "rl", "--remove", "Vision", "--add", "new", *dd]) == 0
+    assert capsys.readouterr().out == "new RL\n"
+    assert main(["tag", "p", "--add", "two words", *dd]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad tag 'two words'" in err
+    assert main(["tag", "p", *dd]) == 0
+    assert capsys.readouterr().out == "new RL\n"
+    with MarkStore.open(data_dir) as store:
+        assert [entry.phrase() for entry in store.history()] == ["tags on p", "tags on p"]
+
+
+def test_list_shows_tags_and_notes(seeds_corpus, data_dir, capsys):
+    paper = seeds_corpus.papers[0]
+    dd = ["--data-dir", str(data_dir)]
+    main(["tag", paper.id, "--add", "rl-theory", *dd])
+    main(["note", paper.id, "see section 3", *dd])
+    capsys.readouterr()
+    assert main(["list", str(SEEDS), *dd]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith(paper.id))
+    assert line.endswith(f"{paper.title}  [rl-theory]")
+    assert main(["list", "--format", "json", str(SEEDS), *dd]) == 0
+    records = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert records[paper.id]["tags"] == ["rl-theory"] and records[paper.id]["note"] == "see section 3"
+    other = seeds_corpus.papers[1].id
+    assert records[other]["tags"] == [] and records[other]["note"] is None
+    assert main(["list", "--query", "tag:rl-theory", str(SEEDS), *dd]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == [paper.id]
+    assert main(["list", "--query", "note:section", "--format", "json", str(SEEDS), *dd]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)] == [paper.id]
+
+
+def test_export_and_import_carry_notes_and_tags_newer_field_wins(tmp_path, capsys):
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    with MarkStore.open(theirs) as store:
+        store.apply([Change("p", "note", "their old note", 100.0), Change("p", "tags", ("new-tag",), 300.0)])
+        store.apply([Change("q", "note", "only theirs", 100.0)])
+    with MarkStore.open(mine) as store:
+        store.apply([Change("p", "note", "my newer note", 200.0), Change("p", "tags", ("old-tag",), 50.0)])
+    export = tmp_path / "theirs.json"
+    assert main(["marks", "export", str(export), "--data-dir", str(theirs)]) == 0
+    record = next(r for r in json.loads(export.read_text()) if r["id"] == "p")
+    assert record["note"] == "their old note" and record["tags"] == ["new-tag"] and record["tags_at"] == 300.0
+    assert main(["marks", "import", str(export), "--data-dir", str(mine)]) == 0
+    assert "2 changed" in capsys.readouterr().out
+    with MarkStore.open(mine) as store:
+        assert store.get("p").note == "my newer note" and store.get("p").tags == ("new-tag",)
+        assert store.get("q").note == "only theirs"
+        assert store.undo().message() == "undone: 2 changes on 2 papers"
+        assert store.get("p").tags == ("old-tag",) and store.get("q").note is None
+
+
+def test_import_refuses_a_bad_tag_in_one_line_and_imports_nothing(data_dir, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"id": "p", "read": True}, {"id": "q", "tags": ["fine", "not fine"]}]))
+    assert main(["marks", "import", str(bad), "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "mark #2" in err and "bad tag" in err
+    with MarkStore.open(data_dir) as store:
+        assert store.read_ids() == set()
+
+
+def test_a_note_too_long_on_stdin_is_one_line_and_saves_nothing(data_dir, capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x" * 500_000)))
+    assert main(["note", "p", "-", "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "note too long" in err
+    with MarkStore.open(data_dir) as store:
+        assert store.notes() == {}
