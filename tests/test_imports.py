@@ -45,7 +45,7 @@ def modules_after(code: str) -> set[str]:
         "tui_reader.corpus",
         "tui_reader.search",
         "tui_reader.search.forms",
-        "tui_reader.library",
+        "tui_reader.library.store",
         "tui_reader.saving",
         "tui_reader.sync",
         "tui_reader.state",
