@@ -1,8 +1,8 @@
 """Live search over titles and abstracts, instant at 100,000 papers and usable at a million.
 
 - ``query.py``: the query language (``parse_query``), documented there.
-- ``filters.py``: the filters (``is:``, ``date:``, ``author:``, ``note:``, ``tag:``), one ``FilterSpec`` each in
-  ``FILTERS``: how its value is parsed, which papers it keeps, its help. ``tables.py``: what they look papers up in.
+- ``filters.py``: the filters (``is:read``, ``date:2024-03``...), one ``FilterSpec`` each in ``FILTERS``: how its
+  value is parsed, which papers it keeps, its help. ``tables.py``: what they look papers up in.
 - ``text.py``: what a word is (folding: lower case, no accents).
 - ``postings.py``: the vocabulary and which papers contain each word (numpy).
 - ``forms.py``: other forms of a word found in the corpus: stems, compounds, acronyms.

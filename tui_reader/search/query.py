@@ -5,8 +5,8 @@
     difusion           typos are forgiven: one edit between words of 3-8 letters, two from 9 letters
     "neural tangent"   the words in a row (an unclosed quote still searches, and says so)
     -diffusion         no paper with the word, or a word starting with it
-    date:2024-03       a filter, one of tui_reader.search.filters.FILTERS (is:, date:, author:, note:, tag:);
-                       -is:starred negates it
+    date:2024-03       a filter: one of tui_reader.search.filters.FILTERS, documented there; -date:2024-03
+                       negates it
     foo:bar            an unknown filter: reported, and left out of the query
 
 Parsing never fails: a problem becomes ``Query.error`` and the rest of the query still counts.
