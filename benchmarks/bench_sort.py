@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     from tui_reader.dates import sort_day
-    from tui_reader.search.index import Positions
+    from tui_reader.search.results import Positions
     from tui_reader.sorting import Sort, sort_keys, sort_rows
 
     papers = corpus(args.papers)

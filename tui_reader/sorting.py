@@ -146,7 +146,7 @@ class SortKeys:
             return rows
         import numpy as np
 
-        from tui_reader.search.index import Positions
+        from tui_reader.search.results import Positions
 
         key = self.key(sort)
         if isinstance(rows, Positions):

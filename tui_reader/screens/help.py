@@ -16,17 +16,36 @@ from textual.widgets import Static
 
 from tui_reader.commands import Command
 
-SEARCH_HELP = """\
+SEARCH_HEAD = """\
 Search: every term should match (title or abstract; with none matching them all, the best partial matches show);
-  typos and other forms of a word (reason/reasoning, MoE/mixture of experts) count; the last term is a prefix.
-  "exact phrase"   -term (exclude)   is:read  is:unread  is:starred   -is:starred (any filter negated)
-  author:hint (a name word starting so, any accent or case)   author:"yann lecun"   author:a author:b (both)
-  date:2024-03-11  date:2024-03  date:2024-03-01..2024-03-15  date:2024-03..  date:>=2024-03-01
-  date:today  date:yesterday  date:7d  date:2w   date:Mar  date:"Mar 11" (that day in any year)
-  A paper's dates are the days Daily Papers listed it and its arXiv published day: any of them may match.
-  note:word  note:"two words" (your note has them)   tag:rl-theory (a tag; a prefix while typing)
+  typos and other forms of a word (reason/reasoning, MoE/mixture of experts) count; the last term is a prefix."""
+SEARCH_SYNTAX = ('"exact phrase"', "-term (exclude)")  # then each filter's examples
+SEARCH_TAIL = """\
 Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing.
 The right column is each key's id: a [keymap] entry in config.toml (id = "key") rebinds it."""
+SEARCH_WIDTH = 110  # short examples share a line up to this width
+
+
+def search_help() -> str:
+    """The search syntax: the phrase and exclusion, then the examples of every filter of the search's registry
+    (``tui_reader.search.filters.FILTERS``), in its order. Short examples share a line; several lines stay apart."""
+    from tui_reader.search.filters import FILTERS  # the search package loads numpy: only once the help opens
+
+    lines: list[str] = []
+    line = ""
+    for examples in (*SEARCH_SYNTAX, *(spec.help for spec in FILTERS.values())):
+        several = "\n" in examples
+        if line and (several or len(line) + 3 + len(examples) > SEARCH_WIDTH):
+            lines.append(line)
+            line = ""
+        if several:
+            lines.extend(examples.splitlines())
+        else:
+            line = f"{line}   {examples}" if line else examples
+    if line:
+        lines.append(line)
+    return "\n".join([SEARCH_HEAD, *(f"  {text}" for text in lines), SEARCH_TAIL])
+
 
 EXTRA_ROWS = (
     ("Ctrl+P", "Command palette: every command by name, with its key"),
@@ -92,4 +111,4 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Static(title, classes="help-title")  # first: the way out is never below the fold
             yield Static(table)
-            yield Static(Text(SEARCH_HELP), classes="help-search")
+            yield Static(Text(search_help()), classes="help-search")

@@ -1,25 +1,32 @@
 """Live search over titles and abstracts, instant at 100,000 papers and usable at a million.
 
 - ``query.py``: the query language (``parse_query``), documented there.
+- ``filters.py``: the filters (``is:read``, ``date:2024-03``...), one ``FilterSpec`` each in ``FILTERS``: how its
+  value is parsed, which papers it keeps, its help. ``tables.py``: what they look papers up in.
 - ``text.py``: what a word is (folding: lower case, no accents).
 - ``postings.py``: the vocabulary and which papers contain each word (numpy).
 - ``forms.py``: other forms of a word found in the corpus: stems, compounds, acronyms.
 - ``index.py``: ``SearchIndex.search`` matches terms against the vocabulary, then ranks papers; ``similar`` lists
-  the papers most like one ("more like this").
+  the papers most like one ("more like this", ranked in ``similar.py``).
+- ``results.py``: ``SearchResult``, the papers found (``Positions``) and what matched in each, to highlight.
 - ``cache.py``: ``cached_index`` keeps a big corpus' index on disk between launches.
 
 Imports only ``tui_reader.paper``, ``tui_reader.dates`` and ``tui_reader.files`` from the project.
 """
 
-from tui_reader.search.index import COMPLETION, EXACT, TYPO, Positions, SearchIndex, SearchResult
+from tui_reader.search.filters import FILTERS, FilterSpec
+from tui_reader.search.index import COMPLETION, EXACT, TYPO, SearchIndex
 from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
+from tui_reader.search.results import Positions, SearchResult
 from tui_reader.search.text import fold, words_of
 
 __all__ = [
     "COMPLETION",
     "EXACT",
+    "FILTERS",
     "TYPO",
     "Filter",
+    "FilterSpec",
     "Positions",
     "Query",
     "SearchIndex",

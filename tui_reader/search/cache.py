@@ -22,7 +22,7 @@ from tui_reader.search.index import SearchIndex
 
 __all__ = ["cached_index"]
 
-_FORMAT = 2  # 2: title compounds, acronyms (issue 14)
+_FORMAT = 2  # 2: title compounds, acronyms
 KEEP = 3  # entries (corpora) kept; the least recently used go first
 
 

@@ -11,7 +11,9 @@ Per term and paper the score is ``4 * title quality + abstract quality``, qualit
 2 for a completion or another form, 1 for a typo neighbour: any title match outranks an abstract-only match, and
 closer matches outrank looser ones. Papers add up their terms' scores; ties keep corpus order.
 
-``similar`` ranks the papers sharing the most distinctive words with one paper (BM25 over the same postings).
+The filters (``is:``, ``date:``...: tui_reader.search.filters) and exclusions narrow the papers first. ``similar``
+ranks the papers sharing the most distinctive words with one paper (tui_reader.search.similar: BM25 over the same
+postings). What a search returns, and its highlighting: tui_reader.search.results.
 """
 
 from __future__ import annotations
@@ -20,173 +22,33 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tui_reader.dates import MONTHS, paper_days, parse_span
-from tui_reader.paper import Paper, Span, Spans
+from tui_reader.paper import Paper
+from tui_reader.search.filters import FILTERS, Marks
 from tui_reader.search.forms import STOPWORDS, Acronyms, acronyms_in, best_expansions, compounds, stems
 from tui_reader.search.postings import Postings, build
-from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
-from tui_reader.search.text import FOLD_ERRORS, fold, word_spans, words_of
+from tui_reader.search.query import Query, Term, max_typos, parse_query
+from tui_reader.search.results import Matcher, Positions, SearchResult
+from tui_reader.search.similar import LIKE_LIMIT, Similarity
+from tui_reader.search.tables import PaperTables
+from tui_reader.search.text import FOLD_ERRORS
 
-__all__ = ["COMPLETION", "EXACT", "TYPO", "Positions", "SearchIndex", "SearchResult"]
+__all__ = ["COMPLETION", "EXACT", "TYPO", "IndexParts", "SearchIndex"]
 
 
 EXACT, COMPLETION, TYPO = 3, 2, 1  # match quality of a term in one field
 _TITLE = 4  # a term's score: _TITLE * title quality + abstract quality (0..15)
 _SHORT = 5  # a typo in a word shorter than this (as typed and as found) must keep its first letter
-_LIKE_LIMIT = 100  # papers "more like this" lists
 CacheKey = tuple[Any, ...]  # ("phrase", words, open) or (kind, word, ...): what a cached hit list answers
 _NO_POSITIONS = np.array([], dtype=np.int64)
-
-
-class Positions(Sequence[int]):
-    """Paper positions, best first, kept in a numpy array (no Python int per paper until asked)."""
-
-    __slots__ = ("array",)
-
-    def __init__(self, array: np.ndarray) -> None:
-        self.array = array
-
-    def __len__(self) -> int:
-        return len(self.array)
-
-    @overload
-    def __getitem__(self, item: int) -> int: ...
-    @overload
-    def __getitem__(self, item: slice) -> list[int]: ...
-    def __getitem__(self, item: int | slice) -> int | list[int]:
-        if isinstance(item, slice):
-            return list(self.array[item].tolist())
-        return int(self.array[item])
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.array.tolist())
-
-    def __contains__(self, value: object) -> bool:
-        return isinstance(value, int) and bool((self.array == value).any())
-
-    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
-        hits = np.flatnonzero(self.array[start:stop] == value)
-        if not len(hits):
-            raise ValueError(f"{value!r} is not in the results")
-        return start + int(hits[0])
-
-    def __repr__(self) -> str:
-        return f"Positions({self.array.tolist()[:10]}{'...' if len(self) > 10 else ''})"
-
-
-@dataclass(frozen=True, slots=True)
-class _Matcher:
-    """Which words count as a match of one query term, to highlight them."""
-
-    words: frozenset[str] = frozenset()
-    prefixes: tuple[str, ...] = ()
-    phrase: tuple[str, ...] = ()  # several words in a row; the last one may be a prefix
-    phrase_prefix: bool = False
-    runs: tuple[tuple[str, ...], ...] = ()  # words in a row, or joined ("geometry-aware" for geometryaware)
-
-    def regex(self) -> str:
-        """This matcher as a regular expression over lower-case ASCII text (boundaries added by the caller)."""
-        if self.phrase:
-            return r"[\W_]+".join(map(re.escape, self.phrase)) + (r"[^\W_]*" if self.phrase_prefix else "")
-        runs = [r"[\W_]*".join(map(re.escape, run)) for run in self.runs]
-        words = sorted(map(re.escape, self.words), key=len, reverse=True)
-        return "|".join(runs + words + [re.escape(p) + r"[^\W_]*" for p in self.prefixes])
-
-    def spans(self, words: list[tuple[int, int, str]]) -> list[Span]:
-        """Spans of the matching words, given ``word_spans()`` of a text."""
-        if not self.phrase:
-            found = [(a, b) for a, b, w in words if w in self.words or (self.prefixes and w.startswith(self.prefixes))]
-            for run in self.runs:
-                n = len(run)
-                found += [
-                    (words[i][0], words[i + n - 1][1])
-                    for i in range(len(words) - n + 1)
-                    if all(words[i + j][2] == run[j] for j in range(n))
-                ]
-            return found
-        *head, last = self.phrase
-        found = []
-        for i in range(len(words) - len(head)):
-            window = words[i : i + len(self.phrase)]
-            tail = window[-1][2]
-            if all(w[2] == h for w, h in zip(window, head, strict=False)) and (
-                tail == last or (self.phrase_prefix and tail.startswith(last))
-            ):
-                found.append((window[0][0], window[-1][1]))
-        return found
-
-
-def _highlight(text: str, matchers: Sequence[_Matcher], pattern: re.Pattern[str] | None) -> Spans:
-    if not text or not matchers:
-        return ()
-    if pattern is not None and text.isascii():  # one regex pass (folding ASCII keeps every position)
-        found = [m.span() for m in pattern.finditer(text.lower().replace("_", " "))]
-    else:
-        words = word_spans(text)
-        found = sorted(s for m in matchers for s in m.spans(words))
-    merged: list[list[int]] = []
-    for start, end in found:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return tuple((a, b) for a, b in merged)
-
-
-class SearchResult:
-    """Papers matching one query: ``indices`` into the papers, best first; ``spans()`` says what matched."""
-
-    def __init__(
-        self,
-        query: str,
-        indices: Sequence[int],
-        papers: Sequence[Paper],
-        matchers: Sequence[_Matcher] = (),
-        parsed: Query | None = None,
-    ) -> None:
-        self.query = query
-        self.indices = indices
-        self.parsed = parsed if parsed is not None else parse_query(query)
-        self.error: str | None = self.parsed.error
-        self.partial = False  # no paper matched every term: these match some, the most first
-        self._papers = papers
-        self._matchers = tuple(matchers)
-        alternatives = "|".join(m.regex() for m in sorted(self._matchers, key=lambda m: not m.phrase))
-        self._pattern = re.compile(rf"\b(?:{alternatives})(?![^\W_])") if self._matchers else None
-        self._spans: dict[int, tuple[Spans, Spans]] = {}
-
-    def __len__(self) -> int:
-        return len(self.indices)
-
-    def __repr__(self) -> str:
-        return f"SearchResult({self.query!r}, {len(self)} papers, error={self.error!r})"
-
-    def spans(self, paper_index: int) -> tuple[Spans, Spans]:
-        """(title spans, abstract spans): character ``[start, end)`` ranges of what matched, to highlight."""
-        spans = self._spans.get(paper_index)
-        if spans is None:
-            paper = self._papers[paper_index]
-            spans = (
-                _highlight(paper.title, self._matchers, self._pattern),
-                _highlight(paper.abstract, self._matchers, self._pattern),
-            )
-            self._spans[paper_index] = spans
-        return spans
-
-    def title_spans(self, paper_index: int) -> Spans:
-        """Only the title's spans (cheaper than ``spans`` for a list row)."""
-        if paper_index in self._spans:
-            return self._spans[paper_index][0]
-        return _highlight(self._papers[paper_index].title, self._matchers, self._pattern)
 
 
 class IndexParts(NamedTuple):
@@ -203,7 +65,7 @@ class IndexParts(NamedTuple):
 @dataclass(slots=True)
 class _Hits:
     scores: np.ndarray  # uint8 per paper: _TITLE * title quality + abstract quality; 0 = no match
-    matcher: _Matcher
+    matcher: Matcher
 
 
 class SearchIndex:
@@ -235,10 +97,6 @@ class SearchIndex:
         self._stem_keys = [word_stems[i] for i in order]
         self._stem_order = np.array(order, np.int64)
         self._in_compounds: dict[str, list[str]] | None = None
-        # each paper's length over the average (title and abstract, in characters): BM25's length norm for
-        # "more like this", computed here (~20 ms at 100k papers) so that the first one is as quick as the next
-        lengths = np.fromiter((len(p.title) + len(p.abstract) for p in papers), np.float32, self.size)
-        self._length_ratio = lengths / max(1.0, float(lengths.mean())) if self.size else lengths
         by_length: defaultdict[int, list[int]] = defaultdict(list)
         for i, word in enumerate(self.vocabulary):
             by_length[len(word)].append(i)
@@ -246,9 +104,8 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._cache: OrderedDict[CacheKey, _Hits] = OrderedDict()
         self._prefix_tables: dict[int, list[str]] = {}
-        self._days: _Days | None = None
-        self._authors: tuple[list[str], list[np.ndarray]] | None = None
-        self._positions: dict[str, int] | None = None
+        self._tables = PaperTables(papers, self.size)  # what the filters look papers up in
+        self._like = Similarity(papers, self.size, self.vocabulary, self._title, self._abstract)
 
     @property
     def parts(self) -> IndexParts:
@@ -257,17 +114,18 @@ class SearchIndex:
 
     # -- searching ---------------------------------------------------------------------------------------
 
-    def search(self, query: str, marks: Mapping[str, Any] | None = None) -> SearchResult:
+    def search(self, query: str, marks: Marks = None) -> SearchResult:
         """Ranked papers for ``query`` (syntax: ``tui_reader.search.query``).
 
-        ``marks`` maps paper id -> an object with ``.read`` and ``.starred``; a missing id is unread, unstarred.
+        ``marks`` maps paper id -> an object with ``.read`` and ``.starred``; a missing id is unread, unstarred
+        (what the filters may read of it: tui_reader.search.filters.Marks).
         """
         parsed = parse_query(query)
         if parsed.empty:
             return SearchResult(query, range(self.size), self.papers, (), parsed)
         base = np.ones(self.size, np.bool_)  # what the filters and exclusions leave
         for flt in parsed.filters:
-            base &= self._filter(flt, marks) != flt.exclude
+            base &= FILTERS[flt.field].mask(self._tables, flt.value, flt.prefix, marks) != flt.exclude
         for term in parsed.excluded:
             if not term.phrase:  # the word and every word starting with it; no typo neighbours
                 base &= self._word(term.words[0], True, typos=False, forms=False).scores == 0
@@ -326,7 +184,7 @@ class SearchIndex:
                     linked = _as_quality(extra.scores, TYPO)
                     for j in range(i, i + n):
                         matcher = hits[j].matcher
-                        matcher = _Matcher(matcher.words | extra.matcher.words, matcher.prefixes, runs=matcher.runs)
+                        matcher = Matcher(matcher.words | extra.matcher.words, matcher.prefixes, runs=matcher.runs)
                         hits[j] = _Hits(np.maximum(hits[j].scores, linked), matcher)
                     i += n - 1
                     break
@@ -397,7 +255,7 @@ class SearchIndex:
             if (expansion := self._acronyms.expansion(word)) is not None:  # "moe": "mixture of experts"
                 np.maximum(scores, self._all_words(expansion), out=scores)
                 runs.append(expansion)
-        return _Hits(scores, _Matcher(frozenset(exact), tuple(starts), runs=tuple(runs)))
+        return _Hits(scores, Matcher(frozenset(exact), tuple(starts), runs=tuple(runs)))
 
     def _same_stem(self, word: str) -> list[int]:
         """Vocabulary positions of the other words with the stem of ``word``."""
@@ -477,35 +335,10 @@ class SearchIndex:
                 self._prefix_tables[length] = table
         return table
 
-    # -- more like this -----------------------------------------------------------------------------------
-
-    def similar(self, position: int, limit: int = _LIKE_LIMIT) -> SearchResult:
-        """The papers most like paper ``position``, best first: BM25 over the words of its title and abstract
-        (a word's weight grows with how rare it is in the corpus; a title word counts twice, in either paper), with
-        the words that weigh most highlighted."""
-        paper = self.papers[position]
-        title_words = set(words_of(paper.title))
-        counts: defaultdict[int, float] = defaultdict(float)
-        for word in words_of(paper.title + " " + paper.abstract):
-            if word not in STOPWORDS and (i := self._find(word)) is not None:
-                counts[i] += 1.0 + (word in title_words)
-        score = np.zeros(self.size, np.float32)
-        weights: list[tuple[float, str]] = []
-        for i, count in counts.items():
-            have = max(self._title.count(i, i + 1), self._abstract.count(i, i + 1))  # papers with it, about
-            if have <= 1 or have > self.size // 4:  # only this paper, or too common to tell papers apart
-                continue
-            weight = float(np.log(1 + (self.size - have + 0.5) / (have + 0.5))) * (1 + np.log(count))
-            weights.append((weight, self.vocabulary[i]))
-            self._abstract.add(i, score, weight)
-            self._title.add(i, score, weight)
-        score /= 0.5 + 0.5 * self._length_ratio
-        score[position] = 0
-        best = np.argpartition(-score, min(limit, self.size - 1))[:limit] if self.size > limit else np.arange(self.size)
-        best = best[score[best] > 0]
-        best = best[np.argsort(-score[best], kind="stable")].astype(np.uint32)
-        shown = frozenset(w for _, w in sorted(weights, reverse=True)[:8])
-        return SearchResult("", Positions(best), self.papers, [_Matcher(shown)], Query(""))
+    def similar(self, position: int, limit: int = LIKE_LIMIT) -> SearchResult:
+        """The papers most like paper ``position``, best first (tui_reader.search.similar), with the words that
+        weigh most highlighted."""
+        return self._like.similar(position, limit)
 
     # -- phrases -----------------------------------------------------------------------------------------
 
@@ -531,152 +364,17 @@ class SearchIndex:
             words.append(self._word(last, True, typos=False, forms=False))
             mean = sum(h.scores.astype(np.uint16) for h in words) // len(words)
             scores = np.where(candidates, mean, 0).astype(np.uint8)
-            return _Hits(scores, _Matcher(frozenset(head), (last,)))
+            return _Hits(scores, Matcher(frozenset(head), (last,)))
         pattern = re.compile(r"[\W_]+".join(map(re.escape, term.words)) + ("" if term.prefix else r"(?![^\W_])"))
         found = np.flatnonzero(candidates)
         papers = [self.papers[i] for i in found.tolist()]
         scores = np.zeros(self.size, np.uint8)
         scores[found[_with_phrase(pattern, [p.title for p in papers])]] = EXACT * _TITLE
         scores[found[_with_phrase(pattern, [p.abstract for p in papers])]] += EXACT
-        hits = _Hits(scores, _Matcher(phrase=term.words, phrase_prefix=term.prefix))
+        hits = _Hits(scores, Matcher(phrase=term.words, phrase_prefix=term.prefix))
         if keep.all():  # checked against every paper: reusable for any later query
             self._cached(key, lambda: hits)
         return hits
-
-    # -- filters -----------------------------------------------------------------------------------------
-
-    def _filter(self, flt: Filter, marks: Mapping[str, Any] | None) -> np.ndarray:
-        if flt.field == "date":
-            return self._date_mask(flt.value, flt.prefix)
-        if flt.field == "author":
-            return self._author_mask(flt.value)
-        if flt.field == "note":
-            return self._ids_mask(_with_note(flt.value, flt.prefix, getattr(marks, "notes", None) or {}))
-        if flt.field == "tag":
-            return self._ids_mask(_with_tag(flt.value, flt.prefix, getattr(marks, "tags", None) or {}))
-        attribute = "starred" if flt.value in ("starred", "unstarred") else "read"
-        mask = np.zeros(self.size, np.bool_)
-        if marks:
-            # a set of ids per flag when the caller has one (store.MarkFlags): no object per mark
-            flagged = getattr(marks, attribute, None)
-            if not isinstance(flagged, (set, frozenset)):
-                flagged = {paper_id for paper_id, mark in marks.items() if getattr(mark, attribute, False)}
-            positions = self._paper_positions()
-            mask[[i for i in map(positions.get, flagged) if i is not None]] = True
-        return ~mask if flt.value in ("unread", "unstarred") else mask
-
-    def _ids_mask(self, ids: Iterator[str]) -> np.ndarray:
-        mask = np.zeros(self.size, np.bool_)
-        positions = self._paper_positions()
-        mask[[i for i in map(positions.get, ids) if i is not None]] = True
-        return mask
-
-    def _paper_positions(self) -> dict[str, int]:
-        with self._lock:
-            if self._positions is None:
-                self._positions = {p.id: i for i, p in enumerate(self.papers)}
-            return self._positions
-
-    def _date_mask(self, value: str, prefix: bool) -> np.ndarray:
-        """Papers with a day in the value's span (``2024-03..``, ``7d``: see ``tui_reader.dates.parse_span``), or
-        on the value's month and day in any year (``mar 11``; the last word may be unfinished: ``ma``)."""
-        days = self._paper_days()
-        span = parse_span(value)
-        if span is not None:
-            hit = (days.ordinal >= span.first) & (days.ordinal <= span.last)
-        else:
-            month, *day = value.split()
-            months = [
-                i + 1
-                for i, m in enumerate(MONTHS)
-                if m.lower() == month[:3] or (prefix and not day and m.lower().startswith(month))
-            ]
-            hit = np.isin(days.month, months)
-            if day:
-                wanted = [d for d in range(1, 32) if str(d) == day[0] or (prefix and str(d).startswith(day[0]))]
-                hit &= np.isin(days.day, wanted)
-        mask = np.zeros(self.size, np.bool_)
-        mask[days.paper[hit]] = True
-        return mask
-
-    def _paper_days(self) -> _Days:
-        """Every day of every paper (``tui_reader.dates.paper_days``), flat, computed on first use."""
-        with self._lock:
-            if self._days is None:
-                paper, ordinal, month, day = [], [], [], []
-                for i, found in enumerate(map(paper_days, self.papers[: self.size])):
-                    for d in found:
-                        paper.append(i)
-                        ordinal.append(d.date.toordinal() if d.date is not None else 0)
-                        month.append(d.month)
-                        day.append(d.day)
-                self._days = _Days(
-                    np.array(paper, np.int64),
-                    np.array(ordinal, np.int64),
-                    np.array(month, np.int8),
-                    np.array(day, np.int8),
-                )
-            return self._days
-
-    def _author_mask(self, value: str) -> np.ndarray:
-        """Papers with an author whose name has a word starting with the value (``hint`` finds Hinton), or for
-        several words, the words in a row in one name, the last one as a prefix ("yann lec")."""
-        vocabulary, postings = self._author_words()
-        *head, last = value.split()
-        mask = np.zeros(self.size, np.bool_)
-        lo = bisect_left(vocabulary, last)
-        hi = bisect_left(vocabulary, last + "\U0010ffff", lo)
-        for i in range(lo, hi):
-            mask[postings[i]] = True
-        if head:
-            for word in head:
-                i = bisect_left(vocabulary, word)
-                if i == len(vocabulary) or vocabulary[i] != word:
-                    return np.zeros(self.size, np.bool_)
-                having = np.zeros(self.size, np.bool_)
-                having[postings[i]] = True
-                mask &= having
-            wanted = value.split()
-            for i in np.flatnonzero(mask).tolist():
-                mask[i] = any(_starts_in_a_row(words_of(name), wanted) for name in self.papers[i].authors)
-        return mask
-
-    def _author_words(self) -> tuple[list[str], list[np.ndarray]]:
-        """The sorted words of every author's name and the papers having each, computed on first use."""
-        with self._lock:
-            if self._authors is None:
-                papers_of: defaultdict[str, list[int]] = defaultdict(list)
-                folded: dict[str, list[str]] = {}  # names recur across papers: fold each once
-                for i, paper in enumerate(self.papers[: self.size]):
-                    for name in paper.authors:
-                        words = folded.get(name)
-                        if words is None:
-                            words = folded[name] = words_of(name)
-                        for word in words:
-                            found = papers_of[word]
-                            if not found or found[-1] != i:
-                                found.append(i)
-                vocabulary = sorted(papers_of)
-                self._authors = (vocabulary, [np.array(papers_of[w], np.int64) for w in vocabulary])
-            return self._authors
-
-
-class _Days(NamedTuple):
-    """Every day of every paper, one entry per day: its paper, ordinal (0 without a year), month and day."""
-
-    paper: np.ndarray
-    ordinal: np.ndarray
-    month: np.ndarray
-    day: np.ndarray
-
-
-def _starts_in_a_row(words: list[str], wanted: list[str]) -> bool:
-    """Are ``wanted`` consecutive words of ``words``, the last one as a prefix?"""
-    n = len(wanted)
-    return any(
-        words[i : i + n - 1] == wanted[:-1] and words[i + n - 1].startswith(wanted[-1])
-        for i in range(len(words) - n + 1)
-    )
 
 
 def _build(papers: Sequence[Paper]) -> IndexParts:
@@ -725,25 +423,6 @@ def _scan(pattern: re.Pattern[str], texts: list[str]) -> list[int]:
         else:
             match = pattern.search(joined, at + 1)
     return hits
-
-
-def _with_note(value: str, prefix: bool, notes: Mapping[str, str]) -> Iterator[str]:
-    """Ids of the notes holding every word of ``value`` (the last one may be unfinished, when ``prefix``)."""
-    wanted = value.split()
-    for paper_id, note in notes.items():
-        have = words_of(note)
-        if all(
-            w in have or (prefix and j == len(wanted) - 1 and any(h.startswith(w) for h in have))
-            for j, w in enumerate(wanted)
-        ):
-            yield paper_id
-
-
-def _with_tag(value: str, prefix: bool, tags: Mapping[str, tuple[str, ...]]) -> Iterator[str]:
-    """Ids of the papers with the tag ``value`` (ignoring case), or a tag starting with it when ``prefix``."""
-    for paper_id, paper_tags in tags.items():
-        if any(fold(tag) == value or (prefix and fold(tag).startswith(value)) for tag in paper_tags):
-            yield paper_id
 
 
 def _extends(term: Term, key: CacheKey) -> bool:
