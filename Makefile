@@ -17,11 +17,13 @@ $(STAMP): pyproject.toml | $(PY)
 run: $(STAMP)
 	$(VENV)/bin/tui-reader $(ARGS)
 
-# The gates: lint, format and strict types (settings in pyproject.toml), then every test.
+# The gates: lint (complexity included), format, strict types and the import layering (settings in
+# pyproject.toml), then every test.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check tui_reader tests benchmarks
 	$(VENV)/bin/ruff format --check tui_reader tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Tests run on both cores; those marked serial (tmux, processes racing each other) run alone afterwards.
 test: lint
@@ -32,4 +34,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache .grimp_cache

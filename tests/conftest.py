@@ -230,12 +230,12 @@ def notifications(app) -> list[Shown]:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The Daily Papers API, served from 127.0.0.1 (tests/fetch_server.py): fetch tests never touch the internet
+# The Daily Papers API, served from 127.0.0.1 (tests/support/fetch_server.py): fetch tests never touch the internet
 
 
 @pytest.fixture
 def api():
-    from fetch_server import serve
+    from support.fetch_server import serve
 
     api, server = serve()
     yield api

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SIZE, notifications, page, settle, shown_titles, status, write
-from fetch_server import Answer, items
+from support.fetch_server import Answer, items
 
 from tui_reader import app as app_module
 from tui_reader import fetch

@@ -19,20 +19,37 @@ A bad file never stops anything: a TOML syntax error, a wrong type or an unreada
 the file and the problem, and the defaults are used; a configured path that does not exist is one warning and is
 left out (the rest of the corpus is read); a bad value of any other setting is one warning and its default.
 No Textual here: the command line uses it too.
+
+Each setting is one field of ``Config`` made with ``setting()``: its default, how its TOML value is read, what it
+must be and what a bad value costs (both said in the warning), its choices and its help. ``load_config`` reads
+every field the same way; adding a setting is one field (and its line in the example above).
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import MISSING, dataclass, field, fields, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from tui_reader.files import replace_file
 from tui_reader.safe_text import shown_path
+from tui_reader.sorting import Sort
+from tui_reader.state import View
 
-__all__ = ["Config", "config_file", "default_corpus", "listings_dir", "load_config", "save_theme"]
+__all__ = [
+    "Config",
+    "Setting",
+    "config_file",
+    "default_corpus",
+    "listings_dir",
+    "load_config",
+    "save_theme",
+    "settings",
+]
 
 MAX_CONFIG_BYTES = 1 << 20  # a config file is a few lines; a bigger one is refused, not read
 
@@ -43,60 +60,233 @@ def config_file() -> Path:
     return Path(platformdirs.user_config_dir("tui-reader", appauthor=False)) / "config.toml"
 
 
-VIEWS = ("all", "unread", "starred")
-SORTS = ("newest", "oldest", "upvotes", "title", "relevance")
-STARTS = ("first-unread", "top")
-KNOWN = ("corpus", "theme", "view", "sort", "start", "keymap", "sync_dir")
+# ---------------------------------------------------------------------------------------------------------
+# How a setting is declared and read
+
+
+class Invalid(Exception):
+    """A value a setting refuses. ``given``: what the warning says was given (``'read'``, ``int``), or None to
+    say only what the setting must be."""
+
+    def __init__(self, given: str | None = None) -> None:
+        super().__init__(given)
+        self.given = given
 
 
 @dataclass(frozen=True)
-class Config:
-    corpus: tuple[Path, ...] | None = None  # None: not configured (the bundled dumps)
-    warnings: tuple[str, ...] = ()
-    theme: str | None = None  # a Textual theme name (the app checks it exists); None: Textual's default
-    view: str = "all"  # the view the reader starts in: one of VIEWS
-    sort: str | None = None  # the order the reader starts in: one of SORTS; None: corpus order
-    start: str = "first-unread"  # where the cursor starts: one of STARTS
-    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys; the app checks ids and keys
-    sync_dir: Path | None = None  # the folder marks, notes and tags are synced through (tui_reader.sync); None: off
+class _File:
+    """The config file being read: where it is (relative paths start there) and the warnings so far."""
+
+    path: Path
+    warnings: list[str]
+
+    @property
+    def name(self) -> str:
+        return shown_path(self.path)
+
+    def warn(self, problem: str) -> None:
+        self.warnings.append(f"{self.name}: {problem}")
 
 
-def load_config(path: Path | None = None) -> Config:
-    """The configuration in ``path`` (default: config_file()); a missing file is the defaults, silently."""
-    path = config_file() if path is None else path
-    name = shown_path(path)
-    values, problem = _read(path)
-    if problem:
-        return _bad(f"{problem}; using the defaults")
-    if values is None:
-        return Config()
-    warnings = [
-        f"{name}: unknown setting {shown_path(key)!r} ignored (known: {', '.join(KNOWN)})"
-        for key in values
-        if key not in KNOWN
-    ]
-    corpus = _corpus(values, path, warnings)
-    theme = values.get("theme")
-    if theme is not None and not isinstance(theme, str):
-        warnings.append(f"{name}: 'theme' must be a string (a theme name), not {type(theme).__name__}; ignored")
-        theme = None
-    view = _choice(values, "view", VIEWS, name, warnings) or "all"
-    sort = _choice(values, "sort", SORTS, name, warnings)
-    start = _choice(values, "start", STARTS, name, warnings) or "first-unread"
-    keymap = _keymap(values, name, warnings)
-    sync_dir = None
-    if "sync_dir" in values:
-        if isinstance(values["sync_dir"], str) and values["sync_dir"].strip():
-            sync_dir = _full_path(values["sync_dir"], path)
-        else:
-            warnings.append(f"{name}: 'sync_dir' must be a folder's path (a string); sync is off")
-    return Config(corpus, tuple(warnings), theme, view, sort, start, keymap, sync_dir)
+Read = Callable[[Any, _File], Any]  # a TOML value -> the setting's value; raises Invalid (may warn about parts)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of config.toml. A bad value is one warning, ``'<name>' must be <expects>, not <given>;
+    <otherwise>``, and the setting keeps its default."""
+
+    name: str
+    read: Read
+    expects: str  # what the value must be: "a string (a theme name)", "one of all, unread, starred"
+    otherwise: str  # what a bad value costs: "using the default", "ignored", "sync is off"
+    help: str  # one line: what the setting does, and what leaving it out means
+    choices: tuple[str, ...] = ()  # the words it may be, when it is one of a few
+
+    def value(self, raw: Any, file: _File) -> Any:
+        """The one validator: the setting's value from its TOML value; on a bad one, the warning and MISSING."""
+        try:
+            return self.read(raw, file)
+        except Invalid as bad:
+            given = f", not {bad.given}" if bad.given is not None else ""
+            file.warn(f"'{self.name}' must be {self.expects}{given}; {self.otherwise}")
+            return MISSING
+
+
+def setting(
+    default: Any = None,
+    read: Read | None = None,
+    *,
+    choices: Iterable[str] = (),
+    expects: str = "",
+    otherwise: str = "using the default",
+    help: str,
+    default_factory: Callable[[], Any] | None = None,
+) -> Any:
+    """A field of ``Config`` that is a setting: give ``choices`` (one of a few words) or ``read`` and ``expects``."""
+    choices = tuple(choices)
+    if choices:
+        read, expects = _one_of(choices), f"one of {', '.join(choices)}"
+    if read is None or not expects:
+        raise TypeError("a setting needs choices, or read and expects")
+    spec = {"setting": Setting("", read, expects, otherwise, help, choices)}  # named by its field
+    if default_factory is not None:
+        return field(default_factory=default_factory, metadata=spec)
+    return field(default=default, metadata=spec)
+
+
+def _given(value: object) -> str:
+    """A bad value in a warning: a string as written (cleaned), anything else by its TOML type."""
+    return shown_path(repr(value)) if isinstance(value, str) else type(value).__name__
+
+
+def _values_of(enum: type[Enum], last: Enum | None = None) -> tuple[str, ...]:
+    """An enum's values, the words a setting may be; ``last`` named after the others."""
+    return tuple(str(member.value) for member in (*(m for m in enum if m is not last), *([last] if last else [])))
+
+
+def _one_of(choices: tuple[str, ...]) -> Read:
+    def read(value: Any, file: _File) -> str:
+        if isinstance(value, str) and value in choices:
+            return value
+        raise Invalid(_given(value))
+
+    return read
+
+
+def _text(value: Any, file: _File) -> str:
+    if not isinstance(value, str):
+        raise Invalid(type(value).__name__)
+    return value
 
 
 def _full_path(entry: str, config: Path) -> Path:
     """``~`` expanded; relative to the config file's folder."""
     full = Path(os.path.expanduser(entry))
     return full if full.is_absolute() else config.parent / full
+
+
+def _folder(value: Any, file: _File) -> Path:
+    if not (isinstance(value, str) and value.strip()):
+        raise Invalid()
+    return _full_path(value, file.path)
+
+
+def _corpus(value: Any, file: _File) -> tuple[Path, ...] | None:
+    """The paths that exist (one warning for each that does not); None when none does (the bundled dumps)."""
+    corpus = [value] if isinstance(value, str) else value  # one path, written without the brackets
+    if not isinstance(corpus, list) or not all(isinstance(entry, str) for entry in corpus):
+        raise Invalid(type(corpus).__name__ if not isinstance(corpus, list) else "a list holding something else")
+    paths: list[Path] = []
+    for entry in corpus:
+        full = _full_path(entry, file.path)
+        if full.exists():
+            paths.append(full)
+        else:
+            file.warn(f"corpus path {shown_path(entry)} does not exist; left out")
+    if corpus and not paths:
+        file.warn("no corpus path exists; using the bundled dumps")
+        return None
+    return tuple(paths)
+
+
+def _keymap(value: Any, file: _File) -> dict[str, str]:
+    """``[keymap]``: binding id -> keys ("ctrl+s" or "x,ctrl+s"). Entries that are not strings are dropped, one
+    warning each; whether the id and the keys exist is the app's to say (it knows the bindings)."""
+    if not isinstance(value, dict):
+        raise Invalid(type(value).__name__)
+    found: dict[str, str] = {}
+    for binding_id, keys in value.items():
+        if isinstance(keys, str) and keys.strip():
+            found[binding_id] = keys
+        else:
+            file.warn(
+                f'[keymap] {shown_path(binding_id)}: keys must be a string like "ctrl+s", not {_given(keys)}; ignored'
+            )
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The settings
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings, in the order the warnings name them, and the warnings reading the file gave."""
+
+    corpus: tuple[Path, ...] | None = setting(
+        None,
+        _corpus,
+        expects="a list of paths (strings)",
+        otherwise="using the defaults",
+        help="the files and folders read when no PATH is given; None: the bundled dumps",
+    )
+    warnings: tuple[str, ...] = ()
+    theme: str | None = setting(
+        None,
+        _text,
+        expects="a string (a theme name)",
+        otherwise="ignored",
+        help="a Textual theme name (the app checks it exists); None: Textual's default",
+    )
+    view: str = setting("all", choices=_values_of(View), help="the view the reader starts in")
+    sort: str | None = setting(
+        None,
+        # relevance is the listing order without a query, as when no sort is set: named last
+        choices=_values_of(Sort, last=Sort.RELEVANCE),
+        help="the order the reader starts in; None: corpus order",
+    )
+    start: str = setting("first-unread", choices=("first-unread", "top"), help="where the cursor starts")
+    keymap: dict[str, str] = setting(
+        read=_keymap,
+        default_factory=dict,
+        expects="a table ([keymap])",
+        otherwise="ignored",
+        help="binding id -> keys; the app checks ids and keys",
+    )
+    sync_dir: Path | None = setting(
+        None,
+        _folder,
+        expects="a folder's path (a string)",
+        otherwise="sync is off",
+        help="the folder marks, notes and tags are synced through (tui_reader.sync); None: off",
+    )
+
+
+SETTINGS: dict[str, Setting] = {
+    spec.name: replace(spec.metadata["setting"], name=spec.name)
+    for spec in fields(Config)
+    if "setting" in spec.metadata
+}
+KNOWN = tuple(SETTINGS)
+
+
+def settings() -> list[Setting]:
+    """Every setting, in the order of the file's example."""
+    return list(SETTINGS.values())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading and writing the file
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The configuration in ``path`` (default: config_file()); a missing file is the defaults, silently."""
+    path = config_file() if path is None else path
+    values, problem = _read(path)
+    if problem:
+        return _bad(f"{problem}; using the defaults")
+    if values is None:
+        return Config()
+    file = _File(path, [])
+    for key in values:
+        if key not in SETTINGS:
+            file.warn(f"unknown setting {shown_path(key)!r} ignored (known: {', '.join(KNOWN)})")
+    found = {}
+    for name, spec in SETTINGS.items():
+        if name in values and (value := spec.value(values[name], file)) is not MISSING:
+            found[name] = value
+    return Config(warnings=tuple(file.warnings), **found)
 
 
 def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
@@ -117,59 +307,6 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         return None, f"{name}: not UTF-8 text (at byte {exc.start + 1})"
     except tomllib.TOMLDecodeError as exc:
         return None, f"{name}: invalid TOML ({shown_path(str(exc))})"
-
-
-def _corpus(values: dict[str, Any], path: Path, warnings: list[str]) -> tuple[Path, ...] | None:
-    name = shown_path(path)
-    if "corpus" not in values:
-        return None
-    corpus = values["corpus"]
-    if isinstance(corpus, str):
-        corpus = [corpus]  # one path, written without the brackets
-    if not isinstance(corpus, list) or not all(isinstance(entry, str) for entry in corpus):
-        shown = type(corpus).__name__ if not isinstance(corpus, list) else "a list holding something else"
-        warnings.append(f"{name}: 'corpus' must be a list of paths (strings), not {shown}; using the defaults")
-        return None
-    paths: list[Path] = []
-    for entry in corpus:
-        full = _full_path(entry, path)
-        if full.exists():
-            paths.append(full)
-        else:
-            warnings.append(f"{name}: corpus path {shown_path(entry)} does not exist; left out")
-    if corpus and not paths:
-        warnings.append(f"{name}: no corpus path exists; using the bundled dumps")
-        return None
-    return tuple(paths)
-
-
-def _choice(values: dict[str, Any], key: str, choices: tuple[str, ...], name: str, warnings: list[str]) -> str | None:
-    """A setting that is one of a few words; anything else is one warning and the default (None)."""
-    value = values.get(key)
-    if value is None or value in choices:
-        return value if isinstance(value, str) else None
-    shown = shown_path(repr(value)) if isinstance(value, str) else type(value).__name__
-    warnings.append(f"{name}: '{key}' must be one of {', '.join(choices)}, not {shown}; using the default")
-    return None
-
-
-def _keymap(values: dict[str, Any], name: str, warnings: list[str]) -> dict[str, str]:
-    """``[keymap]``: binding id -> keys ("ctrl+s" or "x,ctrl+s"). Entries that are not strings are dropped, one
-    warning each; whether the id and the keys exist is the app's to say (it knows the bindings)."""
-    keymap = values.get("keymap", {})
-    if not isinstance(keymap, dict):
-        warnings.append(f"{name}: 'keymap' must be a table ([keymap]), not {type(keymap).__name__}; ignored")
-        return {}
-    found: dict[str, str] = {}
-    for binding_id, keys in keymap.items():
-        if isinstance(keys, str) and keys.strip():
-            found[binding_id] = keys
-        else:
-            shown = shown_path(repr(keys)) if isinstance(keys, str) else type(keys).__name__
-            warnings.append(
-                f'{name}: [keymap] {shown_path(binding_id)}: keys must be a string like "ctrl+s", not {shown}; ignored'
-            )
-    return found
 
 
 def save_theme(theme: str, path: Path | None = None) -> str:

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import S0, SEEDS, page, write
 
+import tui_reader.config
 from tui_reader.cli import corpus_paths, main
-from tui_reader.config import Config, config_file, default_corpus, load_config, save_theme
+from tui_reader.config import Config, config_file, default_corpus, load_config, save_theme, settings
 from tui_reader.corpus import bundled_seeds, corpus_files
+from tui_reader.sorting import Sort
+from tui_reader.state import View
 
 
 @pytest.fixture
@@ -179,7 +182,7 @@ def test_mark_finds_ids_in_the_configured_corpus(config, dumps, capsys, data_dir
     assert "Configured corpus paper" in capsys.readouterr().out
 
 
-# --- the reader's settings: theme, view, sort, start, [keymap] (issue 15) ------------------------------------
+# --- the reader's settings: theme, view, sort, start, [keymap] -----------------------------------------------
 
 
 def test_the_readers_settings_are_read(config):
@@ -247,3 +250,29 @@ def test_save_theme_never_overwrites_a_broken_file(config, content):
     problem = save_theme("nord")
     assert problem.startswith(f"{config}: ") and problem.endswith("; the theme was not saved")
     assert config.read_bytes() == content
+
+
+# --- the settings as declared: one field each, read by one validator -------------------------------------------
+
+
+def test_every_setting_has_its_help_and_its_line_in_the_documented_example():
+    example = tui_reader.config.__doc__ or ""
+    for setting in settings():
+        assert setting.help and "\n" not in setting.help
+        assert f"\n    {setting.name} = " in example or f"\n    [{setting.name}]" in example, setting.name
+
+
+def test_the_view_and_sort_choices_are_the_readers_own():
+    choices = {setting.name: setting.choices for setting in settings()}
+    assert choices["view"] == tuple(view.value for view in View)
+    assert sorted(choices["sort"]) == sorted(sort.value for sort in Sort)
+
+
+@pytest.mark.parametrize("setting", settings(), ids=lambda setting: setting.name)
+def test_a_value_of_the_wrong_type_is_one_warning_and_the_default_for_every_setting(config, setting):
+    config.write_text(f"{setting.name} = 1.5\n")
+    loaded = load_config()
+    (warning,) = loaded.warnings
+    assert warning.startswith(f"{config}: '{setting.name}' must be {setting.expects}")
+    assert warning.endswith(f"; {setting.otherwise}")
+    assert getattr(loaded, setting.name) == getattr(Config(), setting.name)

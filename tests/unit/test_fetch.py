@@ -1,4 +1,4 @@
-"""`tui-reader fetch` against a local stand-in of the Daily Papers API (tests/fetch_server.py): paging, retries,
+"""`tui-reader fetch` against a local stand-in of the Daily Papers API (tests/support/fetch_server.py): paging, retries,
 Retry-After, one-line errors naming the URL, nothing stored for a failed day, which days are fetched."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from email.utils import format_datetime
 
 import pytest
-from fetch_server import Answer, item, items
+from support.fetch_server import Answer, item, items
 
 from tui_reader import fetch
 from tui_reader.cli import main
@@ -309,7 +309,7 @@ def test_today_is_always_fetched_again(api, data, capsys):
     assert len(stored(data, today)) == 4
 
 
-def test_week_month_and_since(api, data, capsys):
+def test_week_month_and_since_ask_for_their_days_up_to_today_skipping_stored_ones(api, data, capsys):
     run(capsys, api, data, "--week", "2024-W10")
     assert api.dates() == [f"2024-03-{d:02d}" for d in range(4, 11)]  # Monday 4 to Sunday 10 March
     api.requests.clear()
@@ -323,7 +323,7 @@ def test_week_month_and_since(api, data, capsys):
     assert api.dates() == [f"2024-03-{d:02d}" for d in (*range(1, 4), *range(11, 17), 20)]
 
 
-def test_december_and_the_week_of_today(api, data, capsys):
+def test_a_month_ends_on_its_last_day_and_the_week_of_today_ends_today(api, data, capsys):
     run(capsys, api, data, "--month", "2023-12")
     assert api.dates()[-1] == "2023-12-31" and len(api.dates()) == 31
     api.requests.clear()
