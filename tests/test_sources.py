@@ -4,6 +4,7 @@ the file's name, cleaned like dumps, streamed in parts; bad input is a warning n
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from tui_reader import corpus
 from tui_reader.corpus import load_corpus, read_file, read_file_parts
-from tui_reader.sources.arxiv import split_authors, version_date
+from tui_reader.sources import registry
+from tui_reader.sources.arxiv import parse_lines, split_authors, version_date
 
 
 def daily_item(
@@ -372,14 +374,14 @@ def test_parts_are_cached_and_a_lost_part_is_parsed_again_from_where_it_starts(t
     assert read_file(path) == expected  # parsed, and cached part by part
     entries = sorted((Path(corpus.cache_dir())).glob("*.pickle"))
     assert len(entries) == 4
-    real = corpus.parse_lines
     starts: list[int] = []
 
     def recording(lines, source, problems, first_line=1):
         starts.append(first_line)
-        return real(lines, source, problems, first_line)
+        return parse_lines(lines, source, problems, first_line)
 
-    monkeypatch.setattr(corpus, "parse_lines", recording)
+    recorded = tuple(replace(s, parse_lines=recording) if s.parse_lines else s for s in registry.sources())
+    monkeypatch.setattr(registry, "sources", lambda: recorded)
     assert read_file(path) == expected  # all from the cache
     assert starts == []
     next(

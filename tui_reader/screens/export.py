@@ -33,8 +33,6 @@ from tui_reader.widgets.text import shown
 
 __all__ = ["ExportScreen", "default_export_path", "home_relative"]
 
-FORMAT_NAMES = {"bibtex": "BibTeX", "ris": "RIS", "csv": "CSV", "markdown": "Markdown", "json": "JSON"}
-
 
 def default_export_path(fmt: str, today: _dt.date | None = None, folder: Path | None = None) -> Path:
     """``tui-reader-export-YYYYMMDD.<ext>`` in the current directory: where the user started the reader, as
@@ -129,8 +127,8 @@ class ExportScreen(ModalScreen[Exported | None]):
             with Horizontal(classes="export-row"):
                 yield Label("Format", classes="export-label")
                 with Picker(id="export-format", compact=True):
-                    for fmt in FORMATS:
-                        yield RadioButton(FORMAT_NAMES.get(fmt, fmt), value=fmt == self.fmt, id=f"format-{fmt}")
+                    for fmt in FORMATS.values():  # every registered format, labelled as it names itself
+                        yield RadioButton(fmt.label, value=fmt.name == self.fmt, id=f"format-{fmt.name}")
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
                 yield Input(
