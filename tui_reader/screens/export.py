@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import get_current_worker
 
-from tui_reader.export import EXTENSIONS, FORMATS, render
+from tui_reader.export import FORMATS, render
 from tui_reader.files import replace_file
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
@@ -38,7 +38,7 @@ def default_export_path(fmt: str, today: _dt.date | None = None, folder: Path | 
     """``tui-reader-export-YYYYMMDD.<ext>`` in the current directory: where the user started the reader, as
     ``marks export FILE`` and a shell redirect write (the field shows the whole path, so it is never a guess)."""
     day = (today or _dt.date.today()).strftime("%Y%m%d")
-    return (folder or Path.cwd()) / f"tui-reader-export-{day}{EXTENSIONS[fmt]}"
+    return (folder or Path.cwd()) / f"tui-reader-export-{day}{FORMATS[fmt].ext}"
 
 
 def home_relative(path: Path) -> str:
@@ -55,8 +55,9 @@ def with_format(name: str, fmt: str) -> str:
     """The file name for another format: one of ours (``.bib`` …) or no extension becomes the new one; any other
     extension is the user's choice and is kept."""
     path = Path(name)
-    if name and not name.endswith(("/", os.sep)) and (path.suffix in EXTENSIONS.values() or not path.suffix):
-        return str(path.with_suffix(EXTENSIONS[fmt]))
+    ours = {export_format.ext for export_format in FORMATS.values()}
+    if name and not name.endswith(("/", os.sep)) and (path.suffix in ours or not path.suffix):
+        return str(path.with_suffix(FORMATS[fmt].ext))
     return name
 
 

@@ -542,6 +542,21 @@ def test_a_changed_file_is_parsed_again(tmp_path, monkeypatch, cache_small_files
     assert parsed == ["page.txt", "page.txt"]
 
 
+def test_a_file_cached_by_other_parsing_code_is_parsed_again(tmp_path, monkeypatch, cache_small_files):
+    """The parse cache is stamped with the parsing code's fingerprint (sources.registry): a reader whose parsers
+    changed never shows what the old ones made of a file."""
+    from tui_reader import corpus
+
+    parsed = _cached_parse_counter(monkeypatch)
+    page = write(tmp_path / "page.txt", HEADER + "Mar 11\n\nA Title\n\nAn abstract that ends here.\n")
+    corpus.read_file(page)
+    corpus.read_file(page)
+    assert parsed == ["page.txt"]
+    monkeypatch.setattr(corpus, "fingerprint", lambda: "other parsers")
+    assert [p.title for p in corpus.read_file(page)[0]] == ["A Title"]
+    assert parsed == ["page.txt", "page.txt"]
+
+
 def test_a_damaged_or_unwritable_cache_only_costs_a_parse(tmp_path, monkeypatch, cache_small_files):
     from tui_reader.corpus import cache_dir, read_file
 
