@@ -125,15 +125,6 @@ def parse_text(text: str, source: str = "<text>") -> list[Paper]:
     return papers
 
 
-def parse_dump(text: str, source: str = "<text>") -> tuple[list[Paper], list[str]]:
-    """``parse_text`` as a source parses: a dump has no problems of its own to report."""
-    return parse_text(text, source), []
-
-
-# Anything no other source recognises is read as a dump: this source is sniffed last.
-SOURCE = Source(name="dumps", sniff=lambda head: True, parse=parse_dump, order=100)
-
-
 def decode(data: bytes, problems: list[str]) -> str | None:
     """A file's text, or None when it is binary. UTF-8, or UTF-16 with a byte-order mark; lines that are not
     UTF-8 are read as Windows-1252 (so one stray byte does not garble the rest), with a warning."""
@@ -155,3 +146,12 @@ def decode(data: bytes, problems: list[str]) -> str | None:
     where = f"line {bad[0]}" + (f" and {len(bad) - 1} more" if len(bad) > 1 else "")
     problems.append(f"not valid UTF-8 ({where}); read those lines as Windows-1252")
     return "\n".join(lines)
+
+
+def parse_dump(text: str, source: str = "<text>") -> tuple[list[Paper], list[str]]:
+    """``parse_text`` as a source parses: a dump has no problems of its own to report."""
+    return parse_text(text, source), []
+
+
+# Anything no other source recognises is read as a dump: this source is sniffed last.
+SOURCE = Source(name="dumps", sniff=lambda head: True, parse=parse_dump, order=100)
