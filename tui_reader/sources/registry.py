@@ -108,7 +108,9 @@ def parsing_modules(registered: Iterable[Source] | None = None) -> list[ModuleTy
     package = _package()
     root = package.__name__.partition(".")[0] + "."
     pending = [package, *_modules(package)]
-    pending += [sys.modules[source.parse.__module__] for source in (sources() if registered is None else registered)]
+    for source in sources() if registered is None else registered:  # a source defined elsewhere (a test, a plugin)
+        names = (getattr(part, "__module__", None) for part in (source.sniff, source.parse, source.parse_lines))
+        pending += [sys.modules[name] for name in names if isinstance(name, str) and name in sys.modules]
     seen: dict[str, ModuleType] = {}
     while pending:
         module = pending.pop()
