@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import SIZE, settle, status
-from test_sources import arxiv_line
+from support.paper_files import arxiv_line
 
 from tui_reader import app as app_module
 from tui_reader import corpus

@@ -3,10 +3,11 @@
 Sources (``tui_reader.sources``) parse; the model (``tui_reader.paper``) merges; this module decides what is read
 and remembers parses between launches. The names of the model and the dump parser are re-exported here.
 
-Which parser reads a file is decided by its content, whatever its name: after any byte-order mark and
-whitespace, ``[`` is a Daily Papers JSON listing (``sources.hf_daily``), ``{`` arXiv metadata JSON Lines
-(``sources.arxiv``), anything else a text dump (``sources.dumps``). JSON Lines files are streamed: read line by
-line and handed over in parts of STREAM_PART papers (``read_file_parts``), and cached part by part.
+Which source reads a file is decided by its content, whatever its name: the sources' registry
+(``sources.registry.source_for``) is given the file's first characters, after any byte-order mark and whitespace
+(``[``: a Daily Papers JSON listing, ``{``: arXiv metadata JSON Lines, anything else: a text dump). A UTF-8 file of
+a source that parses line by line (JSON Lines) is streamed: read line by line and handed over in parts of
+STREAM_PART papers (``read_file_parts``), and cached part by part.
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 from tui_reader.files import cache_dir, mark_used, replace_file, store_in_cache
 from tui_reader.paper import Paper, PaperSet, merge, normalise_title, paper_id, title_key
 from tui_reader.safe_text import shown_path
-from tui_reader.sources.arxiv import parse_arxiv, parse_lines
 from tui_reader.sources.cleaning import delatex, extract_links
 from tui_reader.sources.dumps import decode, parse_text
-from tui_reader.sources.hf_daily import Problems, parse_daily
+from tui_reader.sources.registry import ParseLines, Problems, Source, fingerprint, source_for
 
 __all__ = [
     "Corpus",
@@ -195,14 +194,16 @@ def _read_open(fd: int, size: int, problems: list[str]) -> bytes | None:
 SNIFF_BYTES = 4096  # how far the first non-space byte is looked for
 
 
-def _is_json_lines(fd: int) -> bool:
-    """Does the open file start (after a UTF-8 byte-order mark and whitespace) with ``{``?"""
+def _sniff_open(fd: int) -> Source:
+    """The source of the open file by its first bytes (after a UTF-8 byte-order mark and whitespace), as UTF-8: a
+    file it names as one that parses line by line is streamed; any other is read whole and sniffed again as text
+    (``_read_whole``: UTF-16 files are known only once decoded)."""
     if hasattr(os, "pread"):
         head = os.pread(fd, min(SNIFF_BYTES, MAX_FILE_BYTES + 1), 0)
     else:  # Windows
         head = os.read(fd, min(SNIFF_BYTES, MAX_FILE_BYTES + 1))
         os.lseek(fd, 0, os.SEEK_SET)
-    return head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"{"
+    return source_for(head.removeprefix(codecs.BOM_UTF8).lstrip().decode("utf-8", "replace"))
 
 
 Resume = tuple[int, int, Problems, int]  # where a streamed file's next part starts: byte offset, line number,
@@ -211,8 +212,9 @@ Part = tuple[list[Paper], list[str], Resume | None]  # papers, problems (without
 
 
 def _parse_parts(path: Path) -> Iterator[Part]:
-    """The file's papers in parts: a JSON Lines file STREAM_PART papers at a time, as it is read; any other
-    file in one part. Problems come with the last part, without the path (read_file_parts adds it)."""
+    """The file's papers in parts: a file of a source that parses line by line (JSON Lines) STREAM_PART papers at
+    a time, as it is read; any other file in one part. Problems come with the last part, without the path
+    (read_file_parts adds it)."""
     problems: list[str] = []
     opened = _open_regular(path, problems)
     if opened is None:
@@ -220,19 +222,20 @@ def _parse_parts(path: Path) -> Iterator[Part]:
         return
     fd, size = opened
     try:
-        json_lines = _is_json_lines(fd)
+        parse_lines = _sniff_open(fd).parse_lines
     except OSError as exc:
         os.close(fd)
         yield [], [f"cannot read ({exc.strerror or exc}); skipped"], None
         return
-    if json_lines:
-        yield from _json_lines_parts(fd, shown_path(path.name), (0, 1, Problems("line"), 0))
+    if parse_lines is not None:
+        yield from _stream_parts(fd, parse_lines, shown_path(path.name), (0, 1, Problems("line"), 0))
     else:
         yield _read_whole(fd, size, shown_path(path.name), problems), problems, None
 
 
 def _read_whole(fd: int, size: int, source: str, problems: list[str]) -> list[Paper]:
-    """A file read whole (and closed): a text dump, a Daily Papers JSON listing, or JSON Lines in UTF-16."""
+    """A file read whole (and closed), parsed by the source its text starts like: a text dump, a Daily Papers JSON
+    listing, or JSON Lines in UTF-16 (UTF-8 ones are streamed)."""
     data = _read_open(fd, size, problems)
     if data is None:
         return []
@@ -243,15 +246,8 @@ def _read_whole(fd: int, size: int, source: str, problems: list[str]) -> list[Pa
     if text is None:
         problems.append("binary file, not a text dump; skipped")
         return []
-    head = text[:SNIFF_BYTES].lstrip("\ufeff \t\r\n")[:1]
-    if head == "[":
-        papers, found = parse_daily(text, source=source)
-        problems.extend(found)
-    elif head == "{":  # JSON Lines in UTF-16 (UTF-8 ones are streamed)
-        papers, found = parse_arxiv(text, source=source)
-        problems.extend(found)
-    else:
-        papers = parse_text(text, source=source)
+    papers, found = source_for(text[:SNIFF_BYTES].lstrip("\ufeff \t\r\n")).parse(text, source)
+    problems.extend(found)
     if not papers:
         problems.append("no papers found; skipped")
     return papers
@@ -275,7 +271,7 @@ def _lines(fd: int, offset: int) -> Iterator[tuple[bytes | None, int]]:
             yield line, stream.tell()
 
 
-def _json_lines_parts(fd: int, source: str, resume: Resume) -> Iterator[Part]:
+def _stream_parts(fd: int, parse_lines: ParseLines, source: str, resume: Resume) -> Iterator[Part]:
     """Parts of at most STREAM_PART papers (the file's first: STREAM_FIRST_PART) from where ``resume`` says,
     each with where the next one starts (None for the last, which holds the problems). Closes the file."""
     offset, first_line, problems, count = resume
@@ -311,22 +307,11 @@ class _Counted(Iterator[bytes | None]):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Parsed files are cached (pickled) in the user cache dir, keyed by path, size, mtime and this parser's own
-# source, so a 100k-paper corpus opens in a fraction of a second the second time.
+# Parsed files are cached (pickled) in the user cache dir, keyed by path, size, mtime and the parsing code's
+# fingerprint (``sources.registry.fingerprint``: every source and what it uses), so a 100k-paper corpus opens in
+# a fraction of a second the second time.
 
 _CACHE_FORMAT = 4  # 2: warnings stored without the path; 3: crc32 names; 4: papers with arXiv fields, files in parts
-
-
-@lru_cache(maxsize=1)
-def _parser_fingerprint() -> str:
-    """The code that turns a file's bytes into papers: a change anywhere else (this module's reading and caching,
-    the app) keeps every user's cache."""
-    from tui_reader import paper, safe_text, sources
-    from tui_reader.sources import arxiv, cleaning, dumps, hf_daily
-
-    modules = (paper, safe_text, sources, cleaning, dumps, hf_daily, arxiv)
-    parsing = b"".join(Path(str(module.__file__)).read_bytes() for module in modules)
-    return f"{zlib.crc32(parsing):08x}"
 
 
 CACHE_MIN_BYTES = 4096  # smaller files are parsed every time, not cached. Parsing costs ~40 us per KiB; finding
@@ -346,7 +331,7 @@ def _cache_entry(path: Path) -> tuple[Path, CacheStamp] | None:
         resolved = path.resolve()
     except OSError:
         return None
-    stamp = (_CACHE_FORMAT, _parser_fingerprint(), str(resolved), stat.st_size, stat.st_mtime_ns)
+    stamp = (_CACHE_FORMAT, fingerprint(), str(resolved), stat.st_size, stat.st_mtime_ns)
     # crc32, not a cryptographic hash (hashlib costs the start-up ~1.5 ms): two paths sharing a name would
     # only take turns in the entry, as the stamp holds the whole path. The name's bytes as the file system
     # has them: a name that is not UTF-8 ("bad\xff.txt") is a str with surrogates, which .encode() refuses.
@@ -366,8 +351,8 @@ def read_file(path: Path, use_cache: bool = True) -> tuple[list[Paper], list[str
 
 
 def read_file_parts(path: Path, use_cache: bool = True) -> Iterator[tuple[list[Paper], list[str]]]:
-    """``read_file`` in parts, as the file is read: a JSON Lines file STREAM_PART papers at a time (bounded
-    memory besides the papers; warnings with the last part), any other file in one part."""
+    """``read_file`` in parts, as the file is read: a streamed file (JSON Lines) STREAM_PART papers at a time
+    (bounded memory besides the papers; warnings with the last part), any other file in one part."""
     parts = _read_parts_cached(path) if use_cache else _parse_parts(path)
     for papers, problems, _ in parts:
         yield papers, [f"{shown_path(path)}: {problem}" for problem in problems]
@@ -411,13 +396,24 @@ def _read_parts_cached(path: Path) -> Iterator[Part]:
 
 
 def _resume_parts(path: Path, resume: Resume | None) -> Iterator[Part]:
-    """A streamed file's parts from where the cache left off."""
+    """A streamed file's parts from where the cache left off, by the source its first bytes name (the file is
+    unchanged: its cache stamp matched)."""
     problems: list[str] = []
     opened = _open_regular(path, problems) if resume is not None else None
     if opened is None or resume is None:
         yield [], problems, None
         return
-    yield from _json_lines_parts(opened[0], shown_path(path.name), resume)
+    fd = opened[0]
+    try:
+        parse_lines = _sniff_open(fd).parse_lines
+    except OSError as exc:
+        parse_lines = None
+        problems.append(f"cannot read ({exc.strerror or exc}); skipped")
+    if parse_lines is None:  # changed after all, between the stamp and the open: the next launch parses it again
+        os.close(fd)
+        yield [], problems, None
+        return
+    yield from _stream_parts(fd, parse_lines, shown_path(path.name), resume)
 
 
 CACHE_UNUSED_DAYS = 60  # an entry not read for this long (a file since deleted, moved or renamed) is dropped

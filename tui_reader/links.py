@@ -6,32 +6,18 @@ Only http(s) URLs are ever offered for opening.
 
 from __future__ import annotations
 
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote_plus
 
-from tui_reader.paper import Paper
+from tui_reader.paper import Paper, arxiv_abs_url, is_web_url, quoted_arxiv_id
 
-__all__ = ["arxiv_abs_url", "copy_items", "is_web_url", "open_items"]
+__all__ = ["copy_items", "is_web_url", "open_items"]  # is_web_url: tui_reader.paper's, used here too
 
 Item = tuple[str, str, str]  # (the key that picks it, what it is, the URL or the text)
 
-ARXIV_ABS = "https://arxiv.org/abs/{}"
 ARXIV_PDF = "https://arxiv.org/pdf/{}"
 HF_PAPER = "https://huggingface.co/papers/{}"
 ARXIV_TITLE_SEARCH = "https://arxiv.org/search/?query={}&searchtype=title"
 HF_SEARCH = "https://huggingface.co/papers?q={}"  # the search box of huggingface.co/papers
-
-
-def is_web_url(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://"))
-
-
-def arxiv_abs_url(arxiv_id: str) -> str:
-    """The paper's arXiv abstract page (what the open menu, the copy menu and every export call its URL)."""
-    return ARXIV_ABS.format(_quoted(arxiv_id))
-
-
-def _quoted(arxiv_id: str) -> str:
-    return quote(arxiv_id, safe="./")  # old-style ids hold a slash: hep-th/9901001
 
 
 def open_items(paper: Paper) -> list[Item]:
@@ -40,7 +26,7 @@ def open_items(paper: Paper) -> list[Item]:
     Face: never an empty menu."""
     items: list[Item] = []
     if paper.arxiv_id:
-        arxiv_id = _quoted(paper.arxiv_id)
+        arxiv_id = quoted_arxiv_id(paper.arxiv_id)
         items += [
             ("a", "arXiv abstract page", arxiv_abs_url(paper.arxiv_id)),
             ("p", "PDF", ARXIV_PDF.format(arxiv_id)),
@@ -59,7 +45,8 @@ def open_items(paper: Paper) -> list[Item]:
 
 def copy_items(paper: Paper) -> list[Item]:
     """Title, the reader's id (what ``tui-reader mark`` takes), the arXiv id and link (when there is one), a
-    BibTeX entry and a Markdown link (``tui_reader.export``)."""
+    BibTeX entry and a Markdown link (``tui_reader.export``, below this module: imported here so that the export
+    formats load only when something is copied)."""
     from tui_reader.export import bibtex_entry, markdown_link
 
     items: list[Item] = [("t", "Title", paper.title), ("i", "Reader id", paper.id)]

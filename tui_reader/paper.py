@@ -1,4 +1,5 @@
-"""The paper model: what one paper is, how the same paper seen twice becomes one, and its stable id.
+"""The paper model: what one paper is, how the same paper seen twice becomes one, its stable id, and the URLs
+every reader of the model shares (the arXiv abstract page; which links are web pages).
 
 Every source (``tui_reader.sources``) produces these; everything above (search, store, app) reads them.
 """
@@ -10,8 +11,21 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
+from urllib.parse import quote
 
-__all__ = ["Paper", "PaperSet", "Span", "Spans", "merge", "normalise_title", "paper_id", "title_key"]
+__all__ = [
+    "Paper",
+    "PaperSet",
+    "Span",
+    "Spans",
+    "arxiv_abs_url",
+    "is_web_url",
+    "merge",
+    "normalise_title",
+    "paper_id",
+    "quoted_arxiv_id",
+    "title_key",
+]
 
 Span = tuple[int, int]  # [start, end) in a paper's title or abstract: what a search highlights
 Spans = tuple[Span, ...]
@@ -171,3 +185,24 @@ class PaperSet(Sequence[Paper]):
 def merge(papers: Iterable[Paper]) -> list[Paper]:
     """One paper per arXiv id, else per normalised title, in first-seen order, with every date and source."""
     return list(PaperSet(papers))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# URLs: what the open and copy menus (``tui_reader.links``) and every export (``tui_reader.export``) share
+
+ARXIV_ABS = "https://arxiv.org/abs/{}"
+
+
+def is_web_url(url: str) -> bool:
+    """An http(s) URL: the only kind ever offered for opening or written as a paper's URL."""
+    return url.lower().startswith(("http://", "https://"))
+
+
+def quoted_arxiv_id(arxiv_id: str) -> str:
+    """An arXiv id as a URL path holds it: old-style ids keep their slash (``hep-th/9901001``)."""
+    return quote(arxiv_id, safe="./")
+
+
+def arxiv_abs_url(arxiv_id: str) -> str:
+    """The paper's arXiv abstract page (what the open menu, the copy menu and every export call its URL)."""
+    return ARXIV_ABS.format(quoted_arxiv_id(arxiv_id))

@@ -1,53 +1,64 @@
-"""Exporting papers: BibTeX, RIS, CSV, Markdown and JSON, as whole documents (``tui-reader export``) or one
-paper at a time (the reader's copy commands). Textual-free; one module per format.
+"""Exporting papers: BibTeX, RIS, CSV, Markdown and JSON, as whole documents (``tui-reader export``, the reader's
+export dialog) or one paper at a time (the reader's copy commands). Textual-free; one module per format, each
+registered by its ``FORMAT`` (``registry.ExportFormat``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from pathlib import Path
 
-from tui_reader.library.model import Mark
 from tui_reader.paper import Paper
 
-from .bibtex import bibtex_entry, citation_key, citation_keys, render_bibtex
-from .csv_format import render_csv
+from .bibtex import bibtex_entry, citation_key, citation_keys
 from .fields import paper_url
-from .json_format import paper_record, render_json
-from .markdown import markdown_link, render_markdown
-from .ris import render_ris
+from .json_format import paper_record
+from .markdown import markdown_link
+from .registry import ExportFormat, Marks, discover
 
 __all__ = [
+    "DEFAULT_FORMAT",
     "EXTENSIONS",
     "FORMATS",
+    "ExportFormat",
     "bibtex_entry",
     "citation_key",
     "citation_keys",
+    "format_names",
+    "guess_format",
     "markdown_link",
     "paper_record",
     "paper_url",
     "render",
 ]
 
-FORMATS: tuple[str, ...] = ("bibtex", "ris", "csv", "markdown", "json")
-EXTENSIONS: dict[str, str] = {"bibtex": ".bib", "ris": ".ris", "csv": ".csv", "markdown": ".md", "json": ".json"}
+FORMATS: dict[str, ExportFormat] = {fmt.name: fmt for fmt in discover()}  # by name, in the order they are listed
+EXTENSIONS: dict[str, str] = {name: fmt.ext for name, fmt in FORMATS.items()}  # name -> ".bib"
+DEFAULT_FORMAT = "bibtex"  # what export writes when neither --format nor the file's extension names a format
 
 
-def render(
-    papers: Sequence[Paper], fmt: str, marks: Callable[[str], Mark] | None = None, *, by_date: bool = False
-) -> str:
+def format_names() -> tuple[str, ...]:
+    """Every format's name, in order: what ``--format`` takes."""
+    return tuple(FORMATS)
+
+
+def guess_format(path: Path | None, default: str = DEFAULT_FORMAT) -> str:
+    """The format a file's extension names (``.bib``, ``.bibtex``: bibtex; any case), else ``default``."""
+    if path is not None:
+        suffix = path.suffix.lower()
+        for fmt in FORMATS.values():
+            if suffix == fmt.ext or suffix in fmt.also_ext:
+                return fmt.name
+    return default
+
+
+def render(papers: Sequence[Paper], fmt: str, marks: Marks | None = None, *, by_date: bool = False) -> str:
     """The whole document of ``papers`` in ``fmt`` (one of FORMATS; ValueError otherwise), in their order.
 
     ``marks`` (paper id -> Mark) fills the read/starred columns of CSV and JSON (all false without it);
     ``by_date``: the papers are sorted by date, so Markdown puts them under listing-date headings.
     No papers give an empty but valid document (CSV: the header; JSON: ``[]``)."""
-    if fmt == "bibtex":
-        return render_bibtex(papers)
-    if fmt == "ris":
-        return render_ris(papers)
-    if fmt == "csv":
-        return render_csv(papers, marks)
-    if fmt == "markdown":
-        return render_markdown(papers, by_date=by_date)
-    if fmt == "json":
-        return render_json(papers, marks)
-    raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    export_format = FORMATS.get(fmt)
+    if export_format is None:
+        raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
+    return export_format.render(papers, marks, by_date)

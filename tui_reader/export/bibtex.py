@@ -21,8 +21,9 @@ from tui_reader.dates import paper_year
 from tui_reader.paper import Paper
 
 from .fields import listing_note, name_parts, one_line, paper_url
+from .registry import ExportFormat
 
-__all__ = ["bibtex_entry", "citation_key", "citation_keys", "latex_text", "render_bibtex"]
+__all__ = ["FORMAT", "bibtex_entry", "citation_key", "citation_keys", "latex_text", "render_bibtex"]
 
 # Each special character as LaTeX text mode writes it, in a group of its own: BibTeX takes that as one "special
 # character" (never changing its case), and name splitters that skip the character after a backslash without
@@ -178,3 +179,13 @@ def bibtex_entry(paper: Paper, key: str | None = None) -> str:
 def render_bibtex(papers: Sequence[Paper]) -> str:
     """Every paper's entry, a blank line between them, keys unique (``citation_keys``)."""
     return "\n".join(bibtex_entry(paper, key) for paper, key in zip(papers, citation_keys(papers), strict=True))
+
+
+FORMAT = ExportFormat(
+    name="bibtex",
+    label="BibTeX",
+    ext=".bib",
+    also_ext=(".bibtex",),
+    order=10,
+    render=lambda papers, _m, _d: render_bibtex(papers),
+)

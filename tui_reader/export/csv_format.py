@@ -11,8 +11,9 @@ from tui_reader.library.model import NO_MARK, Mark
 from tui_reader.paper import Paper
 
 from .fields import one_line, paper_url
+from .registry import ExportFormat
 
-__all__ = ["COLUMNS", "render_csv"]
+__all__ = ["COLUMNS", "FORMAT", "render_csv"]
 
 COLUMNS = ("id", "title", "authors", "arxiv_id", "published", "url", "dates", "read", "starred")
 SEPARATOR = "; "  # between the authors, and between the listing dates, of one cell
@@ -39,3 +40,8 @@ def render_csv(papers: Sequence[Paper], marks: Callable[[str], Mark] | None = No
     for paper in papers:
         writer.writerow(_row(paper, marks(paper.id) if marks else NO_MARK))
     return out.getvalue()
+
+
+FORMAT = ExportFormat(
+    name="csv", label="CSV", ext=".csv", order=30, render=lambda papers, marks, _d: render_csv(papers, marks)
+)

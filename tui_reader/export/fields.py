@@ -4,8 +4,7 @@ note, and one-line field values. Plain functions, no Textual."""
 from __future__ import annotations
 
 from tui_reader.dates import list_date
-from tui_reader.links import arxiv_abs_url, is_web_url
-from tui_reader.paper import Paper
+from tui_reader.paper import Paper, arxiv_abs_url, is_web_url
 from tui_reader.safe_text import clean_text
 
 __all__ = ["listing_note", "name_parts", "one_line", "paper_url"]

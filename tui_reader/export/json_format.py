@@ -11,7 +11,9 @@ from tui_reader.library.model import NO_MARK, Mark
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
 
-__all__ = ["paper_record", "render_json", "write_json"]
+from .registry import ExportFormat
+
+__all__ = ["FORMAT", "paper_record", "render_json", "write_json"]
 
 
 def paper_record(paper: Paper, mark: Mark = NO_MARK) -> dict[str, object]:
@@ -46,3 +48,8 @@ def render_json(papers: Sequence[Paper], marks: Callable[[str], Mark] | None = N
     out = io.StringIO()
     write_json(out, papers, marks)
     return out.getvalue()
+
+
+FORMAT = ExportFormat(
+    name="json", label="JSON", ext=".json", order=50, render=lambda papers, marks, _d: render_json(papers, marks)
+)

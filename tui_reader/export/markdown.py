@@ -10,8 +10,9 @@ from tui_reader.dates import list_date, paper_year
 from tui_reader.paper import Paper
 
 from .fields import one_line, paper_url
+from .registry import ExportFormat
 
-__all__ = ["markdown_line", "markdown_link", "render_markdown"]
+__all__ = ["FORMAT", "markdown_line", "markdown_link", "render_markdown"]
 
 _ACTIVE = re.compile(r"([\\`*_\[\]<>|~$#])")  # characters Markdown (or GitHub's) would read as syntax
 _URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C"}
@@ -53,3 +54,13 @@ def render_markdown(papers: Sequence[Paper], *, by_date: bool = False) -> str:
             heading = day
         lines.append(markdown_line(paper))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+FORMAT = ExportFormat(
+    name="markdown",
+    label="Markdown",
+    ext=".md",
+    also_ext=(".markdown",),
+    order=40,
+    render=lambda papers, _m, by_date: render_markdown(papers, by_date=by_date),
+)

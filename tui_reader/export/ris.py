@@ -14,8 +14,9 @@ from tui_reader.dates import paper_year, parse_day
 from tui_reader.paper import Paper
 
 from .fields import listing_note, name_parts, one_line, paper_url
+from .registry import ExportFormat
 
-__all__ = ["render_ris", "ris_record"]
+__all__ = ["FORMAT", "render_ris", "ris_record"]
 
 EOL = "\r\n"
 
@@ -49,3 +50,6 @@ def ris_record(paper: Paper) -> str:
 def render_ris(papers: Sequence[Paper]) -> str:
     """Every paper's record, a blank line between them."""
     return EOL.join(ris_record(paper) for paper in papers)
+
+
+FORMAT = ExportFormat(name="ris", label="RIS", ext=".ris", order=20, render=lambda papers, _m, _d: render_ris(papers))

@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import get_current_worker
 
-from tui_reader.export import EXTENSIONS, FORMATS, render
+from tui_reader.export import FORMATS, render
 from tui_reader.files import replace_file
 from tui_reader.library.model import Mark
 from tui_reader.paper import Paper
@@ -33,14 +33,12 @@ from tui_reader.widgets.text import shown
 
 __all__ = ["ExportScreen", "default_export_path", "home_relative"]
 
-FORMAT_NAMES = {"bibtex": "BibTeX", "ris": "RIS", "csv": "CSV", "markdown": "Markdown", "json": "JSON"}
-
 
 def default_export_path(fmt: str, today: _dt.date | None = None, folder: Path | None = None) -> Path:
     """``tui-reader-export-YYYYMMDD.<ext>`` in the current directory: where the user started the reader, as
     ``marks export FILE`` and a shell redirect write (the field shows the whole path, so it is never a guess)."""
     day = (today or _dt.date.today()).strftime("%Y%m%d")
-    return (folder or Path.cwd()) / f"tui-reader-export-{day}{EXTENSIONS[fmt]}"
+    return (folder or Path.cwd()) / f"tui-reader-export-{day}{FORMATS[fmt].ext}"
 
 
 def home_relative(path: Path) -> str:
@@ -57,8 +55,9 @@ def with_format(name: str, fmt: str) -> str:
     """The file name for another format: one of ours (``.bib`` …) or no extension becomes the new one; any other
     extension is the user's choice and is kept."""
     path = Path(name)
-    if name and not name.endswith(("/", os.sep)) and (path.suffix in EXTENSIONS.values() or not path.suffix):
-        return str(path.with_suffix(EXTENSIONS[fmt]))
+    ours = {export_format.ext for export_format in FORMATS.values()}
+    if name and not name.endswith(("/", os.sep)) and (path.suffix in ours or not path.suffix):
+        return str(path.with_suffix(FORMATS[fmt].ext))
     return name
 
 
@@ -129,8 +128,8 @@ class ExportScreen(ModalScreen[Exported | None]):
             with Horizontal(classes="export-row"):
                 yield Label("Format", classes="export-label")
                 with Picker(id="export-format", compact=True):
-                    for fmt in FORMATS:
-                        yield RadioButton(FORMAT_NAMES.get(fmt, fmt), value=fmt == self.fmt, id=f"format-{fmt}")
+                    for fmt in FORMATS.values():  # every registered format, labelled as it names itself
+                        yield RadioButton(fmt.label, value=fmt.name == self.fmt, id=f"format-{fmt.name}")
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
                 yield Input(

@@ -1,10 +1,12 @@
 """Sources: each turns the bytes of one kind of file into ``Paper``s (``tui_reader.paper``).
 
-- ``dumps.py``: Daily Papers pages copied as text.
+- ``dumps.py``: Daily Papers pages copied as text (anything no other source recognises).
 - ``hf_daily.py``: Daily Papers JSON listings (``/api/daily_papers``), single days or saved collections.
 - ``arxiv.py``: arXiv metadata JSON Lines, parsed line by line (files are streamed by ``tui_reader.corpus``).
 - ``cleaning.py``: LaTeX debris and URLs, shared by every source (``clean_title``, ``clean_abstract``).
+- ``registry.py``: ``Source``, the sources found by content, and the fingerprint of the parsing code.
 
-A new source is a module here with a ``parse_*`` function returning papers (and problems as one-line strings);
-``tui_reader.corpus`` decides which parser reads a file and caches the result.
+A new source is one module here defining ``SOURCE = Source(name, sniff, parse)`` (and ``parse_lines`` when its
+files can be streamed): the registry finds it, ``tui_reader.corpus`` hands it the files it recognises, and the
+parse cache's fingerprint covers its code, so nothing else is edited.
 """

@@ -18,9 +18,10 @@ from collections.abc import Iterable, Iterator
 
 from tui_reader.paper import Paper, paper_id
 from tui_reader.sources.cleaning import clean_abstract, clean_title
-from tui_reader.sources.hf_daily import Problems, arxiv_id, author_name
+from tui_reader.sources.hf_daily import arxiv_id, author_name
+from tui_reader.sources.registry import Problems, Source
 
-__all__ = ["parse_arxiv", "parse_lines", "split_authors", "version_date"]
+__all__ = ["SOURCE", "parse_arxiv", "parse_lines", "split_authors", "version_date"]
 
 _MONTHS = {
     m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
@@ -135,3 +136,8 @@ def parse_arxiv(text: str, source: str = "<jsonl>") -> tuple[list[Paper], list[s
     problems = Problems("line")
     papers = list(parse_lines(text.split("\n"), source, problems))
     return papers, problems.lines()
+
+
+SOURCE = Source(
+    name="arxiv", sniff=lambda head: head.startswith("{"), parse=parse_arxiv, parse_lines=parse_lines, order=20
+)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from tui_reader.paper import Paper, paper_id
 from tui_reader.safe_text import collapse_ws, strip_controls
 from tui_reader.sources.cleaning import URL_PATTERN, delatex, extract_links
+from tui_reader.sources.registry import Source
 
-__all__ = ["decode", "parse_text"]
+__all__ = ["SOURCE", "decode", "parse_dump", "parse_text"]
 
 # ---------------------------------------------------------------------------------------------------------
 # Parsing one page
@@ -145,3 +146,12 @@ def decode(data: bytes, problems: list[str]) -> str | None:
     where = f"line {bad[0]}" + (f" and {len(bad) - 1} more" if len(bad) > 1 else "")
     problems.append(f"not valid UTF-8 ({where}); read those lines as Windows-1252")
     return "\n".join(lines)
+
+
+def parse_dump(text: str, source: str = "<text>") -> tuple[list[Paper], list[str]]:
+    """``parse_text`` as a source parses: a dump has no problems of its own to report."""
+    return parse_text(text, source), []
+
+
+# Anything no other source recognises is read as a dump: this source is sniffed last.
+SOURCE = Source(name="dumps", sniff=lambda head: True, parse=parse_dump, order=100)

@@ -25,8 +25,9 @@ from typing import Any
 from tui_reader.paper import Paper, paper_id
 from tui_reader.safe_text import clean_text
 from tui_reader.sources.cleaning import clean_abstract, clean_title, delatex
+from tui_reader.sources.registry import Problems, Source
 
-__all__ = ["Problems", "arxiv_id", "iso_date", "listing_date", "parse_daily"]
+__all__ = ["SOURCE", "arxiv_id", "iso_date", "listing_date", "parse_daily"]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
@@ -57,26 +58,6 @@ def arxiv_id(value: object) -> str | None:
         return None
     match = re.fullmatch(_ARXIV_ID, value.strip())
     return match.group(1) if match else None
-
-
-class Problems:
-    """What went wrong in one file, as few lines: per kind, where it first happened and how many more times."""
-
-    def __init__(self, unit: str) -> None:
-        self.unit = unit  # "item", "line"
-        self._first: dict[str, int] = {}
-        self._count: dict[str, int] = {}
-
-    def add(self, number: int, what: str) -> None:
-        self._first.setdefault(what, number)
-        self._count[what] = self._count.get(what, 0) + 1
-
-    def lines(self) -> list[str]:
-        out = []
-        for what, number in self._first.items():
-            more = self._count[what] - 1
-            out.append(f"{self.unit} {number}: {what}" + (f" (and {more:,} more {self.unit}s)" if more else ""))
-        return out
 
 
 def _text(*values: object) -> str | None:
@@ -172,3 +153,6 @@ def parse_daily(text: str, source: str = "<json>") -> tuple[list[Paper], list[st
         if paper is not None:
             papers.append(paper)
     return papers, problems.lines()
+
+
+SOURCE = Source(name="hf_daily", sniff=lambda head: head.startswith("["), parse=parse_daily, order=10)

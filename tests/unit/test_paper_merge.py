@@ -1,23 +1,21 @@
-"""The same paper from several sources is one paper (issue 11): merged by arXiv id, else by normalised title;
-richer fields win whatever the order of arrival; the id is the title-derived one of the first-seen form, so
-marks survive; the reader shows what the richer sources add."""
+"""The same paper from several sources is one paper: merged by arXiv id, else by normalised title; richer fields
+win whatever the order of arrival; the id is the title-derived one of the first-seen form, so marks survive; the
+date column shows the year a richer source adds."""
 
 from __future__ import annotations
 
 import json
 
-from conftest import SEEDS, SIZE, settle
+from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_sources import arxiv_line, daily_item
+from support.paper_files import seed_paper_met_again
 
-from tui_reader.app import ReaderApp
 from tui_reader.cli import main
 from tui_reader.corpus import load_corpus
 from tui_reader.dates import list_date
 from tui_reader.library import MarkStore
 from tui_reader.paper import Paper, PaperSet, merge, normalise_title, paper_id
-from tui_reader.widgets import PaperList
 
 SEED_TITLE = "RLIF: Interactive Imitation Learning as Reinforcement Learning"
 
@@ -113,17 +111,8 @@ def test_an_arxiv_id_joins_papers_whose_titles_differ():
 # A seed dump paper met again in a Daily Papers listing and in arXiv metadata
 
 
-def _sources(tmp_path, listed="2023-12-01T08:00:00.000Z"):
-    listing = tmp_path / "listing.json"
-    item = daily_item(title="RLIF - interactive imitation learning as reinforcement learning", listed=listed)
-    listing.write_text(json.dumps([item]))
-    lines = tmp_path / "meta.jsonl"
-    lines.write_text(arxiv_line(id="2403.01234v3", title="RLIF, a revised title", authors="Ada Lovelace") + "\n")
-    return listing, lines
-
-
 def test_a_seed_paper_gains_the_listing_fields_and_keeps_its_id(tmp_path, seeds_corpus):
-    listing, lines = _sources(tmp_path)
+    listing, lines = seed_paper_met_again(tmp_path)
     seed = seeds_corpus.papers[0]
     assert seed.title == SEED_TITLE and seed.arxiv_id is None
     loaded = load_corpus([SEEDS, listing, lines])
@@ -145,7 +134,7 @@ def test_marks_on_a_seed_paper_survive_its_merge(tmp_path, seeds_corpus, data_di
     seed = seeds_corpus.papers[0]
     with MarkStore.open(data_dir) as store:
         store.set_starred(seed.id, True)
-    listing, _ = _sources(tmp_path)
+    listing, _ = seed_paper_met_again(tmp_path)
     assert main(["list", "--starred", "--format", "json", "--data-dir", str(data_dir), str(SEEDS), str(listing)]) == 0
     (record,) = json.loads(capsys.readouterr().out)
     assert (record["id"], record["starred"], record["arxiv_id"]) == (seed.id, True, "2403.01234")
@@ -174,51 +163,3 @@ def test_the_date_column_shows_the_year_when_known():
     assert list_date(paper(("Jan 2",), "2023-12-30")) == "Jan 2"  # listed the next year, surely: not said
     assert list_date(paper((), "2007-04-02")) == "Apr 2 2007"
     assert list_date(paper()) == ""
-
-
-async def test_the_detail_shows_authors_arxiv_id_and_published_and_rows_stay_aligned(tmp_path, store, seeds_corpus):
-    listing, _ = _sources(tmp_path)
-    evil = daily_item(title="Evil [bold]markup[/bold]", authors=("[red]Mallory[/red]\x1b[2J",), arxiv="2403.00002")
-    (tmp_path / "evil.json").write_text(json.dumps([evil]))
-    papers = load_corpus([SEEDS, listing, tmp_path / "evil.json"]).papers
-    app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        body = str(app.query_one("#detail-body").render())
-        assert "Authors Ada Lovelace, Alan Turing" in body
-        assert "arXiv   2403.01234" in body
-        assert "Published 2024-03-08" in body
-        assert "Upvotes 12" in body
-        plist = app.query_one(PaperList)
-        rows = [plist.render_line(y).text for y in range(plist.scrollable_content_region.height)]
-        assert rows[0].rstrip().endswith("Mar 11 2024")  # the seed's "Mar 11" and the published year
-        ends = {len(row.rstrip()) for row in rows if row.strip()}
-        assert len(ends) == 1, rows  # every date ends in the same column
-        await pilot.press("G")
-        await settle(app, pilot)
-        body = str(app.query_one("#detail-body").render())
-        assert "Authors [red]Mallory[/red]" in body and "\x1b" not in body  # literal, no escape
-        assert "Evil [bold]markup[/bold]" in body
-
-
-async def test_richer_fields_made_outside_the_parsers_are_shown_cleaned(store):
-    paper = Paper(
-        id="x",
-        title="T",
-        abstract="",
-        authors=("Eve\x1b]0;pwned\x07 Doe",),
-        arxiv_id="2403.0\x1b[31m1",
-        published="2024",
-    )
-    app = ReaderApp([paper], store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        body = str(app.query_one("#detail-body").render())
-        assert "Authors Eve Doe" in body and "arXiv   2403.01" in body and "\x1b" not in body
-
-
-async def test_a_dump_paper_shows_no_empty_richer_lines(reader_app):
-    async with reader_app.run_test(size=SIZE) as pilot:
-        await settle(reader_app, pilot)
-        body = str(reader_app.query_one("#detail-body").render())
-        assert "Listed" in body and "Authors" not in body and "arXiv" not in body and "Published" not in body

@@ -1,0 +1,52 @@
+"""CSV: rows read back by the csv module, one per paper, marks in their columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support.papers_to_export import DUMPED, FAST, NAME, TITLE, make
+
+from tui_reader.export import render
+from tui_reader.library.model import Mark
+
+
+def test_csv_reads_back_with_the_csv_module():
+    marks = {FAST.id: Mark(read=True, starred=True)}
+    text = render([FAST, DUMPED], "csv", lambda paper_id: marks.get(paper_id, Mark()))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert rows == [
+        {
+            "id": FAST.id,
+            "title": "Fast Diffusion for LLMs",
+            "authors": "Ada Lovelace; Alan Turing",
+            "arxiv_id": "2403.01234",
+            "published": "2024-03-08",
+            "url": "https://arxiv.org/abs/2403.01234",
+            "dates": "Mar 11, 2024",
+            "read": "true",
+            "starred": "true",
+        },
+        {
+            "id": DUMPED.id,
+            "title": "Slow Diffusion",
+            "authors": "",
+            "arxiv_id": "",
+            "published": "",
+            "url": "https://slow.example/project",
+            "dates": "Mar 11",
+            "read": "false",
+            "starred": "false",
+        },
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=TITLE.filter(bool), authors=st.lists(NAME.filter(lambda n: n and ";" not in n), max_size=3))
+def test_any_title_and_authors_survive_csv(title, authors):
+    paper = make(title, authors=tuple(authors), arxiv="2401.00001")
+    (row,) = csv.DictReader(io.StringIO(render([paper], "csv"), newline=""))
+    assert row["title"] == title
+    assert row["authors"] == "; ".join(authors) and row["arxiv_id"] == "2401.00001"

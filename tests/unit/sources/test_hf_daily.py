@@ -1,0 +1,93 @@
+"""Daily Papers JSON listings: every field read, cleaned like dumps; a missing or bad field is a warning naming the
+file and the item, and reading goes on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import write
+from support.paper_files import daily_item
+
+from tui_reader.corpus import load_corpus, read_file
+
+# ---------------------------------------------------------------------------------------------------------
+# Daily Papers JSON
+
+
+def test_a_daily_papers_listing_gives_every_field(tmp_path):
+    item = daily_item(
+        title='Na\\"ive   $\\alpha$-Scaling\nof {\\em Large} Models',
+        summary='We   study\n scaling.\x1b[31m See https://github.com/x/y. 100\\% na\\"ive.',
+        arxiv="2403.01234v2",
+    )
+    path = write(tmp_path / "listing.json", json.dumps([item]))
+    (paper,), warnings = read_file(path)
+    assert warnings == []
+    assert paper.title == "Naïve α-Scaling of Large Models"
+    assert paper.abstract == "We study scaling. See https://github.com/x/y. 100% naïve."
+    assert paper.links == ("https://github.com/x/y",)
+    assert paper.arxiv_id == "2403.01234"  # version dropped
+    assert paper.authors == ("Ada Lovelace", "Alan Turing")
+    assert paper.published == "2024-03-08"  # the paper's publishedAt
+    assert paper.dates == ("Mar 11, 2024",)  # the item's outer publishedAt: when the page listed it
+    assert paper.upvotes == 12
+    assert paper.sources == ("listing.json",)
+
+
+def test_missing_fields_are_warnings_naming_file_and_item_and_loading_goes_on(tmp_path):
+    bare = daily_item()
+    del bare["paper"]["authors"]  # type: ignore[attr-defined]
+    del bare["paper"]["summary"]  # type: ignore[attr-defined]
+    del bare["summary"]
+    items = [daily_item(title="First"), bare, {"paper": {"id": "1"}}, 42, daily_item(title="Last", arxiv="2403.9")]
+    path = write(tmp_path / "day.json", json.dumps(items))
+    papers, warnings = read_file(path)
+    assert [p.title for p in papers] == ["First", "Fast Diffusion", "Last"]
+    assert papers[1].abstract == "" and papers[1].authors == ()
+    assert papers[2].arxiv_id is None  # "2403.9" is no arXiv id
+    assert f"{path}: item 2: no summary" in warnings
+    assert f"{path}: item 2: no authors (paper.authors)" in warnings
+    assert f"{path}: item 3: no title; skipped" in warnings
+    assert f"{path}: item 4: not an object; skipped" in warnings
+    assert f"{path}: item 5: no arXiv id (paper.id)" in warnings
+
+
+def test_a_problem_repeated_in_many_items_is_one_warning(tmp_path):
+    items = [daily_item(title=f"Paper {n}", upvotes=n) for n in range(500)]
+    for item in items:
+        del item["publishedAt"]
+    papers, warnings = read_file(write(tmp_path / "big.json", json.dumps(items)))
+    assert len(papers) == 500 and all(p.dates == () for p in papers)
+    assert warnings == [f"{tmp_path / 'big.json'}: item 1: no listing date (publishedAt) (and 499 more items)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "JSON nested too deeply; skipped"),
+        ('[{"paper": ', "not valid JSON"),
+        ("[" + "1" * 10_000 + "]", "not valid JSON"),  # an integer too long to convert
+    ],
+)
+def test_bad_json_is_a_warning_not_a_crash(tmp_path, text, problem):
+    good = write(tmp_path / "a.json", json.dumps([daily_item()]))
+    bad = write(tmp_path / "b.json", text)
+    loaded = load_corpus([good, bad])
+    assert [p.title for p in loaded.papers] == ["Fast Diffusion"]
+    assert any(w.startswith(f"{bad}: {problem}") for w in loaded.warnings), loaded.warnings
+
+
+def test_deeply_nested_fields_inside_items_are_ignored(tmp_path):
+    item = daily_item()
+    item["paper"]["extra"] = json.loads("[" * 500 + "]" * 500)  # type: ignore[index]
+    item["paper"]["authors"] = [{"name": ["not", "a", "name"]}, {"name": "Grace Hopper"}, "Bare Name"]  # type: ignore[index]
+    (paper,), _ = read_file(write(tmp_path / "x.json", json.dumps([item])))
+    assert paper.authors == ("Grace Hopper", "Bare Name")
+
+
+def test_a_listing_that_is_not_utf8_is_read_with_a_warning(tmp_path):
+    data = json.dumps([daily_item(title="Caf\u00e9 Models")], ensure_ascii=False).encode("cp1252")
+    (paper,), warnings = read_file(write(tmp_path / "latin.json", data))
+    assert paper.title == "Café Models"
+    assert any("not valid UTF-8" in w for w in warnings)
