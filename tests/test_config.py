@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import S0, SEEDS, page, write
 
-from tui_reader.cli import corpus_paths, main
+from tui_reader.cli import main
+from tui_reader.cli.common import corpus_paths
 from tui_reader.config import Config, config_file, default_corpus, load_config, save_theme
 from tui_reader.corpus import bundled_seeds, corpus_files
 

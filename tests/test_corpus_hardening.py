@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from tui_reader import corpus
 from tui_reader import paper as paper_module
-from tui_reader.cli import STREAM_ABOVE_FILES, is_big
+from tui_reader.cli.launch import STREAM_ABOVE_FILES, is_big
 from tui_reader.corpus import bundled_seeds, corpus_files, load_corpus, normalise_title, paper_id, read_file, title_key
 
 PAGE = "Daily Papers\n\nMar 11\n\n{title}\n\nAn abstract about {title}{more}, which ends here.\n"
