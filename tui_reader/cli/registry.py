@@ -9,22 +9,14 @@ The modules are imported only when a subcommand runs: launching the reader needs
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_reader.cli.commands import Command
 
 # In the order `tui-reader --help` and the completion scripts give them.
 SUBCOMMANDS = ("list", "export", "mark", "marks", "note", "tag", "sync", "fetch", "completion")
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str  # what is typed: `tui-reader NAME ...`
-    help: str  # its line in `tui-reader --help`
-    add_arguments: Callable[[argparse.ArgumentParser], None]  # onto the command's own parser
-    run: Callable[[argparse.Namespace], int]  # the handler: the exit status (failures: see common.exit_status)
-    description: str | None = None  # the top of `tui-reader NAME --help` (default: none)
 
 
 def commands() -> list[Command]:

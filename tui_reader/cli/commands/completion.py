@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tui_reader.cli.commands import Command
 from tui_reader.cli.parser import add_data_dir, build_parser
-from tui_reader.cli.registry import Command
 
 SHELLS = ("bash", "zsh", "tcsh")  # what shtab writes completion scripts for
 

@@ -7,9 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from tui_reader.cli.commands import Command
 from tui_reader.cli.common import fail, same_file
 from tui_reader.cli.parser import add_data_dir, add_paths
-from tui_reader.cli.registry import Command
 from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selected_papers
 from tui_reader.export import EXTENSIONS, FORMATS, render
 from tui_reader.files import replace_file

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from tui_reader.cli.commands import Command
 from tui_reader.cli.common import UsageError, fail, one_line
-from tui_reader.cli.registry import Command
 from tui_reader.store import default_data_dir
 
 

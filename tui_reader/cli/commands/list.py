@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tui_reader.cli.commands import Command
 from tui_reader.cli.common import paper_line
 from tui_reader.cli.parser import add_data_dir, add_paths
-from tui_reader.cli.registry import Command
 from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selected_papers
 
 

@@ -6,9 +6,9 @@ import argparse
 import time
 from pathlib import Path
 
+from tui_reader.cli.commands import Command
 from tui_reader.cli.common import PROG, UsageError, corpus_paths, fail, load, open_store, paper_line, warn
 from tui_reader.cli.parser import add_data_dir
-from tui_reader.cli.registry import Command
 from tui_reader.store import Change
 
 

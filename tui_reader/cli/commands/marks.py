@@ -9,9 +9,9 @@ import gc
 import sys
 from pathlib import Path
 
+from tui_reader.cli.commands import Command
 from tui_reader.cli.common import UsageError, fail, open_store, same_file
 from tui_reader.cli.parser import add_data_dir
-from tui_reader.cli.registry import Command
 from tui_reader.files import replace_file
 
 

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from tui_reader.cli.commands import Command
 from tui_reader.cli.common import UsageError, fail, open_store, warn
 from tui_reader.cli.parser import add_data_dir
-from tui_reader.cli.registry import Command
 from tui_reader.config import load_config
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from tui_reader.cli.commands import Command
 from tui_reader.cli.common import UsageError, fail, given_paper_id, open_store
 from tui_reader.cli.parser import add_data_dir
-from tui_reader.cli.registry import Command
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
