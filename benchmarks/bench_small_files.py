@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE))
 OUT = HERE / "out"
 LOAD = """import sys, time
 start = time.perf_counter()
-from tui_reader.cli import is_big
+from tui_reader.cli.launch import is_big
 from tui_reader.corpus import PaperSet, corpus_files, read_file
 files = corpus_files([sys.argv[1]])
 big = is_big(files)

@@ -75,7 +75,7 @@ def child(which: str, out: str) -> None:
         gc.disable()  # as cli does
         began = time.perf_counter()
         from tui_reader.app import ReaderApp
-        from tui_reader.cli import build_launch_parser  # noqa: F401  (what the entry point imports)
+        from tui_reader.cli.parser import build_launch_parser  # noqa: F401  (what the entry point imports)
         from tui_reader.corpus import load_corpus
         from tui_reader.library import MarkStore
 

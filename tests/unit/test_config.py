@@ -10,7 +10,8 @@ import pytest
 from conftest import S0, SEEDS, page, write
 
 import tui_reader.config
-from tui_reader.cli import corpus_paths, main
+from tui_reader.cli import main
+from tui_reader.cli.common import corpus_paths
 from tui_reader.config import Config, config_file, default_corpus, load_config, save_theme, settings
 from tui_reader.corpus import bundled_seeds, corpus_files
 from tui_reader.sorting import Sort

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tui_reader import corpus
-from tui_reader.cli import STREAM_ABOVE_FILES, is_big
+from tui_reader.cli.launch import STREAM_ABOVE_FILES, is_big
 from tui_reader.corpus import corpus_files, load_corpus, read_file
 
 PAGE = "Daily Papers\n\nMar 11\n\n{title}\n\nAn abstract about {title}{more}, which ends here.\n"

@@ -239,7 +239,7 @@ def test_mark_waits_for_a_short_lock_then_saves(seeds_corpus, fresh_store, capsy
 
 def test_mark_gives_up_on_a_long_lock_with_one_line_and_saves_nothing(seeds_corpus, fresh_store, capsys, monkeypatch):
     monkeypatch.setattr(sqlite_module, "BUSY_TIMEOUT_S", 0.02)
-    monkeypatch.setattr("tui_reader.cli.WRITE_PATIENCE_S", 0.2)
+    monkeypatch.setattr("tui_reader.cli.common.WRITE_PATIENCE_S", 0.2)
     paper = seeds_corpus.papers[0]
     lock = Lock(fresh_store)
     try:

@@ -1,0 +1,32 @@
+"""Command line entry point: ``tui-reader [PATH ...]`` launches the reader; subcommands serve scripts.
+
+Every failure a user can cause ends in one line on stderr and an exit status, never a traceback:
+exit 1 when there is nothing to show, exit 2 for bad usage (a missing path, an unknown id).
+
+The rooms: ``parser`` builds the argparse parsers, ``launch`` opens the reader, ``registry`` lists the
+subcommands, ``commands/<name>.py`` is one subcommand each, ``common`` holds what they share and ``selection``
+which papers `list` and `export` give.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from tui_reader.cli.common import exit_status
+from tui_reader.cli.launch import cmd_launch
+from tui_reader.cli.parser import build_launch_parser, build_parser
+from tui_reader.cli.registry import SUBCOMMANDS, command
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        args = build_parser().parse_args(argv)
+        handler = command(args.command).run
+    else:
+        args = build_launch_parser().parse_args(argv)
+        handler = cmd_launch
+    return exit_status(handler, args)

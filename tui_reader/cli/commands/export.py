@@ -1,0 +1,63 @@
+"""``tui-reader export``: the selected papers as one document (BibTeX, RIS, CSV, Markdown, JSON), to stdout or
+atomically to -o FILE."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tui_reader.cli.commands import Command
+from tui_reader.cli.common import fail, same_file
+from tui_reader.cli.parser import add_data_dir, add_paths
+from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selected_papers
+from tui_reader.export import EXTENSIONS, FORMATS, render
+from tui_reader.files import replace_file
+from tui_reader.library import DB_NAME, default_data_dir
+from tui_reader.safe_text import shown_path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_paths(parser)
+    parser.add_argument("--format", choices=FORMATS, help="the document's format (default: from -o, else bibtex)")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE, atomically (default: stdout)")
+    add_selection(parser)
+    add_data_dir(parser)
+    add_mark_filters(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the selected papers in one format to stdout or, atomically, to -o FILE; the count goes to stderr."""
+    output = None if args.output is None or str(args.output) == "-" else args.output
+    if output is not None and same_file(output, (args.data_dir or default_data_dir()) / DB_NAME):
+        return fail(f"{shown_path(output)}: that is the marks file; export to another file", 1)
+    fmt = args.format
+    if fmt is None:
+        by_extension = {ext: name for name, ext in EXTENSIONS.items()} | {".bibtex": "bibtex", ".markdown": "markdown"}
+        fmt = by_extension.get(output.suffix.lower(), "bibtex") if output is not None else "bibtex"
+    papers, flags = selected_papers(args)
+    text = render(papers, fmt, marks_of(flags), by_date=args.sort in ("newest", "oldest"))
+    count = f"{len(papers)} paper{'' if len(papers) == 1 else 's'} exported"
+    if output is None:
+        sys.stdout.write(text)
+        if not papers:
+            print(count, file=sys.stderr)
+        return 0
+    name = shown_path(output)
+    try:  # atomic: a reader of FILE sees the old document or the new one; through symlinks, never over a FIFO
+        replace_file(output, text.encode("utf-8"))
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return fail(f"{name}: cannot write ({getattr(exc, 'strerror', None) or exc})", 1)
+    print(f"{count} to {name}", file=sys.stderr)
+    return 0
+
+
+COMMAND = Command(
+    "export",
+    "write papers as BibTeX, RIS, CSV, Markdown or JSON (to stdout, or -o FILE)",
+    add_arguments,
+    run,
+    description="Write the papers (all, or those the filters keep) as one document: corpus order, or best "
+    "first with --query (or --sort). The format is --format, else the one -o FILE's extension names "
+    f"({', '.join(f'{ext} {fmt}' for fmt, ext in EXTENSIONS.items())}), else bibtex.",
+)

@@ -1,0 +1,137 @@
+"""``tui-reader fetch``: download the Daily Papers listings, one file a day, into DATA_DIR/listings."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from tui_reader.cli.commands import Command
+from tui_reader.cli.common import UsageError, fail, one_line
+from tui_reader.library import default_data_dir
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    days = parser.add_mutually_exclusive_group()
+    days.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="that day only")
+    days.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="every day from that one to today")
+    days.add_argument("--week", type=_iso_week, metavar="YYYY-Www", help="the days of an ISO week (2024-W11)")
+    days.add_argument("--month", type=_month, metavar="YYYY-MM", help="the days of a month")
+    parser.add_argument("--refresh", action="store_true", help="fetch days already stored again")
+    parser.add_argument(
+        "--api-url", default=None, metavar="URL", help="the API (default: https://huggingface.co/api/daily_papers)"
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, help="where listings are stored, in listings/ (default: the user data directory)"
+    )
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else _refuse()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not a date like 2024-03-11") from None
+
+
+def _iso_week(text: str) -> tuple[date, date]:
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", text)
+    try:
+        if match is None:
+            _refuse()
+        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not an ISO week like 2024-W11") from None
+    return monday, monday + timedelta(days=6)
+
+
+def _month(text: str) -> tuple[date, date]:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    try:
+        if match is None:
+            _refuse()
+        first = date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not a month like 2024-03") from None
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def _refuse() -> NoReturn:
+    raise ValueError
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fetch listings into DATA_DIR/listings (tui_reader.fetch); a failure is one line naming the URL, exit 1."""
+    from tui_reader import fetch  # urllib and json: only this command and the reader's F pay for them
+
+    data_dir = args.data_dir or default_data_dir()
+    today = fetch.today()
+    again: list[date] = []
+    if args.date is not None:
+        first, last = args.date, args.date
+    elif args.since is not None:
+        first, last = args.since, today
+    elif args.week is not None or args.month is not None:
+        first, last = args.week or args.month
+    else:
+        days, previous = fetch.default_days(data_dir, today)
+        first, last, again = days[0], days[-1], [previous] if previous else []
+    if first > today:
+        raise UsageError(f"{first.isoformat()} is in the future (today is {today.isoformat()})")
+    days = fetch.day_range(first, min(last, today))
+    if len(days) > fetch.MAX_DAYS:
+        raise UsageError(f"{len(days)} days asked for; at most {fetch.MAX_DAYS} at a time (try --month)")
+    api_url = args.api_url or fetch.DEFAULT_API_URL
+    from tui_reader.links import is_web_url
+
+    if not is_web_url(api_url) or any(ch.isspace() for ch in api_url):
+        raise UsageError(f"--api-url {api_url}: not an http(s) URL")
+    if one_line(api_url) != api_url:
+        raise UsageError(f"--api-url {api_url}: control characters in the URL")
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    client = fetch.Client(api_url=api_url)
+    try:
+        result = fetch.fetch_days(days, data_dir, client, today=today, refresh=args.refresh, again=again, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    print(one_line(result.summary(data_dir)))
+    if result.error is not None:
+        return fail(result.error, 1)
+    return 0
+
+
+class ProgressBar:
+    """``fetching 2024-03-11  [#####.....]  3/8 days`` on one line of a terminal, redrawn in place."""
+
+    WIDTH = 24
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.drawn = False
+
+    def __call__(self, done: int, total: int, day: date) -> None:
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\rfetching {day.isoformat()}  [{bar}]  {done}/{total} days")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+COMMAND = Command(
+    "fetch",
+    "download the Daily Papers listings into the data directory",
+    add_arguments,
+    run,
+    description="Download the Daily Papers listings, one file a day, into DATA_DIR/listings. With no option: "
+    "every day from the last one fetched (or a week ago, the first time) to today. A past day already stored "
+    "is not fetched again (unless --refresh); today always is.",
+)

@@ -1,0 +1,138 @@
+"""What every command shares: one-line warnings and errors on stderr, the exit status each failure gives, the
+corpus the PATH arguments name, a paper's line, and the marks store opened with its warnings printed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tui_reader.config import default_corpus, load_config
+from tui_reader.corpus import Corpus, CorpusError, load_corpus
+from tui_reader.library import WRITE_PATIENCE_S, MarkStore, StoreBusy, default_data_dir
+from tui_reader.paper import Paper
+from tui_reader.safe_text import shown_path
+
+PROG = "tui-reader"
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+class NoPapers(Exception):
+    pass
+
+
+def warn(message: str) -> None:
+    print(f"{PROG}: warning: {one_line(message)}", file=sys.stderr)
+
+
+def fail(message: str, status: int) -> int:
+    print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
+    return status
+
+
+def one_line(message: str) -> str:
+    """A message as it may reach the terminal: it can hold a file name or a query, so it gets the cleaning
+    every shown file name gets (no escape sequences or controls, one line, undecodable bytes as U+FFFD)."""
+    return shown_path(message)
+
+
+def exit_status(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command: every failure a user can cause ends in one line on stderr and an exit status, never a
+    traceback (1: nothing to show, or nothing saved; 2: bad usage; 130: interrupted)."""
+    try:
+        return handler(args)
+    except CorpusError as exc:
+        return fail(str(exc), 2)
+    except UsageError as exc:
+        return fail(str(exc), 2)
+    except NoPapers as exc:
+        return fail(str(exc), 1)
+    except StoreBusy:
+        return fail(f"the marks file is locked by another program (waited {WRITE_PATIENCE_S:.0f} s); nothing saved", 1)
+    except BrokenPipeError:  # `tui-reader list | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def load(paths: Sequence[Path]) -> Corpus:
+    """Load the corpus, printing warnings; raises CorpusError / exits 1 when there are no papers."""
+    corpus = load_corpus(paths)
+    if not corpus.papers:
+        report_no_papers(corpus.warnings, paths)
+    for message in corpus.warnings:
+        warn(message)
+    return corpus
+
+
+def report_no_papers(warnings: Sequence[str], paths: Sequence[Path]) -> None:
+    """Say why there is nothing to show (each skipped file, then where we looked) and end with exit 1."""
+    for message in warnings:
+        warn(message)
+    where = ", ".join(map(str, paths)) if paths else "the bundled corpus"
+    raise NoPapers(f"no papers found in {where}")
+
+
+def paper_line(paper: Paper, read: bool = False, starred: bool = False, tags: Sequence[str] = ()) -> str:
+    """``ID  *•  DATE         TITLE  [tag tag]``: the date as the reader's column writes it (``Mar 11``,
+    ``Mar 11 2024``: any source's form), in 11 cells; the tags last, so the columns before them stay aligned."""
+    from tui_reader.dates import list_date
+
+    marks = ("*" if starred else " ") + (" " if read else "•")
+    shown_tags = f"  [{' '.join(tags)}]" if tags else ""
+    return f"{paper.id}  {marks}  {list_date(paper):<11}  {paper.title}{shown_tags}"
+
+
+def corpus_paths(paths: Sequence[Path], data_dir: Path | None) -> list[Path]:
+    """The PATH arguments; with none, the configured corpus (or the bundled dumps) and the fetched listings.
+    A bad config file is one warning on stderr, and the defaults."""
+    if paths:
+        return list(paths)
+    config = load_config()
+    for message in config.warnings:
+        warn(message)
+    return default_corpus(data_dir or default_data_dir(), config)
+
+
+def open_store(data_dir: Path | None, writable: bool = True) -> MarkStore:
+    """Open the marks store, printing its warnings (a damaged file moved aside, a read-only directory).
+
+    Writing waits while another program holds the marks file's lock, saying so once on stderr, for up to
+    WRITE_PATIENCE_S; then StoreBusy (main: one line, exit 1, nothing changed). ``writable=False`` never waits."""
+    told = False
+
+    def waiting(seconds: float) -> bool:
+        nonlocal told
+        if not told and seconds >= 1.0:
+            told = True
+            warn(f"the marks file is locked by another program; waiting up to {WRITE_PATIENCE_S:.0f} s…")
+        return seconds < WRITE_PATIENCE_S
+
+    store = MarkStore.open(data_dir, writable=writable, waiting=waiting)
+    for message in store.warnings:
+        warn(message)
+    return store
+
+
+def given_paper_id(text: str) -> str:
+    """An ID argument checked to be a paper id (`note`, `tag`); UsageError when it cannot be one."""
+    from tui_reader.library.rules import check_id
+
+    try:
+        return check_id(text)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a paper id ('{PROG} list' shows the ids)") from None
+
+
+def same_file(one: Path, other: Path) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):
+        return False

@@ -1,0 +1,85 @@
+"""``tui-reader [PATH ...]``: launching the reader, and when a corpus is big (read after the first paint, its
+search index kept on disk between launches)."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui_reader.cli.common import NoPapers, report_no_papers, warn
+from tui_reader.config import default_corpus, listings_dir, load_config
+from tui_reader.corpus import bundled_seeds, corpus_files, load_corpus
+from tui_reader.library import MarkStore, default_data_dir
+from tui_reader.paper import Paper
+
+STREAM_ABOVE_BYTES = 4_000_000  # smaller corpora (the seeds are 0.4 MB) are read before the first paint, and
+# their index is built in a few milliseconds, so it is not cached
+
+
+def cmd_launch(args: argparse.Namespace) -> int:
+    """Open the reader. A small corpus is read first, so the first frame already lists it; a big one is read
+    after the first paint, the list growing as files arrive. Warnings become notifications in the app."""
+    # Until the first frame is up, Python only allocates what lives on (Textual's ~300 modules, the papers,
+    # the widgets), so cyclic garbage collection finds nothing: it would cost ~20 ms of the start-up, about
+    # 8% of it. The app turns collection back on after its first frame (ReaderApp.first_frame_shown).
+    gc.disable()
+    try:
+        return _launch(args)
+    finally:
+        gc.enable()
+
+
+def _launch(args: argparse.Namespace) -> int:
+    from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
+
+    config = load_config()  # the reader's settings (theme, view, start, keymap) apply whatever PATHs are given
+    config_warnings = list(config.warnings)
+    given = bool(args.paths)
+    args.paths = list(args.paths) or default_corpus(args.data_dir or default_data_dir(), config)
+    files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
+    if not files:
+        raise NoPapers(f"no papers found in {', '.join(map(str, args.paths))} (no *.txt or *.json files)")
+    # folders the reader watches for new or changed files: every folder of the corpus, and where fetch stores
+    watched = [path for path in args.paths if path.is_dir() and path != bundled_seeds()]
+    if not given and (listings := listings_dir(args.data_dir or default_data_dir())) not in watched:
+        watched.append(listings)
+    papers: list[Paper] = []
+    warnings: list[str] = list(config_warnings)
+    if not is_big(files):
+        corpus = load_corpus(files)
+        if not corpus.papers:
+            report_no_papers(corpus.warnings, args.paths)
+        papers, warnings, files = corpus.papers, warnings + corpus.warnings, []
+    # Only read here (never waits for a lock): the reader's saver thread opens the file for writing.
+    store = MarkStore.open(args.data_dir, writable=False)
+    try:
+        app = ReaderApp(papers, store, warnings, files=files, watch=watched, config=config)
+        app.run()
+    finally:
+        store.close()
+    from tui_reader.saving import unsaved_message
+
+    if app.saver.unsaved_at_exit:
+        warn(unsaved_message(app.saver.unsaved_at_exit, store.data_dir))
+    if app.no_papers:
+        report_no_papers(app.load_warnings, args.paths)
+    return app.return_code or 0
+
+
+STREAM_ABOVE_FILES = 100  # each file costs its own stat, open and read whatever its size (~0.1-0.2 ms with its
+# parse): a folder of thousands of small dumps is big however few bytes it holds
+
+
+def is_big(files: Sequence[Path]) -> bool:
+    """Big enough to read after the first paint, and to keep its index on disk between launches: more than
+    STREAM_ABOVE_BYTES, or more than STREAM_ABOVE_FILES files."""
+    return len(files) > STREAM_ABOVE_FILES or sum(_size(path) for path in files) > STREAM_ABOVE_BYTES
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -1,0 +1,63 @@
+"""The argparse parsers: the reader's own (``tui-reader [PATH ...]``), and the one of the subcommands, built
+from the registry; and the arguments several of them take (PATHs, --data-dir, --version)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tui_reader.cli.common import PROG
+from tui_reader.cli.registry import SUBCOMMANDS, commands
+
+
+def add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, help="where marks are kept (default: the user data directory)")
+
+
+def add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="dump files or folders (default: the corpus in config.toml, or the bundled dumps, and the fetched days)",
+    )
+
+
+def add_version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"{PROG} {package_version()}")
+
+
+def package_version() -> str:
+    """The installed package's version (pipx, uv tool, pip), or the source tree's when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tui-reader")
+    except PackageNotFoundError:
+        from tui_reader import __version__
+
+        return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """``tui-reader COMMAND ...``: one sub-parser per registered command."""
+    parser = argparse.ArgumentParser(prog=PROG, description="Read the Daily Papers listing in the terminal.")
+    add_version(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in commands():
+        command.add_arguments(sub.add_parser(command.name, help=command.help, description=command.description))
+    return parser
+
+
+def build_launch_parser() -> argparse.ArgumentParser:
+    """``tui-reader [PATH ...]``: the reader (no command module is imported for it)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Read the Daily Papers listing in the terminal. "
+        f"Subcommands: {', '.join(SUBCOMMANDS)} (see '{PROG} COMMAND --help').",
+    )
+    add_paths(parser)
+    add_data_dir(parser)
+    add_version(parser)
+    return parser
