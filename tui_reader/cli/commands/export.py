@@ -1,5 +1,5 @@
-"""``tui-reader export``: the selected papers as one document (BibTeX, RIS, CSV, Markdown, JSON), to stdout or
-atomically to -o FILE."""
+"""``tui-reader export``: the selected papers as one document in any format of ``tui_reader.export.FORMATS``, to
+stdout or atomically to -o FILE."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tui_reader.cli.commands import Command
 from tui_reader.cli.common import fail, same_file
 from tui_reader.cli.parser import add_data_dir, add_paths
 from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selected_papers
-from tui_reader.export import EXTENSIONS, FORMATS, render
+from tui_reader.export import EXTENSIONS, FORMATS, format_names, guess_format, render
 from tui_reader.files import replace_file
 from tui_reader.library import DB_NAME, default_data_dir
 from tui_reader.safe_text import shown_path
@@ -19,7 +19,9 @@ from tui_reader.safe_text import shown_path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths(parser)
-    parser.add_argument("--format", choices=FORMATS, help="the document's format (default: from -o, else bibtex)")
+    parser.add_argument(
+        "--format", choices=format_names(), help="the document's format (default: from -o, else bibtex)"
+    )
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE, atomically (default: stdout)")
     add_selection(parser)
     add_data_dir(parser)
@@ -31,10 +33,7 @@ def run(args: argparse.Namespace) -> int:
     output = None if args.output is None or str(args.output) == "-" else args.output
     if output is not None and same_file(output, (args.data_dir or default_data_dir()) / DB_NAME):
         return fail(f"{shown_path(output)}: that is the marks file; export to another file", 1)
-    fmt = args.format
-    if fmt is None:
-        by_extension = {ext: name for name, ext in EXTENSIONS.items()} | {".bibtex": "bibtex", ".markdown": "markdown"}
-        fmt = by_extension.get(output.suffix.lower(), "bibtex") if output is not None else "bibtex"
+    fmt = args.format or guess_format(output)
     papers, flags = selected_papers(args)
     text = render(papers, fmt, marks_of(flags), by_date=args.sort in ("newest", "oldest"))
     count = f"{len(papers)} paper{'' if len(papers) == 1 else 's'} exported"
@@ -52,9 +51,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _labels() -> str:
+    """The formats' labels as a phrase: "BibTeX, RIS, CSV, Markdown or JSON"."""
+    labels = [fmt.label for fmt in FORMATS.values()]
+    return f"{', '.join(labels[:-1])} or {labels[-1]}" if len(labels) > 1 else "".join(labels)
+
+
 COMMAND = Command(
     "export",
-    "write papers as BibTeX, RIS, CSV, Markdown or JSON (to stdout, or -o FILE)",
+    f"write papers as {_labels()} (to stdout, or -o FILE)",
     add_arguments,
     run,
     description="Write the papers (all, or those the filters keep) as one document: corpus order, or best "

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if len(days) > fetch.MAX_DAYS:
         raise UsageError(f"{len(days)} days asked for; at most {fetch.MAX_DAYS} at a time (try --month)")
     api_url = args.api_url or fetch.DEFAULT_API_URL
-    from tui_reader.links import is_web_url
+    from tui_reader.paper import is_web_url
 
     if not is_web_url(api_url) or any(ch.isspace() for ch in api_url):
         raise UsageError(f"--api-url {api_url}: not an http(s) URL")
