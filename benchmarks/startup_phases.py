@@ -150,7 +150,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10, help="launches of each app (alternated)")
     parser.add_argument("--child", nargs=2, metavar=("APP", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--smoke", action="store_true", help="one launch of each: checks the script still works (make bench-smoke)"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.runs = 1
     if args.child:
         child(*args.child)
         return 0
