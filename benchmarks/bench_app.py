@@ -211,33 +211,75 @@ def status_text(app) -> str:
     return str(app.screen.query_one("#status").render())
 
 
-async def type_query(app, rounds: int) -> tuple[list[float], list[float], int, int]:
-    """Type QUERY key by key `rounds` times, the index built. For each key: seconds from the press until the list
-    last got rows (the results of that key's search), and until the Pilot cycle (workers done, screen idle)
-    finished. Uses only what a user sees: the status line, the search box, the list widget's rows."""
+def list_shows(app) -> list[float]:
+    """From now on, the time of each hand-over of rows to the paper list (the list widget's `show`)."""
     from tui_reader.widgets import PaperList
 
-    to_results: list[float] = []
-    cycle: list[float] = []
-    async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(500):  # the index: its worker starts after the first refresh
+    papers = app.screen.query_one(PaperList)
+    shown_at: list[float] = []
+    show = papers.show
+
+    def recording_show(*args, **kwargs):
+        show(*args, **kwargs)
+        shown_at.append(time.perf_counter())
+
+    papers.show = recording_show
+    return shown_at
+
+
+async def until_ready(app, pilot) -> int:
+    """Wait until every file is loaded and indexed (the status line says nothing is under way) and the workers
+    started after it are done; the number of papers."""
+    for _ in range(3000):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.01)
+        text = status_text(app)
+        if STATUS.search(text) and not ACTIVITY.search(text):
             await app.workers.wait_for_complete()
-            await pilot.pause(0.01)
-            text = status_text(app)
-            if STATUS.search(text) and not ACTIVITY.search(text):
-                break
-        else:
-            raise AssertionError(f"the index was not ready; the status line: {status_text(app)!r}")
-        total = int(STATUS.search(text).group(2).replace(",", ""))
-        papers = app.screen.query_one(PaperList)
-        shown_at: list[float] = []  # each time the list is given rows
-        show = papers.show
+            return int(STATUS.search(text).group(2).replace(",", ""))
+    raise AssertionError(f"the reader was not ready; the status line: {status_text(app)!r}")
 
-        def recording_show(*args, **kwargs):
-            show(*args, **kwargs)
-            shown_at.append(time.perf_counter())
 
-        papers.show = recording_show
+def run_reader(paths: Sequence[Path], session):
+    """Launch the reader as `tui-reader PATH...` does, but driven by Textual's Pilot instead of a terminal (App.run
+    is replaced by a Pilot session for the one run): once it is ready, ``await session(app, pilot)``; its result."""
+    from textual.app import App
+
+    from tui_reader.cli import main as cli_main
+
+    async def drive(app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until_ready(app, pilot)
+            result = await session(app, pilot)
+            app.exit()
+        return result
+
+    results = []
+    run = App.run
+
+    def run_with_pilot(app, *args, **kwargs):
+        results.append(asyncio.run(drive(app)))
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        App.run = run_with_pilot
+        try:
+            cli_main(["--data-dir", data_dir, *map(str, paths)])
+        finally:
+            App.run = run
+    assert results, "the reader did not start"
+    return results[0]
+
+
+def keystroke_latency(paths: list[Path], rounds: int) -> tuple[list[float], list[float], int, int]:
+    """Type QUERY key by key `rounds` times, the index built. For each key: seconds from the press until the list
+    last got rows (the results of that key's search), and until the Pilot cycle (workers done, screen idle)
+    finished. Uses only what a user sees: the status line, the search box, the list's rows."""
+
+    async def session(app, pilot):
+        total = int(STATUS.search(status_text(app)).group(2).replace(",", ""))
+        shown_at = list_shows(app)
+        to_results: list[float] = []
+        cycle: list[float] = []
         await pilot.press("slash")
         shown = 0
         for _ in range(rounds):
@@ -255,31 +297,9 @@ async def type_query(app, rounds: int) -> tuple[list[float], list[float], int, i
             await pilot.press("escape")  # clear the box for the next round
             await app.workers.wait_for_complete()
             await pilot.pause()
-        app.exit()
-    return to_results, cycle, shown, total
+        return to_results, cycle, shown, total
 
-
-def keystroke_latency(paths: list[Path], rounds: int) -> tuple[list[float], list[float], int, int]:
-    """The reader launched as `tui-reader PATH...` launches it, but driven by Textual's Pilot instead of a
-    terminal: App.run is replaced by a Pilot session for the one run."""
-    from textual.app import App
-
-    from tui_reader.cli import main as cli_main
-
-    measured: list[tuple[list[float], list[float], int, int]] = []
-    run = App.run
-
-    def run_with_pilot(app, *args, **kwargs):
-        measured.append(asyncio.run(type_query(app, rounds)))
-
-    with tempfile.TemporaryDirectory() as data_dir:
-        App.run = run_with_pilot
-        try:
-            cli_main(["--data-dir", data_dir, *map(str, paths)])
-        finally:
-            App.run = run
-    assert measured, "the reader did not start"
-    return measured[0]
+    return run_reader(paths, session)
 
 
 # --- report -------------------------------------------------------------------------------------------------------

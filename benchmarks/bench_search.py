@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
-# the keystroke set: a two-term query with a prefix, a typo'd query, a three-term query
+# the keystroke set: a two-term query with a prefix, a typo'd query, a three-term query
 QUERIES = ("diffusion mod", "reinforcment lerning", "graph neural network")
 # typed too, reported apart: a phrase (checked in the text of the candidates) and filters
 EXTRA = ('"neural tangent kernel"', "-diffusion flow date:Mar is:unread")

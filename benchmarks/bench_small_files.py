@@ -1,4 +1,4 @@
-"""A folder of many small dumps against ONE file holding the same papers, on a first launch (issue 9).
+"""A folder of many small dumps against ONE file holding the same papers, on a first launch.
 
     .venv/bin/python benchmarks/bench_small_files.py [--files 3000] [--runs 5] [--paint-runs 2] [--no-paint]
 

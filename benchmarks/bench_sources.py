@@ -1,4 +1,4 @@
-"""arXiv metadata JSON Lines against text dumps holding the same papers, in the reader's load path (issue 11).
+"""arXiv metadata JSON Lines against text dumps holding the same papers, in the reader's load path.
 
     .venv/bin/python benchmarks/bench_sources.py [--sizes 100000 1000000] [--runs 3] [--big-runs 1] [--no-index]
 

@@ -145,13 +145,13 @@ def child(which: str, out: str) -> None:
         f.write(json.dumps({phase: round(seconds * 1000, 2) for phase, seconds in result.items()}) + "\n")
 
 
-def run(which: str, out: Path, checkout: Path, tmp: Path) -> None:
+def run(which: str, out: Path, checkout: Path, tmp: Path, label: str) -> None:
     """One launch in a fresh tmux session of 120x40, waited for until it exits."""
     name = f"phases-{os.getpid()}-{time.monotonic_ns()}"
     env = {
         "PYTHONPATH": str(checkout),
         "XDG_CONFIG_HOME": str(tmp / "config"),  # no user settings
-        "XDG_CACHE_HOME": str(tmp / f"cache-{out.stem}"),  # each checkout its own parse cache
+        "XDG_CACHE_HOME": str(tmp / f"cache-{label}"),  # each checkout its own parse cache, warmed by its warm-up
     }
     python = checkout / ".venv" / "bin" / "python"
     words = ["env", "-u", "PYTHONDONTWRITEBYTECODE", "TERM=xterm-256color", *(f"{k}={v}" for k, v in env.items())]
@@ -188,13 +188,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         files = {label: Path(tmp) / f"{label}.jsonl" for label in apps}
         for label, (which, checkout) in apps.items():  # warm-up, not counted
-            run(which, Path(tmp) / f"{label}.warm-up.jsonl", checkout, Path(tmp))
+            run(which, Path(tmp) / f"{label}.warm-up.jsonl", checkout, Path(tmp), label)
         labels = list(apps)
         for number in range(args.runs):
             shift = number % len(labels)
             for label in labels[shift:] + labels[:shift]:
                 which, checkout = apps[label]
-                run(which, files[label], checkout, Path(tmp))
+                run(which, files[label], checkout, Path(tmp), label)
         medians = {}
         for label, path in files.items():
             rows = [json.loads(line) for line in path.read_text().splitlines()]
