@@ -32,6 +32,7 @@ from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TMUX = ["tmux", "-L", f"bench-phases-{os.getpid()}", "-f", "/dev/null"]  # a tmux server of its own, no user config
 
 # (phase, places to find the callable: "module:attribute[.attribute]"); the first that exists is wrapped.
 # The reader's steps are looked up where the launch calls them, so a step moved to another module needs a new place.
@@ -157,11 +158,11 @@ def run(which: str, out: Path, checkout: Path, tmp: Path, label: str) -> None:
     words = ["env", "-u", "PYTHONDONTWRITEBYTECODE", "TERM=xterm-256color", *(f"{k}={v}" for k, v in env.items())]
     words += [str(python if python.exists() else Path(sys.executable).absolute()), __file__, "--child", which, str(out)]
     command = " ".join(shlex.quote(word) for word in words)
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command], check=True)
+    subprocess.run([*TMUX, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command], check=True)
     deadline = time.monotonic() + 60
-    while subprocess.run(["tmux", "has-session", "-t", name], capture_output=True).returncode == 0:
+    while subprocess.run([*TMUX, "has-session", "-t", name], capture_output=True).returncode == 0:
         if time.monotonic() > deadline:
-            subprocess.run(["tmux", "kill-session", "-t", name])
+            subprocess.run([*TMUX, "kill-session", "-t", name])
             raise TimeoutError(f"{which}: no first frame within 60 s")
         time.sleep(0.02)
     if not out.exists():
