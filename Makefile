@@ -29,9 +29,15 @@ lint: $(STAMP)
 test: lint
 	$(PY) -m pytest -q -n 2 -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: nothing selected, not a failure
 	$(PY) -m pytest -q -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(MAKE) --no-print-directory bench-smoke
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
+
+# Every benchmark at a tiny size (about a minute): a benchmark that no longer runs fails `make test`.
+.PHONY: bench-smoke
+bench-smoke: $(STAMP)
+	$(PY) benchmarks/run_all.py --smoke
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache .grimp_cache

@@ -6,7 +6,7 @@ Reference, measured alongside (interleaved): building the frozenset of the N ids
 them costs. The old path (``Reader.change`` per paper: the id set copied once per change) is timed at a tenth of N,
 where it still ends.
 
-    .venv/bin/python benchmarks/bench_bulk.py [--papers 100000] [--runs 7]
+    .venv/bin/python benchmarks/bench_bulk.py [--papers 100000] [--runs 7] [--smoke]
 """
 
 from __future__ import annotations
@@ -47,7 +47,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: checks it still works")
     args = parser.parse_args()
+    if args.smoke:
+        args.papers, args.runs = 2_000, 1
     papers = [Paper(id=f"{i:012x}", title=f"Paper {i}", abstract="") for i in range(args.papers)]
     with tempfile.TemporaryDirectory() as folder, MarkStore.open(Path(folder)) as store:
         ids = [paper.id for paper in papers]

@@ -13,7 +13,7 @@ text of each paper. The query sets:
 - acronyms: an acronym defined in another paper ("Mixture of Experts (MoE)") for a title that spells it out, or
   the words for a title using the acronym, plus another title word.
 
-    .venv/bin/python benchmarks/bench_quality.py [--seed 14]
+    .venv/bin/python benchmarks/bench_quality.py [--seed 14] [--smoke]
 """
 
 from __future__ import annotations
@@ -181,9 +181,12 @@ def measure(engine: Engine, queries: list[tuple[str, int]]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--smoke", action="store_true", help="5 queries a set: checks the script still works")
     args = parser.parse_args(argv)
     papers = load_corpus([HERE.parent / "seeds"]).papers
     sets = query_sets(papers, random.Random(args.seed))
+    if args.smoke:
+        sets = {name: queries[:5] for name, queries in sets.items()}
     found = engines(papers, shutil.which("fzf"))
     print(f"{len(papers)} seed papers, seed {args.seed}")
     print("| query set (queries) | engine | R@1 | R@10 | MRR | no result |")

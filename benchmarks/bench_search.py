@@ -7,6 +7,7 @@ the median of `fzf --filter` over the same titles for the same keystrokes in the
 
     .venv/bin/python benchmarks/bench_search.py                      # 1k, 10k, 100k, 1M (a few minutes)
     .venv/bin/python benchmarks/bench_search.py --sizes 1000,100000  # some sizes
+    .venv/bin/python benchmarks/bench_search.py --smoke                # 1k papers, fzf only if installed
     --no-install: do not apt-get install fzf when it is missing (it is a reference, never a dependency)
 """
 
@@ -29,7 +30,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
-# the issue's keystroke set: a two-term query with a prefix, a typo'd query, a three-term query
+# the keystroke set: a two-term query with a prefix, a typo'd query, a three-term query
 QUERIES = ("diffusion mod", "reinforcment lerning", "graph neural network")
 # typed too, reported apart: a phrase (checked in the text of the candidates) and filters
 EXTRA = ('"neural tangent kernel"', "-diffusion flow date:Mar is:unread")
@@ -187,7 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-fzf", action="store_true", help="skip the fzf reference")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size, print JSON
     parser.add_argument("--fzf", help=argparse.SUPPRESS)
+    parser.add_argument("--smoke", action="store_true", help="1k papers, fzf only if installed: checks it works")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.no_install = "1000", True
     if args.one:
         print(json.dumps(run_one(args.one, args.fzf)))
         return 0

@@ -1,4 +1,4 @@
-"""arXiv metadata JSON Lines against text dumps holding the same papers, in the reader's load path (issue 11).
+"""arXiv metadata JSON Lines against text dumps holding the same papers, in the reader's load path.
 
     .venv/bin/python benchmarks/bench_sources.py [--sizes 100000 1000000] [--runs 3] [--big-runs 1] [--no-index]
 
@@ -199,7 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-index", action="store_true", help="skip building the search index")
     parser.add_argument("--paint-runs", type=int, default=2, help="tmux launches of each (0: none)")
     parser.add_argument("--paint-only", action="store_true", help="only the tmux measure")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: checks it still works")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.runs, args.paint_runs = [1_000], 1, 1
     for count in args.sizes:
         runs = args.runs if count <= 200_000 else args.big_runs
         if not args.paint_only:

@@ -3,7 +3,7 @@
 Each figure is set against a reference measured alongside it (interleaved, same file): a bare sqlite3 SELECT
 of the same rows for loads, a bare sqlite3 autocommit UPDATE (same WAL / synchronous=FULL) for toggles.
 
-    .venv/bin/python benchmarks/bench_store.py [--marks 100000] [--runs 15] [--toggles 400]
+    .venv/bin/python benchmarks/bench_store.py [--marks 100000] [--runs 15] [--toggles 400] [--smoke]
 """
 
 from __future__ import annotations
@@ -71,7 +71,12 @@ def main() -> int:
     parser.add_argument("--marks", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--toggles", type=int, default=400)
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, one run: checks the script still works (make bench-smoke)"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.marks, args.runs, args.toggles = 1_000, 1, 5
 
     with tempfile.TemporaryDirectory(prefix="bench-store-") as tmp:
         data_dir = Path(tmp)

@@ -13,7 +13,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 Check = Callable[[str], bool]
@@ -76,13 +76,21 @@ class TmuxProbe:
             out.append(text)
         raise RuntimeError("the tmux control client went away")
 
-    def time(self, argv: Sequence[str], checks: Sequence[Check], timeout: float = 60.0) -> list[float]:
-        """Spawn argv; seconds until each check (in order) first holds on the screen. Kills the program after."""
+    def time(
+        self,
+        argv: Sequence[str],
+        checks: Sequence[Check],
+        timeout: float = 60.0,
+        env: Mapping[str, str] | None = None,
+    ) -> list[float]:
+        """Spawn argv (with these environment variables set); seconds until each check (in order) first holds on
+        the screen. Kills the program after."""
         self._runs += 1
         name = f"run{self._runs}"
         # as installed software runs: with its bytecode cache (some shells export PYTHONDONTWRITEBYTECODE=1,
         # which would make every launch compile the project from source while Textual's own .pyc files load)
-        words = ["env", "-u", "PYTHONDONTWRITEBYTECODE", "TERM=xterm-256color", "LANG=C.UTF-8", *argv]
+        extra = [f"{key}={value}" for key, value in (env or {}).items()]
+        words = ["env", "-u", "PYTHONDONTWRITEBYTECODE", "TERM=xterm-256color", "LANG=C.UTF-8", *extra, *argv]
         spawn = f"new-session -d -s {name} -x {self.cols} -y {self.rows} -P -F '#{{pane_pid}}' " + " ".join(
             shlex.quote(word) for word in words
         )

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_reader.library import Change, Journal, Mark, MarkStore, StoreBusy, Undone
-from tui_reader.sync import SYNC_POLL_SECONDS, SyncError, sync_once
 
 __all__ = ["HistoryDone", "MarkSaver", "MarksChanged", "Saved", "SaverProblem", "Synced", "Waiting"]
 
+SYNC_POLL_SECONDS = 3.0  # how often the open reader exchanges with the sync folder (and on start and quit)
 WRITER_BUSY_TIMEOUT_S = 0.25  # one try at the lock; between tries the thread answers new changes and quitting
 
 
@@ -306,6 +306,8 @@ class MarkSaver:
     def _sync(self, store: MarkStore) -> None:
         """One exchange with the sync folder; a problem is said once (until it changes or goes away)."""
         assert self._sync_dir is not None
+        from tui_reader.sync import SyncError, sync_once  # only with a sync folder: json, secrets, hmac
+
         self._next_sync = time.monotonic() + SYNC_POLL_SECONDS
         if store.read_only:
             return

@@ -29,10 +29,9 @@ from pathlib import Path
 from tui_reader.library import Change, MarkStore, Remote, check_id
 from tui_reader.safe_text import shown_path
 
-__all__ = ["FORMAT", "SYNC_POLL_SECONDS", "SyncError", "SyncResult", "device_id", "sync_once"]
+__all__ = ["FORMAT", "SyncError", "SyncResult", "device_id", "sync_once"]
 
 FORMAT = 1  # the "v" of every line this version writes; a log holding a greater one is refused
-SYNC_POLL_SECONDS = 3.0  # how often the open reader exchanges (and on start and quit)
 DEVICE_FILE = "device-id"  # in the data directory
 READ_CHUNK = 8 << 20  # a poll reads at most this much of one log; the rest comes with the next
 _DEVICE = re.compile(r"[0-9a-f]{8,64}")
