@@ -11,7 +11,6 @@ memory bounded by one line plus the papers kept. A bad line is a warning with it
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -108,6 +107,8 @@ def parse_lines(
 ) -> Iterator[Paper]:
     """Papers of JSON Lines, one line at a time (numbered from ``first_line``); blank lines are skipped, bad ones
     reported. A line the reader would not hold in memory comes as None: reported as too long."""
+    import json  # here, not at the top: a launch on text dumps alone never needs it before its first frame
+
     for number, line in enumerate(lines, start=first_line):
         if line is None:
             problems.add(number, "line too long; skipped")

@@ -16,7 +16,6 @@ item without a title is skipped.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -138,6 +137,8 @@ def parse_item(item: object, number: int, source: str, problem: Callable[[int, s
 
 def parse_daily(text: str, source: str = "<json>") -> tuple[list[Paper], list[str]]:
     """Parse a Daily Papers JSON listing (an array of items) into papers (not yet merged) and problems."""
+    import json  # here, not at the top: a launch on text dumps alone never needs it before its first frame
+
     try:
         data = json.loads(text)
     except RecursionError:
