@@ -313,7 +313,10 @@ def spread(ratios: Sequence[float]) -> str:
     return f"{median(ratios):.2f}x (min {min(ratios):.2f}, max {max(ratios):.2f})"
 
 
-def main() -> int:
+Row = tuple[str, str, str, str]  # measure, value, runs, note
+
+
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="rounds on the seeds (each: the bare app and each reader)")
     parser.add_argument("--big-runs", type=int, default=5, help="first-paint runs on the big corpus")
@@ -333,8 +336,11 @@ def main() -> int:
         args.runs, args.big_runs, args.cold_runs, args.papers, args.rounds = 1, 1, 1, 2000, 1
     if args.against is not None and not (args.against / "tui_reader").is_dir():
         parser.error(f"--against: no tui_reader package in {args.against}")
+    return args
 
-    rows: list[tuple[str, str, str, str]] = []
+
+def measure(args: argparse.Namespace) -> tuple[list[Launcher], list[float], dict[str, list[float]], Path | None]:
+    """The seed rounds (the bare app and each reader) and, unless --first-paint-only, the big corpus's runs."""
     with tempfile.TemporaryDirectory() as tmp:
         readers = [Launcher("this checkout", CHECKOUT, Path(tmp) / "this")]
         if args.against is not None:
@@ -349,12 +355,18 @@ def main() -> int:
             big = first_paint_big(probe, readers[0], args.big_runs, corpus, args.cold_runs) if corpus else {}
         finally:
             probe.close()
+    return readers, bare, big, corpus
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "MISSED"
+
+
+def seed_rows(args: argparse.Namespace, readers: list[Launcher], bare: list[float]) -> list[Row]:
+    rows: list[Row] = []
 
     def ratio(reader: Launcher, key: str) -> list[float]:
         return [x / y for x, y in zip(reader.times[key], bare, strict=True)]
-
-    def verdict(ok: bool) -> str:
-        return "OK" if ok else "MISSED"
 
     n = f"n={args.runs}"
     rows.append(("seeds: bare Textual app, first paint", ms(median(bare)), n, "reference (same run)"))
@@ -374,7 +386,11 @@ def main() -> int:
     if len(readers) == 2:
         pairs = [x / y for x, y in zip(readers[0].times["rows"], readers[1].times["rows"], strict=True)]
         rows.append(("seeds: papers on screen, this checkout / --against", "", n, spread(pairs)))
+    return rows
 
+
+def big_rows(args: argparse.Namespace, big: dict[str, list[float]]) -> list[Row]:
+    rows: list[Row] = []
     size = f"{args.papers / 1000:g}k"
     for label, count, note in (("warm", args.big_runs, "parse cache warm"), ("cold", args.cold_runs, "first launch")):
         if not count or not big:
@@ -391,7 +407,12 @@ def main() -> int:
             )
         )
         rows.append((f"{size} {label}: all loaded + indexed", ms(median(big[f"{label} ready"])), n, ""))
+    return rows
 
+
+def keystroke_rows(args: argparse.Namespace, corpus: Path | None) -> list[Row]:
+    rows: list[Row] = []
+    size = f"{args.papers / 1000:g}k"
     if not args.first_paint_only and args.rounds:
         assert corpus is not None
         from tui_reader.corpus import bundled_seeds
@@ -406,7 +427,13 @@ def main() -> int:
                 (f"key -> Pilot cycle done, {label}, median", ms(median(cycle)), n, "press + workers + screen idle")
             )
             rows.append((f"key -> Pilot cycle done, {label}, p95", ms(p95(cycle)), n, ""))
+    return rows
 
+
+def main() -> int:
+    args = parse_args()
+    readers, bare, big, corpus = measure(args)
+    rows = seed_rows(args, readers, bare) + big_rows(args, big) + keystroke_rows(args, corpus)
     width = max(len(row[0]) for row in rows)
     print(f"\n{'measure':<{width}}  {'value':>11}  {'runs':>6}  note")
     for name, value, n, note in rows:
