@@ -10,9 +10,11 @@ from conftest import SIZE, notifications, settle, shown_titles, status, type_que
 from textual import events
 from textual.command import CommandPalette
 
-from tui_reader import app as app_module
-from tui_reader.app import HelpScreen, ReaderApp, View
+from tui_reader.app import ReaderApp
+from tui_reader.controllers import reach as reach_module
 from tui_reader.corpus import Paper, parse_text
+from tui_reader.screens import HelpScreen
+from tui_reader.state import View
 from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperDetail, PaperList, SearchBox
 
@@ -392,7 +394,7 @@ async def test_read_only_store_still_works_and_says_marks_are_not_saved(papers, 
 
 async def test_o_then_enter_opens_the_first_http_link_in_the_browser(papers, store, monkeypatch):
     opened = []
-    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: True)
+    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: True)
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     with_link = [p for p in papers if p.links]
     app = ReaderApp(with_link, store)
@@ -405,7 +407,7 @@ async def test_o_then_enter_opens_the_first_http_link_in_the_browser(papers, sto
 
 async def test_o_never_opens_a_non_http_link(store, monkeypatch):
     opened = []
-    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: True)
+    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: True)
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     paper = Paper(id="abc", title="Sneaky", abstract="x", links=("javascript:alert(1)", "file:///etc/passwd"))
     app = ReaderApp([paper], store)
@@ -416,7 +418,7 @@ async def test_o_never_opens_a_non_http_link(store, monkeypatch):
 
 
 async def test_o_without_a_graphical_browser_copies_the_link(papers, store, monkeypatch):
-    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: False)
+    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: False)
     monkeypatch.setattr(webbrowser, "open", lambda *a, **k: pytest.fail("would take over the terminal"))
     with_link = [p for p in papers if p.links]
     app = ReaderApp(with_link, store)
@@ -557,9 +559,9 @@ async def test_streamed_files_with_no_papers_end_the_app_with_the_reason(store, 
                 break
             await pilot.pause()
     assert app.return_code == 1
-    assert app.no_papers
-    assert any("empty file" in w for w in app.load_warnings)
-    assert any("binary file" in w for w in app.load_warnings)
+    assert app.outcome.no_papers
+    assert any("empty file" in w for w in app.outcome.load_warnings)
+    assert any("binary file" in w for w in app.outcome.load_warnings)
 
 
 async def test_every_row_fills_the_list_width_exactly_even_with_wide_characters(papers, store):

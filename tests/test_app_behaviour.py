@@ -13,8 +13,10 @@ from conftest import SIZE, settle, status, type_query
 from rich.style import Style
 
 from tui_reader import app as app_module
-from tui_reader.app import ReaderApp, View, graphical_browser_available
+from tui_reader.app import ReaderApp
+from tui_reader.controllers.reach import graphical_browser_available
 from tui_reader.search import SearchIndex
+from tui_reader.state import View
 from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperList, SearchBox
 
@@ -225,7 +227,7 @@ async def test_detail_highlights_the_query_matches_in_title_and_abstract_and_not
 
         await type_query(app, pilot, "diffusion")
         await pilot.press("enter")  # to the list: the top result is under the cursor
-        paper = app.current
+        paper = app.reader_screen.current
         text = detail_text(app)
         start = text.plain.rindex(paper.abstract)  # the abstract ends the detail
         expected_title = {m.span() for m in re.finditer(r"\bdiffusion\b", paper.title, re.I)}

@@ -3,14 +3,12 @@ view, start, [keymap]), small terminals, where notifications go, the paper id, w
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from conftest import SIZE, notifications, settle, shown_titles, status, type_query
 from textual.command import CommandPalette
 from textual.widgets import Static
 
-from tui_reader.app import ReaderApp
+from tui_reader.app import LaunchOutcome, ReaderApp
 from tui_reader.config import config_file, load_config
 from tui_reader.paper import normalise_title
 from tui_reader.screens import HelpScreen
@@ -364,7 +362,7 @@ async def test_a_streamed_corpus_starts_on_the_first_unread_loaded_and_never_jum
             plist = app.query_one(PaperList)
             assert plist.cursor == 2
             await pilot.press("g")  # the user goes to the top, on a read paper
-            app._place_cursor_at_start()  # what each later batch does: nothing once placed
+            app.reader_screen.place_cursor_at_start()  # what each later batch does: nothing once placed
             await pilot.pause()
             assert plist.cursor == 0
     finally:
@@ -382,7 +380,7 @@ def test_the_command_hands_config_toml_to_the_reader_even_with_paths(config_toml
 
     def run(app, *args, **kwargs):
         seen.update(config=app.config, warnings=list(app.startup_warnings), keymap=dict(app.user_keymap))
-        app.saver = SimpleNamespace(unsaved_at_exit=0)  # what the reader leaves for cli to report
+        return LaunchOutcome()  # what the reader hands back to cli
 
     monkeypatch.setattr(ReaderApp, "run", run)
     assert main([str(SEEDS / S0), "--data-dir", str(tmp_path / "marks")]) == 0
@@ -404,8 +402,8 @@ async def test_the_start_sort_comes_from_the_config_and_the_cursor_starts_on_its
         keys = [normalise_title(title) for title in titles]  # the title order ignores case and punctuation
         assert keys == sorted(keys) and titles != [p.title for p in papers]
         assert "sort: title" in status(app)
-        assert app.query_one(PaperList).cursor == 0 and app.current is not None
-        assert app.current.title == titles[0]
+        assert app.query_one(PaperList).cursor == 0 and app.reader_screen.current is not None
+        assert app.reader_screen.current.title == titles[0]
 
 
 async def test_the_palette_offers_back_only_while_more_like_this_is_shown(reader_app):

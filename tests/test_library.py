@@ -16,7 +16,7 @@ import pytest
 from conftest import SEEDS
 
 from tui_reader.cli import main
-from tui_reader.state import Reader
+from tui_reader.state import ReaderState
 from tui_reader.store import (
     DB_NAME,
     HISTORY_KEEP,
@@ -207,7 +207,7 @@ def test_the_oldest_steps_are_dropped_beyond_the_history_kept(data_dir):
 def test_the_reader_shows_an_undo_with_titles(seeds_corpus, data_dir):
     papers = seeds_corpus.papers[:3]
     with MarkStore.open(data_dir) as store:
-        reader = Reader(papers, store)
+        reader = ReaderState(papers, store)
         changes = reader.changes_for([p.id for p in papers], "read", True)
         assert len(changes) == 3 and len({c.batch for c in changes}) == 1
         for change in changes:
@@ -466,7 +466,7 @@ def test_a_journal_line_of_an_older_version_still_replays(data_dir):
 def test_the_reader_shows_a_pending_note_and_tags_over_the_file(seeds_corpus, data_dir):
     paper = seeds_corpus.papers[0]
     with MarkStore.open(data_dir) as store:
-        reader = Reader(seeds_corpus.papers, store)
+        reader = ReaderState(seeds_corpus.papers, store)
         note, tags = Change(paper.id, "note", "pending", 1.0), Change(paper.id, "tags", ("rl",), 1.0)
         reader.change(note), reader.change(tags)
         assert reader.mark(paper.id).note == "pending" and reader.all_tags() == ["rl"]

@@ -13,11 +13,12 @@ from conftest import SIZE, notifications, settle, shown_titles, status, type_que
 from textual.widgets import Input, TextArea
 
 from tui_reader.app import ReaderApp
+from tui_reader.controllers.library import edit_tags
 from tui_reader.screens import ChoiceScreen, ConfirmScreen, PromptScreen
 from tui_reader.screens.note import NoteScreen
-from tui_reader.screens.tags import TagScreen, edit_tags
-from tui_reader.state import VIEWS_FILE, SavedViews
+from tui_reader.screens.tags import TagScreen
 from tui_reader.store import MarkStore
+from tui_reader.views import VIEWS_FILE, SavedViews
 from tui_reader.widgets import PaperDetail, PaperList
 
 
@@ -41,7 +42,7 @@ async def test_a_opens_the_note_editor_ctrl_s_saves_and_the_detail_shows_the_not
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        paper = app.current
+        paper = app.reader_screen.current
         assert paper is not None
         await pilot.press("a")
         await pilot.pause()
@@ -149,7 +150,7 @@ async def test_t_tags_the_paper_in_one_undo_step_and_list_and_detail_show_them(p
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        paper = app.current
+        paper = app.reader_screen.current
         assert paper is not None
         await pilot.press("t")
         await pilot.pause()
@@ -283,7 +284,7 @@ async def test_ctrl_z_undoes_a_star(papers, store):
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        paper = app.current
+        paper = app.reader_screen.current
         assert paper is not None
         await pilot.press("s")
         await settle(app, pilot)

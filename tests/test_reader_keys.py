@@ -13,14 +13,14 @@ import pytest
 from conftest import ARXIV_PAPER, SIZE, notifications, settle, type_query
 from textual.widgets import Input, OptionList
 
-from tui_reader import app as app_module
 from tui_reader.app import ReaderApp
+from tui_reader.controllers import reach as reach_module
 from tui_reader.export import bibtex_entry, markdown_link, render
 from tui_reader.links import copy_items, open_items
 from tui_reader.paper import Paper
 from tui_reader.screens import ChoiceScreen
 from tui_reader.screens.export import ExportScreen, default_export_path, home_relative, with_format
-from tui_reader.state import Reader
+from tui_reader.state import ReaderState
 from tui_reader.widgets import PaperList
 
 ARXIV = ARXIV_PAPER
@@ -40,7 +40,7 @@ BARE = Paper(
 def browser(monkeypatch):
     """What webbrowser.open was given; a graphical browser is there."""
     opened: list[str] = []
-    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: True)
+    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: True)
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     return opened
 
@@ -165,7 +165,7 @@ async def test_keys_of_the_reader_do_nothing_while_the_menu_is_open(store, brows
 
 
 async def test_o_without_a_graphical_browser_copies_the_chosen_link_and_leaves_the_paper_unread(store, monkeypatch):
-    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: False)
+    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: False)
     monkeypatch.setattr(webbrowser, "open", lambda *a, **k: pytest.fail("would take over the terminal"))
     app = ReaderApp([ARXIV], store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -181,7 +181,7 @@ async def test_only_http_urls_are_ever_opened(store, browser):
     app = ReaderApp([ARXIV], store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        app.open_link("javascript:alert(1)", ARXIV.id)
+        app.reader_screen.reach.open_link("javascript:alert(1)", ARXIV.id)
         await settle(app, pilot)
         assert browser == [] and app.clipboard == ""
         assert "Not an http(s) link; not opened: javascript:alert(1)" in messages(app)
@@ -432,7 +432,7 @@ def test_copy_items_are_title_id_arxiv_citation():
 
 def test_reader_gives_the_shown_and_the_starred_papers(store):
     store.set_starred(BARE.id, True)
-    reader = Reader(three_papers(), store)
+    reader = ReaderState(three_papers(), store)
     assert reader.shown_papers() == three_papers()
     assert reader.starred_papers() == [BARE]
 

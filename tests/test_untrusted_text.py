@@ -25,11 +25,12 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
 
-from tui_reader import app as app_module
-from tui_reader.app import HelpScreen, ReaderApp
+from tui_reader.app import ReaderApp
 from tui_reader.commands import Command, Section
+from tui_reader.controllers import reach as reach_module
 from tui_reader.corpus import Paper, load_corpus
 from tui_reader.safe_text import shown_path, strip_controls
+from tui_reader.screens import HelpScreen
 from tui_reader.store import MarkStore
 from tui_reader.widgets import PaperList, SearchBox
 
@@ -161,7 +162,7 @@ async def test_titles_and_abstracts_are_shown_literally_and_clicking_them_does_n
 @pytest.mark.parametrize("url", ["https://example.org/a[/]b", "https://example.org/[@click=app.quit]q[/]"])
 async def test_o_on_a_link_holding_markup_says_so_literally(store, monkeypatch, url, browser):
     opened = []
-    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: browser)
+    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: browser)
     monkeypatch.setattr(webbrowser, "open", lambda link, new=0: opened.append(link) or True)
     app = ReaderApp([Paper(id="l", title="Linked", abstract="x", links=(url,))], store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -277,7 +278,7 @@ async def _untrusted_session(folder: Path, title: str, abstract: str, link: str,
     store = MarkStore.open(folder / "marks")
     app = ReaderApp([raw, *papers], store, warnings=[f"{name}: {abstract}"])
     try:
-        with mock.patch.object(app_module, "graphical_browser_available", lambda: False):
+        with mock.patch.object(reach_module, "graphical_browser_available", lambda: False):
             async with app.run_test(size=SIZE, notifications=True) as pilot:
                 await _drive(app, pilot, raw, name, url, queries)
     finally:

@@ -2,8 +2,8 @@
 of ``o`` and ``y``), ``export.py`` (the export dialog), ``prompt.py`` (yes/no questions, one-line prompts),
 ``note.py`` (the note editor), ``tags.py`` (the tag prompt)."""
 
-from tui_reader.screens.choice import Choice, ChoiceScreen, cut
+from tui_reader.screens.choice import Choice, ChoiceScreen
 from tui_reader.screens.help import HelpScreen
 from tui_reader.screens.prompt import ConfirmScreen, PromptScreen
 
-__all__ = ["Choice", "ChoiceScreen", "ConfirmScreen", "HelpScreen", "PromptScreen", "cut"]
+__all__ = ["Choice", "ChoiceScreen", "ConfirmScreen", "HelpScreen", "PromptScreen"]

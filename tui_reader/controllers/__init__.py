@@ -1,0 +1,7 @@
+"""The reader's controllers: plain classes that do what the screen's keys ask, working on ``ReaderState``
+through a small ``Host`` (the screen: threads, notifications, repaints). ``loading`` (files after the first
+paint, watched folders), ``fetching`` (F), ``search`` (the index, queries, sort, "more like this"), ``library``
+(marks, notes, tags, undo), ``saved_views`` (V, u, the palette's views), ``reach`` (open, copy, export).
+
+They never import Textual or the screens, so they are tested with a plain host (tests/unit/controllers/).
+"""
