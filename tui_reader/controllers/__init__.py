@@ -3,5 +3,6 @@ through a small ``Host`` (the screen: threads, notifications, repaints). ``loadi
 paint, watched folders), ``fetching`` (F), ``search`` (the index, queries, sort, "more like this"), ``library``
 (marks, notes, tags, undo), ``saved_views`` (V, u, the palette's views), ``reach`` (open, copy, export).
 
-They never import Textual or the screens, so they are tested with a plain host (tests/unit/controllers/).
+They never import the screens, nor Textual (but for the widgets' ``cut``, which the reach controller borrows
+when it says what it copied), so they are tested with a plain host (tests/unit/controllers/).
 """

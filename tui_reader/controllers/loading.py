@@ -40,7 +40,8 @@ class Loader:
         self._pending: list[Path] = []  # files to read once the load under way ends
 
     def load(self, files: Sequence[Path]) -> None:
-        self.host.in_thread(partial_load(self, list(files)), group="load", what="Loading papers", failed=self.failed)
+        files = list(files)
+        self.host.in_thread(lambda: self.read(files), group="load", what="Loading papers", failed=self.failed)
 
     def read(self, files: Sequence[Path]) -> None:
         """Read files in this thread; hand papers to the screen at most every LOAD_BATCH_SECONDS (each hand-over
@@ -100,10 +101,6 @@ class Loader:
         if not self.host.state.papers:  # nothing to show at all: exit, and the launcher says why
             self.warnings.append(f"loading failed ({type(error).__name__}: {error})")
             self._no_papers()
-
-
-def partial_load(loader: Loader, files: list[Path]) -> Callable[[], None]:
-    return lambda: loader.read(files)
 
 
 class FolderWatcher:
