@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tui_reader.controllers.host import Host
-from tui_reader.saving import HistoryDone, MarkSaver
+from tui_reader.saving import HistoryDone, MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
 from tui_reader.store import Change, clean_tags
 
 __all__ = ["Library", "edit_tags"]
@@ -82,6 +82,24 @@ class Library:
         if yes:
             self.apply(changes)
             self.host.say(f"Marked {plural(len(changes))} read (z undoes it)", timeout=5)
+
+    def saver_reported(self, report: object) -> None:
+        """What the saver's thread said: changes committed, a lock it waits for, marks changed by another program
+        (another reader, `tui-reader mark`, sync), an undo or redo done, or a problem."""
+        state = self.host.state
+        if isinstance(report, Saved):
+            state.saved(report.changes)
+        elif isinstance(report, Waiting):
+            state.locked_for = report.seconds
+        elif isinstance(report, MarksChanged):  # theirs are shown
+            state.set_marks(report.read, report.starred, report.notes, report.tags)
+            self.host.marks_shown()
+        elif isinstance(report, HistoryDone):
+            self.history_done(report)
+        elif isinstance(report, SaverProblem):
+            state.saving_off = state.saving_off or report.read_only
+            self.host.warn([report.message], title="Marks")
+        self.host.refresh_status()
 
     # --- undo / redo (run in turn by the saver's thread; the history lives in marks.db) -----------------
 

@@ -32,7 +32,6 @@ from tui_reader.files import record_failure
 from tui_reader.messages import Deferred, SaverReport, WorkFailed
 from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
-from tui_reader.saving import HistoryDone, MarksChanged, Saved, SaverProblem, Waiting
 from tui_reader.screens.choice import Choice, ChoiceScreen
 from tui_reader.screens.help import HelpScreen
 from tui_reader.screens.prompt import ConfirmScreen, PromptScreen
@@ -272,21 +271,7 @@ class ReaderScreen(Screen[None]):
 
     @on(SaverReport)
     def _saver_reported(self, message: SaverReport) -> None:
-        report, state = message.report, self.state
-        if isinstance(report, Saved):
-            state.saved(report.changes)
-        elif isinstance(report, Waiting):
-            state.locked_for = report.seconds
-        elif isinstance(report, MarksChanged):  # another reader or `tui-reader mark`: show theirs
-            state.set_marks(report.read, report.starred, report.notes, report.tags)
-            self.paper_list.refresh()
-            self.show_detail(self.paper_list.paper_index)
-        elif isinstance(report, HistoryDone):
-            self.library.history_done(report)
-        elif isinstance(report, SaverProblem):
-            state.saving_off = state.saving_off or report.read_only
-            self.warn([report.message], title="Marks")
-        self.refresh_status()
+        self.library.saver_reported(message.report)
 
     # --- actions: the keys' ------------------------------------------------------------------------------
 

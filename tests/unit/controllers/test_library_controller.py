@@ -113,3 +113,20 @@ def test_the_note_in_an_outside_editor_is_saved_when_it_ends_well(host, library,
     assert host.messages[-1] == "The editor 'my-editor --wait' ended with status 1; note not changed."
     library.edit_note_outside("p0", lambda command: None)
     assert host.messages[-1].startswith("This terminal cannot hand over to an editor")
+
+
+def test_what_the_saver_reports_is_shown(host, library):
+    from tui_reader.saving import MarksChanged, Saved, SaverProblem, Waiting
+
+    library.set_mark("p0", "starred", True)
+    pending = list(host.state.unsaved)
+    library.saver_reported(Waiting(2.0, 1))
+    assert "1 mark waiting: file locked by another program" in host.state.status("", False)
+    library.saver_reported(Saved(tuple(pending), {}))
+    assert host.state.unsaved == [] and host.state.locked_for == 0.0
+    library.saver_reported(MarksChanged(frozenset({"p2"}), frozenset(), {"p2": "theirs"}, {}))
+    assert (
+        host.state.mark("p2").read and host.state.mark("p2").note == "theirs" and host.shown[-2:] == ["marks", "status"]
+    )
+    library.saver_reported(SaverProblem("marks.db is read-only", read_only=True))
+    assert host.warned == ["marks.db is read-only"] and "marks NOT saved (read-only)" in host.state.status("", False)
