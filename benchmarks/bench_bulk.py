@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tui_reader.paper import Paper  # noqa: E402
-from tui_reader.state import Reader  # noqa: E402
+from tui_reader.state import ReaderState as Reader  # noqa: E402
 from tui_reader.store import MarkStore  # noqa: E402
 
 
