@@ -37,7 +37,7 @@ from typing import Any
 from tui_reader.files import replace_file
 from tui_reader.safe_text import shown_path
 from tui_reader.sorting import Sort
-from tui_reader.state import View
+from tui_reader.views import View
 
 __all__ = [
     "Config",

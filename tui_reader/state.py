@@ -1,60 +1,47 @@
 """Everything the reader shows, as plain data: no Textual here, so it is tested without a screen.
 
-``Reader`` holds the papers, the marks, notes and tags as shown (saved ones plus the user's changes not yet
-saved), the query, the view, the sort and the last search result (its rows in the sort's order); the app's widgets
-render it and the app's handlers change it. ``SavedViews`` keeps the saved views (``views.json`` in the data
-directory).
+``ReaderState`` holds the papers, the marks, notes and tags as shown (saved ones plus the user's changes not yet
+saved), the query, the view, the sort and the last search result (its rows in the sort's order), and makes the
+reader's decisions: which search runs (``set_query``, ``search``, ``cycle_sort``, ``enter_like`` return a
+``SearchJob`` for a worker, or None), whether a result that comes back is still wanted (``accept``), where the
+cursor starts (``cursor_start``) and what an empty list says (``empty_message``). The reader's screen renders it
+and its controllers (tui_reader.controllers) change it. Saved views are in tui_reader.views.
 
 How the app drives the library (every write goes through the saver's thread, never the screen's):
 
 - one change: ``change = Change(paper_id, field, value, time.time())`` with field "read", "starred", "note"
-  (text, or None to remove) or "tags" (a tuple); ``reader.change(change)`` shows it, ``saver.submit(change)``
+  (text, or None to remove) or "tags" (a tuple); ``state.change(change)`` shows it, ``saver.submit(change)``
   saves it. A bad note or tag raises ValueError (one line) when the Change is made: say it, change nothing.
-- a bulk change (mark all shown read) is one undo step: ``reader.changes_for(ids, "read", True)``, then each
+- a bulk change (mark all shown read) is one undo step: ``state.changes_for(ids, "read", True)``, then each
   change as above.
 - undo / redo: ``saver.undo()`` / ``saver.redo()``; the saver reports ``HistoryDone``: its ``undone`` is None
-  (nothing to undo) or an ``Undone`` to pass to ``reader.undone(...)``, which shows it and returns the
+  (nothing to undo) or an ``Undone`` to pass to ``state.undone(...)``, which shows it and returns the
   notification ("undone: marked 412 papers read").
-- ``MarksChanged`` (another program, or another device through sync): ``reader.set_marks(read, starred, notes,
-  tags)``. Tag completion: ``reader.all_tags()``. Search filters: ``reader.flags()``.
+- ``MarksChanged`` (another program, or another device through sync): ``state.set_marks(read, starred, notes,
+  tags)``. Tag completion: ``state.all_tags()``. Search filters: ``state.flags()``.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_reader.library import MarkStore, Undone
 from tui_reader.library.model import Change, Mark, MarkFlags, Value
 from tui_reader.paper import Paper, PaperSet
-from tui_reader.sorting import Sort
+from tui_reader.sorting import Sort, sort_rows
+from tui_reader.views import View
 
-if TYPE_CHECKING:  # the search package loads numpy; the app imports it in a worker, after the first paint
+if TYPE_CHECKING:  # the search package loads numpy; the reader imports it in a worker, after the first paint
     from tui_reader.search import SearchIndex, SearchResult
+    from tui_reader.views import SavedView
 
-__all__ = ["LOCK_NOTICE_SECONDS", "Like", "Reader", "SavedView", "SavedViews", "View"]
+__all__ = ["LOCK_NOTICE_SECONDS", "Like", "ReaderState", "SearchJob", "View"]
 
 LOCK_NOTICE_SECONDS = 1.0  # a lock held longer than this is mentioned in the status line
-
-
-class View(Enum):
-    ALL = "all"
-    UNREAD = "unread"
-    STARRED = "starred"
-
-    def next(self) -> View:
-        order = list(View)
-        return order[(order.index(self) + 1) % len(order)]
-
-    @property
-    def filter(self) -> str:
-        return "" if self is View.ALL else f"is:{self.value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +54,21 @@ class Like:
     result: SearchResult | None  # what the list showed before
 
 
-class Reader:
+@dataclass(frozen=True, slots=True)
+class SearchJob:
+    """What a search worker runs (``ReaderState.answer``) and the generation its answer is for: a query, a result
+    that already answers it put in another order, or the papers most like one paper."""
+
+    generation: int
+    query: str
+    marks: MarkFlags | None
+    sort: Sort
+    index: SearchIndex | None
+    result: SearchResult | None = None  # already answers ``query``: only put in the sort's order
+    like: int | None = None  # the papers most like ``papers[like]`` instead of a query
+
+
+class ReaderState:
     """Everything the screen shows, as plain data: papers, marks, the query, the view and its results."""
 
     def __init__(self, papers: Iterable[Paper], store: MarkStore) -> None:
@@ -80,7 +81,8 @@ class Reader:
         self.result: SearchResult | None = None
         self.sort = Sort.RELEVANCE
         self.order: Sequence[int] | None = None  # the rows in the sort's order; None: the result's own order
-        self.generation = 0  # bumped by every query/view change; older search results are dropped
+        self.generation = 0  # bumped by every search job made; an older job's result is dropped (``accept``)
+        self.cursor_placed = False  # the cursor was put where the list starts (``cursor_start``)
         self.like: Like | None = None  # showing the papers like this one instead of the query's results
         self.unsaved: list[Change] = []  # shown already, not yet committed by the saver
         self.locked_for = 0.0  # how long another program has held the marks file's lock (0: not locked)
@@ -281,6 +283,113 @@ class Reader:
                 del tags[paper_id]
             self.tags = tags
 
+    # --- decisions: which search runs, which answer is kept, where the cursor starts, what an empty list says --
+
+    def set_query(self, query: str) -> SearchJob | None:
+        """The user typed: the job that searches it (None: see ``search``)."""
+        self.query = query
+        return self.search()
+
+    def search(self) -> SearchJob | None:
+        """A job for the current query and view, in the sort's order; any older job's answer is dropped and "more
+        like this" ends. None when no worker is needed: with no query in relevance order the list is every paper
+        (``result`` and ``order`` cleared), and a query waits for the index (``waiting_for_index``)."""
+        self.generation += 1
+        self.like = None
+        query = self.full_query
+        if not query.strip() and self.sort is Sort.RELEVANCE:
+            self.result, self.order = None, None
+            return None
+        if query.strip() and self.index is None:
+            return None  # ``index_ready`` runs it
+        return SearchJob(self.generation, query, self.flags(), self.sort, self.index)
+
+    @property
+    def waiting_for_index(self) -> bool:
+        """A query is typed but the index is still being built (the list keeps what it shows)."""
+        return bool(self.full_query.strip()) and self.index is None
+
+    def cycle_sort(self) -> SearchJob | None:
+        """The next order. The result shown is only put in that order (no search runs again), unless a search is
+        still on its way for the query: then it runs again, coming back in the new order."""
+        self.sort = self.sort.next()
+        result, query = self.result, self.full_query
+        if query.strip() and (result is None or result.query != query):
+            return self.search()
+        self.generation += 1
+        return SearchJob(self.generation, query, self.flags(), self.sort, self.index, result)
+
+    def index_ready(self, index: SearchIndex) -> SearchJob | None:
+        """The index is built: the job waiting for it (a query typed meanwhile, or "more like this" again, which
+        new papers may join); None when nothing waits, or when ``search`` needs no worker."""
+        self.index = index
+        if self.like is not None:
+            self.generation += 1
+            return SearchJob(self.generation, "", None, self.sort, index, like=self.like.position)
+        return self.search() if self.full_query else None
+
+    def enter_like(self, position: int) -> SearchJob | None:
+        """Show the papers most like ``papers[position]`` (None while the index is being built)."""
+        if self.index is None:
+            return None
+        paper = self.papers[position]
+        self.generation += 1
+        self.like = Like(paper.id, paper.title, position, self.result)
+        return SearchJob(self.generation, "", None, self.sort, self.index, like=position)
+
+    def leave_like(self) -> Like | None:
+        """Back from "more like this": the result shown before it is shown again (then searched again, since
+        marks may have changed: ``search``); the ``Like`` left (its position is where the cursor goes)."""
+        like = self.like
+        if like is not None:
+            self.result = like.result
+        return like
+
+    def answer(self, job: SearchJob) -> tuple[SearchResult | None, Sequence[int] | None]:
+        """Run a job (in a worker's thread): its result, and its rows in the sort's order (None for relevance: the
+        result's own order)."""
+        result = job.result
+        if job.like is not None and job.index is not None:
+            result = job.index.similar(job.like)
+        elif result is None and job.index is not None and job.query.strip():
+            result = job.index.search(job.query, job.marks)
+        if job.sort is Sort.RELEVANCE:
+            return result, None
+        papers = self.papers
+        return result, sort_rows(papers, result.indices if result is not None else range(len(papers)), job.sort)
+
+    def accept(self, job: SearchJob, result: SearchResult | None, order: Sequence[int] | None) -> bool:
+        """Keep a job's answer, unless a newer job was made since (False: dropped)."""
+        if job.generation != self.generation:
+            return False
+        self.result, self.order = result, order
+        return True
+
+    def cursor_start(self) -> bool:
+        """Once, when the list first holds papers in its order (at start, or with the first papers a big corpus
+        streams in): True when the cursor should go where the list starts. Never later: it must not jump under
+        the user."""
+        if self.cursor_placed or not self.papers:
+            return False
+        if self.sort is not Sort.RELEVANCE and self.order is None:
+            return False  # a configured order: placed once the rows come back in it
+        self.cursor_placed = True
+        return True
+
+    def empty_message(self, loading: bool = False) -> str:
+        """What the detail pane says when the list is empty."""
+        if loading:
+            return "Loading papers…"
+        if self.query.strip():
+            return "No paper matches. Esc clears the search."
+        if self.saved_view is not None:
+            return "No paper in this view. u changes the view."
+        if self.view is View.STARRED:
+            return "No starred papers yet: s stars the paper under the cursor. u changes the view."
+        if self.view is View.UNREAD:
+            return "Everything is read. u changes the view."
+        return "No papers."
+
     def status(self, loading: str, indexing: bool, width: int | None = None) -> str:
         """The status line. Within ``width`` cells (a narrow terminal), the counts of unread and starred papers
         go first, then the sort and the view: what is happening (loading, an error in the query, "more like this",
@@ -331,121 +440,3 @@ def flags_after(
         target = r if change.field == "read" else s
         (target.add if change.value else target.discard)(change.paper_id)
     return frozenset(r), frozenset(s)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Saved views: a query (with its sort) under a name, kept in DATA_DIR/views.json
-
-VIEWS_FILE = "views.json"
-MAX_VIEW_NAME = 40
-MAX_VIEW_QUERY = 1000
-MAX_VIEWS_BYTES = 1 << 20
-
-
-@dataclass(frozen=True)
-class SavedView:
-    """A query saved under a name; ``sort`` names the list's order ("" for the default), kept as given."""
-
-    name: str
-    query: str
-    sort: str = ""
-
-
-class SavedViews:
-    """The saved views, in the order they were saved (the order they join the all/unread/starred cycle).
-
-    ``load`` never fails: a missing file is no views; a file that cannot be read or is not a views file is one
-    line in ``warnings`` and no views (it is left as it is until the next save replaces it). ``save``/``remove``
-    re-read the file first (another reader may have saved a view since) and write it atomically; a failure is
-    OSError, with the views unchanged on disk.
-    """
-
-    def __init__(self, data_dir: Path, views: Sequence[SavedView] = (), warnings: Sequence[str] = ()) -> None:
-        self.path = data_dir / VIEWS_FILE
-        self.views = list(views)
-        self.warnings = list(warnings)
-
-    @classmethod
-    def load(cls, data_dir: Path) -> SavedViews:
-        from tui_reader.safe_text import shown_path
-
-        path = data_dir / VIEWS_FILE
-        try:
-            with open(path, "rb") as f:
-                data = f.read(MAX_VIEWS_BYTES + 1)
-        except FileNotFoundError:
-            return cls(data_dir)
-        except OSError as exc:
-            return cls(data_dir, (), [f"{shown_path(path)}: cannot read saved views ({exc.strerror or exc})"])
-        try:
-            if len(data) > MAX_VIEWS_BYTES:
-                raise ValueError("too big")
-            records = json.loads(data.decode("utf-8"))
-            if not isinstance(records, list):
-                raise ValueError("not a list")
-            views = [_view_from(record) for record in records]
-        except (ValueError, TypeError, KeyError, RecursionError) as exc:
-            problem = str(exc) if isinstance(exc, ValueError) and len(str(exc)) < 80 else type(exc).__name__
-            return cls(data_dir, (), [f"{shown_path(path)}: not a saved views file ({problem}); no saved views"])
-        return cls(data_dir, views)
-
-    def get(self, name: str) -> SavedView | None:
-        key = name.strip().casefold()
-        return next((view for view in self.views if view.name.casefold() == key), None)
-
-    def names(self) -> list[str]:
-        return [view.name for view in self.views]
-
-    def save(self, name: str, query: str, sort: str = "") -> SavedView:
-        """Save (or replace, keeping its place) the view ``name``; ValueError (one line) for a bad name."""
-        view = SavedView(check_view_name(name), _one_line(query)[:MAX_VIEW_QUERY], _one_line(sort)[:40])
-        views = SavedViews.load(self.path.parent).views if self.path.exists() else self.views
-        key = view.name.casefold()
-        at = next((i for i, old in enumerate(views) if old.name.casefold() == key), None)
-        if at is None:
-            views.append(view)
-        else:
-            views[at] = view
-        self._write(views)
-        return view
-
-    def remove(self, name: str) -> bool:
-        """Forget the view ``name``; False when there is none."""
-        views = SavedViews.load(self.path.parent).views if self.path.exists() else self.views
-        key = name.strip().casefold()
-        kept = [view for view in views if view.name.casefold() != key]
-        if len(kept) == len(views):
-            return False
-        self._write(kept)
-        return True
-
-    def _write(self, views: list[SavedView]) -> None:
-        from tui_reader.files import replace_file
-
-        records = [{"name": v.name, "query": v.query, "sort": v.sort} for v in views]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(self.path, (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode(), durable=True)
-        self.views = views
-
-
-def check_view_name(name: str) -> str:
-    """A view's name as kept: one line, trimmed, 1-40 characters, not a built-in view's; ValueError otherwise."""
-    cleaned = _one_line(name).strip()
-    if not cleaned or len(cleaned) > MAX_VIEW_NAME:
-        raise ValueError(f"a view's name has 1 to {MAX_VIEW_NAME} characters")
-    if cleaned.casefold() in {view.value for view in View}:
-        raise ValueError(f"{cleaned!r} is a built-in view; choose another name")
-    return cleaned
-
-
-def _one_line(text: str) -> str:
-    from tui_reader.safe_text import clean_text
-
-    return clean_text(text) if isinstance(text, str) else ""
-
-
-def _view_from(record: object) -> SavedView:
-    if not isinstance(record, dict) or not isinstance(record.get("query"), str):
-        raise ValueError("a view is an object with a name and a query")
-    sort = record.get("sort", "")
-    return SavedView(check_view_name(record["name"]), _one_line(record["query"]), _one_line(sort))

@@ -15,7 +15,7 @@ from tui_reader.cli.common import corpus_paths
 from tui_reader.config import Config, config_file, default_corpus, load_config, save_theme, settings
 from tui_reader.corpus import bundled_seeds, corpus_files
 from tui_reader.sorting import Sort
-from tui_reader.state import View
+from tui_reader.views import View
 
 
 @pytest.fixture

@@ -56,15 +56,15 @@ def _launch(args: argparse.Namespace) -> int:
     store = MarkStore.open(args.data_dir, writable=False)
     try:
         app = ReaderApp(papers, store, warnings, files=files, watch=watched, config=config)
-        app.run()
+        outcome = app.run() or app.outcome  # what the reader hands back: marks not saved, no papers at all
     finally:
         store.close()
     from tui_reader.saving import unsaved_message
 
-    if app.saver.unsaved_at_exit:
-        warn(unsaved_message(app.saver.unsaved_at_exit, store.data_dir))
-    if app.no_papers:
-        report_no_papers(app.load_warnings, args.paths)
+    if outcome.unsaved:
+        warn(unsaved_message(outcome.unsaved, store.data_dir))
+    if outcome.no_papers:
+        report_no_papers(outcome.load_warnings, args.paths)
     return app.return_code or 0
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_reader.widgets.text import shown
+from tui_reader.widgets.text import cut
 
 __all__ = ["Choice", "ChoiceScreen"]
 
@@ -39,14 +39,6 @@ class Choice(Generic[T]):
     label: str
     detail: str
     value: T
-
-
-def cut(text: str, width: int) -> str:
-    """``text`` on one line, no wider than ``width`` cells ("…" where it was cut)."""
-    text = " ".join(shown(text)[0].split())
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, max(0, width - 1)).rstrip() + "…"
 
 
 class ChoiceScreen(ModalScreen[T | None], Generic[T]):

@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from tui_reader.screens.choice import cut
 from tui_reader.screens.prompt import ConfirmScreen
+from tui_reader.widgets.text import cut
 
 __all__ = ["NoteScreen"]
 

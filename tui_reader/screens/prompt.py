@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
-from tui_reader.screens.choice import cut
+from tui_reader.widgets.text import cut
 
 __all__ = ["Accept", "ConfirmScreen", "PromptScreen"]
 

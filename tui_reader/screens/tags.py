@@ -13,22 +13,11 @@ from textual.binding import Binding, BindingType
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
-from tui_reader.library.rules import clean_tags
 from tui_reader.screens.prompt import PromptScreen
 
-__all__ = ["TagScreen", "TagSuggester", "edit_tags"]
+__all__ = ["TagScreen", "TagSuggester"]
 
 MAX_MATCHES = 12  # tags listed under the line
-
-
-def edit_tags(current: Sequence[str], typed: str) -> tuple[str, ...]:
-    """The tags after ``typed`` (``foo bar -baz``: add foo and bar, remove baz, ignoring case), cleaned as the
-    store keeps them; ValueError (one line) for a bad tag or too many."""
-    words = typed.split()
-    removed = {word[1:].strip().casefold() for word in words if word.startswith("-")}
-    added = [word for word in words if not word.startswith("-")]
-    clean_tags([word[1:] for word in words if word.startswith("-") and word[1:]])  # a bad tag is said, even to remove
-    return clean_tags([tag for tag in [*current, *added] if tag.casefold() not in removed])
 
 
 def last_word(typed: str) -> tuple[str, str]:

@@ -27,7 +27,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", id="detail.scroll-up", show=False),
         Binding("g,home", "scroll_home", "Top", id="detail.scroll-home", show=False),
         Binding("G,end", "scroll_end", "Bottom", id="detail.scroll-end", show=False),
-        Binding("n", "app.read_next_unread", "Next unread", id="detail.next-unread", show=False),
+        Binding("n", "screen.read_next_unread", "Next unread", id="detail.next-unread", show=False),
         CommandBinding(
             "escape,h,left", "back", "Back", id="detail.back", tooltip="Back to the list", title="Back to the list"
         ),

@@ -66,7 +66,7 @@ class PaperList(ScrollView, can_focus=True):
         ),
         CommandBinding(
             "n",
-            "app.read_next_unread",
+            "screen.read_next_unread",
             "Next",
             id="list.next-unread",
             tooltip="Read on: the paper under the cursor if unread, else the next unread one, shown and marked read",
@@ -81,7 +81,7 @@ class PaperList(ScrollView, can_focus=True):
             show=False,
         ),
         # no tooltip: not a palette command of its own (the search box's Esc is "Clear the search" there)
-        Binding("escape", "app.clear_search", "Clear the search query", id="list.clear-search", show=False),
+        Binding("escape", "screen.clear_search", "Clear the search query", id="list.clear-search", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 
@@ -52,3 +53,11 @@ def highlight(text: str, spans: Spans, style: str | Style) -> Text:
     for start, end in spans:
         out.stylize(style, start, end)
     return out
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` on one line, no wider than ``width`` cells ("…" where it was cut)."""
+    text = " ".join(shown(text)[0].split())
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(0, width - 1)).rstrip() + "…"

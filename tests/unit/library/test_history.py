@@ -7,7 +7,7 @@ import pytest
 
 from tui_reader.library import Change, MarkStore
 from tui_reader.library.history import HISTORY_KEEP
-from tui_reader.state import Reader
+from tui_reader.state import ReaderState
 
 
 def test_change_tags_adds_and_removes_in_one_step(data_dir):
@@ -65,7 +65,7 @@ def test_the_oldest_steps_are_dropped_beyond_the_history_kept(data_dir):
 def test_the_reader_shows_an_undo_with_titles(seeds_corpus, data_dir):
     papers = seeds_corpus.papers[:3]
     with MarkStore.open(data_dir) as store:
-        reader = Reader(papers, store)
+        reader = ReaderState(papers, store)
         changes = reader.changes_for([p.id for p in papers], "read", True)
         assert len(changes) == 3 and len({c.batch for c in changes}) == 1
         for change in changes:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui_reader.library import Change, Journal, MarkStore
-from tui_reader.state import Reader
+from tui_reader.state import ReaderState
 
 
 def test_a_journal_line_cut_by_a_crash_drops_the_whole_bulk_change(data_dir):
@@ -50,7 +50,7 @@ def test_a_journal_line_of_an_older_version_still_replays(data_dir):
 def test_the_reader_shows_a_pending_note_and_tags_over_the_file(seeds_corpus, data_dir):
     paper = seeds_corpus.papers[0]
     with MarkStore.open(data_dir) as store:
-        reader = Reader(seeds_corpus.papers, store)
+        reader = ReaderState(seeds_corpus.papers, store)
         note, tags = Change(paper.id, "note", "pending", 1.0), Change(paper.id, "tags", ("rl",), 1.0)
         reader.change(note), reader.change(tags)
         assert reader.mark(paper.id).note == "pending" and reader.all_tags() == ["rl"]

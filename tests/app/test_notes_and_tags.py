@@ -1,23 +1,20 @@
-"""Issue 13 in the reader: the note editor (a, Ctrl+E), the tag prompt (t), saved views (V, u, the palette),
-newsboat-style reading (n, A) and undo/redo (z, Z). Pilot drives the reader; the marks file is read back."""
+"""Notes (a, Ctrl+E in $EDITOR) and tags (t) from the reader, and the dialog keys kept to the reader."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
-from pathlib import Path
 
 import pytest
-from conftest import SIZE, notifications, settle, shown_titles, status, type_query
+from conftest import SIZE, notifications, settle, type_query
 from textual.widgets import Input, TextArea
 
 from tui_reader.app import ReaderApp
+from tui_reader.controllers.library import edit_tags
 from tui_reader.library import MarkStore
-from tui_reader.screens import ChoiceScreen, ConfirmScreen, PromptScreen
+from tui_reader.screens import ConfirmScreen
 from tui_reader.screens.note import NoteScreen
-from tui_reader.screens.tags import TagScreen, edit_tags
-from tui_reader.state import VIEWS_FILE, SavedViews
+from tui_reader.screens.tags import TagScreen
 from tui_reader.widgets import PaperDetail, PaperList
 
 
@@ -34,14 +31,23 @@ def messages(app: ReaderApp) -> list[str]:
     return [shown.message for shown in notifications(app)]
 
 
-# --- notes ------------------------------------------------------------------------------------------------------
+@pytest.fixture
+def editor(tmp_path, monkeypatch):
+    """$EDITOR is a script that writes its first argument into the file; the reader's suspend is a no-op (the
+    test terminal cannot hand over)."""
+    script = tmp_path / "fake-editor"
+    script.write_text(f'#!{sys.executable}\nimport sys\nopen(sys.argv[-1], "a").write(sys.argv[1])\n')
+    script.chmod(0o755)
+    monkeypatch.setattr(ReaderApp, "suspend", lambda self: contextlib.nullcontext())
+    monkeypatch.delenv("VISUAL", raising=False)
+    return script
 
 
 async def test_a_opens_the_note_editor_ctrl_s_saves_and_the_detail_shows_the_note(papers, store):
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        paper = app.current
+        paper = app.reader_screen.current
         assert paper is not None
         await pilot.press("a")
         await pilot.pause()
@@ -81,7 +87,7 @@ async def test_esc_asks_before_dropping_changes_and_closes_at_once_without_any(p
 
 
 async def test_a_note_too_long_is_one_notification_and_the_editor_keeps_it(papers, store, monkeypatch):
-    from tui_reader.library import rules as store_module
+    from tui_reader import store as store_module
 
     monkeypatch.setattr(store_module, "MAX_NOTE_CHARS", 5)
     app = ReaderApp(papers, store)
@@ -92,18 +98,6 @@ async def test_a_note_too_long_is_one_notification_and_the_editor_keeps_it(paper
         assert isinstance(app.screen, NoteScreen) and app.screen.text == "too long"
         assert any("note too long" in message for message in messages(app))
         assert store.all() == {}
-
-
-@pytest.fixture
-def editor(tmp_path, monkeypatch):
-    """$EDITOR is a script that writes its first argument into the file; the reader's suspend is a no-op (the
-    test terminal cannot hand over)."""
-    script = tmp_path / "fake-editor"
-    script.write_text(f'#!{sys.executable}\nimport sys\nopen(sys.argv[-1], "a").write(sys.argv[1])\n')
-    script.chmod(0o755)
-    monkeypatch.setattr(ReaderApp, "suspend", lambda self: contextlib.nullcontext())
-    monkeypatch.delenv("VISUAL", raising=False)
-    return script
 
 
 async def test_ctrl_e_edits_the_note_in_editor_and_saves_what_it_leaves(papers, store, editor, monkeypatch):
@@ -135,9 +129,6 @@ async def test_an_editor_that_changes_nothing_or_cannot_start_changes_nothing(pa
         assert store.all() == {}
 
 
-# --- tags -------------------------------------------------------------------------------------------------------
-
-
 def test_typing_adds_words_and_removes_minus_words_ignoring_case():
     assert edit_tags(("rl", "Theory"), "foo bar -theory") == ("bar", "foo", "rl")
     assert edit_tags((), "-nothing") == ()
@@ -149,7 +140,7 @@ async def test_t_tags_the_paper_in_one_undo_step_and_list_and_detail_show_them(p
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        paper = app.current
+        paper = app.reader_screen.current
         assert paper is not None
         await pilot.press("t")
         await pilot.pause()
@@ -208,149 +199,6 @@ async def test_a_bad_tag_is_one_line_in_the_prompt_and_nothing_is_applied(papers
         assert not isinstance(app.screen, TagScreen)
 
 
-# --- newsboat-style reading ---------------------------------------------------------------------------------------
-
-
-async def test_n_reads_the_next_unread_paper_one_key_per_paper(papers, store):
-    for paper in papers[1:3]:
-        store.set_read(paper.id, True)
-    app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        plist = app.query_one(PaperList)
-        assert plist.cursor == 0
-        await pilot.press("n")  # the paper under the cursor is unread: it is the one read now
-        await settle(app, pilot)
-        assert plist.cursor == 0 and store.get(papers[0].id).read
-        await pilot.press("n")  # papers 1 and 2 are read already
-        await settle(app, pilot)
-        assert plist.cursor == 3 and store.get(papers[3].id).read
-        assert papers[3].title in detail_text(app)
-        assert not store.get(papers[4].id).read
-        await pilot.press("enter", "n")  # reading in the detail pane: n reads on there too
-        await settle(app, pilot)
-        assert app.query_one(PaperDetail).has_focus
-        assert plist.cursor == 4 and store.get(papers[4].id).read and papers[4].title in detail_text(app)
-
-
-async def test_a_marks_every_shown_paper_read_after_saying_how_many_and_z_undoes_it_after_a_restart(papers, data_dir):
-    store = MarkStore.open(data_dir)
-    store.set_read(papers[0].id, True)
-    app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        await type_query(app, pilot, "diffusion")
-        shown = [app.reader.papers[i].id for i in app.query_one(PaperList).rows]
-        unread = [pid for pid in shown if pid != papers[0].id]
-        await pilot.press("enter")  # back to the list (the box keeps the query)
-        await pilot.press("A")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        assert f"Mark {len(unread)} papers read? y/n" in str(app.screen.query_one("Static").render())
-        await pilot.press("n")
-        await settle(app, pilot)
-        assert not any(store.get(pid).read for pid in unread)
-        await pilot.press("A", "y")
-        await settle(app, pilot)
-        assert all(store.get(pid).read for pid in shown)
-    store.close()
-    store = MarkStore.open(data_dir)  # a new session: the history is in marks.db
-    app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        await pilot.press("z")
-        await settle(app, pilot)
-        assert f"undone: marked {len(unread)} papers read" in messages(app)
-        assert not any(app.reader.mark(pid).read for pid in unread) and app.reader.mark(papers[0].id).read
-        await pilot.press("Z")
-        await settle(app, pilot)
-        assert all(app.reader.mark(pid).read for pid in unread)
-        assert any(message.startswith("redone: marked") for message in messages(app))
-    store.close()
-    with MarkStore.open(data_dir) as again:
-        assert all(again.get(pid).read for pid in shown)
-
-
-async def test_z_with_nothing_to_undo_says_so(reader_app):
-    async with reader_app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(reader_app, pilot)
-        await pilot.press("z")
-        await settle(reader_app, pilot)
-        assert "Nothing to undo." in messages(reader_app)
-
-
-async def test_ctrl_z_undoes_a_star(papers, store):
-    app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        paper = app.current
-        assert paper is not None
-        await pilot.press("s")
-        await settle(app, pilot)
-        await pilot.press("ctrl+z")
-        await settle(app, pilot)
-        assert not store.get(paper.id).starred and not app.reader.mark(paper.id).starred
-        assert "undone: starred" in messages(app)[-1]
-
-
-# --- saved views ------------------------------------------------------------------------------------------------
-
-
-async def test_v_saves_the_query_and_sort_as_a_view_that_joins_the_u_cycle(papers, store, data_dir):
-    app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await type_query(app, pilot, "diffusion")
-        matching = shown_titles(app)
-        await pilot.press("enter", "S")  # back to the list; sorted newest first
-        await settle(app, pilot)
-        await pilot.press("V")
-        await pilot.pause()
-        assert isinstance(app.screen, PromptScreen)
-        await pilot.press(*"all", "enter")  # a built-in view's name: said in the prompt
-        await pilot.pause()
-        assert "built-in view" in str(app.screen.query_one("#prompt-problem").render())
-        await pilot.press("ctrl+u", *"Diffusion", "enter")
-        await settle(app, pilot)
-        assert json.loads((data_dir / VIEWS_FILE).read_text()) == [
-            {"name": "Diffusion", "query": "diffusion", "sort": "newest"}
-        ]
-        assert "view: Diffusion" in status(app) and app.query_one("#search", Input).value == ""
-        assert sorted(shown_titles(app)) == sorted(matching)
-        seen = []
-        for _ in range(4):
-            await pilot.press("u")
-            await settle(app, pilot)
-            seen.append(status(app).split("view: ")[1].split(" ·")[0])
-        assert seen == ["all", "unread", "starred", "Diffusion"]
-
-
-async def test_saved_views_are_in_the_palette_and_can_be_deleted(papers, store, data_dir):
-    SavedViews.load(data_dir).save("To read", "is:unread diffusion")
-    SavedViews.load(data_dir).save("Mine", "is:starred")
-    app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
-        commands = {command.title: command for command in app.get_system_commands(app.screen)}
-        assert {"View: To read", "View: Mine", "Delete view…"} <= commands.keys()
-        app.call_later(commands["View: To read"].callback)  # as the palette runs a command
-        await settle(app, pilot)
-        assert "view: To read" in status(app)
-        assert all(  # "diffusion" or another form of it ("diffuse": one stem)
-            "diffus" in (t + p.abstract).lower()
-            for t, p in zip(
-                shown_titles(app), [app.reader.papers[i] for i in app.query_one(PaperList).rows], strict=True
-            )
-        )
-        app.call_later(commands["Delete view…"].callback)
-        await pilot.pause()
-        assert isinstance(app.screen, ChoiceScreen)
-        await pilot.press("1")
-        await settle(app, pilot)
-        assert SavedViews.load(data_dir).names() == ["Mine"]
-        assert "view: all" in status(app)  # the view shown was deleted
-
-
 async def test_the_detail_shows_note_and_tags_made_elsewhere(papers, store):
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE) as pilot:
@@ -363,37 +211,6 @@ async def test_the_detail_shows_note_and_tags_made_elsewhere(papers, store):
         text = detail_text(app)
         assert "Note\nfrom the CLI" in text and "Tags    later" in text
         assert isinstance(app.query_one(PaperDetail), PaperDetail)
-
-
-def test_views_file_name_is_in_the_data_dir(data_dir: Path):
-    assert SavedViews.load(data_dir).path == data_dir / VIEWS_FILE
-
-
-async def test_a_view_saved_in_another_reader_joins_the_cycle_and_the_palette(papers, store, data_dir):
-    app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        SavedViews.load(data_dir).save("Elsewhere", "is:starred")  # another reader, meanwhile
-        assert "View: Elsewhere" in [command.title for command in app.get_system_commands(app.screen)]
-        await pilot.press("u", "u", "u")
-        await settle(app, pilot)
-        assert "view: Elsewhere" in status(app)
-
-
-async def test_v_in_a_saved_view_offers_its_name_so_enter_updates_it_with_the_refinement(papers, store, data_dir):
-    SavedViews.load(data_dir).save("Reading", "is:unread")
-    app = ReaderApp(papers, store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("u", "u", "u")  # all → unread → starred → Reading
-        await type_query(app, pilot, "diffusion")
-        await pilot.press("enter", "V")
-        await pilot.pause()
-        assert app.screen.query_one(Input).value == "Reading"
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert SavedViews.load(data_dir).get("reading").query == "is:unread diffusion"
-        assert "view: Reading" in status(app) and app.query_one("#search", Input).value == ""
 
 
 async def test_the_dialog_keys_are_text_in_the_search_box_and_in_dialogs(papers, store):

@@ -12,10 +12,11 @@ import pytest
 from conftest import SIZE, notifications, page, settle, shown_titles, status, write
 from support.fetch_server import Answer, items
 
-from tui_reader import app as app_module
 from tui_reader import fetch
 from tui_reader.app import ReaderApp
+from tui_reader.controllers import loading as loading_module
 from tui_reader.corpus import load_corpus
+from tui_reader.screens import reader as reader_screen_module
 
 TODAY = date(2024, 3, 20)
 
@@ -32,14 +33,14 @@ async def until(pilot, condition, seconds: float = 15.0) -> None:
 def handed(monkeypatch) -> list[Path]:
     """The files the reader's loading path (ReaderApp.load_files) reads, each through the real parsers (fetched
     listings are Daily Papers JSON)."""
-    real = app_module.read_file_parts
+    real = loading_module.read_file_parts
     read: list[Path] = []
 
     def reading(path: Path, use_cache: bool = True):
         read.append(path)
         return real(path, use_cache)
 
-    monkeypatch.setattr(app_module, "read_file_parts", reading)
+    monkeypatch.setattr(loading_module, "read_file_parts", reading)
     return read
 
 
@@ -63,7 +64,14 @@ async def test_f_fetches_and_the_new_papers_join_the_list(local_api, papers, sto
         await settle(app, pilot)
         assert len(app.reader.papers) == 211
         await pilot.press("F")
-        await until(pilot, lambda: len(app.reader.papers) == 216 and not app.fetching and not app.loading)
+        await until(
+            pilot,
+            lambda: (
+                len(app.reader.papers) == 216
+                and not app.reader_screen.fetcher.fetching
+                and not app.reader_screen.loader.loading
+            ),
+        )
         await settle(app, pilot)
         # the first fetch: a week ago to today, every day stored, the new files read through load_files
         assert local_api.dates() == [f"2024-03-{d}" for d in range(13, 21)]
@@ -77,7 +85,14 @@ async def test_f_fetches_and_the_new_papers_join_the_list(local_api, papers, sto
         # F again: from the last day fetched; past days stored are not asked for
         local_api.requests.clear()
         await pilot.press("F")
-        await until(pilot, lambda: len(local_api.requests) == 1 and not app.fetching and not app.loading)
+        await until(
+            pilot,
+            lambda: (
+                len(local_api.requests) == 1
+                and not app.reader_screen.fetcher.fetching
+                and not app.reader_screen.loader.loading
+            ),
+        )
         assert local_api.dates() == ["2024-03-20"]
 
 
@@ -92,7 +107,7 @@ async def test_a_failed_fetch_is_a_notification_and_the_reader_goes_on(local_api
         (shown,) = [n for n in notifications(app) if n.title == "Fetch failed"]
         assert shown.severity == "error"
         assert local_api.url in shown.message and "HTTP 500" in shown.message
-        assert app.is_running and not app.fetching
+        assert app.is_running and not app.reader_screen.fetcher.fetching
         assert len(app.reader.papers) == 211
         assert not (data_dir / "listings").exists() or not list((data_dir / "listings").iterdir())
         assert "fetching" not in status(app)
@@ -129,7 +144,7 @@ async def test_fetch_progress_shows_in_the_status_line(local_api, papers, store,
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.post_message(ReaderApp.FetchReport(3, 8))
+        app.reader_screen.soon(app.reader_screen.fetcher.progress, 3, 8)  # as the fetch's thread reports it
         await until(pilot, lambda: "fetching 3/8 days…" in status(app))
 
 
@@ -145,7 +160,7 @@ def test_f_is_in_the_command_registry(papers, store):
 
 @pytest.fixture
 def fast_watch(monkeypatch):
-    monkeypatch.setattr(app_module, "WATCH_POLL_SECONDS", 0.05)
+    monkeypatch.setattr(reader_screen_module, "WATCH_POLL_SECONDS", 0.05)
 
 
 def dump(title: str, day: str = "Mar 11") -> str:
@@ -159,7 +174,9 @@ async def test_a_dump_added_to_a_watched_folder_appears(tmp_path, store, fast_wa
     corpus = load_corpus([folder])
     app = ReaderApp(corpus.papers, store, watch=[folder])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await until(pilot, lambda: app._seen is not None)  # the first look: what is there was read at start
+        await until(
+            pilot, lambda: app.reader_screen.watcher.seen is not None
+        )  # the first look: what is there was read at start
         assert handed == []
         write(folder / "b.txt", dump("Second watched paper"))
         await until(pilot, lambda: "Second watched paper" in shown_titles(app))
@@ -177,9 +194,11 @@ async def test_files_added_while_a_load_is_under_way_are_read_after_it(tmp_path,
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.add_files([one])
-        app.add_files([two, one])  # the first load is still under way: these wait for it (one only once)
-        await until(pilot, lambda: "Paper number two" in shown_titles(app) and not app.loading)
+        app.reader_screen.loader.add_files([one])
+        app.reader_screen.loader.add_files(
+            [two, one]
+        )  # the first load is still under way: these wait for it (one only once)
+        await until(pilot, lambda: "Paper number two" in shown_titles(app) and not app.reader_screen.loader.loading)
         await settle(app, pilot)
         assert handed == [one, two, one]
         assert "Paper number one" in shown_titles(app)
@@ -189,7 +208,7 @@ async def test_a_watched_folder_made_after_start(tmp_path, store, papers, fast_w
     folder = tmp_path / "listings"  # where fetch stores: missing until the first fetch
     app = ReaderApp(papers, store, watch=[folder])
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app._seen is not None)
+        await until(pilot, lambda: app.reader_screen.watcher.seen is not None)
         folder.mkdir()
         write(folder / "x.txt", dump("A paper from a new folder"))
         await until(pilot, lambda: "A paper from a new folder" in shown_titles(app))
@@ -201,7 +220,7 @@ async def test_new_papers_join_a_search_under_way(tmp_path, store, fast_watch, h
     write(folder / "a.txt", dump("Diffusion for images"))
     app = ReaderApp(load_corpus([folder]).papers, store, watch=[folder])
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app._seen is not None)
+        await until(pilot, lambda: app.reader_screen.watcher.seen is not None)
         await pilot.press("slash", *"diffusion", "enter")
         await settle(app, pilot)
         write(folder / "b.txt", dump("Diffusion for audio") + "\n" + dump("Transformers for text")[4:])

@@ -64,11 +64,11 @@ async def test_the_cursor_stays_on_its_paper(app):
         await settle(app, pilot)
         await pilot.press("j", "j")  # Gamma diffusion
         await press_sort(app, pilot)  # newest: Gamma is first now
-        assert app.current is not None and app.current.title == "Gamma diffusion"
-        assert app.paper_list.cursor == 0
+        assert app.reader_screen.current is not None and app.reader_screen.current.title == "Gamma diffusion"
+        assert app.reader_screen.paper_list.cursor == 0
         await press_sort(app, pilot, 3)  # title: Gamma is last
-        assert app.current is not None and app.current.title == "Gamma diffusion"
-        assert app.paper_list.cursor == 3
+        assert app.reader_screen.current is not None and app.reader_screen.current.title == "Gamma diffusion"
+        assert app.reader_screen.paper_list.cursor == 3
 
 
 async def test_s_reorders_the_result_without_searching_again_and_a_new_query_comes_back_sorted(app):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tui_reader.state import VIEWS_FILE, SavedView, SavedViews
+from tui_reader.views import VIEWS_FILE, SavedView, SavedViews
 
 
 def test_views_are_saved_in_order_and_survive_a_restart(data_dir):

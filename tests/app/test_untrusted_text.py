@@ -1,4 +1,4 @@
-"""Untrusted text (issue 9): whatever a corpus, a file name, a link or a query holds is shown literally.
+"""Untrusted text: whatever a corpus, a file name, a link or a query holds is shown literally.
 
 Never read as Textual markup ("[/]" crashed the app, "[@click=app.quit]" attached an action) and never able
 to reach the terminal as an escape sequence (an OSC in a file name set the window title, wrote the clipboard).
@@ -25,12 +25,13 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
 
-from tui_reader import app as app_module
-from tui_reader.app import HelpScreen, ReaderApp
+from tui_reader.app import ReaderApp
 from tui_reader.commands import Command, Section
-from tui_reader.corpus import Paper, load_corpus
+from tui_reader.controllers import reach as reach_module
+from tui_reader.corpus import Paper, load_corpus, parse_text
 from tui_reader.library import MarkStore
 from tui_reader.safe_text import shown_path, strip_controls
+from tui_reader.screens import HelpScreen
 from tui_reader.widgets import PaperList, SearchBox
 
 SIZE = (120, 40)
@@ -161,7 +162,7 @@ async def test_titles_and_abstracts_are_shown_literally_and_clicking_them_does_n
 @pytest.mark.parametrize("url", ["https://example.org/a[/]b", "https://example.org/[@click=app.quit]q[/]"])
 async def test_o_on_a_link_holding_markup_says_so_literally(store, monkeypatch, url, browser):
     opened = []
-    monkeypatch.setattr(app_module, "graphical_browser_available", lambda: browser)
+    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: browser)
     monkeypatch.setattr(webbrowser, "open", lambda link, new=0: opened.append(link) or True)
     app = ReaderApp([Paper(id="l", title="Linked", abstract="x", links=(url,))], store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -277,7 +278,7 @@ async def _untrusted_session(folder: Path, title: str, abstract: str, link: str,
     store = MarkStore.open(folder / "marks")
     app = ReaderApp([raw, *papers], store, warnings=[f"{name}: {abstract}"])
     try:
-        with mock.patch.object(app_module, "graphical_browser_available", lambda: False):
+        with mock.patch.object(reach_module, "graphical_browser_available", lambda: False):
             async with app.run_test(size=SIZE, notifications=True) as pilot:
                 await _drive(app, pilot, raw, name, url, queries)
     finally:
@@ -372,3 +373,15 @@ def test_cli_messages_print_no_escape(evil_dump, args):
     result = run(*args)
     assert terminal_safe(result.stdout) and terminal_safe(result.stderr)
     assert result.stderr.count(b"\n") >= 1 and b"Traceback" not in result.stderr
+
+
+async def test_escape_sequences_from_a_corpus_never_reach_the_screen(store):
+    page = "Mar 11\n\nEvil \x1b[31mred\x1b]0;pwned\x07 title\n\nAn abstract with a bell \x07 and \x1b[2J a clear.\n"
+    papers = parse_text(page, "evil.txt")
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        line = app.query_one(PaperList).render_line(0).text
+        assert "Evil red title" in line
+        detail = str(app.query_one("#detail-body").render())
+        assert "\x1b" not in line + detail and "\x07" not in line + detail

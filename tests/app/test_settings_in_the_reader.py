@@ -1,21 +1,17 @@
-"""Issue 15, everyday comfort: Esc in the list, the help, the palette, settings that stick (config.toml: theme,
-view, start, [keymap]), small terminals, where notifications go, the paper id, where the cursor starts."""
+"""The user's config.toml in the reader: theme, start view, sort and position, keymap."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
-from conftest import SIZE, notifications, settle, shown_titles, status, type_query
-from textual.command import CommandPalette
+from conftest import SIZE, notifications, settle, shown_titles, status
 from textual.widgets import Static
 
-from tui_reader.app import ReaderApp
+from tui_reader.app import LaunchOutcome, ReaderApp
 from tui_reader.config import config_file, load_config
 from tui_reader.library import MarkStore
 from tui_reader.paper import normalise_title
 from tui_reader.screens import HelpScreen
-from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox
+from tui_reader.widgets import PaperList
 
 
 @pytest.fixture
@@ -41,109 +37,15 @@ def footer_text(app) -> str:
     return " ".join(str(key.render()) for key in app.screen.query("FooterKey") if key.region.width)
 
 
-def visible_footer_keys(app) -> str:
-    """The footer's keys as drawn: the kept group (?, q, palette) covers whatever it overlaps."""
-    footer = app.query_one(ReaderFooter)
-    kept = app.query_one("#footer-kept").region
-    shown = []
-    for key in footer.query("FooterKey"):
-        region = key.region
-        if region.width and (key.parent.id == "footer-kept" or region.right <= kept.x):
-            shown.append(str(key.render()).strip())
-    return " | ".join(shown)
-
-
 def detail_text(app) -> str:
     return str(app.query_one("#detail-body", Static).render())
 
 
-# --- 2. Esc in the list clears the query ----------------------------------------------------------------------
-
-
-async def test_escape_in_the_list_clears_the_query_and_a_second_does_nothing(reader_app):
-    async with reader_app.run_test(size=SIZE) as pilot:
-        await settle(reader_app, pilot)
-        await type_query(reader_app, pilot, "diffusion")
-        await pilot.press("enter")  # to the list
-        await settle(reader_app, pilot)
-        assert len(shown_titles(reader_app)) == 9  # the 8 saying "diffusion" and one saying "diffuse" (a stem)
-        await pilot.press("escape")
-        await settle(reader_app, pilot)
-        assert reader_app.query_one(SearchBox).value == ""
-        assert len(shown_titles(reader_app)) == 211
-        assert reader_app.query_one(PaperList).has_focus
-        await pilot.press("escape")  # nothing to clear: nothing happens
-        await settle(reader_app, pilot)
-        assert reader_app.query_one(PaperList).has_focus and reader_app.is_running
-        assert status(reader_app).startswith("211 / 211 shown")
-
-
-# --- 3. the help ------------------------------------------------------------------------------------------------
-
-
-async def test_help_says_how_to_close_it_first_and_vim_keys_scroll_it(reader_app):
-    async with reader_app.run_test(size=(100, 20)) as pilot:  # shorter than the help
-        await settle(reader_app, pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        help_box = reader_app.screen.query_one("#help")
-        first_line = str(help_box.query(Static).first().render())
-        assert "Esc, q or ? closes" in first_line
-        assert help_box.max_scroll_y > 0
-        await pilot.press("j", "j", "j")
-        await pilot.pause()
-        assert help_box.scroll_y == 3
-        await pilot.press("k")
-        await pilot.pause()
-        assert help_box.scroll_y == 2
-        await pilot.press("G")
-        await pilot.pause()
-        assert help_box.scroll_y == help_box.max_scroll_y
-        await pilot.press("g")
-        await pilot.pause()
-        assert help_box.scroll_y == 0
-        await pilot.press("q")
-        await pilot.pause()
-        assert not isinstance(reader_app.screen, HelpScreen) and reader_app.is_running
-
-
-async def test_the_helps_own_keys_are_listed_and_can_be_rebound(config_toml, papers, store):
-    config_toml('[keymap]\n"help.scroll-down" = "n"\n')
-    app = make_app(papers, store)
-    async with app.run_test(size=(100, 20), notifications=True) as pilot:
-        await settle(app, pilot)
-        assert notifications(app) == []
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert ("Esc / q / ?", "Close help") in app.screen.keys
-        await pilot.press("n", "n")
-        await pilot.pause()
-        assert app.screen.query_one("#help").scroll_y == 2
-
-
-# --- 4. the command palette -------------------------------------------------------------------------------------
-
-
-async def test_the_palette_lists_every_command_once_with_its_key(reader_app):
-    async with reader_app.run_test(size=SIZE) as pilot:
-        await settle(reader_app, pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        assert isinstance(reader_app.screen, CommandPalette)
-        system = list(reader_app.get_system_commands(reader_app.screen))
-        titles = [command.title for command in system]
-        assert len(titles) == len(set(titles)), titles  # one "Keys" (ours), one "Quit"
-        assert "Keys" not in titles and "Keys and search syntax" in titles
-        registry = [command for command in reader_app.all_commands() if command.is_command]
-        helps = {command.title: command.help for command in system}
-        for command in registry:
-            if command.binding.action == "leave_like":
-                continue  # offered only while "more like this" is shown (its own test)
-            assert helps[command.title].startswith(f"{command.label}  ·  "), (command.title, helps[command.title])
-        assert helps["Toggle star"].startswith("s  ·") and helps["Clear the search"].startswith("Esc  ·")
-
-
-# --- 5. settings that stick -------------------------------------------------------------------------------------
+def read_first(data_dir, papers, count: int) -> MarkStore:
+    with MarkStore.open(data_dir) as store:
+        for paper in papers[:count]:
+            store.set_read(paper.id, True)
+    return MarkStore.open(data_dir)
 
 
 async def test_a_theme_chosen_is_written_back_keeping_comments_and_used_at_the_next_start(config_toml, papers, store):
@@ -268,76 +170,6 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
         assert keys["Show every key and the search syntax"] == "?"
 
 
-# --- 6. small terminals -----------------------------------------------------------------------------------------
-
-
-async def test_at_60x20_the_abstract_shows_and_the_footer_keeps_help_and_quit(reader_app):
-    async with reader_app.run_test(size=(60, 20)) as pilot:
-        await settle(reader_app, pilot)
-        assert reader_app.query_one(SearchBox).region.height == 1
-        detail = reader_app.query_one(PaperDetail)
-        body = reader_app.query_one("#detail-body")
-        abstract = reader_app.reader.papers[0].abstract
-        lines = [line.text for line in body.render_lines(body.region.reset_offset)]
-        visible = lines[: detail.scrollable_content_region.height]
-        assert any(line.strip() and line.strip() in abstract for line in visible[3:]), visible
-        keys = visible_footer_keys(reader_app)
-        assert "? Help" in keys and "q Quit" in keys, keys
-
-
-@pytest.mark.parametrize("size", [(40, 12), (60, 20), (120, 16)])
-async def test_small_terminals_show_at_least_three_list_rows_and_help_and_quit(reader_app, size):
-    async with reader_app.run_test(size=size) as pilot:
-        await settle(reader_app, pilot)
-        assert reader_app.query_one(PaperList).scrollable_content_region.height >= 3
-        keys = visible_footer_keys(reader_app)
-        assert "? Help" in keys and "q Quit" in keys, keys
-
-
-# --- 7. notifications hide nothing important ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("size", "count"), [(SIZE, 5), ((80, 30), 2)])
-async def test_notifications_leave_the_detail_title_marks_and_status_visible(reader_app, size, count):
-    """Bottom right, above the status line: over the end of the abstract (wide: the detail's lower half; narrow:
-    the detail pane's lower rows, room for two at 80x30)."""
-    async with reader_app.run_test(size=size, notifications=True) as pilot:
-        await settle(reader_app, pilot)
-        for number in range(count - 1):
-            reader_app.say(f"Notification {number}", timeout=30)
-        await pilot.press("y", "t")  # copy the title: the reader's own notification
-        await pilot.pause()
-        toasts = list(reader_app.screen.query("Toast"))
-        assert len(toasts) == count
-        detail = reader_app.query_one(PaperDetail).content_region
-        header = detail.intersection(detail._replace(height=5))  # title, marks and id, dates
-        for toast in toasts:
-            for important in (header, reader_app.query_one("#status").region, reader_app.query_one("#search").region):
-                assert not toast.region.overlaps(important), (toast.region, important)
-
-
-# --- 8. the paper id --------------------------------------------------------------------------------------------
-
-
-async def test_the_detail_shows_the_paper_id_for_tui_reader_mark(reader_app):
-    async with reader_app.run_test(size=SIZE) as pilot:
-        await settle(reader_app, pilot)
-        await pilot.press("j")
-        await pilot.pause()
-        paper = reader_app.reader.papers[1]
-        assert f"id {paper.id}" in detail_text(reader_app).splitlines()[2]  # title, blank, the marks line
-
-
-# --- 9. where the cursor starts ---------------------------------------------------------------------------------
-
-
-def read_first(data_dir, papers, count: int) -> MarkStore:
-    with MarkStore.open(data_dir) as store:
-        for paper in papers[:count]:
-            store.set_read(paper.id, True)
-    return MarkStore.open(data_dir)
-
-
 @pytest.mark.parametrize(("setting", "row"), [("", 3), ('start = "first-unread"\n', 3), ('start = "top"\n', 0)])
 async def test_the_cursor_starts_on_the_first_unread_paper_unless_told_top(config_toml, papers, data_dir, setting, row):
     config_toml(setting)
@@ -364,7 +196,7 @@ async def test_a_streamed_corpus_starts_on_the_first_unread_loaded_and_never_jum
             plist = app.query_one(PaperList)
             assert plist.cursor == 2
             await pilot.press("g")  # the user goes to the top, on a read paper
-            app._place_cursor_at_start()  # what each later batch does: nothing once placed
+            app.reader_screen.place_cursor_at_start()  # what each later batch does: nothing once placed
             await pilot.pause()
             assert plist.cursor == 0
     finally:
@@ -382,7 +214,7 @@ def test_the_command_hands_config_toml_to_the_reader_even_with_paths(config_toml
 
     def run(app, *args, **kwargs):
         seen.update(config=app.config, warnings=list(app.startup_warnings), keymap=dict(app.user_keymap))
-        app.saver = SimpleNamespace(unsaved_at_exit=0)  # what the reader leaves for cli to report
+        return LaunchOutcome()  # what the reader hands back to cli
 
     monkeypatch.setattr(ReaderApp, "run", run)
     assert main([str(SEEDS / S0), "--data-dir", str(tmp_path / "marks")]) == 0
@@ -404,15 +236,5 @@ async def test_the_start_sort_comes_from_the_config_and_the_cursor_starts_on_its
         keys = [normalise_title(title) for title in titles]  # the title order ignores case and punctuation
         assert keys == sorted(keys) and titles != [p.title for p in papers]
         assert "sort: title" in status(app)
-        assert app.query_one(PaperList).cursor == 0 and app.current is not None
-        assert app.current.title == titles[0]
-
-
-async def test_the_palette_offers_back_only_while_more_like_this_is_shown(reader_app):
-    async with reader_app.run_test(size=SIZE) as pilot:
-        await settle(reader_app, pilot)
-        titles = lambda: {c.title for c in reader_app.get_system_commands(reader_app.screen)}  # noqa: E731
-        assert "More like this" in titles() and "Back" not in titles()
-        await pilot.press("m")
-        await settle(reader_app, pilot)
-        assert "Back" in titles()
+        assert app.query_one(PaperList).cursor == 0 and app.reader_screen.current is not None
+        assert app.reader_screen.current.title == titles[0]

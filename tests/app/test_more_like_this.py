@@ -133,7 +133,7 @@ async def test_papers_arriving_while_showing_more_like_this_join_it(reader_app, 
         await pilot.press("enter", "m")
         await settle(app, pilot)
         assert f"like: {DIFFUSION}" in status(app) and new not in shown_titles(app)
-        app.add_files([path])
+        app.reader_screen.loader.add_files([path])
         for _ in range(100):
             await settle(app, pilot)
             if new in shown_titles(app):

@@ -276,7 +276,7 @@ def test_missing_path_is_one_line_error(terminal, tmp_path):
 
 
 def test_escape_sequences_and_markup_in_a_dump_never_reach_the_terminal(terminal, tmp_path):
-    """Issue 9: a dump whose path and title hold OSC sequences (window title, OSC 52 clipboard write), Textual
+    """A dump whose path and title hold OSC sequences (window title, OSC 52 clipboard write), Textual
     markup ("[/]" crashed the reader, "[@click=app.quit]" attached an action) and a C1 control. Everything the
     reader writes to the terminal is recorded raw: none of the injected sequences may be in it, and the reader
     keeps running through a search holding "[/]" and the opened detail (which shows the file name)."""
@@ -335,7 +335,7 @@ def test_escape_sequences_and_markup_in_a_dump_never_reach_the_terminal(terminal
 
 
 def test_slash_in_the_search_box_starts_a_new_query(terminal, tmp_path):
-    """Issue 15's acceptance: "/ abc Esc / diffusion" finds the diffusion papers (a "/" typed in the box used to be
+    """In a real terminal, "/ abc Esc / diffusion" finds the diffusion papers (a "/" typed in the box used to be
     text, so this searched "/diffusion"... and found 0)."""
     expected = SearchIndex(load_corpus(None).papers).search("diffusion").indices
     app = terminal("slash-again")

@@ -1,0 +1,82 @@
+"""The layout at every size: panes side by side or stacked, short terminals, the footer's Help and Quit kept,
+notifications placed clear of the detail's title and the status line."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SIZE, settle
+
+from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox
+
+
+async def test_narrow_terminal_stacks_the_panes(reader_app):
+    async with reader_app.run_test(size=(80, 30)) as pilot:
+        await settle(reader_app, pilot)
+        plist, detail = reader_app.query_one(PaperList), reader_app.query_one(PaperDetail)
+        assert detail.region.y > plist.region.y
+        assert plist.region.width == detail.region.width
+
+
+async def test_tiny_terminal_and_resizes_do_not_crash(reader_app):
+    async with reader_app.run_test(size=(40, 12)) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("j", "s")
+        for size in [(120, 40), (20, 5), (99, 30), (100, 30), (40, 12)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        await pilot.press("G", "k")
+        assert reader_app.query_one(PaperList).cursor == 209
+
+
+def visible_footer_keys(app) -> str:
+    """The footer's keys as drawn: the kept group (?, q, palette) covers whatever it overlaps."""
+    footer = app.query_one(ReaderFooter)
+    kept = app.query_one("#footer-kept").region
+    shown = []
+    for key in footer.query("FooterKey"):
+        region = key.region
+        if region.width and (key.parent.id == "footer-kept" or region.right <= kept.x):
+            shown.append(str(key.render()).strip())
+    return " | ".join(shown)
+
+
+async def test_at_60x20_the_abstract_shows_and_the_footer_keeps_help_and_quit(reader_app):
+    async with reader_app.run_test(size=(60, 20)) as pilot:
+        await settle(reader_app, pilot)
+        assert reader_app.query_one(SearchBox).region.height == 1
+        detail = reader_app.query_one(PaperDetail)
+        body = reader_app.query_one("#detail-body")
+        abstract = reader_app.reader.papers[0].abstract
+        lines = [line.text for line in body.render_lines(body.region.reset_offset)]
+        visible = lines[: detail.scrollable_content_region.height]
+        assert any(line.strip() and line.strip() in abstract for line in visible[3:]), visible
+        keys = visible_footer_keys(reader_app)
+        assert "? Help" in keys and "q Quit" in keys, keys
+
+
+@pytest.mark.parametrize("size", [(40, 12), (60, 20), (120, 16)])
+async def test_small_terminals_show_at_least_three_list_rows_and_help_and_quit(reader_app, size):
+    async with reader_app.run_test(size=size) as pilot:
+        await settle(reader_app, pilot)
+        assert reader_app.query_one(PaperList).scrollable_content_region.height >= 3
+        keys = visible_footer_keys(reader_app)
+        assert "? Help" in keys and "q Quit" in keys, keys
+
+
+@pytest.mark.parametrize(("size", "count"), [(SIZE, 5), ((80, 30), 2)])
+async def test_notifications_leave_the_detail_title_marks_and_status_visible(reader_app, size, count):
+    """Bottom right, above the status line: over the end of the abstract (wide: the detail's lower half; narrow:
+    the detail pane's lower rows, room for two at 80x30)."""
+    async with reader_app.run_test(size=size, notifications=True) as pilot:
+        await settle(reader_app, pilot)
+        for number in range(count - 1):
+            reader_app.say(f"Notification {number}", timeout=30)
+        await pilot.press("y", "t")  # copy the title: the reader's own notification
+        await pilot.pause()
+        toasts = list(reader_app.screen.query("Toast"))
+        assert len(toasts) == count
+        detail = reader_app.query_one(PaperDetail).content_region
+        header = detail.intersection(detail._replace(height=5))  # title, marks and id, dates
+        for toast in toasts:
+            for important in (header, reader_app.query_one("#status").region, reader_app.query_one("#search").region):
+                assert not toast.region.overlaps(important), (toast.region, important)

@@ -1,0 +1,142 @@
+"""Moving in the list (vim keys, arrows, paging, the mouse) and what the detail pane shows of the paper under
+the cursor."""
+
+from __future__ import annotations
+
+from conftest import ARXIV_PAPER, SIZE, settle
+from textual import events
+from textual.widgets import Static
+
+from tui_reader.app import ReaderApp
+from tui_reader.paper import Paper
+from tui_reader.widgets import PaperDetail, PaperList
+
+
+async def test_vim_keys_arrows_and_paging_move_the_cursor(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        plist = reader_app.query_one(PaperList)
+        await pilot.press("j", "j", "down")
+        assert plist.cursor == 3
+        await pilot.press("k", "up")
+        assert plist.cursor == 1
+        await pilot.press("G")
+        assert plist.cursor == 210
+        await pilot.press("g")
+        assert plist.cursor == 0
+        await pilot.press("pagedown")
+        page = plist.cursor
+        assert page > 10
+        await pilot.press("pageup")
+        assert plist.cursor == 0
+        await pilot.press("end")
+        assert plist.cursor == 210 and plist.scroll_offset.y > 0
+        await pilot.press("home")
+        assert plist.cursor == 0 and plist.scroll_offset.y == 0
+
+
+async def test_moving_updates_the_detail_pane(reader_app, papers):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("j")
+        assert papers[1].title[:30] in str(reader_app.query_one("#detail-body").render())
+
+
+async def test_mouse_click_selects_and_wheel_scrolls(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        plist = reader_app.query_one(PaperList)
+        await pilot.click(PaperList, offset=(10, 4))  # row 4 of the widget = 4th paper (border on row 0)
+        assert plist.cursor == 3
+        for _ in range(3):
+            plist.post_message(events.MouseScrollDown(plist, 10, 4, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert plist.scroll_offset.y > 0
+        assert plist.cursor == 3  # the wheel scrolls the view, not the cursor
+
+
+async def test_ctrl_d_and_ctrl_u_scroll_the_detail_from_the_list(reader_app):
+    async with reader_app.run_test(size=(120, 16)) as pilot:  # short: the abstract does not fit
+        await settle(reader_app, pilot)
+        detail = reader_app.query_one(PaperDetail)
+        assert detail.max_scroll_y > 0
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert detail.scroll_y > 0
+        assert reader_app.query_one(PaperList).has_focus  # still in the list
+        await pilot.press("ctrl+u")
+        await pilot.pause()
+        assert detail.scroll_y == 0
+
+
+async def test_every_row_fills_the_list_width_exactly_even_with_wide_characters(papers, store):
+    from rich.cells import cell_len
+
+    wide = [
+        Paper(
+            id="w1",
+            title="宽字符标题 with 漢字 across the edge of the row 漢字漢字漢字漢字漢字漢字",
+            abstract="x",
+            dates=("Mar 11",),
+        ),
+        Paper(id="w2", title="emoji 🎉🎉 title " * 6, abstract="y", dates=("Sep 9",)),
+    ]
+    app = ReaderApp(wide + list(papers), store)
+    async with app.run_test(size=SIZE) as pilot:
+        for size in [(120, 40), (81, 20), (40, 12), (25, 10)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            plist = app.query_one(PaperList)
+            width = plist.scrollable_content_region.width
+            for y in range(plist.size.height):
+                assert sum(cell_len(segment.text) for segment in plist.render_line(y)) == width, (size, y)
+
+
+def detail_text(app) -> str:
+    return str(app.query_one("#detail-body", Static).render())
+
+
+async def test_the_detail_shows_the_paper_id_for_tui_reader_mark(reader_app):
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        paper = reader_app.reader.papers[1]
+        assert f"id {paper.id}" in detail_text(reader_app).splitlines()[2]  # title, blank, the marks line
+
+
+ARXIV = ARXIV_PAPER
+
+
+BARE = Paper(
+    id="0123456789ab", title="Attention & Diffusion: a Survey?", abstract="Nothing to link.", dates=("Mar 12",)
+)
+
+
+def row_text(app: ReaderApp, y: int) -> str:
+    return app.query_one(PaperList).render_line(y).text
+
+
+async def test_the_list_shows_authors_after_the_title_when_wide(store):
+    short = Paper(id="s1", title="Tiny", abstract="", authors=("[b]Ada[/b] Lovelace", "Alan Turing"), dates=("Mar 12",))
+    app = ReaderApp([ARXIV, short, BARE], store)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await settle(app, pilot)
+        assert "Fast Diffusion of Large Models  Ada Lovelace, Alan Turing, Grace Hopper" in row_text(app, 0)
+        assert "Tiny  [b]Ada[/b] Lovelace, Alan Turing" in row_text(app, 1)  # literally, as typed
+        assert "Attention & Diffusion: a Survey?" in row_text(app, 2)  # no authors: the row as before
+        assert len({len(row_text(app, y).rstrip()) for y in range(3)}) == 1  # the date column stays aligned
+
+
+async def test_the_list_shortens_authors_to_et_al_then_drops_them_as_it_narrows(store):
+    app = ReaderApp([ARXIV], store)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(app, pilot)
+        row = row_text(app, 0)
+        assert "Fast Diffusion of Large Models  Ada Lovelace et al." in row and "Turing" not in row
+        assert row.rstrip().endswith("Mar 11 2024")
+    app = ReaderApp([ARXIV], store)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await settle(app, pilot)
+        row = row_text(app, 0)
+        assert "Lovelace" not in row and "Fast Diffusion of Large Models" in row

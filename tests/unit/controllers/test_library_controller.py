@@ -1,0 +1,132 @@
+"""Marks, notes, tags, a bulk mark and undo from the reader (controllers/library.py), without a screen: every
+change shows at once and goes to the saver."""
+
+from __future__ import annotations
+
+import pytest
+from fake_host import FakeHost
+
+from tui_reader.controllers.library import Library, edit_tags
+from tui_reader.library import MarkStore
+from tui_reader.paper import Paper
+from tui_reader.saving import HistoryDone
+from tui_reader.state import ReaderState
+
+PAPERS = [Paper(id=f"p{i}", title=f"Paper {i}", abstract="") for i in range(3)]
+
+
+class RecordingSaver:
+    def __init__(self) -> None:
+        self.submitted: list = []
+        self.asked: list[str] = []
+
+    def submit_all(self, changes) -> None:
+        self.submitted.extend(changes)
+
+    def undo(self) -> None:
+        self.asked.append("undo")
+
+    def redo(self) -> None:
+        self.asked.append("redo")
+
+
+@pytest.fixture
+def host(data_dir):
+    with MarkStore.open(data_dir) as store:
+        yield FakeHost(ReaderState(PAPERS, store))
+
+
+@pytest.fixture
+def saver():
+    return RecordingSaver()
+
+
+@pytest.fixture
+def library(host, saver):
+    return Library(host, lambda: saver)
+
+
+def test_a_toggle_flips_what_the_screen_shows_and_goes_to_the_saver(host, library, saver):
+    library.toggle("p1", "starred")
+    assert host.state.mark("p1").starred and saver.submitted[-1].value is True and host.shown == ["marks"]
+    library.toggle("p1", "starred")
+    assert not host.state.mark("p1").starred
+    library.toggle(None, "read")  # no paper under the cursor
+    assert len(saver.submitted) == 2
+
+
+def test_marking_read_a_paper_read_already_changes_nothing(host, library, saver):
+    library.mark_read("p0")
+    library.mark_read("p0")
+    assert len(saver.submitted) == 1 and host.state.mark("p0").read
+
+
+def test_mark_all_read_asks_how_many_then_is_one_step(host, library, saver):
+    library.mark_read("p0")
+    changes, question = library.all_read_question()
+    assert question == "Mark 2 papers read? y/n"
+    library.all_read_answered(changes, False)
+    assert not host.state.mark("p1").read
+    library.all_read_answered(changes, True)
+    assert all(host.state.mark(p.id).read for p in PAPERS) and len({c.batch for c in saver.submitted[1:]}) == 1
+    assert host.messages[-1] == "Marked 2 papers read (z undoes it)"
+    assert library.all_read_question() is None and host.messages[-1] == "Every paper shown is read already."
+
+
+def test_notes_are_saved_removed_or_refused_with_the_problem(host, library):
+    assert library.save_note("p0", "mine\n") is None and host.state.mark("p0").note == "mine"
+    assert host.messages == ["Note saved."]
+    assert library.save_note("p0", "mine") is None and host.messages == ["Note saved."]  # unchanged: nothing
+    assert library.save_note("p0", "") is None and host.state.mark("p0").note is None
+    assert host.messages[-1] == "Note removed."
+    assert library.save_note("p0", "x" * 100_001) == "note too long (100,001 characters; at most 100,000)"
+
+
+def test_tags_are_added_and_removed_ignoring_case(host, library):
+    assert edit_tags(("rl", "Theory"), "video -THEORY") == ("rl", "video")
+    assert library.change_tags("p0", "rl theory") is None and host.state.mark("p0").tags == ("rl", "theory")
+    assert library.change_tags("p0", "-rl -theory") is None and host.messages[-1] == "No tags now."
+    assert library.change_tags("p0", "bad,tag") is not None
+
+
+def test_undo_and_redo_go_to_the_saver_and_their_result_is_said(host, library, saver):
+    library.undo()
+    library.redo()
+    assert saver.asked == ["undo", "redo"]
+    library.history_done(HistoryDone(None, redo=False))
+    library.history_done(HistoryDone(None, redo=True))
+    assert host.messages == ["Nothing to undo.", "Nothing to redo."]
+
+
+def test_the_note_in_an_outside_editor_is_saved_when_it_ends_well(host, library, monkeypatch):
+    monkeypatch.setenv("EDITOR", "my-editor --wait")
+
+    def editor(command):
+        assert command[:2] == ["my-editor", "--wait"]
+        with open(command[-1], "w", encoding="utf-8") as f:
+            f.write("written outside\n")
+        return 0
+
+    library.edit_note_outside("p0", editor)
+    assert host.state.mark("p0").note == "written outside"
+    library.edit_note_outside("p0", lambda command: 1)
+    assert host.messages[-1] == "The editor 'my-editor --wait' ended with status 1; note not changed."
+    library.edit_note_outside("p0", lambda command: None)
+    assert host.messages[-1].startswith("This terminal cannot hand over to an editor")
+
+
+def test_what_the_saver_reports_is_shown(host, library):
+    from tui_reader.saving import MarksChanged, Saved, SaverProblem, Waiting
+
+    library.set_mark("p0", "starred", True)
+    pending = list(host.state.unsaved)
+    library.saver_reported(Waiting(2.0, 1))
+    assert "1 mark waiting: file locked by another program" in host.state.status("", False)
+    library.saver_reported(Saved(tuple(pending), {}))
+    assert host.state.unsaved == [] and host.state.locked_for == 0.0
+    library.saver_reported(MarksChanged(frozenset({"p2"}), frozenset(), {"p2": "theirs"}, {}))
+    assert (
+        host.state.mark("p2").read and host.state.mark("p2").note == "theirs" and host.shown[-2:] == ["marks", "status"]
+    )
+    library.saver_reported(SaverProblem("marks.db is read-only", read_only=True))
+    assert host.warned == ["marks.db is read-only"] and "marks NOT saved (read-only)" in host.state.status("", False)

@@ -1,0 +1,109 @@
+"""Loading files after the first paint and watching folders (controllers/loading.py), without a screen."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import S0, SEEDS
+from fake_host import FakeHost
+
+from tui_reader.controllers.loading import FolderWatcher, Loader
+from tui_reader.library import MarkStore
+from tui_reader.state import ReaderState
+
+
+@pytest.fixture
+def host(data_dir):
+    with MarkStore.open(data_dir) as store:
+        yield FakeHost(ReaderState([], store))
+
+
+def make_loader(host, files=()):
+    events: list[str] = []
+    loader = Loader(
+        host,
+        files,
+        papers_added=lambda: events.append("added"),
+        all_loaded=lambda: events.append("all loaded"),
+        no_papers=lambda: events.append("no papers"),
+    )
+    return loader, events
+
+
+def test_files_are_read_into_the_state_then_the_index_is_built(host):
+    loader, events = make_loader(host, [SEEDS / S0])
+    assert loader.running and loader.loading == "loading 0/1 files…"
+    loader.load([SEEDS / S0])
+    assert len(host.state.papers) > 0 and events[0] == "added" and events[-1] == "all loaded"
+    assert loader.loading == "" and not loader.running and host.groups == ["load"]
+
+
+def test_files_with_no_paper_at_all_end_the_reader_with_their_warnings(host, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    loader, events = make_loader(host, [empty])
+    loader.load([empty])
+    assert events[-1] == "no papers" and any("empty" in w for w in loader.warnings) and host.warned
+
+
+def test_files_that_come_during_a_load_wait_for_it_each_once(host, tmp_path):
+    loader, events = make_loader(host, [SEEDS / S0])  # a load is under way
+    loader.add_files([SEEDS / S0])
+    loader.add_files([SEEDS / S0])
+    assert host.groups == []  # waiting
+    loader.all_loaded()  # the load under way ends: the waiting files are read now, once
+    assert host.groups == ["load"] and events.count("all loaded") == 1
+
+
+def test_a_load_that_fails_with_nothing_loaded_ends_the_reader_and_says_why(host, monkeypatch):
+    from tui_reader.controllers import loading
+
+    def broken(path):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(loading, "read_file_parts", broken)
+    loader, events = make_loader(host, [SEEDS / S0])
+    loader.load([SEEDS / S0])
+    assert host.failures[0][0] == "Loading papers" and events == ["no papers"]
+    assert loader.warnings == ["loading failed (RuntimeError: disk on fire)"] and not loader.running
+
+
+def test_the_watcher_hands_over_new_and_changed_files_after_its_first_look(tmp_path, host):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    old = folder / "old.txt"
+    old.write_text("x")
+    changed: list[list] = []
+    watcher = FolderWatcher(host, [folder], lambda files: changed.append(sorted(files)))
+    watcher.scan()
+    assert watcher.seen is not None and changed == []  # the first look: what is there was read at start
+    new = folder / "new.txt"
+    new.write_text("y")
+    os.utime(old, ns=(1, 1))  # changed
+    watcher.scan()
+    assert changed == [[new, old]] and not watcher.scanning
+
+
+def test_files_a_fetch_read_are_not_handed_over_again(tmp_path, host):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    changed: list[list] = []
+    watcher = FolderWatcher(host, [folder], lambda files: changed.append(list(files)))
+    watcher.scan()
+    fetched = folder / "fetched.json"
+    fetched.write_text("[]")
+    watcher.note_seen([fetched])
+    watcher.scan()
+    assert changed == [[]]
+
+
+def test_a_watcher_that_fails_looks_again_next_time(host):
+    watcher = FolderWatcher(host, [], lambda files: None)
+
+    def broken(folders):
+        raise OSError("gone")
+
+    watcher.look = broken
+    watcher.scan()
+    assert host.failures[0][0] == "Watching the corpus folders" and not watcher.scanning

@@ -1,0 +1,88 @@
+"""Searching from the reader (controllers/search.py), without a screen: jobs run, answers shown or dropped."""
+
+from __future__ import annotations
+
+import pytest
+from fake_host import FakeHost
+
+from tui_reader.controllers.search import Searcher
+from tui_reader.library import MarkStore
+from tui_reader.paper import Paper
+from tui_reader.sorting import Sort
+from tui_reader.state import ReaderState
+
+PAPERS = [
+    Paper(id=f"p{i}", title=title, abstract="")
+    for i, title in enumerate(["Diffusion models", "Video diffusion", "Reward models"])
+]
+
+
+@pytest.fixture
+def host(data_dir):
+    with MarkStore.open(data_dir) as store:
+        yield FakeHost(ReaderState(PAPERS, store))
+
+
+def test_a_query_typed_before_the_index_is_built_runs_when_it_is(host):
+    search = Searcher(host)
+    search.set_query("diffusion")
+    assert host.groups == [] and host.shown == ["status"]  # waits: the list keeps what it shows
+    search.build_index()
+    assert host.groups == ["index", "search"] and list(host.state.rows) == [0, 1]
+    assert "rows" in host.shown and "cursor" in host.shown and not search.indexing
+
+
+def test_clearing_the_query_shows_every_paper_without_a_worker(host):
+    search = Searcher(host)
+    search.build_index()
+    search.set_query("reward")
+    assert list(host.state.rows) == [2]
+    host.groups.clear()
+    search.set_query("")
+    assert host.groups == [] and host.shown[-1] == "rows" and list(host.state.rows) == [0, 1, 2]
+
+
+def test_papers_added_are_shown_as_they_are_or_sorted_in_a_worker(host):
+    search = Searcher(host)
+    search.papers_added()
+    assert host.shown == ["rows", "cursor"] and host.groups == []
+    host.state.sort = Sort.TITLE
+    search.papers_added()
+    assert host.groups == ["search"]
+    assert [host.state.papers[i].title for i in host.state.rows] == [
+        "Diffusion models",
+        "Reward models",
+        "Video diffusion",
+    ]
+
+
+def test_the_sort_cycles_and_the_status_says_it(host):
+    search = Searcher(host)
+    search.build_index()
+    search.cycle_sort()
+    assert host.state.sort is Sort.RELEVANCE.next() and host.shown[-1] == "status"
+
+
+def test_more_like_this_says_when_the_index_is_not_ready_and_toggles(host):
+    search = Searcher(host)
+    search.more_like_this(0)
+    assert host.messages == ["The search index is still being built; try again in a moment."]
+    search.build_index()
+    search.more_like_this(None)  # no paper under the cursor
+    assert host.state.like is None
+    search.more_like_this(0)
+    assert host.state.like is not None and 0 not in host.state.rows
+    search.more_like_this(0)  # m again: back, the cursor on the paper it started from
+    assert host.state.like is None and ("cursor on", 0) in host.shown
+
+
+def test_a_search_that_fails_is_said_and_the_reader_goes_on(host, monkeypatch):
+    search = Searcher(host)
+    search.build_index()
+
+    def broken(query, marks):
+        raise ValueError("bad index")
+
+    monkeypatch.setattr(host.state.index, "search", broken)
+    search.set_query("diffusion")
+    assert host.failures[0][0] == "Searching"

@@ -1,0 +1,255 @@
+"""The reader's state without a screen: counts, views, marks shown before they are saved, the status line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_reader.library import Change, MarkStore
+from tui_reader.paper import Paper
+from tui_reader.state import LOCK_NOTICE_SECONDS, ReaderState
+from tui_reader.views import View
+
+PAPERS = [Paper(id=f"p{i}", title=f"Paper {i}", abstract="") for i in range(4)]
+
+
+@pytest.fixture
+def reader(data_dir):
+    with MarkStore.open(data_dir) as store:
+        store.set_read("p0", True)
+        store.set_starred("p1", True)
+        store.set_starred("gone", True)  # a paper no longer in the corpus: kept, not counted
+    with MarkStore.open(data_dir, writable=False) as store:
+        yield ReaderState(PAPERS, store)
+
+
+def test_counts_are_of_the_papers_in_the_corpus(reader):
+    assert (reader.read_count, reader.star_count) == (1, 1)
+    assert reader.status("", False).startswith("4 / 4 shown · 3 unread · 1 starred · view: all")
+
+
+def test_a_change_shows_at_once_and_stays_through_a_reload_until_saved(reader):
+    change = Change("p2", "starred", True, 1.0)
+    reader.change(change)
+    assert reader.mark("p2").starred and reader.star_count == 2
+    reader.set_marks(frozenset({"p0"}), frozenset({"p1"}))  # the file as another program left it: not yet ours
+    assert reader.mark("p2").starred and reader.star_count == 2
+    reader.saved([change])
+    reader.set_marks(frozenset({"p0"}), frozenset({"p1"}))
+    assert not reader.mark("p2").starred and reader.star_count == 1
+
+
+def test_unsetting_a_mark_counts_down(reader):
+    reader.change(Change("p0", "read", False, 1.0))
+    assert not reader.mark("p0").read and reader.read_count == 0
+
+
+def test_the_status_mentions_a_lock_only_while_changes_wait_past_the_notice(reader):
+    reader.change(Change("p3", "read", True, 1.0))
+    reader.locked_for = LOCK_NOTICE_SECONDS / 2
+    assert "waiting" not in reader.status("", False)
+    reader.locked_for = LOCK_NOTICE_SECONDS
+    assert reader.status("", False).endswith("1 mark waiting: file locked by another program")
+    reader.saved(list(reader.unsaved))
+    assert "waiting" not in reader.status("", False) and reader.locked_for == 0
+
+
+def test_the_status_says_when_marks_cannot_be_saved(reader):
+    reader.saving_off = True
+    assert reader.status("", False).endswith("marks NOT saved (read-only)")
+
+
+def test_views_cycle_and_put_their_filter_before_the_query(reader):
+    assert [View.ALL.next(), View.UNREAD.next(), View.STARRED.next()] == [View.UNREAD, View.STARRED, View.ALL]
+    reader.query = "diff"
+    assert reader.full_query == "diff"
+    reader.view = View.UNREAD
+    assert reader.full_query == "is:unread diff"  # the word being typed stays last: a prefix
+
+
+def test_status_shows_loading_before_indexing(reader):
+    assert reader.status("loading 1/5 files…", True).endswith("view: all · sort: as listed · loading 1/5 files…")
+    assert reader.status("", True).endswith("view: all · sort: as listed · indexing…")
+
+
+def test_saved_views_join_the_cycle_with_their_query_and_sort(reader):
+    from tui_reader.sorting import Sort
+    from tui_reader.views import SavedView
+
+    saved = [SavedView("rl", "tag:rl", "newest"), SavedView("Diffusion", "diffusion")]
+    reader.query = "survey"
+    seen = []
+    for _ in range(6):
+        reader.next_view(saved)
+        seen.append((reader.view_name, reader.full_query))
+    assert seen == [
+        ("unread", "is:unread survey"),
+        ("starred", "is:starred survey"),
+        ("rl", "tag:rl survey"),  # the view's query, then what the user types on top
+        ("Diffusion", "diffusion survey"),
+        ("all", "survey"),
+        ("unread", "is:unread survey"),
+    ]
+    assert reader.sort is Sort.NEWEST  # brought by the view "rl"
+    reader.show_view(saved[1])
+    reader.next_view(saved[:1])  # the view shown was deleted meanwhile: back to all
+    assert reader.view_name == "all" and "view: all" in reader.status("", False)
+
+
+def test_a_bulk_change_shows_at_once_and_counts(reader):
+    changes = reader.changes_for(["p0", "p1", "p2", "p3", "gone"], "read", True)
+    assert [change.paper_id for change in changes] == ["p1", "p2", "p3", "gone"]  # p0 is read already
+    assert len({change.batch for change in changes}) == 1 and changes[0].batch != 0
+    reader.change_all([*changes, Change("p1", "note", "bulk", 1.0)])
+    assert reader.read_count == 4 and reader.mark("gone").read and reader.mark("p1").note == "bulk"
+    assert len(reader.unsaved) == 5
+
+
+def test_a_narrow_status_line_drops_the_counts_before_what_is_happening(reader):
+    reader.locked_for = LOCK_NOTICE_SECONDS
+    reader.change(Change("p3", "read", True, 1.0))
+    full = reader.status("loading 1/5 files…", False)
+    assert reader.status("loading 1/5 files…", False, width=len(full)) == full
+    narrow = reader.status("loading 1/5 files…", False, width=60)
+    assert narrow.startswith(f"{len(PAPERS)} / {len(PAPERS)} shown")
+    assert narrow.endswith("loading 1/5 files… · 1 mark waiting: file locked by another program")
+    assert "unread" not in narrow and "starred" not in narrow and "sort:" not in narrow
+    wider = reader.status("loading 1/5 files…", False, width=len(full) - 1)
+    assert "unread" not in wider and "starred" in wider and "view: all" in wider and "sort:" in wider
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The decisions: which search runs, which answer is kept, where the cursor starts, what an empty list says
+
+
+class FakeIndex:
+    """A search index answering every query with the papers whose title holds it, and "more like this" with
+    every other paper, backwards."""
+
+    def __init__(self, papers):
+        self.papers = list(papers)
+        self.searched: list[str] = []
+
+    def search(self, query, marks):
+        from types import SimpleNamespace
+
+        self.searched.append(query)
+        words = query.split()
+        rows = [i for i, p in enumerate(self.papers) if all(w in p.title.lower() for w in words if ":" not in w)]
+        return SimpleNamespace(query=query, indices=rows, parsed=SimpleNamespace(terms=words))
+
+    def similar(self, position):
+        from types import SimpleNamespace
+
+        rows = [i for i in reversed(range(len(self.papers))) if i != position]
+        return SimpleNamespace(query="", indices=rows, parsed=SimpleNamespace(terms=[]))
+
+
+def test_no_query_in_relevance_order_needs_no_search_and_shows_every_paper(reader):
+    reader.result, reader.order = object(), [1]  # what an earlier search left
+    assert reader.set_query("") is None
+    assert reader.result is None and reader.order is None and list(reader.rows) == [0, 1, 2, 3]
+    assert not reader.waiting_for_index
+
+
+def test_a_query_typed_before_the_index_waits_for_it_then_runs(reader):
+    assert reader.set_query("paper 2") is None and reader.waiting_for_index
+    index = FakeIndex(PAPERS)
+    job = reader.index_ready(index)
+    assert job is not None and job.query == "paper 2" and job.generation == reader.generation
+    result, order = reader.answer(job)
+    assert order is None and reader.accept(job, result, order)
+    assert list(reader.rows) == [2] and index.searched == ["paper 2"]
+
+
+def test_an_answer_to_an_older_query_is_dropped(reader):
+    reader.index = FakeIndex(PAPERS)
+    older = reader.set_query("paper 1")
+    newer = reader.set_query("paper 3")
+    assert older is not None and newer is not None and newer.generation > older.generation
+    assert not reader.accept(older, *reader.answer(older))
+    assert reader.result is None
+    assert reader.accept(newer, *reader.answer(newer)) and list(reader.rows) == [3]
+
+
+def test_the_view_filter_goes_before_the_query_in_the_job(reader):
+    reader.index = FakeIndex(PAPERS)
+    reader.view = View.UNREAD
+    job = reader.set_query("paper")
+    assert job is not None and job.query == "is:unread paper" and job.marks is not None
+
+
+def test_cycling_the_sort_reorders_the_result_shown_without_searching_again(reader):
+    from tui_reader.sorting import Sort
+
+    index = reader.index = FakeIndex(PAPERS)
+    job = reader.set_query("paper")
+    reader.accept(job, *reader.answer(job))
+    again = reader.cycle_sort()
+    assert reader.sort is Sort.RELEVANCE.next() and again is not None and again.result is reader.result
+    _, order = reader.answer(again)
+    assert order is not None and sorted(order) == [0, 1, 2, 3] and index.searched == ["paper"]  # not searched again
+
+
+def test_cycling_the_sort_while_a_search_is_on_its_way_runs_it_again(reader):
+    reader.index = FakeIndex(PAPERS)
+    first = reader.set_query("paper")  # no answer yet
+    again = reader.cycle_sort()
+    assert again is not None and again.result is None and again.query == "paper"
+    assert again.generation > first.generation
+
+
+def test_more_like_this_waits_for_the_index_then_lists_the_papers_like_one_and_goes_back(reader):
+    assert reader.enter_like(2) is None and reader.like is None  # the index is still being built
+    reader.index = FakeIndex(PAPERS)
+    job = reader.set_query("paper")
+    reader.accept(job, *reader.answer(job))
+    shown = reader.result
+    like = reader.enter_like(2)
+    assert like is not None and like.like == 2 and reader.like is not None and reader.like.title == "Paper 2"
+    assert reader.accept(like, *reader.answer(like)) and list(reader.rows) == [3, 1, 0]
+    assert "like: Paper 2 (Esc or m: back)" in reader.status("", False)
+    left = reader.leave_like()
+    assert left is not None and left.position == 2 and reader.result is shown
+    back = reader.search()  # searched again (marks may have changed); "more like this" has ended
+    assert back is not None and reader.like is None
+
+
+def test_new_papers_while_showing_more_like_this_run_it_again(reader):
+    index = FakeIndex(PAPERS)
+    reader.index = index
+    first = reader.enter_like(1)
+    job = reader.index_ready(index)  # the index was built again with more papers
+    assert job is not None and job.like == 1 and first is not None and job.generation > first.generation
+
+
+def test_the_cursor_is_placed_once_and_only_when_the_list_is_in_its_order(reader):
+    from tui_reader.sorting import Sort
+
+    reader.sort = Sort.NEWEST
+    assert not reader.cursor_start()  # a configured order: placed once the rows come back in it
+    reader.order = [3, 2, 1, 0]
+    assert reader.cursor_start()
+    assert not reader.cursor_start()  # never again: it must not jump under the user
+
+
+def test_the_cursor_waits_for_the_first_papers(data_dir):
+    with MarkStore.open(data_dir) as store:
+        empty = ReaderState([], store)
+        assert not empty.cursor_start()
+        empty.add(PAPERS[:1])
+        assert empty.cursor_start()
+
+
+def test_an_empty_list_says_why(reader):
+    from tui_reader.views import SavedView
+
+    assert reader.empty_message(loading=True) == "Loading papers…"
+    assert reader.empty_message() == "No papers."
+    reader.view = View.UNREAD
+    assert reader.empty_message() == "Everything is read. u changes the view."
+    reader.view = View.STARRED
+    assert reader.empty_message().startswith("No starred papers yet")
+    reader.show_view(SavedView("rl", "tag:rl"))
+    assert reader.empty_message() == "No paper in this view. u changes the view."
+    reader.query = "nothing"
+    assert reader.empty_message() == "No paper matches. Esc clears the search."

@@ -1,0 +1,82 @@
+"""F in the reader: fetch today's listings (and any missed days) in a thread, as `tui-reader fetch` with no
+option does; the files it stores are read into the list like a watched folder's."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui_reader.controllers.host import Host
+
+if TYPE_CHECKING:  # urllib and json: loaded only when the user fetches
+    from tui_reader.fetch import FetchResult
+
+__all__ = ["Fetcher"]
+
+
+class Fetcher:
+    """``stored(files)`` runs with the files a fetch stored (the watcher notes them, the loader reads them)."""
+
+    def __init__(self, host: Host, data_dir: Callable[[], Path], stored: Callable[[Iterable[Path]], object]) -> None:
+        self.host = host
+        self.data_dir = data_dir
+        self._stored = stored
+        self.fetching = ""  # the fetch's progress, in the status line
+        self.cancelled = threading.Event()  # set when the reader closes: a wait to retry ends at once
+
+    def fetch(self) -> None:
+        if self.fetching:
+            self.host.say("A fetch is already under way.", timeout=3)
+            return
+        self.fetching = "fetching…"
+        self.host.refresh_status()
+        self.host.in_thread(self.fetch_listings, group="fetch", what="Fetching", failed=self.failed)
+
+    def fetch_listings(self) -> None:
+        """What `tui-reader fetch` with no option does: every day from the last one fetched to today (in a
+        thread)."""
+        from tui_reader import fetch
+
+        data_dir = self.data_dir()
+        today = fetch.today()
+        days, again = fetch.default_days(data_dir, today)
+        cancelled = self.cancelled
+
+        def progress(done: int, total: int, day: object) -> None:
+            self.host.soon(self.progress, done, total)
+
+        def wait(seconds: float) -> None:
+            cancelled.wait(seconds)  # set when the reader closes: the wait ends at once
+
+        client = fetch.Client(api_url=fetch.DEFAULT_API_URL, sleep=wait, cancelled=cancelled.is_set)
+        try:
+            result = fetch.fetch_days(
+                days, data_dir, client, today=today, again=[again] if again else [], progress=progress
+            )
+        except fetch.FetchCancelled:
+            return
+        self.host.soon(self.done, result)
+
+    def progress(self, done: int, total: int) -> None:
+        self.fetching = f"fetching {done}/{total} days…"
+        self.host.refresh_status()
+
+    def done(self, result: FetchResult) -> None:
+        self.fetching = ""
+        self.host.refresh_status()
+        self._stored(result.stored)
+        data_dir = self.data_dir()
+        if result.error is not None:
+            message = f"{result.error} ({result.summary(data_dir)})"
+            self.host.say(message, title="Fetch failed", severity="error", timeout=20)
+        else:
+            self.host.say(result.summary(data_dir), title="Fetched", timeout=6)
+
+    def failed(self, error: BaseException) -> None:
+        self.fetching = ""
+        self.host.refresh_status()
+
+    def close(self) -> None:
+        self.cancelled.set()

@@ -1,0 +1,170 @@
+"""The user's library from the reader: marks (read, starred), notes, tags, a bulk mark, undo and redo.
+
+Every change is shown at once (``ReaderState.change_all``) and handed to the mark saver's thread, which commits
+it; the screen never waits for the marks file. Undo and redo run in that thread too, in turn with the saves.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tui_reader.controllers.host import Host
+from tui_reader.library.model import Change
+from tui_reader.library.rules import clean_tags
+from tui_reader.saving import HistoryDone, MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
+
+__all__ = ["Library", "edit_tags"]
+
+
+def edit_tags(current: Sequence[str], typed: str) -> tuple[str, ...]:
+    """The tags after ``typed`` (``foo bar -baz``: add foo and bar, remove baz, ignoring case), cleaned as the
+    store keeps them; ValueError (one line) for a bad tag or too many."""
+    words = typed.split()
+    removed = {word[1:].strip().casefold() for word in words if word.startswith("-")}
+    added = [word for word in words if not word.startswith("-")]
+    clean_tags([word[1:] for word in words if word.startswith("-") and word[1:]])  # a bad tag is said, even to remove
+    return clean_tags([tag for tag in [*current, *added] if tag.casefold() not in removed])
+
+
+def plural(count: int) -> str:
+    return f"{count:,} paper{'s' if count != 1 else ''}"
+
+
+class Library:
+    """``saver`` gives the app's mark saver (started when the app mounts)."""
+
+    def __init__(self, host: Host, saver: Callable[[], MarkSaver]) -> None:
+        self.host = host
+        self._saver = saver
+
+    @property
+    def saver(self) -> MarkSaver:
+        return self._saver()
+
+    # --- marks -------------------------------------------------------------------------------------------
+
+    def set_mark(self, paper_id: str, field: str, value: bool) -> None:
+        """The user set a mark: shown now, committed by the saver's thread (the screen never waits for it)."""
+        self.apply([Change(paper_id, field, value, time.time())])
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        """Show changes (marks, notes, tags; a bulk mark's share one batch: one undo step) and hand them to the
+        saver's thread."""
+        self.host.state.change_all(changes)
+        self.saver.submit_all(changes)
+        self.host.marks_shown()
+
+    # The new value is the opposite of what this screen shows (not of what the file holds): with two readers
+    # open, a star added in the other one is not undone by starring the same paper here.
+
+    def toggle(self, paper_id: str | None, field: str) -> None:
+        if paper_id is not None:
+            self.set_mark(paper_id, field, not getattr(self.host.state.mark(paper_id), field))
+
+    def mark_read(self, paper_id: str | None) -> None:
+        """Mark a paper read (opened, its link followed, or reached by n); nothing when it is read already."""
+        if paper_id is not None and not self.host.state.mark(paper_id).read:
+            self.set_mark(paper_id, "read", True)
+
+    def all_read_question(self) -> tuple[list[Change], str] | None:
+        """A: the changes that mark every paper shown read, and the question to ask first; None (said why) when
+        there is nothing to mark."""
+        state = self.host.state
+        changes = state.changes_for((paper.id for paper in state.shown_papers()), "read", True)
+        if not changes:
+            self.host.say("Every paper shown is read already." if state.rows else "No paper is shown.", timeout=3)
+            return None
+        return changes, f"Mark {plural(len(changes))} read? y/n"
+
+    def all_read_answered(self, changes: list[Change], yes: bool | None) -> None:
+        if yes:
+            self.apply(changes)
+            self.host.say(f"Marked {plural(len(changes))} read (z undoes it)", timeout=5)
+
+    def saver_reported(self, report: object) -> None:
+        """What the saver's thread said: changes committed, a lock it waits for, marks changed by another program
+        (another reader, `tui-reader mark`, sync), an undo or redo done, or a problem."""
+        state = self.host.state
+        if isinstance(report, Saved):
+            state.saved(report.changes)
+        elif isinstance(report, Waiting):
+            state.locked_for = report.seconds
+        elif isinstance(report, MarksChanged):  # theirs are shown
+            state.set_marks(report.read, report.starred, report.notes, report.tags)
+            self.host.marks_shown()
+        elif isinstance(report, HistoryDone):
+            self.history_done(report)
+        elif isinstance(report, SaverProblem):
+            state.saving_off = state.saving_off or report.read_only
+            self.host.warn([report.message], title="Marks")
+        self.host.refresh_status()
+
+    # --- undo / redo (run in turn by the saver's thread; the history lives in marks.db) -----------------
+
+    def undo(self) -> None:
+        self.saver.undo()
+
+    def redo(self) -> None:
+        self.saver.redo()
+
+    def history_done(self, done: HistoryDone) -> None:
+        if done.undone is None:
+            self.host.say("Nothing to redo." if done.redo else "Nothing to undo.", timeout=3)
+            return
+        self.host.say(self.host.state.undone(done.undone), title="Redo" if done.redo else "Undo", timeout=6)
+        self.host.marks_shown()
+
+    # --- notes and tags ----------------------------------------------------------------------------------
+
+    def save_note(self, paper_id: str, text: str) -> str | None:
+        """Save a paper's note (empty: no note); a problem with it is returned (one line), nothing changed."""
+        try:
+            change = Change(paper_id, "note", text, time.time())
+        except ValueError as exc:
+            return str(exc)
+        if change.value != self.host.state.mark(paper_id).note:
+            self.apply([change])
+            self.host.say("Note saved." if change.value is not None else "Note removed.", timeout=3)
+        return None
+
+    def edit_note_outside(self, paper_id: str, run: Callable[[list[str]], int | None]) -> None:
+        """The note in the user's own editor ($VISUAL, $EDITOR, else vi) on a temporary file; what the editor
+        leaves there is saved (unchanged: nothing is). ``run(command)`` runs it with the reader stepped aside,
+        returning its exit status, or None when this terminal cannot hand over."""
+        import shlex
+        import tempfile
+
+        note = self.host.state.mark(paper_id).note or ""
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.TemporaryDirectory(prefix="tui-reader-note-") as folder:
+            path = Path(folder) / "note.txt"
+            path.write_text(note + "\n" if note else "", encoding="utf-8")
+            try:
+                status = run([*shlex.split(editor), str(path)])
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except (OSError, ValueError) as exc:
+                self.host.say(f"Could not run the editor {editor!r}: {exc}", severity="error", timeout=8)
+                return
+        if status is None:
+            self.host.say("This terminal cannot hand over to an editor; a (in the reader) edits the note.")
+        elif status != 0:
+            self.host.say(f"The editor {editor!r} ended with status {status}; note not changed.", timeout=6)
+        elif text.rstrip() != note and (problem := self.save_note(paper_id, text)) is not None:
+            self.host.say(f"Note not saved: {problem}", severity="error", timeout=8)
+
+    def change_tags(self, paper_id: str, typed: str) -> str | None:
+        """Apply what was typed in the tag prompt (``foo -bar``) as one change; a problem is returned, nothing
+        changed."""
+        old = self.host.state.mark(paper_id).tags
+        try:
+            change = Change(paper_id, "tags", edit_tags(old, typed), time.time())
+        except ValueError as exc:
+            return str(exc)
+        if change.value != old:
+            self.apply([change])
+            tags = change.value if isinstance(change.value, tuple) else ()
+            self.host.say(f"Tags: {' '.join(tags)}" if tags else "No tags now.", timeout=3)
+        return None
