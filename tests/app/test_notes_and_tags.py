@@ -87,7 +87,7 @@ async def test_esc_asks_before_dropping_changes_and_closes_at_once_without_any(p
 
 
 async def test_a_note_too_long_is_one_notification_and_the_editor_keeps_it(papers, store, monkeypatch):
-    from tui_reader import store as store_module
+    from tui_reader.library import rules as store_module
 
     monkeypatch.setattr(store_module, "MAX_NOTE_CHARS", 5)
     app = ReaderApp(papers, store)
