@@ -42,7 +42,7 @@ READER_STEPS = (
     ("launch parser", ("tui_reader.cli:build_launch_parser", "tui_reader.cli.parser:build_launch_parser")),
     ("config.toml", ("tui_reader.cli:load_config", "tui_reader.cli.launch:load_config")),
     ("corpus (seeds)", ("tui_reader.cli:load_corpus", "tui_reader.cli.launch:load_corpus")),
-    ("marks: open (every thread)", ("tui_reader.library:MarkStore.open")),
+    ("marks: open (every thread)", ("tui_reader.library:MarkStore.open",)),
     ("app object", ("tui_reader.app:ReaderApp.__init__",)),
     ("settings + keymap", ("tui_reader.app:ReaderApp._apply_settings",)),
     ("saved views", ("tui_reader.state:SavedViews.load", "tui_reader.views:SavedViews.load")),
