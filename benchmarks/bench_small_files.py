@@ -9,7 +9,7 @@ folder and file alternating A/B then B/A, ratio = median of the per-pair ratios:
 
 list      `tui-reader list PATH > /dev/null`, the whole process (what a script pays)
 load      the reader's load path in a fresh interpreter, timed inside it: corpus_files, is_big, then read_file
-          per file into a PaperSet (what ReaderApp.load_files does in its worker), imports excluded
+          per file into a PaperSet (what the reader's Loader does in its worker), imports excluded
 paint     (tmux) the reader spawned on PATH: first frame, papers on screen, every file loaded and indexed
 
 Target: the folder costs at most 4x the single file, or at most 3 s more.

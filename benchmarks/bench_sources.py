@@ -7,7 +7,7 @@ JSON Lines file (wrapped titles and abstracts, LaTeX in one paper in ten, author
 dumps (gen_corpus.write_dumps: one file per listing date). Each measure runs in a fresh interpreter, timed
 inside it from before the project's imports:
 
-first     papers on screen: the reader's load path (what ReaderApp.load_files does in its worker: corpus_files,
+first     papers on screen: the reader's load path (what the reader's Loader does in its worker: corpus_files,
           then read_file_parts per file into a PaperSet) until the first papers are in the PaperSet
 loaded    every file read into the PaperSet
 indexed   then the search index built from it (SearchIndex; the reader's next step)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,6 @@ from tui_reader.library import MarkStore
 from tui_reader.messages import SaverReport
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
-from tui_reader.saving import MarkSaver
 from tui_reader.screens.reader import ReaderScreen, command_sections
 from tui_reader.sorting import Sort
 from tui_reader.state import ReaderState
@@ -35,6 +34,8 @@ from tui_reader.widgets import shown
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
+
+    from tui_reader.saving import MarkSaver
 
 __all__ = ["LaunchOutcome", "ReaderApp"]
 
@@ -103,15 +104,22 @@ class ReaderApp(App[LaunchOutcome]):
         self.set_keymap(self.user_keymap)
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self.call_after_refresh(self.first_frame_shown)
-        self.saver = MarkSaver(
+
+    @cached_property
+    def saver(self) -> MarkSaver:
+        """The mark saver (tui_reader.saving), made after the first frame, or by the first change before it: its
+        module and its thread (opening marks.db for writing) are nothing the first frame needs to wait for."""
+        from tui_reader.saving import MarkSaver
+
+        return MarkSaver(
             self.reader.store, self._saver_reported, poll_seconds=MARKS_POLL_SECONDS, sync_dir=self.config.sync_dir
         )
-        self.saver.start()
 
     def first_frame_shown(self) -> None:
         """The launcher holds cyclic garbage collection off while Textual loads and the first screen is built
-        (all of it lives on; see cli._launch). Turn it back on, with what start-up made frozen: later
-        collections skip it, so they stay short however much was loaded."""
+        (all of it lives on; see cli/launch.py). Turn it back on, with what start-up made frozen: later
+        collections skip it, so they stay short however much was loaded. Then the mark saver's thread starts."""
+        self.saver.start()
         if not gc.isenabled():
             gc.freeze()
             gc.enable()

@@ -122,13 +122,22 @@ class MarkSaver:
         self._warned = 0
         self._journal_problem = ""
         self._thread = threading.Thread(target=self._run, name="mark-saver", daemon=True)
+        self._started = False
 
     def start(self) -> None:
+        """Start the saver's thread (once; again is nothing). The reader starts it once its first frame is
+        shown, so opening the marks file for writing never delays that frame; a change handed over before then
+        starts it at once."""
+        with self._wake:
+            if self._started:
+                return
+            self._started = True
         self._thread.start()
 
     # -- the UI's side ---------------------------------------------------------------------------------------
 
     def submit(self, change: Change) -> None:
+        self.start()
         with self._wake:
             self._state.queue.append(change)
             self._state.unsaved += 1
@@ -136,6 +145,7 @@ class MarkSaver:
 
     def submit_all(self, changes: Sequence[Change]) -> None:
         """Many changes at once (a bulk mark): one hand-over, not one per change."""
+        self.start()
         with self._wake:
             self._state.queue.extend(changes)
             self._state.unsaved += len(changes)
@@ -150,6 +160,7 @@ class MarkSaver:
         self._submit_op(HistoryOp(redo=True))
 
     def _submit_op(self, op: HistoryOp) -> None:
+        self.start()
         with self._wake:
             self._state.queue.append(op)
             self._wake.notify_all()
@@ -158,6 +169,7 @@ class MarkSaver:
         """Wait until every change handed over so far is committed and changes made elsewhere until now have
         been looked for and reported (or the timeout). True when no change is left unsaved."""
         deadline = time.monotonic() + timeout
+        self.start()
         with self._wake:
             self._state.asked += 1
             asked = self._state.asked
@@ -172,6 +184,7 @@ class MarkSaver:
     def close(self, timeout: float = 2.0) -> int:
         """Keep trying to commit what is left for up to ``timeout`` seconds, stop, and return how many changes
         are still unsaved (they stay in the journal, and the next opening of the store saves them)."""
+        self.start()  # a reader closed before its first frame still recovers, syncs and stops as any other
         with self._wake:
             self._state.stopping = True
             self._deadline = time.monotonic() + timeout

@@ -7,7 +7,6 @@ reader's view cycle (``ReaderState.next_view``) and the palette show them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -72,6 +71,8 @@ class SavedViews:
             return cls(data_dir)
         except OSError as exc:
             return cls(data_dir, (), [f"{shown_path(path)}: cannot read saved views ({exc.strerror or exc})"])
+        import json  # only when there is a file (most readers have no saved view): nothing the first frame waits for
+
         try:
             if len(data) > MAX_VIEWS_BYTES:
                 raise ValueError("too big")
@@ -115,6 +116,8 @@ class SavedViews:
         return True
 
     def _write(self, views: list[SavedView]) -> None:
+        import json  # loaded when a record is read or written, not by the first frame
+
         from tui_reader.files import replace_file
 
         records = [{"name": v.name, "query": v.query, "sort": v.sort} for v in views]

@@ -9,8 +9,9 @@ from textual.widgets import Static
 
 from tui_reader.app import ReaderApp
 from tui_reader.config import config_file, load_config
-from tui_reader.screens import ChoiceScreen, HelpScreen
+from tui_reader.screens.choice import ChoiceScreen
 from tui_reader.screens.export import ExportScreen
+from tui_reader.screens.help import HelpScreen
 from tui_reader.widgets import SearchBox
 
 

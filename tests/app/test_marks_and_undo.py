@@ -10,7 +10,7 @@ from conftest import SIZE, notifications, settle, status, type_query
 from tui_reader import app as app_module
 from tui_reader.app import ReaderApp
 from tui_reader.library import MarkStore
-from tui_reader.screens import ConfirmScreen
+from tui_reader.screens.prompt import ConfirmScreen
 from tui_reader.search import SearchIndex
 from tui_reader.views import View
 from tui_reader.widgets import PaperDetail, PaperList

@@ -12,8 +12,8 @@ from textual.widgets import Input, TextArea
 from tui_reader.app import ReaderApp
 from tui_reader.controllers.library import edit_tags
 from tui_reader.library import MarkStore
-from tui_reader.screens import ConfirmScreen
 from tui_reader.screens.note import NoteScreen
+from tui_reader.screens.prompt import ConfirmScreen
 from tui_reader.screens.tags import TagScreen
 from tui_reader.widgets import PaperDetail, PaperList
 

@@ -15,7 +15,7 @@ from tui_reader.controllers.reach import graphical_browser_available
 from tui_reader.export import bibtex_entry, markdown_link
 from tui_reader.links import copy_items, open_items
 from tui_reader.paper import Paper
-from tui_reader.screens import ChoiceScreen
+from tui_reader.screens.choice import ChoiceScreen
 
 
 async def test_o_then_enter_opens_the_first_http_link_in_the_browser(papers, store, monkeypatch):

@@ -10,7 +10,7 @@ from tui_reader.app import LaunchOutcome, ReaderApp
 from tui_reader.config import config_file, load_config
 from tui_reader.library import MarkStore
 from tui_reader.paper import normalise_title
-from tui_reader.screens import HelpScreen
+from tui_reader.screens.help import HelpScreen
 from tui_reader.widgets import PaperList
 
 

@@ -31,7 +31,7 @@ from tui_reader.controllers import reach as reach_module
 from tui_reader.corpus import Paper, load_corpus, parse_text
 from tui_reader.library import MarkStore
 from tui_reader.safe_text import shown_path, strip_controls
-from tui_reader.screens import HelpScreen
+from tui_reader.screens.help import HelpScreen
 from tui_reader.widgets import PaperList, SearchBox
 
 SIZE = (120, 40)

@@ -9,7 +9,8 @@ from conftest import SIZE, settle, shown_titles, status, type_query
 from textual.widgets import Input
 
 from tui_reader.app import ReaderApp
-from tui_reader.screens import ChoiceScreen, PromptScreen
+from tui_reader.screens.choice import ChoiceScreen
+from tui_reader.screens.prompt import PromptScreen
 from tui_reader.views import VIEWS_FILE, SavedViews, View
 from tui_reader.widgets import PaperList
 

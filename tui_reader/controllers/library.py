@@ -10,11 +10,14 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_reader.controllers.host import Host
 from tui_reader.library.model import Change
 from tui_reader.library.rules import clean_tags
-from tui_reader.saving import HistoryDone, MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
+
+if TYPE_CHECKING:  # the saver's module loads with the saver, after the first frame
+    from tui_reader.saving import HistoryDone, MarkSaver
 
 __all__ = ["Library", "edit_tags"]
 
@@ -34,7 +37,7 @@ def plural(count: int) -> str:
 
 
 class Library:
-    """``saver`` gives the app's mark saver (started when the app mounts)."""
+    """``saver`` gives the app's mark saver (made after the first frame, or by the first change before it)."""
 
     def __init__(self, host: Host, saver: Callable[[], MarkSaver]) -> None:
         self.host = host
@@ -87,6 +90,8 @@ class Library:
     def saver_reported(self, report: object) -> None:
         """What the saver's thread said: changes committed, a lock it waits for, marks changed by another program
         (another reader, `tui-reader mark`, sync), an undo or redo done, or a problem."""
+        from tui_reader.saving import HistoryDone, MarksChanged, Saved, SaverProblem, Waiting  # loaded by now
+
         state = self.host.state
         if isinstance(report, Saved):
             state.saved(report.changes)

@@ -7,7 +7,6 @@ Every function here that writes runs inside a write transaction the caller holds
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -34,12 +33,16 @@ class HistoryEntry:
 
     @classmethod
     def from_json(cls, text: str) -> HistoryEntry:
+        import json  # loaded when a record is read or written, not by the first frame
+
         def value(name: str, raw: Any) -> Value:
             return tuple(raw) if name == "tags" else raw
 
         return cls(tuple((pid, name, value(name, b), value(name, a)) for pid, name, b, a in json.loads(text)))
 
     def to_json(self) -> str:
+        import json  # loaded when a record is read or written, not by the first frame
+
         return json.dumps([[pid, name, _jsonable(b), _jsonable(a)] for pid, name, b, a in self.items])
 
     def phrase(self, title_of: Callable[[str], str] | None = None) -> str:

@@ -8,7 +8,6 @@ and opening for reading shows them laid over the file (``sqlite.with_unsaved_cha
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -68,6 +67,8 @@ class Journal:
 
     def append(self, changes: Sequence[Change]) -> None:
         """One line for all of ``changes``: a crash mid-write loses the line whole, never half a bulk change."""
+        import json  # loaded when a record is read or written, not by the first frame
+
         records = [{**c.record(), "batch": c.batch} for c in changes]
         os.write(self._fd, (json.dumps({"changes": records}, ensure_ascii=False) + "\n").encode())
         os.fsync(self._fd)
@@ -76,6 +77,8 @@ class Journal:
     def read(self) -> list[Change]:
         """The journalled changes; a line cut short by a crash, or not ours, is skipped whole (a line of an older
         tui-reader holds one change)."""
+        import json  # loaded when a record is read or written, not by the first frame
+
         data = os.pread(self._fd, JOURNAL_MAX_BYTES, 0)
         changes = []
         for line in data.decode("utf-8", "replace").splitlines():

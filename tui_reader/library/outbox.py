@@ -9,7 +9,6 @@ plain reads ``queued``, ``log_position`` and ``is_published``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +51,8 @@ def put(conn: sqlite3.Connection, tx: Tx, paper_id: str, old: Mark, new: Mark, o
 
 
 def queue(conn: sqlite3.Connection, change: Change) -> None:
+    import json  # loaded when a record is read or written, not by the first frame
+
     value = json.dumps(change.record()["value"], ensure_ascii=False)
     conn.execute(
         "INSERT INTO outbox (paper_id, field, value, at) VALUES (?, ?, ?, ?)",
@@ -87,6 +88,8 @@ def publish_all(conn: sqlite3.Connection, key: str) -> bool:
 
 def queued(conn: sqlite3.Connection) -> list[tuple[int, Change]]:
     """This device's changes not yet in its sync log, oldest first, with their queue numbers."""
+    import json  # loaded when a record is read or written, not by the first frame
+
     rows = conn.execute("SELECT seq, paper_id, field, value, at FROM outbox ORDER BY seq").fetchall()
     changes = []
     for seq, paper_id, name, value, at in rows:

@@ -33,9 +33,7 @@ from tui_reader.library.model import NO_MARK
 from tui_reader.messages import Deferred, SaverReport, WorkFailed
 from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
-from tui_reader.screens.choice import Choice, ChoiceScreen
 from tui_reader.screens.help import HelpScreen
-from tui_reader.screens.prompt import ConfirmScreen, PromptScreen
 from tui_reader.screens.reader_keys import READER_BINDINGS
 from tui_reader.sorting import Sort
 from tui_reader.state import ReaderState
@@ -135,7 +133,7 @@ class ReaderScreen(Screen[None]):
         else:
             self.call_after_refresh(self.search.build_index)  # importing numpy must not delay the first frame
         if self.watcher.folders:
-            self.watcher.scan()  # the files as they are now: what changes after this is read
+            self.call_after_refresh(self.watcher.scan)  # the files as they are now: what changes after is read
             self.set_interval(WATCH_POLL_SECONDS, self.watcher.scan, name="watch folders")
 
     def on_unmount(self) -> None:
@@ -346,6 +344,8 @@ class ReaderScreen(Screen[None]):
 
     async def action_mark_all_read(self) -> None:
         """Mark every paper shown read, once the user says yes to how many that is; one undo step."""
+        from tui_reader.screens.prompt import ConfirmScreen
+
         if (asked := self.library.all_read_question()) is not None:
             changes, question = asked
             await self.app.push_screen(ConfirmScreen(question), partial(self.library.all_read_answered, changes))
@@ -381,6 +381,8 @@ class ReaderScreen(Screen[None]):
             await self.app.push_screen(TagScreen(paper.title, tags, known, partial(self.library.change_tags, paper.id)))
 
     async def action_save_view(self) -> None:
+        from tui_reader.screens.prompt import PromptScreen
+
         if (asked := self.views.save_question()) is None:
             return
         query, kept, hint = asked
@@ -393,6 +395,8 @@ class ReaderScreen(Screen[None]):
         await self.app.push_screen(prompt)
 
     async def action_delete_view(self) -> None:
+        from tui_reader.screens.choice import Choice, ChoiceScreen
+
         keys = "123456789"
         views = self.views.views.views
         choices = [Choice(keys[i] if i < len(keys) else "", v.name, v.query, v.name) for i, v in enumerate(views)]
@@ -403,6 +407,7 @@ class ReaderScreen(Screen[None]):
 
     def action_open_menu(self) -> None:
         from tui_reader.links import open_items
+        from tui_reader.screens.choice import Choice, ChoiceScreen
 
         if (paper := self.current) is not None:
             choices = [Choice(key, label, url, url) for key, label, url in open_items(paper)]
@@ -411,6 +416,7 @@ class ReaderScreen(Screen[None]):
 
     def action_copy_menu(self) -> None:
         from tui_reader.links import copy_items
+        from tui_reader.screens.choice import Choice, ChoiceScreen
 
         if (paper := self.current) is not None:
             choices = [Choice(key, label, text, (label, text)) for key, label, text in copy_items(paper)]
