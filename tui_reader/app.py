@@ -107,8 +107,9 @@ class ReaderApp(App[LaunchOutcome]):
 
     @cached_property
     def saver(self) -> MarkSaver:
-        """The mark saver (tui_reader.saving), made after the first frame, or by the first change before it: its
-        module and its thread (opening marks.db for writing) are nothing the first frame needs to wait for."""
+        """The mark saver (tui_reader.saving), made after the first frame (a change before then makes it, and waits
+        in its queue until the thread starts): its module and its thread, opening marks.db for writing, are
+        nothing the first frame needs to wait for."""
         from tui_reader.saving import MarkSaver
 
         return MarkSaver(

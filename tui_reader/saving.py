@@ -126,8 +126,8 @@ class MarkSaver:
 
     def start(self) -> None:
         """Start the saver's thread (once; again is nothing). The reader starts it once its first frame is
-        shown, so opening the marks file for writing never delays that frame; a change handed over before then
-        starts it at once."""
+        shown, so opening the marks file for writing never delays that frame; changes handed over before then
+        wait in the queue, and its first round journals them all."""
         with self._wake:
             if self._started:
                 return
@@ -137,7 +137,6 @@ class MarkSaver:
     # -- the UI's side ---------------------------------------------------------------------------------------
 
     def submit(self, change: Change) -> None:
-        self.start()
         with self._wake:
             self._state.queue.append(change)
             self._state.unsaved += 1
@@ -145,7 +144,6 @@ class MarkSaver:
 
     def submit_all(self, changes: Sequence[Change]) -> None:
         """Many changes at once (a bulk mark): one hand-over, not one per change."""
-        self.start()
         with self._wake:
             self._state.queue.extend(changes)
             self._state.unsaved += len(changes)
@@ -160,7 +158,6 @@ class MarkSaver:
         self._submit_op(HistoryOp(redo=True))
 
     def _submit_op(self, op: HistoryOp) -> None:
-        self.start()
         with self._wake:
             self._state.queue.append(op)
             self._wake.notify_all()
@@ -169,7 +166,6 @@ class MarkSaver:
         """Wait until every change handed over so far is committed and changes made elsewhere until now have
         been looked for and reported (or the timeout). True when no change is left unsaved."""
         deadline = time.monotonic() + timeout
-        self.start()
         with self._wake:
             self._state.asked += 1
             asked = self._state.asked

@@ -37,7 +37,7 @@ def plural(count: int) -> str:
 
 
 class Library:
-    """``saver`` gives the app's mark saver (made after the first frame, or by the first change before it)."""
+    """``saver`` gives the app's mark saver (its thread starts after the first frame)."""
 
     def __init__(self, host: Host, saver: Callable[[], MarkSaver]) -> None:
         self.host = host
