@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tui_reader.app import ReaderApp
+from tui_reader.config import config_file, load_config
 from tui_reader.corpus import Corpus, bundled_seeds, corpus_files, load_corpus
 from tui_reader.library import DB_NAME, MarkStore
 from tui_reader.paper import Paper
@@ -31,6 +32,20 @@ ARXIV_PAPER = Paper(
     arxiv_id="2403.01234",
     authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
     published="2024-03-08",
+)
+
+# a paper whose abstract links http, javascript: and markup-like URLs (only http(s) ones are offered)
+LINKED_PAPER = Paper(
+    id="dd44ee55ff66",
+    title="Only Links Here",
+    abstract="See http://example.org/a and javascript:alert(1) and https://example.org/[b]bold[/b].",
+    dates=("Mar 12",),
+    links=("http://example.org/a", "javascript:alert(1)", "https://example.org/[b]bold[/b]"),
+)
+
+# a paper with nothing but a title, an abstract and a listing day
+BARE_PAPER = Paper(
+    id="0123456789ab", title="Attention & Diffusion: a Survey?", abstract="Nothing to link.", dates=("Mar 12",)
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +82,14 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "marks"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def fresh_store(data_dir: Path) -> Path:
+    """A marks file holding one mark (paper "old" read): what the lock and killed-process tests start from."""
+    with MarkStore.open(data_dir) as store:
+        store.set_read("old", True)
+    return data_dir
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -251,3 +274,22 @@ def waits(monkeypatch):
     recorded: list[float] = []
     monkeypatch.setattr(fetch, "sleep", recorded.append)
     return recorded
+
+
+@pytest.fixture
+def config_toml():
+    """Write the user's config.toml (in the test's own XDG config home)."""
+
+    def write(text: str):
+        path = config_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    return write
+
+
+def app_as_launched(papers, store) -> ReaderApp:
+    """The reader as `tui-reader` opens it: config.toml's own warnings shown with the others (cli/launch.py)."""
+    config = load_config()
+    return ReaderApp(papers, store, config.warnings, config=config)

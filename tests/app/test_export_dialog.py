@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ARXIV_PAPER, SIZE, notifications, settle, type_query
+from conftest import ARXIV_PAPER, BARE_PAPER, LINKED_PAPER, SIZE, notifications, settle, type_query
 from textual.widgets import Input
 
 from tui_reader.app import ReaderApp
@@ -20,18 +20,10 @@ from tui_reader.state import ReaderState
 ARXIV = ARXIV_PAPER
 
 
-LINKED = Paper(
-    id="dd44ee55ff66",
-    title="Only Links Here",
-    abstract="See http://example.org/a and javascript:alert(1) and https://example.org/[b]bold[/b].",
-    dates=("Mar 12",),
-    links=("http://example.org/a", "javascript:alert(1)", "https://example.org/[b]bold[/b]"),
-)
+LINKED = LINKED_PAPER
 
 
-BARE = Paper(
-    id="0123456789ab", title="Attention & Diffusion: a Survey?", abstract="Nothing to link.", dates=("Mar 12",)
-)
+BARE = BARE_PAPER
 
 
 def messages(app: ReaderApp) -> list[str]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ARXIV_PAPER, SIZE, notifications, settle
+from conftest import ARXIV_PAPER, SIZE, app_as_launched, notifications, settle
 from textual.command import CommandPalette
 from textual.widgets import Static
 
 from tui_reader.app import ReaderApp
-from tui_reader.config import config_file, load_config
 from tui_reader.screens.choice import ChoiceScreen
 from tui_reader.screens.export import ExportScreen
 from tui_reader.screens.help import HelpScreen
@@ -59,25 +58,6 @@ async def test_q_in_the_search_box_types_a_q(reader_app):
         assert reader_app.is_running
 
 
-@pytest.fixture
-def config_toml():
-    """Write the user's config.toml (in the test's own XDG config home)."""
-
-    def write(text: str):
-        path = config_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return path
-
-    return write
-
-
-def make_app(papers, store) -> ReaderApp:
-    """The reader as `tui-reader` opens it: config.toml's own warnings shown with the others (cli._launch)."""
-    config = load_config()
-    return ReaderApp(papers, store, config.warnings, config=config)
-
-
 async def test_help_says_how_to_close_it_first_and_vim_keys_scroll_it(reader_app):
     async with reader_app.run_test(size=(100, 20)) as pilot:  # shorter than the help
         await settle(reader_app, pilot)
@@ -106,7 +86,7 @@ async def test_help_says_how_to_close_it_first_and_vim_keys_scroll_it(reader_app
 
 async def test_the_helps_own_keys_are_listed_and_can_be_rebound(config_toml, papers, store):
     config_toml('[keymap]\n"help.scroll-down" = "n"\n')
-    app = make_app(papers, store)
+    app = app_as_launched(papers, store)
     async with app.run_test(size=(100, 20), notifications=True) as pilot:
         await settle(app, pilot)
         assert notifications(app) == []

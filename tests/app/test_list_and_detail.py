@@ -3,7 +3,7 @@ the cursor."""
 
 from __future__ import annotations
 
-from conftest import ARXIV_PAPER, SIZE, settle
+from conftest import ARXIV_PAPER, BARE_PAPER, SIZE, settle
 from textual import events
 from textual.widgets import Static
 
@@ -108,9 +108,7 @@ async def test_the_detail_shows_the_paper_id_for_tui_reader_mark(reader_app):
 ARXIV = ARXIV_PAPER
 
 
-BARE = Paper(
-    id="0123456789ab", title="Attention & Diffusion: a Survey?", abstract="Nothing to link.", dates=("Mar 12",)
-)
+BARE = BARE_PAPER
 
 
 def row_text(app: ReaderApp, y: int) -> str:

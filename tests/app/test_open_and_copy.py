@@ -6,7 +6,7 @@ import sys
 import webbrowser
 
 import pytest
-from conftest import ARXIV_PAPER, SIZE, notifications, settle
+from conftest import ARXIV_PAPER, BARE_PAPER, LINKED_PAPER, SIZE, notifications, settle
 from textual.widgets import OptionList
 
 from tui_reader.app import ReaderApp
@@ -88,18 +88,10 @@ def test_graphical_browser_available_follows_the_environment(monkeypatch, platfo
 ARXIV = ARXIV_PAPER
 
 
-LINKED = Paper(
-    id="dd44ee55ff66",
-    title="Only Links Here",
-    abstract="See http://example.org/a and javascript:alert(1) and https://example.org/[b]bold[/b].",
-    dates=("Mar 12",),
-    links=("http://example.org/a", "javascript:alert(1)", "https://example.org/[b]bold[/b]"),
-)
+LINKED = LINKED_PAPER
 
 
-BARE = Paper(
-    id="0123456789ab", title="Attention & Diffusion: a Survey?", abstract="Nothing to link.", dates=("Mar 12",)
-)
+BARE = BARE_PAPER
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, notifications, settle, shown_titles, status
+from conftest import SIZE, app_as_launched, notifications, settle, shown_titles, status
 from textual.widgets import Static
 
 from tui_reader.app import LaunchOutcome, ReaderApp
@@ -12,25 +12,6 @@ from tui_reader.library import MarkStore
 from tui_reader.paper import normalise_title
 from tui_reader.screens.help import HelpScreen
 from tui_reader.widgets import PaperList
-
-
-@pytest.fixture
-def config_toml():
-    """Write the user's config.toml (in the test's own XDG config home)."""
-
-    def write(text: str):
-        path = config_file()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return path
-
-    return write
-
-
-def make_app(papers, store) -> ReaderApp:
-    """The reader as `tui-reader` opens it: config.toml's own warnings shown with the others (cli._launch)."""
-    config = load_config()
-    return ReaderApp(papers, store, config.warnings, config=config)
 
 
 def footer_text(app) -> str:
@@ -50,7 +31,7 @@ def read_first(data_dir, papers, count: int) -> MarkStore:
 
 async def test_a_theme_chosen_is_written_back_keeping_comments_and_used_at_the_next_start(config_toml, papers, store):
     path = config_toml('# my reader\nview = "all"  # the start view\n\n[keymap]\ntoggle-star = "x"\n')
-    app = make_app(papers, store)
+    app = app_as_launched(papers, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert app.theme != "nord"
@@ -59,7 +40,7 @@ async def test_a_theme_chosen_is_written_back_keeping_comments_and_used_at_the_n
     text = path.read_text()
     assert text.startswith('# my reader\nview = "all"  # the start view\n')
     assert 'toggle-star = "x"' in text and load_config().theme == "nord"
-    again = make_app(papers, store)
+    again = app_as_launched(papers, store)
     async with again.run_test(size=SIZE) as pilot:
         await settle(again, pilot)
         assert again.theme == "nord"
@@ -68,7 +49,7 @@ async def test_a_theme_chosen_is_written_back_keeping_comments_and_used_at_the_n
 
 async def test_a_broken_config_is_never_overwritten_by_the_theme(config_toml, papers, store):
     path = config_toml('theme = "nord"\nview = [\n')  # the user broke it
-    app = make_app(papers, store)
+    app = app_as_launched(papers, store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         app.theme = "gruvbox"
@@ -80,7 +61,7 @@ async def test_a_broken_config_is_never_overwritten_by_the_theme(config_toml, pa
 
 async def test_an_unknown_theme_is_one_warning_and_the_default(config_toml, papers, store):
     config_toml('theme = "no-such-theme"\n')
-    app = make_app(papers, store)
+    app = app_as_launched(papers, store)
     default = ReaderApp(papers, store).theme
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
@@ -95,7 +76,7 @@ async def test_the_start_view_comes_from_the_config(config_toml, papers, data_di
     with MarkStore.open(data_dir) as store:
         store.set_starred(papers[5].id, True)
     store = MarkStore.open(data_dir)
-    app = make_app(papers, store)
+    app = app_as_launched(papers, store)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
@@ -107,7 +88,7 @@ async def test_the_start_view_comes_from_the_config(config_toml, papers, data_di
 
 async def test_a_keymap_rebinds_star_and_help_footer_and_palette_show_the_new_key(config_toml, papers, store):
     config_toml('[keymap]\ntoggle-star = "x"\n')
-    app = make_app(papers, store)
+    app = app_as_launched(papers, store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         assert notifications(app) == []
@@ -138,7 +119,7 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
         'help = "v"\n'
         'copy-menu = "u"\n'
     )
-    app = make_app(papers, store)
+    app = app_as_launched(papers, store)
     name = config_file()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
@@ -174,7 +155,7 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
 async def test_the_cursor_starts_on_the_first_unread_paper_unless_told_top(config_toml, papers, data_dir, setting, row):
     config_toml(setting)
     store = read_first(data_dir, papers, 3)
-    app = make_app(papers, store)
+    app = app_as_launched(papers, store)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
@@ -229,7 +210,7 @@ async def test_the_start_sort_comes_from_the_config_and_the_cursor_starts_on_its
     config_toml, papers, store
 ):
     config_toml('sort = "title"\n')
-    app = make_app(papers, store)
+    app = app_as_launched(papers, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         titles = shown_titles(app)

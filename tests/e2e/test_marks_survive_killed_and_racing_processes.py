@@ -8,13 +8,13 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from e2e.store_worker import BULK_PAPERS, CHURN_PAPERS, churn_op, note_text
+from support.locked_marks import Lock
 
 from tui_reader.library import DB_NAME, Mark, MarkStore
 
@@ -31,29 +31,6 @@ def start_worker(*args: str) -> subprocess.Popen:
         text=True,
         cwd=HERE,
     )
-
-
-class Lock:
-    """Another program holding the marks file's write lock."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.conn: sqlite3.Connection | None = sqlite3.connect(
-            data_dir / DB_NAME, isolation_level=None, check_same_thread=False
-        )
-        self.conn.execute("BEGIN EXCLUSIVE")
-
-    def release(self) -> None:
-        if self.conn is not None:
-            self.conn.execute("ROLLBACK")
-            self.conn.close()
-            self.conn = None
-
-
-@pytest.fixture
-def fresh_store(data_dir):
-    with MarkStore.open(data_dir) as store:
-        store.set_read("old", True)
-    return data_dir
 
 
 # ---------------------------------------------------------------------------------------------------------

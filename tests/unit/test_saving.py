@@ -5,16 +5,16 @@ with a real process: tests/e2e/test_marks_survive_killed_and_racing_processes.py
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 import time
 from pathlib import Path
 
 import pytest
+from support.locked_marks import Lock
 
 from tui_reader.app import ReaderApp
 from tui_reader.cli import main
-from tui_reader.library import DB_NAME, UNSAVED_DIR, Change, Journal, MarkStore
+from tui_reader.library import UNSAVED_DIR, Change, Journal, MarkStore
 from tui_reader.library import sqlite as sqlite_module
 from tui_reader.saving import MarkSaver, MarksChanged, Saved, SaverProblem, Waiting
 
@@ -39,29 +39,6 @@ class Reports:
             found = self._cond.wait_for(lambda: any(isinstance(r, kind) for r in self.items), timeout)
             assert found, f"no {kind.__name__} reported; got {self.items}"
             return next(r for r in self.items if isinstance(r, kind))
-
-
-class Lock:
-    """Another program holding the marks file's write lock."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.conn: sqlite3.Connection | None = sqlite3.connect(
-            data_dir / DB_NAME, isolation_level=None, check_same_thread=False
-        )
-        self.conn.execute("BEGIN EXCLUSIVE")
-
-    def release(self) -> None:
-        if self.conn is not None:
-            self.conn.execute("ROLLBACK")
-            self.conn.close()
-            self.conn = None
-
-
-@pytest.fixture
-def fresh_store(data_dir):
-    with MarkStore.open(data_dir) as store:
-        store.set_read("old", True)
-    return data_dir
 
 
 def journals(data_dir: Path) -> list[Path]:
