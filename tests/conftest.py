@@ -10,6 +10,7 @@ import os
 import random
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -293,3 +294,21 @@ def app_as_launched(papers, store) -> ReaderApp:
     """The reader as `tui-reader` opens it: config.toml's own warnings shown with the others (cli/launch.py)."""
     config = load_config()
     return ReaderApp(papers, store, config.warnings, config=config)
+
+
+async def wait_until(pilot, condition, what: str, timeout: float = 5.0) -> None:
+    """Let the app run (pilot pauses) until ``condition()`` holds; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause()
+
+
+def detail_shown(app) -> str:
+    """The detail pane's text as the screen shows it."""
+    return str(app.query_one("#detail-body").render())
+
+
+def detail_content(app):
+    """The detail pane's text as given to its body (a rich Text: plain text and styled spans)."""
+    return app.query_one("#detail-body").content

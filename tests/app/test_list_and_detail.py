@@ -3,9 +3,8 @@ the cursor."""
 
 from __future__ import annotations
 
-from conftest import ARXIV_PAPER, BARE_PAPER, SIZE, settle
+from conftest import ARXIV_PAPER, BARE_PAPER, SIZE, detail_shown, settle
 from textual import events
-from textual.widgets import Static
 
 from tui_reader.app import ReaderApp
 from tui_reader.paper import Paper
@@ -92,17 +91,13 @@ async def test_every_row_fills_the_list_width_exactly_even_with_wide_characters(
                 assert sum(cell_len(segment.text) for segment in plist.render_line(y)) == width, (size, y)
 
 
-def detail_text(app) -> str:
-    return str(app.query_one("#detail-body", Static).render())
-
-
 async def test_the_detail_shows_the_paper_id_for_tui_reader_mark(reader_app):
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)
         await pilot.press("j")
         await pilot.pause()
         paper = reader_app.reader.papers[1]
-        assert f"id {paper.id}" in detail_text(reader_app).splitlines()[2]  # title, blank, the marks line
+        assert f"id {paper.id}" in detail_shown(reader_app).splitlines()[2]  # title, blank, the marks line
 
 
 ARXIV = ARXIV_PAPER

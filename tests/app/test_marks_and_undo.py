@@ -3,9 +3,7 @@ another reader, a read-only marks file."""
 
 from __future__ import annotations
 
-import time
-
-from conftest import SIZE, notifications, settle, status, type_query
+from conftest import SIZE, detail_content, detail_shown, notifications, settle, status, type_query, wait_until
 
 from tui_reader import app as app_module
 from tui_reader.app import ReaderApp
@@ -121,19 +119,6 @@ async def test_read_only_store_still_works_and_says_marks_are_not_saved(papers, 
         assert any(n.severity == "warning" for n in notifications(app))
 
 
-async def wait_until(pilot, condition, what: str, timeout: float = 5.0) -> None:
-    """Let the app run (pilot pauses) until ``condition()`` holds; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause()
-
-
-def detail_text(app):
-    """The detail pane's text as given to its body (a rich Text: plain text and styled spans)."""
-    return app.query_one("#detail-body").content
-
-
 def row_text(plist: PaperList, row: int) -> str:
     """What the list shows on ``row`` (which must be scrolled into view)."""
     y = row - plist.scroll_offset.y
@@ -175,7 +160,7 @@ async def test_marking_in_the_unread_view_keeps_the_paper_and_the_rows_without_s
         assert plist.cursor == 3 and papers[plist.paper_index].id == paper.id
         assert status(app).startswith("211 / 211 shown")
         assert row_text(plist, 3).startswith("  ★ ")  # no unread dot, a star
-        body = detail_text(app).plain
+        body = detail_content(app).plain
         assert body.startswith(paper.title) and "✓ read" in body and "★ starred" in body
         assert app.reader.mark(paper.id).read and app.reader.mark(paper.id).starred
 
@@ -197,7 +182,7 @@ async def test_marks_made_by_another_connection_show_up_by_themselves(papers, da
             # 1.5 s: 30 polls at 0.05 s, less than one at the default 2 s (the setting must be the one used)
             await wait_until(pilot, lambda: "1 starred" in status(app), "the first star from elsewhere", 1.5)
             assert row_text(plist, 0).startswith(" ●★ ")
-            assert "★ starred" in detail_text(app).plain  # papers[0] is under the cursor
+            assert "★ starred" in detail_content(app).plain  # papers[0] is under the cursor
 
             other.set_starred(papers[1].id, True)
             await wait_until(pilot, lambda: "2 starred" in status(app), "the second star from elsewhere", 1.5)
@@ -205,10 +190,6 @@ async def test_marks_made_by_another_connection_show_up_by_themselves(papers, da
     finally:
         other.close()
         store.close()
-
-
-def detail_shown(app: ReaderApp) -> str:
-    return str(app.query_one("#detail-body").render())
 
 
 def messages(app: ReaderApp) -> list[str]:

@@ -6,7 +6,7 @@ import contextlib
 import sys
 
 import pytest
-from conftest import SIZE, notifications, settle, type_query
+from conftest import SIZE, detail_shown, notifications, settle, type_query
 from textual.widgets import Input, TextArea
 
 from tui_reader.app import ReaderApp
@@ -16,10 +16,6 @@ from tui_reader.screens.note import NoteScreen
 from tui_reader.screens.prompt import ConfirmScreen
 from tui_reader.screens.tags import TagScreen
 from tui_reader.widgets import PaperDetail, PaperList
-
-
-def detail_text(app: ReaderApp) -> str:
-    return str(app.query_one("#detail-body").render())
 
 
 def row_text(app: ReaderApp, row: int = 0) -> str:
@@ -57,7 +53,7 @@ async def test_a_opens_the_note_editor_ctrl_s_saves_and_the_detail_shows_the_not
         await settle(app, pilot)
         assert not isinstance(app.screen, NoteScreen)
         assert store.get(paper.id).note == "read the [b]appendix[/b]\ntwice"
-        assert "Note\nread the [b]appendix[/b]\ntwice" in detail_text(app)  # literally, never markup
+        assert "Note\nread the [b]appendix[/b]\ntwice" in detail_shown(app)  # literally, never markup
         assert "Note saved." in messages(app)
         await pilot.press("a")  # the editor opens on the note as saved
         await pilot.pause()
@@ -110,7 +106,7 @@ async def test_ctrl_e_edits_the_note_in_editor_and_saves_what_it_leaves(papers, 
         await pilot.press("ctrl+e")
         await settle(app, pilot)
         assert store.get(papers[0].id).note == "first line\nadded by the editor"
-        assert "added by the editor" in detail_text(app)
+        assert "added by the editor" in detail_shown(app)
 
 
 async def test_an_editor_that_changes_nothing_or_cannot_start_changes_nothing(papers, store, editor, monkeypatch):
@@ -148,7 +144,7 @@ async def test_t_tags_the_paper_in_one_undo_step_and_list_and_detail_show_them(p
         await pilot.press(*"rl theory", "enter")
         await settle(app, pilot)
         assert store.get(paper.id).tags == ("rl", "theory")
-        assert "Tags    rl  theory" in detail_text(app)
+        assert "Tags    rl  theory" in detail_shown(app)
         assert "#rl #theory" in row_text(app, app.query_one(PaperList).cursor)
         await pilot.press("t", *"-theory later", "enter")  # one change: one undo step
         await settle(app, pilot)
@@ -208,7 +204,7 @@ async def test_the_detail_shows_note_and_tags_made_elsewhere(papers, store):
             other.set_note(papers[0].id, "from \x1b[31mthe CLI")
             other.change_tags(papers[0].id, add=["later"])
         await settle(app, pilot)
-        text = detail_text(app)
+        text = detail_shown(app)
         assert "Note\nfrom the CLI" in text and "Tags    later" in text
         assert isinstance(app.query_one(PaperDetail), PaperDetail)
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 
-from conftest import SIZE, settle, shown_titles, status, type_query
+from conftest import SIZE, detail_content, settle, shown_titles, status, type_query, wait_until
 from rich.style import Style
 from textual import events
 
@@ -151,19 +150,6 @@ async def test_filters_are_case_insensitive_like_the_query_language(reader_app, 
         assert shown_titles(reader_app) == [papers[0].title]
 
 
-async def wait_until(pilot, condition, what: str, timeout: float = 5.0) -> None:
-    """Let the app run (pilot pauses) until ``condition()`` holds; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause()
-
-
-def detail_text(app):
-    """The detail pane's text as given to its body (a rich Text: plain text and styled spans)."""
-    return app.query_one("#detail-body").content
-
-
 def style_of(span) -> Style:
     return span.style if isinstance(span.style, Style) else Style.parse(span.style)
 
@@ -232,25 +218,25 @@ async def test_selection_survives_a_query_that_ranks_the_paper_below_the_top(rea
         plist = app.query_one(PaperList)
         plist.cursor = target  # as many j presses, without the wait
         await pilot.pause()
-        assert plist.paper_index == target and detail_text(app).plain.startswith(papers[target].title)
+        assert plist.paper_index == target and detail_content(app).plain.startswith(papers[target].title)
 
         await type_query(app, pilot, "diffusion")
         assert list(plist.rows) == ranked
         assert plist.paper_index == target and plist.cursor == position
         assert row_text(plist, position)[4:].startswith(papers[target].title[:40])
-        assert detail_text(app).plain.startswith(papers[target].title)
+        assert detail_content(app).plain.startswith(papers[target].title)
 
 
 async def test_detail_highlights_the_query_matches_in_title_and_abstract_and_nothing_without_a_query(reader_app):
     app = reader_app
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert reversed_spans(detail_text(app)) == set()
+        assert reversed_spans(detail_content(app)) == set()
 
         await type_query(app, pilot, "diffusion")
         await pilot.press("enter")  # to the list: the top result is under the cursor
         paper = app.reader_screen.current
-        text = detail_text(app)
+        text = detail_content(app)
         start = text.plain.rindex(paper.abstract)  # the abstract ends the detail
         expected_title = {m.span() for m in re.finditer(r"\bdiffusion\b", paper.title, re.I)}
         expected_abstract = {
@@ -267,7 +253,7 @@ async def test_detail_highlights_the_query_matches_in_title_and_abstract_and_not
         await pilot.press("slash", "escape")  # clear the query
         await settle(app, pilot)
         assert app.query_one(SearchBox).value == ""
-        text = detail_text(app)
+        text = detail_content(app)
         assert text.plain.startswith(paper.title)  # the same paper, now with nothing highlighted
         assert reversed_spans(text) == set()
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, app_as_launched, notifications, settle, shown_titles, status
-from textual.widgets import Static
+from conftest import SIZE, app_as_launched, detail_shown, notifications, settle, shown_titles, status
 
 from tui_reader.app import LaunchOutcome, ReaderApp
 from tui_reader.config import config_file, load_config
@@ -16,10 +15,6 @@ from tui_reader.widgets import PaperList
 
 def footer_text(app) -> str:
     return " ".join(str(key.render()) for key in app.screen.query("FooterKey") if key.region.width)
-
-
-def detail_text(app) -> str:
-    return str(app.query_one("#detail-body", Static).render())
 
 
 def read_first(data_dir, papers, count: int) -> MarkStore:
@@ -161,7 +156,7 @@ async def test_the_cursor_starts_on_the_first_unread_paper_unless_told_top(confi
             await settle(app, pilot)
             assert app.query_one(PaperList).cursor == row
             assert app.query_one(PaperList).scroll_y == 0  # the read papers above it stay in sight
-            assert detail_text(app).startswith(papers[row].title)
+            assert detail_shown(app).startswith(papers[row].title)
     finally:
         store.close()
 
