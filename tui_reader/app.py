@@ -52,6 +52,12 @@ class LaunchOutcome:
     load_warnings: list[str] = field(default_factory=list)
 
 
+def breakpoint_classes(size: int, breakpoints: Sequence[tuple[int, str]]) -> set[str]:
+    """The class Textual gives a screen for ``size`` cells: the one of the largest breakpoint it reaches."""
+    reached = [(at, name) for at, name in breakpoints if size >= at]
+    return {max(reached)[1]} if reached else set()
+
+
 class ReaderApp(App[LaunchOutcome]):
     """The reader. Give it papers and an open MarkStore; warnings are shown as notifications. ``run()`` returns
     a ``LaunchOutcome``."""
@@ -86,6 +92,11 @@ class ReaderApp(App[LaunchOutcome]):
         """The reader's screen is the first and bottom one (no empty screen under it to paint first)."""
         screen = ReaderScreen(self.reader, self.data_dir(), self.files, self.watched)
         self.startup_warnings.extend(screen.views.views.warnings)
+        # the size classes the first Resize would give it, given now: styled once for the terminal it opens in,
+        # not once more for every widget when that Resize comes (~5 ms of the first frame)
+        width, height = self.size
+        screen.add_class(*breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS), update=False)
+        screen.add_class(*breakpoint_classes(height, self.VERTICAL_BREAKPOINTS), update=False)
         return screen
 
     @property

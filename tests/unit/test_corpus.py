@@ -111,7 +111,7 @@ def test_missing_path_raises_corpus_error(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Shipping: the wheel carries every module and the five seeds, and works from any directory
+# Shipping: the wheel carries every module, its stylesheets and the five seeds, and works from any directory
 
 
 def test_wheel_ships_every_module_and_the_seeds(tmp_path):
@@ -136,6 +136,8 @@ def test_wheel_ships_every_module_and_the_seeds(tmp_path):
         archive.extractall(tmp_path / "site")
     modules = {p.relative_to(src).as_posix() for p in (src / "tui_reader").rglob("*.py")}
     assert modules <= names
+    styles = {p.relative_to(src).as_posix() for p in (src / "tui_reader").rglob("*.tcss")}  # the reader's, dialogs'
+    assert len(styles) == 2 and styles <= names
     shipped_seeds = {n.removeprefix("tui_reader/seeds/") for n in names if n.startswith("tui_reader/seeds/")}
     assert shipped_seeds == {S0, S1, S2, S3, S4}
 

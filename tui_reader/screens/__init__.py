@@ -3,3 +3,7 @@
 ``export.py`` (the export dialog), ``prompt.py`` (yes/no questions, one-line prompts), ``note.py`` (the note
 editor), ``tags.py`` (the tag prompt). Each is imported from its module, when it is first shown: the first frame
 loads only the reader's screen and the help (whose keys the keymap reads)."""
+
+from pathlib import Path
+
+DIALOG_CSS = Path(__file__).with_name("dialogs.tcss")  # every dialog's CSS_PATH: read when the first is shown

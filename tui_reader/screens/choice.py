@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_reader.screens import DIALOG_CSS
 from tui_reader.widgets.text import cut
 
 __all__ = ["Choice", "ChoiceScreen"]
@@ -44,6 +45,8 @@ class Choice(Generic[T]):
 class ChoiceScreen(ModalScreen[T | None], Generic[T]):
     """A centred menu sized to its items. The first item is highlighted; Enter (or a click) picks the highlighted
     one, its key picks any at once, Esc or q cancels (the result is then None)."""
+
+    CSS_PATH = DIALOG_CSS
 
     AUTO_FOCUS = "#choices"
 

@@ -29,6 +29,7 @@ from tui_reader.files import replace_file
 from tui_reader.library.model import Mark
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
+from tui_reader.screens import DIALOG_CSS
 from tui_reader.widgets.text import shown
 
 __all__ = ["ExportScreen", "default_export_path", "home_relative"]
@@ -94,6 +95,8 @@ class Picker(RadioSet, inherit_bindings=False):
 
 class ExportScreen(ModalScreen[Exported | None]):
     """Export ``shown`` (the list as it is now) or ``starred`` (every starred paper of the corpus)."""
+
+    CSS_PATH = DIALOG_CSS
 
     AUTO_FOCUS = "#export-what"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]  # noqa: RUF012 (Textual declares it so)

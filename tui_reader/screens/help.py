@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_reader.commands import Command
+from tui_reader.screens import DIALOG_CSS
 
 SEARCH_HEAD = """\
 Search: every term should match (title or abstract; with none matching them all, the best partial matches show);
@@ -56,6 +57,8 @@ EXTRA_ROWS = (
 
 class HelpScreen(ModalScreen[None]):
     """Every key the reader knows, taken from the live bindings, and the search syntax."""
+
+    CSS_PATH = DIALOG_CSS
 
     AUTO_FOCUS = "*"  # the scrollable help (the app's own AUTO_FOCUS names the paper list)
 

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from tui_reader.screens import DIALOG_CSS
 from tui_reader.screens.prompt import ConfirmScreen
 from tui_reader.widgets.text import cut
 
@@ -24,6 +25,8 @@ Save = Callable[[str], str | None]  # saves the note's text; returns a problem (
 class NoteScreen(ModalScreen[str | None]):
     """Edit one note. ``save`` gets the text on Ctrl+S: a problem it returns is a notification and the editor
     stays open with the text; None closes it (the result is the text). Closed unsaved, the result is None."""
+
+    CSS_PATH = DIALOG_CSS
 
     AUTO_FOCUS = "#note-text"
 

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
 
+from tui_reader.screens import DIALOG_CSS
 from tui_reader.widgets.text import cut
 
 __all__ = ["Accept", "ConfirmScreen", "PromptScreen"]
@@ -28,6 +29,8 @@ Accept = Callable[[str], str | None]  # does what the prompt asks with the value
 
 class ConfirmScreen(ModalScreen[bool]):
     """A question answered with one key: y is yes; n or Esc is no."""
+
+    CSS_PATH = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", show=False),
@@ -50,6 +53,8 @@ class ConfirmScreen(ModalScreen[bool]):
 class PromptScreen(ModalScreen[str | None]):
     """A title, one line to type and a hint. Enter hands the value to ``accept``: a problem it returns is shown
     under the line and the prompt stays (nothing was done); None closes it with the value. Esc cancels (None)."""
+
+    CSS_PATH = DIALOG_CSS
 
     AUTO_FOCUS = "#prompt-input"
 
