@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import SIZE, settle
 
+from tui_reader.app import ReaderApp, breakpoint_classes
 from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox
 
 
@@ -80,3 +81,22 @@ async def test_notifications_leave_the_detail_title_marks_and_status_visible(rea
         for toast in toasts:
             for important in (header, reader_app.query_one("#status").region, reader_app.query_one("#search").region):
                 assert not toast.region.overlaps(important), (toast.region, important)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "classes"),
+    [(99, 23, {"-narrow", "-short"}), (100, 24, {"-wide", "-tall"}), (60, 20, {"-narrow", "-short"})],
+)
+def test_the_screen_opens_with_the_size_classes_textual_would_give_it(width, height, classes):
+    """The reader's screen gets its size classes before it is first styled (so the first Resize restyles
+    nothing): the same ones Textual's breakpoints give (wide from 100 columns, tall from 24 rows)."""
+    given = breakpoint_classes(width, ReaderApp.HORIZONTAL_BREAKPOINTS)
+    given |= breakpoint_classes(height, ReaderApp.VERTICAL_BREAKPOINTS)
+    assert given == classes
+
+
+async def test_the_size_classes_given_at_start_are_those_after_the_first_resize(reader_app):
+    async with reader_app.run_test(size=(60, 20)) as pilot:
+        await settle(reader_app, pilot)
+        assert {"-narrow", "-short"} <= reader_app.screen.classes
+        assert not {"-wide", "-tall"} & reader_app.screen.classes

@@ -109,3 +109,42 @@ def test_the_readers_first_paint_loads_no_numpy(tmp_path):
         """
     )
     assert "textual" in loaded  # the probe really ran the app
+
+
+def test_the_launchs_first_frame_waits_for_no_module_it_does_not_show(tmp_path):
+    """`tui-reader` on the seeds, up to its first frame: the mark saver (and sync) load after it, the menus and
+    prompts when first shown, json when a record is read or written, the version when asked, tomllib when there
+    is a config.toml, numpy with the index. Each was a few ms of every launch. (A launch before it has parsed the
+    seeds once, as every launch but the first finds them: parsing loads pylatexenc, which loads json.)"""
+    later = [
+        "tui_reader.saving",
+        "tui_reader.sync",
+        "tui_reader.screens.choice",
+        "tui_reader.screens.prompt",
+        "json",
+        "importlib.metadata",
+        "tomllib",
+        "numpy",
+    ]
+    modules_after("from tui_reader.corpus import load_corpus; load_corpus()")  # the parse cache, as a first launch
+    modules_after(
+        f"""
+        import sys
+        from tui_reader.app import ReaderApp
+        from tui_reader.cli import main
+
+        seen = {{}}
+        run = ReaderApp.run
+
+        def headless(self, *args, **kwargs):
+            return run(self, headless=True, size=(100, 30))
+
+        def first_frame_shown(self):
+            seen.update((name, name in sys.modules) for name in {later!r})
+            self.exit()
+
+        ReaderApp.run, ReaderApp.first_frame_shown = headless, first_frame_shown
+        main(["--data-dir", {str(tmp_path / "marks")!r}])
+        assert seen == dict.fromkeys({later!r}, False), {{name for name, loaded in seen.items() if loaded}}
+        """
+    )
