@@ -3,10 +3,10 @@ screen answers within 250 ms at 100k). The saver's thread commits them afterward
 them over under one lock).
 
 Reference, measured alongside (interleaved): building the frozenset of the N ids, the least any way of showing
-them costs. The old path (``Reader.change`` per paper: the id set copied once per change) is timed at a tenth of N,
+them costs. The old path (``ReaderState.change`` per paper: the id set copied once per change) is timed at a tenth of N,
 where it still ends.
 
-    .venv/bin/python benchmarks/bench_bulk.py [--papers 100000] [--runs 7]
+    .venv/bin/python benchmarks/bench_bulk.py [--papers 100000] [--runs 7] [--smoke]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from tui_reader.library import MarkStore  # noqa: E402
 from tui_reader.paper import Paper  # noqa: E402
-from tui_reader.state import ReaderState as Reader  # noqa: E402
+from tui_reader.state import ReaderState  # noqa: E402
 
 
 def timed(fn: Callable[[], object]) -> float:
@@ -34,11 +34,11 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def bulk(reader: Reader, ids: list[str]) -> None:
+def bulk(reader: ReaderState, ids: list[str]) -> None:
     reader.change_all(reader.changes_for(ids, "read", True))
 
 
-def one_by_one(reader: Reader, ids: list[str]) -> None:
+def one_by_one(reader: ReaderState, ids: list[str]) -> None:
     for change in reader.changes_for(ids, "read", True):
         reader.change(change)
 
@@ -47,15 +47,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, one run: checks it still works")
     args = parser.parse_args()
+    if args.smoke:
+        args.papers, args.runs = 2_000, 1
     papers = [Paper(id=f"{i:012x}", title=f"Paper {i}", abstract="") for i in range(args.papers)]
     with tempfile.TemporaryDirectory() as folder, MarkStore.open(Path(folder)) as store:
         ids = [paper.id for paper in papers]
         samples: dict[str, list[float]] = {"reference": [], "bulk": [], "old": []}
         for _ in range(args.runs):
             samples["reference"].append(timed(lambda: frozenset(ids)))
-            samples["bulk"].append(timed(partial(bulk, Reader(papers, store), ids)))
-            samples["old"].append(timed(partial(one_by_one, Reader(papers, store), ids[: len(ids) // 10])))
+            samples["bulk"].append(timed(partial(bulk, ReaderState(papers, store), ids)))
+            samples["old"].append(timed(partial(one_by_one, ReaderState(papers, store), ids[: len(ids) // 10])))
     ref = statistics.median(samples["reference"])
     print(f"| measure ({args.papers:,} papers, {args.runs} runs) | median ms | x ref |")
     print("|---|---|---|")
