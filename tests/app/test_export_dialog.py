@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 from conftest import ARXIV_PAPER, BARE_PAPER, LINKED_PAPER, SIZE, notifications, settle, type_query
-from textual.widgets import Input
+from support.papers_to_export import FAST
+from textual.app import App
+from textual.widgets import Input, RadioButton
 
 from tui_reader.app import ReaderApp
-from tui_reader.export import render
+from tui_reader.export import FORMATS, ExportFormat, render
+from tui_reader.library.model import NO_MARK
 from tui_reader.paper import Paper
 from tui_reader.screens.export import ExportScreen, default_export_path, home_relative, with_format
 from tui_reader.state import ReaderState
@@ -189,3 +192,23 @@ def test_reader_gives_the_shown_and_the_starred_papers(store):
     reader = ReaderState(three_papers(), store)
     assert reader.shown_papers() == three_papers()
     assert reader.starred_papers() == [BARE]
+
+
+TITLES = ExportFormat(name="titles", label="Titles", ext=".titles", render=lambda papers, marks, by_date: "", order=60)
+
+
+async def test_the_dialog_offers_every_registered_format_by_its_label(monkeypatch):
+    monkeypatch.setitem(FORMATS, "titles", TITLES)
+    app = App()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ExportScreen([FAST], [], lambda paper_id: NO_MARK, fmt="markdown"))
+        await pilot.pause()
+        buttons = app.screen.query("#export-format RadioButton").results(RadioButton)
+        assert [(str(button.label), button.id, button.value) for button in buttons] == [
+            ("BibTeX", "format-bibtex", False),
+            ("RIS", "format-ris", False),
+            ("CSV", "format-csv", False),
+            ("Markdown", "format-markdown", True),
+            ("JSON", "format-json", False),
+            ("Titles", "format-titles", False),
+        ]
