@@ -312,3 +312,15 @@ def detail_shown(app) -> str:
 def detail_content(app):
     """The detail pane's text as given to its body (a rich Text: plain text and styled spans)."""
     return app.query_one("#detail-body").content
+
+
+def messages(app) -> list[str]:
+    """The notifications' messages on screen (see ``notifications``)."""
+    return [shown.message for shown in notifications(app)]
+
+
+def row_in_view(plist, row: int) -> str:
+    """What the list shows on ``row`` (which must be scrolled into view)."""
+    y = row - plist.scroll_offset.y
+    assert 0 <= y < plist.scrollable_content_region.height, "row not in view"
+    return plist.render_line(y).text

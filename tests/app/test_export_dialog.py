@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ARXIV_PAPER, BARE_PAPER, LINKED_PAPER, SIZE, notifications, settle, type_query
+from conftest import ARXIV_PAPER, BARE_PAPER, LINKED_PAPER, SIZE, messages, notifications, settle, type_query
 from support.papers_to_export import FAST
 from textual.app import App
 from textual.widgets import Input, RadioButton
@@ -27,10 +27,6 @@ LINKED = LINKED_PAPER
 
 
 BARE = BARE_PAPER
-
-
-def messages(app: ReaderApp) -> list[str]:
-    return [n.message for n in notifications(app)]
 
 
 @pytest.fixture

@@ -3,7 +3,18 @@ another reader, a read-only marks file."""
 
 from __future__ import annotations
 
-from conftest import SIZE, detail_content, detail_shown, notifications, settle, status, type_query, wait_until
+from conftest import (
+    SIZE,
+    detail_content,
+    detail_shown,
+    messages,
+    notifications,
+    row_in_view,
+    settle,
+    status,
+    type_query,
+    wait_until,
+)
 
 from tui_reader import app as app_module
 from tui_reader.app import ReaderApp
@@ -119,13 +130,6 @@ async def test_read_only_store_still_works_and_says_marks_are_not_saved(papers, 
         assert any(n.severity == "warning" for n in notifications(app))
 
 
-def row_text(plist: PaperList, row: int) -> str:
-    """What the list shows on ``row`` (which must be scrolled into view)."""
-    y = row - plist.scroll_offset.y
-    assert 0 <= y < plist.scrollable_content_region.height, "row not in view"
-    return plist.render_line(y).text
-
-
 async def test_marking_in_the_unread_view_keeps_the_paper_and_the_rows_without_searching_again(
     reader_app, papers, monkeypatch
 ):
@@ -159,7 +163,7 @@ async def test_marking_in_the_unread_view_keeps_the_paper_and_the_rows_without_s
         assert list(plist.rows) == rows
         assert plist.cursor == 3 and papers[plist.paper_index].id == paper.id
         assert status(app).startswith("211 / 211 shown")
-        assert row_text(plist, 3).startswith("  ★ ")  # no unread dot, a star
+        assert row_in_view(plist, 3).startswith("  ★ ")  # no unread dot, a star
         body = detail_content(app).plain
         assert body.startswith(paper.title) and "✓ read" in body and "★ starred" in body
         assert app.reader.mark(paper.id).read and app.reader.mark(paper.id).starred
@@ -176,24 +180,20 @@ async def test_marks_made_by_another_connection_show_up_by_themselves(papers, da
         async with app.run_test(size=SIZE) as pilot:
             await settle(app, pilot)
             plist = app.query_one(PaperList)
-            assert "0 starred" in status(app) and "★" not in row_text(plist, 0)
+            assert "0 starred" in status(app) and "★" not in row_in_view(plist, 0)
 
             other.set_starred(papers[0].id, True)  # `tui-reader mark` or a second terminal
             # 1.5 s: 30 polls at 0.05 s, less than one at the default 2 s (the setting must be the one used)
             await wait_until(pilot, lambda: "1 starred" in status(app), "the first star from elsewhere", 1.5)
-            assert row_text(plist, 0).startswith(" ●★ ")
+            assert row_in_view(plist, 0).startswith(" ●★ ")
             assert "★ starred" in detail_content(app).plain  # papers[0] is under the cursor
 
             other.set_starred(papers[1].id, True)
             await wait_until(pilot, lambda: "2 starred" in status(app), "the second star from elsewhere", 1.5)
-            assert row_text(plist, 1).startswith(" ●★ ")
+            assert row_in_view(plist, 1).startswith(" ●★ ")
     finally:
         other.close()
         store.close()
-
-
-def messages(app: ReaderApp) -> list[str]:
-    return [shown.message for shown in notifications(app)]
 
 
 async def test_n_reads_the_next_unread_paper_one_key_per_paper(papers, store):

@@ -6,7 +6,7 @@ import contextlib
 import sys
 
 import pytest
-from conftest import SIZE, detail_shown, notifications, settle, type_query
+from conftest import SIZE, detail_shown, messages, notifications, settle, type_query
 from textual.widgets import Input, TextArea
 
 from tui_reader.app import ReaderApp
@@ -21,10 +21,6 @@ from tui_reader.widgets import PaperDetail, PaperList
 def row_text(app: ReaderApp, row: int = 0) -> str:
     plist = app.query_one(PaperList)
     return "".join(segment.text for segment in plist.render_line(row - plist.scroll_offset.y))
-
-
-def messages(app: ReaderApp) -> list[str]:
-    return [shown.message for shown in notifications(app)]
 
 
 @pytest.fixture

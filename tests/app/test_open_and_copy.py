@@ -6,7 +6,7 @@ import sys
 import webbrowser
 
 import pytest
-from conftest import ARXIV_PAPER, BARE_PAPER, LINKED_PAPER, SIZE, notifications, settle
+from conftest import ARXIV_PAPER, BARE_PAPER, LINKED_PAPER, SIZE, messages, settle
 from textual.widgets import OptionList
 
 from tui_reader.app import ReaderApp
@@ -113,10 +113,6 @@ def menu_urls(app: ReaderApp) -> list[str]:
     """What each item would open (a long URL is cut with "…" on screen)."""
     assert isinstance(app.screen, ChoiceScreen)
     return [choice.value for choice in app.screen.choices]
-
-
-def messages(app: ReaderApp) -> list[str]:
-    return [n.message for n in notifications(app)]
 
 
 async def test_o_on_an_arxiv_paper_offers_its_pages_and_links_and_enter_opens_the_abstract_page(store, browser):

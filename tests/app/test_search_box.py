@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 
-from conftest import SIZE, detail_content, settle, shown_titles, status, type_query, wait_until
+from conftest import SIZE, detail_content, row_in_view, settle, shown_titles, status, type_query, wait_until
 from rich.style import Style
 from textual import events
 
@@ -159,13 +159,6 @@ def reversed_spans(text) -> set[tuple[int, int]]:
     return {(s.start, s.end) for s in text.spans if style_of(s).reverse}
 
 
-def row_text(plist: PaperList, row: int) -> str:
-    """What the list shows on ``row`` (which must be scrolled into view)."""
-    y = row - plist.scroll_offset.y
-    assert 0 <= y < plist.scrollable_content_region.height, "row not in view"
-    return plist.render_line(y).text
-
-
 async def test_a_search_result_that_arrives_after_a_newer_one_is_dropped(reader_app, monkeypatch):
     """Type "diffusion" (slow to search), Esc, type "reinforcement": the diffusion result finishing last must
     not replace the reinforcement list."""
@@ -223,7 +216,7 @@ async def test_selection_survives_a_query_that_ranks_the_paper_below_the_top(rea
         await type_query(app, pilot, "diffusion")
         assert list(plist.rows) == ranked
         assert plist.paper_index == target and plist.cursor == position
-        assert row_text(plist, position)[4:].startswith(papers[target].title[:40])
+        assert row_in_view(plist, position)[4:].startswith(papers[target].title[:40])
         assert detail_content(app).plain.startswith(papers[target].title)
 
 
