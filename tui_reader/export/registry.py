@@ -4,13 +4,12 @@ format of ``tui-reader export``, of the reader's export dialog and of the extens
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
+from tui_reader.discovery import defined_in
 from tui_reader.library.model import Mark
 from tui_reader.paper import Paper
 
@@ -43,7 +42,5 @@ class ExportFormat:
 def discover(package: ModuleType | None = None) -> tuple[ExportFormat, ...]:
     """The ``FORMAT`` of every module of ``package`` (this one by default), in order."""
     package = package or sys.modules[__package__ or "tui_reader.export"]
-    prefix = package.__name__ + "."
-    modules = [importlib.import_module(info.name) for info in pkgutil.iter_modules(package.__path__, prefix)]
-    found = [fmt for module in modules if isinstance(fmt := getattr(module, "FORMAT", None), ExportFormat)]
+    found = defined_in(package, "FORMAT", ExportFormat)
     return tuple(sorted(found, key=lambda fmt: (fmt.order, fmt.name)))

@@ -10,8 +10,6 @@ parser's code (or adding a source) makes every user's cached parses stale on its
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
+from tui_reader.discovery import defined_in, package_modules
 from tui_reader.paper import Paper
 
 __all__ = ["ParseLines", "Problems", "Source", "fingerprint", "parsing_modules", "source_for", "sources"]
@@ -67,19 +66,13 @@ class Source:
     order: int = 50
 
 
-def _modules(package: ModuleType) -> list[ModuleType]:
-    """Every module of ``package`` (imported)."""
-    prefix = package.__name__ + "."
-    return [importlib.import_module(info.name) for info in pkgutil.iter_modules(package.__path__, prefix)]
-
-
 def _package() -> ModuleType:
     return sys.modules[__package__ or "tui_reader.sources"]
 
 
 def discover(package: ModuleType) -> tuple[Source, ...]:
     """The ``SOURCE`` of every module of ``package``, in sniffing order."""
-    found = [source for module in _modules(package) if isinstance(source := getattr(module, "SOURCE", None), Source)]
+    found = defined_in(package, "SOURCE", Source)
     return tuple(sorted(found, key=lambda source: (source.order, source.name)))
 
 
@@ -107,7 +100,7 @@ def parsing_modules(registered: Iterable[Source] | None = None) -> list[ModuleTy
     terminal-safe text), followed through module-level imports."""
     package = _package()
     root = package.__name__.partition(".")[0] + "."
-    pending = [package, *_modules(package)]
+    pending = [package, *package_modules(package)]
     for source in sources() if registered is None else registered:  # a source defined elsewhere (a test, a plugin)
         names = (getattr(part, "__module__", None) for part in (source.sniff, source.parse, source.parse_lines))
         pending += [sys.modules[name] for name in names if isinstance(name, str) and name in sys.modules]
