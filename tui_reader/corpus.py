@@ -159,13 +159,6 @@ def _open_regular(path: Path, problems: list[str]) -> tuple[int, int] | None:
     return fd, info.st_size
 
 
-def _read_bytes(path: Path, problems: list[str]) -> bytes | None:
-    """The bytes of a regular file of at most MAX_FILE_BYTES, or None with the reason in ``problems``
-    (``_open_regular``: nothing else is opened). At most MAX_FILE_BYTES + 1 bytes are ever read."""
-    opened = _open_regular(path, problems)
-    return None if opened is None else _read_open(*opened, problems)
-
-
 def _read_open(fd: int, size: int, problems: list[str]) -> bytes | None:
     """Read an open regular file to its end (and close it), refusing one over MAX_FILE_BYTES."""
     limit = MAX_FILE_BYTES
