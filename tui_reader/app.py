@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,14 +41,14 @@ __all__ = ["LaunchOutcome", "ReaderApp"]
 MARKS_POLL_SECONDS = 2.0  # how soon marks made in another reader (or by `tui-reader mark`) show here
 
 
-@dataclass
 class LaunchOutcome:
     """What the launcher needs once the reader has closed: marks that could not be saved, and, when every file
     turned out empty (the reader exits at once), that there were no papers and why."""
 
-    unsaved: int = 0
-    no_papers: bool = False
-    load_warnings: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.unsaved = 0
+        self.no_papers = False
+        self.load_warnings: list[str] = []
 
 
 def breakpoint_classes(size: int, breakpoints: Sequence[tuple[int, str]]) -> set[str]:
@@ -198,8 +197,9 @@ class ReaderApp(App[LaunchOutcome]):
             else:
                 self.startup_warnings.append(f"{name}: no theme named {shown_path(config.theme)!r}; using the default")
         self._saved_theme = self.theme  # written back only when the user picks another one
-        self.user_keymap, warnings = check_keymap(command_sections(), config.keymap, name)
-        self.startup_warnings.extend(warnings)
+        if config.keymap:  # the bindings are gathered only when there is a keymap to check against them
+            self.user_keymap, warnings = check_keymap(command_sections(), config.keymap, name)
+            self.startup_warnings.extend(warnings)
 
     def _theme_chosen(self, theme: object) -> None:
         if self.theme != self._saved_theme:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.binding import Binding, BindingType
 
@@ -30,8 +31,7 @@ class CommandBinding(Binding):
     title: str = ""
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """The bindings of one place: the app ("Anywhere") or one widget class ("In the list")."""
 
     heading: str
@@ -39,8 +39,7 @@ class Section:
     target: str = ""  # CSS selector of the widget whose action it is ("" for the app)
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     section: Section
     binding: Binding
     keys: str  # Textual key names, comma-separated, after the user's keymap

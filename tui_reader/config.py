@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui_reader.files import replace_file
 from tui_reader.safe_text import shown_path
@@ -72,8 +72,7 @@ class Invalid(Exception):
         self.given = given
 
 
-@dataclass(frozen=True)
-class _File:
+class _File(NamedTuple):
     """The config file being read: where it is (relative paths start there) and the warnings so far."""
 
     path: Path
@@ -90,8 +89,7 @@ class _File:
 Read = Callable[[Any, _File], Any]  # a TOML value -> the setting's value; raises Invalid (may warn about parts)
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One setting of config.toml. A bad value is one warning, ``'<name>' must be <expects>, not <given>;
     <otherwise>``, and the setting keeps its default."""
 
@@ -253,7 +251,7 @@ class Config:
 
 
 SETTINGS: dict[str, Setting] = {
-    spec.name: replace(spec.metadata["setting"], name=spec.name)
+    spec.name: spec.metadata["setting"]._replace(name=spec.name)
     for spec in fields(Config)
     if "setting" in spec.metadata
 }

@@ -13,21 +13,27 @@ STREAM_PART papers (``read_file_parts``), and cached part by part.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import pickle
 import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tui_reader.files import cache_dir, mark_used, replace_file, store_in_cache
 from tui_reader.paper import Paper, PaperSet, merge, normalise_title, paper_id, title_key
 from tui_reader.safe_text import shown_path
-from tui_reader.sources.cleaning import delatex, extract_links
-from tui_reader.sources.dumps import decode, parse_text
-from tui_reader.sources.registry import ParseLines, Problems, Source, fingerprint, source_for
+
+# The sources are imported when a file is parsed, not when every file comes from the parse cache (a launch on the
+# seeds): their names here (the dump parser, the LaTeX cleaning) load on first use.
+if TYPE_CHECKING:
+    from tui_reader.sources.cleaning import delatex, extract_links
+    from tui_reader.sources.dumps import parse_text
+    from tui_reader.sources.registry import ParseLines, Problems, Source
 
 __all__ = [
     "Corpus",
@@ -53,14 +59,27 @@ __all__ = [
 ]
 
 
+_LAZY = {"delatex": "cleaning", "extract_links": "cleaning", "parse_text": "dumps"}  # name -> module of sources
+
+
+def __getattr__(name: str) -> Any:
+    """The re-exported names of the sources, imported on first use."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"tui_reader.sources.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
+
+
 CacheStamp = tuple[int, str, str, int, int]  # format, parser fingerprint, resolved path, size, mtime (ns)
 
 
-@dataclass(slots=True)
-class Corpus:
+class Corpus(NamedTuple):
     papers: list[Paper]
-    warnings: list[str] = field(default_factory=list)
-    entries: int = 0  # title/abstract pairs read, before deduplication
+    warnings: list[str]
+    entries: int  # title/abstract pairs read, before deduplication
 
 
 class CorpusError(Exception):
@@ -196,10 +215,12 @@ def _sniff_open(fd: int) -> Source:
     else:  # Windows
         head = os.read(fd, min(SNIFF_BYTES, MAX_FILE_BYTES + 1))
         os.lseek(fd, 0, os.SEEK_SET)
+    from tui_reader.sources.registry import source_for
+
     return source_for(head.removeprefix(codecs.BOM_UTF8).lstrip().decode("utf-8", "replace"))
 
 
-Resume = tuple[int, int, Problems, int]  # where a streamed file's next part starts: byte offset, line number,
+Resume = tuple[int, int, "Problems", int]  # where a streamed file's next part starts: byte offset, line number,
 # the problems found so far, the papers found so far
 Part = tuple[list[Paper], list[str], Resume | None]  # papers, problems (without the path), None: the last part
 
@@ -221,6 +242,8 @@ def _parse_parts(path: Path) -> Iterator[Part]:
         yield [], [f"cannot read ({exc.strerror or exc}); skipped"], None
         return
     if parse_lines is not None:
+        from tui_reader.sources.registry import Problems
+
         yield from _stream_parts(fd, parse_lines, shown_path(path.name), (0, 1, Problems("line"), 0))
     else:
         yield _read_whole(fd, size, shown_path(path.name), problems), problems, None
@@ -235,6 +258,9 @@ def _read_whole(fd: int, size: int, source: str, problems: list[str]) -> list[Pa
     if not data.strip():
         problems.append("empty file; skipped")
         return []
+    from tui_reader.sources.dumps import decode
+    from tui_reader.sources.registry import source_for
+
     text = decode(data, problems)
     if text is None:
         problems.append("binary file, not a text dump; skipped")
@@ -311,6 +337,66 @@ CACHE_MIN_BYTES = 4096  # smaller files are parsed every time, not cached. Parsi
 # and reading an entry ~150-300 us whatever its size, and writing one a file creation (0.1-1 ms): caching every
 # file of a folder of 3,000 dumps of 500 B made its first launch 6.6x slower than one file holding the same
 # papers (1.4x without; benchmarks/bench_small_files.py), and its later launches no faster than parsing
+
+
+# The parse cache's stamp holds the parsing code's fingerprint (``sources.registry.fingerprint``). Working it out
+# imports every source and reads the code of each parsing module (~2 ms of a launch's first frame), so it is
+# remembered beside the parse cache's folder together with what it was worked out from: the identity (inode, size, change
+# times) of each file it read and of the sources' folder (a module added or removed changes the folder). While all
+# of them are unchanged, the remembered value is the value; any change, a missing or damaged memo, works it out
+# again. The memo is only a shortcut: it is never needed, and never written when it cannot be.
+
+FINGERPRINT_MEMO = "parsers.memo"  # in the user cache folder, beside the corpus's (which holds only its entries)
+_MEMO_HEADER = "tui-reader parser fingerprint 1"
+_MEMO_MAX_BYTES = 1 << 16
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """The parsing code's fingerprint, read back from the memo when nothing it covers changed (once a process)."""
+    memo = cache_dir().parent / FINGERPRINT_MEMO
+    remembered = _read_memo(memo)
+    if remembered is not None:
+        return remembered
+    from tui_reader.sources import registry
+
+    value = registry.fingerprint()
+    covered = [*registry.fingerprinted_files(), Path(registry.__file__).parent]
+    lines = [_MEMO_HEADER, value, *(f"{_identity(path)} {os.fsencode(path).hex()}" for path in covered)]
+    with contextlib.suppress(OSError, ValueError):  # unwritable cache, or a file gone meanwhile: no memo
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(memo, "\n".join(lines).encode())
+    return value
+
+
+def _identity(path: Path) -> str:
+    """What changes whenever a file is written, replaced, copied over or touched: inode, size, mtime and ctime."""
+    info = os.stat(path)
+    return f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+
+
+def _read_memo(memo: Path) -> str | None:
+    """The remembered fingerprint when every file it covers is as it was; None otherwise (never raises)."""
+    problems: list[str] = []
+    opened = _open_regular(memo, problems)  # never a FIFO or a device, whatever the cache folder holds
+    if opened is None:
+        return None
+    fd, size = opened
+    if size > _MEMO_MAX_BYTES:
+        os.close(fd)
+        return None
+    data = _read_open(fd, size, problems) or b""
+    try:
+        header, value, *covered = data.decode().split("\n")
+        if header != _MEMO_HEADER or not covered or not value.isalnum():
+            return None
+        for line in covered:
+            identity, _, path = line.partition(" ")
+            if _identity(Path(os.fsdecode(bytes.fromhex(path)))) != identity:
+                return None
+    except (OSError, ValueError):
+        return None
+    return value
 
 
 def _cache_entry(path: Path) -> tuple[Path, CacheStamp] | None:

@@ -14,6 +14,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from tui_reader.paper import Paper
 
@@ -87,8 +88,7 @@ def parse_day(text: str | None) -> Day | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class DaySpan:
+class DaySpan(NamedTuple):
     """The days ``first..last`` (proleptic ordinals, both included): what a calendar ``date:`` value means."""
 
     first: int

@@ -26,16 +26,15 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from tui_reader.library import MarkStore, Undone
 from tui_reader.library.model import Change, Mark, MarkFlags, Value
 from tui_reader.paper import Paper, PaperSet
 from tui_reader.sorting import Sort, sort_rows
 from tui_reader.views import View
 
 if TYPE_CHECKING:  # the search package loads numpy; the reader imports it in a worker, after the first paint
+    from tui_reader.library import MarkStore, Undone  # the store's writing half loads with the saver, later
     from tui_reader.search import SearchIndex, SearchResult
     from tui_reader.views import SavedView
 
@@ -44,8 +43,7 @@ __all__ = ["LOCK_NOTICE_SECONDS", "Like", "ReaderState", "SearchJob", "View"]
 LOCK_NOTICE_SECONDS = 1.0  # a lock held longer than this is mentioned in the status line
 
 
-@dataclass(frozen=True, slots=True)
-class Like:
+class Like(NamedTuple):
     """The "more like this" view: the list shows the papers most like one paper, until the user goes back."""
 
     paper_id: str
@@ -54,8 +52,7 @@ class Like:
     result: SearchResult | None  # what the list showed before
 
 
-@dataclass(frozen=True, slots=True)
-class SearchJob:
+class SearchJob(NamedTuple):
     """What a search worker runs (``ReaderState.answer``) and the generation its answer is for: a query, a result
     that already answers it put in another order, or the papers most like one paper."""
 
@@ -63,7 +60,7 @@ class SearchJob:
     query: str
     marks: MarkFlags | None
     sort: Sort
-    index: SearchIndex | None
+    search_index: SearchIndex | None
     result: SearchResult | None = None  # already answers ``query``: only put in the sort's order
     like: int | None = None  # the papers most like ``papers[like]`` instead of a query
 
@@ -349,10 +346,10 @@ class ReaderState:
         """Run a job (in a worker's thread): its result, and its rows in the sort's order (None for relevance: the
         result's own order)."""
         result = job.result
-        if job.like is not None and job.index is not None:
-            result = job.index.similar(job.like)
-        elif result is None and job.index is not None and job.query.strip():
-            result = job.index.search(job.query, job.marks)
+        if job.like is not None and job.search_index is not None:
+            result = job.search_index.similar(job.like)
+        elif result is None and job.search_index is not None and job.query.strip():
+            result = job.search_index.search(job.query, job.marks)
         if job.sort is Sort.RELEVANCE:
             return result, None
         papers = self.papers

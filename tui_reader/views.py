@@ -8,9 +8,9 @@ reader's view cycle (``ReaderState.next_view``) and the palette show them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = ["MAX_VIEW_NAME", "VIEWS_FILE", "SavedView", "SavedViews", "View", "check_view_name"]
 
@@ -36,8 +36,7 @@ class View(Enum):
         return "" if self is View.ALL else f"is:{self.value}"
 
 
-@dataclass(frozen=True)
-class SavedView:
+class SavedView(NamedTuple):
     """A query saved under a name; ``sort`` names the list's order ("" for the default), kept as given."""
 
     name: str

@@ -2,13 +2,14 @@
 an undo history, a crash journal and a sync outbox. Committed before a call returns, safe with two instances,
 never lost. No Textual, and nothing of sources, search or export.
 
-- ``model.py``: the values (``Mark``, ``Change``, ``Remote``, ``MarkFlags``); cheap to import, no SQLite.
+- ``model.py``: the values (``Mark``, ``Change``, ``MarkFlags``); cheap to import, no SQLite.
 - ``rules.py``: what may be stored (paper ids, times, note and tag rules: ``clean_note``, ``clean_tags``).
 - ``schema.py``: the marks file's tables, their migrations, rows to marks and back.
 - ``sqlite.py``: opening the file (writable, reading only, recovering a damaged one), transactions, lock waits.
 - ``history.py``: applying the user's changes as steps of the undo history; undo and redo.
 - ``journal.py``: the journal of changes a reader accepted but the file has not taken yet.
-- ``outbox.py``: what sync needs from the file: the outbox, the origins of merged fields, the merge.
+- ``outbox.py``: what sync needs from the file: the outbox, the origins of merged fields, the merge of
+  ``Remote`` changes (another device's).
 - ``records.py``: marks as the JSON records of ``marks export`` / ``marks import``.
 - ``store.py``: ``MarkStore``, the facade the app, the CLI and the saver use.
 
@@ -24,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tui_reader.library.history import HistoryEntry, Undone
     from tui_reader.library.journal import UNSAVED_DIR, Journal
-    from tui_reader.library.model import FIELDS, NO_MARK, Change, Mark, MarkFlags, Remote, Value
+    from tui_reader.library.model import FIELDS, NO_MARK, Change, Mark, MarkFlags, Value
+    from tui_reader.library.outbox import Remote
     from tui_reader.library.rules import MAX_NOTE_CHARS, check_id, clean_note, clean_tag, clean_tags
     from tui_reader.library.schema import DB_NAME, SCHEMA_VERSION, migrate
     from tui_reader.library.sqlite import WRITE_PATIENCE_S, StoreBusy
@@ -59,7 +61,8 @@ __all__ = [
 _HOME = {  # name -> the module of this package defining it
     **dict.fromkeys(("HistoryEntry", "Undone"), "history"),
     **dict.fromkeys(("UNSAVED_DIR", "Journal"), "journal"),
-    **dict.fromkeys(("FIELDS", "NO_MARK", "Change", "Mark", "MarkFlags", "Remote", "Value"), "model"),
+    **dict.fromkeys(("FIELDS", "NO_MARK", "Change", "Mark", "MarkFlags", "Value"), "model"),
+    "Remote": "outbox",
     **dict.fromkeys(("MAX_NOTE_CHARS", "check_id", "clean_note", "clean_tag", "clean_tags"), "rules"),
     **dict.fromkeys(("DB_NAME", "SCHEMA_VERSION", "migrate"), "schema"),
     **dict.fromkeys(("WRITE_PATIENCE_S", "StoreBusy"), "sqlite"),

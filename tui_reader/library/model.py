@@ -1,5 +1,5 @@
-"""The values the library holds: a paper's ``Mark``, a ``Change`` the user made, a ``Remote`` change from
-another device, and ``MarkFlags`` for the search filters. Plain data, cheap to import (no SQLite).
+"""The values the library holds: a paper's ``Mark``, a ``Change`` the user made, and ``MarkFlags`` for the search
+filters (a change from another device, ``Remote``, is sync's: outbox.py). Plain data, cheap to import (no SQLite).
 
 Each field of a paper (read, starred, note, tags) keeps the time it last changed (``*_at``): what
 last-writer-wins merging needs. A local change is always newer than the one it replaces (``later``).
@@ -14,7 +14,7 @@ from typing import Any
 
 from tui_reader.library.rules import FIELDS, Value, clean_value
 
-__all__ = ["FIELDS", "NO_MARK", "Change", "Mark", "MarkFlags", "Remote", "Value", "merge_marks"]
+__all__ = ["FIELDS", "NO_MARK", "Change", "Mark", "MarkFlags", "Value", "merge_marks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +68,6 @@ class Change:
         """As JSON (the journal's and the sync log's lines): tags as a list."""
         value = list(self.value) if isinstance(self.value, tuple) else self.value
         return {"id": self.paper_id, "field": self.field, "value": value, "at": self.at}
-
-
-@dataclass(frozen=True, slots=True)
-class Remote:
-    """A change another device made, read from its sync log: wins when ``(at, device)`` is the greater."""
-
-    change: Change
-    device: str
 
 
 class MarkFlags(Mapping[str, Mark]):

@@ -13,11 +13,19 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tui_reader.library.model import Change, Mark, Remote, set_value
+from tui_reader.library.model import Change, Mark, set_value
 from tui_reader.library.rules import FIELDS
 from tui_reader.library.schema import COLUMNS, UPSERT, mark_of, mark_row, marks_from_rows
 
-__all__ = ["Tx", "merge", "publish_all", "put", "queued"]
+__all__ = ["Remote", "Tx", "merge", "publish_all", "put", "queued"]
+
+
+@dataclass(frozen=True, slots=True)
+class Remote:
+    """A change another device made, read from its sync log: wins when ``(at, device)`` is the greater."""
+
+    change: Change
+    device: str
 
 
 @dataclass(frozen=True, slots=True)

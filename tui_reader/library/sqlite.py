@@ -18,11 +18,9 @@ import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from tui_reader.library.history import apply_changes
 from tui_reader.library.journal import Journal
 from tui_reader.library.schema import (
     COLUMNS,
@@ -234,6 +232,8 @@ def with_unsaved_changes(conn: sqlite3.Connection, data_dir: Path) -> sqlite3.Co
             changes.extend(journal.read())
     if not changes:
         return conn
+    from tui_reader.library.history import apply_changes  # only when there is something to lay over
+
     mem = memory_db()
     with transaction(mem):
         mem.executemany(UPSERT, conn.execute(f"SELECT {COLUMNS} FROM marks").fetchall())
@@ -246,8 +246,7 @@ def with_unsaved_changes(conn: sqlite3.Connection, data_dir: Path) -> sqlite3.Co
 # Opening: writable, reading only, and the recovery of a damaged file
 
 
-@dataclass
-class Opened:
+class Opened(NamedTuple):
     """What an opening gives the store: ``read_only`` when changes cannot be saved (``path`` None: no file
     behind it), ``writable`` False when opened for reading only."""
 

@@ -33,7 +33,6 @@ from tui_reader.library.model import NO_MARK
 from tui_reader.messages import Deferred, SaverReport, WorkFailed
 from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
-from tui_reader.screens.help import HelpScreen
 from tui_reader.screens.reader_keys import READER_BINDINGS
 from tui_reader.sorting import Sort
 from tui_reader.state import ReaderState
@@ -429,6 +428,8 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(screen, lambda exported: self.reach.exported(exported and exported.message))
 
     def action_help(self) -> None:
+        from tui_reader.screens.help import HelpScreen  # imported when first asked for, not by the first frame
+
         if isinstance(self.app.screen, HelpScreen):  # from the palette over the help: the key toggles it
             self.app.pop_screen()
         else:
@@ -442,6 +443,8 @@ class ReaderScreen(Screen[None]):
 
 
 def command_sections() -> list[Section]:
+    from tui_reader.screens.help import HelpScreen
+
     return [
         Section("Anywhere", ReaderScreen.BINDINGS),
         Section("In the list", PaperList.BINDINGS, "#papers"),

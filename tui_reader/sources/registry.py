@@ -21,7 +21,16 @@ from types import ModuleType
 from tui_reader.discovery import defined_in, package_modules
 from tui_reader.paper import Paper
 
-__all__ = ["ParseLines", "Problems", "Source", "fingerprint", "parsing_modules", "source_for", "sources"]
+__all__ = [
+    "ParseLines",
+    "Problems",
+    "Source",
+    "fingerprint",
+    "fingerprinted_files",
+    "parsing_modules",
+    "source_for",
+    "sources",
+]
 
 
 class Problems:
@@ -123,6 +132,11 @@ def fingerprint() -> str:
     anywhere else (the corpus's reading and caching, the app) keeps every user's cache."""
     registered = sources()
     checksum = zlib.crc32(" ".join(source.name for source in registered).encode())
-    for module in parsing_modules(registered):
-        checksum = zlib.crc32(Path(str(module.__file__)).read_bytes(), checksum)
+    for path in fingerprinted_files(registered):
+        checksum = zlib.crc32(path.read_bytes(), checksum)
     return f"{checksum:08x}"
+
+
+def fingerprinted_files(registered: Iterable[Source] | None = None) -> list[Path]:
+    """The files ``fingerprint`` reads: the code of every parsing module."""
+    return [Path(str(module.__file__)) for module in parsing_modules(registered)]
