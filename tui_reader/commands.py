@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 from textual.binding import Binding, BindingType
@@ -120,7 +121,12 @@ def check_keymap(
 
 
 _MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
-_NAMED_KEYS = frozenset(key.value for key in Keys if key.value.isidentifier())  # escape, f5, pagedown…
+
+
+@cache
+def _named_keys() -> frozenset[str]:
+    """Textual's key names that are words: escape, f5, pagedown… (gathered when a keymap is first checked)."""
+    return frozenset(key.value for key in Keys if key.value.isidentifier())
 
 
 def known_key(key: str) -> bool:
@@ -128,7 +134,7 @@ def known_key(key: str) -> bool:
     *modifiers, name = key.strip().split("+")
     if not name or not _MODIFIERS.issuperset(modifiers):
         return False
-    return len(name) == 1 or name in _NAMED_KEYS or key_to_character(REPLACED_KEYS.get(name, name)) is not None
+    return len(name) == 1 or name in _named_keys() or key_to_character(REPLACED_KEYS.get(name, name)) is not None
 
 
 def _keys(binding: Binding) -> list[str]:

@@ -341,10 +341,10 @@ CACHE_MIN_BYTES = 4096  # smaller files are parsed every time, not cached. Parsi
 
 # The parse cache's stamp holds the parsing code's fingerprint (``sources.registry.fingerprint``). Working it out
 # imports every source and reads the code of each parsing module (~2 ms of a launch's first frame), so it is
-# remembered beside the parse cache's folder together with what it was worked out from: the identity (inode, size, change
-# times) of each file it read and of the sources' folder (a module added or removed changes the folder). While all
-# of them are unchanged, the remembered value is the value; any change, a missing or damaged memo, works it out
-# again. The memo is only a shortcut: it is never needed, and never written when it cannot be.
+# remembered beside the parse cache's folder together with what it was worked out from: the identity (inode, size,
+# change times) of each file it read and of the sources' folder (a module added or removed changes the folder).
+# While all of them are unchanged, the remembered value is the value; any change, a missing or damaged memo, works
+# it out again. The memo is only a shortcut: it is never needed, and never written when it cannot be.
 
 FINGERPRINT_MEMO = "parsers.memo"  # in the user cache folder, beside the corpus's (which holds only its entries)
 _MEMO_HEADER = "tui-reader parser fingerprint 1"

@@ -35,9 +35,10 @@ __all__ = [
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _LISTING = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:(?:,\s*|\s+)(\d{4}))?")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_CALENDAR = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")  # 2024, 2024-03, 2024-03-11
-_RECENT = re.compile(r"(\d{1,5})([dw])")  # 7d, 2w
-_COMPARE = re.compile(r"(>=|<=|>|<)(.*)")
+# the forms of ``date:`` (a query): patterns used through re's cache, compiled by the first query, not at import
+_CALENDAR = r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?"  # 2024, 2024-03, 2024-03-11
+_RECENT = r"(\d{1,5})([dw])"  # 7d, 2w
+_COMPARE = r"(>=|<=|>|<)(.*)"
 
 
 def today() -> _dt.date:
@@ -103,7 +104,7 @@ _NO_END = _dt.date.max.toordinal()
 
 def _calendar(text: str) -> tuple[int, int] | None:
     """``2024`` (the year), ``2024-03`` (the month) or ``2024-03-11`` as its first and last day."""
-    m = _CALENDAR.fullmatch(text)
+    m = re.fullmatch(_CALENDAR, text)
     if m is None:
         return None
     year = int(m.group(1))
@@ -127,11 +128,11 @@ def parse_span(text: str, now: _dt.date | None = None) -> DaySpan | None:
     seven days, today included) and ``2w``. ``now`` is today (default: ``today()``). None for anything else,
     the year-less ``Mar 11`` included (never raises)."""
     text = text.strip().lower()
-    if m := _RECENT.fullmatch(text):
+    if m := re.fullmatch(_RECENT, text):
         days = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
         last = (now or today()).toordinal()
         return DaySpan(max(1, last - days + 1), last) if days else None
-    if m := _COMPARE.fullmatch(text):
+    if m := re.fullmatch(_COMPARE, text):
         bound = _span_end(m.group(2).strip(), now)
         if bound is None:
             return None

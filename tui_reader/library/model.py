@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from tui_reader.library.rules import FIELDS, Value, clean_value
 
 __all__ = ["FIELDS", "NO_MARK", "Change", "Mark", "MarkFlags", "Value", "merge_marks"]
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
+class Mark(NamedTuple):
     """What the user wrote about one paper; ``*_at`` is the unix time that field last changed (None: never)."""
 
     read: bool = False
@@ -121,7 +120,7 @@ def with_value(mark: Mark, field_name: str, value: Value, now: float) -> Mark:
 def set_value(mark: Mark, field_name: str, value: Value, at: float | None) -> Mark:
     """``mark`` with one field and its time set as given."""
     values: dict[str, Any] = {field_name: value, f"{field_name}_at": at}
-    return replace(mark, **values)
+    return mark._replace(**values)
 
 
 def merge_marks(ours: Mark, theirs: Mark) -> Mark:

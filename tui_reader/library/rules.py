@@ -37,7 +37,7 @@ MAX_TAG_CHARS = 40
 MAX_TAGS = 50  # on one paper
 MAX_TIME = 253_402_300_799  # 9999-12-31 23:59:59 UTC
 
-TAG_PATTERN = re.compile(r"[^\W_](?:[\w.\-/]*[^\W_])?")
+TAG_PATTERN = r"[^\W_](?:[\w.\-/]*[^\W_])?"  # used through re's cache: compiled by the first tag checked
 TAG_RULE = (
     f"a tag is one word of up to {MAX_TAG_CHARS} letters, digits and - _ . / (starting and ending with a letter "
     "or digit), e.g. rl-theory"
@@ -62,7 +62,7 @@ def clean_tag(tag: str) -> str:
     if not isinstance(tag, str):
         raise ValueError(f"a tag must be text, not {type(tag).__name__}")
     tag = tag.strip()
-    if not tag or len(tag) > MAX_TAG_CHARS or not TAG_PATTERN.fullmatch(tag):
+    if not tag or len(tag) > MAX_TAG_CHARS or not re.fullmatch(TAG_PATTERN, tag):
         shown = strip_controls(tag)[: MAX_TAG_CHARS + 5]
         raise ValueError(f"bad tag {shown!r}: {TAG_RULE}")
     return tag

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from itertools import repeat
 from typing import Any
 
 from tui_reader.library.model import NO_MARK, Mark
@@ -120,31 +118,12 @@ def row_to_mark(row: Sequence[Any] | None) -> Mark:
     return Mark(read == 1, starred == 1, read_at, starred_at, note, note_at, tags_of(tags), tags_at)
 
 
-# Making 100k Marks through the generated __init__ costs ~1 us each; filling their slots through the slot
-# descriptors with map() keeps the loops in C and is about twice as fast. The objects are the same.
-_SLOT_NAMES = ("read", "starred", "read_at", "starred_at", "note", "note_at", "tags", "tags_at")
-_SLOT_SETTERS = tuple(Mark.__dict__[name].__set__ for name in _SLOT_NAMES)
-
-
 def marks_from_rows(rows: list[MarkRow]) -> dict[str, Mark]:
-    """``{paper_id: Mark}`` from rows of ``COLUMNS``."""
-    if not rows:
-        return {}
-    ids, read, starred, read_at, starred_at, note, note_at, tags, tags_at = zip(*rows, strict=True)
-    marks = list(map(object.__new__, repeat(Mark, len(ids))))
-    columns: tuple[Iterable[Any], ...] = (
-        map(bool, read),
-        map(bool, starred),
-        read_at,
-        starred_at,
-        note,
-        note_at,
-        map(tags_of, tags),
-        tags_at,
-    )
-    for setter, values in zip(_SLOT_SETTERS, columns, strict=True):
-        deque(map(setter, marks, values), maxlen=0)
-    return dict(zip(ids, marks, strict=True))
+    """``{paper_id: Mark}`` from rows of ``COLUMNS`` (100k in ~60 ms)."""
+    return {
+        paper_id: Mark(read == 1, starred == 1, read_at, starred_at, note, note_at, tags_of(tags), tags_at)
+        for paper_id, read, starred, read_at, starred_at, note, note_at, tags, tags_at in rows
+    }
 
 
 def mark_of(conn: sqlite3.Connection, paper_id: str) -> Mark:
