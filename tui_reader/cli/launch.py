@@ -4,7 +4,6 @@ search index kept on disk between launches)."""
 from __future__ import annotations
 
 import argparse
-import gc
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,18 +19,8 @@ STREAM_ABOVE_BYTES = 4_000_000  # smaller corpora (the seeds are 0.4 MB) are rea
 
 def cmd_launch(args: argparse.Namespace) -> int:
     """Open the reader. A small corpus is read first, so the first frame already lists it; a big one is read
-    after the first paint, the list growing as files arrive. Warnings become notifications in the app."""
-    # Until the first frame is up, Python only allocates what lives on (Textual's ~300 modules, the papers,
-    # the widgets), so cyclic garbage collection finds nothing: it would cost ~20 ms of the start-up, about
-    # 8% of it. The app turns collection back on after its first frame (ReaderApp.first_frame_shown).
-    gc.disable()
-    try:
-        return _launch(args)
-    finally:
-        gc.enable()
-
-
-def _launch(args: argparse.Namespace) -> int:
+    after the first paint, the list growing as files arrive. Warnings become notifications in the app. (``main``
+    has turned garbage collection off until the first frame.)"""
     from tui_reader.app import ReaderApp  # Textual is imported only when the reader runs
 
     config = load_config()  # the reader's settings (theme, view, start, keymap) apply whatever PATHs are given
