@@ -8,7 +8,7 @@ this screen is their ``Host``: it runs their work in threads, shows what they sa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,9 +23,7 @@ from textual.widgets import Input, Static
 
 from tui_reader.commands import Command, Section
 from tui_reader.controllers.fetching import Fetcher
-from tui_reader.controllers.library import Library
 from tui_reader.controllers.loading import FolderWatcher, Loader
-from tui_reader.controllers.reach import Reach
 from tui_reader.controllers.saved_views import ViewsController
 from tui_reader.controllers.search import Searcher
 from tui_reader.files import record_failure
@@ -42,6 +40,8 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from tui_reader.app import ReaderApp
+    from tui_reader.controllers.library import Library
+    from tui_reader.controllers.reach import Reach
 
 __all__ = ["ReaderScreen", "command_sections"]
 
@@ -71,9 +71,19 @@ class ReaderScreen(Screen[None]):
         self.loader = Loader(self, self.files, self.search.papers_added, self.search.build_index, self._no_papers)
         self.watcher = FolderWatcher(self, watch, self.loader.add_files)
         self.fetcher = Fetcher(self, lambda: data_dir, self._fetched)
-        self.library = Library(self, lambda: self.reader_app.saver)
         self.views = ViewsController(self, data_dir, self.search.start, self._clear_box)
-        self.reach = Reach(self, self.library.mark_read)
+
+    @cached_property
+    def library(self) -> Library:  # this and reach: made at first use, their modules not loaded by the first frame
+        from tui_reader.controllers.library import Library
+
+        return Library(self, lambda: self.reader_app.saver)
+
+    @cached_property
+    def reach(self) -> Reach:
+        from tui_reader.controllers.reach import Reach
+
+        return Reach(self, self.library.mark_read)
 
     @property
     def reader_app(self) -> ReaderApp:
