@@ -34,9 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.disable()
     try:
         from tui_reader.cli.common import exit_status
-        from tui_reader.cli.launch import cmd_launch
-        from tui_reader.cli.parser import build_launch_parser
+        from tui_reader.cli.launch import LaunchArgs, cmd_launch, quick_launch_args
 
-        return exit_status(cmd_launch, build_launch_parser().parse_args(argv))
+        launch_args: LaunchArgs | None = quick_launch_args(argv)
+        if launch_args is None:
+            from tui_reader.cli.parser import build_launch_parser
+
+            launch_args = build_launch_parser().parse_args(argv)
+        return exit_status(cmd_launch, launch_args)
     finally:
         gc.enable()

@@ -3,10 +3,10 @@ corpus the PATH arguments name, a paper's line, and the marks store opened with 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from tui_reader.config import default_corpus, load_config
 from tui_reader.corpus import Corpus, CorpusError, load_corpus
@@ -40,7 +40,10 @@ def one_line(message: str) -> str:
     return shown_path(message)
 
 
-def exit_status(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+Args = TypeVar("Args")  # what the command line gave: argparse's Namespace, or the reader's LaunchArgs
+
+
+def exit_status(handler: Callable[[Args], int], args: Args) -> int:
     """Run a command: every failure a user can cause ends in one line on stderr and an exit status, never a
     traceback (1: nothing to show, or nothing saved; 2: bad usage; 130: interrupted)."""
     try:

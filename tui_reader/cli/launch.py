@@ -3,9 +3,10 @@ search index kept on disk between launches)."""
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Protocol
 
 from tui_reader.cli.common import NoPapers, report_no_papers, warn
 from tui_reader.config import default_corpus, listings_dir, load_config
@@ -17,7 +18,30 @@ STREAM_ABOVE_BYTES = 4_000_000  # smaller corpora (the seeds are 0.4 MB) are rea
 # their index is built in a few milliseconds, so it is not cached
 
 
-def cmd_launch(args: argparse.Namespace) -> int:
+class LaunchArgs(Protocol):
+    """What the reader's command line gives (argparse's Namespace, or ``quick_launch_args``'s)."""
+
+    paths: list[Path]
+    data_dir: Path | None
+
+
+def quick_launch_args(argv: Sequence[str]) -> LaunchArgs | None:
+    """The reader's command line read without argparse (loading it costs the first frame ~2 ms) when it is one
+    of the forms people type: ``[--data-dir DIR] [PATH ...]`` or ``[PATH ...] [--data-dir DIR]``, no word starting
+    with ``-`` but the one option. None for anything else (help, --version, an error, ``--data-dir=DIR``...): the
+    parser reads that. Both give the same arguments (tests/unit/cli/test_launch.py checks it on random lines)."""
+    words, data_dir = list(argv), None
+    for at in (0, len(words) - 2):
+        if len(words) >= 2 and at >= 0 and words[at] == "--data-dir" and not words[at + 1].startswith("-"):
+            data_dir = Path(words[at + 1])
+            del words[at : at + 2]
+            break
+    if any(word.startswith("-") for word in words):
+        return None
+    return SimpleNamespace(paths=[Path(word) for word in words], data_dir=data_dir)
+
+
+def cmd_launch(args: LaunchArgs) -> int:
     """Open the reader. A small corpus is read first, so the first frame already lists it; a big one is read
     after the first paint, the list growing as files arrive. Warnings become notifications in the app. (``main``
     has turned garbage collection off until the first frame.)"""
