@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -46,16 +45,21 @@ def today() -> _dt.date:
     return _dt.date.today()
 
 
-@dataclass(frozen=True, slots=True)
-class Day:
-    """A day; ``year`` None for a listing date written without one."""
-
+class _DayFields(NamedTuple):
     year: int | None
     month: int
     day: int
 
-    def __post_init__(self) -> None:
-        _dt.date(self.year or 2000, self.month, self.day)  # raises ValueError on Feb 30 (2000: Feb 29 is a day)
+
+class Day(_DayFields):
+    """A day; ``year`` None for a listing date written without one. A named tuple (cheap to define at import),
+    checked when made: ValueError for a day no calendar has."""
+
+    __slots__ = ()
+
+    def __new__(cls, year: int | None, month: int, day: int) -> Day:
+        _dt.date(year or 2000, month, day)  # raises ValueError on Feb 30 (2000: Feb 29 is a day)
+        return super().__new__(cls, year, month, day)
 
     @property
     def date(self) -> _dt.date | None:

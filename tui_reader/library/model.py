@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from tui_reader.library.rules import FIELDS, Value, clean_value
@@ -33,26 +32,29 @@ class Mark(NamedTuple):
 NO_MARK = Mark()
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One thing the user set: ``field`` of ``paper_id`` became ``value`` at unix time ``at``.
-
-    ``field`` is one of FIELDS; ``value`` is a bool for read/starred, the note's text or None (no note) for
-    note, a tuple of tags for tags (cleaned on creation: ``clean_value``; a bad one raises ValueError).
-    ``batch``: changes sharing a non-zero batch number, handed over together, are one step of undo (a bulk
-    "mark all read"); batch 0 is a step of its own.
-    """
-
+class _ChangeFields(NamedTuple):
     paper_id: str
     field: str
     value: Value
     at: float
     batch: int = 0
 
-    def __post_init__(self) -> None:
-        if self.field in ("read", "starred") and type(self.value) is bool:
-            return  # the common case, kept cheap: a bulk mark makes thousands
-        object.__setattr__(self, "value", clean_value(self.field, self.value))
+
+class Change(_ChangeFields):
+    """One thing the user set: ``field`` of ``paper_id`` became ``value`` at unix time ``at``.
+
+    ``field`` is one of FIELDS; ``value`` is a bool for read/starred, the note's text or None (no note) for
+    note, a tuple of tags for tags (cleaned on creation: ``clean_value``; a bad one raises ValueError).
+    ``batch``: changes sharing a non-zero batch number, handed over together, are one step of undo (a bulk
+    "mark all read"); batch 0 is a step of its own. A named tuple (cheap to define at import), checked when made.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, paper_id: str, field: str, value: Value, at: float, batch: int = 0) -> Change:
+        if not (field in ("read", "starred") and type(value) is bool):  # the common case, kept cheap: a bulk
+            value = clean_value(field, value)  # mark makes thousands
+        return super().__new__(cls, paper_id, field, value, at, batch)
 
     def applied_to(self, mark: Mark) -> Mark:
         """The mark after this change (a change is always newer than the one it replaces, see ``later``)."""
