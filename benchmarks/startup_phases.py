@@ -39,7 +39,7 @@ TMUX = ["tmux", "-L", f"bench-phases-{os.getpid()}", "-f", "/dev/null"]  # a tmu
 READER_STEPS = (
     ("imports: tui_reader.cli", ()),
     ("imports: tui_reader.app", ()),
-    ("launch parser", ("tui_reader.cli.parser:build_launch_parser",)),
+    ("command line", ("tui_reader.cli.launch:quick_launch_args", "tui_reader.cli.parser:build_launch_parser")),
     ("config.toml", ("tui_reader.cli:load_config", "tui_reader.cli.launch:load_config")),
     ("corpus (seeds)", ("tui_reader.cli:load_corpus", "tui_reader.cli.launch:load_corpus")),
     ("marks: open (every thread)", ("tui_reader.library:MarkStore.open",)),
