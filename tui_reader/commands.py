@@ -8,9 +8,8 @@ all made from these lists, so none of them can drift from the keys that really w
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from textual.binding import Binding, BindingType
 
@@ -23,13 +22,23 @@ from tui_reader.safe_text import shown_path
 __all__ = ["Command", "CommandBinding", "Section", "check_keymap", "commands", "key_label", "known_key"]
 
 
-@dataclass(frozen=True)
 class CommandBinding(Binding):
     """A binding with the name the command palette shows, where the footer's short label ("Read") would be unclear
     out of context ("Toggle read"). Textual copies bindings into plain ``Binding``s for its key map; the registry
-    reads the classes' own ``BINDINGS``, so the title stays with its key, id and tooltip."""
+    reads the classes' own ``BINDINGS``, so the title stays with its key, id and tooltip. (Not a dataclass of its
+    own: generating one costs the start-up ~0.8 ms, and the title takes no part in comparing bindings.)"""
 
-    title: str = ""
+    title: str
+
+    def __init__(self, *args: Any, title: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        object.__setattr__(self, "title", title)  # a Binding is frozen
+
+    def with_key(self, key: str, key_display: str | None = None) -> Binding:
+        """The copy a keymap makes (Binding.with_key), keeping the title."""
+        copy = super().with_key(key, key_display)
+        object.__setattr__(copy, "title", self.title)
+        return copy
 
 
 class Section(NamedTuple):
