@@ -128,7 +128,7 @@ class ReaderApp(App[LaunchOutcome]):
 
     def first_frame_shown(self) -> None:
         """The launcher holds cyclic garbage collection off while Textual loads and the first screen is built
-        (all of it lives on; see cli/launch.py). Turn it back on, with what start-up made frozen: later
+        (all of it lives on; see tui_reader.cli.main). Turn it back on, with what start-up made frozen: later
         collections skip it, so they stay short however much was loaded. Then the mark saver's thread starts."""
         self.saver.start()
         if not gc.isenabled():
