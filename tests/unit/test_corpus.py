@@ -265,3 +265,96 @@ def test_cache_entries_unused_for_weeks_are_pruned_and_used_ones_kept(tmp_path, 
     subprocess.run([sys.executable, "-c", launch, str(pages[2])], check=True, timeout=60)
     assert len(list(cache_dir().iterdir())) == 2
     assert read_file(pages[1])[0][0].title == "Title 1"  # parsed again when it comes back
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The parsers' fingerprint, remembered beside the parse cache: used while nothing it covers changed
+
+
+@pytest.fixture
+def fresh_fingerprints():
+    """Both fingerprints are worked out once per process: worked out again for this test, and after it."""
+    from tui_reader import corpus
+    from tui_reader.sources import registry
+
+    caches = (corpus.fingerprint, registry.fingerprint)  # the real ones, whatever a test puts in their place
+    for cache in caches:
+        cache.cache_clear()
+    yield
+    for cache in caches:
+        cache.cache_clear()
+
+
+def _memo() -> Path:
+    from tui_reader.corpus import FINGERPRINT_MEMO, cache_dir
+
+    return cache_dir().parent / FINGERPRINT_MEMO
+
+
+def test_a_launch_served_from_the_parse_cache_imports_no_source(tmp_path):
+    """The second launch reads the seeds from the cache and the fingerprint from its memo: no parser is loaded."""
+    launch = (
+        "import sys; from tui_reader.corpus import load_corpus; assert len(load_corpus().papers) == 211; "
+        "print(sorted(m for m in sys.modules if m.startswith('tui_reader.sources')))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def loaded() -> str:
+        run = subprocess.run([sys.executable, "-c", launch], capture_output=True, text=True, env=env, timeout=60)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    assert "tui_reader.sources.dumps" in loaded()  # the first launch parses the seeds
+    assert loaded() == "[]"
+    assert loaded() == "[]"
+
+
+def test_the_memo_holds_the_fingerprint_until_a_file_it_covers_changes(tmp_path, monkeypatch, fresh_fingerprints):
+    from tui_reader import corpus
+    from tui_reader.sources import registry
+
+    copies = []
+    for path in registry.fingerprinted_files():
+        copy = tmp_path / "code" / path.name
+        copy.parent.mkdir(exist_ok=True)
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    monkeypatch.setattr(registry, "fingerprinted_files", lambda registered=None: copies)
+    first = corpus.fingerprint()
+    assert first == registry.fingerprint()
+    assert first in _memo().read_text().splitlines()
+
+    worked_out = []
+    monkeypatch.setattr(registry, "fingerprint", lambda: worked_out.append(1) or "0123abcd")
+    corpus.fingerprint.cache_clear()
+    assert corpus.fingerprint() == first  # every covered file as it was: the memo's value, nothing worked out
+    assert worked_out == []
+
+    with copies[-1].open("a") as code:
+        code.write("# edited\n")
+    corpus.fingerprint.cache_clear()
+    assert corpus.fingerprint() == "0123abcd"  # worked out again, and remembered
+    assert worked_out == [1]
+    corpus.fingerprint.cache_clear()
+    assert corpus.fingerprint() == "0123abcd"
+    assert worked_out == [1]
+
+
+@pytest.mark.parametrize("what", ["damaged", "a file it names is gone", "a FIFO", "a folder", "huge"])
+def test_a_bad_memo_only_costs_working_the_fingerprint_out(tmp_path, fresh_fingerprints, what):
+    from tui_reader import corpus
+    from tui_reader.sources import registry
+
+    memo = _memo()
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    if what == "damaged":
+        memo.write_bytes(b"\xff\x00 not a memo\n")
+    elif what == "a file it names is gone":
+        memo.write_text(f"tui-reader parser fingerprint 1\nffffffff\n1:2:3:4 {os.fsencode(tmp_path / 'gone.py').hex()}")
+    elif what == "a FIFO":
+        os.mkfifo(memo)  # never opened for reading: it would block
+    elif what == "a folder":
+        memo.mkdir()
+    else:
+        memo.write_bytes(b"tui-reader parser fingerprint 1\nffffffff\n" + b"x" * (1 << 20))
+    assert corpus.fingerprint() == registry.fingerprint()
