@@ -360,12 +360,16 @@ def fingerprint() -> str:
         return remembered
     from tui_reader.sources import registry
 
-    value = registry.fingerprint()
     covered = [*registry.fingerprinted_files(), Path(registry.__file__).parent]
-    lines = [_MEMO_HEADER, value, *(f"{_identity(path)} {os.fsencode(path).hex()}" for path in covered)]
-    with contextlib.suppress(OSError, ValueError):  # unwritable cache, or a file gone meanwhile: no memo
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(memo, "\n".join(lines).encode())
+    try:  # the files' identities before their code is read: one changed in between makes the memo stale, not wrong
+        identities = [f"{_identity(path)} {os.fsencode(path).hex()}" for path in covered]
+    except OSError:
+        identities = []  # a file gone meanwhile: no memo this time
+    value = registry.fingerprint()
+    if identities:
+        with contextlib.suppress(OSError):  # an unwritable cache: no memo
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(memo, "\n".join([_MEMO_HEADER, value, *identities]).encode())
     return value
 
 

@@ -358,3 +358,25 @@ def test_a_bad_memo_only_costs_working_the_fingerprint_out(tmp_path, fresh_finge
     else:
         memo.write_bytes(b"tui-reader parser fingerprint 1\nffffffff\n" + b"x" * (1 << 20))
     assert corpus.fingerprint() == registry.fingerprint()
+
+
+def test_a_file_changed_while_the_fingerprint_is_worked_out_leaves_the_memo_stale_not_wrong(
+    tmp_path, monkeypatch, fresh_fingerprints
+):
+    from tui_reader import corpus
+    from tui_reader.sources import registry
+
+    code = tmp_path / "parser.py"
+    code.write_text("PARSE = 1\n")
+    monkeypatch.setattr(registry, "fingerprinted_files", lambda registered=None: [code])
+
+    def worked_out_while_an_upgrade_writes() -> str:
+        with code.open("a") as changing:
+            changing.write("PARSE = 2\n")  # after the code was read for this value
+        return "0000old0"
+
+    monkeypatch.setattr(registry, "fingerprint", worked_out_while_an_upgrade_writes)
+    assert corpus.fingerprint() == "0000old0"
+    monkeypatch.setattr(registry, "fingerprint", lambda: "0000new0")
+    corpus.fingerprint.cache_clear()
+    assert corpus.fingerprint() == "0000new0"  # the memo did not vouch for the old value over the new code
