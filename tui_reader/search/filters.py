@@ -150,13 +150,19 @@ def _date_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> n
 # -- author: a word of a name, or words in a row -----------------------------------------------------------
 
 
-def _parse_author(text: str, prefix: bool) -> str | None:
-    """The folded words of a name, e.g. "yann lecun"."""
-    if name := " ".join(words_of(text)):
-        return name
+def _given(value: str, prefix: bool, needs: str) -> str | None:
+    """A filter's value; an empty one is nothing yet while it is still being typed (``prefix``: None), else the
+    error ``needs`` (what the filter wants, with an example)."""
+    if value:
+        return value
     if prefix:
         return None
-    raise FilterValueError('author: needs a name, e.g. author:hinton or author:"yann lecun"')
+    raise FilterValueError(needs)
+
+
+def _parse_author(text: str, prefix: bool) -> str | None:
+    """The folded words of a name, e.g. "yann lecun"."""
+    return _given(" ".join(words_of(text)), prefix, 'author: needs a name, e.g. author:hinton or author:"yann lecun"')
 
 
 def _author_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> np.ndarray:
@@ -197,11 +203,7 @@ def _starts_in_a_row(words: list[str], wanted: list[str]) -> bool:
 
 def _parse_note(text: str, prefix: bool) -> str | None:
     """The folded words the note must have."""
-    if value := " ".join(words_of(text)):
-        return value
-    if prefix:
-        return None
-    raise FilterValueError('note: needs a word, e.g. note:baseline or note:"read again"')
+    return _given(" ".join(words_of(text)), prefix, 'note: needs a word, e.g. note:baseline or note:"read again"')
 
 
 def _note_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> np.ndarray:
@@ -222,11 +224,7 @@ def _with_note(value: str, prefix: bool, notes: Mapping[str, str]) -> Iterator[s
 
 def _parse_tag(text: str, prefix: bool) -> str | None:
     """A tag, folded."""
-    if value := fold(text.strip()):
-        return value
-    if prefix:
-        return None
-    raise FilterValueError("tag: needs a tag, e.g. tag:rl-theory")
+    return _given(fold(text.strip()), prefix, "tag: needs a tag, e.g. tag:rl-theory")
 
 
 def _tag_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> np.ndarray:
