@@ -32,7 +32,7 @@ def quick_launch_args(argv: Sequence[str]) -> LaunchArgs | None:
     parser reads that. Both give the same arguments (tests/unit/cli/test_launch.py checks it on random lines)."""
     words, data_dir = list(argv), None
     for at in (0, len(words) - 2):
-        if len(words) >= 2 and at >= 0 and words[at] == "--data-dir" and not words[at + 1].startswith("-"):
+        if len(words) >= 2 and words[at] == "--data-dir" and not words[at + 1].startswith("-"):
             data_dir = Path(words[at + 1])
             del words[at : at + 2]
             break
