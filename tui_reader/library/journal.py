@@ -81,7 +81,7 @@ class Journal:
 
         data = os.pread(self._fd, JOURNAL_MAX_BYTES, 0)
         changes = []
-        for line in data.decode("utf-8", "replace").splitlines():
+        for line in data.decode("utf-8", "replace").split("\n"):  # lines end in \n only: a note may hold U+2028
             try:
                 record = json.loads(line)
                 records = record["changes"] if isinstance(record, dict) and "changes" in record else [record]

@@ -40,6 +40,15 @@ def test_a_journal_gives_back_the_changes_written_to_it(tmp_path_factory, items)
         assert journal.read() == changes
 
 
+def test_a_note_holding_a_unicode_line_separator_comes_back_with_its_batch(data_dir):
+    """Python's splitlines() also splits at U+2028, U+0085 and form feeds, which a note may hold (JSON writes them
+    as they are): the line would read as two cut ones and the whole batch would be lost."""
+    changes = [Change("p", "note", "one\u2028two\x85three", 5.0, 2), Change("q", "read", True, 5.0, 2)]
+    with Journal.create(data_dir) as journal:
+        journal.append(changes)
+        assert journal.read() == changes
+
+
 def test_a_journal_line_of_an_older_version_still_replays(data_dir):
     with Journal.create(data_dir) as journal:
         with open(journal.path, "a") as f:
