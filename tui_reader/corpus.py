@@ -5,7 +5,8 @@ and remembers parses between launches. The names of the model and the dump parse
 
 Which source reads a file is decided by its content, whatever its name: the sources' registry
 (``sources.registry.source_for``) is given the file's first characters, after any byte-order mark and whitespace
-(``[``: a Daily Papers JSON listing, ``{``: arXiv metadata JSON Lines, anything else: a text dump). A UTF-8 file of
+(JSON Lines: a ``{`` whose first line is a whole object; a JSON document: any other ``[`` or ``{``, its records
+read as Daily Papers or arXiv by their keys; anything else: a text dump). A UTF-8 file of
 a source that parses line by line (JSON Lines) is streamed: read line by line and handed over in parts of
 STREAM_PART papers (``read_file_parts``), and cached part by part.
 """
@@ -265,9 +266,10 @@ def _read_whole(fd: int, size: int, source: str, problems: list[str]) -> list[Pa
     if text is None:
         problems.append("binary file, not a text dump; skipped")
         return []
-    papers, found = source_for(text[:SNIFF_BYTES].lstrip("\ufeff \t\r\n")).parse(text, source)
+    kind = source_for(text[:SNIFF_BYTES].lstrip("\ufeff \t\r\n"))
+    papers, found = kind.parse(text, source)
     problems.extend(found)
-    if not papers:
+    if not papers and not (kind.nothing(text) and not found):
         problems.append("no papers found; skipped")
     return papers
 

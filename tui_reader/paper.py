@@ -39,7 +39,14 @@ class Paper:
     ``dates`` are listing dates (when a Daily Papers page listed it, as written there: ``Mar 11`` or
     ``Mar 11, 2024``); the fields after ``links`` come from richer sources (JSON listings, arXiv metadata) and
     are empty for text dumps: ``arxiv_id`` without version (``2403.01234``), ``published`` an ISO date
-    (``YYYY-MM-DD``, arXiv's v1), ``upvotes`` from a Daily Papers listing."""
+    (``YYYY-MM-DD``, arXiv's v1), ``upvotes`` from a Daily Papers listing.
+
+    From arXiv metadata: ``categories`` (the primary first: ``cs.CL``), ``doi``, ``journal_ref`` and the
+    authors' ``comments``; ``surnames``, one per author in ``authors`` ("" where unknown), when the source
+    split the names (arXiv's ``authors_parsed``); ``et_al`` when the source's author list ended in "et al" or
+    "others" (never an author: the list is known to be incomplete). From Daily Papers: ``github_repo`` and
+    ``project_page`` (http(s) URLs; also the first ``links``), ``github_stars``, ``ai_summary`` and
+    ``ai_keywords`` (machine-written), ``num_comments`` (the discussion's) and ``organization``."""
 
     id: str
     title: str
@@ -51,6 +58,19 @@ class Paper:
     authors: tuple[str, ...] = ()
     published: str | None = None
     upvotes: int | None = None
+    categories: tuple[str, ...] = ()
+    doi: str | None = None
+    journal_ref: str | None = None
+    comments: str | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: tuple[str, ...] = ()
+    num_comments: int | None = None
+    organization: str | None = None
+    surnames: tuple[str, ...] = ()
+    et_al: bool = False
 
     def __reduce__(self) -> tuple[type[Paper], tuple[object, ...]]:
         """Pickled as a call of the class with its fields' values: a parse cache unpickles ~40% faster than
@@ -115,20 +135,40 @@ def _symbols(title: str) -> str:
 def _merged(seen: Paper, paper: Paper) -> Paper:
     """The same paper seen again: the id and title first seen; every date and source (in order of arrival); the
     longest abstract and the links found in it; the richer of the other fields, so the order in which sources
-    arrive does not change them: the longest author list, the earliest published date, the most upvotes, the
-    smallest arXiv id (two ids only meet when two arXiv papers share a title)."""
+    arrive does not change them: the longest author list (with its surnames and "et al"), the earliest published
+    date, the most upvotes, stars and comments, the smallest arXiv id (two ids only meet when two arXiv papers
+    share a title), the longer of two texts (DOI, journal, comments, links, summary, organization) and lists
+    (categories, keywords)."""
     text = paper if (len(paper.abstract), paper.abstract) > (len(seen.abstract), seen.abstract) else seen
+    names = max(seen, paper, key=lambda p: (len(p.authors), p.authors, len(p.surnames), p.surnames, p.et_al))
+    github_repo, project_page = (
+        _richer(seen.github_repo, paper.github_repo),
+        _richer(seen.project_page, paper.project_page),
+    )
     return Paper(
         id=seen.id,
         title=seen.title,
         abstract=text.abstract,
         dates=_union(seen.dates, paper.dates),
         sources=_union(seen.sources, paper.sources),
-        links=text.links,
+        links=_union(tuple(url for url in (github_repo, project_page) if url), text.links),
         arxiv_id=_least(seen.arxiv_id, paper.arxiv_id),
-        authors=max(seen.authors, paper.authors, key=lambda names: (len(names), names)),
+        authors=names.authors,
         published=_least(seen.published, paper.published),
-        upvotes=paper.upvotes if seen.upvotes is None else max(seen.upvotes, paper.upvotes or 0),
+        upvotes=_most(seen.upvotes, paper.upvotes),
+        categories=max(seen.categories, paper.categories, key=lambda cats: (len(cats), cats)),
+        doi=_richer(seen.doi, paper.doi),
+        journal_ref=_richer(seen.journal_ref, paper.journal_ref),
+        comments=_richer(seen.comments, paper.comments),
+        github_repo=github_repo,
+        github_stars=_most(seen.github_stars, paper.github_stars),
+        project_page=project_page,
+        ai_summary=_richer(seen.ai_summary, paper.ai_summary),
+        ai_keywords=max(seen.ai_keywords, paper.ai_keywords, key=lambda words: (len(words), words)),
+        num_comments=_most(seen.num_comments, paper.num_comments),
+        organization=_richer(seen.organization, paper.organization),
+        surnames=names.surnames,
+        et_al=names.et_al,
     )
 
 
@@ -136,6 +176,19 @@ def _least(a: str | None, b: str | None) -> str | None:
     if a is None or b is None:
         return a if b is None else b
     return min(a, b)
+
+
+def _most(a: int | None, b: int | None) -> int | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return max(a, b)
+
+
+def _richer(a: str | None, b: str | None) -> str | None:
+    """The longer text (the greater of two as long): whichever arrives first."""
+    if a is None or b is None:
+        return a if b is None else b
+    return max(a, b, key=lambda value: (len(value), value))
 
 
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:

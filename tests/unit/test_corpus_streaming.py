@@ -11,7 +11,7 @@ from support.paper_files import arxiv_line
 from tui_reader import corpus
 from tui_reader.corpus import read_file, read_file_parts
 from tui_reader.sources import registry
-from tui_reader.sources.arxiv import parse_lines
+from tui_reader.sources.json_lines import parse_lines
 
 
 def _lines_file(tmp_path: Path, count: int) -> Path:

@@ -1,26 +1,30 @@
-"""arXiv metadata as JSON Lines: the public arXiv metadata snapshot, one paper object per line.
+"""arXiv metadata records: the objects of the public arXiv metadata snapshot (one per line of its JSON Lines), or
+the same records saved as one JSON array. Which files hold them is decided by content
+(``tui_reader.sources.records``); this module reads one record.
 
-Fields read: ``id``, ``title``, ``abstract``, ``authors`` (one string: ``A. One, B. Two and C. Three``) and
-``versions`` (``[{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}]``: ``published`` is v1's date);
-others (``categories``, ``update_date``, ``doi``, ...) are ignored. Titles and abstracts are wrapped and hold
-LaTeX: cleaned like a dump's paragraphs. Papers from here have no listing date.
+Fields read: ``id``, ``title``, ``abstract``, ``authors`` (one string: ``A. One, B. Two and C. Three``),
+``authors_parsed`` (``[[surname, given, suffix], ...]``: the names and surnames, when present), ``versions``
+(``[{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}]``: ``published`` is v1's date),
+``categories`` (``"math.CO cs.CG"``, the primary first), ``doi``, ``journal-ref`` and ``comments`` (where
+authors often say where the code is: its URLs join ``links`` after the abstract's); others (``license``,
+``update_date``, ...) are ignored. Titles and abstracts are wrapped and hold LaTeX: cleaned like a dump's
+paragraphs. Papers from here have no listing date. "et al" in ``authors`` is not an author: it sets ``et_al``.
 
-Lines are parsed one at a time (``parse_lines`` is a generator), so a file of millions of lines is read with
-memory bounded by one line plus the papers kept. A bad line is a warning with its number; reading goes on.
+A record missing a field is a warning with its number; reading goes on.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator
 
 from tui_reader.paper import Paper, paper_id
+from tui_reader.safe_text import clean_text
 from tui_reader.sources.cleaning import clean_abstract, clean_title
-from tui_reader.sources.hf_daily import arxiv_id, author_name
-from tui_reader.sources.registry import Problems, Source
+from tui_reader.sources.hf_daily import arxiv_id, author_name, is_et_al
+from tui_reader.sources.registry import Problems
 
-__all__ = ["SOURCE", "parse_arxiv", "parse_lines", "split_authors", "version_date"]
+__all__ = ["parse_object", "split_authors", "version_date"]
 
 _MONTHS = {
     m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
@@ -51,23 +55,74 @@ def _published(versions: object) -> str | None:
 
 def split_authors(raw: str) -> tuple[str, ...]:
     """``A. One, B. Two and C. Three`` -> the three names: split at commas and ``and`` (outside parentheses,
-    which hold affiliations and are dropped); LaTeX accents become letters (``Schr\\"odinger`` -> Schrödinger)."""
-    text = raw
-    # affiliations: "(MIT, Cambridge)" -- commas inside them do not split; nested ones go from the inside out,
-    # and a parenthesis left unmatched is dropped
-    while "(" in text and (stripped := re.sub(r"\([^()]*\)", " ", text)) != text:
-        text = stripped
-    text = text.replace("(", " ").replace(")", " ")
+    which hold affiliations and are dropped); LaTeX accents become letters (``Schr\\"odinger`` -> Schrödinger).
+    "et al" / "others" stay in the list (``is_et_al`` tells them); linear in the length, however deeply the
+    parentheses nest."""
     names = []
-    for part in re.split(r",|;|\band\b|&", text):
+    for part in re.split(r",|;|\band\b|&", _outside_parentheses(raw)):
         name = author_name(part)
         if name and name not in names:
             names.append(name)
     return tuple(names)
 
 
+def _outside_parentheses(text: str) -> str:
+    """The text with each parenthesised part (affiliations: "(MIT, Cambridge)", nested or not) replaced by one
+    space, and a parenthesis left unmatched by a space. One pass with a stack: linear however deep the nesting."""
+    if "(" not in text and ")" not in text:
+        return text
+    opened: list[int] = []
+    spans: list[tuple[int, int]] = []  # outermost matched pairs, [start, end]
+    for at, ch in enumerate(text):
+        if ch == "(":
+            opened.append(at)
+        elif ch == ")" and opened:
+            start = opened.pop()
+            while spans and spans[-1][0] > start:  # pairs inside this one
+                spans.pop()
+            spans.append((start, at))
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [text[last:start], " "]
+        last = end + 1
+    pieces.append(text[last:])
+    return "".join(pieces).replace("(", " ").replace(")", " ")
+
+
+def _parsed_authors(value: object) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """arXiv's ``authors_parsed``, ``[[surname, given, suffix], ...]``: the names as shown (``given surname
+    suffix``) and the surnames, or None when it is not such a list."""
+    if not isinstance(value, list) or not value:
+        return None
+    names: list[str] = []
+    surnames: list[str] = []
+    for entry in value:
+        if not (isinstance(entry, list) and entry and all(isinstance(part, str) for part in entry[:3])):
+            return None
+        surname, given, suffix = (*(author_name(part) for part in entry[:3]), "", "")[:3]
+        name = " ".join(part for part in (given, surname, suffix) if part)
+        if name and not is_et_al(name) and name not in names:
+            names.append(sys.intern(name))
+            surnames.append(surname)
+    return tuple(names), tuple(surnames)
+
+
+def _line(value: object) -> str | None:
+    """A one-line field (DOI, journal reference, comments) cleaned, or None."""
+    if not isinstance(value, str):
+        return None
+    return clean_title(value) or None
+
+
+def _categories(value: object) -> tuple[str, ...]:
+    """``"math.CO cs.CG"`` -> ``("math.CO", "cs.CG")``: the primary category first, as arXiv lists them."""
+    if not isinstance(value, str):
+        return ()
+    return tuple(dict.fromkeys(sys.intern(word) for word in clean_text(value).split()))
+
+
 def parse_object(record: object, number: int, source: str, problems: Problems) -> Paper | None:
-    """One line's object as a paper (None, with a problem, when it has none)."""
+    """One arXiv record as a paper (None, with a problem, when it has none)."""
     if not isinstance(record, dict):
         problems.add(number, "not a JSON object; skipped")
         return None
@@ -85,60 +140,28 @@ def parse_object(record: object, number: int, source: str, problems: Problems) -
     if arxiv is None:
         problems.add(number, "no arXiv id")
     authors_raw = record.get("authors")
-    if not isinstance(authors_raw, str):
+    listed = split_authors(authors_raw) if isinstance(authors_raw, str) else ()
+    parsed = _parsed_authors(record.get("authors_parsed"))
+    if parsed is None and not isinstance(authors_raw, str):
         problems.add(number, "no authors")
     published = _published(record.get("versions"))
     if published is None:
         problems.add(number, "no v1 date (versions)")
+    comments_raw = record.get("comments")
+    comments, comment_links = clean_abstract(comments_raw) if isinstance(comments_raw, str) else ("", ())
     return Paper(
         id=paper_id(title),
         title=title,
         abstract=abstract,
         sources=(source,),
-        links=links,
+        links=tuple(dict.fromkeys((*links, *comment_links))),
         arxiv_id=arxiv,
-        authors=split_authors(authors_raw) if isinstance(authors_raw, str) else (),
+        authors=parsed[0] if parsed else tuple(name for name in listed if not is_et_al(name)),
         published=published,
+        categories=_categories(record.get("categories")),
+        doi=_line(record.get("doi")),
+        journal_ref=_line(record.get("journal-ref")),
+        comments=comments or None,
+        surnames=parsed[1] if parsed else (),
+        et_al=any(is_et_al(name) for name in listed),
     )
-
-
-def parse_lines(
-    lines: Iterable[bytes | str | None], source: str, problems: Problems, first_line: int = 1
-) -> Iterator[Paper]:
-    """Papers of JSON Lines, one line at a time (numbered from ``first_line``); blank lines are skipped, bad ones
-    reported. A line the reader would not hold in memory comes as None: reported as too long."""
-    import json  # here, not at the top: a launch on text dumps alone never needs it before its first frame
-
-    for number, line in enumerate(lines, start=first_line):
-        if line is None:
-            problems.add(number, "line too long; skipped")
-            continue
-        if not line.strip():
-            continue
-        try:
-            try:
-                record = json.loads(line.lstrip("\ufeff") if isinstance(line, str) else line)
-            except UnicodeDecodeError:  # bytes that are not UTF-8 (json.loads takes bytes: faster than decoding)
-                problems.add(number, "not valid UTF-8; read as Windows-1252")
-                record = json.loads(line.decode("cp1252", "replace") if isinstance(line, bytes) else line)
-        except RecursionError:
-            problems.add(number, "JSON nested too deeply; skipped")
-            continue
-        except ValueError:
-            problems.add(number, "not valid JSON; skipped")
-            continue
-        paper = parse_object(record, number, source, problems)
-        if paper is not None:
-            yield paper
-
-
-def parse_arxiv(text: str, source: str = "<jsonl>") -> tuple[list[Paper], list[str]]:
-    """Parse arXiv metadata JSON Lines held in memory (files are streamed: ``tui_reader.corpus``)."""
-    problems = Problems("line")
-    papers = list(parse_lines(text.split("\n"), source, problems))
-    return papers, problems.lines()
-
-
-SOURCE = Source(
-    name="arxiv", sniff=lambda head: head.startswith("{"), parse=parse_arxiv, parse_lines=parse_lines, order=20
-)

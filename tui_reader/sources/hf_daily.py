@@ -1,14 +1,24 @@
-"""Daily Papers JSON: what ``GET https://huggingface.co/api/daily_papers?date=YYYY-MM-DD`` returns, or a saved
-collection of many days in the same shape (one array of items).
+"""Daily Papers items: what ``GET https://huggingface.co/api/daily_papers?date=YYYY-MM-DD`` returns (an array of
+items), one item, or one bare paper object (``GET /api/papers/{id}``). Which files hold them is decided by
+content (``tui_reader.sources.records``); this module reads one item.
 
-Each item is ``{"paper": {"id", "title", "summary", "authors": [{"name"}], "publishedAt", "upvotes", ...},
-"publishedAt", "title", "summary", ...}``; other fields are ignored. What is read:
+Each item is ``{"paper": {"id", "title", "summary", "authors": [{"name"}], "publishedAt", "submittedOnDailyAt",
+"upvotes", "githubRepo", "githubStars", "projectPage", "ai_summary", "ai_keywords", "organization", ...},
+"publishedAt", "numComments", "organization", ...}``. What is read:
 
 - title and abstract: the paper's (the item's own when the paper lacks one), cleaned like a dump's paragraphs;
-- ``arxiv_id``: the paper's ``id`` (version dropped); ``authors``: the names; ``upvotes``: the paper's;
+- ``arxiv_id``: the paper's ``id`` (version dropped); ``authors``: the names ("et al" is not a name: it sets
+  ``et_al``); ``upvotes``, ``github_stars``, ``num_comments``: counts (0 is a count);
 - ``published``: the date of the paper's ``publishedAt`` (when arXiv published it);
-- the listing date (``dates``): the date of the item's OUTER ``publishedAt``, when the page listed it, written as a
-  dump writes one (``Mar 11, 2024``), so ``date:Mar`` finds it.
+- the listing date (``dates``), written as a dump writes one (``Feb 25, 2026``) so ``date:Feb`` finds it: the
+  day in the file's name for a listing ``tui-reader fetch`` stored (``2026-02-25.json``); else the UTC date of
+  ``paper.submittedOnDailyAt``, when the paper was put on the page; else (2024 data, before that field) the
+  item's outer ``publishedAt``, which was then the listing time. Today the outer ``publishedAt`` is the arXiv
+  submission time shifted by hours, often days before the listing: never the listing day when the paper's
+  own field is there;
+- ``github_repo`` and ``project_page`` (http(s) only) go first in ``links``, before the URLs of the abstract;
+  ``ai_summary`` and ``ai_keywords`` (machine-written, kept apart from the abstract); ``organization``'s full
+  name (the paper's, else the item's).
 
 A missing or malformed field is a warning (the first item it happened to, and how many more), not a failure; an
 item without a title is skipped.
@@ -21,12 +31,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from tui_reader.paper import Paper, paper_id
-from tui_reader.safe_text import clean_text
+from tui_reader.paper import Paper, is_web_url, paper_id
+from tui_reader.safe_text import clean_text, collapse_ws
 from tui_reader.sources.cleaning import clean_abstract, clean_title, delatex
-from tui_reader.sources.registry import Problems, Source
 
-__all__ = ["SOURCE", "arxiv_id", "iso_date", "listing_date", "parse_daily"]
+__all__ = ["arxiv_id", "author_name", "is_et_al", "iso_date", "listing_date", "parse_item", "utc_date"]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
@@ -86,16 +95,78 @@ def _authors(value: object) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(names))
 
 
-def _upvotes(value: object) -> int | None:
+def _count(value: object) -> int | None:
+    """A count (upvotes, stars, comments): a whole number from 0 on, else None. 0 is a count, not "none"."""
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << 53:
         return value
     return None
 
 
+def _line(value: object, limit: int = 2000) -> str | None:
+    """A short text field (a name, a keyword) as one clean line, or None when it is not text or empty."""
+    if not isinstance(value, str):
+        return None
+    text = collapse_ws(clean_text(value[: limit * 2]))[:limit]
+    return text or None
+
+
+def _web_url(value: object) -> str | None:
+    """An http(s) URL given as a field (the code or project page), or None: no other scheme is ever a link."""
+    url = _line(value)
+    return url if url is not None and is_web_url(url) and " " not in url else None
+
+
+def _keywords(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict.fromkeys(word for word in map(_line, value) if word))
+
+
+def _organization(*values: object) -> str | None:
+    """``{"name": "AWS", "fullname": "Amazon Web Services"}`` (or a plain string): the full name."""
+    for value in values:
+        if isinstance(value, dict):
+            value = _text(value.get("fullname"), value.get("name"))
+        if (name := _line(value)) is not None:
+            return name
+    return None
+
+
+_LISTING_FILE = r"(\d{4}-\d{2}-\d{2})\.json"  # DATA_DIR/listings/2026-02-25.json, as `tui-reader fetch` stores days
+
+
+def utc_date(value: object) -> str | None:
+    """The UTC date of an ISO timestamp (``2026-02-25T04:20:50.993Z``; an offset is turned to UTC), or None."""
+    day = iso_date(value)
+    if day is None or not isinstance(value, str) or value.endswith("Z") or len(value) <= 10:
+        return day
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return day
+    if moment.tzinfo is None:
+        return day
+    return sys.intern(moment.astimezone(dt.UTC).date().isoformat())
+
+
+def _listed(item: dict[str, Any], paper: dict[str, Any], source: str) -> str | None:
+    """The day the listing showed the paper: a stored day's file name; else the paper's ``submittedOnDailyAt``
+    (UTC); else, in data from before that field (2024), the item's outer ``publishedAt``. Today's outer
+    ``publishedAt`` is the arXiv submission time shifted by hours, often days before the listing."""
+    if (named := re.fullmatch(_LISTING_FILE, source)) and iso_date(named.group(1)):
+        return named.group(1)
+    return utc_date(paper.get("submittedOnDailyAt")) or (
+        utc_date(item.get("publishedAt")) if paper is not item else None
+    )
+
+
 def parse_item(item: object, number: int, source: str, problem: Callable[[int, str], None]) -> Paper | None:
-    """One item of a listing as a paper (None, with a problem, when it has no title)."""
+    """One item of a listing (or a bare paper object: ``/api/papers/{id}``) as a paper (None, with a problem,
+    when it has no title)."""
     if not isinstance(item, dict):
-        problem(number, "not an object; skipped")
+        problem(number, "not a JSON object; skipped")
         return None
     paper: Any = item.get("paper")
     if not isinstance(paper, dict):
@@ -108,7 +179,7 @@ def parse_item(item: object, number: int, source: str, problem: Callable[[int, s
     raw_summary = _text(paper.get("summary"), item.get("summary"))
     if raw_summary is None:
         problem(number, "no summary")
-    abstract, links = clean_abstract(raw_summary or "")
+    abstract, found_links = clean_abstract(raw_summary or "")
     arxiv = arxiv_id(paper.get("id"))
     if arxiv is None:
         problem(number, "no arXiv id (paper.id)")
@@ -118,42 +189,36 @@ def parse_item(item: object, number: int, source: str, problem: Callable[[int, s
     published = iso_date(paper.get("publishedAt"))
     if published is None:
         problem(number, "no published date (paper.publishedAt)")
-    listed = iso_date(item.get("publishedAt")) if paper is not item else None
-    if listed is None:
-        problem(number, "no listing date (publishedAt)")
+    listed = _listed(item, paper, source)
+    if listed is None and paper is not item:
+        problem(number, "no listing date (paper.submittedOnDailyAt, publishedAt)")
+    github_repo, project_page = _web_url(paper.get("githubRepo")), _web_url(paper.get("projectPage"))
+    ai_summary = _text(paper.get("ai_summary"))
     return Paper(
         id=paper_id(title),
         title=title,
         abstract=abstract,
         dates=(listing_date(listed),) if listed else (),
         sources=(source,),
-        links=links,
+        links=tuple(dict.fromkeys(url for url in (github_repo, project_page, *found_links) if url)),
         arxiv_id=arxiv,
-        authors=authors or (),
+        authors=tuple(name for name in authors or () if not is_et_al(name)),
         published=published,
-        upvotes=_upvotes(paper.get("upvotes")),
+        upvotes=_count(paper.get("upvotes")),
+        github_repo=github_repo,
+        github_stars=_count(paper.get("githubStars")),
+        project_page=project_page,
+        ai_summary=clean_abstract(ai_summary)[0] or None if ai_summary is not None else None,
+        ai_keywords=_keywords(paper.get("ai_keywords")),
+        num_comments=_count(item.get("numComments")),
+        organization=_organization(paper.get("organization"), item.get("organization")),
+        et_al=any(is_et_al(name) for name in authors or ()),
     )
 
 
-def parse_daily(text: str, source: str = "<json>") -> tuple[list[Paper], list[str]]:
-    """Parse a Daily Papers JSON listing (an array of items) into papers (not yet merged) and problems."""
-    import json  # here, not at the top: a launch on text dumps alone never needs it before its first frame
-
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        return [], ["JSON nested too deeply; skipped"]
-    except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
-        return [], [f"not valid JSON ({exc}); skipped"]
-    if not isinstance(data, list):
-        return [], ["JSON but not a Daily Papers listing (an array of items); skipped"]
-    problems = Problems("item")
-    papers = []
-    for number, item in enumerate(data, start=1):
-        paper = parse_item(item, number, source, problems.add)
-        if paper is not None:
-            papers.append(paper)
-    return papers, problems.lines()
+_ET_AL = r"(?i)(?:and\s+)?(?:et\.?\s*al\.?|others)"
 
 
-SOURCE = Source(name="hf_daily", sniff=lambda head: head.startswith("["), parse=parse_daily, order=10)
+def is_et_al(name: str) -> bool:
+    """ "et al", "et al.", "others": what an author list says when it is cut short; never an author's name."""
+    return len(name) <= 12 and re.fullmatch(_ET_AL, name.strip()) is not None

@@ -66,6 +66,8 @@ class Source:
     leading whitespace. ``parse`` reads a whole file's text; a source that can also be read line by line gives
     ``parse_lines``, and its UTF-8 files are then streamed in parts (bounded memory, papers shown sooner).
     Sources are sniffed in ``order`` (lower first, then by name); a catch-all (``sniff`` always true) goes last.
+    ``nothing`` tells, of a file that gave no papers, whether its text says there are none (a day without
+    papers: ``[]``): read silently, where any other file without papers is one warning.
     """
 
     name: str
@@ -73,6 +75,7 @@ class Source:
     parse: Parse
     parse_lines: ParseLines | None = None
     order: int = 50
+    nothing: Callable[[str], bool] = lambda text: False
 
 
 def _package() -> ModuleType:
@@ -111,7 +114,10 @@ def parsing_modules(registered: Iterable[Source] | None = None) -> list[ModuleTy
     root = package.__name__.partition(".")[0] + "."
     pending = [package, *package_modules(package)]
     for source in sources() if registered is None else registered:  # a source defined elsewhere (a test, a plugin)
-        names = (getattr(part, "__module__", None) for part in (source.sniff, source.parse, source.parse_lines))
+        names = (
+            getattr(part, "__module__", None)
+            for part in (source.sniff, source.parse, source.parse_lines, source.nothing)
+        )
         pending += [sys.modules[name] for name in names if isinstance(name, str) and name in sys.modules]
     seen: dict[str, ModuleType] = {}
     while pending:

@@ -29,9 +29,9 @@ def _assert_shown_clean(papers) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.dictionaries(st.sampled_from(PAPER_KEYS), FIELD, max_size=8) | JSON, max_size=6))
 def test_any_daily_papers_json_loads_or_warns_and_shows_only_clean_text(items):
-    from tui_reader.sources.hf_daily import parse_daily
+    from tui_reader.sources.json_document import parse_json
 
-    papers, problems = parse_daily(json.dumps(items), "x.json")
+    papers, problems = parse_json(json.dumps(items), "x.json")
     _assert_shown_clean(papers)
     assert all("\n" not in problem for problem in problems)
 
@@ -39,8 +39,8 @@ def test_any_daily_papers_json_loads_or_warns_and_shows_only_clean_text(items):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.dictionaries(st.sampled_from(PAPER_KEYS), FIELD, max_size=8) | JSON, max_size=6))
 def test_any_json_lines_load_or_warn_and_show_only_clean_text(records):
-    from tui_reader.sources.arxiv import parse_arxiv
+    from tui_reader.sources.json_lines import parse_json_lines
 
-    papers, problems = parse_arxiv("\n".join(json.dumps(record) for record in records), "x.jsonl")
+    papers, problems = parse_json_lines("\n".join(json.dumps(record) for record in records), "x.jsonl")
     _assert_shown_clean(papers)
     assert all("\n" not in problem for problem in problems)

@@ -49,7 +49,7 @@ def test_missing_fields_are_warnings_naming_file_and_item_and_loading_goes_on(tm
     assert f"{path}: item 2: no summary" in warnings
     assert f"{path}: item 2: no authors (paper.authors)" in warnings
     assert f"{path}: item 3: no title; skipped" in warnings
-    assert f"{path}: item 4: not an object; skipped" in warnings
+    assert f"{path}: item 4: not a JSON object; skipped" in warnings
     assert f"{path}: item 5: no arXiv id (paper.id)" in warnings
 
 
@@ -59,7 +59,9 @@ def test_a_problem_repeated_in_many_items_is_one_warning(tmp_path):
         del item["publishedAt"]
     papers, warnings = read_file(write(tmp_path / "big.json", json.dumps(items)))
     assert len(papers) == 500 and all(p.dates == () for p in papers)
-    assert warnings == [f"{tmp_path / 'big.json'}: item 1: no listing date (publishedAt) (and 499 more items)"]
+    assert warnings == [
+        f"{tmp_path / 'big.json'}: item 1: no listing date (paper.submittedOnDailyAt, publishedAt) (and 499 more items)"
+    ]
 
 
 @pytest.mark.parametrize(

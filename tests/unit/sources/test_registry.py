@@ -64,13 +64,22 @@ def fresh_fingerprint():
 
 
 def test_sources_are_sniffed_in_order_with_the_text_dump_last():
-    assert [source.name for source in registry.sources()] == ["hf_daily", "arxiv", "dumps"]
-    assert [source.name for source in registry.sources() if source.parse_lines] == ["arxiv"]  # streamed
+    assert [source.name for source in registry.sources()] == ["json_lines", "json", "dumps"]
+    assert [source.name for source in registry.sources() if source.parse_lines] == ["json_lines"]  # streamed
 
 
 @pytest.mark.parametrize(
     ("head", "name"),
-    [("[{", "hf_daily"), ("[]", "hf_daily"), ('{"id": 1}', "arxiv"), ("Daily Papers", "dumps"), ("", "dumps")],
+    [
+        ("[{", "json"),
+        ("[]", "json"),
+        ('{"id": 1}', "json_lines"),  # a whole object on the first line
+        ('{"id": "0704.0001", "title": "A', "json_lines"),  # a line longer than the head
+        ('{\n  "paper": {\n', "json"),  # a pretty-printed object: one document
+        ('{"paper": {\n', "json"),
+        ("Daily Papers", "dumps"),
+        ("", "dumps"),
+    ],
 )
 def test_the_first_characters_pick_the_source(head, name):
     assert registry.source_for(head).name == name
