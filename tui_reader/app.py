@@ -74,15 +74,18 @@ class ReaderApp(App[LaunchOutcome]):
         files: Sequence[Path] = (),
         watch: Sequence[Path] = (),
         config: Config | None = None,
+        notices: Sequence[str] = (),
     ) -> None:
         """``files`` are read in a worker after the first paint; their papers join ``papers`` as they come.
         ``watch``: folders whose new or changed files are read while the reader is open. ``config``: the user's
-        settings (theme, start view and position, keymap, the sync folder; see tui_reader.config)."""
+        settings (theme, start view and position, keymap, the sync folder; see tui_reader.config). ``notices``:
+        what the launcher has to tell once (not problems: shown as information)."""
         super().__init__()
         self.reader = ReaderState(papers=papers, store=store)
         self.files, self.watched = list(files), list(watch)
         self.outcome = LaunchOutcome()
         self.startup_warnings = list(warnings) + list(store.warnings)
+        self.startup_notices = list(notices)
         self.config = config or Config()
         self.user_keymap: dict[str, str] = {}  # binding id -> keys (see tui_reader.commands); set_keymap applies it
         self._apply_settings()
@@ -111,6 +114,8 @@ class ReaderApp(App[LaunchOutcome]):
 
     def on_mount(self) -> None:
         self.warn(self.startup_warnings)
+        for notice in self.startup_notices:
+            self.say(notice, title="Note", timeout=20)
         self.set_keymap(self.user_keymap)
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         self.call_after_refresh(self.first_frame_shown)

@@ -7,13 +7,16 @@
     sort = "newest"           # newest | oldest | upvotes | title | relevance
     start = "first-unread"    # first-unread | top: where the cursor starts
     sync_dir = "~/Sync/tui-reader"  # a folder a file-sync tool shares between machines (tui-reader sync)
+    demo = true               # read the bundled demo papers even after listings were fetched
 
     [keymap]                  # binding id = keys (the ids are in the help screen, `?`)
     toggle-star = "x"
 
 ``corpus`` lists files and folders (``~`` is the home directory; a relative path is relative to the config file's
-folder). With no PATH arguments the reader, ``list`` and ``mark`` read the configured corpus, or the bundled dumps
-when there is none, plus every listing ``tui-reader fetch`` stored (``DATA_DIR/listings``).
+folder). With no PATH arguments the reader, ``list`` and ``mark`` read the configured corpus, plus every listing
+``tui-reader fetch`` stored (``DATA_DIR/listings``). The bundled dumps (211 demo papers) are read while no corpus
+is configured and no listing with papers has been fetched, or always with ``demo = true`` (``--demo``); never
+with ``demo = false``.
 
 A bad file never stops anything: a TOML syntax error, a wrong type or an unreadable file is one warning naming
 the file and the problem, and the defaults are used; a configured path that does not exist is one warning and is
@@ -44,10 +47,13 @@ __all__ = [
     "Setting",
     "config_file",
     "default_corpus",
+    "demo_hidden_notice",
+    "has_fetched_papers",
     "listings_dir",
     "load_config",
     "save_theme",
     "settings",
+    "shows_demo",
 ]
 
 MAX_CONFIG_BYTES = 1 << 20  # a config file is a few lines; a bigger one is refused, not read
@@ -187,6 +193,12 @@ def _corpus(value: Any, file: _File) -> tuple[Path, ...] | None:
     return tuple(paths)
 
 
+def _flag(value: Any, file: _File) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(_given(value))
+    return value
+
+
 def _keymap(value: Any, file: _File) -> dict[str, str]:
     """``[keymap]``: binding id -> keys ("ctrl+s" or "x,ctrl+s"). Entries that are not strings are dropped, one
     warning each; whether the id and the keys exist is the app's to say (it knows the bindings)."""
@@ -247,6 +259,12 @@ class Config:
         expects="a folder's path (a string)",
         otherwise="sync is off",
         help="the folder marks, notes and tags are synced through (tui_reader.sync); None: off",
+    )
+    demo: bool | None = setting(
+        None,
+        _flag,
+        expects="true or false",
+        help="read the bundled demo papers: true always, false never; None: until listings are fetched",
     )
 
 
@@ -340,13 +358,57 @@ def _bad(message: str) -> Config:
     return Config(None, (message,))
 
 
-def default_corpus(data_dir: Path, config: Config) -> list[Path]:
-    """What is read when no PATH is given: the configured corpus (or the bundled dumps), then the listings
-    ``tui-reader fetch`` stored in ``data_dir``."""
-    from tui_reader.corpus import bundled_seeds
-
-    paths = list(config.corpus) if config.corpus is not None else [bundled_seeds()]
+def default_corpus(data_dir: Path, config: Config, demo: bool = False) -> list[Path]:
+    """What is read when no PATH is given: the configured corpus, then the listings ``tui-reader fetch`` stored
+    in ``data_dir``; the bundled dumps first when ``shows_demo`` says so."""
     listings = listings_dir(data_dir)
+    paths = [_bundled()] if shows_demo(data_dir, config, demo) else []
+    paths += [path for path in config.corpus or () if path not in paths]
     if listings.is_dir() and listings not in paths:
         paths.append(listings)
-    return paths
+    return paths or [_bundled()]  # nothing at all (demo = false, nothing fetched yet): the demo after all
+
+
+def shows_demo(data_dir: Path, config: Config, demo: bool = False) -> bool:
+    """The bundled demo papers are read with ``--demo`` or ``demo = true``; never with ``demo = false``; else
+    while no corpus is configured and no listing with papers has been fetched (a day without papers, ``[]``,
+    leaves them: a first fetch on a weekend would otherwise leave the reader empty)."""
+    if demo or config.demo is not None:
+        return demo or bool(config.demo)
+    return config.corpus is None and not has_fetched_papers(data_dir)
+
+
+def has_fetched_papers(data_dir: Path) -> bool:
+    """Whether ``tui-reader fetch`` stored a listing holding papers (a file longer than ``[]``)."""
+    try:
+        with os.scandir(listings_dir(data_dir)) as entries:
+            return any(entry.name.endswith(".json") and entry.stat().st_size > 2 for entry in entries)
+    except OSError:
+        return False
+
+
+DEMO_TOLD = "demo-hidden"  # in the data directory: the reader has said once that the demo papers are hidden
+
+
+def demo_hidden_notice(data_dir: Path, config: Config, demo: bool = False) -> str | None:
+    """Once, on the first start after the first fetch: that the demo papers are now hidden and how to bring them
+    back (their marks are kept). None every other time, and when they were never shown by default."""
+    if config.corpus is not None or config.demo is not None or demo or not has_fetched_papers(data_dir):
+        return None
+    told = data_dir / DEMO_TOLD
+    if told.exists():
+        return None
+    try:
+        told.write_text("the reader said the demo papers are hidden now that listings are fetched\n")
+    except OSError:
+        return None  # a read-only data directory: better unsaid than said at every start
+    return (
+        "The bundled demo papers are hidden now that you have fetched listings. Their marks are kept; "
+        "to see them again, start with --demo or set demo = true in config.toml."
+    )
+
+
+def _bundled() -> Path:
+    from tui_reader.corpus import bundled_seeds
+
+    return bundled_seeds()

@@ -269,7 +269,7 @@ def _read_whole(fd: int, size: int, source: str, problems: list[str]) -> list[Pa
     kind = source_for(text[:SNIFF_BYTES].lstrip("\ufeff \t\r\n"))
     papers, found = kind.parse(text, source)
     problems.extend(found)
-    if not papers and not (kind.nothing(text) and not found):
+    if not papers and not found and not kind.nothing(text):  # with problems, they say why there are none
         problems.append("no papers found; skipped")
     return papers
 
@@ -308,7 +308,7 @@ def _stream_parts(fd: int, parse_lines: ParseLines, source: str, resume: Resume)
     finally:
         os.close(fd)
     found = problems.lines()
-    if not count + len(part):
+    if not count + len(part) and not found:  # with problems, they say why there are none
         found.append("no papers found; skipped")
     yield part, found, None
 

@@ -12,7 +12,7 @@ from conftest import S0, SEEDS, page, write
 import tui_reader.config
 from tui_reader.cli import main
 from tui_reader.cli.common import corpus_paths
-from tui_reader.config import Config, config_file, default_corpus, load_config, save_theme, settings
+from tui_reader.config import Config, config_file, default_corpus, demo_hidden_notice, load_config, save_theme, settings
 from tui_reader.corpus import bundled_seeds, corpus_files
 from tui_reader.sorting import Sort
 from tui_reader.views import View
@@ -101,7 +101,7 @@ def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ncolour = 'dark'\n")
     loaded = load_config()
     assert loaded.corpus == (dumps,)
-    known = "corpus, theme, view, sort, start, keymap, sync_dir"
+    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo"
     assert loaded.warnings == (f"{config}: unknown setting 'colour' ignored (known: {known})",)
 
 
@@ -122,13 +122,60 @@ def listings(data: Path, *days: str) -> Path:
     return folder
 
 
-def test_no_config_bundled_dumps_plus_everything_fetched(tmp_path):
-    folder = listings(tmp_path / "data", "2024-03-12", "2024-03-11")
+def test_no_config_bundled_dumps_plus_days_fetched_without_papers(tmp_path):
+    folder = listings(tmp_path / "data", "2024-03-12", "2024-03-11")  # weekend days: [] each
     paths = default_corpus(tmp_path / "data", Config())
     assert paths == [bundled_seeds(), folder]
     files = corpus_files(paths)
     assert [f.name for f in files[-2:]] == ["2024-03-11.json", "2024-03-12.json"]
     assert files[:-2] == corpus_files([bundled_seeds()])
+
+
+def fetched_day(data: Path, day: str = "2026-02-25") -> Path:
+    """A listing with one paper, as `tui-reader fetch` stores it."""
+    folder = data / "listings"
+    folder.mkdir(parents=True, exist_ok=True)
+    item = {"paper": {"id": "2602.00001", "title": "A fetched paper", "summary": "Real.", "authors": []}}
+    (folder / f"{day}.json").write_text(json.dumps([item]))
+    return folder
+
+
+def test_after_the_first_fetch_with_papers_the_demo_papers_are_hidden(tmp_path):
+    folder = fetched_day(tmp_path / "data")
+    assert default_corpus(tmp_path / "data", Config()) == [folder]
+
+
+@pytest.mark.parametrize(("setting", "flag"), [(True, False), (None, True)])
+def test_demo_true_or_the_flag_brings_them_back(tmp_path, setting, flag):
+    folder = fetched_day(tmp_path / "data")
+    assert default_corpus(tmp_path / "data", Config(demo=setting), demo=flag) == [bundled_seeds(), folder]
+
+
+def test_demo_false_hides_them_before_any_fetch_but_never_leaves_nothing(tmp_path):
+    folder = listings(tmp_path / "data", "2024-03-11")
+    assert default_corpus(tmp_path / "data", Config(demo=False)) == [folder]
+    assert default_corpus(tmp_path / "other", Config(demo=False)) == [bundled_seeds()]  # nothing else to read
+
+
+def test_demo_setting_is_read_from_the_file_and_checked(config):
+    config.write_text("demo = true\n")
+    assert load_config().demo is True
+    config.write_text('demo = "yes"\n')
+    loaded = load_config()
+    assert loaded.demo is None
+    assert loaded.warnings == (f"{config}: 'demo' must be true or false, not 'yes'; using the default",)
+
+
+def test_the_demo_papers_being_hidden_is_said_once(tmp_path):
+    data = tmp_path / "data"
+    assert demo_hidden_notice(data, Config()) is None  # nothing fetched: they are shown
+    fetched_day(data)
+    notice = demo_hidden_notice(data, Config())
+    assert notice is not None and "--demo" in notice and "demo = true" in notice
+    assert demo_hidden_notice(data, Config()) is None  # said once
+    fresh = tmp_path / "fresh"
+    fetched_day(fresh)
+    assert demo_hidden_notice(fresh, Config(demo=True)) is None  # shown: nothing to say
 
 
 def test_nothing_fetched_yet_is_the_bundled_dumps_alone(tmp_path):

@@ -91,15 +91,15 @@ def paper_line(paper: Paper, read: bool = False, starred: bool = False, tags: Se
     return f"{paper.id}  {marks}  {list_date(paper):<11}  {paper.title}{shown_tags}"
 
 
-def corpus_paths(paths: Sequence[Path], data_dir: Path | None) -> list[Path]:
-    """The PATH arguments; with none, the configured corpus (or the bundled dumps) and the fetched listings.
-    A bad config file is one warning on stderr, and the defaults."""
+def corpus_paths(paths: Sequence[Path], data_dir: Path | None, demo: bool = False) -> list[Path]:
+    """The PATH arguments; with none, the configured corpus and the fetched listings (and the bundled dumps: see
+    ``config.shows_demo``; ``demo`` is ``--demo``). A bad config file is one warning on stderr, and the defaults."""
     if paths:
         return list(paths)
     config = load_config()
     for message in config.warnings:
         warn(message)
-    return default_corpus(data_dir or default_data_dir(), config)
+    return default_corpus(data_dir or default_data_dir(), config, demo)
 
 
 def open_store(data_dir: Path | None, writable: bool = True) -> MarkStore:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Protocol
 
 from tui_reader.cli.common import NoPapers, report_no_papers, warn
-from tui_reader.config import default_corpus, listings_dir, load_config
+from tui_reader.config import default_corpus, demo_hidden_notice, listings_dir, load_config
 from tui_reader.corpus import bundled_seeds, corpus_files, load_corpus
 from tui_reader.library import MarkStore, default_data_dir
 from tui_reader.paper import Paper
@@ -23,6 +23,7 @@ class LaunchArgs(Protocol):
 
     paths: list[Path]
     data_dir: Path | None
+    demo: bool
 
 
 def quick_launch_args(argv: Sequence[str]) -> LaunchArgs | None:
@@ -38,7 +39,7 @@ def quick_launch_args(argv: Sequence[str]) -> LaunchArgs | None:
             break
     if any(word.startswith("-") for word in words):
         return None
-    return SimpleNamespace(paths=[Path(word) for word in words], data_dir=data_dir)
+    return SimpleNamespace(paths=[Path(word) for word in words], data_dir=data_dir, demo=False)
 
 
 def cmd_launch(args: LaunchArgs) -> int:
@@ -50,14 +51,19 @@ def cmd_launch(args: LaunchArgs) -> int:
     config = load_config()  # the reader's settings (theme, view, start, keymap) apply whatever PATHs are given
     config_warnings = list(config.warnings)
     given = bool(args.paths)
-    args.paths = list(args.paths) or default_corpus(args.data_dir or default_data_dir(), config)
+    data_dir = args.data_dir or default_data_dir()
+    args.paths = list(args.paths) or default_corpus(data_dir, config, args.demo)
     files = corpus_files(args.paths)  # a missing path fails here, before the screen is taken over
     if not files:
         raise NoPapers(f"no papers found in {', '.join(map(str, args.paths))} (no *.txt or *.json files)")
     # folders the reader watches for new or changed files: every folder of the corpus, and where fetch stores
     watched = [path for path in args.paths if path.is_dir() and path != bundled_seeds()]
-    if not given and (listings := listings_dir(args.data_dir or default_data_dir())) not in watched:
-        watched.append(listings)
+    notices = []
+    if not given:
+        if (listings := listings_dir(data_dir)) not in watched:
+            watched.append(listings)
+        if notice := demo_hidden_notice(data_dir, config, args.demo):
+            notices.append(notice)
     papers: list[Paper] = []
     warnings: list[str] = list(config_warnings)
     if not is_big(files):
@@ -68,7 +74,7 @@ def cmd_launch(args: LaunchArgs) -> int:
     # Only read here (never waits for a lock): the reader's saver thread opens the file for writing.
     store = MarkStore.open(args.data_dir, writable=False)
     try:
-        app = ReaderApp(papers, store, warnings, files=files, watch=watched, config=config)
+        app = ReaderApp(papers, store, warnings, files=files, watch=watched, config=config, notices=notices)
         outcome = app.run() or app.outcome  # what the reader hands back: marks not saved, no papers at all
     finally:
         store.close()

@@ -23,6 +23,11 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="dump files or folders (default: the corpus in config.toml, or the bundled dumps, and the fetched days)",
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="read the bundled demo papers too (by default they are read only until listings are fetched)",
+    )
 
 
 class _Version(argparse._VersionAction):

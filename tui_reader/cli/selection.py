@@ -48,7 +48,7 @@ def add_mark_filters(parser: argparse.ArgumentParser) -> None:
 def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], MarkFlags]:
     """The papers `list` and `export` show: the corpus (PATHs, or the default one), ranked by --query, kept by
     --read/--unread/--starred, in --sort's order; and the marks, notes and tags (the marks file opened read-only)."""
-    args.paths = corpus_paths(args.paths, args.data_dir)
+    args.paths = corpus_paths(args.paths, args.data_dir, args.demo)
     corpus = load(args.paths)
     papers = corpus.papers
     flags = read_flags(args.data_dir)

@@ -139,13 +139,12 @@ def test_an_overlong_line_is_skipped_unread(tmp_path, monkeypatch):
     assert warnings == [f"{path}: line 2: line too long; skipped"]
 
 
-def test_a_file_with_only_bad_lines_says_no_papers(tmp_path):
+def test_a_file_with_only_bad_lines_says_why_each_gave_no_paper(tmp_path):
     path = write(tmp_path / "m.jsonl", "{oops\n{}\n")
     assert read_file(path) == (
         [],
         [
             f"{path}: line 1: not valid JSON; skipped",
             f"{path}: line 2: no title; skipped",
-            f"{path}: no papers found; skipped",
         ],
     )

@@ -26,15 +26,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=[],
         metavar="PATH",
-        help="dump file or folder the ids come from (repeatable; default: the bundled corpus)",
+        help="dump file or folder the ids come from (repeatable; default: the corpus the reader reads)",
     )
+    parser.add_argument("--demo", action="store_true", help="the bundled demo papers count too")
     add_data_dir(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.set_read is None and args.set_starred is None:
         raise UsageError("say what to mark: --read, --unread, --star or --unstar")
-    args.corpus = corpus_paths(args.corpus, args.data_dir)
+    args.corpus = corpus_paths(args.corpus, args.data_dir, args.demo)
     by_id = {paper.id: paper for paper in load(args.corpus).papers}
     unknown = [paper_id for paper_id in args.ids if paper_id not in by_id]
     if unknown:
