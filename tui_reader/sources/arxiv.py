@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import NamedTuple
 
 from tui_reader.paper import Paper, paper_id
 from tui_reader.safe_text import clean_text
@@ -89,22 +90,32 @@ def _outside_parentheses(text: str) -> str:
     return "".join(pieces).replace("(", " ").replace(")", " ")
 
 
-def _parsed_authors(value: object) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """arXiv's ``authors_parsed``, ``[[surname, given, suffix], ...]``: the names as shown (``given surname
-    suffix``) and the surnames, or None when it is not such a list."""
+class _Parsed(NamedTuple):
+    names: tuple[str, ...]
+    surnames: tuple[str, ...]
+    et_al: bool
+
+
+def _parsed_authors(value: object) -> _Parsed | None:
+    """arXiv's ``authors_parsed``, ``[[surname, given, suffix], ...]`` (a fourth part, an affiliation, is left
+    out): the names as shown (``given surname suffix``), the surnames, and whether one of them was "et al"; None
+    when it is not such a list."""
     if not isinstance(value, list) or not value:
         return None
     names: list[str] = []
     surnames: list[str] = []
+    et_al = False
     for entry in value:
         if not (isinstance(entry, list) and entry and all(isinstance(part, str) for part in entry[:3])):
             return None
         surname, given, suffix = (*(author_name(part) for part in entry[:3]), "", "")[:3]
         name = " ".join(part for part in (given, surname, suffix) if part)
-        if name and not is_et_al(name) and name not in names:
+        if is_et_al(name):
+            et_al = True
+        elif name and name not in names:
             names.append(sys.intern(name))
             surnames.append(surname)
-    return tuple(names), tuple(surnames)
+    return _Parsed(tuple(names), tuple(surnames), et_al)
 
 
 def _line(value: object) -> str | None:
@@ -156,12 +167,12 @@ def parse_object(record: object, number: int, source: str, problems: Problems) -
         sources=(source,),
         links=tuple(dict.fromkeys((*links, *comment_links))),
         arxiv_id=arxiv,
-        authors=parsed[0] if parsed else tuple(name for name in listed if not is_et_al(name)),
+        authors=parsed.names if parsed else tuple(name for name in listed if not is_et_al(name)),
         published=published,
         categories=_categories(record.get("categories")),
         doi=_line(record.get("doi")),
         journal_ref=_line(record.get("journal-ref")),
         comments=comments or None,
-        surnames=parsed[1] if parsed else (),
-        et_al=any(is_et_al(name) for name in listed),
+        surnames=parsed.surnames if parsed else (),
+        et_al=any(is_et_al(name) for name in listed) or (parsed is not None and parsed.et_al),
     )

@@ -157,9 +157,15 @@ def _listed(item: dict[str, Any], paper: dict[str, Any], source: str) -> str | N
     ``publishedAt`` is the arXiv submission time shifted by hours, often days before the listing."""
     if (named := re.fullmatch(_LISTING_FILE, source)) and iso_date(named.group(1)):
         return named.group(1)
-    return utc_date(paper.get("submittedOnDailyAt")) or (
-        utc_date(item.get("publishedAt")) if paper is not item else None
-    )
+    listed = utc_date(_either(paper, item, "submittedOnDailyAt"))
+    return listed or (utc_date(item.get("publishedAt")) if paper is not item else None)
+
+
+def _either(paper: dict[str, Any], item: dict[str, Any], key: str) -> object:
+    """A field of the paper, or of the item around it when the paper lacks it (saved responses of some clients
+    and API versions carry ``submittedOnDailyAt``, ``githubRepo`` and the like on the item)."""
+    value = paper.get(key)
+    return item.get(key) if value is None else value
 
 
 def parse_item(item: object, number: int, source: str, problem: Callable[[int, str], None]) -> Paper | None:
@@ -192,8 +198,9 @@ def parse_item(item: object, number: int, source: str, problem: Callable[[int, s
     listed = _listed(item, paper, source)
     if listed is None and paper is not item:
         problem(number, "no listing date (paper.submittedOnDailyAt, publishedAt)")
-    github_repo, project_page = _web_url(paper.get("githubRepo")), _web_url(paper.get("projectPage"))
-    ai_summary = _text(paper.get("ai_summary"))
+    github_repo = _web_url(_either(paper, item, "githubRepo"))
+    project_page = _web_url(_either(paper, item, "projectPage"))
+    ai_summary = _text(_either(paper, item, "ai_summary"))
     return Paper(
         id=paper_id(title),
         title=title,
@@ -206,11 +213,11 @@ def parse_item(item: object, number: int, source: str, problem: Callable[[int, s
         published=published,
         upvotes=_count(paper.get("upvotes")),
         github_repo=github_repo,
-        github_stars=_count(paper.get("githubStars")),
+        github_stars=_count(_either(paper, item, "githubStars")),
         project_page=project_page,
         ai_summary=clean_abstract(ai_summary)[0] or None if ai_summary is not None else None,
-        ai_keywords=_keywords(paper.get("ai_keywords")),
-        num_comments=_count(item.get("numComments")),
+        ai_keywords=_keywords(_either(paper, item, "ai_keywords")),
+        num_comments=_count(_either(item, paper, "numComments")),
         organization=_organization(paper.get("organization"), item.get("organization")),
         et_al=any(is_et_al(name) for name in authors or ()),
     )

@@ -14,12 +14,37 @@ JSON = st.recursive(
     max_leaves=12,
 )
 FIELD = st.one_of(JSON, st.text(st.characters(codec="utf-8"), max_size=30))
-PAPER_KEYS = ["id", "title", "summary", "abstract", "authors", "publishedAt", "upvotes", "versions", "paper"]
+PAPER_KEYS = [
+    "id",
+    "title",
+    "summary",
+    "abstract",
+    "authors",
+    "publishedAt",
+    "upvotes",
+    "versions",
+    "paper",
+    "submittedOnDailyAt",
+    "githubRepo",
+    "projectPage",
+    "githubStars",
+    "ai_summary",
+    "ai_keywords",
+    "organization",
+    "numComments",
+    "categories",
+    "doi",
+    "journal-ref",
+    "comments",
+    "authors_parsed",
+]
 
 
 def _assert_shown_clean(papers) -> None:
     for paper in papers:
-        for text in (paper.title, paper.abstract, *paper.authors, paper.arxiv_id or "", paper.published or ""):
+        texts = (paper.title, paper.abstract, *paper.authors, paper.arxiv_id or "", paper.published or "")
+        extra = (paper.doi, paper.journal_ref, paper.comments, paper.ai_summary, paper.organization)
+        for text in (*texts, *paper.categories, *paper.ai_keywords, *paper.surnames, *(t for t in extra if t)):
             assert text == " ".join(text.split()), text  # single-spaced: no newline, tab or stray space
             assert not any(0x00 <= ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c == "\x1b" for c in text), text
         assert paper.published is None or len(paper.published) == 10
@@ -44,3 +69,51 @@ def test_any_json_lines_load_or_warn_and_show_only_clean_text(records):
     papers, problems = parse_json_lines("\n".join(json.dumps(record) for record in records), "x.jsonl")
     _assert_shown_clean(papers)
     assert all("\n" not in problem for problem in problems)
+
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=20)
+STAMP = st.datetimes(timezones=st.timezones()).map(lambda moment: moment.isoformat())
+RECORD = st.one_of(
+    st.fixed_dictionaries(  # a Daily Papers item
+        {
+            "paper": st.fixed_dictionaries(
+                {
+                    "id": TEXT,
+                    "title": TEXT,
+                    "summary": TEXT,
+                    "authors": st.lists(st.fixed_dictionaries({"name": TEXT}), max_size=3),
+                },
+                optional={
+                    "submittedOnDailyAt": STAMP,
+                    "githubRepo": TEXT,
+                    "githubStars": st.integers(),
+                    "ai_keywords": st.lists(TEXT),
+                },
+            )
+        },
+        optional={"publishedAt": STAMP, "numComments": st.integers()},
+    ),
+    st.fixed_dictionaries(  # an arXiv record
+        {"id": TEXT, "title": TEXT, "abstract": TEXT, "authors": TEXT},
+        optional={"categories": TEXT, "doi": TEXT, "authors_parsed": st.lists(st.lists(TEXT, min_size=3, max_size=3))},
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(RECORD, min_size=1, max_size=4))
+def test_the_same_records_read_the_same_in_every_shape_they_are_saved_in(tmp_path_factory, records):
+    """An array, JSON Lines, and (for one record) the record alone, pretty-printed or not: the same papers."""
+    from tui_reader.corpus import read_file
+
+    folder = tmp_path_factory.mktemp("shapes")
+    shapes = {"array.json": json.dumps(records, indent=1), "lines.jsonl": "\n".join(map(json.dumps, records))}
+    if len(records) == 1:
+        shapes |= {"one.json": json.dumps(records[0], indent=2), "one-line.json": json.dumps(records[0])}
+    read = {}
+    for name, text in shapes.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        papers, _ = read_file(folder / name, use_cache=False)
+        read[name] = [paper.__reduce__()[1][:4] + paper.__reduce__()[1][5:] for paper in papers]  # all but sources
+    first = next(iter(read.values()))
+    assert all(papers == first for papers in read.values()), read

@@ -3,6 +3,8 @@ number, and reading goes on."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import write
 from hypothesis import given, settings
@@ -148,3 +150,19 @@ def test_a_file_with_only_bad_lines_says_why_each_gave_no_paper(tmp_path):
             f"{path}: line 2: no title; skipped",
         ],
     )
+
+
+def test_et_al_in_authors_parsed_is_no_author_either(tmp_path):
+    record = {
+        "id": "0704.0099",
+        "title": "T",
+        "abstract": "A.",
+        "authors": "A. One, B. Two",
+        "authors_parsed": [["One", "A.", ""], ["Two", "B.", "Jr"], ["al", "et", ""]],
+    }
+    (paper,), problems = read_file(write(tmp_path / "m.jsonl", json.dumps(record) + "\n"), use_cache=False)
+    assert (paper.authors, paper.surnames, paper.et_al) == (("A. One", "B. Two Jr"), ("One", "Two"), True)
+
+
+def test_deeply_nested_parentheses_in_authors_are_read_in_one_pass():
+    assert split_authors("A. One (" * 3 + "MIT, Cambridge" + ")" * 3 + ", B. Two (") == ("A. One", "B. Two")

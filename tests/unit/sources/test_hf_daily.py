@@ -93,3 +93,29 @@ def test_a_listing_that_is_not_utf8_is_read_with_a_warning(tmp_path):
     (paper,), warnings = read_file(write(tmp_path / "latin.json", data))
     assert paper.title == "Café Models"
     assert any("not valid UTF-8" in w for w in warnings)
+
+
+def test_fields_some_clients_save_on_the_item_are_read_there_too(tmp_path):
+    item = {
+        "paper": {
+            "id": "2602.00001",
+            "title": "T",
+            "summary": "S.",
+            "authors": [],
+            "publishedAt": "2026-02-10T00:00:00Z",
+        },
+        "submittedOnDailyAt": "2026-02-24T23:30:00-02:00",  # Feb 25 in UTC
+        "githubRepo": "https://github.com/o/r",
+        "githubStars": 0,
+        "numComments": 4,
+    }
+    (paper,), _ = read_file(write(tmp_path / "x.json", json.dumps([item])), use_cache=False)
+    assert paper.dates == ("Feb 25, 2026",)
+    assert (paper.github_repo, paper.github_stars, paper.num_comments) == ("https://github.com/o/r", 0, 4)
+    assert paper.links == ("https://github.com/o/r",)
+
+
+def test_a_code_link_that_is_not_http_is_no_link(tmp_path):
+    item = {"paper": {"id": "2602.00001", "title": "T", "summary": "S.", "authors": [], "githubRepo": "javascript:x"}}
+    (paper,), _ = read_file(write(tmp_path / "x.json", json.dumps([item])), use_cache=False)
+    assert (paper.github_repo, paper.links) == (None, ())
