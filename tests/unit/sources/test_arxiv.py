@@ -160,7 +160,7 @@ def test_et_al_in_authors_parsed_is_no_author_either(tmp_path):
         "authors": "A. One, B. Two",
         "authors_parsed": [["One", "A.", ""], ["Two", "B.", "Jr"], ["al", "et", ""]],
     }
-    (paper,), problems = read_file(write(tmp_path / "m.jsonl", json.dumps(record) + "\n"), use_cache=False)
+    (paper,), _ = read_file(write(tmp_path / "m.jsonl", json.dumps(record) + "\n"), use_cache=False)
     assert (paper.authors, paper.surnames, paper.et_al) == (("A. One", "B. Two Jr"), ("One", "Two"), True)
 
 
