@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import strategies as st
 
 from tui_reader.paper import Paper, paper_id
@@ -16,9 +18,19 @@ def make(
     dates: tuple[str, ...] = (),
     links: tuple[str, ...] = (),
     abstract: str = "An abstract.",
+    **more: Any,
 ) -> Paper:
+    """A paper with ``title``; ``more`` sets any other field of ``Paper`` (``doi``, ``surnames``, ``et_al``, ...)."""
     return Paper(
-        paper_id(title), title, abstract, dates=dates, links=links, arxiv_id=arxiv, authors=authors, published=published
+        paper_id(title),
+        title,
+        abstract,
+        dates=dates,
+        links=links,
+        arxiv_id=arxiv,
+        authors=authors,
+        published=published,
+        **more,
     )
 
 

@@ -1,7 +1,9 @@
 """Reading exported BibTeX back with parsers that are not ours: bibtexparser v2, then the LaTeX escapes decoded
-with pylatexenc."""
+with pylatexenc; each author's name parts as BibTeX's name rules split them (bibtexparser's ``SplitNameParts``)."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import bibtexparser
 from bibtexparser import middlewares
@@ -43,8 +45,34 @@ def parse_bibtex(text: str) -> list[dict[str, object]]:
             value = field.value
             if field.key == "author":
                 value = [DECODER.latex_to_text(name) for name in value]
-            elif field.key in ("title", "note"):
+            elif field.key in ("title", "note", "primaryClass"):
                 value = DECODER.latex_to_text(value)
             record[field.key] = value
         entries.append(record)
     return entries
+
+
+class Name(NamedTuple):
+    """One name as BibTeX splits it: first (given), von (particles), last (surname), jr (suffix), each decoded
+    from LaTeX. A name braced whole is all ``last``; ``and others`` is a name whose ``last`` is ``others``."""
+
+    first: str
+    von: str
+    last: str
+    jr: str
+
+
+def parse_names(text: str) -> list[list[Name]]:
+    """Each entry's ``author`` list (empty without one), every name split into its parts."""
+    library = bibtexparser.parse_string(
+        text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
+    )
+    assert library.failed_blocks == []
+    names = []
+    for entry in library.entries:
+        field = entry.fields_dict.get("author")
+        parts = field.value if field is not None else []
+        names.append(
+            [Name(*(DECODER.latex_to_text(" ".join(getattr(p, part))) for part in Name._fields)) for p in parts]
+        )
+    return names

@@ -7,6 +7,24 @@ brace, which BibTeX still counts, so one unmatched brace in a title breaks the w
 
 Keys are ``surname + year + first title word``, ASCII lower case (``lovelace2024fast``); see ``citation_keys`` for
 when a letter is added.
+
+An arXiv paper is what arXiv's own export writes, ``@misc`` with ``eprint``, ``archivePrefix = {arXiv}`` and
+``primaryClass`` (its primary category), which BibTeX styles that print eprints read and biblatex takes as aliases
+of ``eprinttype`` and ``eprintclass``; plus ``eprinttype = {arxiv}`` itself, the only form Zotero's BibTeX import
+reads (it ignores ``archivePrefix`` and would drop the arXiv id; biber's alias never overwrites a field, so it
+keeps ``eprinttype`` and ignores the other without a word). The entry stays ``@misc`` when arXiv names a journal:
+its ``journal_ref`` (``Phys.Rev.D76:013009,2007``) does not split reliably into journal, volume and pages, so it
+is written whole in ``note``, the field biblatex describes for such publication facts and every style prints.
+``doi`` holds the first DOI (the paper's own); further ones (an erratum's) follow the journal reference in
+``note`` as ``also doi:…``. ``doi`` and ``url`` are verbatim fields (biblatex, Zotero and JabRef read them as
+written), so they are written unescaped, with only the characters that would end or unbalance the field
+percent-encoded.
+
+Authors: a name the source split (``Paper.surnames``) is written ``Surname, Given`` or ``Surname, Suffix,
+Given``, so BibTeX takes the source's surname rather than its own guess; other names ``Given Surname`` as given,
+which BibTeX's name parser splits (particles such as ``van`` included) better than a guess here could. A
+collaboration is braced whole (``{The BABAR Collaboration}``) so it is never split into given name and surname,
+and a list the source cut short ends in ``and others``, which styles print as "et al.".
 """
 
 from __future__ import annotations
@@ -20,7 +38,7 @@ from urllib.parse import quote
 from tui_reader.dates import paper_year
 from tui_reader.paper import Paper
 
-from .fields import listing_note, name_parts, one_line, paper_url
+from .fields import Author, dois, listing_note, one_line, paper_authors, paper_url
 from .registry import ExportFormat
 
 __all__ = ["FORMAT", "bibtex_entry", "citation_key", "citation_keys", "latex_text", "render_bibtex"]
@@ -85,12 +103,33 @@ def _title(title: str) -> str:
     return "".join(parts)
 
 
-def _name(name: str) -> str:
-    """One author, ``Given Surname`` as the sources give it: BibTeX's own name parser then finds the surname,
-    particles (``van``, ``de``) included, better than a guess here could. A name holding a comma or the word
-    ``and`` is braced whole, so it stays one name."""
-    text = latex_text(name)
+def _name(author: Author) -> str:
+    """One author: a collaboration braced whole; a name the source split ``Surname, Given`` (``Surname, Suffix,
+    Given``); any other ``Given Surname`` as the source gives it, for BibTeX's own name parser. A split name with
+    a suffix but no given name is braced whole too: ``Surname, Suffix,`` ends in a comma, which BibTeX and biber
+    warn of and strict parsers reject."""
+    if author.group or (author.split and author.suffix and not author.given):
+        return "{" + latex_text(author.name) + "}"
+    if author.split:
+        parts = (author.surname, author.suffix, author.given) if author.suffix else (author.surname, author.given)
+        return ", ".join(_name_part(part) for part in parts if part)
+    return _name_part(author.name)
+
+
+def _name_part(text: str) -> str:
+    """A name, or one part of one, escaped; braced whole when it holds a comma or the word ``and``, which would
+    otherwise split it."""
+    text = latex_text(text)
     return "{" + text + "}" if "," in text or _AND_RE.search(f" {text} ") else text
+
+
+def _authors(paper: Paper) -> str | None:
+    """The ``author`` field: the names joined by ``and``, ending in ``and others`` when the source cut the list
+    short (BibTeX's way of saying "et al."); None without a name."""
+    names = [_name(author) for author in paper_authors(paper)]
+    if not names:
+        return None
+    return " and ".join([*names, "others"] if paper.et_al else names)
 
 
 def _ascii(text: str) -> str:
@@ -103,7 +142,8 @@ def citation_key(paper: Paper) -> str:
     """``surname + year + first title word`` (``lovelace2024fast``): the first author's surname and the first
     title word that is not a stop word (``a``, ``the``, ``on``, …), both as ASCII; a part the paper lacks is left
     out (a text dump gives no authors, often no year); ``paper`` when nothing is left. Depends on this paper only."""
-    surname = _ascii(name_parts(paper.authors[0])[1]) if paper.authors else ""
+    authors = paper_authors(paper)
+    surname = _key_name(authors[0]) if authors else ""
     year = paper_year(paper)
     word = ""
     for match in _WORD_RE.finditer(paper.title):
@@ -112,6 +152,15 @@ def citation_key(paper: Paper) -> str:
             word = candidate
             break
     return f"{surname}{year or ''}{word}" or "paper"
+
+
+def _key_name(author: Author) -> str:
+    """The name a key starts with: the surname (the source's when it split the name), as ASCII; for a
+    collaboration, its first word that is not a stop word (``The BABAR Collaboration``: ``babar``)."""
+    if not author.group:
+        return _ascii(author.surname)
+    words = (_ascii(word) for word in _WORD_RE.findall(author.name))
+    return next((word for word in words if word and word not in _STOP_WORDS), "")
 
 
 def _suffix(n: int) -> str:
@@ -151,27 +200,52 @@ def citation_keys(papers: Sequence[Paper]) -> list[str]:
     return keys
 
 
-def _url(url: str) -> str:
-    """A URL as a BibTeX field: verbatim (biblatex and the url package read it so), with the characters that
-    would end or unbalance the field percent-encoded."""
-    return quote(url, safe="".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "{}\\"))
+_VERBATIM_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "{}\\")  # printable ASCII
+
+
+def _verbatim(value: str) -> str:
+    """A URL or DOI as a BibTeX field: verbatim (biblatex, the url package, Zotero and JabRef read it so), with
+    the characters that would end or unbalance the field percent-encoded."""
+    return quote(value, safe=_VERBATIM_SAFE)
+
+
+def _arxiv_fields(paper: Paper, arxiv_id: str) -> list[tuple[str, str]]:
+    """``eprint``, ``archivePrefix`` and ``eprinttype`` (see the module's docstring), and ``primaryClass`` when the
+    paper's categories are known."""
+    fields = [("eprint", latex_text(arxiv_id)), ("archivePrefix", "arXiv"), ("eprinttype", "arxiv")]
+    if paper.categories and (primary := one_line(paper.categories[0])):
+        fields.append(("primaryClass", latex_text(primary)))
+    return fields
+
+
+def _note(paper: Paper, more_dois: tuple[str, ...]) -> str | None:
+    """The journal reference, the DOIs after the first, and for a paper without an arXiv id the listing note, in
+    that order, ``; `` between them."""
+    parts = [one_line(paper.journal_ref or ""), *(f"also doi:{doi}" for doi in more_dois)]
+    if not paper.arxiv_id:
+        parts.append(listing_note(paper) or "")
+    text = "; ".join(part for part in parts if part)
+    return latex_text(text) if text else None
 
 
 def bibtex_entry(paper: Paper, key: str | None = None) -> str:
     """One ``@misc`` entry (with ``key``, else ``citation_key``): title, authors, year; for an arXiv paper its
-    ``eprint``, ``archivePrefix`` and abs URL; for another, its first link and a note naming its listing date."""
+    ``eprint``, ``archivePrefix``, ``eprinttype``, ``primaryClass`` and abs URL; for another, its first link; its
+    DOI; a note with the journal reference, further DOIs and (without an arXiv id) the listing date."""
     fields = [("title", _title(paper.title))]
-    authors = [_name(name) for name in paper.authors if one_line(name)]
-    if authors:
-        fields.append(("author", " and ".join(authors)))
+    if (authors := _authors(paper)) is not None:
+        fields.append(("author", authors))
     if (year := paper_year(paper)) is not None:
         fields.append(("year", str(year)))
-    if paper.arxiv_id:
-        fields += [("eprint", latex_text(paper.arxiv_id)), ("archivePrefix", "arXiv")]
+    if arxiv_id := one_line(paper.arxiv_id or ""):
+        fields += _arxiv_fields(paper, arxiv_id)
+    first_doi, *more_dois = dois(paper) or ("",)
+    if first_doi:
+        fields.append(("doi", _verbatim(first_doi)))
     if (url := paper_url(paper)) is not None:
-        fields.append(("url", _url(url)))
-    if not paper.arxiv_id and (note := listing_note(paper)) is not None:
-        fields.append(("note", latex_text(note)))
+        fields.append(("url", _verbatim(url)))
+    if (note := _note(paper, tuple(more_dois))) is not None:
+        fields.append(("note", note))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key or citation_key(paper)},\n{body}\n}}\n"
 

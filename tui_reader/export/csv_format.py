@@ -1,5 +1,9 @@
 """CSV: a header row, then one row per paper, for spreadsheets and scripts (RFC 4180: CRLF rows, fields quoted
-when they hold a comma, a quote or a line end)."""
+when they hold a comma, a quote or a line end).
+
+Columns added later come last (``doi`` onwards), so a script that reads columns by position reads the older ones
+where they were. A cell of several values (authors, listing dates, DOIs, categories) joins them with ``; ``; an
+author list the source cut short ends in ``; et al.``."""
 
 from __future__ import annotations
 
@@ -8,28 +12,46 @@ import io
 from collections.abc import Callable, Sequence
 
 from tui_reader.library.model import NO_MARK, Mark
-from tui_reader.paper import Paper
+from tui_reader.paper import Paper, is_web_url
 
-from .fields import one_line, paper_url
+from .fields import dois, one_line, paper_authors, paper_url
 from .registry import ExportFormat
 
-__all__ = ["COLUMNS", "FORMAT", "render_csv"]
+__all__ = ["COLUMNS", "ET_AL", "FORMAT", "render_csv"]
 
-COLUMNS = ("id", "title", "authors", "arxiv_id", "published", "url", "dates", "read", "starred")
-SEPARATOR = "; "  # between the authors, and between the listing dates, of one cell
+COLUMNS = (
+    "id", "title", "authors", "arxiv_id", "published", "url", "dates", "read", "starred",
+    "doi", "journal_ref", "categories", "github_repo", "project_page",
+)  # fmt: skip
+SEPARATOR = "; "  # between the values of one cell: authors, listing dates, DOIs, categories
+ET_AL = "et al."  # after the last author when the source's list ended in "et al"
+
+
+def _authors(paper: Paper) -> str:
+    names = [author.name for author in paper_authors(paper)]
+    return SEPARATOR.join([*names, ET_AL] if paper.et_al and names else names)
+
+
+def _web(url: str | None) -> str:
+    return one_line(url) if url and is_web_url(url) else ""
 
 
 def _row(paper: Paper, mark: Mark) -> list[str]:
     return [
         paper.id,
         one_line(paper.title),
-        SEPARATOR.join(one_line(name) for name in paper.authors),
+        _authors(paper),
         one_line(paper.arxiv_id or ""),
         one_line(paper.published or ""),
         paper_url(paper) or "",
         SEPARATOR.join(one_line(day) for day in paper.dates),
         "true" if mark.read else "false",
         "true" if mark.starred else "false",
+        SEPARATOR.join(dois(paper)),
+        one_line(paper.journal_ref or ""),
+        SEPARATOR.join(category for category in map(one_line, paper.categories) if category),
+        _web(paper.github_repo),
+        _web(paper.project_page),
     ]
 
 

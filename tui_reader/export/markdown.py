@@ -1,5 +1,8 @@
 """Markdown: one ``- [title](url) — authors (year)`` line per paper, for notes, issues and READMEs; under a
-``## Mar 11 2024`` heading per listing date when the papers are sorted by date."""
+``## Mar 11 2024`` heading per listing date when the papers are sorted by date.
+
+The line ends in links to what else there is to open, when the paper has it: its DOI (the published version, at
+``https://doi.org/``), its code and its project page (``· [DOI](…) · [code](…) · [project](…)``)."""
 
 from __future__ import annotations
 
@@ -7,21 +10,26 @@ import re
 from collections.abc import Sequence
 
 from tui_reader.dates import list_date, paper_year
-from tui_reader.paper import Paper
+from tui_reader.paper import Paper, is_web_url
 
-from .fields import one_line, paper_url
+from .fields import doi_url, dois, one_line, paper_authors, paper_url
 from .registry import ExportFormat
 
 __all__ = ["FORMAT", "markdown_line", "markdown_link", "render_markdown"]
 
 _ACTIVE = re.compile(r"([\\`*_\[\]<>|~$#])")  # characters Markdown (or GitHub's) would read as syntax
 _URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C"}
-MAX_AUTHORS = 3  # more, and the line shows the first one and "et al."
+MAX_AUTHORS = 3  # more (or a list the source cut short), and the line shows the first one and "et al."
 UNDATED = "No listing date"
 
 
 def _text(text: str) -> str:
     return _ACTIVE.sub(r"\\\1", one_line(text))
+
+
+def _url(url: str) -> str:
+    """A URL as a link target: the characters that would end it or be read as syntax percent-encoded."""
+    return "".join(_URL_UNSAFE.get(ch, ch) for ch in url)
 
 
 def markdown_link(paper: Paper) -> str:
@@ -30,18 +38,30 @@ def markdown_link(paper: Paper) -> str:
     url = paper_url(paper)
     if url is None:
         return title
-    return f"[{title}]({''.join(_URL_UNSAFE.get(ch, ch) for ch in url)})"
+    return f"[{title}]({_url(url)})"
+
+
+def _more_links(paper: Paper) -> str:
+    """`` · [DOI](https://doi.org/…) · [code](…) · [project](…)``, for the ones the paper has and the title does
+    not already link to (a paper without an arXiv id links its first link, often its code)."""
+    links = [("DOI", doi_url(doi)) for doi in dois(paper)[:1]]
+    for label, url in (("code", paper.github_repo), ("project", paper.project_page)):
+        if url and is_web_url(url) and one_line(url) != paper_url(paper):
+            links.append((label, one_line(url)))
+    return "".join(f" · [{label}]({_url(url)})" for label, url in links)
 
 
 def markdown_line(paper: Paper) -> str:
-    """``- [title](url) — A, B, C (2024)``; more than three authors: ``— A et al.``."""
+    """``- [title](url) — A, B, C (2024)``; more than three authors, or a list the source cut short: ``— A et
+    al.``; then the links to its DOI, code and project page."""
     line = "- " + markdown_link(paper)
-    names = [_text(name) for name in paper.authors if one_line(name)]
+    names = [_text(author.name) for author in paper_authors(paper)]
     if names:
-        line += " — " + (", ".join(names) if len(names) <= MAX_AUTHORS else f"{names[0]} et al.")
+        whole = len(names) <= MAX_AUTHORS and not paper.et_al
+        line += " — " + (", ".join(names) if whole else f"{names[0]} et al.")
     if (year := paper_year(paper)) is not None:
         line += f" ({year})"
-    return line
+    return line + _more_links(paper)
 
 
 def render_markdown(papers: Sequence[Paper], *, by_date: bool = False) -> str:

@@ -1,5 +1,6 @@
-"""BibTeX: entries read back by bibtexparser v2 (the LaTeX escapes decoded), capitals protected, citation keys
-ASCII and unique whatever the order of the papers."""
+"""BibTeX: entries read back by bibtexparser v2 (the LaTeX escapes decoded, names split by BibTeX's rules),
+capitals protected, arXiv's fields (primary class, DOI, journal reference) where biblatex and Zotero read them,
+citation keys ASCII and unique whatever the order of the papers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from bibtexparser import middlewares
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.papers_to_export import DUMPED, FAST, NAME, TITLE, make
-from support.read_bibtex import parse_bibtex
+from support.read_bibtex import Name, parse_bibtex, parse_names
 
 from tui_reader.export import bibtex_entry, citation_key, citation_keys, render
 
@@ -25,10 +26,41 @@ def test_an_arxiv_paper_is_a_misc_entry_with_eprint_and_url():
         "author": ["Ada Lovelace", "Alan Turing"],
         "year": "2024",
         "eprint": "2403.01234",
-        "archivePrefix": "arXiv",
+        "archivePrefix": "arXiv",  # what BibTeX styles and biblatex read
+        "eprinttype": "arxiv",  # what Zotero reads
         "url": "https://arxiv.org/abs/2403.01234",
     }
     assert "{LLMs}" in bibtex_entry(FAST)  # sentence-case styles keep the acronym's capitals
+
+
+def test_arxiv_metadata_adds_the_primary_class_the_doi_and_the_journal_reference_in_the_note():
+    paper = make(
+        "Optics",
+        arxiv="0704.0033",
+        published="2007-04-01",
+        categories=("physics.optics", "physics.comp-ph"),
+        doi="10.1364/JOSAA.23.002578 10.1007/978-3-540_23",
+        journal_ref="J.Opt.Soc.Am.A 23, 2578-2591 (2006); Erratum: 100% {new}",
+    )
+    (entry,) = parse_bibtex(bibtex_entry(paper))
+    assert entry == {
+        "key": "2007optics",
+        "type": "misc",
+        "title": "Optics",
+        "year": "2007",
+        "eprint": "0704.0033",
+        "archivePrefix": "arXiv",
+        "eprinttype": "arxiv",
+        "primaryClass": "physics.optics",  # the first category is arXiv's primary one
+        "doi": "10.1364/JOSAA.23.002578",  # one DOI, verbatim: the paper's own, the first arXiv lists
+        "url": "https://arxiv.org/abs/0704.0033",
+        "note": "J.Opt.Soc.Am.A 23, 2578-2591 (2006); Erratum: 100% {new}; also doi:10.1007/978-3-540_23",
+    }
+    # verbatim, as biblatex and Zotero read the field: an underscore stays, a brace that would unbalance it does not
+    assert parse_bibtex(bibtex_entry(make("X", doi="10.1007/978-3-540-74126-8_23")))[0]["doi"] == (
+        "10.1007/978-3-540-74126-8_23"
+    )
+    assert parse_bibtex(bibtex_entry(make("X", doi="10.1/a}b")))[0]["doi"] == "10.1/a%7Db"
 
 
 def test_a_paper_without_an_arxiv_id_gets_its_first_web_link_and_a_note_naming_the_listing():
@@ -85,6 +117,79 @@ def test_a_name_holding_and_or_a_comma_stays_one_author():
     assert entry["author"] == list(authors)
 
 
+def test_names_the_source_split_are_surname_first_collaborations_whole_and_a_list_cut_short_ends_in_others():
+    paper = make(
+        "Names",
+        authors=(
+            "The BABAR Collaboration",  # the source's surname is the whole name
+            "B. Aubert",
+            "Robert P. C. de Marrais",
+            "Neal J. Evans II",
+            "Ludwig van Beethoven",  # no surname given: as written, for BibTeX to split
+            "ATLAS Collab.",  # a collaboration by its word
+            "Ada Lovelace",  # a surname that is not in the name: not the source's split after all
+            "Plato",
+            "Smith Jr.",  # a suffix without a given name: "Smith, Jr.," would end in a comma
+            "Pierre Auger Observatory",  # no word of a collaboration, but the source gave it all as the surname
+        ),
+        surnames=(
+            *("The BABAR Collaboration", "Aubert", "de Marrais", "Evans", "", "", "Byron", "Plato", "Smith"),
+            "Pierre Auger Observatory",
+        ),
+        et_al=True,
+    )
+    text = bibtex_entry(paper)
+    assert (
+        "  author = {{The BABAR Collaboration} and Aubert, B. and de Marrais, Robert P. C. and Evans, II, Neal J."
+        " and Ludwig van Beethoven and {ATLAS Collab.} and Ada Lovelace and Plato and {Smith Jr.}"
+        " and {Pierre Auger Observatory} and others}"
+    ) in text
+    assert parse_names(text) == [
+        [
+            Name("", "", "The BABAR Collaboration", ""),  # one surname, never "The BABAR" + "Collaboration"
+            Name("B.", "", "Aubert", ""),
+            Name("Robert P. C.", "de", "Marrais", ""),
+            Name("Neal J.", "", "Evans", "II"),
+            Name("Ludwig", "van", "Beethoven", ""),
+            Name("", "", "ATLAS Collab.", ""),
+            Name("Ada", "", "Lovelace", ""),
+            Name("", "", "Plato", ""),
+            Name("", "", "Smith Jr.", ""),
+            Name("", "", "Pierre Auger Observatory", ""),
+            Name("", "", "others", ""),  # BibTeX's "et al."
+        ]
+    ]
+    # without a surname for every author, none is taken as the source's (which one it belongs to is not known);
+    # a collaboration is still one name
+    unsplit = make("Names", authors=("Ludwig Van Beethoven", "Qwen Team"), surnames=("Van Beethoven",))
+    assert parse_names(bibtex_entry(unsplit)) == [
+        [Name("Ludwig Van", "", "Beethoven", ""), Name("", "", "Qwen Team", "")]
+    ]
+    assert "and others" not in bibtex_entry(unsplit)
+
+
+# a name's parts as a source splits them: no word of a collaboration, no surname that is also the suffix
+PART = NAME.filter(lambda part: not re.search(r"(?i)collab|consortium|team|group", part))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.one_of(st.just(""), PART), PART.filter(bool), st.sampled_from(("", "Jr.", "III")))
+        .filter(lambda parts: parts[1] not in ("Jr.", "III") and (parts[0] or not parts[2]))
+        .filter(lambda parts: parts[0] or " " not in parts[1]),  # else it is a collaboration's name
+        min_size=1,
+        max_size=4,
+        unique_by=lambda parts: " ".join(part for part in parts if part),
+    )
+)
+def test_any_name_the_source_split_reads_back_in_the_same_parts(parts):
+    authors = tuple(" ".join(part for part in name if part) for name in parts)
+    paper = make("Names", authors=authors, surnames=tuple(surname for _, surname, _ in parts))
+    names = parse_names(bibtex_entry(paper))[0]
+    assert [(n.first, " ".join(filter(None, (n.von, n.last))), n.jr) for n in names] == parts
+
+
 @settings(max_examples=300, deadline=None)
 @given(title=TITLE.filter(bool), authors=st.lists(NAME.filter(bool), max_size=4))
 def test_any_title_and_authors_survive_bibtexparser_and_latex_decoding(title, authors):
@@ -110,6 +215,11 @@ def test_keys_are_ascii_surname_year_and_first_title_word_that_is_not_a_stop_wor
         "king2022study"
     )
     assert citation_key(make("\u4e2d\u6587", authors=("\u674e\u56db",))) == "paper"  # nothing ASCII is left
+    # the source's surname when it split the name; a collaboration's first word that is not a stop word
+    assert citation_key(make("Boxes", authors=("Robert de Marrais",), surnames=("de Marrais",))) == "demarraisboxes"
+    assert citation_key(make("Boxes", authors=("Robert de Marrais",))) == "marraisboxes"
+    babar = make("The Measurement", authors=("The BABAR Collaboration", "B. Aubert"), published="2007-04-02")
+    assert citation_key(babar) == "babar2007measurement"
 
 
 def test_papers_sharing_a_key_get_letters_in_arxiv_order_whatever_the_export_order():

@@ -28,6 +28,11 @@ def test_csv_reads_back_with_the_csv_module():
             "dates": "Mar 11, 2024",
             "read": "true",
             "starred": "true",
+            "doi": "",
+            "journal_ref": "",
+            "categories": "",
+            "github_repo": "",
+            "project_page": "",
         },
         {
             "id": DUMPED.id,
@@ -39,8 +44,49 @@ def test_csv_reads_back_with_the_csv_module():
             "dates": "Mar 11",
             "read": "false",
             "starred": "false",
+            "doi": "",
+            "journal_ref": "",
+            "categories": "",
+            "github_repo": "",
+            "project_page": "",
         },
     ]
+
+
+def test_arxiv_and_daily_papers_fields_come_after_the_older_columns():
+    arxiv = make(
+        "Optics",
+        arxiv="0704.0033",
+        authors=("The BABAR Collaboration", "B. Aubert"),
+        et_al=True,
+        categories=("physics.optics", "cs.CL"),
+        doi="10.1364/JOSAA.23.002578 10.1364/JOSAA.32.002407",
+        journal_ref="J.Opt.Soc.Am.A 23, 2578-2591 (2006)",
+    )
+    daily = make("Agents", github_repo="https://github.com/a/b", project_page="javascript:alert(1)")
+    text = render([arxiv, daily], "csv")
+    header, first, second = csv.reader(io.StringIO(text, newline=""))
+    assert header[:9] == ["id", "title", "authors", "arxiv_id", "published", "url", "dates", "read", "starred"]
+    assert dict(zip(header, first)) | {"id": ""} == {
+        "id": "",
+        "title": "Optics",
+        "authors": "The BABAR Collaboration; B. Aubert; et al.",  # the list is known to be incomplete
+        "arxiv_id": "0704.0033",
+        "published": "",
+        "url": "https://arxiv.org/abs/0704.0033",
+        "dates": "",
+        "read": "false",
+        "starred": "false",
+        "doi": "10.1364/JOSAA.23.002578; 10.1364/JOSAA.32.002407",
+        "journal_ref": "J.Opt.Soc.Am.A 23, 2578-2591 (2006)",
+        "categories": "physics.optics; cs.CL",
+        "github_repo": "",
+        "project_page": "",
+    }
+    assert (second[header.index("github_repo")], second[header.index("project_page")]) == (
+        "https://github.com/a/b",
+        "",  # only http(s) links are written
+    )
 
 
 @settings(max_examples=200, deadline=None)

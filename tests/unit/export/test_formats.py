@@ -38,7 +38,8 @@ def test_no_papers_is_an_empty_but_valid_document_in_every_format():
     empty = {fmt: render([], fmt) for fmt in FORMATS}
     assert parse_bibtex(empty["bibtex"]) == [] and rispy.loads(empty["ris"]) == []
     assert next(csv.reader(io.StringIO(empty["csv"]))) == [
-        "id", "title", "authors", "arxiv_id", "published", "url", "dates", "read", "starred"
+        "id", "title", "authors", "arxiv_id", "published", "url", "dates", "read", "starred",
+        "doi", "journal_ref", "categories", "github_repo", "project_page",
     ]  # fmt: skip
     assert empty["markdown"] == "" and json.loads(empty["json"]) == []
     with pytest.raises(ValueError, match="unknown export format"):

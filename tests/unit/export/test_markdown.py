@@ -35,3 +35,33 @@ def test_markdown_is_one_link_line_per_paper_grouped_by_listing_date_when_sorted
         "- [Never Listed (yet)](https://x.org/a%20b%28c%29)",
     ]
     assert markdown_link(FAST) == "[Fast Diffusion for LLMs](https://arxiv.org/abs/2403.01234)"
+
+
+def test_a_list_cut_short_is_the_first_author_et_al_and_doi_code_and_project_links_end_the_line():
+    babar = make(
+        "Form Factors",
+        arxiv="0704.0020",
+        published="2007-04-02",
+        authors=("The BABAR Collaboration", "B. Aubert"),
+        et_al=True,
+        doi="10.1016/S0027-9684(15)31340-7 10.1/second",
+    )
+    agents = make(  # no arXiv id: the title links the first link, the project page, which is not repeated
+        "Agents",
+        links=("https://agents.example/",),
+        github_repo="https://github.com/a/b_c",
+        project_page="https://agents.example/",
+    )
+    listed = make(
+        "Agents",
+        arxiv="2402.00001",
+        github_repo="https://github.com/a/b_c",
+        project_page="https://agents.example/",
+    )
+    assert render([babar, agents, listed], "markdown").splitlines() == [
+        "- [Form Factors](https://arxiv.org/abs/0704.0020) — The BABAR Collaboration et al. (2007)"
+        " · [DOI](https://doi.org/10.1016/S0027-9684%2815%2931340-7)",  # the first DOI, the paper's own
+        "- [Agents](https://agents.example/) · [code](https://github.com/a/b_c)",
+        "- [Agents](https://arxiv.org/abs/2402.00001) · [code](https://github.com/a/b_c)"
+        " · [project](https://agents.example/)",
+    ]

@@ -27,6 +27,38 @@ def test_ris_reads_back_with_rispy():
     assert records[1]["notes"] == ["Listed in Hugging Face Daily Papers on Mar 11"]
 
 
+def test_arxiv_metadata_gives_one_doi_a_keyword_per_category_and_notes_zotero_keeps():
+    paper = make(
+        "Optics",
+        arxiv="0704.0033",
+        authors=("The BABAR Collaboration", "Neal J. Evans II", "Robert de Marrais", "Ada Lovelace"),
+        surnames=("The BABAR Collaboration", "Evans", "de Marrais", ""),
+        et_al=True,
+        categories=("physics.optics", "cs.CL"),
+        doi="10.1364/JOSAA.23.002578 10.1364/JOSAA.32.002407",
+        journal_ref="J.Opt.Soc.Am.A 23, 2578-2591 (2006)",
+        comments="12 pages,\n3 figures",
+        ai_keywords=("machine", "written"),
+    )
+    text = render([paper], "ris")
+    (record,) = rispy.loads(text)
+    assert record["authors"] == [
+        "The BABAR Collaboration",  # no comma: Zotero imports it as one name
+        "Evans, Neal J., II",
+        "de Marrais, Robert",
+        "Lovelace, Ada",
+    ]  # and no "et al." author
+    assert record["doi"] == "10.1364/JOSAA.23.002578" and text.count("DO  - ") == 1  # Zotero keeps the last DO
+    assert record["keywords"] == ["physics.optics", "cs.CL"]  # the categories; the machine-written words are not
+    assert record["notes"] == [
+        "Journal reference: J.Opt.Soc.Am.A 23, 2578-2591 (2006)",
+        "Comment: 12 pages, 3 figures",
+        "Also doi:10.1364/JOSAA.32.002407",
+        "Author list incomplete: the source ends it with et al.",
+    ]
+    assert "journal_name" not in record and "secondary_title" not in record
+
+
 def test_a_line_break_or_control_in_a_field_never_breaks_a_record():
     paper = make("Two\nLines\x1b[31m", authors=("Ada\r\nER  - Lovelace",), abstract="One\n\nTY  - JOUR")
     for fmt in ("ris", "csv", "bibtex", "markdown"):
