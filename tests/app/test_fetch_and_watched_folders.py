@@ -1,11 +1,12 @@
 """The reader's F (fetch in a thread worker, against the local API stand-in) and the watched corpus folders: new
-listings and new or changed dumps join the list while the reader is open. Waits are bounded loops of
-``pilot.pause()``, never sleeps."""
+listings and new or changed dumps join the list while the reader is open; F's outcomes are the command's (UTC
+days, a day not listed yet, days left out, a failure). Waits are bounded loops of ``pilot.pause()``, never
+sleeps."""
 
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from support.fetch_server import Answer, items
 from tui_reader import fetch
 from tui_reader.app import ReaderApp
 from tui_reader.controllers import loading as loading_module
+from tui_reader.controllers.fetching import Fetcher
 from tui_reader.corpus import load_corpus
 from tui_reader.screens import reader as reader_screen_module
 
@@ -49,6 +51,11 @@ def local_api(api, monkeypatch):
     monkeypatch.setattr(fetch, "DEFAULT_API_URL", api.url)
     monkeypatch.setattr(fetch, "today", lambda: TODAY)
     return api
+
+
+def fetched(app: ReaderApp):
+    """F's notifications (a fetched empty day may bring the loader's own warning about it)."""
+    return [n for n in notifications(app) if n.title.startswith("Fetch")]
 
 
 def fetch_command(app: ReaderApp):
@@ -88,12 +95,13 @@ async def test_f_fetches_and_the_new_papers_join_the_list(local_api, papers, sto
         await until(
             pilot,
             lambda: (
-                len(local_api.requests) == 1
+                len(local_api.requests) == 2  # today's page, and the empty one after it
                 and not app.reader_screen.fetcher.fetching
                 and not app.reader_screen.loader.loading
             ),
         )
         assert local_api.dates() == ["2024-03-20"]
+        assert local_api.pages("2024-03-20") == ["0", "1"]
 
 
 async def test_a_failed_fetch_is_a_notification_and_the_reader_goes_on(local_api, papers, store, data_dir, monkeypatch):
@@ -146,6 +154,107 @@ async def test_fetch_progress_shows_in_the_status_line(local_api, papers, store,
         await settle(app, pilot)
         app.reader_screen.soon(app.reader_screen.fetcher.progress, 3, 8)  # as the fetch's thread reports it
         await until(pilot, lambda: "fetching 3/8 days…" in status(app))
+
+
+async def test_a_day_not_listed_yet_is_an_ordinary_fetched_notification(local_api, papers, store, data_dir):
+    local_api.today = date(2024, 3, 19)  # the API's clock is behind ours: today is not open there yet
+    local_api.days["2024-03-19"] = items(2, "2024-03-19")
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("F")
+        await until(pilot, lambda: fetched(app) != [])
+        (shown,) = fetched(app)
+        assert (shown.title, shown.severity) == ("Fetched", "information")
+        listings = data_dir / "listings"
+        assert shown.message == f"fetched 7 days (2 papers) into {listings}; 2024-03-20: not listed yet"
+        assert not (listings / "2024-03-20.json").exists()
+        await until(pilot, lambda: len(app.reader.papers) == 213)
+
+
+async def test_days_left_out_are_a_warning_naming_the_command_for_them(local_api, papers, store, data_dir, monkeypatch):
+    monkeypatch.setattr(fetch, "MAX_DAYS", 3)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("F")  # the first fetch: a week ago (the 13th) to today, 8 days
+        await until(pilot, lambda: fetched(app) != [])
+        (shown,) = fetched(app)
+        assert (shown.title, shown.severity) == ("Fetched (not all)", "warning")
+        assert shown.message == (
+            f"fetched 3 days (0 papers) into {data_dir / 'listings'}; left out 2024-03-13 … 2024-03-17 (5 days): "
+            f"tui-reader fetch --data-dir {data_dir} --since 2024-03-13 --until 2024-03-17"
+        )
+        assert local_api.dates() == ["2024-03-18", "2024-03-19", "2024-03-20"]
+
+
+async def test_a_wait_shows_in_the_status_line_while_it_lasts(local_api, papers, store):
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        fetcher = app.reader_screen.fetcher
+        app.reader_screen.soon(fetcher.progress, 3, 8)
+        app.reader_screen.soon(fetcher.wait_shown, 42.0)
+        await until(pilot, lambda: "fetching 3/8 days… (waiting 42 s)" in status(app))
+        app.reader_screen.soon(fetcher.wait_shown, 0.0)
+        await until(pilot, lambda: "waiting" not in status(app) and "fetching 3/8 days…" in status(app))
+
+
+class PlainHost:
+    """The Host a Fetcher needs, without a screen: work runs at once, in this thread."""
+
+    def __init__(self) -> None:
+        self.said: list[tuple[str, str, str]] = []
+
+    def in_thread(self, work, *, group, what, failed) -> None:
+        work()
+
+    def soon(self, callback, *args) -> None:
+        callback(*args)
+
+    def say(self, message, *, title="", severity="information", timeout=None) -> None:
+        self.said.append((title, severity, message))
+
+    def refresh_status(self) -> None:
+        pass
+
+
+@pytest.fixture
+def time_zone(monkeypatch):
+    """``time_zone(name)``: this process's local time zone, until the test ends."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "local_day"),
+    [
+        ("Pacific/Kiritimati", datetime(2026, 2, 25, 12, 0, tzinfo=UTC), date(2026, 2, 26)),  # UTC+14
+        ("America/Anchorage", datetime(2026, 2, 25, 5, 0, tzinfo=UTC), date(2026, 2, 24)),  # UTC-9
+    ],
+)
+def test_f_asks_for_utc_days_in_any_time_zone(api, tmp_path, monkeypatch, time_zone, zone, now, local_day):
+    api.serve_real()  # the API's current date: 2026-02-25
+    monkeypatch.setattr(fetch, "DEFAULT_API_URL", api.url)
+    monkeypatch.setattr(time, "time", lambda: now.timestamp())
+    time_zone(zone)
+    assert date.today() == local_day  # the zone is in force: the local date is not the UTC one
+    data = tmp_path / "data"
+    (data / "listings").mkdir(parents=True)
+    (data / "listings" / "2026-02-23.json").write_text("[]")
+    host = PlainHost()
+    stored: list[Path] = []
+    fetcher = Fetcher(host, lambda: data, stored.extend)
+    fetcher.fetch()
+    assert api.dates() == ["2026-02-23", "2026-02-24", "2026-02-25"]
+    assert stored == [data / "listings" / f"2026-02-{d}.json" for d in (23, 24, 25)]
+    assert host.said == [("Fetched", "information", f"fetched 3 days (50 papers) into {data / 'listings'}")]
 
 
 def test_f_is_in_the_command_registry(papers, store):

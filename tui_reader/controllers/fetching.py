@@ -1,14 +1,20 @@
 """F in the reader: fetch today's listings (and any missed days) in a thread, as `tui-reader fetch` with no
-option does; the files it stores are read into the list like a watched folder's."""
+option does; the files it stores are read into the list like a watched folder's.
+
+The outcomes are the command's: the summary line is the notification. A day not listed yet is part of an
+ordinary "Fetched" notification, not an error; days left out (a gap longer than a run takes) make it a warning
+that stays up longer and names the command that fetches them; a failure is an error notification."""
 
 from __future__ import annotations
 
+import shlex
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_reader.controllers.host import Host
+from tui_reader.library.store import default_data_dir
 
 if TYPE_CHECKING:  # urllib and json: loaded only when the user fetches
     from tui_reader.fetch import FetchResult
@@ -24,6 +30,7 @@ class Fetcher:
         self.data_dir = data_dir
         self._stored = stored
         self.fetching = ""  # the fetch's progress, in the status line
+        self.waiting = ""  # a wait under way (a retry's, or the pacing's), after the progress
         self.cancelled = threading.Event()  # set when the reader closes: a wait to retry ends at once
 
     def fetch(self) -> None:
@@ -50,7 +57,10 @@ class Fetcher:
         def wait(seconds: float) -> None:
             cancelled.wait(seconds)  # set when the reader closes: the wait ends at once
 
-        client = fetch.Client(api_url=fetch.DEFAULT_API_URL, sleep=wait, cancelled=cancelled.is_set)
+        def waiting(seconds: float, why: str) -> None:
+            self.host.soon(self.wait_shown, seconds)
+
+        client = fetch.Client(api_url=fetch.DEFAULT_API_URL, sleep=wait, cancelled=cancelled.is_set, waiting=waiting)
         try:
             result = fetch.fetch_days(
                 days, data_dir, client, today=today, again=[again] if again else [], progress=progress
@@ -60,23 +70,42 @@ class Fetcher:
         self.host.soon(self.done, result)
 
     def progress(self, done: int, total: int) -> None:
-        self.fetching = f"fetching {done}/{total} days…"
+        self.fetching = f"fetching {done}/{total} days…{self.waiting}"
+        self.host.refresh_status()
+
+    def wait_shown(self, seconds: float) -> None:
+        if not self.fetching:
+            return  # the fetch has ended meanwhile
+        progress = self.fetching.removesuffix(self.waiting)
+        self.waiting = f" (waiting {seconds:.0f} s)" if seconds > 0 else ""
+        self.fetching = progress + self.waiting
         self.host.refresh_status()
 
     def done(self, result: FetchResult) -> None:
-        self.fetching = ""
+        self.fetching = self.waiting = ""
         self.host.refresh_status()
         self._stored(result.stored)
         data_dir = self.data_dir()
+        summary = result.summary(data_dir, fetch_command(data_dir))
         if result.error is not None:
-            message = f"{result.error} ({result.summary(data_dir)})"
-            self.host.say(message, title="Fetch failed", severity="error", timeout=20)
+            self.host.say(f"{result.error} ({summary})", title="Fetch failed", severity="error", timeout=20)
+        elif result.left_out:
+            self.host.say(summary, title="Fetched (not all)", severity="warning", timeout=30)
         else:
-            self.host.say(result.summary(data_dir), title="Fetched", timeout=6)
+            self.host.say(summary, title="Fetched", timeout=6)
 
     def failed(self, error: BaseException) -> None:
-        self.fetching = ""
+        self.fetching = self.waiting = ""
         self.host.refresh_status()
 
     def close(self) -> None:
         self.cancelled.set()
+
+
+def fetch_command(data_dir: Path) -> str:
+    """`tui-reader fetch`, with the reader's data directory when it is not the default: the command a user types
+    for the days F left out."""
+    words = ["tui-reader", "fetch"]
+    if data_dir != default_data_dir():
+        words += ["--data-dir", str(data_dir)]
+    return shlex.join(words)

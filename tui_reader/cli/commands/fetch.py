@@ -1,25 +1,34 @@
-"""``tui-reader fetch``: download the Daily Papers listings, one file a day, into DATA_DIR/listings."""
+"""``tui-reader fetch``: download the Daily Papers listings, one file a day, into DATA_DIR/listings.
+
+Days are UTC days (the API's calendar, see tui_reader.fetch): "today" and "in the future" are the UTC date's,
+whatever the local time zone, and the messages say so."""
 
 from __future__ import annotations
 
 import argparse
 import re
+import shlex
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, one_line
+from tui_reader.cli.common import PROG, UsageError, fail, one_line
 from tui_reader.library import default_data_dir
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     days = parser.add_mutually_exclusive_group()
     days.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="that day only")
-    days.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help="every day from that one to today")
+    days.add_argument(
+        "--since", type=_iso_date, metavar="YYYY-MM-DD", help="every day from that one to today (or to --until)"
+    )
     days.add_argument("--week", type=_iso_week, metavar="YYYY-Www", help="the days of an ISO week (2024-W11)")
     days.add_argument("--month", type=_month, metavar="YYYY-MM", help="the days of a month")
+    parser.add_argument(
+        "--until", type=_iso_date, metavar="YYYY-MM-DD", help="with --since: the last day (default: today)"
+    )
     parser.add_argument("--refresh", action="store_true", help="fetch days already stored again")
     parser.add_argument(
         "--api-url", default=None, metavar="URL", help="the API (default: https://huggingface.co/api/daily_papers)"
@@ -64,26 +73,13 @@ def _refuse() -> NoReturn:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Fetch listings into DATA_DIR/listings (tui_reader.fetch); a failure is one line naming the URL, exit 1."""
+    """Fetch listings into DATA_DIR/listings (tui_reader.fetch); a failure is one line naming the URL, exit 1. A
+    day not listed yet, or days left out (beyond a run's MAX_DAYS), are said in the summary line, exit 0."""
     from tui_reader import fetch  # urllib and json: only this command and the reader's F pay for them
 
     data_dir = args.data_dir or default_data_dir()
     today = fetch.today()
-    again: list[date] = []
-    if args.date is not None:
-        first, last = args.date, args.date
-    elif args.since is not None:
-        first, last = args.since, today
-    elif args.week is not None or args.month is not None:
-        first, last = args.week or args.month
-    else:
-        days, previous = fetch.default_days(data_dir, today)
-        first, last, again = days[0], days[-1], [previous] if previous else []
-    if first > today:
-        raise UsageError(f"{first.isoformat()} is in the future (today is {today.isoformat()})")
-    days = fetch.day_range(first, min(last, today))
-    if len(days) > fetch.MAX_DAYS:
-        raise UsageError(f"{len(days)} days asked for; at most {fetch.MAX_DAYS} at a time (try --month)")
+    days, again = _days(args, data_dir, today)
     api_url = args.api_url or fetch.DEFAULT_API_URL
     from tui_reader.paper import is_web_url
 
@@ -92,31 +88,79 @@ def run(args: argparse.Namespace) -> int:
     if one_line(api_url) != api_url:
         raise UsageError(f"--api-url {api_url}: control characters in the URL")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-    client = fetch.Client(api_url=api_url)
+    client = fetch.Client(api_url=api_url, waiting=bar.waiting if bar is not None else None)
     try:
         result = fetch.fetch_days(days, data_dir, client, today=today, refresh=args.refresh, again=again, progress=bar)
     finally:
         if bar is not None:
             bar.close()
-    print(one_line(result.summary(data_dir)))
+    print(one_line(result.summary(data_dir, _command(args))))
     if result.error is not None:
         return fail(result.error, 1)
     return 0
 
 
+def _days(args: argparse.Namespace, data_dir: Path, today: date) -> tuple[list[date], list[date]]:
+    """The days the options name, up to today (UTC), and the days to fetch again even if stored."""
+    from tui_reader import fetch
+
+    if args.until is not None and args.since is None:
+        raise UsageError("--until goes with --since")
+    again: list[date] = []
+    if args.date is not None:
+        first, last = args.date, args.date
+    elif args.since is not None:
+        first, last = args.since, args.until or today
+    elif args.week is not None or args.month is not None:
+        first, last = args.week or args.month
+    else:
+        days, previous = fetch.default_days(data_dir, today)
+        first, last, again = days[0], days[-1], [previous] if previous else []
+    if first > today:  # the API refuses it: its calendar is UTC's
+        raise UsageError(f"{first.isoformat()} is in the future (today in UTC is {today.isoformat()})")
+    if last < first:
+        raise UsageError(f"--until {last.isoformat()} is before --since {first.isoformat()}")
+    return fetch.day_range(first, min(last, today)), again
+
+
+def _command(args: argparse.Namespace) -> str:
+    """This run's command, as far as it matters to a run fetching the days it left out (same API, same data)."""
+    words = [PROG, "fetch"]
+    if args.api_url is not None:
+        words += ["--api-url", args.api_url]
+    if args.data_dir is not None:
+        words += ["--data-dir", str(args.data_dir)]
+    return shlex.join(words)
+
+
 class ProgressBar:
-    """``fetching 2024-03-11  [#####.....]  3/8 days`` on one line of a terminal, redrawn in place."""
+    """``fetching 2024-03-11  [#####.....]  3/8 days`` on one line of a terminal, redrawn in place; a wait (a
+    retry's, or the pacing's) is added to it while it lasts."""
 
     WIDTH = 24
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.drawn = False
+        self.state: tuple[int, int, date] | None = None
+        self.note = ""
 
     def __call__(self, done: int, total: int, day: date) -> None:
+        self.state = (done, total, day)
+        self.draw()
+
+    def waiting(self, seconds: float, why: str) -> None:
+        self.note = f"  (waiting {seconds:.0f} s: {one_line(why)[:60]})" if seconds > 0 else ""
+        if self.state is not None:
+            self.draw()
+
+    def draw(self) -> None:
+        assert self.state is not None
+        done, total, day = self.state
         filled = self.WIDTH * done // total if total else self.WIDTH
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(f"\rfetching {day.isoformat()}  [{bar}]  {done}/{total} days")
+        # \x1b[K: the line drawn before may have been longer (a wait's note)
+        self.stream.write(f"\r\x1b[Kfetching {day.isoformat()}  [{bar}]  {done}/{total} days{self.note}")
         self.stream.flush()
         self.drawn = True
 
@@ -131,7 +175,8 @@ COMMAND = Command(
     "download the Daily Papers listings into the data directory",
     add_arguments,
     run,
-    description="Download the Daily Papers listings, one file a day, into DATA_DIR/listings. With no option: "
-    "every day from the last one fetched (or a week ago, the first time) to today. A past day already stored "
-    "is not fetched again (unless --refresh); today always is.",
+    description="Download the Daily Papers listings, one file a day, into DATA_DIR/listings. Days are UTC days: "
+    "today is the date in UTC. With no option: every day from the last one fetched (or a week ago, the first "
+    "time) to today. A past day already stored is not fetched again (unless --refresh); today always is. One "
+    "run asks for at most a year of days, the newest; the summary gives the command for the days left out.",
 )
