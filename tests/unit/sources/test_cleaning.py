@@ -1,12 +1,16 @@
 """Cleaning text from any source: links found and cleaned of debris (in the seeds and by rule), LaTeX debris as
-readable text, math keeping its braces, and TeX never losing its meaning (real arXiv metadata, then rule by rule)."""
+readable text, math keeping its braces, and TeX never losing its meaning (real arXiv metadata, the rules, and a
+property: no letter or digit of the source is lost but the names of macros that became what they stand for)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from conftest import page, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_reader.corpus import load_corpus, paper_id, parse_text
 from tui_reader.sources.cleaning import clean_abstract, clean_title, delatex
@@ -339,3 +343,112 @@ def test_macros_keep_their_meaning(raw, shown):
 )
 def test_braces_that_carry_meaning_stay(raw, shown):
     assert delatex(raw) == shown
+
+
+# -- the property: no letter or digit of the source is lost, save the names of macros that became their meaning
+
+KNOWN = {  # macro -> what it is shown as; its name may go
+    "alpha": "α",
+    "beta": "β",
+    "Lambda": "Λ",
+    "ell": "ℓ",
+    "leq": "≤",
+    "sim": "∼",
+    "infty": "∞",
+    "sum": "∑",
+    "pm": "±",
+    "times": "×",
+    "partial": "∂",
+    "L": "Ł",
+    "o": "ø",
+    "aka": "a.k.a.",
+    "left": "",
+    "right": "",
+}
+WITH_ARGUMENT = ["sqrt", "mathcal", "mathbb", "textbf", "emph", "texttt", "bm", "cite", "ref", "operatorname"]
+ACCENTS = ['\\"o', "\\'{e}", "\\v{s}", "\\H{o}", "\\c{c}", "\\^{o}", "\\`a", "\\~n", "\\={a}"]
+ACCENT_NAMES = {"v", "H", "c"}  # the accents spelled with a letter, whose name goes
+UNKNOWN = st.one_of(
+    st.sampled_from(["MethodName", "XQM", "kms", "msun", "Q", "la", "ra", "ours"]),
+    st.from_regex(r"\A[A-Z][a-z]{1,6}[A-Z]\Z"),  # no macro pylatexenc or the reader knows looks like this
+)
+WORD = st.from_regex(r"\A[a-zA-Z]{1,8}\Z")
+NUMBER = st.from_regex(r"\A[0-9]{1,4}(\.[0-9]{1,2})?\Z")
+SIMPLE = st.one_of(WORD, NUMBER)
+
+
+def braced(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.builds(lambda parts: "{" + ", ".join(parts) + "}", st.lists(inner, min_size=1, max_size=3))
+
+
+ATOM = st.one_of(
+    SIMPLE,
+    st.builds(lambda number: number + "%", NUMBER),
+    st.just("~"),
+    braced(SIMPLE),
+    st.builds(lambda op, x: op + x, st.sampled_from(["^", "_"]), st.one_of(SIMPLE, braced(SIMPLE))),
+    st.builds(lambda name: "\\" + name, st.sampled_from(sorted(KNOWN))),
+    st.builds(lambda name, x: f"\\{name}{{{x}}}", st.sampled_from(WITH_ARGUMENT), SIMPLE),
+    st.builds(lambda name: "\\" + name, UNKNOWN),
+    st.builds(lambda x: f"{{\\em {x}}}", WORD),
+    st.sampled_from(ACCENTS),
+)
+SEPARATOR = st.sampled_from([" ", " ", "", ", ", "(", ")", "-"])
+
+
+def joined(atoms: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda items, seps: "".join(item + sep for item, sep in zip(items, seps)),
+        st.lists(atoms, min_size=1, max_size=8),
+        st.lists(SEPARATOR, min_size=8, max_size=8),
+    )
+
+
+PIECE = st.one_of(ATOM, st.builds(lambda math: f"${math}$", joined(ATOM.filter(lambda a: a != "~"))))
+TEXT = joined(PIECE)
+
+
+def letters_meant(source: str) -> list[str]:
+    """The source's ASCII letters and digits, without the names of the macros that stand for something else.
+    TeX's own rule says where a name ends: at the first character that is not a letter."""
+    gone = set(KNOWN) | set(WITH_ARGUMENT) | ACCENT_NAMES | {"em"}
+    kept = re.sub(r"\\([a-zA-Z]+)", lambda m: "" if m.group(1) in gone else m.group(1), source)
+    return [ch for ch in kept if ch.isascii() and ch.isalnum()]
+
+
+def letters_shown(text: str) -> list[str]:
+    """The ASCII letters and digits shown, accents taken off (ö holds the o of ``\\"o``)."""
+    return [ch for ch in unicodedata.normalize("NFKD", text) if ch.isascii() and ch.isalnum()]
+
+
+def is_subsequence(needed: list[str], found: list[str]) -> bool:
+    rest = iter(found)
+    return all(ch in rest for ch in needed)
+
+
+def test_the_subsequence_check_itself():
+    assert is_subsequence(list("ac"), list("abc"))
+    assert not is_subsequence(list("ca"), list("abc"))
+    assert letters_meant('\\alpha x \\Foo{1} \\"o \\v{s}') == list("xFoo1os")
+    assert letters_shown("Schrödinger ℓ") == list("Schrodingerl")
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_cleaning_never_drops_a_letter_or_digit_of_the_source(raw):
+    shown = clean_abstract(raw)[0]
+    assert is_subsequence(letters_meant(raw), letters_shown(shown)), (raw, shown)
+    assert "\\" not in shown or "\\\\" in raw, (raw, shown)  # and no macro survives as LaTeX
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORD, min_size=1, max_size=4), NUMBER, st.lists(WORD, max_size=4))
+def test_a_tilde_before_a_number_after_a_space_is_always_about(before, number, after):
+    raw = " ".join([*before, "~" + number, *after])
+    assert f" ∼{number}" in clean_abstract(raw)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(WORD, st.sampled_from([".", ""]), NUMBER)
+def test_a_tilde_glued_after_a_word_is_always_a_space(word, dot, number):
+    assert clean_abstract(f"see {word}{dot}~{number} now")[0] == f"see {word}{dot} {number} now"
