@@ -21,9 +21,10 @@ HF_SEARCH = "https://huggingface.co/papers?q={}"  # the search box of huggingfac
 
 
 def open_items(paper: Paper) -> list[Item]:
-    """The arXiv abstract page, PDF and Hugging Face page (with an arXiv id), each http(s) link of the abstract
-    (keys 1 to 9, the rest without a key), and, when there is neither, searches for the title on arXiv and Hugging
-    Face: never an empty menu."""
+    """The arXiv abstract page, PDF and Hugging Face page (with an arXiv id), the code and the project page (when
+    a listing gave them), each other http(s) link of the abstract (keys 1 to 9, the rest without a key: the detail
+    pane numbers them alike), and, when there is none of these, searches for the title on arXiv and Hugging Face:
+    never an empty menu."""
     items: list[Item] = []
     if paper.arxiv_id:
         arxiv_id = quoted_arxiv_id(paper.arxiv_id)
@@ -32,7 +33,9 @@ def open_items(paper: Paper) -> list[Item]:
             ("p", "PDF", ARXIV_PDF.format(arxiv_id)),
             ("h", "Hugging Face page", HF_PAPER.format(arxiv_id)),
         ]
-    links = [link for link in paper.links if is_web_url(link)]
+    items += _code_and_project(paper)
+    own = (paper.github_repo, paper.project_page)  # also the first links: offered once, under their own names
+    links = [link for link in paper.links if is_web_url(link) and not any(_same(link, url) for url in own)]
     for number, link in enumerate(links, start=1):
         items.append((str(number) if number <= 9 else "", f"Abstract link {number}", link))
     if not items:
@@ -44,13 +47,32 @@ def open_items(paper: Paper) -> list[Item]:
 
 
 def copy_items(paper: Paper) -> list[Item]:
-    """Title, the reader's id (what ``tui-reader mark`` takes), the arXiv id and link (when there is one), a
-    BibTeX entry and a Markdown link (``tui_reader.export``, below this module: imported here so that the export
-    formats load only when something is copied)."""
+    """Title, the reader's id (what ``tui-reader mark`` takes), the arXiv id and link (when there is one), the
+    code and project page (as the open menu has them, with the same keys), a BibTeX entry and a Markdown link
+    (``tui_reader.export``, below this module: imported here so that the export formats load only when something
+    is copied)."""
     from tui_reader.export import bibtex_entry, markdown_link
 
     items: list[Item] = [("t", "Title", paper.title), ("i", "Reader id", paper.id)]
     if paper.arxiv_id:
         items += [("x", "arXiv id", paper.arxiv_id), ("a", "arXiv link", arxiv_abs_url(paper.arxiv_id))]
+    items += _code_and_project(paper)
     items += [("b", "BibTeX entry", bibtex_entry(paper)), ("m", "Markdown link", markdown_link(paper))]
     return items
+
+
+def _code_and_project(paper: Paper) -> list[Item]:
+    """The paper's code (a GitHub repository) and project page, where a listing gave them as http(s) URLs: the same
+    items, with the same keys, in the open and the copy menu. A project page that is the repository is the code."""
+    project = None if _same(paper.github_repo, paper.project_page) else paper.project_page
+    found = [("c", "Code (GitHub)", paper.github_repo), ("w", "Project page", project)]
+    return [(key, label, url) for key, label, url in found if url and is_web_url(url)]
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    """The same URL, a final "/" aside: a listing's project page may be its repository, and an abstract may link
+    either again. The detail pane (``tui_reader.widgets.paper_detail``) leaves out the same links, so that its
+    numbers are the open menu's keys."""
+    if not a or not b:
+        return False
+    return a.rstrip("/") == b.rstrip("/")

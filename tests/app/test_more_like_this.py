@@ -118,7 +118,7 @@ async def test_an_unknown_filter_is_reported_in_the_status_line(reader_app):
         await settle(app, pilot)
         await type_query(app, pilot, "foo:bar rlif")
         assert shown_titles(app) == ["RLIF: Interactive Imitation Learning as Reinforcement Learning"]
-        assert "unknown filter foo: (known: is:, date:, author:, note:, tag:)" in status(app)
+        assert "unknown filter foo: (known: is:, date:, author:, cat:, note:, tag:, has:)" in status(app)
 
 
 async def test_papers_arriving_while_showing_more_like_this_join_it(reader_app, tmp_path):

@@ -10,7 +10,12 @@ examples). Adding a filter is one more ``FilterSpec`` in ``FILTERS``, and its te
     date:2024-03-11  date:2024-03  date:2024  date:2024-03-01..2024-03-15  date:2024-03..  date:>=2024-03-01
     date:today  date:yesterday  date:7d  date:2w (the last 7 or 14 days, today included)
     date:Mar  date:"Mar 11"   that month or day in any year (listing dates written without a year too)
+    cat:cs.CL          the paper is in that arXiv category (any case); cat:cs in every cs.* category: an archive
+                       takes the categories under it, up to the dot (cat:math finds math.CO, not math-ph, an
+                       archive of its own; cat:hep-th has no dot and is that archive); while typed, a prefix
     note:word  note:"two words"   papers whose note has the words     tag:rl-theory   papers with that tag
+    has:code           a GitHub repository (from the listing, or a github.com or gitlab.com link in the abstract);
+                       has:project  has:doi  has:note  has:tag: a project page, a DOI, a note, any tag
 
 A paper's days are its listing dates (the days Daily Papers listed it) and its arXiv published date; a ``date:``
 filter keeps the papers with any of their days in the range (``tui_reader.dates``).
@@ -26,10 +31,11 @@ from typing import Any
 import numpy as np
 
 from tui_reader.dates import MONTHS, month_of, parse_span
+from tui_reader.paper import Paper
 from tui_reader.search.tables import PaperTables
 from tui_reader.search.text import fold, words_of
 
-__all__ = ["DATE_HINT", "FILTERS", "IS_VALUES", "FilterSpec", "FilterValueError", "Marks"]
+__all__ = ["DATE_HINT", "FILTERS", "HAS_VALUES", "IS_VALUES", "FilterSpec", "FilterValueError", "Marks", "is_code_link"]
 
 # paper id -> an object with ``.read`` and ``.starred`` (a missing id: unread, unstarred); it may also have
 # ``.read``/``.starred`` sets of ids and ``.notes`` (id -> text), ``.tags`` (id -> tags): store.MarkFlags
@@ -59,13 +65,18 @@ class FilterSpec:
 IS_VALUES = ("read", "unread", "starred", "unstarred")
 
 
-def _parse_is(text: str, prefix: bool) -> str | None:
+def _one_of(values: tuple[str, ...], text: str, prefix: bool, error: str) -> str | None:
+    """The value among ``values`` (any case); None while one is still being typed ("is:st"), else ``error``."""
     value = fold(text.strip())
-    if value in IS_VALUES:
+    if value in values:
         return value
-    if prefix and any(v.startswith(value) for v in IS_VALUES):  # "is:st" is being typed
+    if prefix and any(v.startswith(value) for v in values):
         return None
-    raise FilterValueError(f"unknown filter is:{text} (use is:read, is:unread or is:starred)")
+    raise FilterValueError(error)
+
+
+def _parse_is(text: str, prefix: bool) -> str | None:
+    return _one_of(IS_VALUES, text, prefix, f"unknown filter is:{text} (use is:read, is:unread or is:starred)")
 
 
 def _is_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> np.ndarray:
@@ -198,6 +209,31 @@ def _starts_in_a_row(words: list[str], wanted: list[str]) -> bool:
     )
 
 
+# -- cat: an arXiv category, or every category of an archive -------------------------------------------------
+
+
+def _parse_category(text: str, prefix: bool) -> str | None:
+    """A category or archive in lower case ("cs.cl", "cs", "hep-th"); a final dot is the archive ("cs.": "cs")."""
+    value = fold(text.strip())
+    return _given(value if prefix else value.rstrip("."), prefix, "cat: needs a category, e.g. cat:cs.CL or cat:cs")
+
+
+def _category_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> np.ndarray:
+    """Papers in the category ``value`` or, for an archive, in a category under it (``cs``: ``cs.CL``; not
+    ``cs-foo``); while it is being typed, in a category starting with it."""
+    vocabulary, postings = tables.categories()
+    if prefix:
+        spans = [(value, value + "\U0010ffff")]  # every category starting with it
+    else:
+        spans = [(value, value + "\0"), (value + ".", value + ".\U0010ffff")]  # it, and every one under it
+    mask = tables.empty()
+    for first, last in spans:
+        lo = bisect_left(vocabulary, first)
+        for i in range(lo, bisect_left(vocabulary, last, lo)):
+            mask[postings[i]] = True
+    return mask
+
+
 # -- note: words of the reader's note; tag: one of the reader's tags ---------------------------------------
 
 
@@ -238,6 +274,49 @@ def _with_tag(value: str, prefix: bool, tags: Mapping[str, tuple[str, ...]]) -> 
             yield paper_id
 
 
+# -- has: what a paper has (code, a project page, a DOI) or the reader gave it (a note, a tag) -----------------
+
+HAS_VALUES = ("code", "project", "doi", "note", "tag")
+CODE_HOSTS = ("github.com", "gitlab.com")
+
+
+def is_code_link(url: str) -> bool:
+    """A link to a repository: ``http(s)://github.com/owner/repo`` (or gitlab.com, ``www.`` or not, any case)."""
+    lowered = url.lower()
+    if "github.com/" not in lowered and "gitlab.com/" not in lowered:  # most links: said at C speed
+        return False
+    scheme, sep, rest = lowered.partition("://")
+    if not sep or scheme not in ("http", "https"):
+        return False
+    host, _, path = rest.partition("/")
+    owner, _, repo = path.partition("/")
+    return host.removeprefix("www.") in CODE_HOSTS and bool(owner) and bool(repo.strip("/"))
+
+
+def _has_code(paper: Paper) -> bool:
+    return bool(paper.github_repo) or any(map(is_code_link, paper.links))
+
+
+_PAPER_HAS: Mapping[str, Callable[[Paper], bool]] = {
+    "code": _has_code,
+    "project": lambda paper: bool(paper.project_page),
+    "doi": lambda paper: bool(paper.doi),
+}
+
+
+def _parse_has(text: str, prefix: bool) -> str | None:
+    known = ", ".join(f"has:{value}" for value in HAS_VALUES[:-1]) + f" or has:{HAS_VALUES[-1]}"
+    return _one_of(HAS_VALUES, text, prefix, f"unknown filter has:{text} (use {known})")
+
+
+def _has_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> np.ndarray:
+    """What the paper has: worked out once per paper (``PaperTables.flags``); a note or tags: from the marks."""
+    if (test := _PAPER_HAS.get(value)) is not None:
+        return tables.flags(value, test)
+    given: Mapping[str, object] = getattr(marks, "notes" if value == "note" else "tags", None) or {}
+    return tables.ids_mask(paper_id for paper_id, kept in given.items() if kept)
+
+
 # -- the registry: the order of the error message that lists the known filters, and of the help -------------
 
 FILTERS: Mapping[str, FilterSpec] = {
@@ -264,7 +343,19 @@ FILTERS: Mapping[str, FilterSpec] = {
             'author:hint (a name word starting so, any accent or case)   author:"yann lecun"   '
             "author:a author:b (both)",
         ),
+        FilterSpec(
+            "cat",
+            _parse_category,
+            _category_mask,
+            "cat:cs.CL (an arXiv category, any case)   cat:math (math.CO, math.NT…: up to the dot; not math-ph)",
+        ),
         FilterSpec("note", _parse_note, _note_mask, 'note:word  note:"two words" (your note has them)'),
         FilterSpec("tag", _parse_tag, _tag_mask, "tag:rl-theory (a tag; a prefix while typing)"),
+        FilterSpec(
+            "has",
+            _parse_has,
+            _has_mask,
+            "has:code (a GitHub repo, or a GitHub or GitLab link)   has:project  has:doi  has:note  has:tag",
+        ),
     )
 }

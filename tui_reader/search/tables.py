@@ -1,11 +1,14 @@
 """What the search filters look papers up in, each table worked out on first use and kept: the position of each
-paper id, every day of every paper, the words of the authors' names (tui_reader.search.filters)."""
+paper id, every day of every paper, the words of the authors' names, the categories, and one flag per paper for
+what a filter asks of each paper alone (``has:code``) (tui_reader.search.filters).
+
+Kept, so that a filter typed key by key over 100k papers goes through them once, not at every key."""
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -37,6 +40,8 @@ class PaperTables:
         self._positions: dict[str, int] | None = None
         self._days: Days | None = None
         self._authors: tuple[list[str], list[np.ndarray]] | None = None
+        self._categories: tuple[list[str], list[np.ndarray]] | None = None
+        self._flags: dict[str, np.ndarray] = {}
 
     def empty(self) -> np.ndarray:
         """No paper: a mask to set some papers in."""
@@ -93,3 +98,30 @@ class PaperTables:
                 vocabulary = sorted(papers_of)
                 self._authors = (vocabulary, [np.array(papers_of[w], np.int64) for w in vocabulary])
             return self._authors
+
+    def categories(self) -> tuple[list[str], list[np.ndarray]]:
+        """The sorted categories of every paper, in lower case (``cs.cl``, ``hep-th``), and the papers having each."""
+        with self._lock:
+            if self._categories is None:
+                # papers share their lists of categories (arXiv has a few thousand): one dict step per paper, then
+                # the work per list (~4x faster than per paper at 100k)
+                having: defaultdict[tuple[str, ...], list[int]] = defaultdict(list)
+                for i, paper in enumerate(self.papers[: self.size]):
+                    having[paper.categories].append(i)
+                parts: defaultdict[str, list[np.ndarray]] = defaultdict(list)
+                for categories, papers in having.items():
+                    positions = np.array(papers, np.int64)
+                    for category in {c.lower() for c in categories}:
+                        parts[category].append(positions)
+                vocabulary = sorted(parts)
+                self._categories = (vocabulary, [np.sort(np.concatenate(parts[c])) for c in vocabulary])
+            return self._categories
+
+    def flags(self, name: str, test: Callable[[Paper], bool]) -> np.ndarray:
+        """``test`` of each paper, one bool per paper, worked out once for ``name`` (a fresh copy each time: the
+        caller may change it)."""
+        with self._lock:
+            found = self._flags.get(name)
+            if found is None:
+                found = self._flags[name] = np.fromiter(map(test, self.papers[: self.size]), np.bool_, self.size)
+            return found.copy()

@@ -1,12 +1,29 @@
-"""The detail pane: one paper's title, marks and id, tags, dates, authors, arXiv id, published date, upvotes (when
-known), sources, links, the user's note and the abstract, matches highlighted."""
+"""The detail pane: one paper, the most important first, so that its abstract shows even in a short pane.
+
+From the top: the title; the marks and id; the tags; the paper's details, one labelled line each (a long one
+wraps), in order of importance (``details``: listing dates, authors, code and project page, arXiv id, published
+date, categories, upvotes, organization, journal, DOI, the authors' comments, sources, other links); the user's
+note; the abstract; what Hugging Face machine-wrote about it (summary and keywords), labelled so and never instead
+of the abstract.
+
+Only as many details go above the abstract as leave it a third of the pane (``ABSTRACT_SHARE``, at least
+``ABSTRACT_ROWS`` rows); the rest follow the machine-written part, in the same order. A tall pane shows them all
+first; at 60x20 or 80x24 (eight rows) the abstract's first lines show under the title and marks. So the split is
+made again when the pane changes size.
+
+Untrusted text (titles, abstracts, names, URLs, comments, summaries) is shown literally: rich ``Text``, never
+markup, through ``text.shown`` (one line, no controls) or ``text.highlight``. Only http(s) URLs are made links.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
+from urllib.parse import quote
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,13 +31,22 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui_reader.commands import CommandBinding
-from tui_reader.paper import Paper, Spans
+from tui_reader.paper import Paper, Spans, is_web_url
 from tui_reader.safe_text import shown_path, strip_controls
 from tui_reader.widgets.text import STAR, UNREAD_DOT, Annotated, highlight, shown
 
+__all__ = ["ABSTRACT_ROWS", "ABSTRACT_SHARE", "MACHINE_WRITTEN", "PaperDetail", "details", "machine_written"]
+
+ABSTRACT_ROWS = 3  # rows the abstract keeps in any pane, at the least
+ABSTRACT_SHARE = 3  # ... and a third of a tall one
+MACHINE_WRITTEN = "(machine-written by Hugging Face)"
+DOI_URL = "https://doi.org/{}"
+
+Shown = tuple[Paper | None, Annotated, tuple[Spans, Spans], str]  # what ``show`` was given
+
 
 class PaperDetail(VerticalScroll, can_focus=True):
-    """Title, dates, sources, links, marks and the abstract of one paper, with the query's matches highlighted."""
+    """Title, marks, details, note and abstract of one paper, with the query's matches highlighted."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_down", "Scroll down", id="detail.scroll-down", show=False),
@@ -36,60 +62,197 @@ class PaperDetail(VerticalScroll, can_focus=True):
     class Back(Message):
         """The user wants the list again."""
 
+    _shown: Shown | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
 
     def action_back(self) -> None:
         self.post_message(self.Back())
 
+    def on_resize(self, event: events.Resize) -> None:
+        if self._shown is not None:  # how many details fit above the abstract depends on the pane's size
+            self.show(*self._shown)
+
     def show(
         self, paper: Paper | None, mark: Annotated, spans: tuple[Spans, Spans] = ((), ()), empty: str = ""
     ) -> None:
         """Show one paper, or the ``empty`` message when there is none."""
+        self._shown = (paper, mark, spans, empty)
         body = self.query_one("#detail-body", Static)
         if paper is None:
             body.update(Text(empty or "Nothing to show.", style="italic"))
             return
-        match_style = "bold reverse"
-        read, starred = mark.read, mark.starred
-        text = highlight(paper.title, spans[0], match_style)
-        text.stylize("bold")
+        text = _head(paper, mark, spans[0])
+        note = _note(mark.note)
+        lines = details(paper)
+        above = self._details_above(text, note, lines)
+        for line in lines[:above]:
+            text.append("\n")
+            text.append_text(line)
+        if note is not None:
+            text.append("\n\n")
+            text.append_text(note)
         text.append("\n\n")
-        status = Text()
-        status.append(f"{STAR} starred" if starred else "☆ not starred", "bold yellow" if starred else "dim")
-        status.append("   ")
-        status.append("✓ read" if read else f"{UNREAD_DOT} unread", "dim" if read else "bold")
-        status.append("   id ", "dim")  # beside the marks: what `tui-reader mark ID` takes
-        status.append(paper.id)
-        text.append_text(status)
-        if mark.tags:  # tags are single words of letters, digits and - _ . / (the store checks them)
-            text.append("\nTags    ", "dim")
-            text.append("  ".join(mark.tags), "bold")
-        text.append("\n")
-        text.append("Listed  ", "dim")
-        text.append(shown(", ".join(paper.dates))[0] or "—")
-        # from richer sources (JSON listings, arXiv metadata) only: a dump's paper shows none of these lines
-        if paper.authors:
-            text.append("\nAuthors ", "dim")
-            text.append(shown(", ".join(paper.authors))[0])
-        if paper.arxiv_id:
-            text.append("\narXiv   ", "dim")
-            text.append(shown(paper.arxiv_id)[0])
-        if paper.published:
-            text.append("\nPublished ", "dim")
-            text.append(shown(paper.published)[0])
-        if paper.upvotes is not None:
-            text.append("\nUpvotes ", "dim")
-            text.append(f"{paper.upvotes:,}")
-        text.append("\nSources ", "dim")
-        text.append(", ".join(map(shown_path, paper.sources)) or "—")  # file names: one cleaning everywhere
-        for number, link in enumerate(paper.links, start=1):
-            link = shown(link)[0]  # it also goes out as an OSC 8 hyperlink: an ESC in it would end that early
-            text.append(f"\nLink {number}  ", "dim")
-            text.append(link, Style(underline=True, link=link))
-        if mark.note:  # the user's own text, before the abstract: controls already removed by the store
-            text.append("\n\nNote\n", "bold")
-            text.append(strip_controls(mark.note))
-        text.append("\n\n")
-        text.append_text(highlight(paper.abstract or "(no abstract)", spans[1], match_style))
+        text.append_text(highlight(paper.abstract or "(no abstract)", spans[1], "bold reverse"))
+        if (machine := machine_written(paper)) is not None:
+            text.append("\n\n")
+            text.append_text(machine)
+        if lines[above:]:
+            text.append("\n\n")
+            text.append_text(Text("\n").join(lines[above:]))
         body.update(text)
+
+    def _details_above(self, head: Text, note: Text | None, lines: list[Text]) -> int:
+        """How many of the details (``lines``, in order) fit above the abstract, leaving it its rows; all of them
+        while the pane has no size yet (it gets one, and a resize, before it is seen)."""
+        width = self.content_region.width - self.styles.scrollbar_size_vertical  # as if the scrollbar were shown
+        height = self.content_region.height
+        if width <= 0 or height <= 0:
+            return len(lines)
+        console = self.app.console
+
+        def rows(text: Text) -> int:
+            if cell_len(text.plain) <= width and "\n" not in text.plain:  # most details: no wrapping to work out
+                return 1
+            return len(text.wrap(console, width))
+
+        room = height - max(ABSTRACT_ROWS, height // ABSTRACT_SHARE) - 1 - rows(head)  # 1: the blank line above it
+        if note is not None:
+            room -= 1 + rows(note)
+        for count, line in enumerate(lines):
+            room -= rows(line)
+            if room < 0:
+                return count
+        return len(lines)
+
+
+def _head(paper: Paper, mark: Annotated, title_spans: Spans) -> Text:
+    """The title, a blank line, the marks and id, and the tags."""
+    text = highlight(paper.title, title_spans, "bold reverse")
+    text.stylize("bold")
+    text.append("\n\n")
+    read, starred = mark.read, mark.starred
+    text.append(f"{STAR} starred" if starred else "☆ not starred", "bold yellow" if starred else "dim")
+    text.append("   ")
+    text.append("✓ read" if read else f"{UNREAD_DOT} unread", "dim" if read else "bold")
+    text.append("   id ", "dim")  # beside the marks: what `tui-reader mark ID` takes
+    text.append(paper.id)
+    if mark.tags:  # tags are single words of letters, digits and - _ . / (the store checks them)
+        text.append("\nTags    ", "dim")
+        text.append("  ".join(mark.tags), "bold")
+    return text
+
+
+def _note(note: str | None) -> Text | None:
+    """The user's own text: controls already removed by the store (kept from here on too)."""
+    if not note:
+        return None
+    text = Text()
+    text.append("Note\n", "bold")
+    text.append(strip_controls(note))
+    return text
+
+
+# -- the details: one labelled line each, the most important first -------------------------------------------
+
+
+def details(paper: Paper) -> list[Text]:
+    """The paper's details, each ``Label value`` on a line of its own (a long one wraps), in the order they are
+    shown: those a source did not give are left out, but for the sources (and the listing dates of a paper with no
+    published date either), shown as "—"."""
+    lines: list[tuple[str, str | Text | None]] = [
+        ("Listed  ", ", ".join(paper.dates) or (None if paper.published else "—")),
+        ("Authors ", ", ".join(paper.authors) + (", et al." if paper.et_al and paper.authors else "")),
+        ("Code    ", _code(paper.github_repo, paper.github_stars)),
+        ("Project ", None if _same(paper.project_page, paper.github_repo) else _link(paper.project_page)),
+        ("arXiv   ", paper.arxiv_id),
+        ("Published ", paper.published),
+        ("Categories ", " · ".join(paper.categories)),
+        *_discussion(paper.upvotes, paper.num_comments),
+        ("Organization ", paper.organization),
+        ("Journal ", paper.journal_ref),
+        ("DOI     ", _link(paper.doi, DOI_URL.format(quote(paper.doi, safe="/:;()")) if paper.doi else None)),
+        ("Comments ", paper.comments),
+        ("Sources ", ", ".join(map(shown_path, paper.sources)) or "—"),  # file names: one cleaning everywhere
+        *_links(paper),
+    ]
+    return [_line(label, value) for label, value in lines if value]
+
+
+def _line(label: str, value: str | Text) -> Text:
+    line = Text()
+    line.append(label, "dim")  # the label only (a Text's own style would dim its value too)
+    if isinstance(value, Text):
+        line.append_text(value)
+    else:
+        line.append(shown(value)[0])
+    return line
+
+
+def _link(url: str | None, target: str | None = None, bare: bool = True) -> Text | None:
+    """``url`` as shown (``bare``: without its scheme, ``www.`` and a final ``/``), a link to ``target`` (else to
+    itself) when that is http(s): a click never opens anything else."""
+    if not url:
+        return None
+    target = shown(target or url)[0]  # it also goes out as an OSC 8 hyperlink: an ESC in it would end that early
+    text = shown(url)[0]
+    if bare:
+        scheme, sep, rest = text.partition("://")
+        if sep and scheme.lower() in ("http", "https"):
+            text = rest.removeprefix("www.").removesuffix("/") or text
+    shown_url = Text()
+    shown_url.append(text, Style(underline=True, link=target) if is_web_url(target) else "")
+    return shown_url
+
+
+def _code(url: str | None, stars: int | None) -> Text | None:
+    """``github.com/owner/repo  ★1,234``: the repository and its GitHub stars."""
+    text = _link(url)
+    if text is not None and stars is not None:
+        text.append(f"  {STAR}{stars:,}")  # no space: a wrapped line never parts the star from its count
+    return text
+
+
+def _discussion(upvotes: int | None, comments: int | None) -> list[tuple[str, str | None]]:
+    """``Upvotes 12 · 3 comments``: the comments of the paper's Hugging Face discussion, when it has any."""
+    said = f"{comments:,} comment{'' if comments == 1 else 's'}" if comments else None
+    if upvotes is None:
+        return [("Discussion ", said)]
+    return [("Upvotes ", " · ".join(part for part in (f"{upvotes:,}", said) if part))]
+
+
+def _links(paper: Paper) -> list[tuple[str, str | Text | None]]:
+    """The paper's other links, not its code or project page (shown above): the http(s) ones numbered as the ``o``
+    menu numbers them (``tui_reader.links.open_items``, whose keys they are; it leaves out the same links), any
+    other shown but no link."""
+    lines: list[tuple[str, str | Text | None]] = []
+    number = 0
+    for url in paper.links:
+        if _same(url, paper.github_repo) or _same(url, paper.project_page):
+            continue
+        number += is_web_url(url)
+        lines.append((f"Link {number}  " if is_web_url(url) else "Link    ", _link(url, bare=False)))
+    return lines
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    """The same URL, a final "/" aside (as ``tui_reader.links`` compares them: not imported by the first frame)."""
+    if not a or not b:
+        return False
+    return a.rstrip("/") == b.rstrip("/")
+
+
+def machine_written(paper: Paper) -> Text | None:
+    """Hugging Face's summary and keywords under a heading that says who wrote them (None: it wrote neither)."""
+    if not (paper.ai_summary or paper.ai_keywords):
+        return None
+    text = Text()
+    text.append(f"{'AI summary' if paper.ai_summary else 'AI keywords'} {MACHINE_WRITTEN}", "bold")
+    if paper.ai_summary:
+        text.append("\n")
+        text.append(shown(paper.ai_summary)[0], "italic")
+    if paper.ai_keywords:
+        text.append("\n")
+        text.append_text(_line("Keywords ", " · ".join(paper.ai_keywords)))
+    return text

@@ -1,21 +1,33 @@
-"""The filters of a query: is: (the marks passed in), date: (calendar spans, months and days, any of a paper's days)
-and author:, and the registry every filter is defined in."""
+"""The filters of a query: is: (the marks passed in), date: (calendar spans, months and days, any of a paper's days),
+author:, cat: (arXiv categories and archives), has: (code, project page, DOI, note, tag), and the registry every
+filter is defined in."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_reader.corpus import Paper
+from tui_reader.corpus import Paper, load_corpus
 from tui_reader.dates import paper_days
 from tui_reader.search import FILTERS, Filter, FilterSpec, SearchIndex, parse_query
-from tui_reader.search.filters import FilterValueError
+from tui_reader.search.filters import FilterValueError, is_code_link
 
 from .helpers import ids, titles
+
+REAL = Path(__file__).resolve().parents[2] / "support" / "real"
+REAL_DAILY = REAL / "hf_daily_2026-02-25_default50_guo-sj_ai-paper-reader_0150ec7.json"
+REAL_ARXIV = REAL / "arxiv_snapshot_first100_wanng-ide_arxivSpider_mnbvc.jsonl"
+
+
+@pytest.fixture(scope="module")
+def real_papers():
+    return load_corpus([REAL_ARXIV, REAL_DAILY])
 
 
 def test_mark_filters(index, papers):
@@ -164,39 +176,176 @@ def test_note_and_tag_filters_read_the_notes_and_tags_passed_in(index, papers):
 
 
 # ---------------------------------------------------------------------------------------------------------
+# cat: an arXiv category, or an archive up to the dot; has: what a paper has, or the reader gave it
+
+FILED = [
+    Paper("a", "Attention", "x", categories=("cs.CL", "cs.LG")),
+    Paper("b", "Bosons", "x", categories=("hep-th",), doi="10.1103/b"),
+    Paper("c", "Combinatorics", "x", categories=("math.CO", "cs.DM")),
+    Paper("d", "Mathematical physics", "x", categories=("math-ph", "math.MP")),
+    Paper("e", "Only mathematical physics", "x", categories=("math-ph",)),
+    Paper("f", "A made-up archive", "x", categories=("cs-foo",)),
+    Paper(
+        "g",
+        "Code from a listing",
+        "x",
+        links=("https://github.com/o/g", "https://g.example.org/"),
+        github_repo="https://github.com/o/g",
+        project_page="https://g.example.org/",
+    ),
+    Paper("h", "Code linked in the abstract", "x", links=("https://example.org/h", "https://gitlab.com/group/h")),
+    Paper("i", "Code in capitals", "x", links=("HTTPS://WWW.GitHub.com/Owner/Repo",)),
+    Paper("j", "Not code", "x", links=("https://github.com/org", "https://o.github.io/r", "https://notgithub.com/o/r")),
+    Paper("k", "Not a web link", "x", links=("javascript:github.com/o/r",)),
+]
+
+
+@pytest.fixture(scope="module")
+def filed():
+    return SearchIndex(FILED)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("cat:cs.CL ", ["a"]),
+        ("cat:CS.cl ", ["a"]),  # any case
+        ("cat:cs ", ["a", "c"]),  # every cs.* category; not cs-foo, another archive
+        ("cat:cs. ", ["a", "c"]),  # a final dot: the archive
+        ("cat:math ", ["c", "d"]),  # math.CO and math.MP; not e, only in math-ph (an archive of its own)
+        ("cat:math-ph ", ["d", "e"]),
+        ("cat:hep-th ", ["b"]),  # an archive without a dot is its one category
+        ("cat:hep ", []),
+        ("cat:cs.c ", []),  # a finished value is a whole category
+        ("cat:cs cat:math ", ["c"]),
+        ("-cat:cs ", ["b", "d", "e", "f", "g", "h", "i", "j", "k"]),
+        ("cat:cs", ["a", "c", "f"]),  # still being typed: every category starting with it
+        ("cat:cs.c", ["a"]),
+        ("cat:hep", ["b"]),
+    ],
+)
+def test_cat_filter(filed, query, expected):
+    assert ids(filed, query) == expected
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("has:code ", ["g", "h", "i"]),  # the listing's repository, or a github.com or gitlab.com repository link
+        ("has:CODE ", ["g", "h", "i"]),
+        ("-has:code ", ["a", "b", "c", "d", "e", "f", "j", "k"]),
+        ("has:project ", ["g"]),
+        ("has:doi ", ["b"]),
+        ("has:code cat:cs ", []),
+        ("has:cod", [p.id for p in FILED]),  # still being typed: nothing to filter by yet
+    ],
+)
+def test_has_filter(filed, query, expected):
+    assert ids(filed, query) == expected
+
+
+def test_has_note_and_has_tag_read_the_marks_passed_in(filed):
+    marks = Marks({"a": "baseline", "b": ""}, {"c": ("rl",), "d": ()})
+    assert [FILED[i].id for i in filed.search("has:note ", marks).indices] == ["a"]
+    assert [FILED[i].id for i in filed.search("has:tag ", marks).indices] == ["c"]
+    assert len(filed.search("-has:note ", marks)) == len(FILED) - 1
+    assert len(filed.search("has:note ")) == 0  # no marks passed: no notes
+
+
+def test_an_unknown_has_or_an_empty_cat_is_the_filters_own_error():
+    assert parse_query("has:stars x").error == (
+        "unknown filter has:stars (use has:code, has:project, has:doi, has:note or has:tag)"
+    )
+    assert parse_query("cat: x").error == "cat: needs a category, e.g. cat:cs.CL or cat:cs"
+    assert parse_query("has:").error is None and parse_query("cat:").error is None  # still being typed
+    assert parse_query("cat:cs.CL x").filters == (Filter("cat", "cs.cl"),)
+
+
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("https://github.com/owner/repo", True),
+        ("http://gitlab.com/group/project/", True),
+        ("https://github.com/google-deepmind/superhuman/tree/main/aletheia", True),
+        ("https://www.github.com/o/r", True),
+        ("https://github.com/owner", False),  # a user or an organisation, no repository
+        ("https://github.com/", False),
+        ("https://owner.github.io/repo", False),  # a project page
+        ("https://notgithub.com/o/r", False),
+        ("ftp://github.com/o/r", False),
+        ("https://example.org/?from=github.com/o/r", False),
+    ],
+)
+def test_is_code_link(url, code):
+    assert is_code_link(url) is code
+
+
+def test_cat_and_has_code_over_real_listings(real_papers):
+    """The arXiv snapshot's first 100 lines and a Daily Papers response: ids written out, checked by hand."""
+    by_arxiv_id = {p.arxiv_id: i for i, p in enumerate(real_papers.papers)}
+    index = SearchIndex(real_papers.papers)
+
+    def found(query):
+        return sorted(real_papers.papers[i].arxiv_id for i in index.search(query).indices)
+
+    assert found("cat:cs ") == [
+        "0704.0002",
+        "0704.0046",
+        "0704.0047",
+        "0704.0050",
+        "0704.0062",
+        "0704.0090",
+        "0704.0098",
+    ]
+    assert found("cat:cs.IT ") == ["0704.0046", "0704.0098"]
+    assert found("cat:math-ph ") == ["0704.0041", "0704.0072", "0704.0081", "0704.0097"]
+    hep_th = ["0704.0015", "0704.0018", "0704.0052", "0704.0064", "0704.0066", "0704.0081", "0704.0083", "0704.0085"]
+    assert found("cat:hep-th ") == hep_th
+    assert set(found("cat:math ")) >= set(found("cat:math-ph "))  # each of these is in math.MP too
+    # has:code: every item with a githubRepo, and four whose abstract links a repository
+    with REAL_DAILY.open() as daily:
+        with_repo = [item["paper"]["id"] for item in json.load(daily) if item["paper"].get("githubRepo")]
+    linked = ["2602.18662", "2602.19672", "2602.19895", "2602.21201"]
+    assert found("has:code ") == sorted(with_repo + linked)
+    assert len(with_repo) == 27 and set(by_arxiv_id) >= set(with_repo)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # The registry: a filter is one FilterSpec, read by the parser, the index and the help screen
 
 
 def test_the_known_filters_are_the_registry_in_its_order():
-    assert list(FILTERS) == ["is", "date", "author", "note", "tag"]
+    assert list(FILTERS) == ["is", "date", "author", "cat", "note", "tag", "has"]
     assert all(name == spec.name for name, spec in FILTERS.items())
 
 
-def category_spec(papers) -> FilterSpec:
-    """A made-up ``cat:`` filter: ``cat:ml`` keeps the first two papers."""
+def venue_spec(papers) -> FilterSpec:
+    """A made-up ``venue:`` filter: ``venue:icml`` keeps the first two papers."""
 
     def parse(text, prefix):
         if text == "bad":
-            raise FilterValueError("cat:bad is not a category")
+            raise FilterValueError("venue:bad is not a venue")
         return text.lower() or None
 
     def mask(tables, value, prefix, marks):
-        return tables.ids_mask([papers[0].id, papers[1].id] if value == "ml" else [])
+        return tables.ids_mask([papers[0].id, papers[1].id] if value == "icml" else [])
 
-    return FilterSpec("cat", parse, mask, "cat:ml (an arXiv category)")
+    return FilterSpec("venue", parse, mask, "venue:icml (where it appeared)")
 
 
 def test_a_new_filter_is_one_definition_in_the_registry(index, papers, monkeypatch):
     from tui_reader.screens.help import search_help
 
-    monkeypatch.setitem(FILTERS, "cat", category_spec(papers))
-    assert parse_query("cat:ML x").filters == (Filter("cat", "ml"),)
-    assert list(index.search("cat:ML").indices) == [0, 1]
-    assert len(index.search("-cat:ml")) == len(papers) - 2
-    assert index.search("cat:bad rlif").error == "cat:bad is not a category"
-    assert titles(index, "cat:bad rlif") == ["RLIF: Interactive Imitation Learning as Reinforcement Learning"]
-    assert index.search("foo:x").error == "unknown filter foo: (known: is:, date:, author:, note:, tag:, cat:)"
-    assert "cat:ml (an arXiv category)" in search_help()
+    monkeypatch.setitem(FILTERS, "venue", venue_spec(papers))
+    assert parse_query("venue:ICML x").filters == (Filter("venue", "icml"),)
+    assert list(index.search("venue:ICML").indices) == [0, 1]
+    assert len(index.search("-venue:icml")) == len(papers) - 2
+    assert index.search("venue:bad rlif").error == "venue:bad is not a venue"
+    assert titles(index, "venue:bad rlif") == ["RLIF: Interactive Imitation Learning as Reinforcement Learning"]
+    assert index.search("foo:x").error == (
+        "unknown filter foo: (known: is:, date:, author:, cat:, note:, tag:, has:, venue:)"
+    )
+    assert "venue:icml (where it appeared)" in search_help()
 
 
 def test_the_help_lists_every_filter_of_the_registry_in_its_order():

@@ -54,6 +54,6 @@ def test_a_bad_date_is_one_line_and_the_rest_of_the_query_counts(authored):
 
 def test_unknown_filters_are_reported_and_dropped(index):
     result = index.search("foo:bar rlif")
-    assert result.error == "unknown filter foo: (known: is:, date:, author:, note:, tag:)"
+    assert result.error == "unknown filter foo: (known: is:, date:, author:, cat:, note:, tag:, has:)"
     assert top(index, "foo:bar rlif") == ["RLIF: Interactive Imitation Learning as Reinforcement Learning"]
     assert index.search("RLIF: interactive").error is None  # a colon before a space is punctuation
