@@ -1,6 +1,6 @@
 """What the detail pane shows of a paper from a rich source (code and stars, project page, categories, DOI, journal,
 comments, organization, the machine-written summary and keywords), where it shows it at every size, and the open
-and copy menus' code and project page items. Papers come from real responses (tests/support/real); the values
+and copy menus' code and project page items. Papers come from real responses (tests/fixtures/real); the values
 expected are read from those files with json, not through the reader's parsers."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from tui_reader.paper import Paper
 from tui_reader.screens.choice import ChoiceScreen
 from tui_reader.widgets import PaperDetail
 
-REAL = Path(__file__).resolve().parents[1] / "support" / "real"
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 DAILY = REAL / "hf_daily_2026-02-25_default50_guo-sj_ai-paper-reader_0150ec7.json"
 ARXIV = REAL / "arxiv_snapshot_first100_wanng-ide_arxivSpider_mnbvc.jsonl"
 HEADING = "AI summary (machine-written by Hugging Face)"

@@ -20,7 +20,7 @@ from tui_reader.search.filters import FilterValueError, is_code_link
 
 from .helpers import ids, titles
 
-REAL = Path(__file__).resolve().parents[2] / "support" / "real"
+REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real"
 REAL_DAILY = REAL / "hf_daily_2026-02-25_default50_guo-sj_ai-paper-reader_0150ec7.json"
 REAL_ARXIV = REAL / "arxiv_snapshot_first100_wanng-ide_arxivSpider_mnbvc.jsonl"
 
