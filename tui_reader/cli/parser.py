@@ -21,7 +21,7 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="dump files or folders (default: the corpus in config.toml, or the bundled dumps, and the fetched days)",
+        help="files or folders (default: the corpus in config.toml and the fetched days; the bundled demo papers until a listing is fetched)",
     )
     parser.add_argument(
         "--demo",
