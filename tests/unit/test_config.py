@@ -324,3 +324,17 @@ def test_a_value_of_the_wrong_type_is_one_warning_and_the_default_for_every_sett
     assert warning.startswith(f"{config}: '{setting.name}' must be {setting.expects}")
     assert warning.endswith(f"; {setting.otherwise}")
     assert getattr(loaded, setting.name) == getattr(Config(), setting.name)
+
+
+def test_marks_on_demo_papers_are_kept_when_they_are_hidden_and_come_back_with_them(capsys, seeds_corpus, tmp_path):
+    data = tmp_path / "data"
+    demo_paper = seeds_corpus.papers[7]
+    assert main(["mark", demo_paper.id, "--star", "--data-dir", str(data)]) == 0
+    fetched_day(data)
+    capsys.readouterr()
+    assert main(["list", "--starred", "--data-dir", str(data)]) == 0
+    assert capsys.readouterr().out == ""  # hidden with the demo papers
+    assert main(["list", "--starred", "--demo", "--data-dir", str(data)]) == 0
+    assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == [demo_paper.id]
+    assert main(["list", "--data-dir", str(data)]) == 0
+    assert [line.split("  ")[-1].strip() for line in capsys.readouterr().out.splitlines()] == ["A fetched paper"]
