@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_reader.library import Change, MarkStore, Remote, check_id
+from tui_reader.library.journal import write_all
 from tui_reader.safe_text import shown_path
 
 __all__ = ["FORMAT", "SyncError", "SyncResult", "device_id", "sync_once"]
@@ -106,26 +107,61 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
 
 
 def _send(store: MarkStore, log: Path, own: str) -> int:
-    """This device's queued changes onto its log (fsync'ed before they leave the queue: a crash in between
-    writes them twice, which merging ignores)."""
+    """This device's queued changes onto its log. Only complete lines that are on disk (fsync'ed) leave the
+    queue: when the disk fills up mid-way, the complete lines written stay (and leave the queue), the cut one
+    after them is cut off again, and SyncError says why; the next exchange sends the rest. A crash between the
+    fsync and the queue's update writes lines twice, which merging ignores."""
     queued = store.outbox()
     if not queued:
         return 0
-    lines = [json.dumps({"v": FORMAT, **change.record(), "device": own}, ensure_ascii=False) for _, change in queued]
+    lines = [
+        (json.dumps({"v": FORMAT, **change.record(), "device": own}, ensure_ascii=False) + "\n").encode("utf-8")
+        for _, change in queued
+    ]
     try:
         fd = os.open(log, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # another process of this device (tui-reader sync) appends in turn
-            size = os.fstat(fd).st_size
-            cut = size > 0 and os.pread(fd, 1, size - 1) != b"\n"  # a line cut by a crash stays cut off
-            os.write(fd, (("\n" if cut else "") + "\n".join(lines) + "\n").encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
     except OSError as exc:
         raise SyncError(f"cannot write sync log {shown_path(log)} ({exc.strerror or exc})") from None
-    store.sent(queued[-1][0])
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another process of this device (tui-reader sync) appends in turn
+        done, failure = _append_lines(fd, lines)
+    finally:
+        os.close(fd)
+    if done:
+        store.sent(queued[done - 1][0])
+    if failure is not None:
+        sent = f"; {done} of {len(lines)} changes sent, the rest goes with the next sync" if done else ""
+        raise SyncError(f"cannot write sync log {shown_path(log)} ({failure.strerror or failure}){sent}")
     return len(queued)
+
+
+def _append_lines(fd: int, lines: list[bytes]) -> tuple[int, OSError | None]:
+    """Append ``lines`` to the log open as ``fd`` and fsync it: ``(how many lines are complete on disk, the
+    error that stopped the rest)``. A line cut by a failure is cut off again, so the next append starts clean."""
+    start = os.fstat(fd).st_size
+    cut = start > 0 and os.pread(fd, 1, start - 1) != b"\n"  # a line cut by a crash stays cut off
+    head = b"\n" if cut else b""
+    try:
+        write_all(fd, head + b"".join(lines))
+    except OSError as exc:
+        failure = exc
+    else:
+        try:
+            os.fsync(fd)
+        except OSError as exc:  # after a failed fsync nothing written is known to be on disk: all of it again
+            return 0, exc
+        return len(lines), None
+    try:  # what got there: the complete lines among it are kept, fsync'ed, the cut one dropped
+        written = os.fstat(fd).st_size - start - len(head)
+        done, end = 0, 0
+        while done < len(lines) and end + len(lines[done]) <= written:
+            end += len(lines[done])
+            done += 1
+        os.ftruncate(fd, start + (len(head) + end if done else 0))
+        os.fsync(fd)
+    except OSError:
+        return 0, failure  # nothing is known to be on disk: all of it goes again (twice is harmless)
+    return done, failure
 
 
 def _receive(store: MarkStore, log: Path, key: str, device: str, own: str, warnings: list[str]) -> int:
