@@ -9,25 +9,43 @@ Merge rule: per paper and per field (read, starred, note, tags), the change with
 times go to the greater device id (compared as strings). Every device therefore converges to the same state,
 whatever order the logs arrive in, and reading a line twice changes nothing.
 
-A half-written last line (a sync tool copying mid-write) is left until it is complete; a log written by a
-newer format is refused with one line naming it, never misread; a file that shrank or was replaced is read
-again from its start. Nothing is ever deleted from a log. No Textual here: the CLI, the reader's saver thread
-and tests all drive ``sync_once``.
+What sync tools do to the folder is expected, not trusted:
+
+- Every copy is read: any file whose name is a device id, then a dot or a space, ... ``.jsonl`` (Syncthing's
+  ``<id>.sync-conflict-....jsonl``, Dropbox's ``<id> (1).jsonl`` and ``(conflicted copy ...)``).
+- A log is read on from where the last exchange ended only while the bytes before that point are still the ones
+  read then (their CRC-32 is kept with the position): a log delivered again as a new file goes on after its
+  identical prefix; one rolled back or rewritten in place is read again from its start. A log not touched since
+  it was read to its end is not even opened for reading.
+- Only regular files are opened (``O_NOFOLLOW | O_NONBLOCK``, then ``fstat``): a folder, FIFO, device or
+  symbolic link named like a log is skipped with a warning, and the own log is never written through one.
+- A half-written last line (a sync tool copying mid-write) is left until it is complete; a line longer than
+  READ_CHUNK (never written by tui-reader) is skipped with a warning and reading goes on after it; a log written
+  by a newer format is refused with one line naming it, never misread.
+- Writing accounts for every byte: a short write is continued, and changes leave the outbox only once their
+  lines are complete and fsync'ed; a full disk is a SyncError with the reason, and the next exchange sends the
+  rest.
+
+No Textual here: the CLI, the reader's saver thread and tests all drive ``sync_once``.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import re
 import secrets
 import stat
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from tui_reader.library import Change, MarkStore, Remote, check_id
 from tui_reader.library.journal import write_all
+from tui_reader.library.outbox import LogPosition
 from tui_reader.safe_text import shown_path
 
 __all__ = ["FORMAT", "SyncError", "SyncResult", "device_id", "sync_once"]
@@ -100,10 +118,22 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     store.publish_all(key)
     result.sent = _send(store, folder / f"{own}.jsonl", own)
     for entry in entries:
-        stem = entry.name.removesuffix(".jsonl")
-        if entry.name.endswith(".jsonl") and stem != own and _DEVICE.fullmatch(stem):
-            result.received += _receive(store, Path(entry.path), f"{key}/{entry.name}", stem, own, result.warnings)
+        device = _log_device(entry.name)
+        if device is not None and entry.name != f"{own}.jsonl":
+            result.received += _receive(store, Path(entry.path), f"{key}/{entry.name}", device, own, result.warnings)
     return result
+
+
+def _log_device(name: str) -> str | None:
+    """The device whose log a file is, by its name: ``<device id>.jsonl``, or any copy a sync tool made of one
+    (``<id>.sync-conflict-20261201-123456-ABCDEFG.jsonl``, ``<id> (1).jsonl``, ``<id> (conflicted copy ...).jsonl``):
+    a name that starts with a device id followed by a dot or a space, and ends in .jsonl. None for any other
+    file (and for the partial files sync tools write, whose names end otherwise)."""
+    match = _LOG_NAME.match(name)
+    return match[1] if match and name.endswith(".jsonl") else None
+
+
+_LOG_NAME = re.compile(r"([0-9a-f]{8,64})[. ]")  # the id, then ".jsonl", ".sync-conflict-...", " (1)", ...
 
 
 def _send(store: MarkStore, log: Path, own: str) -> int:
@@ -118,10 +148,17 @@ def _send(store: MarkStore, log: Path, own: str) -> int:
         (json.dumps({"v": FORMAT, **change.record(), "device": own}, ensure_ascii=False) + "\n").encode("utf-8")
         for _, change in queued
     ]
-    try:
-        fd = os.open(log, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:  # never through a symlink (it could point anywhere: ~/.bashrc, the marks file), never into a FIFO
+        fd = os.open(log, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SyncError(
+                f"sync log {shown_path(log)} is not a regular file but a symbolic link; not written"
+            ) from None
         raise SyncError(f"cannot write sync log {shown_path(log)} ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SyncError(f"sync log {shown_path(log)} is not a regular file; not written")
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # another process of this device (tui-reader sync) appends in turn
         done, failure = _append_lines(fd, lines)
@@ -168,58 +205,146 @@ def _receive(store: MarkStore, log: Path, key: str, device: str, own: str, warni
     """The complete lines of another device's log not read yet, READ_CHUNK bytes at a time, each part merged in
     one transaction with the position reached (so a crash mid-way re-reads at most one part)."""
     name = shown_path(log.name)
-    try:
-        fd = os.open(log, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
-    except OSError as exc:
-        warnings.append(f"cannot read sync log {name} ({exc.strerror or exc})")
+    fd = _open_regular(log, os.O_RDONLY, warnings)
+    if fd is None:
         return 0
-    won = bad = 0
     with os.fdopen(fd, "rb") as f:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return 0
+        stamp = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        memo = (str(store.data_dir), key)
+        if _READ_TO_END.get(memo) == stamp:
+            return 0  # not touched since it was read to its end: not even opened again for reading
         seen = store.log_position(key)
-        # a log that shrank or was replaced (a new inode) is read again from its start: merging is idempotent
-        offset = seen[1] if seen is not None and seen[0] == info.st_ino and seen[1] <= info.st_size else 0
+        offset, crc = _resume(f, info, seen)
+        reading = _Reading(device)
+        won = 0
         while offset < info.st_size:
             f.seek(offset)
             data = f.read(READ_CHUNK)
-            changes, used, part_bad, newer = _parse(data, device)
-            bad += part_bad
-            if newer is not None:
-                warnings.append(
-                    f"sync log {name} was written by a newer tui-reader (format {newer}); not read: update tui-reader"
-                )
+            changes, used = reading.parse(data, full=len(data) == READ_CHUNK)
             if used:
-                won += store.merge(changes, own, (key, info.st_ino, offset + used))
+                crc = zlib.crc32(data[:used], crc)
                 offset += used
-            if newer is not None or not used or len(data) < READ_CHUNK:
-                break  # refused, a line longer than a part (never written by tui-reader), or the end
-    if bad:
-        warnings.append(f"sync log {name}: {bad} unreadable line{'' if bad == 1 else 's'} skipped")
+                won += store.merge(changes, own, LogPosition(key, info.st_ino, offset, crc))
+                seen = None
+            if reading.newer is not None or len(data) < READ_CHUNK:
+                break  # refused, or the end (perhaps with a line still being written)
+        if seen is not None and (seen.offset, seen.crc) != (offset, crc):
+            store.merge([], own, LogPosition(key, info.st_ino, offset, crc))  # a position of an older tui-reader
+        if offset == info.st_size:
+            _READ_TO_END[memo] = stamp
+    warnings.extend(reading.warnings(name))
     return won
 
 
-def _parse(data: bytes, device: str) -> tuple[list[Remote], int, int, int | None]:
-    """``(changes, bytes used, bad lines, newer format met)`` for the complete lines of ``data``: the part after
-    the last newline is a line still being written, and a line of a newer format stops the reading there."""
-    changes: list[Remote] = []
-    used = bad = 0
-    for line in data.split(b"\n")[:-1]:
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError):
-            record = None
-        version = record.get("v") if isinstance(record, dict) else None
-        if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT:
-            return changes, used, bad, version  # it and what follows stay unread, for a version that reads them
-        used += len(line) + 1
-        change = _change(record, device)
-        if change is None:
-            bad += 1
+# Logs read to their end, by (data dir, log key): the (inode, size, mtime, ctime) they had then. A log seen again
+# unchanged is not read at all, so an idle reader costs nothing however long the other devices' logs are.
+_READ_TO_END: dict[tuple[str, str], tuple[int, int, int, int]] = {}
+
+
+def _open_regular(path: Path, flags: int, warnings: list[str]) -> int | None:
+    """``path`` opened with ``flags`` if it is a regular file: never through a symlink, never waiting on a FIFO or
+    a device (O_NONBLOCK), never a folder. Anything else named like a log is skipped with a warning."""
+    name = shown_path(path.name)
+    try:
+        fd = os.open(path, flags | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            warnings.append(f"sync folder holds a symbolic link named like a log, {name}: skipped")
+        elif exc.errno == errno.EISDIR:
+            warnings.append(f"sync folder holds a folder named like a log, {name}: skipped")
         else:
-            changes.append(Remote(change, device))
-    return changes, used, bad, None
+            warnings.append(f"cannot read sync log {name} ({exc.strerror or exc})")
+        return None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "folder" if stat.S_ISDIR(mode) else "FIFO" if stat.S_ISFIFO(mode) else "device or socket"
+        warnings.append(f"sync folder holds a {kind} named like a log, {name}: skipped")
+        return None
+    return fd
+
+
+def _resume(f: BinaryIO, info: os.stat_result, seen: LogPosition | None) -> tuple[int, int]:
+    """Where to go on reading a log: ``(offset, CRC-32 of the bytes before it)``. The position saved last time,
+    if the file still begins with the very bytes read then (the same file appended to, or a copy of it a sync
+    tool delivered as a new file); otherwise its start (it was rolled back or rewritten: reading a line twice
+    changes nothing)."""
+    if seen is None or seen.offset > info.st_size:
+        return 0, 0
+    crc = 0
+    f.seek(0)
+    left = seen.offset
+    while left:
+        data = f.read(min(left, 1 << 20))
+        if not data:
+            return 0, 0
+        crc = zlib.crc32(data, crc)
+        left -= len(data)
+    same = seen.inode == info.st_ino if seen.crc is None else crc == seen.crc  # no CRC: saved by an older version
+    return (seen.offset, crc) if same else (0, 0)
+
+
+_LINE = re.compile(rb"[^\n]+")
+
+
+class _Reading:
+    """The lines of one log as it is read part by part: what they hold, and what was wrong with them."""
+
+    def __init__(self, device: str) -> None:
+        self.device = device
+        self.bad = 0  # unreadable lines
+        self.long = 0  # lines longer than READ_CHUNK, skipped
+        self.newer: int | None = None  # the format of a newer tui-reader met: reading stops there
+        self._in_long = False  # the part read last ended inside an overlong line
+
+    def parse(self, data: bytes, full: bool) -> tuple[list[Remote], int]:
+        """``(changes, bytes used)`` for the complete lines of ``data``: the part after the last newline is a
+        line still being written (unless the whole part is one line: longer than any line tui-reader writes,
+        skipped), and a line of a newer format stops the reading there. Blank lines are skipped unseen."""
+        end = data.rfind(b"\n") + 1
+        if not end:
+            if full:  # no newline in a whole part: a line too long to be ours, skipped to its end
+                self.long += not self._in_long
+                self._in_long = True
+                return [], len(data)
+            return [], 0
+        changes: list[Remote] = []
+        start = data.find(b"\n") + 1 if self._in_long else 0  # the rest of an overlong line: skipped too
+        self._in_long = False
+        for match in _LINE.finditer(data, start, end):
+            record = _record(match[0])
+            version = record.get("v") if isinstance(record, dict) else None
+            if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT:
+                self.newer = version  # it and what follows stay unread, for a version that reads them
+                return changes, match.start()
+            change = _change(record, self.device)
+            if change is None:
+                self.bad += 1
+            else:
+                changes.append(Remote(change, self.device))
+        return changes, end
+
+    def warnings(self, name: str) -> list[str]:
+        said = []
+        if self.newer is not None:
+            said.append(
+                f"sync log {name} was written by a newer tui-reader (format {self.newer}); not read: update tui-reader"
+            )
+        if self.long:
+            said.append(
+                f"sync log {name}: {self.long} line{'' if self.long == 1 else 's'} over {READ_CHUNK >> 20} MiB skipped"
+            )
+        if self.bad:
+            said.append(f"sync log {name}: {self.bad} unreadable line{'' if self.bad == 1 else 's'} skipped")
+        return said
+
+
+def _record(line: bytes) -> object:
+    try:
+        return json.loads(line)
+    except (ValueError, RecursionError):
+        return None
 
 
 def _change(record: object, device: str) -> Change | None:

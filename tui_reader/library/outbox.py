@@ -12,12 +12,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tui_reader.library.model import Change, Mark, set_value
 from tui_reader.library.rules import FIELDS
 from tui_reader.library.schema import COLUMNS, UPSERT, mark_of, mark_row, marks_from_rows
 
-__all__ = ["Remote", "Tx", "merge", "publish_all", "put", "queued"]
+__all__ = ["LogPosition", "Remote", "Tx", "merge", "publish_all", "put", "queued"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,16 @@ class Remote:
 
     change: Change
     device: str
+
+
+class LogPosition(NamedTuple):
+    """How far another device's log has been read: ``offset`` bytes of the file ``inode`` (under the name
+    ``key``), whose CRC-32 is ``crc`` (None: not known, a position saved by an older tui-reader)."""
+
+    key: str
+    inode: int
+    offset: int
+    crc: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,16 +122,16 @@ def sent(conn: sqlite3.Connection, up_to: int) -> None:
     conn.execute("DELETE FROM outbox WHERE seq <= ?", (up_to,))
 
 
-def log_position(conn: sqlite3.Connection, key: str) -> tuple[int, int] | None:
-    """``(inode, offset)``: how far another device's log ``key`` has been read (None: never)."""
-    row = conn.execute("SELECT inode, offset FROM sync_logs WHERE path = ?", (key,)).fetchone()
-    return None if row is None else (row[0], row[1])
+def log_position(conn: sqlite3.Connection, key: str) -> LogPosition | None:
+    """How far another device's log ``key`` has been read (None: never)."""
+    row = conn.execute("SELECT inode, offset, crc FROM sync_logs WHERE path = ?", (key,)).fetchone()
+    return None if row is None else LogPosition(key, row[0], row[1], row[2])
 
 
-def merge(conn: sqlite3.Connection, remote: Sequence[Remote], own_device: str, log: tuple[str, int, int] | None) -> int:
+def merge(conn: sqlite3.Connection, remote: Sequence[Remote], own_device: str, log: LogPosition | None) -> int:
     """Take other devices' changes: per paper and field, the change with the newest time wins, a tie going to
-    the greater device id (``own_device`` for this device's own values). ``log``: ``(key, inode, offset)`` of
-    the log they were read from, saved with them. Returns how many changes won."""
+    the greater device id (``own_device`` for this device's own values). ``log``: how far the log they were
+    read from has been read, saved with them. Returns how many changes won."""
     won = 0
     tx = Tx.of(conn)
     for item in remote:
@@ -137,5 +148,5 @@ def merge(conn: sqlite3.Connection, remote: Sequence[Remote], own_device: str, l
         put(conn, tx, change.paper_id, old, new, origin=item.device)
         won += 1
     if log is not None:
-        conn.execute("INSERT OR REPLACE INTO sync_logs (path, inode, offset) VALUES (?, ?, ?)", log)
+        conn.execute("INSERT OR REPLACE INTO sync_logs (path, inode, offset, crc) VALUES (?, ?, ?, ?)", log)
     return won

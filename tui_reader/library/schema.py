@@ -21,7 +21,7 @@ __all__ = ["DB_NAME", "MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 MarkRow = tuple[str, int, int, float | None, float | None, str | None, float | None, str, float | None]
 
 DB_NAME = "marks.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Schema changes: version -> statements taking the file from version-1 to version. Never edit a released step;
 # add the next one and bump SCHEMA_VERSION.
@@ -69,6 +69,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             offset INTEGER NOT NULL
         )""",
         "CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
+    ),
+    3: (
+        # the CRC-32 of the part of another device's log read so far: a log delivered again as a new file, or
+        # rewritten in place, is read on from there only if that part is still the same (NULL: not known yet)
+        "ALTER TABLE sync_logs ADD COLUMN crc INTEGER",
     ),
 }
 

@@ -29,7 +29,7 @@ from tui_reader.library.sqlite import StoreBusy, Waiting, wait_a_while
 # the reader's first frame only reads, so its launch does not pay for them (~2.5 ms of the start-up).
 if TYPE_CHECKING:
     from tui_reader.library.history import HistoryEntry, Undone
-    from tui_reader.library.outbox import Remote
+    from tui_reader.library.outbox import LogPosition, Remote
 
 __all__ = ["MarkStore", "default_data_dir"]
 
@@ -314,17 +314,17 @@ class MarkStore:
 
         self._write(lambda conn: sync_tables.sent(conn, up_to))
 
-    def log_position(self, key: str) -> tuple[int, int] | None:
-        """``(inode, offset)``: how far another device's log ``key`` has been read (None: never)."""
+    def log_position(self, key: str) -> LogPosition | None:
+        """How far another device's log ``key`` has been read (None: never)."""
         from tui_reader.library import outbox as sync_tables
 
         with self._lock:
             return sync_tables.log_position(self._conn, key)
 
-    def merge(self, remote: Sequence[Remote], own_device: str, log: tuple[str, int, int] | None = None) -> int:
+    def merge(self, remote: Sequence[Remote], own_device: str, log: LogPosition | None = None) -> int:
         """Take other devices' changes: per paper and field, the change with the newest time wins, a tie going
-        to the greater device id (``own_device`` for this device's own values). ``log``: ``(key, inode, offset)``
-        of the log they were read from, saved in the same transaction. Returns how many changes won. Not a
+        to the greater device id (``own_device`` for this device's own values). ``log``: how far the log they
+        were read from has been read, saved in the same transaction. Returns how many changes won. Not a
         step of the undo history, and not queued for this device's log."""
         from tui_reader.library import outbox as sync_tables
 
