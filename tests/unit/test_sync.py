@@ -250,21 +250,28 @@ def test_the_first_sync_publishes_what_was_there_before_and_old_marks_lose_to_an
         assert store.read_ids() == set()
 
 
-def test_a_log_is_only_ever_appended_to(device_a):
-    store, folder = device_a
-    store.set_read("p", True)
-    sync_once(store, folder)
-    log = folder / "aaaaaaaa.jsonl"
-    first = log.read_bytes()
-    with open(log, "ab") as f:
-        f.write(b'{"v": 1, "id": "cut')  # a crash mid-append
-    cut = log.read_bytes()
-    store.set_starred("p", True)
-    store.undo()  # an undo is a change too: it is published
-    assert sync_once(store, folder).sent == 2
-    after = log.read_bytes()
-    assert after.startswith(cut) and after.startswith(first)
-    assert [json.loads(x)["field"] for x in after[len(cut) :].decode().split("\n") if x] == ["starred", "starred"]
+def test_a_log_left_ending_mid_line_is_published_again_whole(tmp_path):
+    """A crash or a sync tool leaves this device's log cut mid-line: the next append would be glued onto the
+    cut line and lost with it, so the device writes its log afresh instead (and says so once)."""
+    (store, folder), (other, other_folder) = make_device(tmp_path, "aaaaaaaa"), make_device(tmp_path, "bbbbbbbb")
+    with store, other:
+        store.set_read("p", True)
+        sync_once(store, folder)
+        log = folder / "aaaaaaaa.jsonl"
+        with open(log, "ab") as f:
+            f.write(b'{"v": 1, "id": "cut')  # a crash mid-append
+        store.set_starred("p", True)
+        store.undo()  # an undo is a change too: it is published
+        result = sync_once(store, folder)
+        assert result.warnings == [
+            "sync log aaaaaaaa.jsonl ends in the middle of a line; this device's marks were published again"
+        ]
+        assert sync_once(store, folder).warnings == []
+        assert all(json.loads(x)["device"] == "aaaaaaaa" for x in log.read_text().splitlines())
+        shutil.copy(log, other_folder)
+        sync_once(other, other_folder)
+        assert other.get("p")[:2] == (True, False)
+        assert other.get("p").starred_at == store.get("p").starred_at  # the undo, not the star, is the last word
 
 
 def test_a_missing_sync_folder_is_one_line(device_a, tmp_path, capsys):

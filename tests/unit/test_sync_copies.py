@@ -171,21 +171,26 @@ def test_a_line_over_the_limit_is_skipped_and_reading_goes_on_after_it(device_a)
 
 def test_the_own_log_replaced_by_a_symlink_or_a_fifo_is_never_written_through(device_a, tmp_path):
     store, folder = device_a
+    sync_once(store, folder)
     bashrc = tmp_path / "bashrc"
     bashrc.write_text("export PATH=/usr/bin\n")
     own = folder / "aaaaaaaa.jsonl"
+    own.unlink()
     own.symlink_to(bashrc)
     store.set_read("p", True)
-    with pytest.raises(sync_module.SyncError, match="not a regular file"):
-        sync_once(store, folder)
+    assert sync_once(store, folder).warnings == [
+        "sync log aaaaaaaa.jsonl was replaced by a symbolic link; this device's marks were published again"
+    ]
     assert bashrc.read_text() == "export PATH=/usr/bin\n"
+    assert not own.is_symlink() and [json.loads(x)["id"] for x in own.read_text().splitlines()] == ["p"]
     own.unlink()
     os.mkfifo(own)
-    with pytest.raises(sync_module.SyncError, match="not a regular file"):
-        sync_once(store, folder)
-    own.unlink()
-    assert sync_once(store, folder).sent == 1  # kept until it could be written
-    assert [json.loads(x)["id"] for x in own.read_text().splitlines()] == ["p"]
+    store.set_starred("p", True)
+    assert sync_once(store, folder).warnings == [
+        "sync log aaaaaaaa.jsonl was replaced by something that is not a regular file; "
+        "this device's marks were published again"
+    ]
+    assert own.is_file() and {json.loads(x)["field"] for x in own.read_text().splitlines()} == {"read", "starred"}
 
 
 def test_a_marks_file_of_the_previous_schema_keeps_its_marks_queue_and_read_positions(tmp_path):
@@ -231,6 +236,6 @@ def test_a_marks_file_of_the_previous_schema_keeps_its_marks_queue_and_read_posi
                 "tags_at": 8.0,
             }
         ]
-        result = sync_once(store, folder)
-        assert (result.sent, result.received, result.warnings) == (1, 1, [])
+        result = sync_once(store, folder)  # the first exchange after the update publishes everything afresh
+        assert (result.sent, result.received, result.warnings) == (4, 1, [])
         assert store.starred_ids() == {"p", "q"}

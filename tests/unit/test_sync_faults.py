@@ -91,6 +91,7 @@ def test_a_write_the_kernel_takes_only_part_of_is_continued(tmp_path, monkeypatc
     a, b = device(tmp_path, "aaaaaaaa"), device(tmp_path, "bbbbbbbb")
     folder = tmp_path / "shared"
     folder.mkdir()
+    assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(a)]) == 0  # the first exchange: empty
     many_changes(a)
     real_write = os.write
     monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, bytes(data[:100])))  # 100 bytes a call
@@ -106,6 +107,7 @@ def test_changes_leave_the_outbox_only_after_their_lines_are_fsynced(tmp_path, m
     a = device(tmp_path, "aaaaaaaa")
     folder = tmp_path / "shared"
     folder.mkdir()
+    assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(a)]) == 0  # the first exchange: empty
     many_changes(a)
     log = folder / "aaaaaaaa.jsonl"
     real_fsync = os.fsync

@@ -10,6 +10,7 @@ plain reads ``queued``, ``log_position`` and ``is_published``.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -18,7 +19,7 @@ from tui_reader.library.model import Change, Mark, set_value
 from tui_reader.library.rules import FIELDS
 from tui_reader.library.schema import COLUMNS, UPSERT, mark_of, mark_row, marks_from_rows
 
-__all__ = ["LogPosition", "Remote", "Tx", "merge", "publish_all", "put", "queued"]
+__all__ = ["LogPosition", "Remote", "Tx", "merge", "own_log", "publish_all", "put", "queued", "sent", "snapshot"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,41 +86,83 @@ def is_published(conn: sqlite3.Connection, key: str) -> bool:
 
 
 def publish_all(conn: sqlite3.Connection, key: str) -> bool:
-    """The first sync into the folder ``key``: queue everything this device holds for its log (values set
-    before changes had times get time 0, so any real change beats them), and from now on queue each change.
-    True when it was the first time."""
+    """The first sync into the folder ``key``: values set before changes had times get time 0 (so any real change
+    beats them), and from now on each change is queued for the logs. True when it was the first time. What the
+    store holds reaches the folder as a snapshot (``snapshot``), not through the queue: other folders' places
+    in the queue are left as they are."""
     if is_published(conn, key):
         return False
     for name, default in (("read", "read = 1"), ("starred", "starred = 1"), ("note", "note IS NOT NULL")):
         conn.execute(f"UPDATE marks SET {name}_at = 0 WHERE {name}_at IS NULL AND {default}")
     conn.execute("UPDATE marks SET tags_at = 0 WHERE tags_at IS NULL AND tags != ''")
-    conn.execute("DELETE FROM outbox")
-    own = set(conn.execute("SELECT paper_id, field FROM origins"))
-    for paper_id, mark in marks_from_rows(conn.execute(f"SELECT {COLUMNS} FROM marks").fetchall()).items():
-        for name in FIELDS:
-            at = getattr(mark, f"{name}_at")
-            if at is not None and (paper_id, name) not in own:
-                queue(conn, Change(paper_id, name, getattr(mark, name), at))
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, '1')", (f"published:{key}",))
     conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('syncing', '1')")
     return True
 
 
-def queued(conn: sqlite3.Connection) -> list[tuple[int, Change]]:
-    """This device's changes not yet in its sync log, oldest first, with their queue numbers."""
+SnapshotItem = tuple[str, str, object, float, str | None]  # paper_id, field, value (JSON-able), at, origin
+
+
+def snapshot(conn: sqlite3.Connection) -> tuple[int, list[SnapshotItem]]:
+    """Every field this store holds with a time, with the device it came from (None: this one), and the queue
+    number up to which the queue's changes are in it; call inside one read transaction."""
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+    origins = {(paper_id, name): device for paper_id, name, device in conn.execute("SELECT * FROM origins")}
+    items: list[SnapshotItem] = []
+    for paper_id, mark in marks_from_rows(conn.execute(f"SELECT {COLUMNS} FROM marks").fetchall()).items():
+        for name in FIELDS:
+            at = getattr(mark, f"{name}_at")
+            if at is not None:
+                value = getattr(mark, name)
+                value = list(value) if isinstance(value, tuple) else value
+                items.append((paper_id, name, value, at, origins.get((paper_id, name))))
+    return (row[0] if row else 0), items
+
+
+def queued(conn: sqlite3.Connection, after: int = 0) -> list[tuple[int, Change]]:
+    """This device's changes queued after queue number ``after``, oldest first, with their queue numbers."""
     import json  # loaded when a record is read or written, not by the first frame
 
-    rows = conn.execute("SELECT seq, paper_id, field, value, at FROM outbox ORDER BY seq").fetchall()
+    rows = conn.execute("SELECT seq, paper_id, field, value, at FROM outbox WHERE seq > ? ORDER BY seq", (after,))
     changes = []
-    for seq, paper_id, name, value, at in rows:
+    for seq, paper_id, name, value, at in rows.fetchall():
         loaded = json.loads(value)
         changes.append((seq, Change(paper_id, name, tuple(loaded) if name == "tags" else loaded, at)))
     return changes
 
 
-def sent(conn: sqlite3.Connection, up_to: int) -> None:
-    """The outbox up to queue number ``up_to`` is in the sync log."""
-    conn.execute("DELETE FROM outbox WHERE seq <= ?", (up_to,))
+KEEP_QUEUE_S = 30 * 86400  # a folder not synced with for this long no longer holds changes in the queue
+
+
+def own_log(conn: sqlite3.Connection, key: str) -> dict[str, int] | None:
+    """What this device last wrote to its log in the folder ``key`` (see sync's own log check), and the queue
+    number up to which the queue is in it (``sent``); None: never written there."""
+    import json  # loaded when a record is read or written, not by the first frame
+
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (f"log:{key}",)).fetchone()
+    return None if row is None else dict(json.loads(row[0]))
+
+
+def trimmed(conn: sqlite3.Connection) -> int:
+    """The queue is gone up to this number: a folder whose log is behind it gets a snapshot instead."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'outbox_trimmed'").fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def sent(conn: sqlite3.Connection, key: str, state: dict[str, int]) -> None:
+    """This device's log in the folder ``key`` is now as ``state`` says; the queue keeps only what a folder
+    synced with lately has not had yet (each folder has its own place in the one queue)."""
+    import json  # loaded when a record is read or written, not by the first frame
+
+    now = int(time.time())
+    conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (f"log:{key}", json.dumps({**state, "used": now})))
+    rows = conn.execute("SELECT value FROM settings WHERE key LIKE 'log:%'").fetchall()
+    recent = [
+        place["sent"] for place in map(json.loads, (row[0] for row in rows)) if place["used"] > now - KEEP_QUEUE_S
+    ]
+    if recent and min(recent) > trimmed(conn):
+        conn.execute("DELETE FROM outbox WHERE seq <= ?", (min(recent),))
+        conn.execute("INSERT OR REPLACE INTO settings VALUES ('outbox_trimmed', ?)", (str(min(recent)),))
 
 
 def log_position(conn: sqlite3.Connection, key: str) -> LogPosition | None:

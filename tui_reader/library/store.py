@@ -29,7 +29,7 @@ from tui_reader.library.sqlite import StoreBusy, Waiting, wait_a_while
 # the reader's first frame only reads, so its launch does not pay for them (~2.5 ms of the start-up).
 if TYPE_CHECKING:
     from tui_reader.library.history import HistoryEntry, Undone
-    from tui_reader.library.outbox import LogPosition, Remote
+    from tui_reader.library.outbox import LogPosition, Remote, SnapshotItem
 
 __all__ = ["MarkStore", "default_data_dir"]
 
@@ -48,7 +48,8 @@ class MarkStore:
     Reading: ``get``, ``all``, ``read_ids``, ``starred_ids``, ``notes``, ``tags``, ``all_tags``, ``flags``.
     Changing: ``set_read``/``set_starred``/``toggle_*``, ``set_note``, ``change_tags``, ``apply`` (a batch of
     Changes, what the reader's saver uses), ``import_``; ``undo``/``redo`` walk the history. Sync
-    (tui_reader/sync.py): ``publish_all``, ``outbox``/``sent``, ``log_position``, ``merge``.
+    (tui_reader/sync.py): ``publish_all``, ``snapshot``, ``outbox``/``own_log``/``sent``, ``log_position``,
+    ``merge``.
 
     ``read_only`` is True when changes cannot be saved: either the store was opened for reading
     (``writable=False``: setters raise), or the file cannot be written (setters then change an in-memory copy,
@@ -301,18 +302,47 @@ class MarkStore:
                 return False
         return self._write(lambda conn: sync_tables.publish_all(conn, key))
 
-    def outbox(self) -> list[tuple[int, Change]]:
-        """This device's changes not yet in its sync log, oldest first, with their queue numbers."""
+    def outbox(self, after: int = 0) -> list[tuple[int, Change]]:
+        """This device's changes queued after queue number ``after``, oldest first, with their queue numbers."""
         from tui_reader.library import outbox as sync_tables
 
         with self._lock:
-            return sync_tables.queued(self._conn)
+            return sync_tables.queued(self._conn, after)
 
-    def sent(self, up_to: int) -> None:
-        """The outbox up to queue number ``up_to`` is in the sync log (fsync'ed)."""
+    def own_log(self, key: str) -> tuple[dict[str, int] | None, int]:
+        """``(what this device last wrote to its log in the folder key, None: never; the queue number below
+        which the queue is gone)``."""
         from tui_reader.library import outbox as sync_tables
 
-        self._write(lambda conn: sync_tables.sent(conn, up_to))
+        with self._lock:
+            return sync_tables.own_log(self._conn, key), sync_tables.trimmed(self._conn)
+
+    def snapshot(self) -> tuple[int, list[SnapshotItem]]:
+        """Every field held with a time and the device it came from (None: this one), as of one moment, with
+        the queue number up to which the queue is in it."""
+        from tui_reader.library import outbox as sync_tables
+
+        with self._lock:
+            self._conn.execute("BEGIN")  # one read transaction: the marks and the queue number agree
+            try:
+                return sync_tables.snapshot(self._conn)
+            finally:
+                self._conn.execute("COMMIT")
+
+    def sent(self, key: str, state: dict[str, int]) -> None:
+        """This device's log in the folder ``key`` is now as ``state`` says (fsync'ed); the queue drops what
+        every folder synced with lately has."""
+        from tui_reader.library import outbox as sync_tables
+
+        self._write(lambda conn: sync_tables.sent(conn, key, state))
+
+    def setting(self, name: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, name: str, value: str) -> None:
+        self._write(lambda conn: conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (name, value)))
 
     def log_position(self, key: str) -> LogPosition | None:
         """How far another device's log ``key`` has been read (None: never)."""

@@ -32,7 +32,6 @@ No Textual here: the CLI, the reader's saver thread and tests all drive ``sync_o
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import os
 import re
@@ -44,7 +43,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tui_reader.library import Change, MarkStore, Remote, check_id
-from tui_reader.library.journal import write_all
 from tui_reader.library.outbox import LogPosition
 from tui_reader.safe_text import shown_path
 
@@ -116,12 +114,58 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     key = str(folder.resolve())
     result = SyncResult()
     store.publish_all(key)
-    result.sent = _send(store, folder / f"{own}.jsonl", own)
+    own = _this_device(store, store.data_dir)
+    result.sent = _send(store, folder, key, own, result.warnings)
     for entry in entries:
         device = _log_device(entry.name)
         if device is not None and entry.name != f"{own}.jsonl":
             result.received += _receive(store, Path(entry.path), f"{key}/{entry.name}", device, own, result.warnings)
     return result
+
+
+def _send(store: MarkStore, folder: Path, key: str, own: str, warnings: list[str]) -> int:
+    """This device's changes onto its log (see own_log.py). When the log holds changes this store never had,
+    another machine writes under this device's id (a copied data folder): they are taken, this device takes a
+    new id, and publishes everything under it; the other machine's log is read from then on as any other."""
+    from tui_reader.sync import own_log
+
+    def rescue(log: Path) -> int:
+        return _receive(store, log, f"{key}/{log.name}", own, own, warnings)
+
+    try:
+        sent, foreign = own_log.send(store, folder, key, own, warnings, rescue)
+        if not foreign:
+            return sent
+        assert store.data_dir is not None
+        new = _this_device(store, store.data_dir, renew=True)
+        warnings.append(f"another machine syncs as this device ({own}; a copied data folder?): this one is now {new}")
+        return own_log.send(store, folder, key, new, warnings, rescue)[0]
+    except own_log.SendError as exc:
+        raise SyncError(str(exc)) from None
+
+
+def _this_device(store: MarkStore, data_dir: Path, renew: bool = False) -> str:
+    """This device's id, made again when the data folder was copied from another machine: the store keeps the
+    id with the inode of the file holding it, and a copy of the folder has the id in another file."""
+    own = device_id(data_dir)
+    path = data_dir / DEVICE_FILE
+    recorded = store.setting("device")
+    if renew or (
+        recorded is not None and recorded != f"{own}:{os.stat(path).st_ino}" and recorded.startswith(f"{own}:")
+    ):
+        own = _new_device_id(data_dir)
+    mark = f"{own}:{os.stat(path).st_ino}"
+    if recorded != mark:
+        store.set_setting("device", mark)
+    return own
+
+
+def _new_device_id(data_dir: Path) -> str:
+    new = secrets.token_hex(8)
+    partial = data_dir / f".{DEVICE_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    partial.write_text(new + "\n", "ascii")
+    os.replace(partial, data_dir / DEVICE_FILE)
+    return new
 
 
 def _log_device(name: str) -> str | None:
@@ -134,71 +178,6 @@ def _log_device(name: str) -> str | None:
 
 
 _LOG_NAME = re.compile(r"([0-9a-f]{8,64})[. ]")  # the id, then ".jsonl", ".sync-conflict-...", " (1)", ...
-
-
-def _send(store: MarkStore, log: Path, own: str) -> int:
-    """This device's queued changes onto its log. Only complete lines that are on disk (fsync'ed) leave the
-    queue: when the disk fills up mid-way, the complete lines written stay (and leave the queue), the cut one
-    after them is cut off again, and SyncError says why; the next exchange sends the rest. A crash between the
-    fsync and the queue's update writes lines twice, which merging ignores."""
-    queued = store.outbox()
-    if not queued:
-        return 0
-    lines = [
-        (json.dumps({"v": FORMAT, **change.record(), "device": own}, ensure_ascii=False) + "\n").encode("utf-8")
-        for _, change in queued
-    ]
-    try:  # never through a symlink (it could point anywhere: ~/.bashrc, the marks file), never into a FIFO
-        fd = os.open(log, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise SyncError(
-                f"sync log {shown_path(log)} is not a regular file but a symbolic link; not written"
-            ) from None
-        raise SyncError(f"cannot write sync log {shown_path(log)} ({exc.strerror or exc})") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise SyncError(f"sync log {shown_path(log)} is not a regular file; not written")
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # another process of this device (tui-reader sync) appends in turn
-        done, failure = _append_lines(fd, lines)
-    finally:
-        os.close(fd)
-    if done:
-        store.sent(queued[done - 1][0])
-    if failure is not None:
-        sent = f"; {done} of {len(lines)} changes sent, the rest goes with the next sync" if done else ""
-        raise SyncError(f"cannot write sync log {shown_path(log)} ({failure.strerror or failure}){sent}")
-    return len(queued)
-
-
-def _append_lines(fd: int, lines: list[bytes]) -> tuple[int, OSError | None]:
-    """Append ``lines`` to the log open as ``fd`` and fsync it: ``(how many lines are complete on disk, the
-    error that stopped the rest)``. A line cut by a failure is cut off again, so the next append starts clean."""
-    start = os.fstat(fd).st_size
-    cut = start > 0 and os.pread(fd, 1, start - 1) != b"\n"  # a line cut by a crash stays cut off
-    head = b"\n" if cut else b""
-    try:
-        write_all(fd, head + b"".join(lines))
-    except OSError as exc:
-        failure = exc
-    else:
-        try:
-            os.fsync(fd)
-        except OSError as exc:  # after a failed fsync nothing written is known to be on disk: all of it again
-            return 0, exc
-        return len(lines), None
-    try:  # what got there: the complete lines among it are kept, fsync'ed, the cut one dropped
-        written = os.fstat(fd).st_size - start - len(head)
-        done, end = 0, 0
-        while done < len(lines) and end + len(lines[done]) <= written:
-            end += len(lines[done])
-            done += 1
-        os.ftruncate(fd, start + (len(head) + end if done else 0))
-        os.fsync(fd)
-    except OSError:
-        return 0, failure  # nothing is known to be on disk: all of it goes again (twice is harmless)
-    return done, failure
 
 
 def _receive(store: MarkStore, log: Path, key: str, device: str, own: str, warnings: list[str]) -> int:
@@ -322,7 +301,7 @@ class _Reading:
             if change is None:
                 self.bad += 1
             else:
-                changes.append(Remote(change, self.device))
+                changes.append(Remote(change, _origin(record, self.device)))
         return changes, end
 
     def warnings(self, name: str) -> list[str]:
@@ -345,6 +324,12 @@ def _record(line: bytes) -> object:
         return json.loads(line)
     except (ValueError, RecursionError):
         return None
+
+
+def _origin(record: object, device: str) -> str:
+    """The device whose change a line holds: the log's, or the one named by a snapshot's line."""
+    origin = record.get("origin") if isinstance(record, dict) else None
+    return origin if isinstance(origin, str) and _DEVICE.fullmatch(origin) else device
 
 
 def _change(record: object, device: str) -> Change | None:
