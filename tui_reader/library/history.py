@@ -121,7 +121,9 @@ def walk(conn: sqlite3.Connection, redo: bool) -> Undone | None:
 def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_newer: bool = False) -> dict[str, Mark]:
     """The user's changes, in order, each batch recorded in the history. ``only_newer`` (replaying a journal,
     harmless twice): a change is taken with its own time, and only if it is still newer than what the file
-    holds; otherwise each change gets a time later than the value it replaces (see model.later)."""
+    holds; otherwise each change gets a time later than the value it replaces (see model.later), even when it
+    sets the value the field already has (the user's explicit word beats an older change from another device;
+    it is no step of the undo history then)."""
     marks: dict[str, Mark] = {}
     batches: list[list[HistoryItem]] = []
     batch = None
@@ -133,6 +135,10 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_newe
             new = set_value(old, change.field, change.value, change.at) if change.is_newer_than(old) else old
         else:
             new = change.applied_to(old)
+            if new == old:  # the same value said again is still the user's latest word: a new time, synced
+                new = change.restated(old)
+                put(conn, tx, paper_id, old, new)
+                old = new  # ... but nothing to undo
         marks[paper_id] = new
         if new == old:
             continue

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from tui_reader.library.rules import FIELDS, Value, clean_value
+from tui_reader.library.rules import FIELDS, MAX_TIME, Value, clean_value
 
 __all__ = ["FIELDS", "NO_MARK", "Change", "Mark", "MarkFlags", "Value", "merge_marks"]
 
@@ -59,6 +59,10 @@ class Change(_ChangeFields):
     def applied_to(self, mark: Mark) -> Mark:
         """The mark after this change (a change is always newer than the one it replaces, see ``later``)."""
         return with_value(mark, self.field, self.value, self.at)
+
+    def restated(self, mark: Mark) -> Mark:
+        """The mark after this change when it sets the value the field has: the same value with a new time."""
+        return set_value(mark, self.field, self.value, later(self.at, getattr(mark, f"{self.field}_at")))
 
     def is_newer_than(self, mark: Mark) -> bool:
         """For replaying a journal: does this change still win over what the file holds?"""
@@ -108,8 +112,11 @@ class MarkFlags(Mapping[str, Mark]):
 
 
 def later(now: float, previous: float | None) -> float:
-    """A local change is always newer than the one it replaces, even if the clock went back."""
-    return now if previous is None or now > previous else math.nextafter(previous, math.inf)
+    """A local change is always newer than the one it replaces, even if the clock went back (so an edit made
+    after seeing another device's always wins over it), and never past the end of year 9999, the last time an
+    export can hold (sync refuses times close to it, so there is always room above what it took)."""
+    at = now if previous is None or now > previous else math.nextafter(previous, math.inf)
+    return min(at, MAX_TIME)
 
 
 def with_value(mark: Mark, field_name: str, value: Value, now: float) -> Mark:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from tui_reader.library.model import Change, Mark, set_value
-from tui_reader.library.rules import FIELDS
+from tui_reader.library.rules import FIELDS, Value
 from tui_reader.library.schema import COLUMNS, UPSERT, mark_of, mark_row, marks_from_rows
 
 __all__ = ["LogPosition", "Remote", "Tx", "merge", "own_log", "publish_all", "put", "queued", "sent", "snapshot"]
@@ -171,16 +171,26 @@ def log_position(conn: sqlite3.Connection, key: str) -> LogPosition | None:
     return None if row is None else LogPosition(key, row[0], row[1], row[2])
 
 
-def merge(conn: sqlite3.Connection, remote: Sequence[Remote], own_device: str, log: LogPosition | None) -> int:
+def merge(
+    conn: sqlite3.Connection,
+    remote: Sequence[Remote],
+    own_device: str,
+    log: LogPosition | None,
+    replaced: list[str] | None = None,
+) -> int:
     """Take other devices' changes: per paper and field, the change with the newest time wins, a tie going to
     the greater device id (``own_device`` for this device's own values). ``log``: how far the log they were
-    read from has been read, saved with them. Returns how many changes won."""
+    read from has been read, saved with them. Returns how many changes won. A note of this device that a later
+    edit from another device replaces is kept as a step of the undo history, and its paper added to
+    ``replaced``."""
     won = 0
     tx = Tx.of(conn)
+    lost: list[tuple[str, str, Value, Value]] = []  # this device's notes another device's later edit replaced
     for item in remote:
         change = item.change
         old = mark_of(conn, change.paper_id)
         at = getattr(old, f"{change.field}_at")
+        row = None
         if at is not None:
             row = conn.execute(
                 "SELECT device FROM origins WHERE paper_id = ? AND field = ?", (change.paper_id, change.field)
@@ -189,7 +199,15 @@ def merge(conn: sqlite3.Connection, remote: Sequence[Remote], own_device: str, l
                 continue
         new = set_value(old, change.field, change.value, change.at)
         put(conn, tx, change.paper_id, old, new, origin=item.device)
+        if change.field == "note" and old.note is not None and row is None:
+            lost.append((change.paper_id, "note", old.note, new.note))
         won += 1
+    if lost:  # kept as a step of the undo history: undo brings this device's text back
+        from tui_reader.library.history import record
+
+        record(conn, lost)
+        if replaced is not None:
+            replaced.extend(paper_id for paper_id, *_ in lost)
     if log is not None:
         conn.execute("INSERT OR REPLACE INTO sync_logs (path, inode, offset, crc) VALUES (?, ?, ?, ?)", log)
     return won

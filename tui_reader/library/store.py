@@ -77,6 +77,7 @@ class MarkStore:
         self.writable = writable  # False: opened for reading only
         self.warnings = warnings
         self.waiting: Waiting = wait_a_while
+        self.notes_replaced: list[str] = []  # papers whose note of this device another device's later edit replaced
 
     # -- opening ------------------------------------------------------------------------------------------
 
@@ -360,7 +361,15 @@ class MarkStore:
 
         for item in remote:
             check_id(item.change.paper_id)
-        return self._write(lambda conn: sync_tables.merge(conn, remote, own_device, log))
+        replaced: list[str] = []
+
+        def step(conn: sqlite3.Connection) -> int:
+            replaced.clear()  # a try the lock made fail is tried again from the start
+            return sync_tables.merge(conn, remote, own_device, log, replaced)
+
+        won = self._write(step)
+        self.notes_replaced.extend(replaced)
+        return won
 
     # -- writing, with recovery ---------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ import os
 import re
 import secrets
 import stat
+import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,10 @@ FORMAT = 1  # the "v" of every line this version writes; a log holding a greater
 DEVICE_FILE = "device-id"  # in the data directory
 READ_CHUNK = 8 << 20  # a poll reads at most this much of one log; the rest comes with the next
 _DEVICE = re.compile(r"[0-9a-f]{8,64}")
-MAX_TIME = 253_402_300_799  # the end of year 9999: a later time would win every merge for ever
+# The latest time a line may hold: a year before the end of 9999 (the last time an export holds), so a device that
+# took it still has room for its own later changes, which other devices and a backup must accept.
+MAX_TIME = 253_402_300_799 - 366 * 86400
+AHEAD_S = 86400  # a device whose changes are this far ahead of this clock is named in a warning
 
 
 class SyncError(Exception):
@@ -116,10 +120,15 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     store.publish_all(key)
     own = _this_device(store, store.data_dir)
     result.sent = _send(store, folder, key, own, result.warnings)
+    replaced = len(store.notes_replaced)
     for entry in entries:
         device = _log_device(entry.name)
         if device is not None and entry.name != f"{own}.jsonl":
             result.received += _receive(store, Path(entry.path), f"{key}/{entry.name}", device, own, result.warnings)
+    lost = store.notes_replaced[replaced:]
+    if lost:
+        papers = ", ".join(lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
+        result.warnings.append(f"a later edit on another device replaced your note on {papers}; undo brings yours back")
     return result
 
 
@@ -275,6 +284,7 @@ class _Reading:
         self.bad = 0  # unreadable lines
         self.long = 0  # lines longer than READ_CHUNK, skipped
         self.newer: int | None = None  # the format of a newer tui-reader met: reading stops there
+        self.latest = 0.0  # the latest time of a change read
         self._in_long = False  # the part read last ended inside an overlong line
 
     def parse(self, data: bytes, full: bool) -> tuple[list[Remote], int]:
@@ -302,10 +312,18 @@ class _Reading:
                 self.bad += 1
             else:
                 changes.append(Remote(change, _origin(record, self.device)))
+                self.latest = max(self.latest, change.at)
         return changes, end
 
     def warnings(self, name: str) -> list[str]:
         said = []
+        ahead = self.latest - time.time()
+        if ahead > AHEAD_S:
+            said.append(
+                f"device {self.device}'s changes carry times {_duration(ahead)} ahead of this machine's clock "
+                f"(sync log {name}): they win over changes made here until then; check the date and time of the "
+                "machine that made them"
+            )
         if self.newer is not None:
             said.append(
                 f"sync log {name} was written by a newer tui-reader (format {self.newer}); not read: update tui-reader"
@@ -317,6 +335,17 @@ class _Reading:
         if self.bad:
             said.append(f"sync log {name}: {self.bad} unreadable line{'' if self.bad == 1 else 's'} skipped")
         return said
+
+
+def _duration(seconds: float) -> str:
+    days = seconds / 86400
+    return (
+        f"{days / 365.25:.1f} years"
+        if days >= 365
+        else f"{days:.0f} days"
+        if days >= 2
+        else f"{seconds / 3600:.0f} hours"
+    )
 
 
 def _record(line: bytes) -> object:
