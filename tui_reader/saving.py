@@ -348,6 +348,8 @@ class MarkSaver:
             self.journal.append(changes)
         except OSError as exc:
             self._report(SaverProblem(f"cannot journal unsaved marks ({exc.strerror or exc})"))
+            if self.journal.empty:
+                self.journal.remove()  # an empty journal would only be left behind
             self.journal.close()
             self.journal = None
 

@@ -25,11 +25,11 @@ PAPERS = 300
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 64 KiB file system (tmpfs), or the test is skipped where mounting one is not allowed."""
+    """A real 512 KiB file system (tmpfs), or the test is skipped where mounting one is not allowed."""
     mount = tmp_path / "small-disk"
     mount.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True, check=False
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True, check=False
     )
     if done.returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
@@ -41,7 +41,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 def fill(disk: Path, leave: int) -> Path:
     """Fill ``disk`` until about ``leave`` bytes are free; returns the filler (delete it to free the space)."""
-    filler = disk / "filler"
+    filler = disk / f"filler-{len(list(disk.glob('filler-*')))}"
     free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
     filler.write_bytes(b"x" * max(0, free - leave))
     return filler
@@ -151,3 +151,38 @@ def test_a_journal_line_that_does_not_fit_fails_and_leaves_no_half_line(tmp_path
         filler.unlink()
         journal.append([Change("p1", "note", "after", 3.0)])
         assert [(c.paper_id, c.value) for c in journal.read()] == [("p0", "small"), ("p1", "after")]
+
+
+@pytest.mark.parametrize("command", [["note", "p", "x" * 60_000], ["tag", "p", "--add", "rl"], ["mark", "--star"]])
+def test_a_full_disk_is_one_line_with_the_reason_and_nothing_shown_as_done(small_disk, seeds_corpus, capsys, command):
+    data = small_disk / "data"
+    with MarkStore.open(data) as store:
+        store.set_note("p", "fits")
+    fill(small_disk, 0)
+    if command[0] == "mark":
+        command = [*command, seeds_corpus.papers[0].id]
+    capsys.readouterr()
+    assert main([*command, "--data-dir", str(data)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "not saved" in err and "no space left on device" in err, err
+
+
+def test_a_reader_saving_onto_a_full_disk_leaves_no_empty_journal(small_disk):
+    from tui_reader.library import UNSAVED_DIR
+    from tui_reader.saving import MarkSaver, SaverProblem
+
+    data = small_disk / "data"
+    with MarkStore.open(data) as store:
+        store.set_note("p", "fits")
+    problems: list[str] = []
+    saver = MarkSaver(
+        MarkStore.open(data, writable=False),
+        lambda r: problems.append(r.message) if isinstance(r, SaverProblem) else None,
+    )
+    fill(small_disk, 0)
+    saver.start()
+    saver.submit(Change("p", "note", "y" * 60_000, 2.0))
+    saver.flush()
+    saver.close()
+    assert any("No space left on device" in p or "no space left on device" in p for p in problems), problems
+    assert [p for p in (data / UNSAVED_DIR).iterdir() if p.stat().st_size == 0] == []

@@ -389,7 +389,7 @@ class MarkStore:
             except (sqlite3.Error, OSError) as exc:
                 if self.read_only:
                     raise  # the in-memory database failing is a bug, not a disk problem
-                self._go_read_only(f"could not save marks to {self.path} ({db.reason(exc)})")
+                self._go_read_only(f"could not save marks to {self.path} ({db.reason(exc, self.data_dir)})")
                 result = self._commit(step)
             if self.read_only and not self._told_unsaved:
                 self._told_unsaved = True
