@@ -79,8 +79,14 @@ def test_devices_converge_to_the_last_writer_wins_result(tmp_path_factory, count
             old, new = before.get(paper), after.get(paper)
             for name in FIELDS:
                 at = getattr(new, f"{name}_at")
-                if at != (getattr(old, f"{name}_at") if old is not None else None):
+                if at == (getattr(old, f"{name}_at") if old is not None else None):
+                    continue
+                if name != "tags":
                     made.setdefault((paper, name), []).append((at, DEVICES[n], getattr(new, name)))
+                    continue
+                before_tags, after_tags = set(old.tags if old else ()), set(new.tags)  # tags merge tag by tag
+                for tag in before_tags ^ after_tags:
+                    made.setdefault((paper, f"tag:{tag}"), []).append((at, DEVICES[n], tag in after_tags))
 
     def copy(src: int, dst: int, fraction: float, replace: bool) -> None:
         if src == dst:
@@ -125,10 +131,20 @@ def test_devices_converge_to_the_last_writer_wins_result(tmp_path_factory, count
                 copy(src, dst, 1.0, False)
         for store, folder in devices:
             sync_once(store, folder)
-        expected = {
-            key: max(made[key], key=lambda m: (m[0], m[1]))[2] if key in made else None
-            for key in ((p, f) for p in PAPERS for f in FIELDS)
+
+        def last(key: tuple[str, str]) -> object:
+            return max(made[key], key=lambda m: (m[0], m[1]))[2]
+
+        expected: dict[tuple[str, str], object] = {
+            (p, f): last((p, f)) if (p, f) in made else None for p in PAPERS for f in FIELDS if f != "tags"
         }
+        for p in PAPERS:
+            edited = sorted(key[1][4:] for key in made if key[0] == p and key[1].startswith("tag:"))
+            if edited:
+                made[(p, "tags")] = made.get((p, "tags"), [])
+                expected[(p, "tags")] = tuple(tag for tag in edited if last((p, f"tag:{tag}")))
+            else:
+                expected[(p, "tags")] = None
         for store, _ in devices:
             got = state(store)
             for key, value in expected.items():

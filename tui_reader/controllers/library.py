@@ -32,6 +32,18 @@ def edit_tags(current: Sequence[str], typed: str) -> tuple[str, ...]:
     return clean_tags([tag for tag in [*current, *added] if tag.casefold() not in removed])
 
 
+def tag_changes(paper_id: str, typed: str, batch: int) -> list[Change]:
+    """What the tag prompt sends for ``typed`` (``foo bar -baz``): one change per tag added or removed, one
+    batch (one undo step), never the whole list as the screen showed it (another reader or device may have
+    added a tag since)."""
+    now = time.time()
+    words = typed.split()
+    removed = {word[1:].strip().casefold() for word in words if word.startswith("-") and word[1:].strip()}
+    edits = [f"+{word}" for word in words if not word.startswith("-") and word.casefold() not in removed]
+    edits += [f"-{word[1:].strip()}" for word in words if word.startswith("-") and word[1:].strip()]
+    return [Change(paper_id, "tag", edit, now, batch) for edit in dict.fromkeys(edits)]
+
+
 def plural(count: int) -> str:
     return f"{count:,} paper{'s' if count != 1 else ''}"
 
@@ -165,11 +177,11 @@ class Library:
         changed."""
         old = self.host.state.mark(paper_id).tags
         try:
-            change = Change(paper_id, "tags", edit_tags(old, typed), time.time())
+            tags = edit_tags(old, typed)  # checked whole first: a bad tag changes nothing
+            changes = tag_changes(paper_id, typed, self.host.state.new_batch())
         except ValueError as exc:
             return str(exc)
-        if change.value != old:
-            self.apply([change])
-            tags = change.value if isinstance(change.value, tuple) else ()
+        if changes:  # each tag typed, added or removed, as its own change: another reader's tags stay
+            self.apply(changes)
             self.host.say(f"Tags: {' '.join(tags)}" if tags else "No tags now.", timeout=3)
         return None

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from tui_reader.library.model import Change, Mark, set_value
 from tui_reader.library.rules import FIELDS, Value
 from tui_reader.library.schema import COLUMNS, UPSERT, mark_of, mark_row, marks_from_rows
+from tui_reader.library.tagset import local_edits, merge_tags, snapshot_items
 
 __all__ = ["LogPosition", "Remote", "Tx", "merge", "own_log", "publish_all", "put", "queued", "sent", "snapshot"]
 
@@ -54,9 +55,18 @@ class Tx:
         return cls(syncing, conn.execute("SELECT 1 FROM origins LIMIT 1").fetchone() is not None)
 
 
-def put(conn: sqlite3.Connection, tx: Tx, paper_id: str, old: Mark, new: Mark, origin: str | None = None) -> list[str]:
+def put(
+    conn: sqlite3.Connection,
+    tx: Tx,
+    paper_id: str,
+    old: Mark,
+    new: Mark,
+    origin: str | None = None,
+    tag_edit: str | None = None,
+) -> list[str]:
     """Write ``new`` over ``old``; returns the fields whose time changed. ``origin``: the other device the
-    change comes from (None: this device's change, queued for its sync log when sync is set up)."""
+    change comes from (None: this device's change, queued for its sync log when sync is set up; its tags tag by
+    tag, ``tag_edit`` being the user's own word on one tag, see tagset.py)."""
     conn.execute(UPSERT, mark_row(paper_id, new))
     fields = [name for name in FIELDS if getattr(new, f"{name}_at") != getattr(old, f"{name}_at")]
     for name in fields:
@@ -65,7 +75,9 @@ def put(conn: sqlite3.Connection, tx: Tx, paper_id: str, old: Mark, new: Mark, o
             continue
         if tx.merged:
             conn.execute("DELETE FROM origins WHERE paper_id = ? AND field = ?", (paper_id, name))
-        if tx.syncing:
+        if name == "tags":
+            local_edits(conn, tx, paper_id, old, new, tag_edit)
+        elif tx.syncing:
             queue(conn, Change(paper_id, name, getattr(new, name), getattr(new, f"{name}_at")))
     return fields
 
@@ -108,9 +120,9 @@ def snapshot(conn: sqlite3.Connection) -> tuple[int, list[SnapshotItem]]:
     number up to which the queue's changes are in it; call inside one read transaction."""
     row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
     origins = {(paper_id, name): device for paper_id, name, device in conn.execute("SELECT * FROM origins")}
-    items: list[SnapshotItem] = []
+    items = snapshot_items(conn)  # tags tag by tag
     for paper_id, mark in marks_from_rows(conn.execute(f"SELECT {COLUMNS} FROM marks").fetchall()).items():
-        for name in FIELDS:
+        for name in ("read", "starred", "note"):
             at = getattr(mark, f"{name}_at")
             if at is not None:
                 value = getattr(mark, name)
@@ -188,6 +200,9 @@ def merge(
     lost: list[tuple[str, str, Value, Value]] = []  # this device's notes another device's later edit replaced
     for item in remote:
         change = item.change
+        if change.field in ("tag", "tags"):
+            won += merge_tags(conn, tx, item, own_device)
+            continue
         old = mark_of(conn, change.paper_id)
         at = getattr(old, f"{change.field}_at")
         row = None

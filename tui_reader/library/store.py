@@ -21,7 +21,7 @@ import platformdirs
 from tui_reader.library import sqlite as db
 from tui_reader.library.journal import Journal
 from tui_reader.library.model import Change, Mark, MarkFlags
-from tui_reader.library.rules import Value, check_id, clean_note, clean_tag, clean_tags
+from tui_reader.library.rules import Value, check_id, clean_note, clean_tag
 from tui_reader.library.schema import COLUMNS, UPSERT, gc_paused, mark_of, marks_from_rows, tags_of
 from tui_reader.library.sqlite import StoreBusy, Waiting, wait_a_while
 
@@ -216,10 +216,15 @@ class MarkStore:
         """Add and remove tags (ignoring case) in one transaction; ValueError (one line) for a bad tag, before
         anything is written. A tag added that the paper has in another spelling keeps the old spelling."""
         adding = [clean_tag(tag) for tag in add]
-        removing = {clean_tag(tag).casefold() for tag in remove}
-        return self._update(
-            paper_id, "tags", lambda m: clean_tags([t for t in (*m.tags, *adding) if t.casefold() not in removing])
-        )
+        removing = [clean_tag(tag) for tag in remove]
+        check_id(paper_id)
+        now = time.time()  # one change per tag (tags merge tag by tag), one step of undo
+        dropped = {tag.casefold() for tag in removing}
+        edits = [Change(paper_id, "tag", f"+{tag}", now, 1) for tag in adding if tag.casefold() not in dropped]
+        edits += [Change(paper_id, "tag", f"-{tag}", now, 1) for tag in removing]
+        if not edits:
+            return self.get(paper_id)
+        return self.apply(edits)[paper_id]
 
     def _update(self, paper_id: str, field_name: str, value: Callable[[Mark], Value]) -> Mark:
         """Read, change and write one field in a single transaction (correct with other instances writing)."""
