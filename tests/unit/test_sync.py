@@ -41,8 +41,8 @@ def make_device(root: Path, name: str) -> tuple[MarkStore, Path]:
 
 
 def state(store: MarkStore) -> dict[tuple[str, str], object]:
-    marks = store.all()
-    return {(p, f): getattr(marks[p], f) if p in marks else None for p in PAPERS for f in FIELDS}
+    """What a device shows for each paper and field (a paper never marked shows the defaults)."""
+    return {(p, f): getattr(store.get(p), f) for p in PAPERS for f in FIELDS}
 
 
 # ---------------------------------------------------------------------------------------------------------

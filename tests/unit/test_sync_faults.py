@@ -186,3 +186,58 @@ def test_a_reader_saving_onto_a_full_disk_leaves_no_empty_journal(small_disk):
     saver.close()
     assert any("No space left on device" in p or "no space left on device" in p for p in problems), problems
     assert [p for p in (data / UNSAVED_DIR).iterdir() if p.stat().st_size == 0] == []
+
+
+def test_the_reader_saves_again_by_itself_once_space_is_back(small_disk):
+    from tui_reader.saving import MarkSaver, SaverProblem, SavingAgain
+
+    data = small_disk / "data"
+    with MarkStore.open(data) as store:
+        store.set_note("p", "fits")
+    reports: list[object] = []
+    saver = MarkSaver(MarkStore.open(data, writable=False), reports.append, poll_seconds=0.05)
+    saver.start()
+    try:
+        assert saver.flush()
+        filler = fill(small_disk, 0)
+        saver.submit(Change("p", "note", "y" * 60_000, 2.0))
+        assert not saver.flush(timeout=0.5)  # not saved, and not said to be
+        assert any(isinstance(r, SaverProblem) and r.read_only for r in reports)
+        saver.submit(Change("p", "starred", True, 3.0))  # made while the disk is full
+        filler.unlink()
+        assert saver.flush(timeout=30)
+        assert any(isinstance(r, SavingAgain) for r in reports)
+    finally:
+        assert saver.close() == 0
+    with MarkStore.open(data) as store:
+        assert store.get("p").note == "y" * 60_000 and store.get("p").starred
+
+
+def test_saving_never_waits_for_a_sync_folder_that_hangs(tmp_path, monkeypatch):
+    import threading
+
+    import tui_reader.sync as sync_module
+    from tui_reader.saving import MarkSaver
+
+    hanging, entered = threading.Event(), threading.Event()
+    real = sync_module.sync_once
+
+    def hangs(store, folder):  # a network share that stopped answering
+        entered.set()
+        hanging.wait()
+        return real(store, folder)
+
+    monkeypatch.setattr(sync_module, "sync_once", hangs)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    saver = MarkSaver(MarkStore.open(tmp_path / "data", writable=False), lambda r: None, sync_dir=folder)
+    saver.start()
+    try:
+        assert entered.wait(30)
+        saver.submit(Change("p", "read", True, 1.0))
+        assert saver.flush(timeout=10)  # saved although the exchange hangs
+        with MarkStore.open(tmp_path / "data", writable=False) as store:
+            assert store.get("p").read
+    finally:
+        hanging.set()
+        saver.close()

@@ -102,11 +102,14 @@ class Library:
     def saver_reported(self, report: object) -> None:
         """What the saver's thread said: changes committed, a lock it waits for, marks changed by another program
         (another reader, `tui-reader mark`, sync), an undo or redo done, or a problem."""
-        from tui_reader.saving import HistoryDone, MarksChanged, Saved, SaverProblem, Waiting  # loaded by now
+        from tui_reader.saving import HistoryDone, MarksChanged, Saved, SaverProblem, SavingAgain, Waiting  # loaded
 
         state = self.host.state
         if isinstance(report, Saved):
             state.saved(report.changes)
+            notes = [change for change in report.changes if change.field == "note"]
+            if notes and not state.saving_off:  # said once it is so, never before
+                self.host.say("Note saved." if notes[-1].value is not None else "Note removed.", timeout=3)
         elif isinstance(report, Waiting):
             state.locked_for = report.seconds
         elif isinstance(report, MarksChanged):  # theirs are shown
@@ -117,6 +120,9 @@ class Library:
         elif isinstance(report, SaverProblem):
             state.saving_off = state.saving_off or report.read_only
             self.host.warn([report.message], title="Marks")
+        elif isinstance(report, SavingAgain):
+            state.saving_off = False
+            self.host.say("Marks are saved again.", timeout=5)
         self.host.refresh_status()
 
     # --- undo / redo (run in turn by the saver's thread; the history lives in marks.db) -----------------
@@ -143,8 +149,7 @@ class Library:
         except ValueError as exc:
             return str(exc)
         if change.value != self.host.state.mark(paper_id).note:
-            self.apply([change])
-            self.host.say("Note saved." if change.value is not None else "Note removed.", timeout=3)
+            self.apply([change])  # "Note saved." once the saver has committed it (see saver_reported)
         return None
 
     def edit_note_outside(self, paper_id: str, run: Callable[[list[str]], int | None]) -> None:
