@@ -118,12 +118,12 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     key = str(folder.resolve())
     result = SyncResult()
     store.publish_all(key)
-    own = _this_device(store, store.data_dir)
-    result.sent = _send(store, folder, key, own, result.warnings)
+    own, writer = _this_device(store, store.data_dir)
+    result.sent, own = _send(store, folder, key, (own, writer), result.warnings)
     replaced = len(store.notes_replaced)
     for entry in entries:
         device = _log_device(entry.name)
-        if device is not None and entry.name != f"{own}.jsonl":
+        if device is not None and entry.name != f"{own}.jsonl":  # own: perhaps new since the scan
             result.received += _receive(store, Path(entry.path), f"{key}/{entry.name}", device, own, result.warnings)
     lost = store.notes_replaced[replaced:]
     if lost:
@@ -132,41 +132,47 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     return result
 
 
-def _send(store: MarkStore, folder: Path, key: str, own: str, warnings: list[str]) -> int:
-    """This device's changes onto its log (see own_log.py). When the log holds changes this store never had,
-    another machine writes under this device's id (a copied data folder): they are taken, this device takes a
-    new id, and publishes everything under it; the other machine's log is read from then on as any other."""
+def _send(store: MarkStore, folder: Path, key: str, me: tuple[str, str], warnings: list[str]) -> tuple[int, str]:
+    """This device's changes onto its log (see own_log.py): ``(lines written, this device's id)``. When the log
+    holds lines another copy of this data folder wrote (another writer, or changes this store never had), another
+    machine writes under this device's id: its lines are taken, this device takes a new id and publishes
+    everything under it, and the other machine's log is read from then on as any other."""
     from tui_reader.sync import own_log
+
+    own, writer = me
 
     def rescue(log: Path) -> int:
         return _receive(store, log, f"{key}/{log.name}", own, own, warnings)
 
     try:
-        sent, foreign = own_log.send(store, folder, key, own, warnings, rescue)
+        sent, foreign = own_log.send(store, folder, key, me, warnings, rescue)
         if not foreign:
-            return sent
+            return sent, own
         assert store.data_dir is not None
-        new = _this_device(store, store.data_dir, renew=True)
+        new, writer = _this_device(store, store.data_dir, renew=True)
         warnings.append(f"another machine syncs as this device ({own}; a copied data folder?): this one is now {new}")
-        return own_log.send(store, folder, key, new, warnings, rescue)[0]
+        return own_log.send(store, folder, key, (new, writer), warnings, rescue)[0], new
     except own_log.SendError as exc:
         raise SyncError(str(exc)) from None
 
 
-def _this_device(store: MarkStore, data_dir: Path, renew: bool = False) -> str:
-    """This device's id, made again when the data folder was copied from another machine: the store keeps the
-    id with the inode of the file holding it, and a copy of the folder has the id in another file."""
+def _this_device(store: MarkStore, data_dir: Path, renew: bool = False) -> tuple[str, str]:
+    """This device's id and writer (a random tag its log lines carry), both made again when the data folder was
+    copied from another machine: the store keeps them with the inode of the file holding the id, and a copy of
+    the folder has the id in another file. A folder copied before it ever synced makes its own writer on its
+    first exchange, which tells its lines from the original's."""
     own = device_id(data_dir)
     path = data_dir / DEVICE_FILE
-    recorded = store.setting("device")
-    if renew or (
-        recorded is not None and recorded != f"{own}:{os.stat(path).st_ino}" and recorded.startswith(f"{own}:")
-    ):
+    recorded = (store.setting("device") or "").split(":")
+    copied = len(recorded) >= 2 and recorded[0] == own and recorded[1] != str(os.stat(path).st_ino)
+    if renew or copied:
         own = _new_device_id(data_dir)
-    mark = f"{own}:{os.stat(path).st_ino}"
-    if recorded != mark:
+    writer = recorded[2] if len(recorded) == 3 and not (renew or copied) and recorded[0] == own else None
+    writer = writer or secrets.token_hex(4)
+    mark = f"{own}:{os.stat(path).st_ino}:{writer}"
+    if recorded != mark.split(":"):
         store.set_setting("device", mark)
-    return own
+    return own, writer
 
 
 def _new_device_id(data_dir: Path) -> str:

@@ -48,10 +48,13 @@ class SendError(Exception):
     """The log cannot be written: one line for the user (sync turns it into a SyncError)."""
 
 
-def send(store: MarkStore, folder: Path, key: str, own: str, warnings: list[str], rescue: Rescue) -> tuple[int, bool]:
-    """Bring this device's log in ``folder`` up to date: ``(lines written, the log held lines this store did
-    not have)``. Raises SendError (one line) when it cannot be written."""
+def send(
+    store: MarkStore, folder: Path, key: str, me: tuple[str, str], warnings: list[str], rescue: Rescue
+) -> tuple[int, bool]:
+    """Bring this device's log in ``folder`` up to date (``me``: its id and writer tag): ``(lines written, the
+    log held lines another writer wrote)``. Raises SendError (one line) when it cannot be written."""
     assert store.data_dir is not None
+    own, writer = me
     path = folder / f"{own}.jsonl"
     lock = os.open(store.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
@@ -63,19 +66,41 @@ def send(store: MarkStore, folder: Path, key: str, own: str, warnings: list[str]
                 problem = _check(fd, state)
             if problem is None and state is not None and state["sent"] >= trimmed and not _too_long(state):
                 assert fd is not None
-                return _append(store, fd, path, key, state), False
+                return _append(store, fd, path, key, state, writer), False
         finally:
             if fd is not None:
                 os.close(fd)
-        foreign = False
         if problem is not None:
             warnings.append(f"sync log {shown_path(path.name)} {problem}; this device's marks were published again")
-            foreign = _is_regular(path) and rescue(path) > 0
-        if foreign:
+        reread = (problem is not None or state is None) and _is_regular(path)  # what is there is read first
+        if reread and _foreign(path, own, writer, rescue):
             return 0, True  # another machine writes under this id: the caller takes a new one
-        return _republish(store, folder, path, key, own), False
+        return _republish(store, folder, path, key, me), False
     finally:
         os.close(lock)
+
+
+def _foreign(path: Path, own: str, writer: str, rescue: Rescue) -> bool:
+    """Read the log about to be replaced (its changes are taken); was it written by another machine?"""
+    other = _other_writer(path, own, writer)
+    return rescue(path) > 0 or other
+
+
+def _other_writer(path: Path, own: str, writer: str) -> bool:
+    """Does the log hold a line of this device's id that another writer (a copy of this data folder) wrote?"""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(64 << 20)
+    except OSError:
+        return False
+    for line in data.split(b"\n"):
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(record, dict) and record.get("device") == own and record.get("w") not in (None, writer):
+            return True
+    return False
 
 
 def _open_own(path: Path) -> tuple[int | None, str | None]:
@@ -120,21 +145,22 @@ def _too_long(state: dict[str, int]) -> bool:
     return state["lines"] > COMPACT_RATIO * state["snapshot"] + COMPACT_SLACK
 
 
-def _line(own: str, paper_id: str, name: str, value: object, at: float, origin: str | None = None) -> bytes:
-    record = {"v": 1, "id": paper_id, "field": name, "value": value, "at": at, "device": own}
+def _line(me: tuple[str, str], paper_id: str, name: str, value: object, at: float, origin: str | None = None) -> bytes:
+    own, writer = me  # the writer tells this copy of the data folder's lines from another copy's
+    record = {"v": 1, "id": paper_id, "field": name, "value": value, "at": at, "device": own, "w": writer}
     if origin is not None:
         record["origin"] = origin  # the device whose change it is: merging breaks ties by it
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _append(store: MarkStore, fd: int, path: Path, key: str, state: dict[str, int]) -> int:
+def _append(store: MarkStore, fd: int, path: Path, key: str, state: dict[str, int], writer: str) -> int:
     """The queue's changes this folder has not had, appended; only complete fsync'ed lines count as sent."""
     queued = store.outbox(state["sent"])
     if not queued:
         return 0
-    own = path.name.removesuffix(".jsonl")
+    me = (path.name.removesuffix(".jsonl"), writer)
     lines = [
-        _line(own, c.paper_id, c.field, list(c.value) if isinstance(c.value, tuple) else c.value, c.at)
+        _line(me, c.paper_id, c.field, list(c.value) if isinstance(c.value, tuple) else c.value, c.at)
         for _, c in queued
     ]
     done, failure = _append_lines(fd, lines)
@@ -184,10 +210,10 @@ def _cut(fd: int, size: int) -> None:
         pass  # the next exchange finds the log longer than it left it, and publishes everything again
 
 
-def _republish(store: MarkStore, folder: Path, path: Path, key: str, own: str) -> int:
+def _republish(store: MarkStore, folder: Path, path: Path, key: str, me: tuple[str, str]) -> int:
     """A fresh snapshot of everything the store holds, put in place of the log atomically; returns its lines."""
     seq, items = store.snapshot()
-    lines = [_line(own, *item) for item in items]
+    lines = [_line(me, *item) for item in items]
     data = b"".join(lines)
     partial = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"  # a hidden name: never read as a log
     try:
