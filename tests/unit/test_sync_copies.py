@@ -239,3 +239,17 @@ def test_a_marks_file_of_the_previous_schema_keeps_its_marks_queue_and_read_posi
         result = sync_once(store, folder)  # the first exchange after the update publishes everything afresh
         assert (result.sent, result.received, result.warnings) == (5, 1, [])  # the tags tag by tag
         assert store.starred_ids() == {"p", "q"}
+
+
+def test_a_flood_of_blank_lines_is_passed_over_and_a_huge_log_is_read_over_several_exchanges(device_a, monkeypatch):
+    store, folder = device_a
+    (folder / "bbbbbbbb.jsonl").write_bytes(b"\n" * (8 << 20) + line("after", "read", True, 1.0))
+    result = sync_once(store, folder)
+    assert (result.received, result.warnings) == (1, [])  # blank lines are no changes, and nothing to warn of
+    monkeypatch.setattr(sync_module, "READ_CHUNK", 1000)
+    monkeypatch.setattr(sync_module, "EXCHANGE_BYTES", 5000)  # one exchange: about 50 lines of this log
+    (folder / "cccccccc.jsonl").write_bytes(
+        b"".join(line(f"p{i}", "starred", True, 1.0, device="cccccccc") for i in range(200))
+    )
+    received = [sync_once(store, folder).received for _ in range(6)]
+    assert 0 < received[0] < 200 and sum(received) == 200 and received[-1] == 0

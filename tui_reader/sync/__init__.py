@@ -51,7 +51,8 @@ __all__ = ["FORMAT", "SyncError", "SyncResult", "device_id", "sync_once"]
 
 FORMAT = 1  # the "v" of every line this version writes; a log holding a greater one is refused
 DEVICE_FILE = "device-id"  # in the data directory
-READ_CHUNK = 8 << 20  # a poll reads at most this much of one log; the rest comes with the next
+READ_CHUNK = 8 << 20  # a log is read this much at a time, each part merged in one transaction
+EXCHANGE_BYTES = 64 << 20  # one exchange reads at most about this much of one log; the rest comes with the next
 _DEVICE = re.compile(r"[0-9a-f]{8,64}")
 # The latest time a line may hold: a year before the end of 9999 (the last time an export holds), so a device that
 # took it still has room for its own later changes, which other devices and a backup must accept.
@@ -212,7 +213,8 @@ def _receive(store: MarkStore, log: Path, key: str, device: str, own: str, warni
         offset, crc = _resume(f, info, seen)
         reading = _Reading(device)
         won = 0
-        while offset < info.st_size:
+        budget = offset + EXCHANGE_BYTES  # bounded work: a huge log is read over several exchanges
+        while offset < min(info.st_size, budget):
             f.seek(offset)
             data = f.read(READ_CHUNK)
             changes, used = reading.parse(data, full=len(data) == READ_CHUNK)
