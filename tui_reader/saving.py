@@ -120,6 +120,7 @@ class MarkSaver:
         self._sync_dir = sync_dir
         self._syncer: Syncer | None = None  # started once the marks file is open for writing
         self._failed: list[Change] = []  # kept in memory since the marks file failed mid-session, tried again
+        self._journal_lost = False  # the journal failed (a full disk): a new one is tried with the next changes
         self._retry_at = 0.0
         self._report = report
         self._poll = poll_seconds
@@ -362,12 +363,18 @@ class MarkSaver:
         self._report(MarksChanged(frozenset(flags.read), frozenset(flags.starred), flags.notes, flags.tags))
 
     def _journal(self, changes: list[Change]) -> None:
+        if self.journal is None and self._journal_lost and self._given.data_dir is not None:
+            with suppress(OSError):  # the disk had filled up: a new journal once there is room again
+                self.journal = Journal.create(self._given.data_dir)
         if self.journal is None:
             return
         try:
             self.journal.append(changes)
+            self._journal_lost = False
         except OSError as exc:
-            self._report(SaverProblem(f"cannot journal unsaved marks ({exc.strerror or exc})"))
+            if not self._journal_lost:  # said once, until the journal works again
+                self._report(SaverProblem(f"cannot journal unsaved marks ({exc.strerror or exc})"))
+            self._journal_lost = True
             if self.journal.empty:
                 self.journal.remove()  # an empty journal would only be left behind
             self.journal.close()

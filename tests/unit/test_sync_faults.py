@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.locked_marks import Lock
 
 from tui_reader.cli import main
 from tui_reader.library import Change, Journal, MarkStore
@@ -207,10 +208,14 @@ def test_the_reader_saves_again_by_itself_once_space_is_back(small_disk):
         filler.unlink()
         assert saver.flush(timeout=30)
         assert any(isinstance(r, SavingAgain) for r in reports)
+        lock = Lock(data)  # and changes are journalled again: one made while another program holds the lock ...
+        saver.submit(Change("q", "read", True, 4.0))
+        assert saver.close(timeout=0.3) == 1
+        lock.release()
     finally:
-        assert saver.close() == 0
-    with MarkStore.open(data) as store:
-        assert store.get("p").note == "y" * 60_000 and store.get("p").starred
+        saver.close()
+    with MarkStore.open(data) as store:  # ... is saved by the next start
+        assert store.get("p").note == "y" * 60_000 and store.get("p").starred and store.get("q").read
 
 
 def test_saving_never_waits_for_a_sync_folder_that_hangs(tmp_path, monkeypatch):
