@@ -246,3 +246,19 @@ def test_saving_never_waits_for_a_sync_folder_that_hangs(tmp_path, monkeypatch):
     finally:
         hanging.set()
         saver.close()
+
+
+def test_quitting_on_a_full_disk_says_the_file_could_not_be_written_not_that_it_is_locked(small_disk):
+    from tui_reader.saving import MarkSaver, unsaved_message
+
+    data = small_disk / "data"
+    with MarkStore.open(data) as store:
+        store.set_note("p", "fits")
+    saver = MarkSaver(MarkStore.open(data, writable=False), lambda report: None, poll_seconds=0.05)
+    saver.start()
+    assert saver.flush()
+    fill(small_disk, 0)
+    saver.submit(Change("p", "note", "y" * 60_000, 2.0))
+    assert saver.close(timeout=0.3) == 1 and saver.failed_at_exit
+    message = unsaved_message(saver.unsaved_at_exit, data, saver.failed_at_exit)
+    assert "could not be written" in message and "locked" not in message
