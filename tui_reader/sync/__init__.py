@@ -3,11 +3,19 @@ Dropbox, a network share) holds one append-only change log per device, ``<device
 
 Each device appends only to its own log and reads everyone else's. A line is one change, as JSON::
 
-    {"v": 1, "id": "2403.01234", "field": "starred", "value": true, "at": 1710150000.5, "device": "9f2c..."}
+    {"v": 1, "id": "2403.01234", "field": "starred", "value": true, "at": 1710150000.5, "device": "9f2c...",
+     "w": "1a2b3c4d"}
 
-Merge rule: per paper and per field (read, starred, note, tags), the change with the newest ``at`` wins; equal
-times go to the greater device id (compared as strings). Every device therefore converges to the same state,
-whatever order the logs arrive in, and reading a line twice changes nothing.
+``w`` tells apart two copies of one data folder writing under one id (own_log.py); a snapshot's line of another
+device's change names it in ``origin``. A tag change is one line per tag: field ``tag``, value ``+rl``/``-rl``.
+
+Merge rule: per paper and per field (read, starred, note), and per tag, the change with the newest ``at`` wins;
+equal times go to the greater device id (compared as strings). Every device therefore converges to the same
+state, whatever order the logs arrive in, and reading a line twice changes nothing. Times within a year of the end
+of 9999 are refused (a device's own later changes must stay readable everywhere), and a device whose changes are
+more than a day ahead of this clock is named in a warning.
+
+This device's own log is checked before every append and written afresh when it is not what it left (own_log.py).
 
 What sync tools do to the folder is expected, not trusted:
 
@@ -16,7 +24,7 @@ What sync tools do to the folder is expected, not trusted:
 - A log is read on from where the last exchange ended only while the bytes before that point are still the ones
   read then (their CRC-32 is kept with the position): a log delivered again as a new file goes on after its
   identical prefix; one rolled back or rewritten in place is read again from its start. A log not touched since
-  it was read to its end is not even opened for reading.
+  it was read to its end costs one ``fstat``, and one exchange reads at most EXCHANGE_BYTES of a log.
 - Only regular files are opened (``O_NOFOLLOW | O_NONBLOCK``, then ``fstat``): a folder, FIFO, device or
   symbolic link named like a log is skipped with a warning, and the own log is never written through one.
 - A half-written last line (a sync tool copying mid-write) is left until it is complete; a line longer than
