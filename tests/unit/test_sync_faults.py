@@ -262,3 +262,16 @@ def test_quitting_on_a_full_disk_says_the_file_could_not_be_written_not_that_it_
     assert saver.close(timeout=0.3) == 1 and saver.failed_at_exit
     message = unsaved_message(saver.unsaved_at_exit, data, saver.failed_at_exit)
     assert "could not be written" in message and "locked" not in message
+
+
+def test_a_snapshot_that_does_not_fit_leaves_the_log_and_the_folder_as_they_were(tmp_path, small_disk, capsys):
+    a = device(tmp_path, "aaaaaaaa")
+    folder = small_disk
+    many_changes(a)
+    filler = fill(folder, 4 << 10)
+    assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(a)]) == 1  # the first exchange: a snapshot
+    assert "No space left on device" in capsys.readouterr().err
+    assert sorted(p.name for p in folder.iterdir()) == [filler.name]  # no partial file left behind
+    filler.unlink()
+    assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(a)]) == 0
+    assert len(log_lines(folder / "aaaaaaaa.jsonl")) == PAPERS

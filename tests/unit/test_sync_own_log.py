@@ -40,7 +40,7 @@ def write_note(data: Path, paper: str, text: str) -> None:
         store.set_note(paper, text)
 
 
-@pytest.mark.parametrize("fault", ["older copy put back", "cut back in place", "cut mid-line", "emptied"])
+@pytest.mark.parametrize("fault", ["older copy put back", "cut back in place", "cut mid-line", "emptied", "deleted"])
 def test_a_device_joining_later_gets_every_note_whatever_happened_to_the_log(tmp_path, fault):
     a, c = data_dir(tmp_path, "aaaaaaaa"), data_dir(tmp_path, "cccccccc")
     folder = tmp_path / "shared"
@@ -61,8 +61,10 @@ def test_a_device_joining_later_gets_every_note_whatever_happened_to_the_log(tmp
         os.truncate(log, len(older))
     elif fault == "cut mid-line":
         os.truncate(log, len(older) - 10)
-    else:
+    elif fault == "emptied":
         os.truncate(log, 0)
+    else:
+        log.unlink()
     warnings = sync(a, folder)
     assert len(warnings) == 1 and "published again" in warnings[0]
     assert sync(a, folder) == []  # said once

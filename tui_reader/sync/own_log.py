@@ -39,6 +39,7 @@ __all__ = ["send"]
 
 COMPACT_RATIO = 3  # a log holding more than this many times the lines of a fresh snapshot is replaced by one
 COMPACT_SLACK = 1000  # ... once it holds at least this many more lines (small logs are not worth it)
+REMOVED = "was removed"
 LOCK_FILE = "sync.lock"  # in the data directory: one exchange of this device writes at a time
 
 Rescue = Callable[[Path], int]  # reads the lines of a log about to be replaced; how many were new here
@@ -61,6 +62,8 @@ def send(
         fcntl.flock(lock, fcntl.LOCK_EX)
         state, trimmed = store.own_log(key)
         fd, problem = _open_own(path)
+        if problem == REMOVED and state is None:
+            problem = None  # the first exchange with this folder: nothing to have been removed
         try:
             if fd is not None and problem is None and state is not None:
                 problem = _check(fd, state)
@@ -104,11 +107,13 @@ def _other_writer(path: Path, own: str, writer: str) -> bool:
 
 
 def _open_own(path: Path) -> tuple[int | None, str | None]:
-    """The own log, opened for appending (made if missing), or why it cannot be: never through a symlink,
-    never into a FIFO or a device."""
+    """The own log, opened for appending, or why it cannot be: never through a symlink, never into a FIFO or a
+    device."""
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return None, REMOVED  # a snapshot makes it
         if exc.errno == errno.ELOOP:
             return None, "was replaced by a symbolic link"
         if exc.errno == errno.EISDIR:

@@ -133,3 +133,12 @@ def test_what_the_saver_reports_is_shown(host, library):
     )
     library.saver_reported(SaverProblem("marks.db is read-only", read_only=True))
     assert host.warned == ["marks.db is read-only"] and "marks NOT saved (read-only)" in host.state.status("", False)
+
+
+def test_saving_again_after_a_full_disk_is_shown_and_said(host, library):
+    from tui_reader.saving import SaverProblem, SavingAgain
+
+    library.saver_reported(SaverProblem("could not save marks (no space left on device)", read_only=True))
+    assert "marks NOT saved" in host.state.status("", False)
+    library.saver_reported(SavingAgain())
+    assert "marks NOT saved" not in host.state.status("", False) and host.messages[-1] == "Marks are saved again."
