@@ -47,6 +47,7 @@ class LaunchOutcome:
 
     def __init__(self) -> None:
         self.unsaved = 0
+        self.failed = False  # the unsaved changes met a marks file that could not be written, not a lock
         self.no_papers = False
         self.load_warnings: list[str] = []
 
@@ -143,6 +144,7 @@ class ReaderApp(App[LaunchOutcome]):
     def on_unmount(self) -> None:
         self.saver.close()
         self.outcome.unsaved = self.saver.unsaved_at_exit
+        self.outcome.failed = self.saver.failed_at_exit
 
     def exit_no_papers(self, warnings: Sequence[str]) -> None:
         """Every file turned out empty (or loading failed with nothing loaded): exit; the launcher says why."""

@@ -5,8 +5,9 @@ the only writable connection: it journals each change (fsync, see ``library.Jour
 another program holds the file's lock it keeps the changes journalled and tries again until the lock goes away.
 The same thread notices marks committed by other programs (another reader, ``tui-reader mark``) and reads them,
 runs undo and redo in their turn among the changes, and, when a sync folder is set, exchanges changes with the
-other devices (tui_reader/sync.py) on start, every SYNC_POLL_SECONDS and on close. It reports through a callback
-that must be safe to call from another thread (the app posts a message).
+other devices (tui_reader/sync.py) on a thread of its own (``Syncer``: on start, every SYNC_POLL_SECONDS and on
+close), so saving never waits for a slow folder. It reports through a callback that must be safe to call from
+another thread (the app posts a message).
 
 Plain threads and no Textual: the app, the CLI and tests can all drive it.
 """
@@ -16,14 +17,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_reader.library import Change, Journal, Mark, MarkStore, StoreBusy, Undone
 
-__all__ = ["HistoryDone", "MarkSaver", "MarksChanged", "Saved", "SaverProblem", "Synced", "Waiting"]
+__all__ = ["HistoryDone", "MarkSaver", "MarksChanged", "Saved", "SaverProblem", "SavingAgain", "Synced", "Waiting"]
 
 SYNC_POLL_SECONDS = 3.0  # how often the open reader exchanges with the sync folder (and on start and quit)
+SYNC_CLOSE_SECONDS = 5.0  # quitting waits this long at most for the last exchange with the sync folder
 WRITER_BUSY_TIMEOUT_S = 0.25  # one try at the lock; between tries the thread answers new changes and quitting
 
 
@@ -77,6 +80,12 @@ class HistoryOp:
 
 
 @dataclass(frozen=True)
+class SavingAgain:
+    """The marks file takes changes again (it had failed mid-session: a full disk); what was kept meanwhile is
+    saved."""
+
+
+@dataclass(frozen=True)
 class SaverProblem:
     """Something the user must know: marks cannot be saved (kept for this session only), or were recovered."""
 
@@ -109,8 +118,10 @@ class MarkSaver:
     ) -> None:
         self._given = store
         self._sync_dir = sync_dir
-        self._next_sync = 0.0  # monotonic time of the next exchange: the first round has one
-        self._sync_problem = ""
+        self._syncer: Syncer | None = None  # started once the marks file is open for writing
+        self._failed: list[Change] = []  # kept in memory since the marks file failed mid-session, tried again
+        self._journal_lost = False  # the journal failed (a full disk): a new one is tried with the next changes
+        self._retry_at = 0.0
         self._report = report
         self._poll = poll_seconds
         self._state = _State()
@@ -118,6 +129,7 @@ class MarkSaver:
         self.store: MarkStore | None = None
         self.journal: Journal | None = None
         self.unsaved_at_exit = 0
+        self.failed_at_exit = False  # the unsaved changes met a file that failed, not a lock
         self._deadline = 0.0
         self._warned = 0
         self._journal_problem = ""
@@ -187,7 +199,10 @@ class MarkSaver:
             self._wake.notify_all()
         if self._thread.is_alive():
             self._thread.join(timeout + WRITER_BUSY_TIMEOUT_S * 4)  # a try at the lock in progress ends by then
+        if self._syncer is not None:
+            self._syncer.stop(SYNC_CLOSE_SECONDS)  # the last changes go out, unless the folder hangs
         self.unsaved_at_exit = self._state.unsaved
+        self.failed_at_exit = bool(self._failed)
         return self.unsaved_at_exit
 
     # -- the saver's thread ------------------------------------------------------------------------------------
@@ -231,6 +246,9 @@ class MarkSaver:
         self._report_warnings()
         if self._journal_problem and not store.read_only:
             self._report(SaverProblem(self._journal_problem))
+        if self._sync_dir is not None and self._syncer is None and not store.read_only and store.data_dir:
+            self._syncer = Syncer(store.data_dir, self._sync_dir, self._report)
+            self._syncer.start()
 
     def _report_warnings(self) -> None:
         store = self.store
@@ -255,13 +273,15 @@ class MarkSaver:
             with self._wake:
                 idle = not self._state.queue and not batch and self.store is not None
                 if idle and not self._state.stopping and self._state.done == self._state.asked:
-                    self._wake.wait(self._poll_wait())
+                    self._wake.wait(self._poll)
                 new, self._state.queue = self._state.queue, []
                 asked = self._state.asked
                 stopping, deadline = self._state.stopping, self._deadline
             if new:
                 self._journal([item for item in new if isinstance(item, Change)])
                 batch.extend(new)
+            if self._failed and time.monotonic() >= self._retry_at:
+                self._save_again()
             try:
                 if self.store is None and not self._open():
                     raise StoreBusy
@@ -269,8 +289,6 @@ class MarkSaver:
                 assert store is not None
                 while batch:
                     batch = self._save_some(store, batch)
-                if self._sync_dir is not None and (stopping or time.monotonic() >= self._next_sync):
-                    self._sync(store)
                 busy_since = None
             except StoreBusy:
                 now = time.monotonic()
@@ -287,11 +305,6 @@ class MarkSaver:
                 self._state.done = max(self._state.done, asked)
                 self._wake.notify_all()
 
-    def _poll_wait(self) -> float:
-        if self._sync_dir is None:
-            return self._poll
-        return max(0.0, min(self._poll, self._next_sync - time.monotonic()))
-
     def _save_some(self, store: MarkStore, batch: list[Change | HistoryOp]) -> list[Change | HistoryOp]:
         """Save the changes at the head of ``batch`` (one transaction), or run the undo/redo there; returns the
         rest. StoreBusy leaves ``batch`` as it was."""
@@ -302,7 +315,12 @@ class MarkSaver:
             return batch[1:]
         end = next((i for i, item in enumerate(batch) if isinstance(item, HistoryOp)), len(batch))
         changes = [item for item in batch[:end] if isinstance(item, Change)]
+        saving = not store.read_only
         marks = store.apply(changes)
+        if store.read_only and (saving or self._failed):  # the file failed mid-session (a full disk): the
+            self._failed.extend(changes)  # changes stay journalled and unsaved, and are tried again
+            self._report_warnings()
+            return batch[end:]
         with self._wake:
             self._state.unsaved -= len(changes)
             if not self._state.unsaved and self.journal is not None:
@@ -312,42 +330,53 @@ class MarkSaver:
         self._report_warnings()
         return batch[end:]
 
-    def _sync(self, store: MarkStore) -> None:
-        """One exchange with the sync folder; a problem is said once (until it changes or goes away)."""
-        assert self._sync_dir is not None
-        from tui_reader.sync import SyncError, sync_once  # only with a sync folder: json, secrets, hmac
-
-        self._next_sync = time.monotonic() + SYNC_POLL_SECONDS
-        if store.read_only:
-            return
+    def _save_again(self) -> None:
+        """After the marks file failed mid-session (a full disk), try a fresh opening every poll; once one takes
+        the changes made since, saving goes on as before, and the reader is told."""
+        self._retry_at = time.monotonic() + self._poll
+        assert self._given.data_dir is not None
         try:
-            result = sync_once(store, self._sync_dir)
-        except SyncError as exc:
-            if str(exc) != self._sync_problem:
-                self._sync_problem = str(exc)
-                self._report(SaverProblem(f"sync: {exc}"))
+            store = MarkStore.open(self._given.data_dir, waiting=_one_try, busy_timeout=WRITER_BUSY_TIMEOUT_S)
+        except StoreBusy:
             return
-        problem = "; ".join(result.warnings)
-        if problem != self._sync_problem:
-            self._sync_problem = problem
-            if problem:
-                self._report(SaverProblem(f"sync: {problem}"))
-        if result.sent or result.received:
-            self._report(Synced(result.sent, result.received))
-        if result.received:
-            self._report_all(store)
+        marks = {} if store.read_only else store.apply(self._failed)
+        if store.read_only:
+            store.close()
+            return
+        old, changes, self._failed = self.store, self._failed, []
+        self._adopt(store, told=len(store.warnings))
+        if old is not None and old is not self._given:
+            old.close()
+        if self.journal is None:
+            with suppress(OSError):
+                self.journal = Journal.create(self._given.data_dir)
+        with self._wake:
+            self._state.unsaved -= len(changes)
+            if not self._state.unsaved and self.journal is not None:
+                self.journal.clear()
+            self._wake.notify_all()
+        self._report(Saved(tuple(changes), marks))
+        self._report(SavingAgain())
 
     def _report_all(self, store: MarkStore) -> None:
         flags = store.flags()
         self._report(MarksChanged(frozenset(flags.read), frozenset(flags.starred), flags.notes, flags.tags))
 
     def _journal(self, changes: list[Change]) -> None:
+        if self.journal is None and self._journal_lost and self._given.data_dir is not None:
+            with suppress(OSError):  # the disk had filled up: a new journal once there is room again
+                self.journal = Journal.create(self._given.data_dir)
         if self.journal is None:
             return
         try:
             self.journal.append(changes)
+            self._journal_lost = False
         except OSError as exc:
-            self._report(SaverProblem(f"cannot journal unsaved marks ({exc.strerror or exc})"))
+            if not self._journal_lost:  # said once, until the journal works again
+                self._report(SaverProblem(f"cannot journal unsaved marks ({exc.strerror or exc})"))
+            self._journal_lost = True
+            if self.journal.empty:
+                self.journal.remove()  # an empty journal would only be left behind
             self.journal.close()
             self.journal = None
 
@@ -356,10 +385,87 @@ def _one_try(seconds: float) -> bool:
     return False
 
 
-def unsaved_message(count: int, data_dir: Path | None) -> str:
-    """What to tell the user when the reader quits with changes the locked file did not take yet."""
+class Syncer:
+    """Exchanges with the sync folder on a thread of its own, with its own connection to the marks file: on
+    start, every SYNC_POLL_SECONDS and once more when stopped. Saving never waits for it (a slow share, a big log
+    of another device), and quitting waits for it at most the time it is given. What it merges reaches the reader
+    through the saver, which notices marks committed by other connections."""
+
+    def __init__(self, data_dir: Path, sync_dir: Path, report: Report) -> None:
+        self._data_dir, self._sync_dir, self._report = data_dir, sync_dir, report
+        self._wake = threading.Condition()
+        self._stopping = False
+        self._problem = ""
+        self._thread = threading.Thread(target=self._run, name="mark-sync", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float) -> None:
+        """One last exchange (this device's last changes go out), waited for at most ``timeout`` seconds."""
+        with self._wake:
+            self._stopping = True
+            self._wake.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        store: MarkStore | None = None
+        try:
+            while True:
+                with self._wake:
+                    stopping = self._stopping
+                try:
+                    store = store or MarkStore.open(
+                        self._data_dir, waiting=_one_try, busy_timeout=WRITER_BUSY_TIMEOUT_S
+                    )
+                    self._exchange(store)
+                except StoreBusy:
+                    pass  # the next exchange tries again; nothing is lost meanwhile
+                except Exception as exc:  # never a traceback on the user's screen
+                    self._say(f"sync stopped ({type(exc).__name__}: {exc})")
+                    return
+                if stopping:
+                    return
+                with self._wake:
+                    if not self._stopping:
+                        self._wake.wait(SYNC_POLL_SECONDS)
+        finally:
+            if store is not None:
+                store.close()
+
+    def _exchange(self, store: MarkStore) -> None:
+        """One exchange; a problem is said once (until it changes or goes away)."""
+        from tui_reader.sync import SyncError, sync_once  # only with a sync folder
+
+        if store.read_only:
+            return
+        try:
+            result = sync_once(store, self._sync_dir)
+        except SyncError as exc:
+            self._say(str(exc))
+            return
+        self._say("; ".join(result.warnings))
+        if result.sent or result.received:
+            self._report(Synced(result.sent, result.received))
+
+    def _say(self, problem: str) -> None:
+        if problem != self._problem:
+            self._problem = problem
+            if problem:
+                self._report(SaverProblem(f"sync: {problem}"))
+
+
+def unsaved_message(count: int, data_dir: Path | None, failed: bool = False) -> str:
+    """What to tell the user when the reader quits with changes the file did not take yet: locked by another
+    program, or (``failed``) it could not be written (a full disk): kept only if their journal could be."""
     where = f" in {data_dir}" if data_dir is not None else ""
     plural = "change" if count == 1 else "changes"
+    if failed:
+        return (
+            f"{count} mark {plural} could not be saved: the marks file{where} could not be written (a full disk?); "
+            "those journalled are saved the next time tui-reader starts, the others are lost"
+        )
     return (
         f"{count} mark {plural} could not be saved yet: the marks file{where} is locked by another program; "
         "they are kept and saved the next time tui-reader starts"

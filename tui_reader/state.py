@@ -23,12 +23,13 @@ How the app drives the library (every write goes through the saver's thread, nev
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from tui_reader.library.model import Change, Mark, MarkFlags, Value
+from tui_reader.library.model import Change, Mark, MarkFlags, Value, tag_edited
 from tui_reader.paper import Paper, PaperSet
 from tui_reader.sorting import Sort, sort_rows
 from tui_reader.views import View
@@ -115,6 +116,10 @@ class ReaderState:
             for change in self.unsaved:
                 if change.field in ("note", "tags"):
                     self._set_text(change.paper_id, change.field, change.value)
+                elif change.field == "tag":  # one tag added or removed, over the tags the file holds
+                    with contextlib.suppress(ValueError):  # too many tags now: the saver says so
+                        edited = tag_edited(self.tags.get(change.paper_id, ()), str(change.value))
+                        self._set_text(change.paper_id, "tags", edited)
         self._count()
 
     def change(self, change: Change) -> None:

@@ -20,6 +20,11 @@ from tui_reader.library import DB_NAME, Mark, MarkStore
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "store_worker.py"
+# the workers import the code under test (this checkout's), not whichever tui-reader the interpreter has installed
+WORKER_ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE.parents[1]), os.environ.get("PYTHONPATH")])),
+}
 
 
 def start_worker(*args: str) -> subprocess.Popen:
@@ -30,6 +35,7 @@ def start_worker(*args: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         cwd=HERE,
+        env=WORKER_ENV,
     )
 
 
@@ -93,6 +99,7 @@ def _kill_at_random(data_dir: Path, mode: str, runs: int) -> None:
             stderr=subprocess.PIPE,
             text=True,
             cwd=HERE,
+            env=WORKER_ENV,
         )
         for _ in range(rng.randrange(1, 6)):
             if not worker.stdout.readline():
@@ -134,6 +141,7 @@ def test_kill_9_while_the_file_is_locked_loses_no_change(fresh_store):
             stderr=subprocess.PIPE,
             text=True,
             cwd=HERE,
+            env=WORKER_ENV,
         )
         try:
             assert child.stdout.readline() == "journalled\n", child.stderr.read()

@@ -41,8 +41,8 @@ def make_device(root: Path, name: str) -> tuple[MarkStore, Path]:
 
 
 def state(store: MarkStore) -> dict[tuple[str, str], object]:
-    marks = store.all()
-    return {(p, f): getattr(marks[p], f) if p in marks else None for p in PAPERS for f in FIELDS}
+    """What a device shows for each paper and field (a paper never marked shows the defaults)."""
+    return {(p, f): getattr(store.get(p), f) for p in PAPERS for f in FIELDS}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -79,8 +79,14 @@ def test_devices_converge_to_the_last_writer_wins_result(tmp_path_factory, count
             old, new = before.get(paper), after.get(paper)
             for name in FIELDS:
                 at = getattr(new, f"{name}_at")
-                if at != (getattr(old, f"{name}_at") if old is not None else None):
+                if at == (getattr(old, f"{name}_at") if old is not None else None):
+                    continue
+                if name != "tags":
                     made.setdefault((paper, name), []).append((at, DEVICES[n], getattr(new, name)))
+                    continue
+                before_tags, after_tags = set(old.tags if old else ()), set(new.tags)  # tags merge tag by tag
+                for tag in before_tags ^ after_tags:
+                    made.setdefault((paper, f"tag:{tag}"), []).append((at, DEVICES[n], tag in after_tags))
 
     def copy(src: int, dst: int, fraction: float, replace: bool) -> None:
         if src == dst:
@@ -125,10 +131,20 @@ def test_devices_converge_to_the_last_writer_wins_result(tmp_path_factory, count
                 copy(src, dst, 1.0, False)
         for store, folder in devices:
             sync_once(store, folder)
-        expected = {
-            key: max(made[key], key=lambda m: (m[0], m[1]))[2] if key in made else None
-            for key in ((p, f) for p in PAPERS for f in FIELDS)
+
+        def last(key: tuple[str, str]) -> object:
+            return max(made[key], key=lambda m: (m[0], m[1]))[2]
+
+        expected: dict[tuple[str, str], object] = {
+            (p, f): last((p, f)) if (p, f) in made else None for p in PAPERS for f in FIELDS if f != "tags"
         }
+        for p in PAPERS:
+            edited = sorted(key[1][4:] for key in made if key[0] == p and key[1].startswith("tag:"))
+            if edited:
+                made[(p, "tags")] = made.get((p, "tags"), [])
+                expected[(p, "tags")] = tuple(tag for tag in edited if last((p, f"tag:{tag}")))
+            else:
+                expected[(p, "tags")] = None
         for store, _ in devices:
             got = state(store)
             for key, value in expected.items():
@@ -250,21 +266,28 @@ def test_the_first_sync_publishes_what_was_there_before_and_old_marks_lose_to_an
         assert store.read_ids() == set()
 
 
-def test_a_log_is_only_ever_appended_to(device_a):
-    store, folder = device_a
-    store.set_read("p", True)
-    sync_once(store, folder)
-    log = folder / "aaaaaaaa.jsonl"
-    first = log.read_bytes()
-    with open(log, "ab") as f:
-        f.write(b'{"v": 1, "id": "cut')  # a crash mid-append
-    cut = log.read_bytes()
-    store.set_starred("p", True)
-    store.undo()  # an undo is a change too: it is published
-    assert sync_once(store, folder).sent == 2
-    after = log.read_bytes()
-    assert after.startswith(cut) and after.startswith(first)
-    assert [json.loads(x)["field"] for x in after[len(cut) :].decode().split("\n") if x] == ["starred", "starred"]
+def test_a_log_left_ending_mid_line_is_published_again_whole(tmp_path):
+    """A crash or a sync tool leaves this device's log cut mid-line: the next append would be glued onto the
+    cut line and lost with it, so the device writes its log afresh instead (and says so once)."""
+    (store, folder), (other, other_folder) = make_device(tmp_path, "aaaaaaaa"), make_device(tmp_path, "bbbbbbbb")
+    with store, other:
+        store.set_read("p", True)
+        sync_once(store, folder)
+        log = folder / "aaaaaaaa.jsonl"
+        with open(log, "ab") as f:
+            f.write(b'{"v": 1, "id": "cut')  # a crash mid-append
+        store.set_starred("p", True)
+        store.undo()  # an undo is a change too: it is published
+        result = sync_once(store, folder)
+        assert result.warnings == [
+            "sync log aaaaaaaa.jsonl ends in the middle of a line; this device's marks were published again"
+        ]
+        assert sync_once(store, folder).warnings == []
+        assert all(json.loads(x)["device"] == "aaaaaaaa" for x in log.read_text().splitlines())
+        shutil.copy(log, other_folder)
+        sync_once(other, other_folder)
+        assert other.get("p")[:2] == (True, False)
+        assert other.get("p").starred_at == store.get("p").starred_at  # the undo, not the star, is the last word
 
 
 def test_a_missing_sync_folder_is_one_line(device_a, tmp_path, capsys):

@@ -118,8 +118,19 @@ def open_store(data_dir: Path | None, writable: bool = True) -> MarkStore:
 
     store = MarkStore.open(data_dir, writable=writable, waiting=waiting)
     for message in store.warnings:
-        warn(message)
+        if not (writable and message.endswith(UNSAVED)):  # a command that writes says it in its one line
+            warn(message)
     return store
+
+
+UNSAVED = "; marks will not be saved"  # how the store's warnings end when changes cannot be saved
+
+
+def not_saved(what: str, store: MarkStore) -> str:
+    """The one line a command that writes says when its change could not be saved: what, and why
+    ("note not saved: cannot write marks file ... (no space left on device)")."""
+    reasons = [message.removesuffix(UNSAVED) for message in store.warnings if message.endswith(UNSAVED)]
+    return f"{what} not saved: {reasons[-1] if reasons else 'the marks file cannot be written'}"
 
 
 def given_paper_id(text: str) -> str:

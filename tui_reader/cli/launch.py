@@ -81,7 +81,7 @@ def cmd_launch(args: LaunchArgs) -> int:
     from tui_reader.saving import unsaved_message
 
     if outcome.unsaved:
-        warn(unsaved_message(outcome.unsaved, store.data_dir))
+        warn(unsaved_message(outcome.unsaved, store.data_dir, outcome.failed))
     if outcome.no_papers:
         report_no_papers(outcome.load_warnings, args.paths)
     return app.return_code or 0

@@ -32,6 +32,18 @@ def edit_tags(current: Sequence[str], typed: str) -> tuple[str, ...]:
     return clean_tags([tag for tag in [*current, *added] if tag.casefold() not in removed])
 
 
+def tag_changes(paper_id: str, typed: str, batch: int) -> list[Change]:
+    """What the tag prompt sends for ``typed`` (``foo bar -baz``): one change per tag added or removed, one
+    batch (one undo step), never the whole list as the screen showed it (another reader or device may have
+    added a tag since)."""
+    now = time.time()
+    words = typed.split()
+    removed = {word[1:].strip().casefold() for word in words if word.startswith("-") and word[1:].strip()}
+    edits = [f"+{word}" for word in words if not word.startswith("-") and word.casefold() not in removed]
+    edits += [f"-{word[1:].strip()}" for word in words if word.startswith("-") and word[1:].strip()]
+    return [Change(paper_id, "tag", edit, now, batch) for edit in dict.fromkeys(edits)]
+
+
 def plural(count: int) -> str:
     return f"{count:,} paper{'s' if count != 1 else ''}"
 
@@ -90,11 +102,14 @@ class Library:
     def saver_reported(self, report: object) -> None:
         """What the saver's thread said: changes committed, a lock it waits for, marks changed by another program
         (another reader, `tui-reader mark`, sync), an undo or redo done, or a problem."""
-        from tui_reader.saving import HistoryDone, MarksChanged, Saved, SaverProblem, Waiting  # loaded by now
+        from tui_reader.saving import HistoryDone, MarksChanged, Saved, SaverProblem, SavingAgain, Waiting  # loaded
 
         state = self.host.state
         if isinstance(report, Saved):
             state.saved(report.changes)
+            notes = [change for change in report.changes if change.field == "note"]
+            if notes and not state.saving_off:  # said once it is so, never before
+                self.host.say("Note saved." if notes[-1].value is not None else "Note removed.", timeout=3)
         elif isinstance(report, Waiting):
             state.locked_for = report.seconds
         elif isinstance(report, MarksChanged):  # theirs are shown
@@ -105,6 +120,9 @@ class Library:
         elif isinstance(report, SaverProblem):
             state.saving_off = state.saving_off or report.read_only
             self.host.warn([report.message], title="Marks")
+        elif isinstance(report, SavingAgain):
+            state.saving_off = False
+            self.host.say("Marks are saved again.", timeout=5)
         self.host.refresh_status()
 
     # --- undo / redo (run in turn by the saver's thread; the history lives in marks.db) -----------------
@@ -131,8 +149,7 @@ class Library:
         except ValueError as exc:
             return str(exc)
         if change.value != self.host.state.mark(paper_id).note:
-            self.apply([change])
-            self.host.say("Note saved." if change.value is not None else "Note removed.", timeout=3)
+            self.apply([change])  # "Note saved." once the saver has committed it (see saver_reported)
         return None
 
     def edit_note_outside(self, paper_id: str, run: Callable[[list[str]], int | None]) -> None:
@@ -165,11 +182,11 @@ class Library:
         changed."""
         old = self.host.state.mark(paper_id).tags
         try:
-            change = Change(paper_id, "tags", edit_tags(old, typed), time.time())
+            tags = edit_tags(old, typed)  # checked whole first: a bad tag changes nothing
+            changes = tag_changes(paper_id, typed, self.host.state.new_batch())
         except ValueError as exc:
             return str(exc)
-        if change.value != old:
-            self.apply([change])
-            tags = change.value if isinstance(change.value, tuple) else ()
+        if changes:  # each tag typed, added or removed, as its own change: another reader's tags stay
+            self.apply(changes)
             self.host.say(f"Tags: {' '.join(tags)}" if tags else "No tags now.", timeout=3)
         return None

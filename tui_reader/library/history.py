@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_reader.library.model import Change, Mark, set_value, with_value
+from tui_reader.library.model import Change, Mark, with_value
 from tui_reader.library.outbox import Tx, put
 from tui_reader.library.rules import Value
 from tui_reader.library.schema import mark_of
@@ -121,7 +121,9 @@ def walk(conn: sqlite3.Connection, redo: bool) -> Undone | None:
 def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_newer: bool = False) -> dict[str, Mark]:
     """The user's changes, in order, each batch recorded in the history. ``only_newer`` (replaying a journal,
     harmless twice): a change is taken with its own time, and only if it is still newer than what the file
-    holds; otherwise each change gets a time later than the value it replaces (see model.later)."""
+    holds; otherwise each change gets a time later than the value it replaces (see model.later), even when it
+    sets the value the field already has (the user's explicit word beats an older change from another device;
+    it is no step of the undo history then)."""
     marks: dict[str, Mark] = {}
     batches: list[list[HistoryItem]] = []
     batch = None
@@ -129,18 +131,24 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_newe
     for change in changes:
         paper_id = change.paper_id
         old = marks.get(paper_id) or mark_of(conn, paper_id)
+        edit = str(change.value) if change.field == "tag" else None  # one tag added or removed
+        name = "tags" if edit is not None else change.field
         if only_newer:
-            new = set_value(old, change.field, change.value, change.at) if change.is_newer_than(old) else old
+            new = change.taken(old) if change.is_newer_than(old) else old
         else:
             new = change.applied_to(old)
+            if new == old:  # the same value said again is still the user's latest word: a new time, synced
+                new = change.restated(old)
+                put(conn, tx, paper_id, old, new, tag_edit=edit)
+                old = new  # ... but nothing to undo
         marks[paper_id] = new
         if new == old:
             continue
-        put(conn, tx, paper_id, old, new)
+        put(conn, tx, paper_id, old, new, tag_edit=edit)
         if not batches or change.batch == 0 or change.batch != batch:
             batches.append([])
         batch = change.batch
-        batches[-1].append((paper_id, change.field, getattr(old, change.field), change.value))
+        batches[-1].append((paper_id, name, getattr(old, name), getattr(new, name)))
     for items in batches:
         record(conn, items)
     return marks

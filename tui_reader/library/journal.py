@@ -7,6 +7,7 @@ and opening for reading shows them laid over the file (``sqlite.with_unsaved_cha
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import time
@@ -18,9 +19,21 @@ from typing import Any
 from tui_reader.library.model import Change
 from tui_reader.library.rules import check_id, check_time
 
-__all__ = ["JOURNAL_MAX_BYTES", "UNSAVED_DIR", "Journal"]
+__all__ = ["JOURNAL_MAX_BYTES", "UNSAVED_DIR", "Journal", "write_all"]
 
 UNSAVED_DIR = "unsaved"  # in the data dir: one journal per running reader, <pid>-<start time>.jsonl
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """All of ``data`` onto ``fd``: ``os.write`` may take only part of it (a nearly full disk takes what fits
+    and refuses the rest), so it is called again for the rest until everything is written or it fails;
+    a write that takes nothing is the disk being full."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 class Journal:
@@ -70,8 +83,15 @@ class Journal:
         import json  # loaded when a record is read or written, not by the first frame
 
         records = [{**c.record(), "batch": c.batch} for c in changes]
-        os.write(self._fd, (json.dumps({"changes": records}, ensure_ascii=False) + "\n").encode())
-        os.fsync(self._fd)
+        size = os.fstat(self._fd).st_size
+        try:
+            write_all(self._fd, (json.dumps({"changes": records}, ensure_ascii=False) + "\n").encode())
+            os.fsync(self._fd)
+        except OSError:
+            # the part written is cut off again: left there, the next line would be glued onto it and both lost
+            with suppress(OSError):
+                os.ftruncate(self._fd, size)
+            raise
         self.empty = False
 
     def read(self) -> list[Change]:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from tui_reader.library.rules import FIELDS, Value, clean_value
+from tui_reader.library.rules import FIELDS, MAX_TIME, Value, clean_tags, clean_value
 
 __all__ = ["FIELDS", "NO_MARK", "Change", "Mark", "MarkFlags", "Value", "merge_marks"]
 
@@ -58,11 +58,24 @@ class Change(_ChangeFields):
 
     def applied_to(self, mark: Mark) -> Mark:
         """The mark after this change (a change is always newer than the one it replaces, see ``later``)."""
+        if self.field == "tag":
+            return with_value(mark, "tags", tag_edited(mark.tags, str(self.value)), self.at)
         return with_value(mark, self.field, self.value, self.at)
+
+    def taken(self, mark: Mark) -> Mark:
+        """The mark with this change at its own time (replaying a journal)."""
+        if self.field == "tag":
+            return set_value(mark, "tags", tag_edited(mark.tags, str(self.value)), self.at)
+        return set_value(mark, self.field, self.value, self.at)
+
+    def restated(self, mark: Mark) -> Mark:
+        """The mark after this change when it sets the value the field has: the same value with a new time."""
+        name = "tags" if self.field == "tag" else self.field
+        return set_value(mark, name, getattr(mark, name), later(self.at, getattr(mark, f"{name}_at")))
 
     def is_newer_than(self, mark: Mark) -> bool:
         """For replaying a journal: does this change still win over what the file holds?"""
-        at = getattr(mark, f"{self.field}_at")
+        at = getattr(mark, f"{'tags' if self.field == 'tag' else self.field}_at")
         return at is None or self.at > at
 
     def record(self) -> dict[str, object]:
@@ -107,9 +120,21 @@ class MarkFlags(Mapping[str, Mark]):
 # Mark arithmetic
 
 
+def tag_edited(tags: tuple[str, ...], edit: str) -> tuple[str, ...]:
+    """``tags`` after one tag edit: ``+tag`` adds it (a spelling already there is kept), ``-tag`` removes it,
+    ignoring case."""
+    key = edit[1:].casefold()
+    if edit[0] == "-":
+        return tuple(tag for tag in tags if tag.casefold() != key)
+    return clean_tags((*tags, edit[1:]))  # a spelling already there is kept; ValueError past MAX_TAGS
+
+
 def later(now: float, previous: float | None) -> float:
-    """A local change is always newer than the one it replaces, even if the clock went back."""
-    return now if previous is None or now > previous else math.nextafter(previous, math.inf)
+    """A local change is always newer than the one it replaces, even if the clock went back (so an edit made
+    after seeing another device's always wins over it), and never past the end of year 9999, the last time an
+    export can hold (sync refuses times close to it, so there is always room above what it took)."""
+    at = now if previous is None or now > previous else math.nextafter(previous, math.inf)
+    return min(at, MAX_TIME)
 
 
 def with_value(mark: Mark, field_name: str, value: Value, now: float) -> Mark:

@@ -96,6 +96,10 @@ def clean_value(field_name: str, value: object) -> Value:
         if not isinstance(value, (list, tuple)):
             raise ValueError("tags must be a list of words")
         return clean_tags(value)
+    if field_name == "tag":  # one tag added ("+rl") or removed ("-rl"): tags merge tag by tag
+        if not isinstance(value, str) or value[:1] not in ("+", "-"):
+            raise ValueError("a tag edit is +tag or -tag")
+        return value[0] + clean_tag(value[1:])
     raise ValueError(f"unknown field {str(field_name)[:20]!r} (one of {', '.join(FIELDS)})")
 
 

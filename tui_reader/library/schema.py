@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,11 +21,11 @@ __all__ = ["DB_NAME", "MIGRATIONS", "SCHEMA_VERSION", "migrate"]
 MarkRow = tuple[str, int, int, float | None, float | None, str | None, float | None, str, float | None]
 
 DB_NAME = "marks.db"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 # Schema changes: version -> statements taking the file from version-1 to version. Never edit a released step;
 # add the next one and bump SCHEMA_VERSION.
-MIGRATIONS: dict[int, tuple[str, ...]] = {
+MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = {
     1: (
         """CREATE TABLE marks (
             paper_id   TEXT PRIMARY KEY NOT NULL,
@@ -70,6 +70,25 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         "CREATE TABLE settings (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)",
     ),
+    3: (
+        # the CRC-32 of the part of another device's log read so far: a log delivered again as a new file, or
+        # rewritten in place, is read on from there only if that part is still the same (NULL: not known yet)
+        "ALTER TABLE sync_logs ADD COLUMN crc INTEGER",
+    ),
+    4: (
+        # tags merge tag by tag: each tag a paper has or had, with the time it was last added or removed and the
+        # device that did it (NULL: this one); marks.tags and tags_at are what these rows add up to
+        """CREATE TABLE tag_times (
+            paper_id TEXT NOT NULL,
+            tag      TEXT NOT NULL,  -- casefolded: the tag's identity
+            spelling TEXT NOT NULL,
+            present  INTEGER NOT NULL CHECK (present IN (0, 1)),
+            at       REAL NOT NULL,
+            device   TEXT,
+            PRIMARY KEY (paper_id, tag)
+        ) WITHOUT ROWID""",
+        lambda conn: fill_tag_times(conn),
+    ),
 }
 
 V1_COLUMNS = "paper_id, read, starred, read_at, starred_at"
@@ -93,13 +112,26 @@ def migrate(conn: sqlite3.Connection) -> None:
         raise NewerSchema(version)
     for target in range(version + 1, SCHEMA_VERSION + 1):
         for statement in MIGRATIONS[target]:
-            conn.execute(statement)
+            if callable(statement):
+                statement(conn)
+            else:
+                conn.execute(statement)
     # Always written: it doubles as the probe that the file really is writable.
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     try:
         conn.execute(f"SELECT {COLUMNS} FROM marks LIMIT 0")
     except sqlite3.OperationalError as exc:
         raise NotMarksFile(f"not a marks file ({exc})") from None
+
+
+def fill_tag_times(conn: sqlite3.Connection) -> None:
+    """Each tag a paper has, as a row of tag_times, with its list's time (0: none) and device."""
+    origins = dict(conn.execute("SELECT paper_id, device FROM origins WHERE field = 'tags'").fetchall())
+    rows = conn.execute("SELECT paper_id, tags, tags_at FROM marks WHERE tags != ''").fetchall()
+    conn.executemany(
+        "INSERT OR REPLACE INTO tag_times VALUES (?, ?, ?, 1, ?, ?)",
+        [(pid, tag.casefold(), tag, at or 0.0, origins.get(pid)) for pid, tags, at in rows for tag in tags_of(tags)],
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------

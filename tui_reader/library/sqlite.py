@@ -71,11 +71,23 @@ def is_busy(exc: BaseException) -> bool:
     return _errname(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
-def reason(exc: BaseException) -> str:
-    """A one-line description of an OS or SQLite error."""
+def reason(exc: BaseException, folder: Path | None = None) -> str:
+    """A one-line description of an OS or SQLite error. When the disk holding ``folder`` is full, that is the
+    reason, whatever SQLite calls it ("disk I/O error" when its shared memory file cannot grow)."""
+    if folder is not None and _disk_full(folder):
+        return "no space left on device"
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _disk_full(folder: Path) -> bool:
+    for place in (folder, *folder.parents):
+        try:
+            return os.statvfs(place).f_bavail == 0
+        except OSError:
+            continue
+    return False
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -263,7 +275,7 @@ def open_writable(data_dir: Path, warnings: list[str], waiting: Waiting, busy_ti
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return cannot_save(path, f"cannot create data directory {data_dir} ({reason(exc)})", warnings)
+        return cannot_save(path, f"cannot create data directory {data_dir} ({reason(exc, data_dir)})", warnings)
     for attempt in range(2):  # a second go after moving a bad file aside
         checked = None
         try:
@@ -281,7 +293,7 @@ def open_writable(data_dir: Path, warnings: list[str], waiting: Waiting, busy_ti
             if not is_corrupt(exc) or attempt:
                 if not os.access(data_dir, os.W_OK):  # say so plainly rather than "unable to open database file"
                     return cannot_save(path, f"data directory {data_dir} is not writable", warnings)
-                return cannot_save(path, f"cannot write marks file {path} ({reason(exc)})", warnings)
+                return cannot_save(path, f"cannot write marks file {path} ({reason(exc, data_dir)})", warnings)
             damage = reason(exc)
         if not set_aside(path, checked, damage, warnings):
             return Opened(memory_db(), None, read_only=True)

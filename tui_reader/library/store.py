@@ -21,7 +21,7 @@ import platformdirs
 from tui_reader.library import sqlite as db
 from tui_reader.library.journal import Journal
 from tui_reader.library.model import Change, Mark, MarkFlags
-from tui_reader.library.rules import Value, check_id, clean_note, clean_tag, clean_tags
+from tui_reader.library.rules import Value, check_id, clean_note, clean_tag
 from tui_reader.library.schema import COLUMNS, UPSERT, gc_paused, mark_of, marks_from_rows, tags_of
 from tui_reader.library.sqlite import StoreBusy, Waiting, wait_a_while
 
@@ -29,7 +29,7 @@ from tui_reader.library.sqlite import StoreBusy, Waiting, wait_a_while
 # the reader's first frame only reads, so its launch does not pay for them (~2.5 ms of the start-up).
 if TYPE_CHECKING:
     from tui_reader.library.history import HistoryEntry, Undone
-    from tui_reader.library.outbox import Remote
+    from tui_reader.library.outbox import LogPosition, Remote, SnapshotItem
 
 __all__ = ["MarkStore", "default_data_dir"]
 
@@ -48,7 +48,8 @@ class MarkStore:
     Reading: ``get``, ``all``, ``read_ids``, ``starred_ids``, ``notes``, ``tags``, ``all_tags``, ``flags``.
     Changing: ``set_read``/``set_starred``/``toggle_*``, ``set_note``, ``change_tags``, ``apply`` (a batch of
     Changes, what the reader's saver uses), ``import_``; ``undo``/``redo`` walk the history. Sync
-    (tui_reader/sync.py): ``publish_all``, ``outbox``/``sent``, ``log_position``, ``merge``.
+    (tui_reader/sync.py): ``publish_all``, ``snapshot``, ``outbox``/``own_log``/``sent``, ``log_position``,
+    ``merge``.
 
     ``read_only`` is True when changes cannot be saved: either the store was opened for reading
     (``writable=False``: setters raise), or the file cannot be written (setters then change an in-memory copy,
@@ -76,6 +77,7 @@ class MarkStore:
         self.writable = writable  # False: opened for reading only
         self.warnings = warnings
         self.waiting: Waiting = wait_a_while
+        self.notes_replaced: list[str] = []  # papers whose note of this device another device's later edit replaced
 
     # -- opening ------------------------------------------------------------------------------------------
 
@@ -214,10 +216,15 @@ class MarkStore:
         """Add and remove tags (ignoring case) in one transaction; ValueError (one line) for a bad tag, before
         anything is written. A tag added that the paper has in another spelling keeps the old spelling."""
         adding = [clean_tag(tag) for tag in add]
-        removing = {clean_tag(tag).casefold() for tag in remove}
-        return self._update(
-            paper_id, "tags", lambda m: clean_tags([t for t in (*m.tags, *adding) if t.casefold() not in removing])
-        )
+        removing = [clean_tag(tag) for tag in remove]
+        check_id(paper_id)
+        now = time.time()  # one change per tag (tags merge tag by tag), one step of undo
+        dropped = {tag.casefold() for tag in removing}
+        edits = [Change(paper_id, "tag", f"+{tag}", now, 1) for tag in adding if tag.casefold() not in dropped]
+        edits += [Change(paper_id, "tag", f"-{tag}", now, 1) for tag in removing]
+        if not edits:
+            return self.get(paper_id)
+        return self.apply(edits)[paper_id]
 
     def _update(self, paper_id: str, field_name: str, value: Callable[[Mark], Value]) -> Mark:
         """Read, change and write one field in a single transaction (correct with other instances writing)."""
@@ -301,36 +308,73 @@ class MarkStore:
                 return False
         return self._write(lambda conn: sync_tables.publish_all(conn, key))
 
-    def outbox(self) -> list[tuple[int, Change]]:
-        """This device's changes not yet in its sync log, oldest first, with their queue numbers."""
+    def outbox(self, after: int = 0) -> list[tuple[int, Change]]:
+        """This device's changes queued after queue number ``after``, oldest first, with their queue numbers."""
         from tui_reader.library import outbox as sync_tables
 
         with self._lock:
-            return sync_tables.queued(self._conn)
+            return sync_tables.queued(self._conn, after)
 
-    def sent(self, up_to: int) -> None:
-        """The outbox up to queue number ``up_to`` is in the sync log (fsync'ed)."""
+    def own_log(self, key: str) -> tuple[dict[str, int] | None, int]:
+        """``(what this device last wrote to its log in the folder key, None: never; the queue number below
+        which the queue is gone)``."""
         from tui_reader.library import outbox as sync_tables
 
-        self._write(lambda conn: sync_tables.sent(conn, up_to))
+        with self._lock:
+            return sync_tables.own_log(self._conn, key), sync_tables.trimmed(self._conn)
 
-    def log_position(self, key: str) -> tuple[int, int] | None:
-        """``(inode, offset)``: how far another device's log ``key`` has been read (None: never)."""
+    def snapshot(self) -> tuple[int, list[SnapshotItem]]:
+        """Every field held with a time and the device it came from (None: this one), as of one moment, with
+        the queue number up to which the queue is in it."""
+        from tui_reader.library import outbox as sync_tables
+
+        with self._lock:
+            self._conn.execute("BEGIN")  # one read transaction: the marks and the queue number agree
+            try:
+                return sync_tables.snapshot(self._conn)
+            finally:
+                self._conn.execute("COMMIT")
+
+    def sent(self, key: str, state: dict[str, int]) -> None:
+        """This device's log in the folder ``key`` is now as ``state`` says (fsync'ed); the queue drops what
+        every folder synced with lately has."""
+        from tui_reader.library import outbox as sync_tables
+
+        self._write(lambda conn: sync_tables.sent(conn, key, state))
+
+    def setting(self, name: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, name: str, value: str) -> None:
+        self._write(lambda conn: conn.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (name, value)))
+
+    def log_position(self, key: str) -> LogPosition | None:
+        """How far another device's log ``key`` has been read (None: never)."""
         from tui_reader.library import outbox as sync_tables
 
         with self._lock:
             return sync_tables.log_position(self._conn, key)
 
-    def merge(self, remote: Sequence[Remote], own_device: str, log: tuple[str, int, int] | None = None) -> int:
+    def merge(self, remote: Sequence[Remote], own_device: str, log: LogPosition | None = None) -> int:
         """Take other devices' changes: per paper and field, the change with the newest time wins, a tie going
-        to the greater device id (``own_device`` for this device's own values). ``log``: ``(key, inode, offset)``
-        of the log they were read from, saved in the same transaction. Returns how many changes won. Not a
+        to the greater device id (``own_device`` for this device's own values). ``log``: how far the log they
+        were read from has been read, saved in the same transaction. Returns how many changes won. Not a
         step of the undo history, and not queued for this device's log."""
         from tui_reader.library import outbox as sync_tables
 
         for item in remote:
             check_id(item.change.paper_id)
-        return self._write(lambda conn: sync_tables.merge(conn, remote, own_device, log))
+        replaced: list[str] = []
+
+        def step(conn: sqlite3.Connection) -> int:
+            replaced.clear()  # a try the lock made fail is tried again from the start
+            return sync_tables.merge(conn, remote, own_device, log, replaced)
+
+        won = self._write(step)
+        self.notes_replaced.extend(replaced)
+        return won
 
     # -- writing, with recovery ---------------------------------------------------------------------------
 
@@ -350,7 +394,7 @@ class MarkStore:
             except (sqlite3.Error, OSError) as exc:
                 if self.read_only:
                     raise  # the in-memory database failing is a bug, not a disk problem
-                self._go_read_only(f"could not save marks to {self.path} ({db.reason(exc)})")
+                self._go_read_only(f"could not save marks to {self.path} ({db.reason(exc, self.data_dir)})")
                 result = self._commit(step)
             if self.read_only and not self._told_unsaved:
                 self._told_unsaved = True

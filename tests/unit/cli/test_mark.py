@@ -71,9 +71,9 @@ def test_cli_on_an_unwritable_data_dir_lists_and_refuses_to_pretend_it_marked(un
     assert "not be saved" in err and "Traceback" not in err
     assert main(["mark", paper.id, "--read", "--data-dir", str(unwritable_dir)]) == 1
     out, err = capsys.readouterr()
-    assert err.splitlines()[-1] == "tui-reader: error: marks not saved"
+    assert out == "" and err == f"tui-reader: error: marks not saved: data directory {unwritable_dir} is not writable\n"
     backup = unwritable_dir.parent / "backup.json"
     backup.write_text(json.dumps([{"id": paper.id, "read": True, "read_at": 1.0}]))
     assert main(["marks", "import", str(backup), "--data-dir", str(unwritable_dir)]) == 1
     out, err = capsys.readouterr()
-    assert out == "" and err.splitlines()[-1] == "tui-reader: error: marks not saved"
+    assert out == "" and err == f"tui-reader: error: marks not saved: data directory {unwritable_dir} is not writable\n"

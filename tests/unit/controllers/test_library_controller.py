@@ -9,7 +9,7 @@ from fake_host import FakeHost
 from tui_reader.controllers.library import Library, edit_tags
 from tui_reader.library import MarkStore
 from tui_reader.paper import Paper
-from tui_reader.saving import HistoryDone
+from tui_reader.saving import HistoryDone, Saved
 from tui_reader.state import ReaderState
 
 PAPERS = [Paper(id=f"p{i}", title=f"Paper {i}", abstract="") for i in range(3)]
@@ -73,11 +73,14 @@ def test_mark_all_read_asks_how_many_then_is_one_step(host, library, saver):
     assert library.all_read_question() is None and host.messages[-1] == "Every paper shown is read already."
 
 
-def test_notes_are_saved_removed_or_refused_with_the_problem(host, library):
+def test_notes_are_saved_removed_or_refused_with_the_problem(host, library, saver):
     assert library.save_note("p0", "mine\n") is None and host.state.mark("p0").note == "mine"
+    assert host.messages == []  # not said before the saver has committed it
+    library.saver_reported(Saved(tuple(saver.submitted), {}))
     assert host.messages == ["Note saved."]
-    assert library.save_note("p0", "mine") is None and host.messages == ["Note saved."]  # unchanged: nothing
+    assert library.save_note("p0", "mine") is None and len(saver.submitted) == 1  # unchanged: nothing
     assert library.save_note("p0", "") is None and host.state.mark("p0").note is None
+    library.saver_reported(Saved(tuple(saver.submitted[1:]), {}))
     assert host.messages[-1] == "Note removed."
     assert library.save_note("p0", "x" * 100_001) == "note too long (100,001 characters; at most 100,000)"
 
@@ -130,3 +133,12 @@ def test_what_the_saver_reports_is_shown(host, library):
     )
     library.saver_reported(SaverProblem("marks.db is read-only", read_only=True))
     assert host.warned == ["marks.db is read-only"] and "marks NOT saved (read-only)" in host.state.status("", False)
+
+
+def test_saving_again_after_a_full_disk_is_shown_and_said(host, library):
+    from tui_reader.saving import SaverProblem, SavingAgain
+
+    library.saver_reported(SaverProblem("could not save marks (no space left on device)", read_only=True))
+    assert "marks NOT saved" in host.state.status("", False)
+    library.saver_reported(SavingAgain())
+    assert "marks NOT saved" not in host.state.status("", False) and host.messages[-1] == "Marks are saved again."

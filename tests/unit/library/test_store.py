@@ -46,10 +46,12 @@ def test_marks_survive_reopening_with_times_of_each_change(data_dir):
         both = store.set_starred("p1", True)
         assert read.read and read.read_at is not None and read.starred_at is None
         assert both.read_at == read.read_at and both.starred_at >= read.read_at
-        assert store.set_read("p1", True) == both  # no change, time kept
+        again = store.set_read("p1", True)  # said again: the same value, the user's latest word (a new time)
+        assert again.read and again.read_at > both.read_at and again._replace(read_at=both.read_at) == both
+        assert len(store.history()) == 2  # ... and nothing more to undo
     with MarkStore.open(data_dir) as store:
-        assert store.get("p1") == both
-        assert store.all() == {"p1": both}
+        assert store.get("p1") == again
+        assert store.all() == {"p1": again}
 
 
 def test_toggles_flip_and_unmarked_papers_keep_their_history(data_dir):

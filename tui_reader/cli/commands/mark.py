@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import PROG, UsageError, corpus_paths, fail, load, open_store, paper_line, warn
+from tui_reader.cli.common import PROG, UsageError, corpus_paths, fail, load, not_saved, open_store, paper_line
 from tui_reader.cli.parser import add_data_dir
 from tui_reader.library.model import Change
 
@@ -49,14 +49,12 @@ def run(args: argparse.Namespace) -> int:
         if value is not None
     ]
     with open_store(args.data_dir) as store:
-        seen = len(store.warnings)
-        marks = store.apply(changes)  # one transaction: all of them or (locked too long) none
-        for paper_id, mark in marks.items():
-            print(paper_line(by_id[paper_id], mark.read, mark.starred, mark.tags))
-        if store.read_only:
-            for message in store.warnings[seen:]:
-                warn(message)
-            return fail("marks not saved", 1)
+        if not store.read_only:
+            marks = store.apply(changes)  # one transaction: all of them or (locked too long) none
+        if store.read_only:  # nothing is shown as done that is not saved
+            return fail(not_saved("marks", store), 1)
+    for paper_id, mark in marks.items():
+        print(paper_line(by_id[paper_id], mark.read, mark.starred, mark.tags))
     return 0
 
 

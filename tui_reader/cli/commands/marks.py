@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, open_store, same_file
+from tui_reader.cli.common import UsageError, fail, not_saved, open_store, same_file
 from tui_reader.cli.parser import add_data_dir
 from tui_reader.files import replace_file
 
@@ -64,7 +64,7 @@ def marks_import(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"{name}: {exc}") from None
         if store.read_only:
-            return fail("marks not saved", 1)
+            return fail(not_saved("marks", store), 1)
     count = len(records) if isinstance(records, list) else 0  # import_ accepted it: always a list
     print(f"{count} mark{'' if count == 1 else 's'} read from {name}, {changed} changed")
     return 0

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, given_paper_id, open_store
+from tui_reader.cli.common import UsageError, fail, given_paper_id, not_saved, open_store
 from tui_reader.cli.parser import add_data_dir
 
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if store.read_only:
-            return fail("note not saved", 1)
+            return fail(not_saved("note", store), 1)
     print(f"note {'removed from' if mark.note is None else 'saved on'} {paper_id}", file=sys.stderr)
     return 0
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, open_store, warn
+from tui_reader.cli.common import UsageError, fail, not_saved, open_store, warn
 from tui_reader.cli.parser import add_data_dir
 from tui_reader.config import load_config
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no sync folder: set sync_dir in config.toml or give --sync-dir DIR")
     with open_store(args.data_dir) as store:
         if store.read_only:
-            return fail("marks cannot be saved, so nothing was synced", 1)
+            return fail(not_saved("nothing synced: marks", store), 1)
         try:
             result = sync_once(store, sync_dir)
         except SyncError as exc:

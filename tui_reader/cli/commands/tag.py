@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, given_paper_id, open_store
+from tui_reader.cli.common import UsageError, fail, given_paper_id, not_saved, open_store
 from tui_reader.cli.parser import add_data_dir
 
 
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if store.read_only:
-            return fail("tags not saved", 1)
+            return fail(not_saved("tags", store), 1)
     print(" ".join(mark.tags))
     return 0
 

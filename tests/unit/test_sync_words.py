@@ -1,0 +1,88 @@
+"""The user's word and the clocks of several machines: saying a value again is a change that wins over an older
+one from another device; a device whose clock is far ahead is named in a warning; no time a peer sends can make
+this device's own changes unreadable elsewhere or its backup unimportable; and a note of this device that a later
+edit elsewhere replaced is kept in the undo history, said in a warning."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from tui_reader.cli import main
+from tui_reader.library import Change, MarkStore
+from tui_reader.sync import DEVICE_FILE, sync_once
+
+
+def device(root: Path, name: str) -> tuple[MarkStore, Path]:
+    data = root / f"data-{name}"
+    data.mkdir(parents=True)
+    (data / DEVICE_FILE).write_text(name + "\n")
+    folder = root / "shared"
+    folder.mkdir(exist_ok=True)
+    return MarkStore.open(data), folder
+
+
+def line(paper: str, field: str, value: object, at: float, device: str = "bbbbbbbb") -> bytes:
+    record = {"v": 1, "id": paper, "field": field, "value": value, "at": at, "device": device}
+    return (json.dumps(record) + "\n").encode()
+
+
+def test_saying_a_mark_again_wins_over_an_older_change_from_another_device(tmp_path, capsys):
+    (a, folder), (b, _) = device(tmp_path, "aaaaaaaa"), device(tmp_path, "bbbbbbbb")
+    with a, b:
+        a.apply([Change("p", "read", True, 100.0)])
+        sync_once(a, folder), sync_once(b, folder)
+        b.apply([Change("p", "read", False, 200.0)])  # not yet delivered to a ...
+        a.apply([Change("p", "read", True, 300.0)])  # ... when a's user says "read" again
+        sync_once(a, folder), sync_once(b, folder), sync_once(a, folder)
+        assert a.get("p").read and b.get("p").read
+    assert main(["note", "q", "same", "--data-dir", str(tmp_path / "data-aaaaaaaa")]) == 0
+    with MarkStore.open(tmp_path / "data-aaaaaaaa") as store:
+        first = store.get("q").note_at
+    assert main(["note", "q", "same", "--data-dir", str(tmp_path / "data-aaaaaaaa")]) == 0
+    with MarkStore.open(tmp_path / "data-aaaaaaaa") as store:
+        assert store.get("q").note_at > first
+
+
+def test_a_device_far_ahead_is_named_and_no_peer_time_breaks_a_backup(tmp_path, capsys):
+    (a, folder), (c, _) = device(tmp_path, "aaaaaaaa"), device(tmp_path, "cccccccc")
+    with a, c:
+        year_ahead = time.time() + 2 * 365.25 * 86400
+        (folder / "bbbbbbbb.jsonl").write_bytes(
+            line("p", "starred", True, year_ahead) + line("q", "note", "from the end of time", 253_402_300_799)
+        )
+        a.set_note("q", "mine")
+        result = sync_once(a, folder)
+        assert result.received == 1
+        assert [w for w in result.warnings if "ahead" in w] == [
+            "device bbbbbbbb's changes carry times 2.0 years ahead of this machine's clock (sync log bbbbbbbb.jsonl): "
+            "they win over changes made here until then; check the date and time of the machine that made them"
+        ]
+        assert [w for w in result.warnings if "unreadable" in w] == [
+            "sync log bbbbbbbb.jsonl: 1 unreadable line skipped"
+        ]
+        a.set_starred("p", False)  # the user's later word still wins here, and everywhere
+        a.set_note("q", "still mine")
+        sync_once(a, folder)
+        result = sync_once(c, folder)
+        assert not [w for w in result.warnings if "aaaaaaaa" in w and "unreadable" in w]
+        assert c.get("q").note == "still mine" and not c.get("p").starred
+    backup = tmp_path / "backup.json"
+    assert main(["marks", "export", str(backup), "--data-dir", str(tmp_path / "data-aaaaaaaa")]) == 0
+    assert main(["marks", "import", str(backup), "--data-dir", str(tmp_path / "fresh")]) == 0
+
+
+def test_a_note_replaced_by_a_later_edit_elsewhere_comes_back_with_undo(tmp_path):
+    (a, folder), (b, _) = device(tmp_path, "aaaaaaaa"), device(tmp_path, "bbbbbbbb")
+    with a, b:
+        a.apply([Change("p", "note", "my careful summary", 1000.0)])
+        b.apply([Change("p", "note", "their quick line", 2000.0)])
+        sync_once(b, folder)
+        result = sync_once(a, folder)
+        assert result.warnings == ["a later edit on another device replaced your note on p; undo brings yours back"]
+        assert a.get("p").note == "their quick line"
+        assert a.undo() is not None
+        assert a.get("p").note == "my careful summary"
+        sync_once(a, folder), sync_once(b, folder)
+        assert b.get("p").note == "my careful summary"
