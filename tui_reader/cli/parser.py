@@ -21,7 +21,8 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="files or folders (default: the corpus in config.toml and the fetched days; the bundled demo papers until a listing is fetched)",
+        help="files or folders (default: the corpus in config.toml and the fetched days; "
+        "the bundled demo papers until a listing is fetched)",
     )
     parser.add_argument(
         "--demo",
