@@ -100,9 +100,16 @@ def test_a_data_folder_copied_to_a_new_laptop_syncs_both_ways(tmp_path):
     shutil.copytree(old, new)  # the natural way to set up a new laptop
     write_note(old, "old", "from the old laptop")
     write_note(new, "new", "from the new laptop")
+    first_id = device_id(old)
+    told = sync(new, folder)
+    assert device_id(new) != first_id
+    assert told == [  # what happened, and nothing else: the new id's log was never there to be removed
+        f"this data folder is a copy of another machine's (device {first_id}): it syncs as a new device, "
+        f"{device_id(new)}"
+    ]
     for data in (old, new, old, new, b):
         sync(data, folder)
-    assert device_id(new) != device_id(old)
+    assert device_id(new) != device_id(old) == first_id
     expected = {"before": "written before the copy", "old": "from the old laptop", "new": "from the new laptop"}
     assert notes_of(old) == notes_of(new) == notes_of(b) == expected
 

@@ -193,8 +193,8 @@ def merge(
     """Take other devices' changes: per paper and field, the change with the newest time wins, a tie going to
     the greater device id (``own_device`` for this device's own values). ``log``: how far the log they were
     read from has been read, saved with them. Returns how many changes won. A note of this device that a later
-    edit from another device replaces is kept as a step of the undo history, and its paper added to
-    ``replaced``."""
+    edit from another device replaces with other text is kept as a step of the undo history, and its paper
+    added to ``replaced`` (the same text coming back, as a copied data folder reads it, loses nothing)."""
     won = 0
     tx = Tx.of(conn)
     lost: list[tuple[str, str, Value, Value]] = []  # this device's notes another device's later edit replaced
@@ -214,7 +214,7 @@ def merge(
                 continue
         new = set_value(old, change.field, change.value, change.at)
         put(conn, tx, change.paper_id, old, new, origin=item.device)
-        if change.field == "note" and old.note is not None and row is None:
+        if change.field == "note" and old.note is not None and row is None and new.note != old.note:
             lost.append((change.paper_id, "note", old.note, new.note))
         won += 1
     if lost:  # kept as a step of the undo history: undo brings this device's text back

@@ -127,8 +127,13 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     key = str(folder.resolve())
     result = SyncResult()
     store.publish_all(key)
+    old = own
     own, writer = _this_device(store, store.data_dir)
-    result.sent, own = _send(store, folder, key, (own, writer), result.warnings)
+    if own != old:
+        result.warnings.append(
+            f"this data folder is a copy of another machine's (device {old}): it syncs as a new device, {own}"
+        )
+    result.sent, own = _send(store, folder, key, (own, writer), result.warnings, new_id=own != old)
     replaced = len(store.notes_replaced)
     for entry in entries:
         device = _log_device(entry.name)
@@ -141,7 +146,9 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     return result
 
 
-def _send(store: MarkStore, folder: Path, key: str, me: tuple[str, str], warnings: list[str]) -> tuple[int, str]:
+def _send(
+    store: MarkStore, folder: Path, key: str, me: tuple[str, str], warnings: list[str], new_id: bool = False
+) -> tuple[int, str]:
     """This device's changes onto its log (see own_log.py): ``(lines written, this device's id)``. When the log
     holds lines another copy of this data folder wrote (another writer, or changes this store never had), another
     machine writes under this device's id: its lines are taken, this device takes a new id and publishes
@@ -154,13 +161,13 @@ def _send(store: MarkStore, folder: Path, key: str, me: tuple[str, str], warning
         return _receive(store, log, f"{key}/{log.name}", own, own, warnings)
 
     try:
-        sent, foreign = own_log.send(store, folder, key, me, warnings, rescue)
+        sent, foreign = own_log.send(store, folder, key, me, warnings, rescue, new_id)
         if not foreign:
             return sent, own
         assert store.data_dir is not None
         new, writer = _this_device(store, store.data_dir, renew=True)
         warnings.append(f"another machine syncs as this device ({own}; a copied data folder?): this one is now {new}")
-        return own_log.send(store, folder, key, (new, writer), warnings, rescue)[0], new
+        return own_log.send(store, folder, key, (new, writer), warnings, rescue, new_id=True)[0], new
     except own_log.SendError as exc:
         raise SyncError(str(exc)) from None
 

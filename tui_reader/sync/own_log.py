@@ -50,10 +50,18 @@ class SendError(Exception):
 
 
 def send(
-    store: MarkStore, folder: Path, key: str, me: tuple[str, str], warnings: list[str], rescue: Rescue
+    store: MarkStore,
+    folder: Path,
+    key: str,
+    me: tuple[str, str],
+    warnings: list[str],
+    rescue: Rescue,
+    new_id: bool = False,
 ) -> tuple[int, bool]:
     """Bring this device's log in ``folder`` up to date (``me``: its id and writer tag): ``(lines written, the
-    log held lines another writer wrote)``. Raises SendError (one line) when it cannot be written."""
+    log held lines another writer wrote)``. ``new_id``: the device has just taken a new id, so what the store
+    says it wrote belongs to the old one's log, and a log of the new id missing is no news. Raises SendError
+    (one line) when it cannot be written."""
     assert store.data_dir is not None
     own, writer = me
     path = folder / f"{own}.jsonl"
@@ -61,6 +69,8 @@ def send(
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         state, trimmed = store.own_log(key)
+        if new_id:
+            state = None  # written under the old id: the new id's log starts with a fresh snapshot
         fd, problem = _open_own(path)
         if problem == REMOVED and state is None:
             problem = None  # the first exchange with this folder: nothing to have been removed
