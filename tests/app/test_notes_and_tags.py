@@ -241,3 +241,12 @@ async def test_the_dialog_keys_do_nothing_over_another_screen(papers, store):
         await pilot.press("question_mark", "a", "t", "V", "A")
         await pilot.pause()
         assert len(app.screen_stack) == 2 and type(app.screen).__name__ == "HelpScreen"
+
+
+def test_tags_starting_with_the_word_come_before_those_holding_it_each_once():
+    from tui_reader.screens.tags import matching
+
+    tags = ["Vision", "rl", "vision-language", "supervision", "RL-theory", "television"]
+    assert matching(tags, "vis") == ["Vision", "vision-language", "supervision", "television"]
+    assert matching(tags, "RL") == ["rl", "RL-theory"]
+    assert matching(tags, "") == tags

@@ -26,11 +26,18 @@ def last_word(typed: str) -> tuple[str, str]:
     return typed[:start], typed[start:]
 
 
-def matching(tags: Sequence[str], prefix: str) -> list[str]:
-    """The tags starting with ``prefix`` ignoring case, then those holding it."""
+def matching(tags: Sequence[str], prefix: str, folded: Sequence[str] | None = None) -> list[str]:
+    """The tags starting with ``prefix`` ignoring case, then those holding it: one pass, linear in the number of
+    tags (a hostile sync log can bring tens of thousands). ``folded``: the tags casefolded, when already known."""
     key = prefix.casefold()
-    starting = [tag for tag in tags if tag.casefold().startswith(key)]
-    return starting + [tag for tag in tags if key in tag.casefold() and tag not in starting]
+    starting: list[str] = []
+    holding: list[str] = []
+    for tag, low in zip(tags, folded if folded is not None else [tag.casefold() for tag in tags], strict=True):
+        if low.startswith(key):
+            starting.append(tag)
+        elif key in low:
+            holding.append(tag)
+    return starting + holding
 
 
 class TagSuggester(Suggester):
@@ -39,13 +46,15 @@ class TagSuggester(Suggester):
     def __init__(self, tags: Sequence[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.tags = list(tags)
+        self.folded = [tag.casefold() for tag in self.tags]  # once, not at every keystroke
 
     async def get_suggestion(self, value: str) -> str | None:
         before, word = last_word(value)
         sign, prefix = ("-", word[1:]) if word.startswith("-") else ("", word)
         if not prefix:
             return None
-        found = next((tag for tag in self.tags if tag.casefold().startswith(prefix.casefold())), None)
+        key = prefix.casefold()
+        found = next((tag for tag, low in zip(self.tags, self.folded, strict=True) if low.startswith(key)), None)
         return None if found is None else before + sign + found  # taken, the word gets the tag's spelling
 
 
@@ -65,6 +74,7 @@ class TagScreen(PromptScreen):
             suggester=TagSuggester(known),
         )
         self.current, self.known = list(current), list(known)
+        self.folded = [tag.casefold() for tag in self.known]
 
     def compose_above(self) -> ComposeResult:
         line = Text("Tags  ", style="dim")
@@ -76,7 +86,7 @@ class TagScreen(PromptScreen):
 
     def _matches(self, typed: str) -> Text:
         word = last_word(typed)[1].lstrip("-")
-        found = matching(self.known, word)
+        found = matching(self.known, word, self.folded)
         if not self.known:
             return Text("No tags used yet.", style="dim")
         if not found:
