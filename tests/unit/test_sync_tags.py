@@ -23,23 +23,26 @@ def run(*argv: str) -> None:
     assert main(list(argv)) == 0
 
 
-def tags(data) -> tuple[str, ...]:
+PAPER = "2e0170c1c245"  # the first bundled paper: tags are only given to papers
+
+
+def tags(data, paper: str = PAPER) -> tuple[str, ...]:
     with MarkStore.open(data) as store:
-        return store.get("p").tags
+        return store.get(paper).tags
 
 
 def test_two_devices_adding_different_tags_keep_both(tmp_path):
     a, b = device(tmp_path, "aaaaaaaa"), device(tmp_path, "bbbbbbbb")
     folder = str(tmp_path / "shared")
-    run("tag", "p", "--add", "draft", "--data-dir", str(a))
+    run("tag", PAPER, "--add", "draft", "--data-dir", str(a))
     run("sync", "--sync-dir", folder, "--data-dir", str(a))
     run("sync", "--sync-dir", folder, "--data-dir", str(b))
-    run("tag", "p", "--add", "rl", "--data-dir", str(a))  # at the same time, on two machines
-    run("tag", "p", "--add", "vision", "--remove", "draft", "--data-dir", str(b))
+    run("tag", PAPER, "--add", "rl", "--data-dir", str(a))  # at the same time, on two machines
+    run("tag", PAPER, "--add", "vision", "--remove", "draft", "--data-dir", str(b))
     for data in (a, b, a):
         run("sync", "--sync-dir", folder, "--data-dir", str(data))
     assert tags(a) == tags(b) == ("rl", "vision")
-    run("tag", "p", "--add", "draft", "--data-dir", str(a))  # added again later: there again
+    run("tag", PAPER, "--add", "draft", "--data-dir", str(a))  # added again later: there again
     for data in (a, b):
         run("sync", "--sync-dir", folder, "--data-dir", str(data))
     assert tags(a) == tags(b) == ("draft", "rl", "vision")
@@ -55,7 +58,7 @@ def test_a_tag_removed_later_elsewhere_stays_removed_and_old_tags_migrate(tmp_pa
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()
-    assert tags(a) == ("rl", "vision")
+    assert tags(a, "p") == ("rl", "vision")
     folder = tmp_path / "shared"
     b = device(tmp_path, "bbbbbbbb")
     with MarkStore.open(a) as store_a, MarkStore.open(b) as store_b:

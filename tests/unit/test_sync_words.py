@@ -37,12 +37,12 @@ def test_saying_a_mark_again_wins_over_an_older_change_from_another_device(tmp_p
         a.apply([Change("p", "read", True, 300.0)])  # ... when a's user says "read" again
         sync_once(a, folder), sync_once(b, folder), sync_once(a, folder)
         assert a.get("p").read and b.get("p").read
-    assert main(["note", "q", "same", "--data-dir", str(tmp_path / "data-aaaaaaaa")]) == 0
+    assert main(["note", "p", "same", "--data-dir", str(tmp_path / "data-aaaaaaaa")]) == 0  # p: in the marks file
     with MarkStore.open(tmp_path / "data-aaaaaaaa") as store:
-        first = store.get("q").note_at
-    assert main(["note", "q", "same", "--data-dir", str(tmp_path / "data-aaaaaaaa")]) == 0
+        first = store.get("p").note_at
+    assert main(["note", "p", "same", "--data-dir", str(tmp_path / "data-aaaaaaaa")]) == 0
     with MarkStore.open(tmp_path / "data-aaaaaaaa") as store:
-        assert store.get("q").note_at > first
+        assert store.get("p").note_at > first
 
 
 def test_a_device_far_ahead_is_named_and_no_peer_time_breaks_a_backup(tmp_path, capsys):

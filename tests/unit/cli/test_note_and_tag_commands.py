@@ -11,23 +11,25 @@ from conftest import SEEDS
 from tui_reader.cli import main
 from tui_reader.library import Change, MarkStore
 
+PAPER = "2e0170c1c245"  # the first bundled paper ("RLIF: Interactive Imitation Learning as Reinforcement Learning")
+
 
 def test_note_sets_prints_reads_stdin_and_removes(data_dir, capsys, monkeypatch):
     import io
 
     dd = ["--data-dir", str(data_dir)]
-    assert main(["note", "2403.1", "first \x1b]0;title\x07thought", *dd]) == 0
-    assert "note saved on 2403.1" in capsys.readouterr().err
-    assert main(["note", "2403.1", *dd]) == 0
+    assert main(["note", PAPER, "first \x1b]0;title\x07thought", *dd]) == 0
+    assert f"note saved on {PAPER}" in capsys.readouterr().err
+    assert main(["note", PAPER, *dd]) == 0
     assert capsys.readouterr().out == "first thought\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"from\r\nstdin\n")))
-    assert main(["note", "2403.1", "-", *dd]) == 0
+    assert main(["note", PAPER, "-", *dd]) == 0
     capsys.readouterr()
-    assert main(["note", "2403.1", *dd]) == 0
+    assert main(["note", PAPER, *dd]) == 0
     assert capsys.readouterr().out == "from\nstdin\n"
-    assert main(["note", "2403.1", "", *dd]) == 0
-    assert "note removed from 2403.1" in capsys.readouterr().err
-    assert main(["note", "2403.1", *dd]) == 0
+    assert main(["note", PAPER, "", *dd]) == 0
+    assert f"note removed from {PAPER}" in capsys.readouterr().err
+    assert main(["note", PAPER, *dd]) == 0
     assert capsys.readouterr().out == ""
     assert main(["note", "bad id", "x", *dd]) == 2
     assert capsys.readouterr().err.count("\n") == 1
@@ -35,17 +37,17 @@ def test_note_sets_prints_reads_stdin_and_removes(data_dir, capsys, monkeypatch)
 
 def test_tag_adds_removes_prints_and_refuses_bad_tags(data_dir, capsys):
     dd = ["--data-dir", str(data_dir)]
-    assert main(["tag", "p", "--add", "RL", "--add", "vision", *dd]) == 0
+    assert main(["tag", PAPER, "--add", "RL", "--add", "vision", *dd]) == 0
     assert capsys.readouterr().out == "RL vision\n"
-    assert main(["tag", "p", "--add", "rl", "--remove", "Vision", "--add", "new", *dd]) == 0
+    assert main(["tag", PAPER, "--add", "rl", "--remove", "Vision", "--add", "new", *dd]) == 0
     assert capsys.readouterr().out == "new RL\n"
-    assert main(["tag", "p", "--add", "two words", *dd]) == 2
+    assert main(["tag", PAPER, "--add", "two words", *dd]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad tag 'two words'" in err
-    assert main(["tag", "p", *dd]) == 0
+    assert main(["tag", PAPER, *dd]) == 0
     assert capsys.readouterr().out == "new RL\n"
     with MarkStore.open(data_dir) as store:
-        assert [entry.phrase() for entry in store.history()] == ["tags on p", "tags on p"]
+        assert [entry.phrase() for entry in store.history()] == [f"tags on {PAPER}"] * 2
 
 
 def test_list_shows_tags_and_notes(seeds_corpus, data_dir, capsys):
@@ -107,3 +109,21 @@ def test_a_note_too_long_on_stdin_is_one_line_and_saves_nothing(data_dir, capsys
     assert err.count("\n") == 1 and "note too long" in err
     with MarkStore.open(data_dir) as store:
         assert store.notes() == {}
+
+
+def test_note_and_tag_refuse_an_id_that_is_no_paper_as_mark_does(data_dir, capsys):
+    dd = ["--data-dir", str(data_dir)]
+    for command in (["note", "deadbeef0000", "hi"], ["tag", "deadbeef0000", "--add", "rl"], ["note", "deadbeef0000"]):
+        assert main([*command, *dd]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "unknown paper id deadbeef0000" in err and "list" in err, err
+    with MarkStore.open(data_dir) as store:
+        assert store.notes() == {} and store.tags() == {}  # nothing left behind
+
+
+def test_a_paper_known_only_from_the_marks_file_takes_notes_and_tags(data_dir, capsys):
+    with MarkStore.open(data_dir) as store:  # as another device's change arrives through sync
+        store.apply([Change("abcdef012345", "starred", True, 1.0)])
+    assert main(["note", "abcdef012345", "seen on my laptop", "--data-dir", str(data_dir)]) == 0
+    assert main(["tag", "abcdef012345", "--add", "later", "--data-dir", str(data_dir)]) == 0
+    assert capsys.readouterr().out == "later\n"

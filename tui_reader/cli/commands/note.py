@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, given_paper_id, not_saved, open_store
+from tui_reader.cli.common import UsageError, check_known, fail, given_paper_id, not_saved, open_store
 from tui_reader.cli.parser import add_data_dir
 
 
@@ -18,10 +18,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the note (nothing printed, exit 0, when there is none), or set it: one transaction, one undo step.
-    Any id is accepted (a note may be written before the paper is in the corpus)."""
+    An id that is no paper (``check_known``) is refused, as ``mark`` refuses it."""
     paper_id = given_paper_id(args.id)
     if args.text is None:
         with open_store(args.data_dir, writable=False) as store:
+            check_known(paper_id, store, args.data_dir)
             note = store.get(paper_id).note
         if note is not None:
             print(note)
@@ -30,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if text == "-":
         text = _read_note_from_stdin()
     with open_store(args.data_dir) as store:
+        check_known(paper_id, store, args.data_dir)
         try:
             mark = store.set_note(paper_id, text)
         except ValueError as exc:

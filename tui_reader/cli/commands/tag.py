@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, given_paper_id, not_saved, open_store
+from tui_reader.cli.common import UsageError, check_known, fail, given_paper_id, not_saved, open_store
 from tui_reader.cli.parser import add_data_dir
 
 
@@ -21,9 +21,11 @@ def run(args: argparse.Namespace) -> int:
     paper_id = given_paper_id(args.id)
     if not args.add and not args.remove:
         with open_store(args.data_dir, writable=False) as store:
+            check_known(paper_id, store, args.data_dir)
             print(" ".join(store.get(paper_id).tags))
         return 0
     with open_store(args.data_dir) as store:
+        check_known(paper_id, store, args.data_dir)
         try:
             mark = store.change_tags(paper_id, add=args.add, remove=args.remove)
         except ValueError as exc:
