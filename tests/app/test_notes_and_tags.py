@@ -250,3 +250,24 @@ def test_tags_starting_with_the_word_come_before_those_holding_it_each_once():
     assert matching(tags, "vis") == ["Vision", "vision-language", "supervision", "television"]
     assert matching(tags, "RL") == ["rl", "RL-theory"]
     assert matching(tags, "") == tags
+
+
+def test_listing_matching_tags_is_linear_in_the_number_of_tags():
+    """A hostile sync log can bring tens of thousands of tags: the prompt compares each tag a bounded number of
+    times, never each against every other (counted, not timed)."""
+    from tui_reader.screens.tags import matching
+
+    compared = 0
+
+    class Tag(str):
+        __hash__ = str.__hash__
+
+        def __eq__(self, other: object) -> bool:
+            nonlocal compared
+            compared += 1
+            return str.__eq__(self, other)
+
+    tags = [Tag(f"tag{number:04d}") for number in range(2_000)]
+    assert len(matching(tags, "tag")) == 2_000
+    assert len(matching(tags, "ag")) == 2_000  # held, not starting
+    assert compared <= 10 * len(tags)
