@@ -652,13 +652,17 @@ def test_no_option_fetches_a_week_then_from_the_last_day_fetched(api, data, caps
         ["--week", "2024-W54"],
         ["--month", "2024-13"],
         ["--date", "2024-03-11", "--month", "2024-03"],
+        ["--week", "9999-W52"],  # ends after the year 9999
     ],
 )
 def test_bad_options_are_usage_errors(api, data, capsys, argv):
     with pytest.raises(SystemExit) as exited:
         run(capsys, api, data, *argv)
     assert exited.value.code == 2
-    assert "Traceback" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("tui-reader fetch: error: argument")
+    assert "invalid" not in err  # the option's own words, not argparse's about a function
     assert api.requests == []
 
 
@@ -673,6 +677,12 @@ def test_bad_options_are_usage_errors(api, data, capsys, argv):
         (["--api-url", "ftp://x\x1b[2J", "--date", "2024-03-11"], "not an http(s) URL"),
         (["--api-url", "http://127.0.0.1:9/\x1b[2J", "--date", "2024-03-11"], "control characters"),
         (["--api-url", "http://127.0.0.1:9/a b", "--date", "2024-03-11"], "not an http(s) URL"),
+        (["--api-url", "http://[::1", "--date", "2024-03-11"], "not a usable URL (Invalid IPv6 URL)"),
+        (["--api-url", "http://[::1]:99999/x", "--date", "2024-03-11"], "not a usable URL (Port out of range"),
+        (["--api-url", "http://127.0.0.1:x/", "--date", "2024-03-11"], "not a usable URL (Port could not be cast"),
+        (["--api-url", "http:///api", "--date", "2024-03-11"], "no host in the URL"),
+        (["--api-url", "http://[::1"], "not a usable URL"),
+        (["--month", "9999-12"], "9999-12-01 is in the future"),  # no day named: checked before the days too
     ],
 )
 def test_impossible_requests_are_one_line_exit_2(api, data, capsys, argv, problem):
