@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from tui_reader.saving import MarkSaver
+    from tui_reader.warning_summary import Budget
 
 __all__ = ["LaunchOutcome", "ReaderApp"]
 
@@ -88,6 +89,7 @@ class ReaderApp(App[LaunchOutcome]):
         self.startup_notices = list(notices)
         self.config = config or Config()
         self.user_keymap: dict[str, str] = {}  # binding id -> keys (see tui_reader.commands); set_keymap applies it
+        self._warnings_flush_due = False
         self._apply_settings()
 
     def get_default_screen(self) -> Screen[None]:
@@ -156,9 +158,24 @@ class ReaderApp(App[LaunchOutcome]):
     # --- notifications: problems the user should know about, and what the reader did -------------------------
 
     def warn(self, messages: Iterable[str], title: str = "Warning") -> None:
-        """Problems the user should know about (skipped files, marks not saved), as notifications."""
-        for message in messages:
+        """Problems the user should know about (skipped files, marks not saved), as notifications: a handful at
+        a time, then one counting the rest, written to the log file (tui_reader.warning_summary)."""
+        for message in self.warning_budget.take(list(messages)):
             self.say(message, title=title, severity="warning", timeout=12)
+        if self.warning_budget.to_log and not self._warnings_flush_due:
+            self._warnings_flush_due = True  # batches coming together (a load's) make one "more" notification
+            self.set_timer(0.5, self._flush_warnings)
+
+    @cached_property
+    def warning_budget(self) -> Budget:
+        from tui_reader.warning_summary import Budget
+
+        return Budget()
+
+    def _flush_warnings(self) -> None:
+        self._warnings_flush_due = False
+        if (line := self.warning_budget.flush()) is not None:
+            self.say(line, title="Warning", severity="warning", timeout=12)
 
     def say(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None
