@@ -58,6 +58,9 @@ def breakpoint_classes(size: int, breakpoints: Sequence[tuple[int, str]]) -> set
     return {max(reached)[1]} if reached else set()
 
 
+NOTIFICATION_CHARS = 400  # a notification's text is cut past this many characters
+
+
 class ReaderApp(App[LaunchOutcome]):
     """The reader. Give it papers and an open MarkStore; warnings are shown as notifications. ``run()`` returns
     a ``LaunchOutcome``."""
@@ -183,7 +186,10 @@ class ReaderApp(App[LaunchOutcome]):
         """Every notification the reader makes goes through here. Its text may hold a file name, a link or the
         query, so it is shown literally: never read as markup (a "[/]" would crash the app, a "[@click=…]"
         would attach an action), and without terminal controls or escape sequences (one line each)."""
-        self.notify(shown(message)[0], title=shown(title)[0], severity=severity, timeout=timeout, markup=False)
+        text = shown(message)[0]
+        if len(text) > NOTIFICATION_CHARS:  # a 100 KB link would cover the screen: the clipboard has it whole
+            text = text[: NOTIFICATION_CHARS - 1] + "…"
+        self.notify(text, title=shown(title)[0][:80], severity=severity, timeout=timeout, markup=False)
 
     def report_failure(self, what: str, error: BaseException, where: str) -> None:
         """A worker raised (its traceback logged ``where``): said in one line; the reader goes on."""
