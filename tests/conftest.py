@@ -263,6 +263,7 @@ def api():
 
     api, server = serve()
     yield api
+    api.stopped.set()
     server.shutdown()
     server.server_close()
 

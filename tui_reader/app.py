@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from tui_reader.saving import MarkSaver
+    from tui_reader.warning_summary import Budget
 
 __all__ = ["LaunchOutcome", "ReaderApp"]
 
@@ -56,6 +57,9 @@ def breakpoint_classes(size: int, breakpoints: Sequence[tuple[int, str]]) -> set
     """The class Textual gives a screen for ``size`` cells: the one of the largest breakpoint it reaches."""
     reached = [(at, name) for at, name in breakpoints if size >= at]
     return {max(reached)[1]} if reached else set()
+
+
+NOTIFICATION_CHARS = 400  # a notification's text is cut past this many characters
 
 
 class ReaderApp(App[LaunchOutcome]):
@@ -89,6 +93,7 @@ class ReaderApp(App[LaunchOutcome]):
         self.startup_notices = list(notices)
         self.config = config or Config()
         self.user_keymap: dict[str, str] = {}  # binding id -> keys (see tui_reader.commands); set_keymap applies it
+        self._warnings_flush_due = False
         self._apply_settings()
 
     def get_default_screen(self) -> Screen[None]:
@@ -158,9 +163,24 @@ class ReaderApp(App[LaunchOutcome]):
     # --- notifications: problems the user should know about, and what the reader did -------------------------
 
     def warn(self, messages: Iterable[str], title: str = "Warning") -> None:
-        """Problems the user should know about (skipped files, marks not saved), as notifications."""
-        for message in messages:
+        """Problems the user should know about (skipped files, marks not saved), as notifications: a handful at
+        a time, then one counting the rest, written to the log file (tui_reader.warning_summary)."""
+        for message in self.warning_budget.take(list(messages)):
             self.say(message, title=title, severity="warning", timeout=12)
+        if self.warning_budget.to_log and not self._warnings_flush_due:
+            self._warnings_flush_due = True  # batches coming together (a load's) make one "more" notification
+            self.set_timer(0.5, self._flush_warnings)
+
+    @cached_property
+    def warning_budget(self) -> Budget:
+        from tui_reader.warning_summary import Budget
+
+        return Budget()
+
+    def _flush_warnings(self) -> None:
+        self._warnings_flush_due = False
+        if (line := self.warning_budget.flush()) is not None:
+            self.say(line, title="Warning", severity="warning", timeout=12)
 
     def say(
         self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None
@@ -168,7 +188,10 @@ class ReaderApp(App[LaunchOutcome]):
         """Every notification the reader makes goes through here. Its text may hold a file name, a link or the
         query, so it is shown literally: never read as markup (a "[/]" would crash the app, a "[@click=…]"
         would attach an action), and without terminal controls or escape sequences (one line each)."""
-        self.notify(shown(message)[0], title=shown(title)[0], severity=severity, timeout=timeout, markup=False)
+        text = shown(message)[0]
+        if len(text) > NOTIFICATION_CHARS:  # a 100 KB link would cover the screen: the clipboard has it whole
+            text = text[: NOTIFICATION_CHARS - 1] + "…"
+        self.notify(text, title=shown(title)[0][:80], severity=severity, timeout=timeout, markup=False)
 
     def report_failure(self, what: str, error: BaseException, where: str) -> None:
         """A worker raised (its traceback logged ``where``): said in one line; the reader goes on."""

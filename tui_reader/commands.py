@@ -117,6 +117,10 @@ def check_keymap(
         if clash := next((given[section.heading, k] for k in normal if (section.heading, k) in given), None):
             warnings.append(f"{entry}: that key is already given to {clash} above; ignored")
             continue
+        refused = _needed_elsewhere(binding_id, normal, keymap, sections) if section.heading in WITH_THE_LIST else None
+        if refused is not None:
+            warnings.append(f"{entry}: {refused}; ignored")
+            continue
         for key in normal:
             given[section.heading, key] = binding_id
         valid[binding_id] = ",".join(normal)
@@ -127,6 +131,33 @@ def check_keymap(
                     if (taker := given.get((section.heading, key))) is not None:
                         warnings.append(f"{source}: [keymap] {taker} takes {key_label(key)} from {binding.id}")
     return valid, warnings
+
+
+# Keys a keymap never takes from their bindings: the list's movement keys (the list, focused, would keep them
+# anyway: the entry would do nothing) and the only key of quit and help (the footer always shows both).
+MOVEMENT_IDS = ("list.cursor-down", "list.cursor-up", "list.first", "list.last", "list.page-down", "list.page-up")
+KEPT_IDS = ("quit", "help")
+WITH_THE_LIST = ("Anywhere", "In the list")  # the sections whose keys compete with those while the list has focus
+
+
+def _needed_elsewhere(
+    binding_id: str, keys: list[str], keymap: Mapping[str, str], sections: Sequence[Section]
+) -> str | None:
+    """Why ``binding_id`` may not have ``keys``: one of them moves the list, or is the key quit or help would be
+    left without; None when it may."""
+    for section in sections:
+        for binding in section.bindings:
+            if not isinstance(binding, Binding) or binding.id in (None, binding_id):
+                continue
+            if binding.id in MOVEMENT_IDS:
+                taken = [key for key in _keys(binding) if key in keys]
+                if taken:
+                    return f"{key_label(taken[0])} moves the list ({binding.id})"
+            elif binding.id in KEPT_IDS and binding.id not in keymap:  # remapped: its own entry is checked
+                kept = _keys(binding)
+                if set(kept) <= set(keys):
+                    return f"{binding.id} would be left without a key ({', '.join(map(key_label, kept))})"
+    return None
 
 
 _MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})

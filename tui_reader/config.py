@@ -285,23 +285,46 @@ def settings() -> list[Setting]:
 # Reading and writing the file
 
 
+UNKNOWN_NAMED = 3  # unknown settings named in their one warning (the rest are counted)
+
+
 def load_config(path: Path | None = None) -> Config:
-    """The configuration in ``path`` (default: config_file()); a missing file is the defaults, silently."""
+    """The configuration in ``path`` (default: config_file()); a missing file is the defaults, silently. Whatever
+    goes wrong reading it (a TOML nested deeper than the parser's stack, memory, ...) is one warning and the
+    defaults: a command never stops on its config file."""
     path = config_file() if path is None else path
+    try:
+        return _load(path)
+    except Exception as exc:  # RecursionError, MemoryError and whatever else a hostile file may cause
+        return _bad(f"{shown_path(path)}: cannot be read ({type(exc).__name__}); using the defaults")
+
+
+def _load(path: Path) -> Config:
     values, problem = _read(path)
     if problem:
         return _bad(f"{problem}; using the defaults")
     if values is None:
         return Config()
     file = _File(path, [])
-    for key in values:
-        if key not in SETTINGS:
-            file.warn(f"unknown setting {shown_path(key)!r} ignored (known: {', '.join(KNOWN)})")
+    _unknown([key for key in values if key not in SETTINGS], file)
     found = {}
     for name, spec in SETTINGS.items():
         if name in values and (value := spec.value(values[name], file)) is not MISSING:
             found[name] = value
     return Config(warnings=tuple(file.warnings), **found)
+
+
+def _unknown(keys: list[str], file: _File) -> None:
+    """One warning for the unknown settings, however many: the first few named, the rest counted."""
+    if not keys:
+        return
+    known = f"(known: {', '.join(KNOWN)})"
+    if len(keys) == 1:
+        file.warn(f"unknown setting {shown_path(keys[0])!r} ignored {known}")
+        return
+    named = ", ".join(repr(shown_path(key[:40])) for key in keys[:UNKNOWN_NAMED])
+    more = f" and {len(keys) - UNKNOWN_NAMED:,} more" if len(keys) > UNKNOWN_NAMED else ""
+    file.warn(f"{len(keys):,} unknown settings ignored: {named}{more} {known}")
 
 
 def _read(path: Path) -> tuple[dict[str, Any] | None, str]:

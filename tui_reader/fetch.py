@@ -39,7 +39,8 @@ allowance for half an hour and more, for listings nobody has asked for yet: henc
 The HTTP client is the standard library's urllib: one GET of a small JSON document a page needs no connection
 pool, no HTTP/2 and no streaming, so a third-party client (requests, httpx) would add a dependency (and for
 requests, urllib3, charset-normalizer, idna and certifi) for nothing the reader uses. What urllib leaves to us is
-written here: a timeout on every request, a few retries with exponential backoff for connection errors,
+written here (and in fetch_http): an overall deadline on every request (connecting, headers and body) and on
+the run, a timeout on every read, a few retries with exponential backoff for connection errors,
 timeouts and 5xx answers, ``Retry-After`` (seconds or an HTTP date, capped) for 429, the pacing above, a bound on
 the size of an answer and on the number of pages, and one clear error line naming the URL for every failure.
 
@@ -65,7 +66,9 @@ from pathlib import Path
 from typing import NoReturn
 
 from tui_reader.config import listings_dir
+from tui_reader.fetch_http import TooBig, Watchdog, next_link, open_url, read_capped
 from tui_reader.files import replace_file
+from tui_reader.json_limits import JsonProblem, TooManyItems, array_items
 from tui_reader.safe_text import clean_text
 
 __all__ = [
@@ -89,10 +92,12 @@ DEFAULT_API_URL = "https://huggingface.co/api/daily_papers"
 PAGE_LIMIT = 100  # items asked for per page (the API's largest page: 101 is refused)
 MAX_PAGES = 50  # a day with more than 5,000 papers is a server that never ends its pages: an error, not a hang
 TIMEOUT_S = 15.0  # per request: connecting, and each read of the answer
+REQUEST_DEADLINE_S = 60.0  # per request, all of it: connecting, the headers and the body (fetch_http)
+FETCH_DEADLINE_S = 30 * 60.0  # per run: a year of days, paced, takes a few minutes
 ATTEMPTS = 4  # one try and three retries, for connection errors, timeouts, 5xx and 429
 BACKOFF_S = 1.0  # waits 1, 2, 4 s between tries
 RETRY_AFTER_CAP_S = 60.0  # a 429's Retry-After is honoured up to this long
-MAX_ANSWER_BYTES = 32 * 2**20  # a page bigger than this (a listing page is ~100 KB) is refused, not read
+MAX_ANSWER_BYTES = 4 * 2**20  # a page bigger than this (a full day is ~300 KB) is refused, not read
 ERROR_BODY_BYTES = 4096  # of an error answer's body, for the API's own words
 ERROR_TEXT_CHARS = 200  # of those words, in the error line
 FIRST_RUN_DAYS = 7  # with nothing fetched yet, `fetch` starts this many days ago
@@ -247,42 +252,6 @@ def is_not_open_yet(status: int | None, api_error: str) -> bool:
     return status == 400 and bool(_DATE_WORD.search(api_error)) and bool(_AFTER_BOUND.search(api_error))
 
 
-_LINK_TARGET = re.compile(r"\s*<([^>]*)>")
-_LINK_PARAM = re.compile(r'\s*;\s*([^\s=;,]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^;,]*))?')
-
-
-def next_link(values: Iterable[str]) -> str | None:
-    """The target of the first ``rel="next"`` link in Link header values (RFC 8288: several links a header,
-    several headers, quoted or bare parameters, rel holding several relation types), as written (unresolved)."""
-    for value in values:
-        position = 0
-        while position < len(value):
-            target = _LINK_TARGET.match(value, position)
-            if target is not None:
-                relations, position = _relations(value, target.end())
-                if "next" in relations:
-                    return target[1].strip()
-            comma = value.find(",", position)  # past this link (or what could not be read) to the next one
-            if comma < 0:
-                break
-            position = comma + 1
-    return None
-
-
-def _relations(value: str, position: int) -> tuple[list[str], int]:
-    """The relation types of the link whose parameters start at ``position`` (its first rel's, lowercased), and
-    where its parameters end."""
-    relations: list[str] | None = None
-    while (param := _LINK_PARAM.match(value, position)) is not None:
-        position = param.end()
-        if param[1].lower() == "rel" and param[2] is not None and relations is None:
-            rel = param[2].strip()
-            if rel.startswith('"'):
-                rel = re.sub(r"\\(.)", r"\1", rel[1:-1])
-            relations = rel.lower().split()
-    return relations or [], position
-
-
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urllib.parse.urlsplit(url)
     try:
@@ -306,12 +275,15 @@ class Client:
 
     api_url: str = DEFAULT_API_URL
     timeout: float = TIMEOUT_S
+    deadline: float = REQUEST_DEADLINE_S  # seconds a request may take, all of it
+    fetch_deadline: float = FETCH_DEADLINE_S  # seconds the client's requests may take, from its first one
     limit: int = PAGE_LIMIT
     sleep: Callable[[float], None] | None = None
     cancelled: Callable[[], bool] = lambda: False
     waiting: Callable[[float, str], None] | None = None
     requests: int = 0  # made so far (the summary line and tests)
     sent: deque[float] = field(default_factory=deque)  # when the requests of the last RATE_WINDOW_S were made
+    started: float | None = None  # time.monotonic() of the first request (the fetch's deadline counts from it)
 
     def day_url(self, day: dt.date, page: int) -> str:
         query = urllib.parse.urlencode({"date": day.isoformat(), "limit": self.limit, "p": page})
@@ -370,8 +342,8 @@ class Client:
         return resolved
 
     def get_json(self, url: str) -> tuple[object, list[str]]:
-        """The JSON value at ``url`` and the answer's Link headers; FetchError (naming the URL) once the tries
-        are used up."""
+        """The JSON value at ``url`` (an array: at most ``limit`` items) and the answer's Link headers;
+        FetchError (naming the URL) once the tries are used up."""
         shown = _clean(url)
         for attempt in range(ATTEMPTS):
             if self.cancelled():
@@ -385,13 +357,15 @@ class Client:
                 self._wait(retry.wait if retry.wait is not None else BACKOFF_S * 2**attempt, str(retry))
                 continue
             try:
-                return json.loads(data.decode("utf-8-sig")), links
+                # a page holding more items than asked for is refused as soon as it shows it, before the rest
+                # are built: a few MB of ``{}`` are a million dicts
+                return array_items(data.decode("utf-8-sig"), self.limit), links
             except UnicodeDecodeError as exc:
                 raise FetchError(f"{shown}: the answer is not UTF-8 text (at byte {exc.start + 1})") from None
-            except json.JSONDecodeError as exc:
-                raise FetchError(f"{shown}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-            except RecursionError:
-                raise FetchError(f"{shown}: invalid JSON (nested too deeply)") from None
+            except TooManyItems:
+                raise FetchError(f"{shown}: more than the {self.limit} items a page was asked for; refused") from None
+            except JsonProblem as exc:
+                raise FetchError(f"{shown}: {exc}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _pace(self) -> None:
@@ -415,20 +389,43 @@ class Client:
             told(0.0, "")
 
     def _get(self, url: str) -> tuple[bytes, list[str]]:
-        """One GET: the body of a 200 and its Link headers, _Retry for what may pass, FetchError for what will
-        not."""
+        """One GET, all of it within ``deadline`` (and the fetch's): the body of a 200 and its Link headers,
+        _Retry for what may pass, FetchError for what will not, FetchCancelled when cancelled meanwhile."""
         shown = _clean(url)
         self.requests += 1
+        now = time.monotonic()
+        if self.started is None:
+            self.started = now
+        ends = self.started + self.fetch_deadline
+        if now >= ends:
+            raise FetchError(f"{shown}: the fetch took longer than {self.fetch_deadline:g} s; stopped")
         request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": USER_AGENT})
+        with Watchdog(min(now + self.deadline, ends), self.cancelled) as watchdog:
+            try:
+                return self._answer(shown, request, watchdog)
+            except (_Retry, FetchError):
+                if watchdog.fired == "cancelled":
+                    raise FetchCancelled from None
+                if watchdog.fired and watchdog.deadline >= ends:  # the read the watchdog broke: say what broke it
+                    raise FetchError(
+                        f"{shown}: the fetch took longer than {self.fetch_deadline:g} s; stopped"
+                    ) from None
+                if watchdog.fired:
+                    raise FetchError(f"{shown}: no whole answer within {self.deadline:g} s; gave up") from None
+                raise
+
+    def _answer(self, shown: str, request: urllib.request.Request, watchdog: Watchdog) -> tuple[bytes, list[str]]:
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                data: bytes = answer.read(MAX_ANSWER_BYTES + 1)
+            with open_url(request, self.timeout, watchdog) as answer:
+                data = read_capped(answer, MAX_ANSWER_BYTES)
                 links: list[str] = answer.headers.get_all("Link") or []
         except urllib.error.HTTPError as exc:
             with exc:
                 _refused(shown, exc)
         except urllib.error.URLError as exc:
             _unreachable(shown, exc.reason, self.timeout)
+        except TooBig:
+            raise FetchError(f"{shown}: answer larger than {MAX_ANSWER_BYTES >> 20} MB; refused") from None
         except TimeoutError:
             raise _Retry(f"no answer within {self.timeout:g} s") from None
         except (ConnectionError, OSError) as exc:  # reset while reading the answer, and the like
@@ -437,8 +434,8 @@ class Client:
             raise FetchError(f"{shown}: not a usable URL ({_clean(str(exc), 120)})") from None
         except http.client.HTTPException as exc:  # a garbled answer, or one cut short (IncompleteRead)
             raise _Retry(f"bad HTTP answer ({_clean(type(exc).__name__ + ' ' + str(exc), 120)})") from None
-        if len(data) > MAX_ANSWER_BYTES:
-            raise FetchError(f"{shown}: answer larger than {MAX_ANSWER_BYTES >> 20} MB; refused")
+        if watchdog.fired:  # the body ended early because its socket was shut down
+            raise _Retry("cut short")
         return data, links
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["cache_dir", "log_file", "mark_used", "record_failure", "replace_file", "store_in_cache"]
@@ -113,22 +114,34 @@ def log_file() -> Path:
 LOG_MAX_BYTES = 1_000_000  # the log is started afresh (the old one kept as .1) past this size
 
 
+def record_warnings(messages: Iterable[str]) -> str:
+    """Append warnings to the log file, one a line; returns where they went (or why they could not)."""
+    import time
+
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    return _append("".join(f"{stamp} warning: {message}\n" for message in messages))
+
+
+def _append(entry: str) -> str:
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > LOG_MAX_BYTES:
+            os.replace(path, path.with_suffix(".log.1"))
+        with open(path, "a", encoding="utf-8", errors="replace") as log:
+            log.write(entry)
+    except OSError as exc:
+        return f"(could not write the log: {exc.strerror or exc})"
+    return str(path)
+
+
 def record_failure(what: str, error: BaseException) -> str:
     """Append ``error`` with its traceback to the log file; returns where it went (or why it could not), for the
     one-line message the user sees instead of a traceback."""
     import time
     import traceback
 
-    path = log_file()
     entry = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {what} failed\n" + "".join(
         traceback.format_exception(type(error), error, error.__traceback__)
     )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and path.stat().st_size > LOG_MAX_BYTES:
-            os.replace(path, path.with_suffix(".log.1"))
-        with open(path, "a", encoding="utf-8", errors="replace") as log:
-            log.write(entry + "\n")
-    except OSError as exc:
-        return f"(could not write the log: {exc.strerror or exc})"
-    return str(path)
+    return _append(entry + "\n")

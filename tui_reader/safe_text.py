@@ -12,8 +12,15 @@ import re
 __all__ = ["clean_text", "collapse_ws", "shown_path", "strip_controls"]
 
 # CSI (colours, cursor moves), OSC (window titles, clipboard; never past the end of a line), DCS/APC/PM/SOS
-# strings and short ESC sequences.
-_ANSI = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]P_^X][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])"
+# strings and short ESC sequences; and the same introduced by their one-character C1 forms (U+009B is CSI,
+# U+009D OSC, U+0090 DCS, U+0098 SOS, U+009E PM, U+009F APC), removed whole, parameters and final byte too:
+# removing the control alone would leave "31m" in a title.
+_ANSI = (
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]P_^X][^\x07\x1b\n]*(?:\x07|\x1b\\)?|[ -/]*[0-~])"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c\n]*(?:\x07|\x9c|\x1b\\)?"
+)
+_INTRODUCERS = "\x1b\x9b\x9d\x90\x98\x9e\x9f"
 # C0/C1 controls except tab/newline/CR (handled as whitespace), DEL, bidi embeddings, overrides and isolates
 # that can reorder what a terminal shows, and byte-order marks (at the start of a string or a pasted-in file).
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
@@ -21,7 +28,7 @@ _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e
 
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps tab/newline/CR)."""
-    if "\x1b" in text:
+    if any(introducer in text for introducer in _INTRODUCERS):
         text = re.sub(_ANSI, "", text)
     return re.sub(_CONTROL, "", text)
 

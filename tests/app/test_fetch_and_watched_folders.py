@@ -6,7 +6,7 @@ sleeps."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -145,6 +145,34 @@ async def test_quitting_during_a_wait_between_tries_ends_the_fetch_at_once(local
     started = time.monotonic()
     assert ended.wait(10), "the fetch still waits after the reader closed"
     assert time.monotonic() - started < 10
+    assert len(local_api.requests) == 1  # and it asked nothing more
+
+
+async def test_quitting_during_an_answer_that_drips_ends_the_fetch_at_once(local_api, papers, store, monkeypatch):
+    """A server sending one byte at a time never trips a per-read timeout: closing the reader shuts the
+    request down, so the fetch ends (and the reader's process can exit) at once."""
+    import threading
+
+    for back in range(8):  # the first fetch asks for a week ago to today
+        day = (TODAY - timedelta(days=back)).isoformat()
+        local_api.days[day] = items(100, day)
+    local_api.drip = 0.05  # each answer would take half an hour
+    ended = threading.Event()
+    real = fetch.fetch_days
+
+    def fetch_days(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(fetch, "fetch_days", fetch_days)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("F")
+        await until(pilot, lambda: len(local_api.requests) == 1)
+    assert ended.wait(5), "the fetch still reads after the reader closed"
     assert len(local_api.requests) == 1  # and it asked nothing more
 
 

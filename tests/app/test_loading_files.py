@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import SIZE, settle, shown_titles, status, type_query
+from conftest import SIZE, messages, settle, shown_titles, status, type_query
 from support.paper_files import arxiv_line
 
 from tui_reader import corpus
@@ -54,6 +54,31 @@ async def test_streamed_files_with_no_papers_end_the_app_with_the_reason(store, 
     assert app.outcome.no_papers
     assert any("empty file" in w for w in app.outcome.load_warnings)
     assert any("binary file" in w for w in app.outcome.load_warnings)
+
+
+async def test_a_flood_of_warnings_is_a_few_notifications_and_keys_still_answer(store, tmp_path):
+    """2,000 files with no papers and a dozen binary ones, streamed in after the first frame: a handful of
+    notifications, then one counting the rest, never one each (which froze the reader for tens of seconds)."""
+    from tui_reader.files import log_file
+
+    for number in range(2000):
+        (tmp_path / f"empty_{number:04d}.txt").write_text("")
+    for number in range(12):
+        (tmp_path / f"binary_{number:02d}.txt").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "real.jsonl").write_text(arxiv_line(id="2403.00001", title="A real paper") + "\n")
+    app = ReaderApp([], store, files=sorted(tmp_path.iterdir()))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        for _ in range(200):  # the "more" notification comes once the batches arriving together are in
+            if any("more warning" in message for message in messages(app)):
+                break
+            await pilot.pause(0.05)
+        shown = messages(app)
+        assert len(shown) <= 6, shown
+        assert shown[-1].endswith(f"more warnings (see {log_file()})")
+        assert shown_titles(app) == ["A real paper"]
+    logged = log_file().read_text(encoding="utf-8")
+    assert logged.count("empty file; skipped") == 2000 and logged.count("binary file") == 12
 
 
 def hand_overs(app: ReaderApp, monkeypatch) -> list[int]:

@@ -117,8 +117,70 @@ async def test_an_editor_that_changes_nothing_or_cannot_start_changes_nothing(pa
         await pilot.press("ctrl+e")
         await settle(app, pilot)
         (problem,) = messages(app)
-        assert problem.startswith("Could not run the editor '/no/such/editor --flag':") and "\n" not in problem
+        assert problem.startswith("No editor found: tried $EDITOR ('/no/such/editor --flag')") and "\n" not in problem
         assert store.all() == {}
+
+
+@pytest.fixture
+def suspensions(monkeypatch):
+    """Each time the reader steps aside for an editor: "suspended", then "resumed" once the screen is back
+    as Textual's App.suspend does it: with no try/finally around its yield, an exception from the block inside
+    it skips the resume (a headless test cannot suspend for real)."""
+    from contextlib import contextmanager
+
+    events: list[str] = []
+
+    @contextmanager
+    def suspend(self):
+        events.append("suspended")
+        yield
+        events.append("resumed")
+
+    monkeypatch.setattr(ReaderApp, "suspend", suspend)
+    return events
+
+
+@pytest.mark.parametrize(
+    ("environment", "tried"),
+    [
+        ({"EDITOR": "no-such-editor-anywhere"}, "$EDITOR ('no-such-editor-anywhere')"),
+        ({"VISUAL": "/no/such/visual", "EDITOR": "vi"}, "$VISUAL ('/no/such/visual')"),
+        ({"PATH": "/nonexistent"}, "vi ($VISUAL and $EDITOR are not set)"),
+    ],
+)
+async def test_an_editor_that_does_not_exist_is_one_line_and_the_reader_never_steps_aside(
+    papers, store, suspensions, monkeypatch, environment, tried
+):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        (problem,) = messages(app)
+        assert problem.startswith(f"No editor found: tried {tried}") and "\n" not in problem
+        assert suspensions == []
+        await pilot.press("j")  # the reader still answers
+        await settle(app, pilot)
+        assert app.query_one(PaperList).cursor == 1
+
+
+async def test_an_editor_that_fails_to_start_gives_the_screen_back(papers, store, suspensions, tmp_path, monkeypatch):
+    broken = tmp_path / "broken-editor"
+    broken.write_text("#!/no/such/interpreter\n")
+    broken.chmod(0o755)  # found on the PATH, but it cannot be run
+    monkeypatch.setenv("EDITOR", str(broken))
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        assert suspensions == ["suspended", "resumed"]
+        (problem,) = messages(app)
+        assert problem.startswith(f"Could not run the editor {str(broken)!r}") and "\n" not in problem
 
 
 def test_typing_adds_words_and_removes_minus_words_ignoring_case():

@@ -304,3 +304,20 @@ def test_copy_items_are_title_id_arxiv_citation():
         "BibTeX entry",
         "Markdown link",
     ]
+
+
+async def test_a_huge_link_is_copied_whole_and_its_notice_cut(papers, store, monkeypatch):
+    from dataclasses import replace
+
+    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: False)
+    monkeypatch.setattr(webbrowser, "open", lambda *a, **k: pytest.fail("would take over the terminal"))
+    link = "https://example.org/" + "a" * 100_000
+    app = ReaderApp([replace(papers[0], links=(link,))], store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o", "enter")
+        await settle(app, pilot)
+        assert app.clipboard == link
+        (notice,) = messages(app)
+        assert notice.startswith("No graphical browser here; link copied: https://example.org/aaa")
+        assert len(notice) <= 400 and notice.endswith("…")

@@ -263,7 +263,7 @@ async def test_machine_written_and_other_new_text_is_shown_literally_and_only_we
             "Organization Org",
             "Code    javascript:alert(1)",
             "Project example.org/[b]p[/b]",
-            "A [red]summary[/red]31m.",  # the C1 control is gone, never its text
+            "A [red]summary[/red].",  # the C1 CSI is gone whole, its "31m" too; the markup stays text
             "Keywords [i]k[/i]",
         ):
             assert shown in body.splitlines(), shown

@@ -102,6 +102,31 @@ async def test_a_keymap_rebinds_star_and_help_footer_and_palette_show_the_new_ke
         assert keys["x"] == "Star / unstar the paper" and "s" not in keys
 
 
+@pytest.mark.parametrize(
+    ("keymap", "refused"),
+    [
+        ('quit = "j"', "[keymap] quit = 'j': j moves the list (list.cursor-down); ignored"),
+        ('toggle-star = "q"', "[keymap] toggle-star = 'q': quit would be left without a key (q); ignored"),
+        ('toggle-read = "question_mark"', "toggle-read = 'question_mark': help would be left without a key (?)"),
+        ('toggle-star = "k,x"', "[keymap] toggle-star = 'k,x': k moves the list (list.cursor-up); ignored"),
+    ],
+)
+async def test_a_keymap_never_takes_quit_help_or_the_lists_movement_keys(config_toml, papers, store, keymap, refused):
+    config_toml(f"[keymap]\n{keymap}\n")
+    app = app_as_launched(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        (warning,) = [shown.message for shown in notifications(app)]
+        assert warning.startswith(f"{config_file()}: ") and refused in warning
+        assert "? Help" in footer_text(app) and "q Quit" in footer_text(app)
+        await pilot.press("j")  # the list still moves
+        await settle(app, pilot)
+        assert app.query_one(PaperList).cursor == 1
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0  # and q still quits
+
+
 async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_toml, papers, store):
     """Each bad entry is one warning naming config.toml and the entry; the others still apply. A key another
     binding had goes to the keymap's binding (Textual's rule), and the one that lost it is named."""

@@ -114,7 +114,7 @@ async def test_a_query_holding_markup_is_shown_literally_in_the_status_line(stor
     ("pasted", "kept"),
     [
         (f"{OSC_TITLE}diffusion", "diffusion"),
-        ("dif\x1b[31mfu\x9bsion\x07", "diffusion"),
+        ("dif\x1b[31mfu\x9b31msion\x07", "diffusion"),
         (f"a{OSC_CLIPBOARD}[/]", "a[/]"),
     ],
 )
@@ -353,7 +353,7 @@ def test_list_prints_no_escape_from_file_names(evil_dump, fmt):
     assert result.stderr.decode().splitlines() == [f"tui-reader: warning: {skipped}"]
     if fmt == "json":
         sources = sorted(source for record in json.loads(result.stdout) for source in record["sources"])
-        assert sources == ["]evil[b].txt", "caf\ufffd 31m.txt"]
+        assert sources == ["]evil[b].txt", "caf\ufffd .txt"]  # the C1 CSI goes whole, its "31m" too
     else:
         assert b"Diffusion for evil names" in result.stdout
 

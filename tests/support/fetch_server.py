@@ -12,7 +12,9 @@ described in tests/fixtures/real/PROVENANCE.md):
 - a ``date`` after the server's current UTC date (``today``; None: the real one) answers HTTP 400 with a JSON
   ``error``. The real service's words for it were not found in public sources; the ones here ("date must be
   less than or equal to YYYY-MM-DD") are a plausible rendering of what its documentation says;
-- ``script`` holds forced answers, used (and removed) first: a 429, a 500, bad JSON; then ``always``, if set.
+- ``script`` holds forced answers, used (and removed) first: a 429, a 500, bad JSON; then ``always``, if set;
+- ``drip``: seconds between bytes, for a server that answers one byte at a time (its headers too when
+  ``drip_headers``), until the answer is sent or ``stopped`` is set (the fixture sets it when the test ends).
 
 ``serve_real()`` serves the real 50-item response of tests/fixtures/real/ (copied byte for byte from a public
 repository), each item on the UTC day of its ``paper.submittedOnDailyAt``, with that day (2026-02-25) as today.
@@ -96,6 +98,9 @@ class Api:
     script: list[Answer] = field(default_factory=list)  # forced answers, used (and removed) first
     always: Answer | None = None  # after the script: this answer to every request
     requests: list[dict[str, str]] = field(default_factory=list)  # each request's query
+    drip: float | None = None  # seconds between the answer's bytes (None: all at once)
+    drip_headers: bool = False  # with drip: the status line and headers a byte at a time too
+    stopped: threading.Event = field(default_factory=threading.Event)  # ends every drip at once
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def serve_real(self) -> None:
@@ -147,6 +152,9 @@ def serve() -> tuple[Api, ThreadingHTTPServer]:
         def do_GET(self) -> None:
             query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
             answer = api.answer(query)
+            if api.drip is not None:
+                self.dripped(answer, api.drip)
+                return
             self.send_response(answer.status, answer.reason)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer.body)))
@@ -155,6 +163,21 @@ def serve() -> tuple[Api, ThreadingHTTPServer]:
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(answer.body)
+
+        def dripped(self, answer: Answer, interval: float) -> None:
+            head = f"HTTP/1.1 {answer.status} OK\r\nContent-Type: application/json\r\n"
+            head += f"Content-Length: {len(answer.body)}\r\n\r\n"
+            slowly = (head.encode() if api.drip_headers else b"") + answer.body
+            if not api.drip_headers:
+                self.wfile.write(head.encode())
+            for byte in slowly:
+                if api.stopped.wait(interval):
+                    return
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return  # the client gave up
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # quiet

@@ -105,6 +105,36 @@ def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
     assert loaded.warnings == (f"{config}: unknown setting 'colour' ignored (known: {known})",)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "corpus = " + "[" * 500 + '"x"' + "]" * 500 + "\n",  # 1 KB: deeper than the parser's stack
+        "[keymap]\nquit = " + "[" * 500 + "]" * 500 + "\n",
+        "a = " + "{b = " * 400 + "1" + "}" * 400 + "\n",
+    ],
+    ids=["corpus", "keymap", "tables"],
+)
+def test_a_config_nested_too_deeply_is_one_warning_and_the_defaults(config, text, capsys):
+    config.write_text(text)
+    loaded = load_config()
+    assert loaded.corpus is None and loaded.keymap == {}
+    (warning,) = loaded.warnings
+    assert warning.startswith(f"{config}: ") and warning.endswith("using the defaults")
+    assert main(["list"]) == 0  # every command goes on, with one warning line
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_hundreds_of_unknown_settings_are_one_warning_counting_them(config):
+    config.write_text("".join(f"unknown_{n} = {n}\n" for n in range(500)) + "theme = 'textual-light'\n")
+    loaded = load_config()
+    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo"
+    assert loaded.warnings == (
+        f"{config}: 500 unknown settings ignored: 'unknown_0', 'unknown_1', 'unknown_2' and 497 more (known: {known})",
+    )
+    assert loaded.theme == "textual-light"
+
+
 def test_names_in_warnings_are_cleaned(config, tmp_path):
     config.write_text('corpus = ["/nowhere/\\u001b[2Jx"]\n')
     (warning, _) = load_config().warnings

@@ -325,7 +325,7 @@ def test_a_host_name_that_does_not_resolve_is_one_line_without_retries(data, cap
     def no_such_host(*args, **kwargs):
         raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", no_such_host)
+    monkeypatch.setattr(fetch, "open_url", no_such_host)
     url = "https://no-such-host.invalid/api"
     status = main(["fetch", "--api-url", url, "--data-dir", str(data), "--date", "2024-03-11"])
     assert status == 1
@@ -342,6 +342,84 @@ def test_a_server_that_never_answers_times_out(data, waits):
         with pytest.raises(fetch.FetchError, match=r"no answer within 0.2 s \(tried 4 times\)"):
             client.fetch_day(date(2024, 3, 11))
     assert len(waits) == fetch.ATTEMPTS - 1
+
+
+@pytest.mark.parametrize("headers", [False, True], ids=["body", "headers"])
+def test_a_server_that_drips_is_given_up_on_at_the_deadline(api, waits, headers):
+    """One byte every 50 ms never trips the per-read timeout; the request's deadline ends it, and it is not
+    tried again (a server that slow would take the deadline again each time)."""
+    api.days["2024-03-11"] = items(3, "2024-03-11")
+    api.drip, api.drip_headers = 0.05, headers  # the whole answer would take a minute
+    client = fetch.Client(api_url=api.url, deadline=0.5)
+    started = time.monotonic()
+    with pytest.raises(fetch.FetchError, match=r"no whole answer within 0.5 s; gave up"):
+        client.fetch_day(date(2024, 3, 11))
+    assert time.monotonic() - started < 3
+    assert (len(api.requests), waits) == (1, [])
+
+
+def test_the_fetch_as_a_whole_has_a_deadline(api, waits):
+    api.days["2024-03-11"] = items(3, "2024-03-11")
+    client = fetch.Client(api_url=api.url, fetch_deadline=0.5)
+    client.fetch_day(date(2024, 3, 11))  # quick: within it
+    api.drip = 0.05
+    started = time.monotonic()
+    with pytest.raises(fetch.FetchError, match=r"the fetch took longer than 0.5 s; stopped"):
+        client.fetch_day(date(2024, 3, 11))
+    assert time.monotonic() - started < 3
+
+
+def test_a_cancel_ends_a_dripping_request_at_once(api):
+    import threading
+
+    api.days["2024-03-11"] = items(3, "2024-03-11")
+    api.drip = 0.05
+    cancelled = threading.Event()
+    raised: list[BaseException] = []
+
+    def fetching() -> None:
+        try:
+            fetch.Client(api_url=api.url, cancelled=cancelled.is_set).fetch_day(date(2024, 3, 11))
+        except BaseException as exc:
+            raised.append(exc)
+
+    worker = threading.Thread(target=fetching, daemon=True)
+    worker.start()
+    cancelled.set()
+    worker.join(5)
+    assert not worker.is_alive(), "the request still reads after the fetch was cancelled"
+    assert [type(exc) for exc in raised] == [fetch.FetchCancelled]
+
+
+def test_a_page_with_more_items_than_asked_for_is_refused(api, data, capsys, waits):
+    api.always = Answer(200, json.dumps([{}] * 101).encode())
+    status, _, err = run(capsys, api, data, "--date", "2024-03-11")
+    assert status == 1
+    one_error_line(err, api.url, "more than the 100 items a page was asked for")
+    assert listing_names(data) == []
+
+
+def test_an_answer_bigger_than_a_few_mb_is_refused(api, data, capsys, waits):
+    body = b"[" + b",".join([b'{"a": "' + b"x" * 60_000 + b'"}'] * 90) + b"]"  # 5.4 MB in 90 items
+    api.always = Answer(200, body)
+    status, _, err = run(capsys, api, data, "--date", "2024-03-11")
+    assert status == 1
+    one_error_line(err, api.url, "answer larger than 4 MB")
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b'[{"n": ' + b"7" * 5000 + b"}]", "a number with too many digits"),
+        (b"7" * 5000, "a number with too many digits"),
+        (b'[{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}]", "nested too deeply"),
+    ],
+)
+def test_hostile_json_is_one_line_not_a_traceback(api, data, capsys, waits, body, problem):
+    api.always = Answer(200, body)
+    status, _, err = run(capsys, api, data, "--date", "2024-03-11")
+    assert status == 1
+    one_error_line(err, api.url, problem)
 
 
 @pytest.mark.parametrize(
@@ -389,7 +467,7 @@ def test_a_connection_that_times_out_is_retried(data, waits, monkeypatch):
     def slow(*args, **kwargs):
         raise urllib.error.URLError(TimeoutError("timed out"))
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", slow)
+    monkeypatch.setattr(fetch, "open_url", slow)
     with pytest.raises(fetch.FetchError, match=r"no answer within 15 s \(tried 4 times\)"):
         fetch.Client(api_url="http://127.0.0.1:9/x").fetch_day(date(2024, 3, 11))
     assert len(waits) == fetch.ATTEMPTS - 1
@@ -574,13 +652,17 @@ def test_no_option_fetches_a_week_then_from_the_last_day_fetched(api, data, caps
         ["--week", "2024-W54"],
         ["--month", "2024-13"],
         ["--date", "2024-03-11", "--month", "2024-03"],
+        ["--week", "9999-W52"],  # ends after the year 9999
     ],
 )
 def test_bad_options_are_usage_errors(api, data, capsys, argv):
     with pytest.raises(SystemExit) as exited:
         run(capsys, api, data, *argv)
     assert exited.value.code == 2
-    assert "Traceback" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.splitlines()[-1].startswith("tui-reader fetch: error: argument")
+    assert "invalid" not in err  # the option's own words, not argparse's about a function
     assert api.requests == []
 
 
@@ -595,6 +677,12 @@ def test_bad_options_are_usage_errors(api, data, capsys, argv):
         (["--api-url", "ftp://x\x1b[2J", "--date", "2024-03-11"], "not an http(s) URL"),
         (["--api-url", "http://127.0.0.1:9/\x1b[2J", "--date", "2024-03-11"], "control characters"),
         (["--api-url", "http://127.0.0.1:9/a b", "--date", "2024-03-11"], "not an http(s) URL"),
+        (["--api-url", "http://[::1", "--date", "2024-03-11"], "not a usable URL (Invalid IPv6 URL)"),
+        (["--api-url", "http://[::1]:99999/x", "--date", "2024-03-11"], "not a usable URL (Port out of range"),
+        (["--api-url", "http://127.0.0.1:x/", "--date", "2024-03-11"], "not a usable URL (Port could not be cast"),
+        (["--api-url", "http:///api", "--date", "2024-03-11"], "no host in the URL"),
+        (["--api-url", "http://[::1"], "not a usable URL"),
+        (["--month", "9999-12"], "9999-12-01 is in the future"),  # no day named: checked before the days too
     ],
 )
 def test_impossible_requests_are_one_line_exit_2(api, data, capsys, argv, problem):

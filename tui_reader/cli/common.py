@@ -29,6 +29,14 @@ def warn(message: str) -> None:
     print(f"{PROG}: warning: {one_line(message)}", file=sys.stderr)
 
 
+def warn_all(messages: Sequence[str]) -> None:
+    """Warnings, a handful at most, then one line counting the rest (the full list in the log file)."""
+    from tui_reader.warning_summary import summary
+
+    for message in summary(messages):
+        warn(message)
+
+
 def fail(message: str, status: int) -> int:
     print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
     return status
@@ -68,15 +76,13 @@ def load(paths: Sequence[Path]) -> Corpus:
     corpus = load_corpus(paths)
     if not corpus.papers:
         report_no_papers(corpus.warnings, paths)
-    for message in corpus.warnings:
-        warn(message)
+    warn_all(corpus.warnings)
     return corpus
 
 
 def report_no_papers(warnings: Sequence[str], paths: Sequence[Path]) -> None:
-    """Say why there is nothing to show (each skipped file, then where we looked) and end with exit 1."""
-    for message in warnings:
-        warn(message)
+    """Say why there is nothing to show (the skipped files, then where we looked) and end with exit 1."""
+    warn_all(warnings)
     where = ", ".join(map(str, paths)) if paths else "the bundled corpus"
     raise NoPapers(f"no papers found in {where}")
 
@@ -97,8 +103,7 @@ def corpus_paths(paths: Sequence[Path], data_dir: Path | None, demo: bool = Fals
     if paths:
         return list(paths)
     config = load_config()
-    for message in config.warnings:
-        warn(message)
+    warn_all(config.warnings)
     return default_corpus(data_dir or default_data_dir(), config, demo)
 
 

@@ -157,15 +157,24 @@ class Library:
         leaves there is saved (unchanged: nothing is). ``run(command)`` runs it with the reader stepped aside,
         returning its exit status, or None when this terminal cannot hand over."""
         import shlex
+        import shutil
         import tempfile
 
         note = self.host.state.mark(paper_id).note or ""
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        try:
+            words = shlex.split(editor)
+        except ValueError as exc:
+            self.host.say(f"Could not run the editor {editor!r}: {exc}", severity="error", timeout=8)
+            return
+        if not words or shutil.which(words[0]) is None:  # found before the reader steps aside, not after
+            self.host.say(f"No editor found: tried {_editors_tried()}.", severity="error", timeout=8)
+            return
         with tempfile.TemporaryDirectory(prefix="tui-reader-note-") as folder:
             path = Path(folder) / "note.txt"
             path.write_text(note + "\n" if note else "", encoding="utf-8")
             try:
-                status = run([*shlex.split(editor), str(path)])
+                status = run([*words, str(path)])
                 text = path.read_text(encoding="utf-8", errors="replace")
             except (OSError, ValueError) as exc:
                 self.host.say(f"Could not run the editor {editor!r}: {exc}", severity="error", timeout=8)
@@ -190,3 +199,14 @@ class Library:
             self.apply(changes)
             self.host.say(f"Tags: {' '.join(tags)}" if tags else "No tags now.", timeout=3)
         return None
+
+
+def _editors_tried() -> str:
+    """Which editor was looked for, and where it was named: ``$EDITOR ('nano')``, or vi when neither variable
+    is set."""
+    import reprlib
+
+    for name in ("VISUAL", "EDITOR"):
+        if os.environ.get(name):
+            return f"${name} ({reprlib.repr(os.environ[name])}); $VISUAL or $EDITOR names the editor to use"
+    return "vi ($VISUAL and $EDITOR are not set); $VISUAL or $EDITOR names the editor to use"

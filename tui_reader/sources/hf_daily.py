@@ -51,7 +51,18 @@ def iso_date(value: object) -> str | None:
     if match is None:
         return None
     year, month, day = map(int, match.groups())
-    return sys.intern(match.group()) if 1 <= month <= 12 and 1 <= day <= 31 and year > 0 else None
+    return sys.intern(match.group()) if is_real_date(year, month, day) else None
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def is_real_date(year: int, month: int, day: int) -> bool:
+    """A day the calendar has: not February 31st, not month 13 (such a date is no date, never stored)."""
+    if year <= 0 or not 1 <= month <= 12:
+        return False
+    leap = month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 1 <= day <= _MONTH_DAYS[month - 1] + leap
 
 
 def listing_date(iso: str) -> str:

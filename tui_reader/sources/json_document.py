@@ -26,9 +26,13 @@ def parse_json(text: str, source: str = "<json>") -> tuple[list[Paper], list[str
         data = json.loads(text)
     except RecursionError:
         return [], ["JSON nested too deeply; skipped"]
+    except MemoryError:
+        return [], ["JSON too large to read; skipped"]
     except ValueError as exc:  # JSONDecodeError, and numbers too long to convert
         if text.lstrip("\ufeff \t\r\n").startswith("{") and "\n" in text.strip():
             return parse_json_lines(text, source)  # JSON Lines whose first line is broken: each line's own warning
+        if not isinstance(exc, json.JSONDecodeError):  # the interpreter's words name a function to call
+            return [], ["not valid JSON (a number with too many digits); skipped"]
         return [], [f"not valid JSON ({exc}); skipped"]
     if isinstance(data, dict):
         data = [data]

@@ -56,6 +56,9 @@ def parse_lines(
         except RecursionError:
             problems.add(number, "JSON nested too deeply; skipped")
             continue
+        except MemoryError:
+            problems.add(number, "JSON too large to read; skipped")
+            continue
         except ValueError:
             problems.add(number, "not valid JSON; skipped")
             continue

@@ -249,3 +249,35 @@ def test_list_writes_every_source_s_date_alike_in_one_aligned_column(tmp_path, d
     lines = capsys.readouterr().out.splitlines()
     assert [line[18:29] for line in lines] == ["Mar 11 2024", "Mar 9      "]
     assert {line.index("A ") for line in lines} == {31}
+
+
+def test_a_flood_of_warnings_is_a_handful_then_one_line_with_the_rest_in_the_log(tmp_path, capsys):
+    from tui_reader.files import log_file
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write(folder / "real.txt", page(S0))
+    for number in range(2000):
+        (folder / f"empty_{number:04d}.txt").write_text("")
+    for number in range(10):  # binary files: warnings of their own, not counted with the empty ones
+        (folder / f"binary_{number}.txt").write_bytes(b"\x00\x01" * 10)
+    assert main(["list", str(folder)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 6, err
+    assert all("binary file" in line for line in err[:5])
+    assert err[5] == f"tui-reader: warning: 6 more warnings (see {log_file()})"
+    logged = log_file().read_text(encoding="utf-8")
+    assert logged.count("empty file; skipped") == 2000 and logged.count("binary file") == 10
+
+
+def test_files_with_no_papers_are_counted_in_one_warning(tmp_path, capsys):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write(folder / "real.txt", page(S0))
+    for number in range(2000):
+        (folder / f"empty_{number:04d}.txt").write_text("")
+    assert main(["list", str(folder)]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert (
+        line == f"tui-reader: warning: 2,000 files with no papers skipped ({folder / 'empty_0000.txt'} and 1,999 more)"
+    )

