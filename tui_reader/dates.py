@@ -32,6 +32,16 @@ __all__ = [
 ]
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+# a month word: its abbreviation or its full name (and "sept"), in any case
+_MONTH_WORDS = {
+    **{name: i + 1 for i, name in enumerate(_MONTH_NAMES)},
+    **{m.lower(): i + 1 for i, m in enumerate(MONTHS)},
+    "sept": 9,
+}
 _LISTING = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:(?:,\s*|\s+)(\d{4}))?")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # the forms of ``date:`` (a query): patterns used through re's cache, compiled by the first query, not at import
@@ -83,11 +93,11 @@ def parse_day(text: str | None) -> Day | None:
         if m := _ISO.match(text):
             return Day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if m := _LISTING.fullmatch(text):
-            month = m.group(1)[:3].title()
-            if month not in MONTHS:
+            month = month_of(m.group(1))
+            if month is None:
                 return None
             year = int(m.group(3)) if m.group(3) else None
-            return Day(year, MONTHS.index(month) + 1, int(m.group(2)))
+            return Day(year, month, int(m.group(2)))
     except ValueError:  # Feb 30, month 13
         return None
     return None
@@ -172,9 +182,10 @@ def _span_end(text: str, now: _dt.date | None) -> tuple[int, int] | None:
 
 
 def month_of(word: str) -> int | None:
-    """A month's number from its name (``mar``, ``March``, ``sept``); None when the word names no month."""
-    month = word[:3].title()
-    return MONTHS.index(month) + 1 if len(word) >= 3 and month in MONTHS else None
+    """A month's number from its abbreviation or full name in any case, maybe with a trailing dot (``mar``,
+    ``March``, ``Sept.``); None when the word names no month (``junk``, ``Marathon``)."""
+    word = word.lower()
+    return _MONTH_WORDS.get(word[:-1] if word.endswith(".") else word)
 
 
 def _listing_days(paper: Paper) -> list[Day]:

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui_reader.dates import Day, list_date, paper_days, paper_year, parse_day, parse_span, sort_day
+from tui_reader.dates import Day, list_date, month_of, paper_days, paper_year, parse_day, parse_span, sort_day
 from tui_reader.paper import Paper
 
 
@@ -27,6 +27,16 @@ def test_every_form_a_source_writes_is_one_day() -> None:
 def test_what_is_not_a_day_is_none_never_an_error() -> None:
     for text in ("", None, "Feb 30", "Foo 11", "2024-13-01", "Mar", "11 Mar", "yesterday"):
         assert parse_day(text) is None
+
+
+def test_a_month_word_is_an_abbreviation_or_a_full_name_not_any_word_starting_like_one() -> None:
+    assert month_of("jun") == month_of("June") == month_of("JUNE") == month_of("Jun.") == 6
+    assert month_of("sept") == month_of("September") == month_of("Sep.") == 9
+    for word in ("junk", "Marathon", "decimal", "ju", "Junee", "mayday", "janu"):
+        assert month_of(word) is None, word
+    assert parse_day("Marathon 11") is None
+    assert parse_day("Junk 2, 2024") is None
+    assert parse_day("Dec. 3, 2024") == Day(2024, 12, 3)
 
 
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)))
@@ -97,6 +107,14 @@ def test_every_calendar_form_is_a_span_of_days() -> None:
     assert span("1d") == span("today")
     assert span("2w") == (dt.date(2024, 2, 27), TODAY)
     assert span("yesterday..today") == (dt.date(2024, 3, 10), TODAY)
+
+
+def test_december_ends_on_the_31st_of_its_own_year() -> None:
+    assert span("2024-12") == (dt.date(2024, 12, 1), dt.date(2024, 12, 31))
+    assert span("2024-11") == (dt.date(2024, 11, 1), dt.date(2024, 11, 30))
+    assert span(">2024-12") == (dt.date(2025, 1, 1), dt.date.max)
+    assert span("<=2024-12") == (dt.date.min, dt.date(2024, 12, 31))
+    assert span("2024-12..2025-01") == (dt.date(2024, 12, 1), dt.date(2025, 1, 31))
 
 
 def test_what_is_not_a_calendar_date_is_none() -> None:

@@ -52,6 +52,17 @@ def test_a_bad_date_is_one_line_and_the_rest_of_the_query_counts(authored):
     assert parse_query("author: x").error and parse_query("author:").error is None
 
 
+def test_a_word_that_only_starts_like_a_month_is_a_bad_date_not_that_month(authored):
+    assert authored.search("date:junk").error == (
+        "date:junk is not a date (use 2024-03-11, 2024-03, A..B, >=A, 7d, today)"
+    )
+    assert parse_query("date:marathon").error == (
+        "date:marathon is not a date (use 2024-03-11, 2024-03, A..B, >=A, 7d, today)"
+    )
+    assert parse_query("date:june").error is None and parse_query("date:Jun.").error is None
+    assert parse_query("date:jun").error is None  # still typed: may become "june"
+
+
 def test_unknown_filters_are_reported_and_dropped(index):
     result = index.search("foo:bar rlif")
     assert result.error == "unknown filter foo: (known: is:, date:, author:, cat:, note:, tag:, has:)"
