@@ -10,6 +10,8 @@ from conftest import write
 from support.paper_files import daily_item
 
 from tui_reader.corpus import load_corpus, read_file
+from tui_reader.export.json_format import render_json
+from tui_reader.sorting import Sort, sort_rows
 
 # ---------------------------------------------------------------------------------------------------------
 # Daily Papers JSON
@@ -137,3 +139,17 @@ def test_impossible_dates_are_no_date_with_one_warning_for_the_file():
     assert "item 1: no published date (paper.publishedAt) (and 2 more items)" in problems  # one line for them
     assert version_date("Sat, 31 Feb 2007 19:18:42 GMT") is None
     assert version_date("Fri, 29 Feb 2008 19:18:42 GMT") == "2008-02-29"
+
+
+def test_zero_upvotes_is_a_count_that_sorts_before_no_upvotes_and_exports_as_0(tmp_path):
+    listed = daily_item(title="Listed With None", arxiv="2403.00001", upvotes=0)
+    del listed["paper"]["upvotes"]  # type: ignore[attr-defined]
+    items = [listed, daily_item(title="Listed With Zero", arxiv="2403.00002", upvotes=0)]
+    papers, _ = read_file(write(tmp_path / "listing.json", json.dumps(items)))
+    assert [p.upvotes for p in papers] == [None, 0]
+    assert [papers[i].title for i in sort_rows(papers, range(2), Sort.UPVOTES)] == [
+        "Listed With Zero",
+        "Listed With None",
+    ]
+    assert [record["upvotes"] for record in json.loads(render_json(papers))] == [None, 0]
+    assert '"upvotes": 0' in render_json(papers[1:])
