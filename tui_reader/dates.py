@@ -21,6 +21,7 @@ __all__ = [
     "MONTHS",
     "Day",
     "DaySpan",
+    "first_listing",
     "list_date",
     "month_of",
     "paper_days",
@@ -228,10 +229,10 @@ def sort_day(paper: Paper) -> int:
     return max((date.toordinal() for date in dates if date is not None), default=0)
 
 
-def list_date(paper: Paper) -> str:
-    """The list's date column: the first listing date (``Mar 11``), with its year when known (``Mar 11 2024``);
-    a paper never listed shows its published date. Written the same way whatever the source wrote
-    (``March 11, 2024`` shows as ``Mar 11 2024``); a date that is not one is shown as written."""
+def first_listing(paper: Paper) -> str:
+    """The first listing date (``Mar 11``), with its year when known (``Mar 11 2024``); a paper never listed
+    shows its published date. Written the same way whatever the source wrote (``March 11, 2024`` shows as
+    ``Mar 11 2024``); a date that is not one is shown as written."""
     if paper.dates:
         if parse_day(paper.dates[0]) is None:
             return paper.dates[0]
@@ -239,3 +240,14 @@ def list_date(paper: Paper) -> str:
         return _listing_days(paper)[0].shown()
     published = parse_day(paper.published)
     return published.shown() if published is not None else ""
+
+
+def list_date(paper: Paper) -> str:
+    """The list's date column: the day sorting by date uses (``sort_day``: the latest calendar day, ``Mar 11
+    2024``), so a list sorted by date shows its dates in order; a paper without one shows ``first_listing``
+    (a year-less ``Mar 11``, or a date as written)."""
+    ordinal = sort_day(paper)
+    if ordinal:
+        date = _dt.date.fromordinal(ordinal)
+        return Day(date.year, date.month, date.day).shown()
+    return first_listing(paper)

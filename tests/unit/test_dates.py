@@ -72,6 +72,13 @@ def test_the_date_column_writes_every_source_alike() -> None:
     assert list_date(paper(("not a date",))) == "not a date"
 
 
+def test_the_date_column_shows_the_latest_day_the_one_sorting_by_date_uses() -> None:
+    assert list_date(paper(("Mar 11, 2024", "Jun 2, 2024"), "2024-03-08")) == "Jun 2 2024"
+    assert list_date(paper(("Jun 2, 2024", "Mar 11, 2024"))) == "Jun 2 2024"
+    assert list_date(paper(("Mar 11",), "2024-03-08")) == "Mar 11 2024"
+    assert list_date(paper(("Mar 11",))) == "Mar 11"  # no year anywhere: the listing date as it is
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The calendar forms of date: (parse_span)
 

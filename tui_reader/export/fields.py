@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from tui_reader.dates import list_date
+from tui_reader.dates import first_listing
 from tui_reader.paper import Paper, arxiv_abs_url, is_web_url
 from tui_reader.safe_text import clean_text
 
@@ -124,4 +124,4 @@ def listing_note(paper: Paper) -> str | None:
     None for a paper no Daily Papers page listed."""
     if not paper.dates:
         return None
-    return f"Listed in Hugging Face Daily Papers on {one_line(list_date(paper))}"
+    return f"Listed in Hugging Face Daily Papers on {one_line(first_listing(paper))}"

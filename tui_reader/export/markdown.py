@@ -1,5 +1,5 @@
 """Markdown: one ``- [title](url) — authors (year)`` line per paper, for notes, issues and READMEs; under a
-``## Mar 11 2024`` heading per listing date when the papers are sorted by date.
+``## Mar 11 2024`` heading per day (the one sorting by date uses) when the papers are sorted by date.
 
 The line ends in links to what else there is to open, when the paper has it: its DOI (the published version, at
 ``https://doi.org/``), its code and its project page (``· [DOI](…) · [code](…) · [project](…)``)."""
@@ -65,7 +65,8 @@ def markdown_line(paper: Paper) -> str:
 
 
 def render_markdown(papers: Sequence[Paper], *, by_date: bool = False) -> str:
-    """A line per paper; ``by_date``: a heading before each run of papers with the same first listing date."""
+    """A line per paper; ``by_date``: a heading before each run of papers with the same day in the list's date
+    column, the day sorting by date uses (``list_date``), so each heading comes once and in order."""
     lines: list[str] = []
     heading: str | None = None
     for paper in papers:

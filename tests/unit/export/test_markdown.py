@@ -1,10 +1,11 @@
-"""Markdown: one link line per paper, under listing-date headings when the papers are sorted by date."""
+"""Markdown: one link line per paper, under day headings when the papers are sorted by date."""
 
 from __future__ import annotations
 
 from support.papers_to_export import DUMPED, FAST, make
 
 from tui_reader.export import markdown_link, render
+from tui_reader.sorting import Sort, sort_rows
 
 
 def test_markdown_is_one_link_line_per_paper_grouped_by_listing_date_when_sorted_by_date():
@@ -35,6 +36,20 @@ def test_markdown_is_one_link_line_per_paper_grouped_by_listing_date_when_sorted
         "- [Never Listed (yet)](https://x.org/a%20b%28c%29)",
     ]
     assert markdown_link(FAST) == "[Fast Diffusion for LLMs](https://arxiv.org/abs/2403.01234)"
+
+
+def test_papers_sorted_by_date_get_each_heading_once_in_the_order_of_the_sort():
+    both = make("Listed Twice", dates=("Mar 11, 2024", "Jun 2, 2024"))
+    april = make("Listed In April", dates=("Apr 1, 2024",))
+    march = make("Listed In March", dates=("Mar 11, 2024",))
+    papers = [both, april, march]
+    assert [papers[i].title for i in sort_rows(papers, range(3), Sort.NEWEST)] == [
+        "Listed Twice",
+        "Listed In April",
+        "Listed In March",
+    ]
+    headings = [line for line in render(papers, "markdown", by_date=True).splitlines() if line.startswith("## ")]
+    assert headings == ["## Jun 2 2024", "## Apr 1 2024", "## Mar 11 2024"]
 
 
 def test_a_list_cut_short_is_the_first_author_et_al_and_doi_code_and_project_links_end_the_line():
