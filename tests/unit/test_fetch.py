@@ -588,6 +588,19 @@ def test_a_past_day_already_stored_is_not_asked_for(api, data, capsys):
     assert "1 already stored" in out
 
 
+def test_a_stored_listing_is_replaced_atomically(api, data, capsys):
+    api.days["2024-03-11"] = items(2, "2024-03-11")
+    run(capsys, api, data, "--date", "2024-03-11")
+    path = data / "listings" / "2024-03-11.json"
+    old = path.read_bytes()
+    api.days["2024-03-11"] = items(5, "2024-03-11")
+    with open(path, "rb") as before:  # a reader of the old listing still reads it whole
+        assert run(capsys, api, data, "--date", "2024-03-11", "--refresh")[0] == 0
+        assert before.read() == old
+    assert len(stored(data, "2024-03-11")) == 5
+    assert listing_names(data) == ["2024-03-11.json"]  # no temporary file left beside it
+
+
 def test_refresh_fetches_a_stored_day_again(api, data, capsys):
     api.days["2024-03-11"] = items(2, "2024-03-11")
     run(capsys, api, data, "--date", "2024-03-11")
