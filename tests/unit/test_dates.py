@@ -161,3 +161,8 @@ def test_comparisons_include_or_exclude_the_day_itself(d: dt.date) -> None:
 def test_the_last_n_days_end_today_and_hold_n_days(n: int, weeks: bool) -> None:
     first, last = span(f"{n}{'w' if weeks else 'd'}") or (None, None)
     assert last == TODAY and first is not None and (last - first).days + 1 == n * (7 if weeks else 1)
+
+
+def test_a_year_less_listing_date_on_the_publication_day_gets_that_year() -> None:
+    assert paper_days(paper(("Mar 8",), "2024-03-08")) == [Day(2024, 3, 8), Day(2024, 3, 8)]
+    assert list_date(paper(("Mar 8",), "2024-03-08")) == "Mar 8 2024"

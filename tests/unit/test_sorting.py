@@ -112,3 +112,9 @@ def test_sorting_agrees_with_pythons_sorted(fields) -> None:
     assert list(sort_rows(papers, rows, Sort.OLDEST)) == oldest
     votes = sorted(rows, key=lambda i: (papers[i].upvotes is None, -(papers[i].upvotes or 0)))
     assert list(sort_rows(papers, rows, Sort.UPVOTES)) == votes
+
+
+def test_equal_titles_keep_the_order_the_rows_came_in_among_themselves() -> None:
+    papers = [paper("Same Title", upvotes=1), paper("same title!", upvotes=2), paper("Alpha"), paper("SAME  title")]
+    assert list(sort_rows(papers, [3, 0, 2, 1], Sort.TITLE)) == [2, 3, 0, 1]
+    assert list(sort_rows(papers, [1, 3, 0], Sort.TITLE)) == [1, 3, 0]

@@ -249,3 +249,14 @@ def test_keys_are_unique_and_do_not_depend_on_the_order_of_the_papers(papers):
     assert dict(zip([p.id for p in papers], keys)) == dict(
         zip([p.id for p in sorted(papers, key=lambda p: p.id)], citation_keys(sorted(papers, key=lambda p: p.id)))
     )
+
+
+def test_three_papers_with_one_key_get_letters_no_other_paper_has_and_a_brace_in_a_url_is_escaped():
+    same = [make("Same Words", published=f"2024-01-0{n}", links=("https://x.org/a}b",)) for n in (1, 2, 3)]
+    text = render(same, "bibtex")
+    assert re.findall(r"@\w+\{([^,]+),", text) == ["2024samea", "2024sameb", "2024samec"]
+    assert text.count("url = {https://x.org/a%7Db}") == 3
+    assert text.count("{") == text.count("}")
+    # two papers already own the first two letters' keys: the three skip them
+    owners = [make("Samea", published="2024-02-01"), make("Sameb", published="2024-02-01")]
+    assert citation_keys([*same, *owners]) == ["2024samec", "2024samed", "2024samee", "2024samea", "2024sameb"]

@@ -115,3 +115,9 @@ def test_cells_a_spreadsheet_would_run_as_formulas_are_written_as_text():
     assert (rows[2]["title"], rows[2]["authors"]) == ("Plain title", "Ada Lovelace")  # the rest as they are
     for row in rows:
         assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row.values())
+
+
+def test_every_row_ends_in_crlf():
+    text = render([make("One"), make("Two")], "csv")
+    assert text.count("\r\n") == 3 and text.endswith("\r\n")
+    assert "\n" not in text.replace("\r\n", "")

@@ -80,3 +80,8 @@ def test_a_list_cut_short_is_the_first_author_et_al_and_doi_code_and_project_lin
         "- [Agents](https://arxiv.org/abs/2402.00001) · [code](https://github.com/a/b_c)"
         " · [project](https://agents.example/)",
     ]
+
+
+def test_angle_brackets_in_a_title_are_escaped_so_they_show():
+    line = render([make("Why <think> Tags >> Help", links=("https://x.org/p",))], "markdown")
+    assert line == r"- [Why \<think\> Tags \>\> Help](https://x.org/p)" + "\n"
