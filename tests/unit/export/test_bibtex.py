@@ -260,3 +260,8 @@ def test_three_papers_with_one_key_get_letters_no_other_paper_has_and_a_brace_in
     # two papers already own the first two letters' keys: the three skip them
     owners = [make("Samea", published="2024-02-01"), make("Sameb", published="2024-02-01")]
     assert citation_keys([*same, *owners]) == ["2024samec", "2024samed", "2024samee", "2024samea", "2024sameb"]
+
+
+def test_pairs_tex_would_join_into_one_character_get_an_empty_group_between_them():
+    text = render([make("a ,, b << c >> d -- e")], "bibtex")
+    assert "title = {a ,{}, b <{}< c >{}> d -{}- e}" in text

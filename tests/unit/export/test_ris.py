@@ -81,3 +81,11 @@ def test_any_title_and_authors_survive_rispy(title, authors):
     written = [name.split(", ") for name in record.get("authors", [])]
     # "Surname, Given[, Suffix]" back to the "Given Surname[ Suffix]" the paper holds
     assert [" ".join([*parts[1:2], parts[0], *parts[2:]]) for parts in written] == authors
+
+
+def test_a_name_with_a_suffix_is_surname_given_suffix():
+    text = render([make("T", authors=("Martin Luther King Jr.", "Ada Lovelace"))], "ris")
+    assert [line for line in text.splitlines() if line.startswith("AU")] == [
+        "AU  - King, Martin Luther, Jr.",
+        "AU  - Lovelace, Ada",
+    ]

@@ -356,3 +356,11 @@ def test_the_help_lists_every_filter_of_the_registry_in_its_order():
     places = [shown.index(line) for spec in FILTERS.values() for line in spec.help.splitlines()]
     assert places == sorted(places)
     assert shown.index('"exact phrase"') < places[0] and max(map(len, shown.splitlines())) <= 120
+
+
+def test_a_note_word_still_typed_matches_word_starts_only(index, papers):
+    a, b = (p.id for p in papers[:2])
+    marks = Marks({a: "database tuning", b: "base rates"}, {})
+    assert list(index.search("note:base", marks).indices) == [1]  # not "database"
+    assert list(index.search("note:tun", marks).indices) == [0]
+    assert list(index.search("note:ase", marks).indices) == []

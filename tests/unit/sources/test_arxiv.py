@@ -166,3 +166,12 @@ def test_et_al_in_authors_parsed_is_no_author_either(tmp_path):
 
 def test_deeply_nested_parentheses_in_authors_are_read_in_one_pass():
     assert split_authors("A. One (" * 3 + "MIT, Cambridge" + ")" * 3 + ", B. Two (") == ("A. One", "B. Two")
+
+
+def test_and_at_a_line_break_splits_two_authors():
+    assert split_authors("Ada Lovelace and\nAlan Turing") == ("Ada Lovelace", "Alan Turing")
+    assert split_authors("Ada Lovelace\nand Alan Turing,\nGrace Hopper") == (
+        "Ada Lovelace",
+        "Alan Turing",
+        "Grace Hopper",
+    )
