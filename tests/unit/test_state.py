@@ -253,3 +253,8 @@ def test_an_empty_list_says_why(reader):
     assert reader.empty_message() == "No paper in this view. u changes the view."
     reader.query = "nothing"
     assert reader.empty_message() == "No paper matches. Esc clears the search."
+
+
+def test_tag_completion_lists_each_tag_once_sorted_ignoring_case(reader):
+    reader.tags = {"p0": ("RL", "new"), "p1": ("rl", "Zoo", "apple")}
+    assert reader.all_tags() == ["apple", "new", "RL", "Zoo"]
