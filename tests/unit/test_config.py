@@ -49,6 +49,15 @@ def test_corpus_paths_with_tilde_and_relative_to_the_config_file(config, dumps, 
     assert load_config() == Config((dumps, config.parent / "local"), ())
 
 
+def test_a_relative_sync_dir_is_relative_to_the_config_file_not_the_working_folder(config, monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    config.write_text('sync_dir = "shared/reader"\n')
+    assert load_config().sync_dir == config.parent / "shared" / "reader"
+    config.write_text('sync_dir = "~/Sync/reader"\n')
+    assert load_config().sync_dir == tmp_path / "Sync" / "reader"
+
+
 def test_one_path_as_a_string_is_accepted(config, dumps):
     config.write_text(f"corpus = {json.dumps(str(dumps))}\n")
     assert load_config().corpus == (dumps,)
