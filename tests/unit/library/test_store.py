@@ -336,3 +336,11 @@ def test_changed_elsewhere_sees_other_connections_commits_only(data_dir):
         theirs.set_read("p2", True)
         assert mine.changed_elsewhere() is True
         assert mine.changed_elsewhere() is False  # once per change
+
+
+def test_a_note_keeps_its_leading_indentation_through_a_reopen(data_dir):
+    note = "    code first\n  - a point\n\tand a tab"
+    with MarkStore.open(data_dir) as store:
+        assert store.set_note("p", note + "  \n\n").note == note
+    with MarkStore.open(data_dir, writable=False) as store:
+        assert store.notes() == {"p": note}
