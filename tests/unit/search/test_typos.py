@@ -4,6 +4,7 @@ first letter, and known words not pulling in their neighbours."""
 from __future__ import annotations
 
 from tui_reader.search import SearchIndex, words_of
+from tui_reader.search.query import max_typos
 
 from .helpers import paper, titles
 
@@ -36,3 +37,10 @@ def test_short_word_typos_are_found_by_the_candidates_length():
     assert list(index.search("lmm ").indices) == [4]  # a word found as typed brings no neighbours
     index = SearchIndex([paper("GAN Training"), paper("DNA Folding"), paper("Nag Screens")])
     assert list(index.search("gna ").indices) == [0]  # "gan": swapped; not "dna" (another first letter)
+
+
+def test_edits_forgiven_grow_with_the_word_length() -> None:
+    assert [max_typos(n) for n in (1, 2, 3, 8, 9, 12)] == [0, 0, 1, 1, 2, 2]
+    index = SearchIndex([paper("Diffusion Models"), paper("Abstracts Matter")])
+    assert titles(index, "difusoin ") == ["Diffusion Models"]  # 9 letters: two edits forgiven
+    assert titles(index, "abstrcts ") == ["Abstracts Matter"]
