@@ -96,7 +96,9 @@ def _shut(sock: socket.socket) -> None:
         pass  # already closed, or never connected: nothing left to wake
 
 
-class _WatchedHTTP(http.client.HTTPConnection):
+class _Watched(http.client.HTTPConnection):
+    """A connection that hands its socket to the watchdog as soon as it is connected (HTTP or, below, HTTPS)."""
+
     def __init__(self, *args: Any, watchdog: Watchdog, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._watchdog = watchdog
@@ -106,14 +108,12 @@ class _WatchedHTTP(http.client.HTTPConnection):
         self._watchdog.watch(self.sock)
 
 
-class _WatchedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, *args: Any, watchdog: Watchdog, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._watchdog = watchdog
+class _WatchedHTTP(_Watched):
+    pass
 
-    def connect(self) -> None:
-        super().connect()
-        self._watchdog.watch(self.sock)
+
+class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
+    pass
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):

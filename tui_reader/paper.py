@@ -160,10 +160,9 @@ class Paper:
 
 def _given(extra: Extra) -> dict[str, Any]:
     """The fields of ``extra`` that are not empty."""
-    return {name: value for name, value in zip(Extra._fields, extra, strict=True) if value != NO_EXTRA[_AT[name]]}
+    return {name: value for name, value, empty in zip(Extra._fields, extra, NO_EXTRA, strict=True) if value != empty}
 
 
-_AT = {name: at for at, name in enumerate(Extra._fields)}
 _field_values = attrgetter(*Paper.__match_args__)  # every field, in the order the class takes them
 
 
