@@ -78,6 +78,19 @@ def seeds_corpus() -> Corpus:
 
 
 @pytest.fixture
+def time_zone(monkeypatch):
+    """``time_zone(name)``: this process's local time zone, until the test ends."""
+
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A fresh marks directory for one test."""
     path = tmp_path / "marks"

@@ -247,19 +247,6 @@ class PlainHost:
         pass
 
 
-@pytest.fixture
-def time_zone(monkeypatch):
-    """``time_zone(name)``: this process's local time zone, until the test ends."""
-
-    def set_zone(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield set_zone
-    monkeypatch.undo()
-    time.tzset()
-
-
 @pytest.mark.parametrize(
     ("zone", "now", "local_day"),
     [

@@ -269,16 +269,11 @@ def test_retry_after_reads_seconds_and_http_dates():
 
 
 @pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset")
-def test_an_http_date_in_minus_0000_or_gmt_is_utc_whatever_the_local_zone(monkeypatch):
-    monkeypatch.setenv("TZ", "EST+05")  # five hours behind UTC, no summer time
-    time.tzset()
-    try:
-        now = datetime(2024, 3, 11, 12, 0, 0, tzinfo=UTC).timestamp()
-        assert fetch.retry_after("Mon, 11 Mar 2024 12:00:30 -0000", now=now) == 30.0
-        assert fetch.retry_after("Mon, 11 Mar 2024 12:00:45 GMT", now=now) == 45.0
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+def test_an_http_date_in_minus_0000_or_gmt_is_utc_whatever_the_local_zone(time_zone):
+    time_zone("EST+05")  # five hours behind UTC, no summer time
+    now = datetime(2024, 3, 11, 12, 0, 0, tzinfo=UTC).timestamp()
+    assert fetch.retry_after("Mon, 11 Mar 2024 12:00:30 -0000", now=now) == 30.0
+    assert fetch.retry_after("Mon, 11 Mar 2024 12:00:45 GMT", now=now) == 45.0
 
 
 def test_500_is_retried_with_backoff_then_one_line_and_nothing_stored(api, data, capsys, waits):
@@ -836,19 +831,6 @@ def test_until_ends_a_since_and_never_goes_past_today(api, data, capsys):
 
 
 # --- UTC days ----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def time_zone(monkeypatch):
-    """``time_zone(name)``: this process's local time zone, until the test ends."""
-
-    def set_zone(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield set_zone
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_today_is_the_date_in_utc(monkeypatch, time_zone):

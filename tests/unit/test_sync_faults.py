@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 from support.locked_marks import Lock
+from support.sync_devices import device_dir
 
 from tui_reader.cli import main
 from tui_reader.library import Change, Journal, MarkStore
-from tui_reader.sync import DEVICE_FILE, sync_once
+from tui_reader.sync import sync_once
 
 PAPERS = 300
 
@@ -48,13 +49,6 @@ def fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-def device(root: Path, name: str) -> Path:
-    data = root / f"data-{name}"
-    data.mkdir(parents=True)
-    (data / DEVICE_FILE).write_text(name + "\n")
-    return data
-
-
 def many_changes(data: Path) -> None:
     with MarkStore.open(data) as store:
         store.apply([Change(f"p{i}", "read", True, 1000.0 + i) for i in range(PAPERS)])
@@ -68,7 +62,7 @@ def log_lines(log: Path) -> list[dict[str, object]]:
 
 
 def test_a_sync_into_a_full_disk_fails_with_the_reason_and_the_next_one_sends_the_rest(tmp_path, small_disk, capsys):
-    a, b = device(tmp_path, "aaaaaaaa"), device(tmp_path, "bbbbbbbb")
+    a, b = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "bbbbbbbb")
     folder = small_disk
     assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(a)]) == 0  # the first exchange: empty
     many_changes(a)
@@ -89,7 +83,7 @@ def test_a_sync_into_a_full_disk_fails_with_the_reason_and_the_next_one_sends_th
 
 
 def test_a_write_the_kernel_takes_only_part_of_is_continued(tmp_path, monkeypatch):
-    a, b = device(tmp_path, "aaaaaaaa"), device(tmp_path, "bbbbbbbb")
+    a, b = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "bbbbbbbb")
     folder = tmp_path / "shared"
     folder.mkdir()
     assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(a)]) == 0  # the first exchange: empty
@@ -105,7 +99,7 @@ def test_a_write_the_kernel_takes_only_part_of_is_continued(tmp_path, monkeypatc
 
 
 def test_changes_leave_the_outbox_only_after_their_lines_are_fsynced(tmp_path, monkeypatch, capsys):
-    a = device(tmp_path, "aaaaaaaa")
+    a = device_dir(tmp_path, "aaaaaaaa")
     folder = tmp_path / "shared"
     folder.mkdir()
     assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(a)]) == 0  # the first exchange: empty
@@ -265,7 +259,7 @@ def test_quitting_on_a_full_disk_says_the_file_could_not_be_written_not_that_it_
 
 
 def test_a_snapshot_that_does_not_fit_leaves_the_log_and_the_folder_as_they_were(tmp_path, small_disk, capsys):
-    a = device(tmp_path, "aaaaaaaa")
+    a = device_dir(tmp_path, "aaaaaaaa")
     folder = small_disk
     many_changes(a)
     filler = fill(folder, 4 << 10)

@@ -11,17 +11,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from support.sync_devices import device_dir
 
 from tui_reader.library import MarkStore
-from tui_reader.sync import DEVICE_FILE, device_id, sync_once
+from tui_reader.sync import device_id, sync_once
 from tui_reader.sync import own_log as own_log_module
-
-
-def data_dir(root: Path, name: str) -> Path:
-    data = root / f"data-{name}"
-    data.mkdir(parents=True)
-    (data / DEVICE_FILE).write_text(name + "\n")
-    return data
 
 
 def sync(data: Path, folder: Path) -> list[str]:
@@ -42,7 +36,7 @@ def write_note(data: Path, paper: str, text: str) -> None:
 
 @pytest.mark.parametrize("fault", ["older copy put back", "cut back in place", "cut mid-line", "emptied", "deleted"])
 def test_a_device_joining_later_gets_every_note_whatever_happened_to_the_log(tmp_path, fault):
-    a, c = data_dir(tmp_path, "aaaaaaaa"), data_dir(tmp_path, "cccccccc")
+    a, c = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "cccccccc")
     folder = tmp_path / "shared"
     folder.mkdir()
     log = folder / "aaaaaaaa.jsonl"
@@ -76,7 +70,7 @@ def test_a_device_joining_later_gets_every_note_whatever_happened_to_the_log(tmp
 
 def test_the_log_stays_within_a_few_times_what_it_needs(tmp_path, monkeypatch):
     monkeypatch.setattr(own_log_module, "COMPACT_SLACK", 50)
-    a, b = data_dir(tmp_path, "aaaaaaaa"), data_dir(tmp_path, "bbbbbbbb")
+    a, b = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "bbbbbbbb")
     folder = tmp_path / "shared"
     folder.mkdir()
     with MarkStore.open(a) as store:
@@ -91,7 +85,7 @@ def test_the_log_stays_within_a_few_times_what_it_needs(tmp_path, monkeypatch):
 
 
 def test_a_data_folder_copied_to_a_new_laptop_syncs_both_ways(tmp_path):
-    old, b = data_dir(tmp_path, "aaaaaaaa"), data_dir(tmp_path, "bbbbbbbb")
+    old, b = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "bbbbbbbb")
     folder = tmp_path / "shared"
     folder.mkdir()
     write_note(old, "before", "written before the copy")
@@ -115,7 +109,7 @@ def test_a_data_folder_copied_to_a_new_laptop_syncs_both_ways(tmp_path):
 
 
 def test_a_data_folder_copied_before_it_ever_synced_syncs_both_ways(tmp_path):
-    old, b = data_dir(tmp_path, "aaaaaaaa"), data_dir(tmp_path, "bbbbbbbb")
+    old, b = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "bbbbbbbb")
     folder = tmp_path / "shared"
     folder.mkdir()
     write_note(old, "before", "written before the copy")
@@ -130,7 +124,7 @@ def test_a_data_folder_copied_before_it_ever_synced_syncs_both_ways(tmp_path):
 
 
 def test_a_one_off_exchange_with_another_folder_takes_nothing_from_the_usual_one(tmp_path):
-    a, b = data_dir(tmp_path, "aaaaaaaa"), data_dir(tmp_path, "bbbbbbbb")
+    a, b = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "bbbbbbbb")
     usual, other = tmp_path / "usual", tmp_path / "usb-stick"
     usual.mkdir(), other.mkdir()
     sync(a, usual)
@@ -144,7 +138,7 @@ def test_a_one_off_exchange_with_another_folder_takes_nothing_from_the_usual_one
 
 
 def test_a_new_sync_folder_gets_everything_including_other_devices_changes(tmp_path):
-    a, b, c = data_dir(tmp_path, "aaaaaaaa"), data_dir(tmp_path, "bbbbbbbb"), data_dir(tmp_path, "cccccccc")
+    a, b, c = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "bbbbbbbb"), device_dir(tmp_path, "cccccccc")
     x, y = tmp_path / "folder-x", tmp_path / "folder-y"
     x.mkdir(), y.mkdir()
     with MarkStore.open(b) as store:

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import sqlite3
 
+from support.sync_devices import device_dir
+
 from tui_reader.cli import main
 from tui_reader.library import DB_NAME, Change, MarkStore
 from tui_reader.library.schema import MIGRATIONS
-from tui_reader.sync import DEVICE_FILE, sync_once
+from tui_reader.sync import sync_once
 
 
 def device(root, name):
-    data = root / f"data-{name}"
-    data.mkdir(parents=True)
-    (data / DEVICE_FILE).write_text(name + "\n")
     (root / "shared").mkdir(exist_ok=True)
-    return data
+    return device_dir(root, name)
 
 
 def run(*argv: str) -> None:

@@ -9,15 +9,15 @@ import json
 import time
 from pathlib import Path
 
+from support.sync_devices import device_dir
+
 from tui_reader.cli import main
 from tui_reader.library import Change, MarkStore
-from tui_reader.sync import DEVICE_FILE, sync_once
+from tui_reader.sync import sync_once
 
 
 def device(root: Path, name: str) -> tuple[MarkStore, Path]:
-    data = root / f"data-{name}"
-    data.mkdir(parents=True)
-    (data / DEVICE_FILE).write_text(name + "\n")
+    data = device_dir(root, name)
     folder = root / "shared"
     folder.mkdir(exist_ok=True)
     return MarkStore.open(data), folder
