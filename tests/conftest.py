@@ -91,6 +91,19 @@ def time_zone(monkeypatch):
 
 
 @pytest.fixture
+def browser(monkeypatch):
+    """What webbrowser.open was given; a graphical browser is there."""
+    import webbrowser
+
+    from tui_reader.controllers import reach
+
+    opened: list[str] = []
+    monkeypatch.setattr(reach, "graphical_browser_available", lambda: True)
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
+    return opened
+
+
+@pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A fresh marks directory for one test."""
     path = tmp_path / "marks"

@@ -94,15 +94,6 @@ LINKED = LINKED_PAPER
 BARE = BARE_PAPER
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    """What webbrowser.open was given; a graphical browser is there."""
-    opened: list[str] = []
-    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: True)
-    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
-    return opened
-
-
 def menu_lines(app: ReaderApp) -> list[str]:
     """The menu's items as the user reads them."""
     assert isinstance(app.screen, ChoiceScreen)

@@ -6,7 +6,6 @@ expected are read from those files with json, not through the reader's parsers."
 from __future__ import annotations
 
 import json
-import webbrowser
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from conftest import LINKED_PAPER, SIZE, detail_content, detail_shown, messages,
 from textual.widgets import OptionList
 
 from tui_reader.app import ReaderApp
-from tui_reader.controllers import reach as reach_module
 from tui_reader.corpus import load_corpus
 from tui_reader.paper import Paper
 from tui_reader.screens.choice import ChoiceScreen
@@ -150,15 +148,6 @@ async def test_the_details_move_above_the_abstract_and_back_as_the_pane_grows_an
 
 # ---------------------------------------------------------------------------------------------------------
 # The open and copy menus
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    """What webbrowser.open was given; a graphical browser is there."""
-    opened: list[str] = []
-    monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: True)
-    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
-    return opened
 
 
 def menu(app) -> list[tuple[str, str]]:
