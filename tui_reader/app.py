@@ -19,7 +19,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from tui_reader.commands import Command, check_keymap, commands
-from tui_reader.config import Config, config_file, save_theme
+from tui_reader.config import Config, config_file, save_setting
 from tui_reader.files import record_failure
 from tui_reader.library import MarkStore
 from tui_reader.messages import SaverReport
@@ -234,16 +234,17 @@ class ReaderApp(App[LaunchOutcome]):
     def _theme_chosen(self, theme: object) -> None:
         if self.theme != self._saved_theme:
             self._saved_theme = self.theme
-            self._save_theme(self.theme)
+            self.save_setting("theme", self.theme)
 
-    @work(thread=True, exclusive=True, group="settings", exit_on_error=False)
-    def _save_theme(self, theme: str) -> None:
-        """Write the theme the user chose into config.toml (comments and other settings kept)."""
+    @work(thread=True, group="settings", exit_on_error=False)
+    def save_setting(self, name: str, value: str | int | bool) -> None:
+        """Write a setting the user chose in the reader (theme, sort…) into config.toml, comments and other
+        settings kept; a problem is one warning."""
         try:
-            problem = save_theme(theme)
+            problem = save_setting(name, value)
         except Exception as error:
             self.call_from_thread(
-                self.report_failure, "Saving the theme", error, record_failure("worker settings", error)
+                self.report_failure, f"Saving the {name}", error, record_failure("worker settings", error)
             )
             return
         if problem:

@@ -31,6 +31,7 @@ every field the same way; adding a setting is one field (and its line in the exa
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
@@ -51,7 +52,7 @@ __all__ = [
     "has_fetched_papers",
     "listings_dir",
     "load_config",
-    "save_theme",
+    "save_setting",
     "settings",
     "shows_demo",
 ]
@@ -349,26 +350,35 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
         return None, f"{name}: invalid TOML ({shown_path(str(exc))})"
 
 
-def save_theme(theme: str, path: Path | None = None) -> str:
-    """Write ``theme = "…"`` into the config file, keeping every comment and other setting (tomlkit edits the
-    document in place); atomically. Returns "" when saved (or already there), else the problem in one line: a
-    file the user broke is never overwritten."""
-    import tomlkit  # only when the theme changes: the reader's start never loads it
+def save_setting(name: str, value: str | int | bool, path: Path | None = None) -> str:
+    """Write ``name = value`` (a setting the user chose in the reader: the theme, the sort, the pane's width)
+    into the config file, keeping every comment and other setting (tomlkit edits the document in place);
+    atomically. Returns "" when saved (or already there), else the problem in one line: a file the user broke
+    is never overwritten."""
+    import tomlkit  # only when a setting changes: the reader's start never loads it
 
     path = config_file() if path is None else path
-    name = shown_path(path)
+    with _saving:  # two settings saved at once (theme, then sort) would each write the file without the other
+        return _save(path, name, value, tomlkit)
+
+
+_saving = threading.Lock()
+
+
+def _save(path: Path, name: str, value: str | int | bool, tomlkit: Any) -> str:
+    shown = shown_path(path)
     values, problem = _read(path)
     if problem:
-        return f"{problem}; the theme was not saved"
-    if values is not None and values.get("theme") == theme:
+        return f"{problem}; the {name} was not saved"
+    if values is not None and values.get(name) == value:
         return ""
     try:
         document = tomlkit.parse(path.read_text(encoding="utf-8")) if values is not None else tomlkit.document()
-        document["theme"] = theme
+        document[name] = value
         path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(path, tomlkit.dumps(document).encode("utf-8"))
     except (OSError, tomlkit.exceptions.TOMLKitError) as exc:
-        return f"{name}: the theme was not saved ({getattr(exc, 'strerror', None) or exc})"
+        return f"{shown}: the {name} was not saved ({getattr(exc, 'strerror', None) or exc})"
     return ""
 
 

@@ -12,7 +12,15 @@ from conftest import S0, SEEDS, page, write
 import tui_reader.config
 from tui_reader.cli import main
 from tui_reader.cli.common import corpus_paths
-from tui_reader.config import Config, config_file, default_corpus, demo_hidden_notice, load_config, save_theme, settings
+from tui_reader.config import (
+    Config,
+    config_file,
+    default_corpus,
+    demo_hidden_notice,
+    load_config,
+    save_setting,
+    settings,
+)
 from tui_reader.corpus import bundled_seeds, corpus_files
 from tui_reader.sorting import Sort
 from tui_reader.views import View
@@ -317,12 +325,12 @@ def test_a_bad_setting_is_one_warning_and_its_default(config, content, problem):
 def test_save_theme_keeps_comments_and_other_settings_and_writes_atomically(config):
     original = '# my settings\ncorpus = ["a"]  # where my dumps are\n\n[keymap]\n# star with x\ntoggle-star = "x"\n'
     config.write_text(original)
-    assert save_theme("nord") == ""
+    assert save_setting("theme", "nord") == ""
     text = config.read_text()
     assert text.startswith('# my settings\ncorpus = ["a"]  # where my dumps are\ntheme = "nord"\n')
     assert text.endswith('[keymap]\n# star with x\ntoggle-star = "x"\n')
     with open(config, encoding="utf-8") as before:  # a reader of the old file still reads it whole
-        assert save_theme("gruvbox") == ""
+        assert save_setting("theme", "gruvbox") == ""
         assert before.read() == text
     assert config.read_text() == (
         '# my settings\ncorpus = ["a"]  # where my dumps are\ntheme = "gruvbox"\n\n'
@@ -333,14 +341,14 @@ def test_save_theme_keeps_comments_and_other_settings_and_writes_atomically(conf
 
 def test_save_theme_creates_the_file_and_folder_when_there_is_none():
     assert not config_file().exists()
-    assert save_theme("nord") == ""
+    assert save_setting("theme", "nord") == ""
     assert config_file().read_text() == 'theme = "nord"\n'
 
 
 @pytest.mark.parametrize("content", [b'theme = "x"\nview = [\n', b"theme = '\xff'\n"])
 def test_save_theme_never_overwrites_a_broken_file(config, content):
     config.write_bytes(content)
-    problem = save_theme("nord")
+    problem = save_setting("theme", "nord")
     assert problem.startswith(f"{config}: ") and problem.endswith("; the theme was not saved")
     assert config.read_bytes() == content
 
