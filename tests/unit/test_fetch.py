@@ -630,6 +630,19 @@ def test_today_is_always_fetched_again(api, data, capsys):
     assert len(stored(data, today)) == 4
 
 
+def test_a_listing_stored_while_the_clock_ran_ahead_does_not_stop_a_plain_fetch(api, data, capsys):
+    """A machine whose clock was days ahead stored "2024-03-25"; back on time (today 2024-03-20), a plain fetch
+    still asks for the days since the last listing up to today, not for nothing."""
+    api.days["2024-03-18"] = items(1, "2024-03-18")
+    run(capsys, api, data, "--date", "2024-03-18")
+    future = data / "listings" / "2024-03-25.json"
+    future.write_text("[]", encoding="utf-8")
+    api.requests.clear()
+    assert run(capsys, api, data)[0] == 0
+    assert api.dates() == ["2024-03-18", "2024-03-19", "2024-03-20"]
+    assert future.read_text(encoding="utf-8") == "[]"  # kept as it was
+
+
 def test_week_month_and_since_ask_for_their_days_up_to_today_skipping_stored_ones(api, data, capsys):
     run(capsys, api, data, "--week", "2024-W10")
     assert api.dates() == [f"2024-03-{d:02d}" for d in range(4, 11)]  # Monday 4 to Sunday 10 March

@@ -364,3 +364,21 @@ def test_a_note_word_still_typed_matches_word_starts_only(index, papers):
     assert list(index.search("note:base", marks).indices) == [1]  # not "database"
     assert list(index.search("note:tun", marks).indices) == [0]
     assert list(index.search("note:ase", marks).indices) == []
+
+
+def test_author_words_in_a_row_match_word_starts_only():
+    """ "yann cun" is not Yann LeCun: the last word typed starts a name word, it is not found inside one (the
+    paper has a name word starting "cun", Cunningham, in another author's name)."""
+    index = SearchIndex([Paper("c", "Wikis", "x", authors=("Yann LeCun", "Ward Cunningham"))])
+    assert ids(index, 'author:"yann cun"') == []
+    assert ids(index, 'author:"yann lec"') == ["c"]
+    assert ids(index, "author:cun") == ["c"]
+
+
+def test_a_finished_day_finds_that_day_only_while_a_day_being_typed_finds_the_days_it_may_become():
+    """date:"Mar 1" (closed) is March 1st; date:"Mar 1 (still typed) may become Mar 10 to Mar 19 too."""
+    days = ["Mar 1", "Mar 10", "Mar 19", "Mar 2", "Mar 21"]
+    index = SearchIndex([Paper(f"p{n}", f"Paper {n}", "x", dates=(day,)) for n, day in enumerate(days)])
+    assert ids(index, 'date:"Mar 1"') == ["p0"]
+    assert ids(index, 'date:"Mar 1" ') == ["p0"]
+    assert ids(index, 'date:"Mar 1') == ["p0", "p1", "p2"]

@@ -4,6 +4,7 @@ acronyms linked to their expansions, on the seeds and on hand-made papers."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -106,3 +107,10 @@ def test_acronyms_link_both_ways():
         "llm": ("large", "language", "models"),
         "rlhf": ("reinforcement", "learning", "from", "human", "feedback"),
     }
+
+
+def test_a_word_in_brackets_needs_two_capitals_to_be_an_acronym():
+    """ "Adaptive Mixing (Am)" is a word in brackets; "(AM)" defines an acronym: only the second makes "am"
+    find papers about adaptive mixing."""
+    assert acronyms_in(["We use Adaptive Mixing (Am) here."]) == Counter()
+    assert acronyms_in(["We use Adaptive Mixing (AM) here."]) == Counter({("am", ("adaptive", "mixing")): 1})
