@@ -177,10 +177,13 @@ def _folder(value: Any, file: _File) -> Path:
 
 
 def _corpus(value: Any, file: _File) -> tuple[Path, ...] | None:
-    """The paths that exist (one warning for each that does not); None when none does (the bundled dumps)."""
+    """The paths that exist (one warning for each that does not); None when none does, and for ``[]`` (no files of
+    the user's own: as when the setting is not there)."""
     corpus = [value] if isinstance(value, str) else value  # one path, written without the brackets
     if not isinstance(corpus, list) or not all(isinstance(entry, str) for entry in corpus):
         raise Invalid(type(corpus).__name__ if not isinstance(corpus, list) else "a list holding something else")
+    if not corpus:
+        return None
     paths: list[Path] = []
     for entry in corpus:
         full = _full_path(entry, file.path)

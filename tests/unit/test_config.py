@@ -229,6 +229,17 @@ def test_nothing_fetched_yet_is_the_bundled_dumps_alone(tmp_path):
     assert default_corpus(tmp_path / "data", Config()) == [bundled_seeds()]
 
 
+def test_an_empty_corpus_list_is_the_same_as_no_corpus_setting(config, tmp_path, capsys):
+    """corpus = [] adds no files of the user's own: the demo papers until a fetch brings papers, then the listings."""
+    config.write_text("corpus = []\n")
+    data = tmp_path / "data"
+    assert (corpus_paths([], data), capsys.readouterr().err) == ([bundled_seeds()], "")
+    weekend = listings(data, "2024-03-16")  # a fetch that found no papers leaves the demo papers
+    assert corpus_paths([], data) == [bundled_seeds(), weekend]
+    fetched_day(data)
+    assert corpus_paths([], data) == [weekend]
+
+
 def test_configured_corpus_plus_everything_fetched(config, dumps, tmp_path, capsys):
     folder = listings(tmp_path / "data", "2024-03-11")
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\n")
