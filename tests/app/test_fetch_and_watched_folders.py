@@ -177,11 +177,21 @@ async def test_quitting_during_an_answer_that_drips_ends_the_fetch_at_once(local
 
 
 async def test_fetch_progress_shows_in_the_status_line(local_api, papers, store, handed):
+    """The first F asks for the 8 days from a week ago (Mar 13) to today (Mar 20); while the server holds its
+    answer for the fourth day, the status line says 3 of the 8 are done; when the fetch ends, it says nothing."""
+    import threading
+
+    fourth = local_api.held["2024-03-16"] = threading.Event()
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.reader_screen.soon(app.reader_screen.fetcher.progress, 3, 8)  # as the fetch's thread reports it
-        await until(pilot, lambda: "fetching 3/8 days…" in status(app))
+        await pilot.press("F")
+        try:
+            await until(pilot, lambda: "fetching 3/8 days…" in status(app))
+        finally:
+            fourth.set()
+        await until(pilot, lambda: "fetching" not in status(app))
+    assert local_api.dates() == [f"2024-03-{day}" for day in range(13, 21)]
 
 
 async def test_a_day_not_listed_yet_is_an_ordinary_fetched_notification(local_api, papers, store, data_dir):

@@ -100,7 +100,8 @@ class Api:
     requests: list[dict[str, str]] = field(default_factory=list)  # each request's query
     drip: float | None = None  # seconds between the answer's bytes (None: all at once)
     drip_headers: bool = False  # with drip: the status line and headers a byte at a time too
-    stopped: threading.Event = field(default_factory=threading.Event)  # ends every drip at once
+    stopped: threading.Event = field(default_factory=threading.Event)  # ends every drip and hold at once
+    held: dict[str, threading.Event] = field(default_factory=dict)  # a day answered only once its event is set
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def serve_real(self) -> None:
@@ -117,6 +118,9 @@ class Api:
                 return self.script.pop(0)
             if self.always is not None:
                 return self.always
+            hold = self.held.get(query.get("date", ""))
+        while hold is not None and not hold.wait(0.05) and not self.stopped.is_set():
+            pass  # the request waits, as a slow server's does, until the test lets it go (or the server stops)
         try:
             limit, page = int(query.get("limit", "50")), int(query.get("p", "0"))
             day = dt.date.fromisoformat(query["date"]) if "date" in query else None
