@@ -27,7 +27,7 @@ from tui_reader.paper import Paper
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Sort", "SortKeys", "sort_keys", "sort_rows"]
+__all__ = ["Sort", "SortKeys", "can_order", "sort_keys", "sort_rows"]
 
 _LAST = 2**31 - 1  # the key of a paper with no date / no upvotes: after every other
 
@@ -149,13 +149,31 @@ class SortKeys:
         from tui_reader.search.results import Positions
 
         key = self.key(sort)
-        if isinstance(rows, Positions):
-            shown = rows.array
-        elif isinstance(rows, range) and rows.step == 1 and rows.start == 0:
-            shown = np.arange(rows.stop, dtype=np.int64)
-        else:
-            shown = np.fromiter(rows, np.int64, len(rows))
+        shown = _array(rows)
         return Positions(shown[np.argsort(key[shown], kind="stable")])
+
+    def can_order(self, rows: Sequence[int], sort: Sort) -> bool:
+        """Does ``sort`` find what it orders by in any of ``rows``: a day with a year (newest, oldest), upvotes?
+        False when none has it: the sort then leaves the rows as they came. Titles and relevance always order."""
+        if sort not in (Sort.NEWEST, Sort.OLDEST, Sort.UPVOTES):
+            return True
+        self.refresh()
+        with self._lock:
+            known = self._day > 0 if sort is not Sort.UPVOTES else self._upvotes >= 0
+        return bool(known[_array(rows)].any())
+
+
+def _array(rows: Sequence[int]) -> np.ndarray:
+    """The rows (positions in the papers) as a numpy array of positions."""
+    import numpy as np
+
+    from tui_reader.search.results import Positions
+
+    if isinstance(rows, Positions):
+        return rows.array
+    if isinstance(rows, range) and rows.step == 1 and rows.start == 0:
+        return np.arange(rows.stop, dtype=np.int64)
+    return np.fromiter(rows, np.int64, len(rows))
 
 
 _KEYS: weakref.WeakKeyDictionary[Sequence[Paper], SortKeys] = weakref.WeakKeyDictionary()
@@ -177,3 +195,8 @@ def sort_keys(papers: Sequence[Paper]) -> SortKeys:
 def sort_rows(papers: Sequence[Paper], rows: Sequence[int], sort: Sort) -> Sequence[int]:
     """``rows`` (positions in ``papers``) in the order ``sort`` asks for; see the module docstring."""
     return sort_keys(papers).order(rows, sort)
+
+
+def can_order(papers: Sequence[Paper], rows: Sequence[int], sort: Sort) -> bool:
+    """Whether ``sort`` has anything to order ``rows`` by (see ``SortKeys.can_order``)."""
+    return sort_keys(papers).can_order(rows, sort)
