@@ -5,7 +5,8 @@ latest calendar day from ``tui_reader.dates.sort_day``, its upvotes, its title's
 out once and kept; they grow with the papers (positions never change) and are worked out again for a paper that
 merged with another one (a new object at its position). Then a sort is one stable argsort of the shown rows'
 keys: ties keep the order they came in (the search's ranking, else the listing order), and papers without a date,
-or without upvotes, come after the others in both directions.
+or without upvotes, come after the others in both directions. ``can_order`` says when not one of the shown papers
+has what a sort orders by (the bundled dumps: no day with a year, no upvotes): the reader then says so.
 
 Working the keys out costs ~1.5 s per 100k papers: the app does it in a worker thread (``SortKeys.prepare``).
 ``Sort`` alone loads no numpy (the reader's state holds one before the first paint); numpy and the search package
