@@ -9,6 +9,7 @@ a result that arrives after a newer query is dropped.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterable, Sequence
 from functools import cached_property, partial
 from pathlib import Path
@@ -94,6 +95,8 @@ class ReaderApp(App[LaunchOutcome]):
         self.config = config or Config()
         self.user_keymap: dict[str, str] = {}  # binding id -> keys (see tui_reader.commands); set_keymap applies it
         self._warnings_flush_due = False
+        self._wanted_settings: dict[str, str | int | bool] = {}  # chosen in the reader, not yet written (save_setting)
+        self._settings_lock = threading.Lock()
         self._apply_settings()
 
     def get_default_screen(self) -> Screen[None]:
@@ -236,12 +239,20 @@ class ReaderApp(App[LaunchOutcome]):
             self._saved_theme = self.theme
             self.save_setting("theme", self.theme)
 
-    @work(thread=True, group="settings", exit_on_error=False)
     def save_setting(self, name: str, value: str | int | bool) -> None:
         """Write a setting the user chose in the reader (theme, sort…) into config.toml, comments and other
-        settings kept; a problem is one warning."""
+        settings kept, in a worker; a problem is one warning. Chosen again before it is written (S pressed
+        three times), the file ends with the last choice, written once or twice, not once per choice."""
+        self._wanted_settings[name] = value
+        self._write_setting(name)
+
+    @work(thread=True, group="settings", exit_on_error=False)
+    def _write_setting(self, name: str) -> None:
         try:
-            problem = save_setting(name, value)
+            with self._settings_lock:  # the newest choice taken and written under one lock
+                if (value := self._wanted_settings.pop(name, None)) is None:
+                    return  # an earlier worker wrote the newest choice already
+                problem = save_setting(name, value)
         except Exception as error:
             self.call_from_thread(
                 self.report_failure, f"Saving the {name}", error, record_failure("worker settings", error)

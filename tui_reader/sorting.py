@@ -5,7 +5,8 @@ latest calendar day from ``tui_reader.dates.sort_day``, its upvotes, its title's
 out once and kept; they grow with the papers (positions never change) and are worked out again for a paper that
 merged with another one (a new object at its position). Then a sort is one stable argsort of the shown rows'
 keys: ties keep the order they came in (the search's ranking, else the listing order), and papers without a date,
-or without upvotes, come after the others in both directions.
+or without upvotes, come after the others in both directions. ``can_order`` says when not one of the shown papers
+has what a sort orders by (the bundled dumps: no day with a year, no upvotes): the reader then says so.
 
 Working the keys out costs ~1.5 s per 100k papers: the app does it in a worker thread (``SortKeys.prepare``).
 ``Sort`` alone loads no numpy (the reader's state holds one before the first paint); numpy and the search package
@@ -27,7 +28,7 @@ from tui_reader.paper import Paper
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Sort", "SortKeys", "sort_keys", "sort_rows"]
+__all__ = ["Sort", "SortKeys", "can_order", "sort_keys", "sort_rows"]
 
 _LAST = 2**31 - 1  # the key of a paper with no date / no upvotes: after every other
 
@@ -149,13 +150,31 @@ class SortKeys:
         from tui_reader.search.results import Positions
 
         key = self.key(sort)
-        if isinstance(rows, Positions):
-            shown = rows.array
-        elif isinstance(rows, range) and rows.step == 1 and rows.start == 0:
-            shown = np.arange(rows.stop, dtype=np.int64)
-        else:
-            shown = np.fromiter(rows, np.int64, len(rows))
+        shown = _array(rows)
         return Positions(shown[np.argsort(key[shown], kind="stable")])
+
+    def can_order(self, rows: Sequence[int], sort: Sort) -> bool:
+        """Does ``sort`` find what it orders by in any of ``rows``: a day with a year (newest, oldest), upvotes?
+        False when none has it: the sort then leaves the rows as they came. Titles and relevance always order."""
+        if sort not in (Sort.NEWEST, Sort.OLDEST, Sort.UPVOTES):
+            return True
+        self.refresh()
+        with self._lock:
+            known = self._day > 0 if sort is not Sort.UPVOTES else self._upvotes >= 0
+        return bool(known[_array(rows)].any())
+
+
+def _array(rows: Sequence[int]) -> np.ndarray:
+    """The rows (positions in the papers) as a numpy array of positions."""
+    import numpy as np
+
+    from tui_reader.search.results import Positions
+
+    if isinstance(rows, Positions):
+        return rows.array
+    if isinstance(rows, range) and rows.step == 1 and rows.start == 0:
+        return np.arange(rows.stop, dtype=np.int64)
+    return np.fromiter(rows, np.int64, len(rows))
 
 
 _KEYS: weakref.WeakKeyDictionary[Sequence[Paper], SortKeys] = weakref.WeakKeyDictionary()
@@ -177,3 +196,8 @@ def sort_keys(papers: Sequence[Paper]) -> SortKeys:
 def sort_rows(papers: Sequence[Paper], rows: Sequence[int], sort: Sort) -> Sequence[int]:
     """``rows`` (positions in ``papers``) in the order ``sort`` asks for; see the module docstring."""
     return sort_keys(papers).order(rows, sort)
+
+
+def can_order(papers: Sequence[Paper], rows: Sequence[int], sort: Sort) -> bool:
+    """Whether ``sort`` has anything to order ``rows`` by (see ``SortKeys.can_order``)."""
+    return sort_keys(papers).can_order(rows, sort)

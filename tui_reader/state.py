@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tui_reader.library.model import Change, Mark, MarkFlags, Value, tag_edited
 from tui_reader.paper import Paper, PaperSet
-from tui_reader.sorting import Sort, sort_rows
+from tui_reader.sorting import Sort, can_order, sort_rows
 from tui_reader.views import View
 
 if TYPE_CHECKING:  # the search package loads numpy; the reader imports it in a worker, after the first paint
@@ -64,6 +64,7 @@ class SearchJob(NamedTuple):
     search_index: SearchIndex | None
     result: SearchResult | None = None  # already answers ``query``: only put in the sort's order
     like: int | None = None  # the papers most like ``papers[like]`` instead of a query
+    sort_changed: bool = False  # made by a change of sort (S): its answer may say the sort cannot order
 
 
 class ReaderState:
@@ -317,9 +318,29 @@ class ReaderState:
         self.sort = self.sort.next()
         result, query = self.result, self.full_query
         if query.strip() and (result is None or result.query != query):
-            return self.search()
+            job = self.search()
+            return job._replace(sort_changed=True) if job is not None else None
         self.generation += 1
-        return SearchJob(self.generation, query, self.flags(), self.sort, self.index, result)
+        return SearchJob(self.generation, query, self.flags(), self.sort, self.index, result, sort_changed=True)
+
+    @property
+    def sort_to_save(self) -> str | None:
+        """The sort to write to config.toml as the one the reader starts in, after the user changed it (S); None
+        while a saved view that names its own sort is shown: S there changes that view's order, not the user's."""
+        if self.saved_view is not None and self.saved_view.sort:
+            return None
+        return self.sort.value
+
+    def sort_notice(self, job: SearchJob) -> str | None:
+        """Once the answer of a change of sort (S) is accepted: what to tell when the sort found nothing to order
+        the papers shown by (no day with a year, no upvotes), so they stay in the order they were. None otherwise,
+        and for any other job (a query typed, papers added): said once per change of sort."""
+        rows, sort = self.rows, job.sort
+        if not job.sort_changed or len(rows) < 2 or can_order(self.papers, rows, sort):
+            return None
+        missing, sorted_by = _UNORDERED[sort]
+        kept = "in relevance order" if self.ranked or self.like is not None else "as listed"
+        return f"No {missing} in these papers: sorted {sorted_by}, they stay {kept}."
 
     def index_ready(self, index: SearchIndex) -> SearchJob | None:
         """The index is built: the job waiting for it (a query typed meanwhile, or "more like this" again, which
@@ -393,9 +414,9 @@ class ReaderState:
         return "No papers."
 
     def status(self, loading: str, indexing: bool, width: int | None = None) -> str:
-        """The status line. Within ``width`` cells (a narrow terminal), the counts of unread and starred papers
-        go first, then the sort and the view: what is happening (loading, an error in the query, "more like this",
-        partial matches, marks waiting) always shows, after how many papers are shown."""
+        """The status line. Within ``width`` cells (a narrow terminal), the sort goes first, then the view, then
+        the starred count, and the unread count last: what is happening (loading, an error in the query, "more
+        like this", partial matches, marks waiting) always shows, after how many papers are shown."""
         total = len(self.papers)
         shown = f"{len(self.rows):,} / {total:,} shown"
         counts = [
@@ -421,14 +442,20 @@ class ReaderState:
             count = len(self.unsaved)
             parts.append(f"{count} mark{'' if count == 1 else 's'} waiting: file locked by another program")
         line = " · ".join([shown, *counts, *parts])
-        # dropped in this order when the line is too long: unread, starred, sort, view (their order on the line kept)
+        # dropped from the end when the line is too long: sort, view, starred, then unread (the last to go)
         while width is not None and len(line) > width and counts:
-            counts.pop(0 if len(counts) > 2 else -1)
+            counts.pop()
             line = " · ".join([shown, *counts, *parts])
         return line
 
 
 _batches = itertools.count(1)
+# what a sort that may find nothing to order by needs, and how it is said ("sorted newest first")
+_UNORDERED = {
+    Sort.NEWEST: ("dates with a year", "newest first"),
+    Sort.OLDEST: ("dates with a year", "oldest first"),
+    Sort.UPVOTES: ("upvotes", "by upvotes"),
+}
 
 
 def flags_after(

@@ -4,7 +4,7 @@ notifications placed clear of the detail's title and the status line."""
 from __future__ import annotations
 
 import pytest
-from conftest import SIZE, settle
+from conftest import SIZE, settle, status, wait_until
 
 from tui_reader.app import ReaderApp, breakpoint_classes
 from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox
@@ -27,6 +27,23 @@ async def test_tiny_terminal_and_resizes_do_not_crash(reader_app):
             await pilot.pause()
         await pilot.press("G", "k")
         assert reader_app.query_one(PaperList).cursor == 209
+
+
+async def test_the_status_line_fits_each_width_it_is_resized_to_keeping_the_unread_count_longest(reader_app):
+    """Redrawn on every resize (not at the next mark): at 60 columns the sort is left out, narrower the view,
+    then the starred count; the unread count stays while anything can go before it."""
+    async with reader_app.run_test(size=(60, 30)) as pilot:
+        await settle(reader_app, pilot)
+        assert status(reader_app) == "211 / 211 shown · 211 unread · 0 starred · view: all"
+        for width, expected in [
+            (120, "211 / 211 shown · 211 unread · 0 starred · view: all · sort: as listed"),
+            (50, "211 / 211 shown · 211 unread · 0 starred"),
+            (40, "211 / 211 shown · 211 unread"),
+            (80, "211 / 211 shown · 211 unread · 0 starred · view: all · sort: as listed"),
+            (60, "211 / 211 shown · 211 unread · 0 starred · view: all"),
+        ]:
+            await pilot.resize_terminal(width, 30)
+            await wait_until(pilot, lambda e=expected: status(reader_app) == e, f"the status line at {width} columns")
 
 
 def visible_footer_keys(app) -> str:

@@ -239,3 +239,37 @@ async def test_the_start_sort_comes_from_the_config_and_the_cursor_starts_on_its
         assert "sort: title" in status(app)
         assert app.query_one(PaperList).cursor == 0 and app.reader_screen.current is not None
         assert app.reader_screen.current.title == titles[0]
+
+
+async def test_a_setting_chosen_several_times_in_a_burst_is_written_once_with_the_last_choice(
+    config_toml, papers, store, monkeypatch
+):
+    """Three quick S: three workers. The first to write holds the others back and writes the last choice; a
+    write for an older choice never lands after it (the first write is held until the others could run)."""
+    import threading
+    import tomllib
+
+    from tui_reader import app as app_module
+
+    path = config_toml("")
+    real, written, others_written = app_module.save_setting, [], threading.Event()
+
+    def first_is_slow(name, value, *rest):
+        written.append(value)
+        if len(written) == 1:
+            others_written.wait(0.5)  # side by side, the other writes would land before this one
+            return real(name, value, *rest)
+        problem = real(name, value, *rest)
+        if len(written) == 3:
+            others_written.set()
+        return problem
+
+    monkeypatch.setattr(app_module, "save_setting", first_is_slow)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        for value in ("newest", "oldest", "upvotes"):
+            app.save_setting("sort", value)
+        await settle(app, pilot)
+    assert tomllib.loads(path.read_text()) == {"sort": "upvotes"}
+    assert written == ["upvotes"]

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui_reader.paper import Paper, PaperSet, paper_id
-from tui_reader.sorting import Sort, sort_keys, sort_rows
+from tui_reader.sorting import Sort, can_order, sort_keys, sort_rows
 
 
 def paper(title: str, published: str | None = None, upvotes: int | None = None, dates: tuple[str, ...] = ()) -> Paper:
@@ -118,3 +118,14 @@ def test_equal_titles_keep_the_order_the_rows_came_in_among_themselves() -> None
     papers = [paper("Same Title", upvotes=1), paper("same title!", upvotes=2), paper("Alpha"), paper("SAME  title")]
     assert list(sort_rows(papers, [3, 0, 2, 1], Sort.TITLE)) == [2, 3, 0, 1]
     assert list(sort_rows(papers, [1, 3, 0], Sort.TITLE)) == [1, 3, 0]
+
+
+def test_a_sort_can_order_the_rows_only_when_one_of_them_has_its_key() -> None:
+    assert not can_order(PAPERS, [0, 5], Sort.NEWEST)  # undated, and a listing date without a year
+    assert not can_order(PAPERS, [0, 5], Sort.OLDEST)
+    assert can_order(PAPERS, [0, 5, 2], Sort.NEWEST) and can_order(PAPERS, [2], Sort.OLDEST)
+    assert not can_order(PAPERS, [0, 2, 5], Sort.UPVOTES)  # none has upvotes
+    assert can_order(PAPERS, [0, 3], Sort.UPVOTES)  # 0 upvotes is a count: it orders
+    assert can_order(PAPERS, [0, 5], Sort.TITLE) and can_order(PAPERS, [0, 5], Sort.RELEVANCE)
+    year_less = PaperSet([paper("x", dates=("Mar 11",)), paper("y", dates=("Mar 12",))])
+    assert not can_order(year_less, range(2), Sort.NEWEST) and not can_order(year_less, range(2), Sort.UPVOTES)

@@ -107,14 +107,67 @@ def test_a_bulk_change_shows_at_once_and_counts(reader):
 def test_a_narrow_status_line_drops_the_counts_before_what_is_happening(reader):
     reader.locked_for = LOCK_NOTICE_SECONDS
     reader.change(Change("p3", "read", True, 1.0))
-    full = reader.status("loading 1/5 files…", False)
+    full = (
+        "4 / 4 shown · 2 unread · 1 starred · view: all · sort: as listed"
+        " · loading 1/5 files… · 1 mark waiting: file locked by another program"
+    )
+    assert reader.status("loading 1/5 files…", False) == full
     assert reader.status("loading 1/5 files…", False, width=len(full)) == full
-    narrow = reader.status("loading 1/5 files…", False, width=60)
-    assert narrow.startswith(f"{len(PAPERS)} / {len(PAPERS)} shown")
-    assert narrow.endswith("loading 1/5 files… · 1 mark waiting: file locked by another program")
-    assert "unread" not in narrow and "starred" not in narrow and "sort:" not in narrow
-    wider = reader.status("loading 1/5 files…", False, width=len(full) - 1)
-    assert "unread" not in wider and "starred" in wider and "view: all" in wider and "sort:" in wider
+    assert reader.status("loading 1/5 files…", False, width=len(full) - 1) == (
+        "4 / 4 shown · 2 unread · 1 starred · view: all · loading 1/5 files… · 1 mark waiting: file locked by"
+        " another program"
+    )
+    assert reader.status("loading 1/5 files…", False, width=60) == (
+        "4 / 4 shown · loading 1/5 files… · 1 mark waiting: file locked by another program"
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "expected"),
+    [
+        (None, "4 / 4 shown · 3 unread · 1 starred · view: all · sort: as listed"),
+        (120, "4 / 4 shown · 3 unread · 1 starred · view: all · sort: as listed"),
+        (80, "4 / 4 shown · 3 unread · 1 starred · view: all · sort: as listed"),
+        (64, "4 / 4 shown · 3 unread · 1 starred · view: all · sort: as listed"),
+        (60, "4 / 4 shown · 3 unread · 1 starred · view: all"),
+        (45, "4 / 4 shown · 3 unread · 1 starred"),
+        (30, "4 / 4 shown · 3 unread"),
+        (20, "4 / 4 shown"),
+    ],
+)
+def test_the_status_line_drops_the_sort_then_the_view_then_starred_and_the_unread_count_last(reader, width, expected):
+    assert reader.status("", False, width) == expected
+
+
+@pytest.mark.parametrize(
+    ("width", "expected"),
+    [
+        (
+            None,
+            "37 / 1,200 shown · 1,000 unread · 12 starred · view: all · sort: relevance"
+            " · no paper matches all terms; showing partial matches",
+        ),
+        (
+            120,
+            "37 / 1,200 shown · 1,000 unread · 12 starred · view: all"
+            " · no paper matches all terms; showing partial matches",
+        ),
+        (100, "37 / 1,200 shown · 1,000 unread · 12 starred · no paper matches all terms; showing partial matches"),
+        (90, "37 / 1,200 shown · 1,000 unread · no paper matches all terms; showing partial matches"),
+        (80, "37 / 1,200 shown · no paper matches all terms; showing partial matches"),
+        (60, "37 / 1,200 shown · no paper matches all terms; showing partial matches"),
+    ],
+)
+def test_with_partial_matches_the_unread_count_outlasts_the_sort_view_and_starred(data_dir, width, expected):
+    from tui_reader.search.results import SearchResult
+
+    papers = [Paper(id=f"q{i}", title=f"Paper {i}", abstract="") for i in range(1200)]
+    with MarkStore.open(data_dir, writable=False) as store:
+        reader = ReaderState(papers, store)
+    reader.set_marks(frozenset(f"q{i}" for i in range(200)), frozenset(f"q{i}" for i in range(12)))
+    reader.result = SearchResult("diffusion zebra", list(range(37)), papers)
+    reader.result.partial = True
+    assert reader.status("", False, width) == expected
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -196,6 +249,61 @@ def test_cycling_the_sort_while_a_search_is_on_its_way_runs_it_again(reader):
     again = reader.cycle_sort()
     assert again is not None and again.result is None and again.query == "paper"
     assert again.generation > first.generation
+
+
+def test_a_sort_with_nothing_to_order_by_says_so_once_per_change_of_sort(reader):
+    from tui_reader.sorting import Sort
+
+    said = []
+    for _ in range(5):  # newest, oldest, upvotes, title, relevance: the papers have no dates and no upvotes
+        job = reader.cycle_sort()
+        assert job is not None and reader.accept(job, *reader.answer(job))
+        said.append((reader.sort.value, reader.sort_notice(job)))
+    assert said == [
+        ("newest", "No dates with a year in these papers: sorted newest first, they stay as listed."),
+        ("oldest", "No dates with a year in these papers: sorted oldest first, they stay as listed."),
+        ("upvotes", "No upvotes in these papers: sorted by upvotes, they stay as listed."),
+        ("title", None),
+        ("relevance", None),
+    ]
+    reader.sort = Sort.UPVOTES
+    again = reader.search()  # the list refreshed in the same order (marks changed, papers added): not said again
+    assert again is not None and reader.accept(again, *reader.answer(again)) and reader.sort_notice(again) is None
+
+
+def test_a_sort_that_cannot_order_a_ranked_result_says_it_stays_in_relevance_order(reader):
+    reader.index = FakeIndex(PAPERS)
+    job = reader.set_query("paper")
+    reader.accept(job, *reader.answer(job))
+    job = reader.cycle_sort()
+    assert job is not None and reader.accept(job, *reader.answer(job))
+    assert (
+        reader.sort_notice(job)
+        == "No dates with a year in these papers: sorted newest first, they stay in relevance order."
+    )
+
+
+def test_a_sort_says_nothing_when_one_paper_shown_has_its_key(data_dir):
+    papers = [*PAPERS, Paper(id="p4", title="Dated", abstract="", dates=("Mar 11, 2024",), upvotes=0)]
+    with MarkStore.open(data_dir, writable=False) as store:
+        reader = ReaderState(papers, store)
+    for _ in range(3):  # newest, oldest, upvotes: the one dated paper (with 0 upvotes) gives them an order
+        job = reader.cycle_sort()
+        assert job is not None and reader.accept(job, *reader.answer(job)) and reader.sort_notice(job) is None
+
+
+def test_the_sort_to_save_is_the_users_not_a_saved_views_own(reader):
+    from tui_reader.views import SavedView
+
+    reader.cycle_sort()
+    assert reader.sort_to_save == "newest"
+    reader.show_view(SavedView("popular", "diffusion", "upvotes"))
+    assert reader.sort_to_save is None  # S here orders that view: config.toml keeps the user's sort
+    reader.show_view(SavedView("plain", "diffusion"))
+    reader.cycle_sort()
+    assert reader.sort_to_save == "title"  # a view without a sort of its own: S is the user's choice
+    reader.show_view(None)
+    assert reader.sort_to_save == "title"
 
 
 def test_more_like_this_waits_for_the_index_then_lists_the_papers_like_one_and_goes_back(reader):

@@ -6,7 +6,7 @@ shows what comes back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,9 +21,15 @@ __all__ = ["Searcher"]
 
 
 class Searcher:
-    def __init__(self, host: Host, files: Sequence[Path] = ()) -> None:
+    """``save_setting(name, value)`` writes a setting to config.toml (the app's): the sort the user picks with S
+    is the one the reader starts in next time."""
+
+    def __init__(
+        self, host: Host, files: Sequence[Path] = (), save_setting: Callable[[str, str], object] | None = None
+    ) -> None:
         self.host = host
         self.files = list(files)  # a big corpus streamed from these files: its index is cached on disk
+        self.save_setting = save_setting
 
     @property
     def indexing(self) -> bool:
@@ -74,9 +80,12 @@ class Searcher:
         self.host.from_thread(self.done, job, result, order)
 
     def done(self, job: SearchJob, result: SearchResult | None, order: Sequence[int] | None) -> None:
-        if self.host.state.accept(job, result, order):  # else a newer job is on its way
+        state = self.host.state
+        if state.accept(job, result, order):  # else a newer job is on its way
             self.host.show_rows()
             self.host.place_cursor_at_start()
+            if (notice := state.sort_notice(job)) is not None:
+                self.host.say(notice, timeout=6)
 
     def papers_added(self) -> None:
         """More papers were loaded: shown as they are (no search runs before the index exists) or, in another
@@ -88,8 +97,13 @@ class Searcher:
         self.host.place_cursor_at_start()
 
     def cycle_sort(self) -> None:
-        self.run(self.host.state.cycle_sort())
+        """The next order (S), kept in config.toml as the order to start in (not while a saved view with its own
+        sort is shown: see ``ReaderState.sort_to_save``)."""
+        state = self.host.state
+        self.run(state.cycle_sort())
         self.host.refresh_status()
+        if self.save_setting is not None and (value := state.sort_to_save) is not None:
+            self.save_setting("sort", value)
 
     def more_like_this(self, position: int | None) -> None:
         """The papers most like the one at ``position`` (m again, or Esc: back)."""

@@ -67,7 +67,7 @@ class ReaderScreen(Screen[None]):
         self._detail_id: str | None = None
         self._status_shown: str | None = None
         self._mount_paper: int | None = None  # where the cursor is before the user moves it
-        self.search = Searcher(self, self.files)
+        self.search = Searcher(self, self.files, lambda name, value: self.reader_app.save_setting(name, value))
         self.loader = Loader(self, self.files, self.search.papers_added, self.search.build_index, self._no_papers)
         self.watcher = FolderWatcher(self, watch, self.loader.add_files)
         self.fetcher = Fetcher(self, lambda: data_dir, self._fetched)

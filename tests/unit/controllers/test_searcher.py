@@ -86,3 +86,22 @@ def test_a_search_that_fails_is_said_and_the_reader_goes_on(host, monkeypatch):
     monkeypatch.setattr(host.state.index, "search", broken)
     search.set_query("diffusion")
     assert host.failures[0][0] == "Searching"
+
+
+def test_s_says_once_when_the_sort_finds_nothing_to_order_by_and_saves_the_users_sort(host):
+    saved: list[tuple[str, str]] = []
+    search = Searcher(host, save_setting=lambda name, value: saved.append((name, value)))
+    search.build_index()
+    search.cycle_sort()  # newest: the papers have no dates
+    assert host.messages == ["No dates with a year in these papers: sorted newest first, they stay as listed."]
+    search.papers_added()  # sorted again in the same order: not said again
+    search.set_query("models")
+    assert len(host.messages) == 1
+    search.cycle_sort()  # oldest, within the query's results
+    assert (
+        host.messages[-1] == "No dates with a year in these papers: sorted oldest first, they stay in relevance order."
+    )
+    search.cycle_sort()  # upvotes
+    search.cycle_sort()  # title: it orders, nothing said
+    assert len(host.messages) == 3
+    assert saved == [("sort", "newest"), ("sort", "oldest"), ("sort", "upvotes"), ("sort", "title")]
