@@ -284,4 +284,4 @@ def _sniff(head: str) -> bool:
     return head.startswith(("<?xml", "<rss", "<feed", "<rdf:RDF"))
 
 
-SOURCE = Source(name="arxiv_xml", sniff=_sniff, parse=parse_arxiv_xml, order=15, nothing=_no_papers)
+SOURCE = Source(name="arxiv_xml", sniff=_sniff, parse=parse_arxiv_xml, order=40, nothing=_no_papers)
