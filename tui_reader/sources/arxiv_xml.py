@@ -30,6 +30,7 @@ import html
 import re
 import sys
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from tui_reader.arxiv_ids import parse_arxiv_id
@@ -72,6 +73,12 @@ def _text(element: Element | None) -> str:
     return "" if element is None else "".join(element.itertext())
 
 
+def _word(text: str) -> str:
+    """A short field (a category, an announce type) made safe: printable ASCII only needs its spaces trimmed,
+    anything else is cleaned as every text is (a feed of 2,000 items has some 10,000 of these)."""
+    return text.strip() if text.isascii() and text.isprintable() else clean_text(text)
+
+
 def parse_xml(text: str) -> Element:
     """The document's root, parsed with entities and external references refused (FeedProblem)."""
     import defusedxml.ElementTree as safe_tree  # only when a feed is read
@@ -105,6 +112,7 @@ def read_feed(text: str, name: str) -> Feed:
 _DESCRIPTION = re.compile(r"\s*arXiv:\S+\s+Announce Type:\s*\S*\s*(?:Abstract:\s*)?", re.IGNORECASE)
 
 
+@lru_cache(maxsize=64)  # every item of a feed has the same day
 def _day(value: str) -> str | None:
     """``Mon, 27 Apr 2026 00:00:00 -0400`` -> ``Apr 27, 2026`` (the day where it was said), or None."""
     try:
@@ -140,7 +148,7 @@ def _rss_item(item: Element, name: str, day: str | None) -> Paper | None:
     if ref is None:
         ref = parse_arxiv_id(_text(item.find("link")))
     abstract, links = clean_abstract(_DESCRIPTION.sub("", _text(item.find("description")), count=1))
-    kind = clean_text(_text(item.find(f"{ARXIV}announce_type"))).lower()
+    kind = _word(_text(item.find(f"{ARXIV}announce_type"))).lower()
     item_day = _day(_text(item.find("pubDate"))) or day
     return Paper(
         id=paper_id(title),
@@ -151,7 +159,7 @@ def _rss_item(item: Element, name: str, day: str | None) -> Paper | None:
         links=links,
         arxiv_id=ref.id if ref else None,
         authors=_names(_text(item.find(f"{DC}creator"))),
-        categories=_categories(clean_text(_text(c)) for c in item.iterfind("category")),
+        categories=_categories(_word(_text(c)) for c in item.iterfind("category")),
         doi=clean_title(_text(item.find(f"{ARXIV}DOI"))) or None,
         journal_ref=clean_title(_text(item.find(f"{ARXIV}journal_reference"))) or None,
         announce_type=sys.intern(kind) if kind in ANNOUNCE_TYPES else None,
@@ -253,7 +261,7 @@ def _atom_entry(entry: Element, name: str) -> Paper | None:
         arxiv_id=ref.id if ref else None,
         authors=tuple(dict.fromkeys(name for name in names if name and not is_et_al(name))),
         published=iso_date(_text(entry.find(f"{ATOM}published")).strip()),
-        categories=_categories(clean_text(term) for term in terms),
+        categories=_categories(_word(term) for term in terms),
         doi=clean_title(_text(entry.find(f"{ARXIV}doi"))) or None,
         journal_ref=clean_title(_text(entry.find(f"{ARXIV}journal_ref"))) or None,
         comments=comments or None,
