@@ -119,7 +119,7 @@ EXTERNAL = """<?xml version="1.0"?>
 
 @pytest.mark.parametrize("text", [BOMB, EXTERNAL])
 def test_entities_are_refused_in_one_line(text, tmp_path):
-    with pytest.raises(FeedProblem, match="^refused: the XML declares entities"):
+    with pytest.raises(FeedProblem, match=r"^refused: the XML declares entities"):
         read_feed(text, "x.xml")
     path = tmp_path / "feed.xml"
     path.write_text(text)
