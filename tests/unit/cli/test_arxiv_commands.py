@@ -8,7 +8,7 @@ import json
 import threading
 
 import pytest
-from support.arxiv_server import API_OLD, RSS_NEW, RSS_OLD
+from support.arxiv_server import RSS_NEW, RSS_OLD
 
 from tui_reader import fetch_arxiv
 from tui_reader.arxiv_ids import ArxivRef
@@ -201,4 +201,3 @@ def test_one_connection_at_a_time(arxiv, data_dir, monkeypatch):
         thread.join(10)
     assert len(arxiv.requests) == 3
     assert arxiv.most_connections == 1
-    assert API_OLD.exists()

@@ -133,3 +133,18 @@ def test_xml_that_is_no_feed_is_one_warning(tmp_path):
     path.write_text("<?xml version='1.0'?><svg><title>A drawing</title></svg>")
     papers, warnings = read_file(path, use_cache=False)
     assert papers == [] and warnings == [f"{path}: not an arXiv feed (the root element is <svg>); skipped"]
+
+
+def test_the_primary_category_comes_first_wherever_the_answer_lists_it():
+    # the real entry with its two categories swapped: arXiv's own order is not promised, its primary_category is
+    text = API_OLD.read_text(encoding="utf-8")
+    swapped = text.replace(
+        '<category term="cond-mat.str-el" scheme="http://arxiv.org/schemas/atom"/>\n'
+        '    <category term="cond-mat.stat-mech" scheme="http://arxiv.org/schemas/atom"/>',
+        '<category term="cond-mat.stat-mech" scheme="http://arxiv.org/schemas/atom"/>\n'
+        '    <category term="cond-mat.str-el" scheme="http://arxiv.org/schemas/atom"/>',
+        1,
+    )
+    assert swapped != text
+    second = read_feed(swapped, "x.xml").papers[1]
+    assert second.categories == ("cond-mat.str-el", "cond-mat.stat-mech")
