@@ -423,3 +423,15 @@ def test_arxiv_categories_are_read_and_each_bad_one_is_a_warning_of_its_own(conf
         f"{config}: 'arxiv' must be a list of arXiv categories (strings like \"cs.CL\"), not int; no arXiv feed is "
         "fetched",
     )
+
+
+def test_arxiv_answers_join_the_default_corpus_and_hide_the_demo_once_they_hold_papers(tmp_path):
+    from support.arxiv_server import EMPTY_CHANNEL, RSS_NEW
+
+    data = tmp_path / "data"
+    arxiv = data / "listings" / "arxiv"
+    arxiv.mkdir(parents=True)
+    (arxiv / "2026-04-25_cs.CL.xml").write_text(EMPTY_CHANNEL.format(cats="cs.CL"))  # a Saturday: no papers
+    assert default_corpus(data, Config()) == [bundled_seeds(), data / "listings", arxiv]
+    (arxiv / "2026-04-27_cs.CL.xml").write_bytes(RSS_NEW.read_bytes())
+    assert default_corpus(data, Config()) == [data / "listings", arxiv]
