@@ -355,7 +355,7 @@ def _add_batch(
     answered = {paper.arxiv_id: paper for paper in feed.papers if paper.arxiv_id}
     for ref in batch:
         paper = answered.get(ref.id)
-        if paper is None or (ref.version and paper.arxiv_version and paper.arxiv_version != ref.version):
+        if paper is None:  # (a version asked for is the API's to give: the paper is known either way)
             result.unknown.append(str(ref))
         else:
             result.found.append(str(ref))
