@@ -92,7 +92,7 @@ class Arxiv:
     requests: list[tuple[float, str]] = field(default_factory=list)  # (time.monotonic(), path and query)
     lock: threading.Lock = field(default_factory=threading.Lock)
     open_connections: int = 0
-    most_connections: int = 0  # the most requests under way at once
+    most_connections: int = 0  # the most requests being answered at once (counted until the answer is sent)
 
     def serve_real(self) -> None:
         self.feeds = {"cs.CL": RSS_NEW.read_bytes(), "hep-ex": RSS_OLD.read_bytes()}
@@ -143,17 +143,17 @@ def serve() -> tuple[Arxiv, ThreadingHTTPServer]:
                 arxiv.most_connections = max(arxiv.most_connections, arxiv.open_connections)
             try:
                 status, body, headers = arxiv.answer(parts.path, dict(urllib.parse.parse_qsl(parts.query)))
-                self.send_response(status)
-                kind = "application/atom+xml" if parts.path.startswith("/api") else "application/rss+xml"
-                self.send_header("Content-Type", f"{kind}; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-            finally:
+            finally:  # before a byte is sent: a client cannot have its answer, and ask again, before this
                 with arxiv.lock:
                     arxiv.open_connections -= 1
+            self.send_response(status)
+            kind = "application/atom+xml" if parts.path.startswith("/api") else "application/rss+xml"
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, format: str, *args: object) -> None:
             pass
