@@ -295,6 +295,25 @@ def api():
 
 
 @pytest.fixture
+def arxiv(monkeypatch):
+    """arXiv's feeds and API, served from 127.0.0.1 with the real files (tests/support/arxiv_server.py); the
+    3-second pacing between requests is passed on a fake clock (``arxiv.paced``: the waits), never slept."""
+    from support.arxiv_server import serve
+
+    from tui_reader import fetch_arxiv
+
+    arxiv, server = serve()
+    arxiv.serve_real()
+    clock = [1000.0]
+    pacer = fetch_arxiv.Pacer(clock=lambda: clock[0], sleep=lambda seconds: clock.__setitem__(0, clock[0] + seconds))
+    monkeypatch.setattr(fetch_arxiv, "PACER", pacer)
+    arxiv.pacer = pacer
+    yield arxiv
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
 def waits(monkeypatch):
     """The waits between tries, recorded instead of slept."""
     from tui_reader import fetch

@@ -8,6 +8,7 @@
     start = "first-unread"    # first-unread | top: where the cursor starts
     sync_dir = "~/Sync/tui-reader"  # a folder a file-sync tool shares between machines (tui-reader sync)
     demo = true               # read the bundled demo papers even after listings were fetched
+    arxiv = ["cs.CL", "cs.LG"]  # arXiv categories whose day's announcements `fetch` and F fetch too
 
     [keymap]                  # binding id = keys (the ids are in the help screen, `?`)
     toggle-star = "x"
@@ -203,6 +204,23 @@ def _flag(value: Any, file: _File) -> bool:
     return value
 
 
+def _categories(value: Any, file: _File) -> tuple[str, ...]:
+    """arXiv categories (``"cs.CL"``, one written without brackets too); each that is not written as one is a
+    warning of its own and left out."""
+    from tui_reader.arxiv_ids import is_category
+
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list):
+        raise Invalid(type(names).__name__)
+    found: list[str] = []
+    for name in names:
+        if isinstance(name, str) and is_category(name.strip()):
+            found.append(name.strip())
+        else:
+            file.warn(f"'arxiv': {_given(name)} is not an arXiv category like \"cs.CL\"; left out")
+    return tuple(dict.fromkeys(found))
+
+
 def _keymap(value: Any, file: _File) -> dict[str, str]:
     """``[keymap]``: binding id -> keys ("ctrl+s" or "x,ctrl+s"). Entries that are not strings are dropped, one
     warning each; whether the id and the keys exist is the app's to say (it knows the bindings)."""
@@ -269,6 +287,13 @@ class Config:
         _flag,
         expects="true or false",
         help="read the bundled demo papers: true always, false never; None: until listings are fetched",
+    )
+    arxiv: tuple[str, ...] = setting(
+        (),
+        _categories,
+        expects='a list of arXiv categories (strings like "cs.CL")',
+        otherwise="no arXiv feed is fetched",
+        help="arXiv categories whose day's announcements a plain fetch and the reader's F fetch too; (): none",
     )
 
 
@@ -402,6 +427,8 @@ def default_corpus(data_dir: Path, config: Config, demo: bool = False) -> list[P
     paths += [path for path in config.corpus or () if path not in paths]
     if listings.is_dir() and listings not in paths:
         paths.append(listings)
+    if (arxiv := listings / "arxiv").is_dir() and arxiv not in paths:  # what fetch --arxiv and add stored
+        paths.append(arxiv)
     return paths or [_bundled()]  # nothing at all (demo = false, nothing fetched yet): the demo after all
 
 
@@ -415,12 +442,22 @@ def shows_demo(data_dir: Path, config: Config, demo: bool = False) -> bool:
 
 
 def has_fetched_papers(data_dir: Path) -> bool:
-    """Whether ``tui-reader fetch`` stored a listing holding papers (a file longer than ``[]``)."""
+    """Whether ``tui-reader fetch`` stored a listing holding papers (a file longer than ``[]``), or arXiv's
+    answers stored by ``fetch --arxiv`` or ``add`` hold one (an ``<item>`` or ``<entry>`` near their start)."""
     try:
         with os.scandir(listings_dir(data_dir)) as entries:
-            return any(entry.name.endswith(".json") and entry.stat().st_size > 2 for entry in entries)
+            if any(entry.name.endswith(".json") and entry.stat().st_size > 2 for entry in entries):
+                return True
+        with os.scandir(listings_dir(data_dir) / "arxiv") as entries:
+            return any(entry.name.endswith(".xml") and _holds_papers(entry.path) for entry in entries)
     except OSError:
         return False
+
+
+def _holds_papers(path: str) -> bool:
+    with open(path, "rb") as file:
+        head = file.read(1 << 16)
+    return b"<item" in head or b"<entry" in head
 
 
 DEMO_TOLD = "demo-hidden"  # in the data directory: the reader has said once that the demo papers are hidden

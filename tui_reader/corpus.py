@@ -105,9 +105,10 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # every *.txt, *.json and *.jsonl entry (dumps, listings as `tui-reader fetch` stores them, arXiv
-            # metadata), in name order, whatever it is: one that is not a regular file (a FIFO, a device, a folder
-            # named x.txt, a dangling link) is skipped with a warning when it is read, not silently here
+            # every *.txt, *.json, *.jsonl and *.xml entry (dumps, listings as `tui-reader fetch` stores them,
+            # arXiv metadata, arXiv's feeds and API answers), in name order, whatever it is: one that is not a
+            # regular file (a FIFO, a device, a folder named x.txt, a dangling link) is skipped with a warning when
+            # it is read, not silently here
             files.extend(sorted(entry for pattern in FOLDER_PATTERNS for entry in path.glob(pattern)))
         elif path.exists():
             files.append(path)
@@ -116,7 +117,12 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     return files
 
 
-FOLDER_PATTERNS = ("*.txt", "*.json", "*.jsonl")  # a folder's files that are read (and watched by the reader); a file
+FOLDER_PATTERNS = (
+    "*.txt",
+    "*.json",
+    "*.jsonl",
+    "*.xml",
+)  # a folder's files that are read (and watched by the reader); a file
 # named on its own is read whatever its name, by its content
 MAX_FILE_BYTES = 512 * 1024 * 1024  # a file larger than this (512 MB) is refused, not read into memory (JSON Lines
 # files are streamed, so they have no such limit)

@@ -52,6 +52,8 @@ class Extra(NamedTuple):
     organization: str | None = None
     surnames: tuple[str, ...] = ()
     et_al: bool = False
+    announce_type: str | None = None
+    arxiv_version: int | None = None
 
 
 NO_EXTRA = Extra()
@@ -72,7 +74,9 @@ class Paper:
     ``authors_parsed``); ``et_al`` when the source's author list ended in "et al" or "others" (never an author:
     the list is known to be incomplete). From Daily Papers: ``github_repo`` and ``project_page`` (http(s) URLs;
     also the first ``links``), ``github_stars``, ``ai_summary`` and ``ai_keywords`` (machine-written),
-    ``num_comments`` (the discussion's) and ``organization``."""
+    ``num_comments`` (the discussion's) and ``organization``. From arXiv's feeds and API: ``announce_type``
+    (``new``, ``cross``, ``replace``, ``replace-cross``: how the day's listing announced it) and
+    ``arxiv_version`` (the version a feed or the API gave, 2 for ``2401.12345v2``; the id is without it)."""
 
     id: str
     title: str
@@ -113,14 +117,17 @@ class Paper:
         organization: str | None = None,
         surnames: tuple[str, ...] = (),
         et_al: bool = False,
+        announce_type: str | None = None,
+        arxiv_version: int | None = None,
     ) -> None:
         if (
             categories or doi or journal_ref or comments or github_repo or github_stars is not None or project_page
             or ai_summary or ai_keywords or num_comments is not None or organization or surnames or et_al
+            or announce_type or arxiv_version
         ):  # fmt: skip
             given = Extra(
                 categories, doi, journal_ref, comments, github_repo, github_stars, project_page, ai_summary,
-                ai_keywords, num_comments, organization, surnames, et_al,
+                ai_keywords, num_comments, organization, surnames, et_al, announce_type, arxiv_version,
             )  # fmt: skip
             extra = given if extra is NO_EXTRA else extra._replace(**_given(given))
         elif extra is not NO_EXTRA and extra == NO_EXTRA:
@@ -151,6 +158,8 @@ class Paper:
     organization = property(attrgetter("extra.organization"))
     surnames = property(attrgetter("extra.surnames"))
     et_al = property(attrgetter("extra.et_al"))
+    announce_type = property(attrgetter("extra.announce_type"))
+    arxiv_version = property(attrgetter("extra.arxiv_version"))
 
     def __reduce__(self) -> tuple[type[Paper], tuple[object, ...]]:
         """Pickled as a call of the class with its fields' values: a parse cache unpickles ~40% faster than
@@ -254,7 +263,26 @@ def _merged(seen: Paper, paper: Paper) -> Paper:
         organization=_richer(seen.organization, paper.organization),
         surnames=names.surnames,
         et_al=names.et_al,
+        **_announced(seen, paper),
     )
+
+
+_ANNOUNCE_ORDER = {"new": 1, "cross": 2, "replace": 3, "replace-cross": 4}
+
+
+def _announced(seen: Paper, paper: Paper) -> dict[str, Any]:
+    """The newest version seen and how it was announced: the higher version wins (a paper announced as new
+    on Monday and replaced on Wednesday is a replacement now), then the later kind of announcement; the order in
+    which the files arrive does not matter."""
+    newest = max(
+        seen,
+        paper,
+        key=lambda p: (p.arxiv_version or 0, _ANNOUNCE_ORDER.get(p.announce_type or "", 0), p.announce_type or ""),
+    )
+    return {
+        "announce_type": newest.announce_type or seen.announce_type or paper.announce_type,
+        "arxiv_version": _most(seen.arxiv_version, paper.arxiv_version),
+    }
 
 
 def _least(a: str | None, b: str | None) -> str | None:

@@ -375,7 +375,8 @@ def test_the_reader_watches_the_corpus_folders_and_the_listings(tmp_path, monkey
     from tui_reader.cli import main
 
     assert main(["--data-dir", str(data_dir)]) == 0
-    assert watched[-1] == [data_dir / "listings"]  # not the bundled dumps: they never change
+    # not the bundled dumps (they never change); the arXiv answers fetch --arxiv and add store, from any shell
+    assert watched[-1] == [data_dir / "listings", data_dir / "listings/arxiv"]
     folder = tmp_path / "dumps"
     folder.mkdir()
     write(folder / "a.txt", dump("A paper"))

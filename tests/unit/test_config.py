@@ -118,7 +118,7 @@ def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ncolour = 'dark'\n")
     loaded = load_config()
     assert loaded.corpus == (dumps,)
-    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo"
+    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo, arxiv"
     assert loaded.warnings == (f"{config}: unknown setting 'colour' ignored (known: {known})",)
 
 
@@ -145,7 +145,7 @@ def test_a_config_nested_too_deeply_is_one_warning_and_the_defaults(config, text
 def test_hundreds_of_unknown_settings_are_one_warning_counting_them(config):
     config.write_text("".join(f"unknown_{n} = {n}\n" for n in range(500)) + "theme = 'textual-light'\n")
     loaded = load_config()
-    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo"
+    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo, arxiv"
     assert loaded.warnings == (
         f"{config}: 500 unknown settings ignored: 'unknown_0', 'unknown_1', 'unknown_2' and 497 more (known: {known})",
     )
@@ -402,3 +402,36 @@ def test_marks_on_demo_papers_are_kept_when_they_are_hidden_and_come_back_with_t
     assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == [demo_paper.id]
     assert main(["list", "--data-dir", str(data)]) == 0
     assert [line.split("  ")[-1].strip() for line in capsys.readouterr().out.splitlines()] == ["A fetched paper"]
+
+
+def test_arxiv_categories_are_read_and_each_bad_one_is_a_warning_of_its_own(config):
+    config.write_text('arxiv = ["cs.CL", "cs.LG"]\n')
+    assert load_config() == Config(arxiv=("cs.CL", "cs.LG"))
+    config.write_text('arxiv = "cs.CL"\n')  # one, written without brackets
+    assert load_config().arxiv == ("cs.CL",)
+    config.write_text('arxiv = ["cs.CL", "cs CL", 3]\n')
+    loaded = load_config()
+    assert loaded.arxiv == ("cs.CL",)
+    assert loaded.warnings == (
+        f"{config}: 'arxiv': 'cs CL' is not an arXiv category like \"cs.CL\"; left out",
+        f"{config}: 'arxiv': int is not an arXiv category like \"cs.CL\"; left out",
+    )
+    config.write_text("arxiv = 3\n")
+    loaded = load_config()
+    assert loaded.arxiv == ()
+    assert loaded.warnings == (
+        f"{config}: 'arxiv' must be a list of arXiv categories (strings like \"cs.CL\"), not int; no arXiv feed is "
+        "fetched",
+    )
+
+
+def test_arxiv_answers_join_the_default_corpus_and_hide_the_demo_once_they_hold_papers(tmp_path):
+    from support.arxiv_server import EMPTY_CHANNEL, RSS_NEW
+
+    data = tmp_path / "data"
+    arxiv = data / "listings" / "arxiv"
+    arxiv.mkdir(parents=True)
+    (arxiv / "2026-04-25_cs.CL.xml").write_text(EMPTY_CHANNEL.format(cats="cs.CL"))  # a Saturday: no papers
+    assert default_corpus(data, Config()) == [bundled_seeds(), data / "listings", arxiv]
+    (arxiv / "2026-04-27_cs.CL.xml").write_bytes(RSS_NEW.read_bytes())
+    assert default_corpus(data, Config()) == [data / "listings", arxiv]

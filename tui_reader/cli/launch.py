@@ -62,6 +62,8 @@ def cmd_launch(args: LaunchArgs) -> int:
     if not given:
         if (listings := listings_dir(data_dir)) not in watched:
             watched.append(listings)
+        if (arxiv := listings / "arxiv") not in watched:  # what fetch --arxiv and add store, from another shell too
+            watched.append(arxiv)
         if notice := demo_hidden_notice(data_dir, config, args.demo):
             notices.append(notice)
     papers: list[Paper] = []

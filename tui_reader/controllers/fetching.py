@@ -1,6 +1,9 @@
 """F in the reader: fetch today's listings (and any missed days) in a thread, as `tui-reader fetch` with no
 option does; the files it stores are read into the list like a watched folder's.
 
+With the ``arxiv`` setting, today's arXiv announcements in those categories are fetched after the Daily Papers
+days (tui_reader.fetch_arxiv), and their one line joins the summary; a feed error is an error notification.
+
 The outcomes are the command's: the summary line is the notification. A day not listed yet is part of an
 ordinary "Fetched" notification, not an error; days left out (a gap longer than a run takes) make it a warning
 that stays up longer and names the command that fetches them; a failure is an error notification."""
@@ -18,6 +21,7 @@ from tui_reader.library.store import default_data_dir
 
 if TYPE_CHECKING:  # urllib and json: loaded only when the user fetches
     from tui_reader.fetch import FetchResult
+    from tui_reader.fetch_arxiv import FeedResult
 
 __all__ = ["Fetcher"]
 
@@ -25,9 +29,16 @@ __all__ = ["Fetcher"]
 class Fetcher:
     """``stored(files)`` runs with the files a fetch stored (the watcher notes them, the loader reads them)."""
 
-    def __init__(self, host: Host, data_dir: Callable[[], Path], stored: Callable[[Iterable[Path]], object]) -> None:
+    def __init__(
+        self,
+        host: Host,
+        data_dir: Callable[[], Path],
+        stored: Callable[[Iterable[Path]], object],
+        arxiv: Callable[[], tuple[str, ...]] = tuple,
+    ) -> None:
         self.host = host
         self.data_dir = data_dir
+        self.arxiv = arxiv  # the arXiv categories fetched too (the arxiv setting)
         self._stored = stored
         self.fetching = ""  # the fetch's progress, in the status line
         self.waiting = ""  # a wait under way (a retry's, or the pacing's), after the progress
@@ -67,7 +78,28 @@ class Fetcher:
             )
         except fetch.FetchCancelled:
             return
-        self.host.soon(self.done, result)
+        feed = self.fetch_arxiv(data_dir, wait) if result.error is None else None
+        if feed is not False:
+            self.host.soon(self.done, result, feed)
+
+    def fetch_arxiv(self, data_dir: Path, wait: Callable[[float], None]) -> FeedResult | bool | None:
+        """Today's arXiv feed of the configured categories (None: none configured; False: cancelled)."""
+        categories = self.arxiv()
+        if not categories:
+            return None
+        from tui_reader import fetch_arxiv
+
+        cancelled = self.cancelled
+        self.host.soon(self.progress_text, f"fetching arXiv {'+'.join(categories)}…")
+        client = fetch_arxiv.ArxivClient(sleep=wait, cancelled=cancelled.is_set)
+        try:
+            return fetch_arxiv.fetch_feed(categories, data_dir, client)
+        except fetch_arxiv.Cancelled:
+            return False
+
+    def progress_text(self, text: str) -> None:
+        self.fetching = text
+        self.host.refresh_status()
 
     def progress(self, done: int, total: int) -> None:
         self.fetching = f"fetching {done}/{total} days…{self.waiting}"
@@ -81,13 +113,17 @@ class Fetcher:
         self.fetching = progress + self.waiting
         self.host.refresh_status()
 
-    def done(self, result: FetchResult) -> None:
+    def done(self, result: FetchResult, feed: FeedResult | None = None) -> None:
         self.fetching = self.waiting = ""
         self.host.refresh_status()
-        self._stored(result.stored)
+        self._stored([*result.stored, *([feed.stored] if feed is not None and feed.stored else [])])
         data_dir = self.data_dir()
         summary = result.summary(data_dir, fetch_command(data_dir))
-        if result.error is not None:
+        if feed is not None:
+            summary += f"; {feed.summary()}"
+        if feed is not None and feed.error is not None:
+            self.host.say(summary, title="arXiv fetch failed", severity="error", timeout=20)
+        elif result.error is not None:
             self.host.say(f"{result.error} ({summary})", title="Fetch failed", severity="error", timeout=20)
         elif result.left_out:
             self.host.say(summary, title="Fetched (not all)", severity="warning", timeout=30)

@@ -33,6 +33,8 @@ def paper_record(paper: Paper, mark: Mark = NO_MARK) -> dict[str, object]:
         "published": paper.published,
         "upvotes": paper.upvotes,
         "categories": list(paper.categories),
+        "announce_type": paper.announce_type,
+        "arxiv_version": paper.arxiv_version,
         "doi": paper.doi,
         "journal_ref": paper.journal_ref,
         "comments": paper.comments,

@@ -70,7 +70,7 @@ class ReaderScreen(Screen[None]):
         self.search = Searcher(self, self.files, lambda name, value: self.reader_app.save_setting(name, value))
         self.loader = Loader(self, self.files, self.search.papers_added, self.search.build_index, self._no_papers)
         self.watcher = FolderWatcher(self, watch, self.loader.add_files)
-        self.fetcher = Fetcher(self, lambda: data_dir, self._fetched)
+        self.fetcher = Fetcher(self, lambda: data_dir, self._fetched, lambda: self.reader_app.config.arxiv)
         self.views = ViewsController(self, data_dir, self.search.start, self._clear_box)
 
     @cached_property

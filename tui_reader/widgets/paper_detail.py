@@ -166,7 +166,13 @@ def details(paper: Paper) -> list[Text]:
         ("Authors ", ", ".join(paper.authors) + (", et al." if paper.et_al and paper.authors else "")),
         ("Code    ", _code(paper.github_repo, paper.github_stars)),
         ("Project ", None if _same(paper.project_page, paper.github_repo) else _link(paper.project_page)),
-        ("arXiv   ", paper.arxiv_id),
+        (
+            "arXiv   ",
+            paper.arxiv_id
+            and " · ".join(
+                filter(None, (f"{paper.arxiv_id}v{paper.arxiv_version or ''}".rstrip("v"), paper.announce_type))
+            ),
+        ),
         ("Published ", paper.published),
         ("Categories ", " · ".join(paper.categories)),
         *_discussion(paper.upvotes, paper.num_comments),

@@ -32,6 +32,8 @@ KEYS = [
     "published",
     "upvotes",
     "categories",
+    "announce_type",
+    "arxiv_version",
     "doi",
     "journal_ref",
     "comments",

@@ -64,7 +64,7 @@ def fresh_fingerprint():
 
 
 def test_sources_are_sniffed_in_order_with_the_text_dump_last():
-    assert [source.name for source in registry.sources()] == ["json_lines", "json", "dumps"]
+    assert [source.name for source in registry.sources()] == ["json_lines", "json", "arxiv_xml", "dumps"]
     assert [source.name for source in registry.sources() if source.parse_lines] == ["json_lines"]  # streamed
 
 
@@ -77,6 +77,10 @@ def test_sources_are_sniffed_in_order_with_the_text_dump_last():
         ('{"id": "0704.0001", "title": "A', "json_lines"),  # a line longer than the head
         ('{\n  "paper": {\n', "json"),  # a pretty-printed object: one document
         ('{"paper": {\n', "json"),
+        ("<?xml version='1.0' encoding='UTF-8'?>\n<feed", "arxiv_xml"),
+        ('<rss xmlns:arxiv="http://arxiv.org/schemas/atom"', "arxiv_xml"),
+        ('<rdf:RDF\n xmlns:rdf="', "arxiv_xml"),
+        ("<think> a dump that starts like a tag", "dumps"),
         ("Daily Papers", "dumps"),
         ("", "dumps"),
     ],

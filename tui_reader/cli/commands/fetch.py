@@ -15,6 +15,7 @@ from typing import NoReturn, TextIO
 
 from tui_reader.cli.commands import Command
 from tui_reader.cli.common import PROG, UsageError, fail, one_line
+from tui_reader.config import load_config
 from tui_reader.library import default_data_dir
 
 
@@ -36,6 +37,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir", type=Path, help="where listings are stored, in listings/ (default: the user data directory)"
     )
+    parser.add_argument(
+        "--arxiv",
+        type=_categories,
+        metavar="CATS",
+        help="today's arXiv announcements in these categories instead (cs.CL,cs.LG; default: the arxiv setting's, "
+        "after the Daily Papers)",
+    )
+    parser.add_argument(
+        "--arxiv-url", default=None, metavar="BASE", help="the arXiv feeds (default: https://rss.arxiv.org/rss)"
+    )
+
+
+def _categories(text: str) -> tuple[str, ...]:
+    from tui_reader.arxiv_ids import is_category
+
+    names = tuple(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+    bad = [name for name in names if not is_category(name)]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(f"{one_line(bad[0] if bad else text)!r} is not an arXiv category like cs.CL")
+    return names
 
 
 def _iso_date(text: str) -> date:
@@ -79,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
     from tui_reader import fetch  # urllib and json: only this command and the reader's F pay for them
 
     data_dir = args.data_dir or default_data_dir()
+    if args.arxiv is not None:
+        return _fetch_arxiv(args, args.arxiv, data_dir)
     api_url = _checked_api_url(args.api_url or fetch.DEFAULT_API_URL)
     today = fetch.today()
     days, again = _days(args, data_dir, today)
@@ -92,26 +115,50 @@ def run(args: argparse.Namespace) -> int:
     print(one_line(result.summary(data_dir, _command(args))))
     if result.error is not None:
         return fail(result.error, 1)
+    if not _daily_options(args) and (categories := load_config().arxiv):
+        return _fetch_arxiv(args, categories, data_dir)
     return 0
 
 
-def _checked_api_url(api_url: str) -> str:
+def _daily_options(args: argparse.Namespace) -> bool:
+    return any(getattr(args, name) is not None for name in ("date", "since", "week", "month"))
+
+
+def _fetch_arxiv(args: argparse.Namespace, categories: tuple[str, ...], data_dir: Path) -> int:
+    """Today's arXiv feed of ``categories`` (tui_reader.fetch_arxiv): one line saying what came, exit 0; a
+    failure (a category arXiv does not have) is one line, exit 1, and nothing stored is lost."""
+    from tui_reader import fetch_arxiv
+
+    if args.arxiv is not None and _daily_options(args):
+        raise UsageError("--arxiv fetches today's feed: it goes with no --date, --since, --week or --month")
+    base = _checked_api_url(args.arxiv_url or fetch_arxiv.DEFAULT_FEED_URL, "--arxiv-url")
+    result = fetch_arxiv.fetch_feed(
+        categories, data_dir, fetch_arxiv.ArxivClient(), base_url=base, refresh=args.refresh
+    )
+    if result.error is not None:
+        return fail(result.error, 1)
+    where = f" into {fetch_arxiv.arxiv_dir(data_dir)}" if result.papers else ""
+    print(one_line(result.summary() + where))
+    return 0
+
+
+def _checked_api_url(api_url: str, option: str = "--api-url") -> str:
     """The API's URL, checked before any use: http(s), no spaces nor controls, a host, a port that is one."""
     import urllib.parse
 
     from tui_reader.paper import is_web_url
 
     if not is_web_url(api_url) or any(ch.isspace() for ch in api_url):
-        raise UsageError(f"--api-url {api_url}: not an http(s) URL")
+        raise UsageError(f"{option} {api_url}: not an http(s) URL")
     if one_line(api_url) != api_url:
-        raise UsageError(f"--api-url {api_url}: control characters in the URL")
+        raise UsageError(f"{option} {api_url}: control characters in the URL")
     try:
         parts = urllib.parse.urlsplit(api_url)
         parts.port  # noqa: B018 (reading it checks it: a port that is not a number or above 65535 raises)
     except ValueError as exc:  # an unclosed IPv6 bracket, a bad port
-        raise UsageError(f"--api-url {api_url}: not a usable URL ({one_line(str(exc))})") from None
+        raise UsageError(f"{option} {api_url}: not a usable URL ({one_line(str(exc))})") from None
     if not parts.hostname:
-        raise UsageError(f"--api-url {api_url}: no host in the URL")
+        raise UsageError(f"{option} {api_url}: no host in the URL")
     return api_url
 
 
@@ -193,5 +240,7 @@ COMMAND = Command(
     description="Download the Daily Papers listings, one file a day, into DATA_DIR/listings. Days are UTC days: "
     "today is the date in UTC. With no option: every day from the last one fetched (or a week ago, the first "
     "time) to today. A past day already stored is not fetched again (unless --refresh); today always is. One "
-    "run asks for at most a year of days, the newest; the summary gives the command for the days left out.",
+    "run asks for at most a year of days, the newest; the summary gives the command for the days left out. "
+    "--arxiv cs.CL,cs.LG fetches today's arXiv announcements in those categories instead (arXiv's day: it starts at "
+    "midnight in New York), into DATA_DIR/listings/arxiv; the arxiv setting makes a plain fetch do it too.",
 )
