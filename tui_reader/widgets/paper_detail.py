@@ -36,7 +36,8 @@ from textual.widgets import Static
 
 from tui_reader.commands import CommandBinding
 from tui_reader.paper import Paper, Spans, is_web_url
-from tui_reader.safe_text import shown_path, strip_controls
+from tui_reader.safe_text import strip_controls
+from tui_reader.source_names import source_names
 from tui_reader.widgets.text import STAR, UNREAD_DOT, Annotated, highlight, shown
 
 __all__ = ["ABSTRACT_ROWS", "ABSTRACT_SHARE", "MACHINE_WRITTEN", "PaperDetail", "details", "machine_written"]
@@ -194,7 +195,7 @@ def details(paper: Paper) -> list[Text]:
         ("Journal ", paper.journal_ref),
         ("DOI     ", _link(paper.doi, DOI_URL.format(quote(paper.doi, safe="/:;()")) if paper.doi else None)),
         ("Comments ", paper.comments),
-        ("Sources ", ", ".join(map(shown_path, paper.sources)) or "—"),  # file names: one cleaning everywhere
+        ("Sources ", "; ".join(source_names(paper)) or "—"),  # named as a person knows them, never a cache file
         *_links(paper),
     ]
     return [_line(label, value) for label, value in lines if value]
