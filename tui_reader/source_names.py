@@ -26,8 +26,9 @@ _JSON = (".json", ".jsonl")
 
 
 def source_names(paper: Paper) -> list[str]:
-    """The paper's sources as the detail pane names them, one per listing day for Daily Papers (in order, each
-    once), then the arXiv snapshot, then the user's own files by name (cleaned for the terminal)."""
+    """The paper's sources as the detail pane names them: Daily Papers with its listing days (in order, each
+    once: ``Daily Papers, Mar 11 2024 · Mar 12 2024``), then the arXiv snapshot, then the user's own files by name
+    (cleaned for the terminal)."""
     days: list[Day] = []
     own: list[str] = []
     dumps = False
@@ -40,9 +41,8 @@ def source_names(paper: Paper) -> list[str]:
             own.append(source)
     if dumps:  # a dump has no day in its name: its days are the paper's listing dates
         days += _listing_days(paper)
-    names = [f"{DAILY_PAPERS}, {shown}" for shown in dict.fromkeys(day.shown() for day in days)]
-    if dumps and not days:
-        names.append(DAILY_PAPERS)
+    listed = " · ".join(dict.fromkeys(day.shown() for day in days))  # each day once, in order
+    names = [f"{DAILY_PAPERS}, {listed}" if listed else DAILY_PAPERS] if days or dumps else []
     arxiv = [source for source in own if source.endswith(_JSON)] if paper.categories else []
     if len(arxiv) == 1:  # only arXiv metadata gives categories: the one JSON file that could have is the snapshot
         names.append(ARXIV_SNAPSHOT)

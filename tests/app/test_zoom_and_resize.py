@@ -99,3 +99,16 @@ async def test_the_size_is_written_to_config_toml_and_the_next_start_opens_with_
     async with again.run_test(size=(120, 36)) as pilot:
         await settle(again, pilot)
         assert [r.width for r in regions(again)] == [48, 72]  # 60% of 120
+
+
+async def test_the_help_lists_the_zoom_and_resize_keys(reader_app):
+    from tui_reader.screens.help import HelpScreen
+
+    async with reader_app.run_test(size=SIZE) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(reader_app.screen, HelpScreen)
+        keys = dict(reader_app.screen.keys)
+        assert keys["w"].startswith("Show the detail alone, full width")
+        assert keys["> / Alt+→"].startswith("Widen the detail pane")
+        assert keys["< / Alt+←"].startswith("Narrow the detail pane")
