@@ -304,8 +304,8 @@ class ReaderScreen(Screen[None]):
             self.focus_now(box)  # the box selects its query when it takes focus
 
     def action_clear_search(self) -> None:
-        """Esc in the list: back from "more like this" when it is shown, else clear the query (the search box's
-        Input.Changed runs the empty search)."""
+        """Esc in the list: out of the zoom (w) when zoomed; else back from "more like this" when it is shown; else
+        clear the query (the search box's Input.Changed runs the empty search)."""
         if self.query_one(Panes).zoom(False):  # zoomed: Esc leaves the zoom first
             return
         if self.state.like is not None:
