@@ -184,6 +184,8 @@ def _keys(binding: Binding) -> list[str]:
 _KEY_LABELS = {
     "slash": "/",
     "question_mark": "?",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
     "space": "Space",
     "escape": "Esc",
     "enter": "Enter",

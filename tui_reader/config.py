@@ -6,6 +6,7 @@
     view = "unread"           # all | unread | starred: the view the reader starts in
     sort = "newest"           # newest | oldest | upvotes | title | relevance; written back when S picks one
     start = "first-unread"    # first-unread | top: where the cursor starts
+    detail_size = 50          # percent of the panes the detail takes (20-80): written back when resized (< >)
     sync_dir = "~/Sync/tui-reader"  # a folder a file-sync tool shares between machines (tui-reader sync)
     demo = true               # read the bundled demo papers even after listings were fetched
     arxiv = ["cs.CL", "cs.LG"]  # arXiv categories whose day's announcements `fetch` and F fetch too
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tui_reader.files import replace_file
+from tui_reader.panes import MAX_SHARE, MIN_SHARE
 from tui_reader.safe_text import shown_path
 from tui_reader.sorting import Sort
 from tui_reader.views import View
@@ -221,6 +223,15 @@ def _categories(value: Any, file: _File) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _share(value: Any, file: _File) -> int:
+    """A percentage of the panes, a whole number within the limits ``tui_reader.panes`` keeps."""
+    if isinstance(value, bool) or not isinstance(value, int):  # TOML's true is no number, though Python's is
+        raise Invalid(_given(value))
+    if not MIN_SHARE <= value <= MAX_SHARE:
+        raise Invalid(str(value))
+    return value
+
+
 def _keymap(value: Any, file: _File) -> dict[str, str]:
     """``[keymap]``: binding id -> keys ("ctrl+s" or "x,ctrl+s"). Entries that are not strings are dropped, one
     warning each; whether the id and the keys exist is the app's to say (it knows the bindings)."""
@@ -274,6 +285,13 @@ class Config:
         expects="a table ([keymap])",
         otherwise="ignored",
         help="binding id -> keys; the app checks ids and keys",
+    )
+    detail_size: int | None = setting(
+        None,
+        _share,
+        expects="a whole number from 20 to 80 (percent)",
+        help="the detail pane's share of the panes, its width beside the list and its height under it, in percent"
+        " (written back when resized with < and >); None: 40 beside, 50 under",
     )
     sync_dir: Path | None = setting(
         None,

@@ -132,6 +132,22 @@ async def test_a_short_pane_shows_the_abstract_under_the_title_and_the_details_a
             assert f"\n{label}" in body
 
 
+@pytest.mark.parametrize(("path", "arxiv_id"), [(DAILY, RICH), (ARXIV, CATEGORISED)], ids=["daily", "arxiv"])
+async def test_at_60x20_the_abstract_shows_above_a_long_note_and_the_tags(store, path, arxiv_id):
+    paper = real_paper(path, arxiv_id)
+    note = "Read this again before the reading group: the second section is what we need for the survey."
+    store.set_note(paper.id, note)
+    store.change_tags(paper.id, add=("survey", "to-read"))
+    app = ReaderApp([paper], store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(app, pilot)
+        rows = visible(app)
+        first_words = " ".join(paper.abstract.split()[:4])
+        assert any(row.strip().startswith(first_words) for row in rows), rows  # the abstract's first line
+        body = detail_shown(app)
+        assert body.index(paper.abstract[-30:]) < body.index("Read this again") < body.index("Tags    survey")
+
+
 async def test_the_details_move_above_the_abstract_and_back_as_the_pane_grows_and_shrinks(store):
     paper = real_paper(DAILY, RICH)
     app = ReaderApp([paper], store)

@@ -128,3 +128,39 @@ def test_tag_prompt(snap_compare, seeds_corpus, store):
     store.change_tags(seeds_corpus.papers[1].id, add=["robotics", "reading-group"])
     app = ReaderApp([ARXIV_PAPER, *seeds_corpus.papers], store)
     assert snap_compare(app, terminal_size=(120, 36), run_before=pressing("t", *"fast -to r"))
+
+
+REAL_ARXIV = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "real"
+    / "arxiv_snapshot_first100_wanng-ide_arxivSpider_mnbvc.jsonl"
+)
+
+
+@pytest.fixture
+def arxiv_app(store):
+    """The real arXiv records, the first (categories, a journal reference, comments) with a note and tags."""
+    from tui_reader.corpus import load_corpus
+
+    papers = load_corpus([REAL_ARXIV]).papers
+    store.set_note(papers[0].id, "Compare with the NLO numbers in the survey before the group meets.")
+    store.change_tags(papers[0].id, add=("survey", "physics"))
+    return ReaderApp(papers, store)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24), (60, 20)], ids=["120x36", "80x24", "60x20"])
+def test_arxiv_paper(snap_compare, arxiv_app, size):
+    """An arXiv paper with a note and tags: its abstract's first lines in sight at every size."""
+    assert snap_compare(arxiv_app, terminal_size=size, run_before=typing(""))
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24), (60, 20)], ids=["120x36", "80x24", "60x20"])
+def test_zoomed(snap_compare, arxiv_app, size):
+    """w: the detail alone, the terminal's whole width, the search box, status line and footer kept."""
+    assert snap_compare(arxiv_app, terminal_size=size, run_before=pressing("w"))
+
+
+def test_detail_widened(snap_compare, make_app):
+    """> twice: the detail takes 60% of the width."""
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=pressing(">", ">"))

@@ -118,7 +118,7 @@ def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ncolour = 'dark'\n")
     loaded = load_config()
     assert loaded.corpus == (dumps,)
-    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo, arxiv"
+    known = "corpus, theme, view, sort, start, keymap, detail_size, sync_dir, demo, arxiv"
     assert loaded.warnings == (f"{config}: unknown setting 'colour' ignored (known: {known})",)
 
 
@@ -145,7 +145,7 @@ def test_a_config_nested_too_deeply_is_one_warning_and_the_defaults(config, text
 def test_hundreds_of_unknown_settings_are_one_warning_counting_them(config):
     config.write_text("".join(f"unknown_{n} = {n}\n" for n in range(500)) + "theme = 'textual-light'\n")
     loaded = load_config()
-    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo, arxiv"
+    known = "corpus, theme, view, sort, start, keymap, detail_size, sync_dir, demo, arxiv"
     assert loaded.warnings == (
         f"{config}: 500 unknown settings ignored: 'unknown_0', 'unknown_1', 'unknown_2' and 497 more (known: {known})",
     )
@@ -293,23 +293,25 @@ def test_mark_finds_ids_in_the_configured_corpus(config, dumps, capsys, data_dir
 
 def test_the_readers_settings_are_read(config):
     config.write_text(
-        '# comment\ntheme = "nord"\nview = "unread"\nsort = "upvotes"\nstart = "top"\n\n'
+        '# comment\ntheme = "nord"\nview = "unread"\nsort = "upvotes"\nstart = "top"\ndetail_size = 60\n\n'
         '[keymap]\ntoggle-star = "x"\n"list.open" = "o,enter"\n'
     )
     loaded = load_config()
     assert (loaded.theme, loaded.view, loaded.sort, loaded.start) == ("nord", "unread", "upvotes", "top")
+    assert loaded.detail_size == 60
     assert loaded.keymap == {"toggle-star": "x", "list.open": "o,enter"}
     assert loaded.warnings == ()
 
 
 def test_the_settings_default_to_all_corpus_order_and_the_first_unread_paper():
     loaded = load_config()
-    assert (loaded.theme, loaded.view, loaded.sort, loaded.start, loaded.keymap) == (
+    assert (loaded.theme, loaded.view, loaded.sort, loaded.start, loaded.keymap, loaded.detail_size) == (
         None,
         "all",
         None,
         "first-unread",
         {},
+        None,
     )
 
 
@@ -323,13 +325,27 @@ def test_the_settings_default_to_all_corpus_order_and_the_first_unread_paper():
         ('keymap = "x"', "'keymap' must be a table ([keymap]), not str; ignored"),
         ("[keymap]\nhelp = ['h']", '[keymap] help: keys must be a string like "ctrl+s", not list; ignored'),
         ('[keymap]\nhelp = ""', "[keymap] help: keys must be a string like \"ctrl+s\", not ''; ignored"),
+        ("detail_size = 90", "'detail_size' must be a whole number from 20 to 80 (percent), not 90; using the default"),
+        ("detail_size = 19", "'detail_size' must be a whole number from 20 to 80 (percent), not 19; using the default"),
+        (
+            "detail_size = 50.5",
+            "'detail_size' must be a whole number from 20 to 80 (percent), not float; using the default",
+        ),
+        (
+            'detail_size = "50"',
+            "'detail_size' must be a whole number from 20 to 80 (percent), not '50'; using the default",
+        ),
+        (
+            "detail_size = true",
+            "'detail_size' must be a whole number from 20 to 80 (percent), not bool; using the default",
+        ),
     ],
 )
 def test_a_bad_setting_is_one_warning_and_its_default(config, content, problem):
     config.write_text(('start = "top"\n' if not content.startswith("start") else "") + content + "\n")
     loaded = load_config()
     assert loaded.warnings == (f"{config}: {problem}",)
-    assert (loaded.view, loaded.sort, loaded.theme) == ("all", None, None)
+    assert (loaded.view, loaded.sort, loaded.theme, loaded.detail_size) == ("all", None, None, None)
     assert loaded.start == ("first-unread" if content.startswith("start") else "top")  # the others still apply
 
 

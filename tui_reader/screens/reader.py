@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -34,7 +33,7 @@ from tui_reader.safe_text import strip_controls
 from tui_reader.screens.reader_keys import READER_BINDINGS
 from tui_reader.sorting import Sort
 from tui_reader.state import ReaderState
-from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox
+from tui_reader.widgets import Panes, PaperDetail, PaperList, ReaderFooter, SearchBox
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -96,7 +95,7 @@ class ReaderScreen(Screen[None]):
             placeholder='Search — terms, "phrase", -exclude, is:unread, date:Mar   (/ to focus, Esc to clear)',
             id="search",
         )
-        with Horizontal(id="panes"):
+        with Panes(self.reader_app.config.detail_size, id="panes"):
             papers = PaperList(self.state.papers, self.state.mark, id="papers")
             papers.border_title = "Papers"
             yield papers
@@ -263,6 +262,7 @@ class ReaderScreen(Screen[None]):
     @on(SearchBox.Leave)
     @on(PaperDetail.Back)
     def _back_to_list(self) -> None:
+        self.query_one(Panes).zoom(False)
         self.focus_now(self.paper_list)
 
     @on(PaperList.Highlighted)
@@ -275,6 +275,10 @@ class ReaderScreen(Screen[None]):
         self.focus_now(self.detail)
         # marked read only once the detail has actually been painted
         self.call_after_refresh(self.library.mark_read, paper.id)
+
+    @on(Panes.Resized)
+    def _detail_resized(self, event: Panes.Resized) -> None:
+        self.reader_app.save_setting("detail_size", event.share)  # the next start opens with it
 
     @on(SaverReport)
     def _saver_reported(self, message: SaverReport) -> None:
@@ -300,8 +304,10 @@ class ReaderScreen(Screen[None]):
             self.focus_now(box)  # the box selects its query when it takes focus
 
     def action_clear_search(self) -> None:
-        """Esc in the list: back from "more like this" when it is shown, else clear the query (the search box's
-        Input.Changed runs the empty search)."""
+        """Esc in the list: out of the zoom (w) when zoomed; else back from "more like this" when it is shown; else
+        clear the query (the search box's Input.Changed runs the empty search)."""
+        if self.query_one(Panes).zoom(False):  # zoomed: Esc leaves the zoom first
+            return
         if self.state.like is not None:
             self.search.leave_like()
         else:
@@ -369,23 +375,7 @@ class ReaderScreen(Screen[None]):
     def action_edit_note_outside(self) -> None:
         """The note in the user's own editor: the reader steps aside (App.suspend) while it runs."""
         if (paper_id := self.current_id) is not None:
-            self.library.edit_note_outside(paper_id, self._run_outside)
-
-    def _run_outside(self, command: list[str]) -> int | None:
-        import subprocess
-
-        from textual.app import SuspendNotSupported
-
-        failed: Exception | None = None
-        try:
-            with self.app.suspend():
-                try:
-                    return subprocess.run(command, check=False).returncode
-                except Exception as exc:  # App.suspend resumes only when its block ends without one
-                    failed = exc
-        except SuspendNotSupported:
-            return None
-        raise failed
+            self.library.edit_note_outside(paper_id, partial(_run_outside, self.app))
 
     async def action_edit_tags(self) -> None:
         from tui_reader.screens.tags import TagScreen
@@ -464,6 +454,25 @@ def command_sections() -> list[Section]:
         Section("Anywhere", ReaderScreen.BINDINGS),
         Section("In the list", PaperList.BINDINGS, "#papers"),
         Section("In the detail pane", PaperDetail.BINDINGS, "#detail"),
+        Section("In the list and the detail pane", Panes.BINDINGS, "#panes"),
         Section("In the search box", SearchBox.BINDINGS, "#search"),
         Section("In this help", HelpScreen.BINDINGS),  # listed so their ids can be rebound too
     ]
+
+
+def _run_outside(app: App[object], command: list[str]) -> int | None:
+    """Run ``command`` with the reader stepped aside (App.suspend); None where the terminal cannot."""
+    import subprocess
+
+    from textual.app import SuspendNotSupported
+
+    failed: Exception | None = None
+    try:
+        with app.suspend():
+            try:
+                return subprocess.run(command, check=False).returncode
+            except Exception as exc:  # App.suspend resumes only when its block ends without one
+                failed = exc
+    except SuspendNotSupported:
+        return None
+    raise failed

@@ -6,10 +6,12 @@ date, categories, upvotes, organization, journal, DOI, the authors' comments, so
 note; the abstract; what Hugging Face machine-wrote about it (summary and keywords), labelled so and never instead
 of the abstract.
 
-Only as many details go above the abstract as leave it a third of the pane (``ABSTRACT_SHARE``, at least
-``ABSTRACT_ROWS`` rows); the rest follow the machine-written part, in the same order. A tall pane shows them all
-first; at 60x20 or 80x24 (eight rows) the abstract's first lines show under the title and marks. So the split is
-made again when the pane changes size.
+The title and the marks are always at the top; the tags, the note and the details go above the abstract only as
+long as they leave it a third of the pane (``ABSTRACT_SHARE``, at least ``ABSTRACT_ROWS`` rows), in that order of
+priority. What does not fit follows the abstract: the note first, then the machine-written part, then the tags
+and details, in their order. A tall pane shows them all first; at 60x20 or 80x24 (eight rows) the abstract's
+first lines show under the title and marks whatever the paper and its note. So the split is made again when the
+pane changes size.
 
 Untrusted text (titles, abstracts, names, URLs, comments, summaries) is shown literally: rich ``Text``, never
 markup, through ``text.shown`` (one line, no controls) or ``text.highlight``. Only http(s) URLs are made links.
@@ -17,6 +19,8 @@ markup, through ``text.shown`` (one line, no controls) or ``text.highlight``. On
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from itertools import takewhile
 from typing import ClassVar
 from urllib.parse import quote
 
@@ -32,7 +36,8 @@ from textual.widgets import Static
 
 from tui_reader.commands import CommandBinding
 from tui_reader.paper import Paper, Spans, is_web_url
-from tui_reader.safe_text import shown_path, strip_controls
+from tui_reader.safe_text import strip_controls
+from tui_reader.source_names import source_names
 from tui_reader.widgets.text import STAR, UNREAD_DOT, Annotated, highlight, shown
 
 __all__ = ["ABSTRACT_ROWS", "ABSTRACT_SHARE", "MACHINE_WRITTEN", "PaperDetail", "details", "machine_written"]
@@ -84,32 +89,39 @@ class PaperDetail(VerticalScroll, can_focus=True):
             body.update(Text(empty or "Nothing to show.", style="italic"))
             return
         text = _head(paper, mark, spans[0])
-        note = _note(mark.note)
-        lines = details(paper)
-        above = self._details_above(text, note, lines)
-        for line in lines[:above]:
+        tags, note, lines = _tags(mark.tags), _note(mark.note), details(paper)
+        fits = self._fits(text)
+        # above the abstract, as long as it keeps its rows: the tags, then the note, then the details in order
+        top = [tags] if tags is not None and fits(tags, 0) else []
+        rest = [tags] if tags is not None and not top else []
+        note_above = note is not None and fits(note, 1)  # 1: the blank line above it
+        above = list(takewhile(lambda line: fits(line, 0), lines))
+        top += above
+        rest += lines[len(above) :]
+        for part in top:
             text.append("\n")
-            text.append_text(line)
-        if note is not None:
+            text.append_text(part)
+        if note is not None and note_above:
             text.append("\n\n")
             text.append_text(note)
         text.append("\n\n")
         text.append_text(highlight(paper.abstract or "(no abstract)", spans[1], "bold reverse"))
-        if (machine := machine_written(paper)) is not None:
-            text.append("\n\n")
-            text.append_text(machine)
-        if lines[above:]:
-            text.append("\n\n")
-            text.append_text(Text("\n").join(lines[above:]))
+        # the rest after it: the note, the machine-written part, then the tags and details that did not fit
+        for block in (None if note_above else note, machine_written(paper), Text("\n").join(rest) if rest else None):
+            if block is not None:
+                text.append("\n\n")
+                text.append_text(block)
         body.update(text)
 
-    def _details_above(self, head: Text, note: Text | None, lines: list[Text]) -> int:
-        """How many of the details (``lines``, in order) fit above the abstract, leaving it its rows; all of them
-        while the pane has no size yet (it gets one, and a resize, before it is seen)."""
+    def _fits(self, head: Text) -> Callable[[Text, int], bool]:
+        """A test of whether a part (and ``gap`` blank rows above it) still fits above the abstract, taking its
+        rows when it does: the title and marks are always above, and the abstract keeps ``ABSTRACT_ROWS`` rows
+        (a third of a tall pane) whatever the tags, note and details. While the pane has no size yet, all of
+        them fit (it gets one, and a resize, before it is seen)."""
         width = self.content_region.width - self.styles.scrollbar_size_vertical  # as if the scrollbar were shown
         height = self.content_region.height
         if width <= 0 or height <= 0:
-            return len(lines)
+            return lambda part, gap: True
         console = self.app.console
 
         def rows(text: Text) -> int:
@@ -117,18 +129,20 @@ class PaperDetail(VerticalScroll, can_focus=True):
                 return 1
             return len(text.wrap(console, width))
 
-        room = height - max(ABSTRACT_ROWS, height // ABSTRACT_SHARE) - 1 - rows(head)  # 1: the blank line above it
-        if note is not None:
-            room -= 1 + rows(note)
-        for count, line in enumerate(lines):
-            room -= rows(line)
-            if room < 0:
-                return count
-        return len(lines)
+        room = [height - max(ABSTRACT_ROWS, height // ABSTRACT_SHARE) - 1 - rows(head)]  # 1: the blank line above
+
+        def fits(part: Text, gap: int) -> bool:
+            needed = gap + rows(part)
+            if needed > room[0]:
+                return False
+            room[0] -= needed
+            return True
+
+        return fits
 
 
 def _head(paper: Paper, mark: Annotated, title_spans: Spans) -> Text:
-    """The title, a blank line, the marks and id, and the tags."""
+    """The title, a blank line, the marks and id."""
     text = highlight(paper.title, title_spans, "bold reverse")
     text.stylize("bold")
     text.append("\n\n")
@@ -138,9 +152,16 @@ def _head(paper: Paper, mark: Annotated, title_spans: Spans) -> Text:
     text.append("✓ read" if read else f"{UNREAD_DOT} unread", "dim" if read else "bold")
     text.append("   id ", "dim")  # beside the marks: what `tui-reader mark ID` takes
     text.append(paper.id)
-    if mark.tags:  # tags are single words of letters, digits and - _ . / (the store checks them)
-        text.append("\nTags    ", "dim")
-        text.append("  ".join(mark.tags), "bold")
+    return text
+
+
+def _tags(tags: tuple[str, ...]) -> Text | None:
+    """The tags: single words of letters, digits and - _ . / (the store checks them)."""
+    if not tags:
+        return None
+    text = Text()
+    text.append("Tags    ", "dim")
+    text.append("  ".join(tags), "bold")
     return text
 
 
@@ -180,7 +201,7 @@ def details(paper: Paper) -> list[Text]:
         ("Journal ", paper.journal_ref),
         ("DOI     ", _link(paper.doi, DOI_URL.format(quote(paper.doi, safe="/:;()")) if paper.doi else None)),
         ("Comments ", paper.comments),
-        ("Sources ", ", ".join(map(shown_path, paper.sources)) or "—"),  # file names: one cleaning everywhere
+        ("Sources ", "; ".join(source_names(paper)) or "—"),  # named as a person knows them, never a cache file
         *_links(paper),
     ]
     return [_line(label, value) for label, value in lines if value]
