@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 
-from conftest import SIZE, detail_content, row_in_view, settle, shown_titles, status, type_query, wait_until
+from conftest import SIZE, detail_content, settle, shown_titles, status, type_query, wait_until
 from rich.style import Style
 from textual import events
 

@@ -136,7 +136,8 @@ class FakeIndex:
         self.searched.append(query)
         words = query.split()
         rows = [i for i, p in enumerate(self.papers) if all(w in p.title.lower() for w in words if ":" not in w)]
-        return SimpleNamespace(query=query, indices=rows, parsed=SimpleNamespace(terms=words), error=None, partial=False)
+        parsed = SimpleNamespace(terms=words)
+        return SimpleNamespace(query=query, indices=rows, parsed=parsed, error=None, partial=False)
 
     def similar(self, position):
         from types import SimpleNamespace
