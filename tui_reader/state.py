@@ -82,6 +82,9 @@ class ReaderState:
         self.order: Sequence[int] | None = None  # the rows in the sort's order; None: the result's own order
         self.generation = 0  # bumped by every search job made; an older job's result is dropped (``accept``)
         self.cursor_placed = False  # the cursor was put where the list starts (``cursor_start``)
+        self.answered: str | None = None  # the query the list's rows answer ("" every paper; None: not yet)
+        self.preliminary = False  # those rows come from a scan made while the index is built (``answer``)
+        self.to_top = False  # the answer ``accept`` kept is for a new query: the cursor goes to the top row
         self.like: Like | None = None  # showing the papers like this one instead of the query's results
         self.unsaved: list[Change] = []  # shown already, not yet committed by the saver
         self.locked_for = 0.0  # how long another program has held the marks file's lock (0: not locked)
@@ -296,21 +299,22 @@ class ReaderState:
     def search(self) -> SearchJob | None:
         """A job for the current query and view, in the sort's order; any older job's answer is dropped and "more
         like this" ends. None when no worker is needed: with no query in relevance order the list is every paper
-        (``result`` and ``order`` cleared), and a query waits for the index (``waiting_for_index``)."""
+        (``result`` and ``order`` cleared, the cursor kept on its paper). A query typed before the index is built
+        is answered by a scan (``answer``): preliminary, the index's answer replaces it (``index_ready``)."""
         self.generation += 1
         self.like = None
         query = self.full_query
         if not query.strip() and self.sort is Sort.RELEVANCE:
             self.result, self.order = None, None
+            self.answered, self.preliminary, self.to_top = "", False, False
             return None
-        if query.strip() and self.index is None:
-            return None  # ``index_ready`` runs it
         return SearchJob(self.generation, query, self.flags(), self.sort, self.index)
 
     @property
-    def waiting_for_index(self) -> bool:
-        """A query is typed but the index is still being built (the list keeps what it shows)."""
-        return bool(self.full_query.strip()) and self.index is None
+    def indexing(self) -> bool:
+        """The status line says "indexing…": the index is being built, or the list shows a scan's preliminary
+        answer that the index has not replaced yet."""
+        return self.index is None or self.preliminary
 
     def cycle_sort(self) -> SearchJob | None:
         """The next order. The result shown is only put in that order (no search runs again), unless a search is
@@ -376,16 +380,29 @@ class ReaderState:
             result = job.search_index.similar(job.like)
         elif result is None and job.search_index is not None and job.query.strip():
             result = job.search_index.search(job.query, job.marks)
+        elif result is None and job.query.strip():  # no index yet: a scan, never every paper under a query
+            from tui_reader.search.scan import scan
+
+            result = scan(self.papers, job.query, job.marks, lambda: job.generation == self.generation)
         if job.sort is Sort.RELEVANCE:
             return result, None
         papers = self.papers
         return result, sort_rows(papers, result.indices if result is not None else range(len(papers)), job.sort)
 
     def accept(self, job: SearchJob, result: SearchResult | None, order: Sequence[int] | None) -> bool:
-        """Keep a job's answer, unless a newer job was made since (False: dropped)."""
+        """Keep a job's answer, unless a newer job was made since (False: dropped). ``to_top`` says where the
+        cursor goes: to the top row (the best match) for the answer to a new query, or for the index's answer
+        replacing a scan's; else it stays on its paper (the same query searched again: marks, new papers, the
+        sort, an index built again; a result only put in another order; an empty query; "more like this")."""
         if job.generation != self.generation:
             return False
         self.result, self.order = result, order
+        self.to_top = False
+        if job.like is None and job.result is None:  # an answer to the query (not a reorder, not "like this")
+            by_index = job.search_index is not None
+            if job.query.strip():
+                self.to_top = job.query != self.answered or (self.preliminary and by_index)
+            self.answered, self.preliminary = job.query, not by_index and bool(job.query.strip())
         return True
 
     def cursor_start(self) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import threading
 
-from conftest import SIZE, detail_content, row_in_view, settle, shown_titles, status, type_query, wait_until
+from conftest import SIZE, detail_content, settle, shown_titles, status, type_query, wait_until
 from rich.style import Style
 from textual import events
 
@@ -76,17 +76,21 @@ async def test_down_arrow_leaves_search_for_the_list(reader_app):
         assert reader_app.query_one(PaperList).has_focus
 
 
-async def test_escape_clears_the_query_then_leaves_the_box(reader_app):
+async def test_escape_in_the_box_goes_to_the_list_keeping_the_query_and_escape_there_clears_it(reader_app):
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)
         await type_query(reader_app, pilot, "diffusion")
         await pilot.press("escape")
         await settle(reader_app, pilot)
         box = reader_app.query_one(SearchBox)
-        assert box.value == "" and box.has_focus
-        assert len(reader_app.query_one(PaperList).rows) == 211
-        await pilot.press("escape")
-        assert reader_app.query_one(PaperList).has_focus
+        assert box.value == "diffusion" and reader_app.query_one(PaperList).has_focus
+        assert len(shown_titles(reader_app)) == 9  # the 8 saying "diffusion" and one saying "diffuse" (a stem)
+        await pilot.press("s")  # a list key now, not a letter of the query: stars the top match
+        await settle(reader_app, pilot)
+        assert box.value == "diffusion" and len(reader_app.reader.store.all()) == 1
+        await pilot.press("escape")  # in the list: clears the query
+        await settle(reader_app, pilot)
+        assert box.value == "" and len(shown_titles(reader_app)) == 211
 
 
 async def test_no_match_shows_an_empty_list_and_says_so(reader_app):
@@ -109,14 +113,42 @@ async def test_last_query_wins_when_typing_fast(reader_app):
         assert any("Reinforcement" in t for t in shown_titles(reader_app)[:3])
 
 
-async def test_selection_survives_a_filter_that_still_shows_the_paper(reader_app, papers):
-    async with reader_app.run_test(size=SIZE) as pilot:
-        await settle(reader_app, pilot)
-        plist = reader_app.query_one(PaperList)
-        target = next(i for i, p in enumerate(papers) if "diffusion" in p.title.lower() and i > 5)
-        plist.cursor = target
-        await type_query(reader_app, pilot, "diffusion")
-        assert plist.paper_index == target
+async def test_a_new_query_puts_the_cursor_on_its_best_match_even_when_the_old_paper_is_still_shown(reader_app):
+    """ "/diffusion", Enter, j j, then "/model" Enter Enter opens the best match for "model", not the paper the
+    cursor was on (which "model" still shows, lower down)."""
+    app = reader_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        diffusion = list(app.reader.index.search("diffusion").indices)
+        model = list(app.reader.index.search("model").indices)
+        before = diffusion[2]
+        assert before in model and model.index(before) == 11  # still shown under "model", on row 11
+        await type_query(app, pilot, "diffusion")
+        await pilot.press("enter", "j", "j")
+        plist = app.query_one(PaperList)
+        assert plist.paper_index == before
+        await pilot.press("slash", *"model")  # "/" selects the query: typing replaces it
+        await settle(app, pilot)
+        assert list(plist.rows) == model and plist.cursor == 0 and plist.paper_index == model[0]
+        await pilot.press("enter", "enter")  # to the list, open the paper under the cursor
+        await settle(app, pilot)
+        assert detail_content(app).plain.startswith(app.reader.papers[model[0]].title)
+        assert set(app.reader.store.all()) == {app.reader.papers[model[0]].id}  # the one opened is marked read
+
+
+async def test_the_same_query_searched_again_keeps_the_cursor_on_its_paper(reader_app):
+    """An index built again (new papers fetched) answers the query shown: the cursor does not jump."""
+    app = reader_app
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await type_query(app, pilot, "model")
+        await pilot.press("enter", *"jjj")
+        plist = app.query_one(PaperList)
+        paper = plist.paper_index
+        assert plist.cursor == 3
+        app.reader_screen.search.build_index()
+        await settle(app, pilot)
+        assert plist.paper_index == paper and plist.cursor == 3
 
 
 async def test_matches_are_highlighted_in_title_spans(reader_app):
@@ -183,7 +215,7 @@ async def test_a_search_result_that_arrives_after_a_newer_one_is_dropped(reader_
             plist = app.query_one(PaperList)
             await pilot.press("slash", *"diffusion")
             await wait_until(pilot, started.is_set, "the diffusion search to start")
-            await pilot.press("escape", *"reinforcement")
+            await pilot.press("slash", *"reinforcement")  # "/" in the box: typing replaces the query
             wanted = list(real_search(app.reader.index, "reinforcement").indices)
             diffusion = list(real_search(app.reader.index, "diffusion").indices)
             assert wanted != diffusion
@@ -197,27 +229,6 @@ async def test_a_search_result_that_arrives_after_a_newer_one_is_dropped(reader_
         assert app.query_one(SearchBox).value == "reinforcement"
         assert list(plist.rows) == wanted
         assert status(app).startswith(f"{len(wanted)} / 211 shown")
-
-
-async def test_selection_survives_a_query_that_ranks_the_paper_below_the_top(reader_app, papers):
-    app = reader_app
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        ranked = list(app.reader.index.search("diffusion").indices)
-        # a paper the query ranks second or lower, on another row than now (the nearest the top of the list)
-        target = min(index for rank, index in enumerate(ranked) if rank > 0 and index != rank)
-        position = ranked.index(target)
-        assert 0 < position != target
-        plist = app.query_one(PaperList)
-        plist.cursor = target  # as many j presses, without the wait
-        await pilot.pause()
-        assert plist.paper_index == target and detail_content(app).plain.startswith(papers[target].title)
-
-        await type_query(app, pilot, "diffusion")
-        assert list(plist.rows) == ranked
-        assert plist.paper_index == target and plist.cursor == position
-        assert row_in_view(plist, position)[4:].startswith(papers[target].title[:40])
-        assert detail_content(app).plain.startswith(papers[target].title)
 
 
 async def test_detail_highlights_the_query_matches_in_title_and_abstract_and_nothing_without_a_query(reader_app):
@@ -243,7 +254,7 @@ async def test_detail_highlights_the_query_matches_in_title_and_abstract_and_not
                 assert style_of(span).bold
                 assert text.plain[span.start : span.end].lower() == "diffusion"
 
-        await pilot.press("slash", "escape")  # clear the query
+        await pilot.press("escape")  # in the list: clears the query
         await settle(app, pilot)
         assert app.query_one(SearchBox).value == ""
         text = detail_content(app)
@@ -267,3 +278,35 @@ async def test_escape_in_the_list_clears_the_query_and_a_second_does_nothing(rea
         await settle(reader_app, pilot)
         assert reader_app.query_one(PaperList).has_focus and reader_app.is_running
         assert status(reader_app).startswith("211 / 211 shown")
+
+
+async def test_a_query_typed_while_the_index_is_built_filters_at_once_and_says_indexing(reader_app, monkeypatch):
+    """Never every paper under a query: a scan answers it ("indexing…" in the status line) until the index does,
+    and the index's answer comes with the cursor on its top row."""
+    real_init = SearchIndex.__init__
+    release = threading.Event()
+
+    def slow_init(self, papers, parts=None):
+        release.wait(timeout=10)
+        real_init(self, papers, parts)
+
+    monkeypatch.setattr(SearchIndex, "__init__", slow_init)
+    app = reader_app
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await pilot.press("slash", *"diffusion")
+            plist = app.query_one(PaperList)
+            papers = app.reader.papers
+            with_word = {
+                i for i, p in enumerate(papers) if "diffusion" in f"{p.title} {p.abstract} {p.authors}".lower()
+            }
+            assert 0 < len(with_word) < 211
+            await wait_until(pilot, lambda: set(plist.rows) == with_word, "the papers saying 'diffusion'")
+            assert "indexing…" in status(app) and status(app).startswith(f"{len(with_word)} / 211 shown")
+            assert plist.cursor == 0 and "diffusion" in papers[plist.paper_index].title.lower()  # title first
+        finally:
+            release.set()
+        await settle(app, pilot)
+        ranked = list(app.reader.index.search("diffusion").indices)
+        assert list(plist.rows) == ranked and plist.paper_index == ranked[0]
+        assert "indexing" not in status(app)

@@ -300,7 +300,7 @@ async def _drive(app, pilot, raw: Paper, name: str, url: str, queries: list[str]
             assert strip_controls(error) in status(app)
         assert not CONTROLS.search(status(app) + lines(box))
         if box.value:
-            await pilot.press("escape")  # clears the box, which keeps the focus
+            await pilot.press("escape", "escape", "slash")  # to the list, which clears the query, and back
     await pilot.press("enter")  # to the list, showing every paper again
     await settle(app, pilot)
     plist = app.query_one(PaperList)

@@ -157,6 +157,13 @@ def first_row(screen: str) -> tuple[str, str]:
     return markers, title
 
 
+def on_top_row(screen: str, title: str) -> bool:
+    """The list's top row shows this title (its first 40 characters: the row may cut it)."""
+    lines = screen.splitlines()
+    top = next(i for i, line in enumerate(lines) if line.lstrip().startswith("╭"))
+    return title[:40] in lines[top + 1].split("│")[1]
+
+
 def same_title(shown: str, full: str) -> bool:
     """The screen may cut a long title and end it with an ellipsis."""
     if shown.endswith("…"):
@@ -314,11 +321,15 @@ def test_escape_sequences_and_markup_in_a_dump_never_reach_the_terminal(terminal
     assert injected_sequences() == [], "the first frame let them through (the last: U+009B, CSI)"
     app.wait_for("the file name on the Sources line", lambda s: "Sources ]evil [@click=app.quit]x.txt" in s)
     app.keys("/")
-    app.wait_for("the search box to take focus", lambda s: "esc Clear" in footer(s))
+    app.wait_for("the search box to take focus", lambda s: "esc List" in footer(s))
     app.paste("is:a[/]b")
     app.wait_for("the query's error, literally", lambda s: "unknown filter is:a[/]b" in s)
-    app.keys("Escape")  # clears the box
+    app.keys("Escape")  # to the list, the query kept
+    app.wait_for("the list to take focus", lambda s: list_focused(s) and "is:a[/]b" in search_box(s))
+    app.keys("Escape")  # in the list: clears the query
     app.wait_for("the box to be cleared", lambda s: "is:a" not in search_box(s))
+    app.keys("/")
+    app.wait_for("the search box to take focus", lambda s: "esc List" in footer(s))
     app.keys("evil [@click=app.quit]", literal=True)
     app.wait_for("the query, literally", lambda s: "evil [@click=app.quit]" in search_box(s))
     app.keys("Enter")  # to the list
@@ -346,7 +357,9 @@ def test_slash_in_the_search_box_starts_a_new_query(terminal, tmp_path):
     app.wait_for("the search box to take focus", search_focused)
     app.keys("abc", literal=True)
     app.wait_for("'abc' in the box", lambda s: "abc" in search_box(s) and status(s)[0] < total)
-    app.keys("Escape")
+    app.keys("Escape")  # to the list, the query kept
+    app.wait_for("the list to take focus", lambda s: list_focused(s) and "abc" in search_box(s))
+    app.keys("Escape")  # in the list: clears the query
     app.wait_for("the box to be cleared", lambda s: "abc" not in search_box(s) and status(s)[0] == total)
     app.keys("/")
     app.keys("diffusion", literal=True)
@@ -360,6 +373,51 @@ def test_slash_in_the_search_box_starts_a_new_query(terminal, tmp_path):
     app.wait_for("every paper again", lambda s: status(s) and status(s)[0] == total and list_focused(s))
     app.keys("q")
     assert app.wait_exit() == 0
+
+
+def test_a_new_query_puts_the_cursor_on_its_best_match_and_esc_in_the_box_then_q_quits(terminal, tmp_path):
+    """ "/diffusion" Enter j j, then "/model" Enter Enter opens the best match for "model" (not the paper the cursor
+    was on, which "model" still lists lower down); then "/foo" Esc q: Esc leaves the box keeping "foo", q quits."""
+    papers = load_corpus(None).papers
+    total = len(papers)
+    index = SearchIndex(papers)
+    diffusion, model = list(index.search("diffusion").indices), list(index.search("model").indices)
+    assert diffusion[2] in model[1:]  # the paper the cursor is on stays in the list, below the top
+    data_dir = tmp_path / "marks"
+    app = terminal("best-match")
+    app.start(str(ENTRY), "--data-dir", str(data_dir))
+    app.wait_for("the list, focused", lambda s: status(s) and list_focused(s))
+    app.keys("/")
+    app.wait_for("the search box to take focus", search_focused)
+    app.keys("diffusion", literal=True)
+    app.wait_for(
+        "the diffusion papers",
+        lambda s: status(s) and status(s)[0] == len(diffusion) and on_top_row(s, papers[diffusion[0]].title),
+    )
+    app.keys("Enter")
+    app.wait_for("the list to take focus", list_focused)
+    app.keys("j", "j", "/")
+    app.wait_for("the search box to take focus", search_focused)
+    app.keys("model", literal=True)  # "/" selected the query: typing replaces it
+    app.wait_for(
+        "the model papers",
+        lambda s: status(s) and status(s)[0] == len(model) and on_top_row(s, papers[model[0]].title),
+    )
+    app.keys("Enter")
+    app.wait_for("the list to take focus", list_focused)
+    app.keys("Enter")  # opens the paper under the cursor, and marks it read
+    app.wait_for("one paper read", lambda s: (st := status(s)) is not None and st[2] == total - 1)
+    app.keys("/")
+    app.wait_for("the search box to take focus", search_focused)
+    app.keys("foo", literal=True)
+    app.wait_for("'foo' in the box", lambda s: "foo" in search_box(s) and search_focused(s))
+    app.keys("Escape")
+    app.wait_for("the list to take focus, 'foo' kept", lambda s: list_focused(s) and "foo" in search_box(s))
+    app.keys("q")
+    assert app.wait_exit() == 0, "q quits from the list (it is not typed into the box)"
+    listed = run_cli("list", "--read", "--format", "json", "--data-dir", str(data_dir))
+    assert listed.returncode == 0, listed.stderr
+    assert [record["title"] for record in json.loads(listed.stdout)] == [papers[model[0]].title]
 
 
 def test_two_machines_sharing_a_sync_folder_see_each_others_star_and_note(terminal, tmp_path):

@@ -6,6 +6,7 @@ import pytest
 
 from tui_reader.library import Change, MarkStore
 from tui_reader.paper import Paper
+from tui_reader.sorting import Sort
 from tui_reader.state import LOCK_NOTICE_SECONDS, ReaderState
 from tui_reader.views import View
 
@@ -188,7 +189,8 @@ class FakeIndex:
         self.searched.append(query)
         words = query.split()
         rows = [i for i, p in enumerate(self.papers) if all(w in p.title.lower() for w in words if ":" not in w)]
-        return SimpleNamespace(query=query, indices=rows, parsed=SimpleNamespace(terms=words))
+        parsed = SimpleNamespace(terms=words)
+        return SimpleNamespace(query=query, indices=rows, parsed=parsed, error=None, partial=False)
 
     def similar(self, position):
         from types import SimpleNamespace
@@ -201,17 +203,42 @@ def test_no_query_in_relevance_order_needs_no_search_and_shows_every_paper(reade
     reader.result, reader.order = object(), [1]  # what an earlier search left
     assert reader.set_query("") is None
     assert reader.result is None and reader.order is None and list(reader.rows) == [0, 1, 2, 3]
-    assert not reader.waiting_for_index
 
 
-def test_a_query_typed_before_the_index_waits_for_it_then_runs(reader):
-    assert reader.set_query("paper 2") is None and reader.waiting_for_index
+def test_a_query_typed_before_the_index_is_scanned_then_the_index_answers_it_at_the_top(reader):
+    job = reader.set_query("paper 2")
+    assert job is not None and job.search_index is None
+    assert reader.accept(job, *reader.answer(job))
+    assert list(reader.rows) == [2], "never every paper under a query"
+    assert reader.to_top and reader.indexing and "indexing…" in reader.status("", reader.indexing)
     index = FakeIndex(PAPERS)
     job = reader.index_ready(index)
     assert job is not None and job.query == "paper 2" and job.generation == reader.generation
+    assert reader.indexing, "preliminary until the index answers"
     result, order = reader.answer(job)
     assert order is None and reader.accept(job, result, order)
     assert list(reader.rows) == [2] and index.searched == ["paper 2"]
+    assert reader.to_top, "the index's answer replaces the scan's with the cursor on its top row"
+    assert not reader.indexing and "indexing" not in reader.status("", reader.indexing)
+
+
+def test_the_cursor_goes_to_the_top_for_a_new_query_and_stays_for_the_same_one(reader):
+    reader.index = FakeIndex(PAPERS)
+
+    def shown(job) -> bool:
+        assert job is not None and reader.accept(job, *reader.answer(job))
+        return reader.to_top
+
+    assert shown(reader.set_query("pap")) is True  # typing: each new query's best match
+    assert shown(reader.set_query("paper")) is True
+    assert shown(reader.search()) is False  # the same query again (marks, new papers): the cursor stays
+    assert shown(reader.index_ready(FakeIndex(PAPERS))) is False  # the index built again (new papers)
+    assert shown(reader.cycle_sort()) is False  # the result put in another order
+    assert shown(reader.set_query("paper 1")) is True  # a new query in a non-relevance order too
+    reader.sort = Sort.RELEVANCE
+    assert reader.set_query("") is None and reader.to_top is False  # every paper again: the cursor stays
+    assert shown(reader.set_query("paper 1")) is True  # the same query as before the empty one: new again
+    assert shown(reader.enter_like(0)) is False  # "more like this" keeps its own cursor rules
 
 
 def test_an_answer_to_an_older_query_is_dropped(reader):

@@ -36,8 +36,9 @@ class Host(Protocol):
 
     def refresh_status(self) -> None: ...
 
-    def show_rows(self) -> None:
-        """The list shows ``state.rows`` (with the result's title highlights), and the status line follows."""
+    def show_rows(self, top: bool = False) -> None:
+        """The list shows ``state.rows`` (with the result's title highlights), and the status line follows. The
+        cursor stays on its paper while it is shown; ``top``: it goes to the top row (a new query's best match)."""
 
     def marks_shown(self) -> None:
         """Repaint what shows marks, notes and tags: the list, the detail and the status."""

@@ -30,10 +30,13 @@ class Searcher:
         self.host = host
         self.files = list(files)  # a big corpus streamed from these files: its index is cached on disk
         self.save_setting = save_setting
+        self.running: SearchJob | None = None  # the newest job in a worker
+        self.rescan = False  # papers arrived during a scan: scan again once it ends
 
     @property
     def indexing(self) -> bool:
-        return self.host.state.index is None
+        """The index is not built yet, or the list shows a scan's preliminary answer (the status says so)."""
+        return self.host.state.indexing
 
     def build_index(self) -> None:
         self.host.in_thread(self._build, group="index", what="Building the search index", failed=None)
@@ -67,11 +70,10 @@ class Searcher:
         self.run(self.host.state.set_query(query))
 
     def run(self, job: SearchJob | None) -> None:
-        """Run a job in a worker; with none, the list shows the rows as they are (or waits for the index)."""
+        """Run a job in a worker; with none, the list shows the rows as they are."""
         if job is not None:
-            self.host.in_thread(lambda: self._answer(job), group="search", what="Searching", failed=None)
-        elif self.host.state.waiting_for_index:
-            self.host.refresh_status()
+            self.running = job
+            self.host.in_thread(lambda: self._answer(job), group="search", what="Searching", failed=self._failed)
         else:
             self.host.show_rows()
 
@@ -82,15 +84,33 @@ class Searcher:
     def done(self, job: SearchJob, result: SearchResult | None, order: Sequence[int] | None) -> None:
         state = self.host.state
         if state.accept(job, result, order):  # else a newer job is on its way
-            self.host.show_rows()
+            self.host.show_rows(top=state.to_top)
             self.host.place_cursor_at_start()
             if (notice := state.sort_notice(job)) is not None:
                 self.host.say(notice, timeout=6)
+        if job is self.running:
+            self._ended()
+
+    def _failed(self, error: BaseException) -> None:
+        self._ended()
+
+    def _ended(self) -> None:
+        self.running = None
+        if self.rescan:
+            self.rescan = False
+            self.start()
 
     def papers_added(self) -> None:
-        """More papers were loaded: shown as they are (no search runs before the index exists) or, in another
-        order than relevance, sorted in the worker."""
-        if self.host.state.sort is Sort.RELEVANCE:
+        """More papers were loaded: shown as they are, or, in another order than relevance, sorted in the worker.
+        Under a query typed before the index is built, scanned again (once the scan under way ends: one scan per
+        batch would slow the load), so the list never shows papers the query does not match."""
+        state = self.host.state
+        if state.index is None and state.full_query.strip():
+            if self.running is None:
+                self.start()
+            else:
+                self.rescan = True
+        elif state.sort is Sort.RELEVANCE:
             self.host.show_rows()
         else:
             self.start()

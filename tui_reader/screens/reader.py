@@ -202,9 +202,9 @@ class ReaderScreen(Screen[None]):
     def copy_to_clipboard(self, text: str) -> None:
         self.app.copy_to_clipboard(text)
 
-    def show_rows(self) -> None:
+    def show_rows(self, top: bool = False) -> None:
         result = self.state.result
-        self.paper_list.show(self.state.rows, result.title_spans if result is not None else None)
+        self.paper_list.show(self.state.rows, result.title_spans if result is not None else None, top=top)
         self.refresh_status()
 
     def keep_cursor_on(self, position: int) -> None:

@@ -80,8 +80,15 @@ class PaperList(ScrollView, can_focus=True):
             tooltip="Jump to the previous unread paper",
             show=False,
         ),
-        # no tooltip: not a palette command of its own (the search box's Esc is "Clear the search" there)
-        Binding("escape", "screen.clear_search", "Clear the search query", id="list.clear-search", show=False),
+        CommandBinding(
+            "escape",
+            "screen.clear_search",
+            "Clear",
+            id="list.clear-search",
+            tooltip="Clear the search query (first back from “more like this” when it is shown)",
+            title="Clear the search",
+            show=False,
+        ),
     ]
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -118,9 +125,10 @@ class PaperList(ScrollView, can_focus=True):
             return self.rows[self.cursor]
         return None
 
-    def show(self, rows: Sequence[int], spans: SpanLookup | None = None) -> None:
-        """Show these papers (indices into papers, in order); the cursor stays on its paper while it is shown."""
-        keep = self.paper_index
+    def show(self, rows: Sequence[int], spans: SpanLookup | None = None, top: bool = False) -> None:
+        """Show these papers (indices into papers, in order); the cursor stays on its paper while it is shown
+        (``top``: it goes to the top row)."""
+        keep = None if top else self.paper_index
         self.rows = rows
         self.spans = spans or _no_spans
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows))

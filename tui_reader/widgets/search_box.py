@@ -1,4 +1,5 @@
-"""The search box: typing filters live; Esc clears, then leaves; Enter and ↓ go to the list."""
+"""The search box: typing filters live; Esc, Enter and ↓ go to the list, keeping the query (Esc in the list
+clears it)."""
 
 from __future__ import annotations
 
@@ -13,19 +14,25 @@ from tui_reader.widgets.text import shown
 
 
 class SearchBox(Input):
-    """The query box: Esc clears it, or leaves it when already empty; Enter and ↓ go to the list."""
+    """The query box: Esc, Enter and ↓ go to the list with the query kept (Esc in the list clears it)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         CommandBinding(
             "escape",
-            "clear_or_leave",
-            "Clear",
-            id="search-box.clear-or-leave",
-            tooltip="Clear the query; on an empty box, back to the list",
-            title="Clear the search",
+            "leave",
+            "List",
+            id="search-box.back",
+            tooltip="Back to the list, keeping the query (Esc in the list clears it)",
+            title="Leave the search box",
         ),
         CommandBinding(
-            "down", "leave", "List", id="search-box.leave", tooltip="Go to the list (Enter too)", title="Go to the list"
+            "down",
+            "leave",
+            "List",
+            id="search-box.leave",
+            tooltip="Go to the list (Enter too)",
+            title="Go to the list",
+            show=False,  # the footer offers Esc for the same
         ),
     ]
 
@@ -35,12 +42,6 @@ class SearchBox(Input):
     def replace(self, text: str, start: int, end: int) -> None:
         """Typing and pasting both land here: a pasted escape sequence would otherwise be drawn as it is."""
         super().replace(shown(text)[0], start, end)
-
-    def action_clear_or_leave(self) -> None:
-        if self.value:
-            self.value = ""
-        else:
-            self.action_leave()
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())

@@ -44,8 +44,8 @@ class FakeHost:
     def refresh_status(self) -> None:
         self.shown.append("status")
 
-    def show_rows(self) -> None:
-        self.shown.append("rows")
+    def show_rows(self, top: bool = False) -> None:
+        self.shown.append("rows at top" if top else "rows")
 
     def marks_shown(self) -> None:
         self.shown.append("marks")

@@ -23,13 +23,40 @@ def host(data_dir):
         yield FakeHost(ReaderState(PAPERS, store))
 
 
-def test_a_query_typed_before_the_index_is_built_runs_when_it_is(host):
+def test_a_query_typed_before_the_index_is_built_is_scanned_then_searched_when_it_is(host):
     search = Searcher(host)
     search.set_query("diffusion")
-    assert host.groups == [] and host.shown == ["status"]  # waits: the list keeps what it shows
+    assert host.groups == ["search"] and list(host.state.rows) == [0, 1]  # a scan: never every paper
+    assert host.shown == ["rows at top", "cursor"] and search.indexing
+    host.shown.clear()
     search.build_index()
-    assert host.groups == ["index", "search"] and list(host.state.rows) == [0, 1]
-    assert "rows" in host.shown and "cursor" in host.shown and not search.indexing
+    assert host.groups == ["search", "index", "search"] and list(host.state.rows) == [0, 1]
+    assert host.shown[:2] == ["rows at top", "cursor"] and not search.indexing
+
+
+def test_a_new_query_puts_the_cursor_on_the_top_and_a_search_again_keeps_it(host):
+    search = Searcher(host)
+    search.build_index()
+    search.set_query("diffusion")
+    assert host.shown[-2:] == ["rows at top", "cursor"]
+    search.start()  # the same query searched again (marks changed, a saved view shown again)
+    assert host.shown[-2:] == ["rows", "cursor"]
+    search.set_query("video")
+    assert host.shown[-2:] == ["rows at top", "cursor"] and list(host.state.rows) == [1]
+
+
+def test_papers_loaded_under_a_query_before_the_index_are_scanned_again_once_the_scan_ends(host):
+    search = Searcher(host)
+    search.set_query("models")
+    assert list(host.state.rows) == [0, 2]
+    host.state.add([Paper(id="p3", title="World models", abstract=""), Paper(id="p4", title="Agents", abstract="")])
+    search.running = host.state.search()  # as if a scan were under way: papers arriving wait for it
+    search.papers_added()
+    assert list(host.state.rows) == [0, 2] and search.rescan
+    job = search.running
+    search.done(job, *host.state.answer(job))  # it ends: the papers that came meanwhile are scanned
+    assert list(host.state.rows) == [0, 2, 3] and not search.rescan and search.running is None
+    assert host.shown[-2:] == ["rows", "cursor"], "the same query: the cursor stays on its paper"
 
 
 def test_clearing_the_query_shows_every_paper_without_a_worker(host):
