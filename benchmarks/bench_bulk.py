@@ -86,7 +86,9 @@ def main() -> None:
             samples["bulk"].append(timed(partial(bulk, ReaderState(papers, store), ids)))
             samples["old"].append(timed(partial(one_by_one, ReaderState(papers, store), ids[: len(ids) // 10])))
         for run in range(args.runs):  # a fresh marks file each run: A marks every paper
-            for name, took in zip(("A", "undo", "redo"), round_trip(papers, ids, Path(folder) / f"round{run}")):
+            for name, took in zip(
+                ("A", "undo", "redo"), round_trip(papers, ids, Path(folder) / f"round{run}"), strict=True
+            ):
                 samples.setdefault(name, []).append(took)
     ref = statistics.median(samples["reference"])
     print(f"| measure ({args.papers:,} papers, {args.runs} runs) | median ms | x ref |")

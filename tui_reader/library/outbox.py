@@ -20,7 +20,19 @@ from tui_reader.library.rules import FIELDS, Value
 from tui_reader.library.schema import COLUMNS, UPSERT, mark_of, mark_row, marks_from_rows
 from tui_reader.library.tagset import local_edits, merge_tags, snapshot_items
 
-__all__ = ["LogPosition", "Remote", "Tx", "merge", "own_log", "publish_all", "put", "put_all", "queued", "sent", "snapshot"]
+__all__ = [
+    "LogPosition",
+    "Remote",
+    "Tx",
+    "merge",
+    "own_log",
+    "publish_all",
+    "put",
+    "put_all",
+    "queued",
+    "sent",
+    "snapshot",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ this screen is their ``Host``: it runs their work in threads, shows what they sa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,7 +17,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -29,8 +28,8 @@ from tui_reader.controllers.search import Searcher
 from tui_reader.files import record_failure
 from tui_reader.library.model import NO_MARK
 from tui_reader.messages import Deferred, SaverReport, WorkFailed
-from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
+from tui_reader.screens.reader_dialogs import ReaderDialogs
 from tui_reader.screens.reader_keys import READER_BINDINGS
 from tui_reader.sorting import Sort
 from tui_reader.state import ReaderState
@@ -39,9 +38,9 @@ from tui_reader.widgets import PaperDetail, PaperList, ReaderFooter, SearchBox
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
-    from tui_reader.app import ReaderApp
     from tui_reader.controllers.library import Library
     from tui_reader.controllers.reach import Reach
+
 
 __all__ = ["ReaderScreen", "command_sections"]
 
@@ -50,7 +49,7 @@ PRIORITY_ACTIONS = frozenset({"focus_search", "edit_note", "edit_tags", "mark_al
 WATCH_POLL_SECONDS = 2.0  # how often the corpus' folders are looked at for new or changed files
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(ReaderDialogs):
     """The reader. ``data_dir`` holds the marks, views and fetched listings; ``files`` are read after the first
     paint; ``watch``: folders whose new or changed files are read while it is open."""
 
@@ -85,10 +84,6 @@ class ReaderScreen(Screen[None]):
 
         return Reach(self, self.library.mark_read)
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        return self.app  # type: ignore[return-value]
-
     # --- layout, focus -----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -107,22 +102,8 @@ class ReaderScreen(Screen[None]):
         yield ReaderFooter()
 
     @property
-    def paper_list(self) -> PaperList:
-        return self.query_one(PaperList)
-
-    @property
     def detail(self) -> PaperDetail:
         return self.query_one(PaperDetail)
-
-    @property
-    def current(self) -> Paper | None:
-        """The paper under the list's cursor."""
-        index = self.paper_list.paper_index
-        return self.state.papers[index] if index is not None else None
-
-    @property
-    def current_id(self) -> str | None:
-        return paper.id if (paper := self.current) is not None else None
 
     def focus_now(self, widget: Widget) -> None:
         """Move focus before the next key is handled (Widget.focus() defers it, so a fast "/diff" would send
@@ -347,108 +328,6 @@ class ReaderScreen(Screen[None]):
 
     async def action_quit(self) -> None:
         await self.reader_app.action_quit()
-
-    # Dialogs are awaited until mounted, so keys typed right after the one that opened them go to them: a fast
-    # "Ay" answers yes, never copies.
-
-    async def action_mark_all_read(self) -> None:
-        """Mark every paper shown read, once the user says yes to how many that is; one undo step."""
-        from tui_reader.screens.prompt import ConfirmScreen
-
-        if (asked := self.library.all_read_question()) is not None:
-            changes, question = asked
-            await self.app.push_screen(ConfirmScreen(question), partial(self.library.all_read_answered, changes))
-
-    async def action_edit_note(self) -> None:
-        from tui_reader.screens.note import NoteScreen
-
-        if (paper := self.current) is not None:
-            note = self.state.mark(paper.id).note or ""
-            await self.app.push_screen(NoteScreen(paper.title, note, partial(self.library.save_note, paper.id)))
-
-    def action_edit_note_outside(self) -> None:
-        """The note in the user's own editor: the reader steps aside (App.suspend) while it runs."""
-        if (paper_id := self.current_id) is not None:
-            self.library.edit_note_outside(paper_id, self._run_outside)
-
-    def _run_outside(self, command: list[str]) -> int | None:
-        import subprocess
-
-        from textual.app import SuspendNotSupported
-
-        failed: Exception | None = None
-        try:
-            with self.app.suspend():
-                try:
-                    return subprocess.run(command, check=False).returncode
-                except Exception as exc:  # App.suspend resumes only when its block ends without one
-                    failed = exc
-        except SuspendNotSupported:
-            return None
-        raise failed
-
-    async def action_edit_tags(self) -> None:
-        from tui_reader.screens.tags import TagScreen
-
-        if (paper := self.current) is not None:
-            tags, known = self.state.mark(paper.id).tags, self.state.all_tags()
-            await self.app.push_screen(TagScreen(paper.title, tags, known, partial(self.library.change_tags, paper.id)))
-
-    async def action_save_view(self) -> None:
-        from tui_reader.screens.prompt import PromptScreen
-
-        if (asked := self.views.save_question()) is None:
-            return
-        query, kept, hint = asked
-        current = self.state.saved_view  # offered (selected): Enter updates the view shown, typing names a new one
-        save = partial(self.views.save, query, kept)
-        name = current.name if current is not None else ""
-        prompt = PromptScreen(
-            "Save the search as a view", save, hint, value=name, placeholder="a name, e.g. rl to read"
-        )
-        await self.app.push_screen(prompt)
-
-    async def action_delete_view(self) -> None:
-        from tui_reader.screens.choice import Choice, ChoiceScreen
-
-        keys = "123456789"
-        views = self.views.views.views
-        choices = [Choice(keys[i] if i < len(keys) else "", v.name, v.query, v.name) for i, v in enumerate(views)]
-        if not choices:
-            self.say("No saved views: V saves the search as one.", timeout=4)
-            return
-        await self.app.push_screen(ChoiceScreen("Delete which view?", choices), self.views.delete)
-
-    def action_open_menu(self) -> None:
-        from tui_reader.links import open_items
-        from tui_reader.screens.choice import Choice, ChoiceScreen
-
-        if (paper := self.current) is not None:
-            choices = [Choice(key, label, url, url) for key, label, url in open_items(paper)]
-            screen = ChoiceScreen(f"Open “{paper.title}”", choices)
-            self.app.push_screen(screen, partial(self.reach.open_link, paper_id=paper.id))
-
-    def action_copy_menu(self) -> None:
-        from tui_reader.links import copy_items
-        from tui_reader.screens.choice import Choice, ChoiceScreen
-
-        if (paper := self.current) is not None:
-            choices = [Choice(key, label, text, (label, text)) for key, label, text in copy_items(paper)]
-            self.app.push_screen(ChoiceScreen(f"Copy from “{paper.title}”", choices), self.reach.copy)
-
-    def action_export(self) -> None:
-        from tui_reader.screens.export import ExportScreen  # imports the export formats: only when asked
-
-        screen = ExportScreen(self.state.shown_papers(), self.state.starred_papers(), self.state.mark)
-        self.app.push_screen(screen, lambda exported: self.reach.exported(exported and exported.message))
-
-    def action_help(self) -> None:
-        from tui_reader.screens.help import HelpScreen  # imported when first asked for, not by the first frame
-
-        if isinstance(self.app.screen, HelpScreen):  # from the palette over the help: the key toggles it
-            self.app.pop_screen()
-        else:
-            self.app.push_screen(HelpScreen(self.reader_app.all_commands()))
 
     # --- the command registry: footer, help and palette all come from the bindings ------------------------
 
