@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tui_reader.library.model import Change, Mark, MarkFlags, Value, tag_edited
 from tui_reader.paper import Paper, PaperSet
+from tui_reader.selection import Selection
 from tui_reader.sorting import Sort, sort_rows
 from tui_reader.views import View
 
@@ -92,6 +93,7 @@ class ReaderState:
         self.tags: Mapping[str, tuple[str, ...]] = {}
         self.read_count = 0  # of the papers in the corpus (marks of papers not listed are kept, not counted)
         self.star_count = 0
+        self.selection = Selection()  # the papers selected (Space, v): kept while the query changes
         self.reload_marks()
 
     def reload_marks(self) -> None:
@@ -203,6 +205,21 @@ class ReaderState:
         self.notes = self.notes if notes is None else notes
         self.tags = self.tags if tags is None else tags
         self._count()
+
+    # --- the selection (tui_reader.selection): what s, r, t, e and A act on when there is one ---------------
+
+    def targets(self, paper_id: str | None) -> list[str]:
+        """What a mark, the tags or A act on: the papers selected when there are any, else this one (None: no
+        paper, nothing)."""
+        if self.selection:
+            return list(self.selection)
+        return [] if paper_id is None else [paper_id]
+
+    def turned_on(self, paper_ids: Sequence[str], field: str) -> bool:
+        """The value a toggle of ``field`` (read, starred) sets on these papers: on, unless all of them have it
+        already (then off), as a mail reader toggles a flag on the messages tagged."""
+        marked = self.read if field == "read" else self.starred
+        return not all(paper_id in marked for paper_id in paper_ids)
 
     def title_of(self, paper_id: str) -> str:
         """A paper's title (its id when it left the corpus)."""
@@ -432,6 +449,9 @@ class ReaderState:
         elif self.unsaved and self.locked_for >= LOCK_NOTICE_SECONDS:
             count = len(self.unsaved)
             parts.append(f"{count} mark{'' if count == 1 else 's'} waiting: file locked by another program")
+        if self.selection:
+            hidden = self.selection.not_shown(self.rows, self.papers.ids)
+            parts.insert(0, f"{len(self.selection):,} selected" + (f" ({hidden:,} not shown)" if hidden else ""))
         line = " · ".join([shown, *counts, *parts])
         # dropped in this order when the line is too long: unread, starred, sort, view (their order on the line kept)
         while width is not None and len(line) > width and counts:

@@ -92,7 +92,7 @@ class ReaderScreen(ReaderDialogs):
             id="search",
         )
         with Horizontal(id="panes"):
-            papers = PaperList(self.state.papers, self.state.mark, id="papers")
+            papers = PaperList(self.state.papers, self.state.mark, self.state.selection, id="papers")
             papers.border_title = "Papers"
             yield papers
             detail = PaperDetail(id="detail")
@@ -281,9 +281,11 @@ class ReaderScreen(ReaderDialogs):
             self.focus_now(box)  # the box selects its query when it takes focus
 
     def action_clear_search(self) -> None:
-        """Esc in the list: back from "more like this" when it is shown, else clear the query (the search box's
-        Input.Changed runs the empty search)."""
-        if self.state.like is not None:
+        """Esc in the list: clear the selection when there is one, else back from "more like this" when it is
+        shown, else clear the query (the search box's Input.Changed runs the empty search)."""
+        if self.state.selection.clear():
+            self.marks_shown()
+        elif self.state.like is not None:
             self.search.leave_like()
         else:
             self.query_one("#search", Input).value = ""
@@ -299,11 +301,22 @@ class ReaderScreen(ReaderDialogs):
     def action_toggle_star(self) -> None:
         self.library.toggle(self.current_id, "starred")
 
-    def action_read_next_unread(self) -> None:
-        """newsboat's ``n``: the paper under the cursor when it is unread, else the next unread one, shown in
-        the detail and marked read. One key per paper."""
-        if self.paper_list.jump_to_unread(1, here=True):
+    def action_read_next_unread(self, step: int = 1) -> None:
+        """newsboat's ``n`` (``p``: step -1, backwards): the paper under the cursor when it is unread, else the
+        next unread one, shown in the detail and marked read. One key per paper."""
+        if self.paper_list.jump_to_unread(step, here=True):
             self.library.mark_read(self.current_id)
+
+    def action_read_previous_unread(self) -> None:
+        self.action_read_next_unread(-1)
+
+    def action_toggle_select(self) -> None:
+        """Space, v: select or unselect the paper under the cursor, then move down one, as a file manager or
+        mutt's tagging does (holding the key selects a run of papers)."""
+        if (paper_id := self.current_id) is not None:
+            self.state.selection.toggle(paper_id)
+            self.paper_list.action_cursor_down()
+            self.marks_shown()
 
     def action_cycle_view(self) -> None:
         self.views.cycle()

@@ -97,8 +97,15 @@ class ReaderDialogs(Screen[None]):
     async def action_edit_tags(self) -> None:
         from tui_reader.screens.tags import TagScreen
 
-        if (paper := self.current) is not None:
-            tags, known = self.state.mark(paper.id).tags, self.state.all_tags()
+        state = self.state
+        if selection := state.selection:  # the edit typed applies to each selected paper: one undo step
+            heading = f"Tags of the {len(selection):,} selected paper{'s' if len(selection) != 1 else ''}"
+            apply = partial(self.library.change_tags_all, list(selection))
+            await self.app.push_screen(
+                TagScreen("", selection.common_tags(state.tags), state.all_tags(), apply, heading)
+            )
+        elif (paper := self.current) is not None:
+            tags, known = state.mark(paper.id).tags, state.all_tags()
             await self.app.push_screen(TagScreen(paper.title, tags, known, partial(self.library.change_tags, paper.id)))
 
     async def action_save_view(self) -> None:
@@ -146,7 +153,9 @@ class ReaderDialogs(Screen[None]):
     def action_export(self) -> None:
         from tui_reader.screens.export import ExportScreen  # imports the export formats: only when asked
 
-        screen = ExportScreen(self.state.shown_papers(), self.state.starred_papers(), self.state.mark)
+        state = self.state
+        selected = state.selection.papers(state.papers)  # offered first, and chosen, when there are some
+        screen = ExportScreen(state.shown_papers(), state.starred_papers(), state.mark, selected=selected)
         self.app.push_screen(screen, lambda exported: self.reach.exported(exported and exported.message))
 
     def action_help(self) -> None:
