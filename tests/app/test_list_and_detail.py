@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import ARXIV_PAPER, BARE_PAPER, SEEDS, SIZE, detail_shown, settle
 from support.paper_files import daily_item, seed_paper_met_again
 from textual import events

@@ -304,9 +304,7 @@ def test_tag_completion_lists_each_tag_once_sorted_ignoring_case(reader):
 def test_the_status_counts_the_selection_and_the_selected_papers_not_shown(reader):
     reader.selection.toggle("p1")
     reader.selection.toggle("p3")
-    assert reader.status("", False) == (
-        "4 / 4 shown · 3 unread · 1 starred · view: all · sort: as listed · 2 selected"
-    )
+    assert reader.status("", False) == ("4 / 4 shown · 3 unread · 1 starred · view: all · sort: as listed · 2 selected")
     reader.order = [0, 1]  # the query now shows p0 and p1 only
     assert reader.status("", False, width=40) == "2 / 4 shown · 2 selected (1 not shown)"
     assert reader.targets("p0") == ["p1", "p3"]
