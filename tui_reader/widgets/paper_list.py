@@ -322,12 +322,14 @@ class _RowLooks(dict[tuple[bool, bool], _RowLook]):
                 row = base + style("paper-list--read" if read else "paper-list--unread")
                 if under_cursor:
                     row += cursor
-                # the authors take only their colour (never bold): the cursor's bar runs on under them
+                # the authors and the markers take only their colour (the authors never bold): the cursor's bar
+                # runs on under them
                 dim = row + Style(color=authors.color, bold=False)
                 tagged = row + Style(color=tags.color, bold=False, italic=tags.italic)
-                self[read, under_cursor] = _RowLook(
-                    row, row + star, row + selected, row + note, row + match, row + date, dim, tagged
-                )
+                starred = row + Style(color=star.color)
+                chosen = row + Style(color=selected.color, bold=selected.bold)
+                noted = row + Style(color=note.color, bold=False)
+                self[read, under_cursor] = _RowLook(row, starred, chosen, noted, row + match, row + date, dim, tagged)
 
 
 def _authors(names: Sequence[str], title_width: int, room: int) -> str:
