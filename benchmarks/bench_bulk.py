@@ -48,8 +48,10 @@ def one_by_one(reader: ReaderState, ids: list[str]) -> None:
         reader.change(change)
 
 
-def round_trip(papers: list[Paper], ids: list[str], folder: Path) -> tuple[float, float, float]:
-    """A, its undo and its redo, each as the reader shows it and the saver commits it: seconds each."""
+def round_trip(papers: list[Paper], ids: list[str], folder: Path) -> dict[str, float]:
+    """A, its undo and its redo, each as the reader shows it and the saver commits it, and the reader's share of
+    the undo and the redo alone (``ReaderState.undone``, on the screen's thread): seconds each."""
+    took: dict[str, float] = {}
     with MarkStore.open(folder) as store:
         reader = ReaderState(papers, store)
 
@@ -62,9 +64,12 @@ def round_trip(papers: list[Paper], ids: list[str], folder: Path) -> tuple[float
         def walk(redo: bool) -> None:
             undone = store.redo() if redo else store.undo()
             assert undone is not None
-            reader.undone(undone)
+            took[f"{'redo' if redo else 'undo'} shown"] = timed(partial(reader.undone, undone))
 
-        took = timed(mark_all), timed(partial(walk, False)), timed(partial(walk, True))
+        took["A"] = timed(mark_all)
+        took["undo"] = timed(partial(walk, False))
+        assert reader.read_count == 0
+        took["redo"] = timed(partial(walk, True))
         assert reader.read_count == len(ids)  # redone: every paper read again
     return took
 
@@ -86,9 +91,7 @@ def main() -> None:
             samples["bulk"].append(timed(partial(bulk, ReaderState(papers, store), ids)))
             samples["old"].append(timed(partial(one_by_one, ReaderState(papers, store), ids[: len(ids) // 10])))
         for run in range(args.runs):  # a fresh marks file each run: A marks every paper
-            for name, took in zip(
-                ("A", "undo", "redo"), round_trip(papers, ids, Path(folder) / f"round{run}"), strict=True
-            ):
+            for name, took in round_trip(papers, ids, Path(folder) / f"round{run}").items():
                 samples.setdefault(name, []).append(took)
     ref = statistics.median(samples["reference"])
     print(f"| measure ({args.papers:,} papers, {args.runs} runs) | median ms | x ref |")
@@ -106,6 +109,8 @@ def main() -> None:
     for name in ("undo", "redo"):
         took = statistics.median(samples[name])
         print(f"| {name}: in the marks file, then shown | {took * 1e3:.1f} | {took / mark_all:.2f} |")
+        shown = statistics.median(samples[f"{name} shown"])
+        print(f"| {name}: of which shown (`ReaderState.undone`) | {shown * 1e3:.1f} | {shown / mark_all:.2f} |")
 
 
 if __name__ == "__main__":
