@@ -216,7 +216,7 @@ async def test_selection_survives_a_query_that_ranks_the_paper_below_the_top(rea
         await type_query(app, pilot, "diffusion")
         assert list(plist.rows) == ranked
         assert plist.paper_index == target and plist.cursor == position
-        assert row_in_view(plist, position)[4:].startswith(papers[target].title[:40])
+        assert row_in_view(plist, position)[5:].startswith(papers[target].title[:40])
         assert detail_content(app).plain.startswith(papers[target].title)
 
 
