@@ -59,6 +59,23 @@ async def test_e_then_enter_exports_the_shown_papers_as_bibtex_to_the_prefilled_
         assert f"2 papers exported to {home_relative(target)}" in messages(app)
 
 
+async def test_with_papers_selected_e_offers_them_first_and_exports_them(store, in_tmp):
+    app = ReaderApp(three_papers(), store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "j", "space", "g", "space")  # the third paper, then the first
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        choice = app.screen.query_one("#what-selected", RadioButton)
+        assert choice.value and str(choice.label) == "the 2 selected"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        target = default_export_path("bibtex")
+        assert target.read_bytes().decode() == render([ARXIV, BARE], "bibtex")  # in the list's order
+        assert f"2 papers exported to {home_relative(target)}" in messages(app)
+
+
 async def test_the_format_is_picked_with_the_arrows_and_the_extension_follows(store, in_tmp):
     app = ReaderApp(three_papers(), store)
     async with app.run_test(size=SIZE) as pilot:

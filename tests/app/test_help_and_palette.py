@@ -20,7 +20,7 @@ async def test_question_mark_shows_every_key(reader_app):
         await pilot.press("question_mark")
         assert isinstance(reader_app.screen, HelpScreen)
         keys = dict(reader_app.screen.keys)
-        for key in ("/", "r / Space", "s", "u", "o", "y", "q", "j / ↓", "G / End", "PgDn / Ctrl+F", "Enter"):
+        for key in ("/", "r", "Space / v", "s", "u", "o", "y", "q", "j / ↓", "G / End", "PgDn / Ctrl+F", "Enter"):
             assert key in keys, key
         await pilot.press("escape")
         assert not isinstance(reader_app.screen, HelpScreen)

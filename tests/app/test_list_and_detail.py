@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import ARXIV_PAPER, BARE_PAPER, SEEDS, SIZE, detail_shown, settle
 from support.paper_files import daily_item, seed_paper_met_again
 from textual import events
@@ -186,3 +187,23 @@ async def test_a_dump_paper_shows_no_empty_richer_lines(reader_app):
         await settle(reader_app, pilot)
         body = str(reader_app.query_one("#detail-body").render())
         assert "Listed" in body and "Authors" not in body and "arXiv" not in body and "Published" not in body
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+async def test_rows_show_the_selection_the_star_and_a_note_and_stay_aligned(store, width):
+    papers = [
+        Paper(id=f"a{i}", title=f"Title {i} of a paper", abstract="x", dates=("Mar 11",), authors=("Ada",))
+        for i in range(4)
+    ]
+    store.set_note("a1", "a note")
+    store.set_starred("a2", True)
+    store.set_read("a3", True)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "j", "space")  # the third paper selected
+        plist = app.query_one(PaperList)
+        rows = [plist.render_line(y).text for y in range(4)]
+        assert [row[:5] for row in rows] == [" ●   ", " ● ✎ ", "✓●★  ", "     "]
+        assert {row.index("Title") for row in rows} == {5}  # every title starts in the same column
+        assert {len(row.rstrip()) for row in rows} == {plist.scrollable_content_region.width - 1}  # and each date

@@ -25,13 +25,13 @@ from tui_reader.views import View
 from tui_reader.widgets import PaperDetail, PaperList
 
 
-async def test_r_and_space_toggle_read_and_save_at_once(reader_app, papers, data_dir):
+async def test_r_toggles_read_and_saves_at_once(reader_app, papers, data_dir):
     async with reader_app.run_test(size=SIZE) as pilot:
         await settle(reader_app, pilot)
         await pilot.press("r")
         assert MarkStore.open(data_dir).get(papers[0].id).read
         assert "210 unread" in status(reader_app)
-        await pilot.press("space")
+        await pilot.press("r")
         assert not MarkStore.open(data_dir).get(papers[0].id).read
         assert "211 unread" in status(reader_app)
 
@@ -115,6 +115,25 @@ async def test_n_reads_the_next_unread_and_shift_n_jumps_back_both_wrapping(pape
         await pilot.pause()
         assert plist.cursor == 4
         assert any("No unread paper" in n.message for n in notifications(app))
+
+
+async def test_p_reads_the_previous_unread_paper_wrapping_the_mirror_of_n(papers, store):
+    for paper in papers[1:4] + papers[5:-1]:  # unread: only papers 0, 4 and the last one
+        store.set_read(paper.id, True)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        plist = app.query_one(PaperList)
+        await pilot.press(*"jjjjjj", "p")  # back from row 6: paper 4, shown and read
+        await settle(app, pilot)
+        assert plist.cursor == 4 and store.get(papers[4].id).read and detail_shown(app).startswith(papers[4].title)
+        await pilot.press("j", "p")  # back from row 5: paper 0, then past the top on the next p
+        await settle(app, pilot)
+        assert plist.cursor == 0 and store.get(papers[0].id).read
+        await pilot.press("p")  # back past the top: the last paper, at the bottom
+        await settle(app, pilot)
+        assert plist.cursor == len(papers) - 1 and store.get(papers[-1].id).read
+        assert any("Wrapped to the bottom" in n.message for n in notifications(app))
 
 
 async def test_read_only_store_still_works_and_says_marks_are_not_saved(papers, tmp_path):
@@ -276,3 +295,29 @@ async def test_ctrl_z_undoes_a_star(papers, store):
         await settle(app, pilot)
         assert not store.get(paper.id).starred and not app.reader.mark(paper.id).starred
         assert "undone: starred" in messages(app)[-1]
+
+
+async def test_z_undoes_marking_20k_papers_read_in_a_moment_and_shift_z_redoes_it(data_dir):
+    import time
+
+    from tui_reader.paper import Paper
+
+    papers = [Paper(id=f"id{i}", title=f"Paper number {i}", abstract="") for i in range(20_000)]
+    store = MarkStore.open(data_dir)
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("A", "y")
+        await settle(app, pilot)
+        assert "20,000 / 20,000 shown · 0 unread" in status(app)
+        start = time.monotonic()
+        await pilot.press("z")
+        await wait_until(pilot, lambda: "20,000 unread" in status(app), "the undo shown")
+        # paper by paper, the reader took half a minute at this size (minutes at 100k); in one pass, a moment
+        assert time.monotonic() - start < 5
+        assert "undone: marked 20,000 papers read" in messages(app)
+        await pilot.press("Z")
+        await wait_until(pilot, lambda: " 0 unread" in status(app), "the redo shown")
+        await settle(app, pilot)
+        assert store.get("id19999").read and app.reader.mark("id0").read
+    store.close()

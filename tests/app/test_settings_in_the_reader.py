@@ -99,7 +99,7 @@ async def test_a_keymap_rebinds_star_and_help_footer_and_palette_show_the_new_ke
         await pilot.press("question_mark")
         await pilot.pause()
         keys = dict(app.screen.keys)
-        assert keys["x"] == "Star / unstar the paper" and "s" not in keys
+        assert keys["x"] == "Star / unstar the paper (the selected papers, when some are)" and "s" not in keys
 
 
 @pytest.mark.parametrize(
@@ -135,8 +135,8 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
         'no-such-id = "z"\n'
         'toggle-star = "ctrl+nokey"\n'
         "fetch = 3\n"
-        'toggle-read = "v"\n'
-        'help = "v"\n'
+        'toggle-read = "w"\n'
+        'help = "w"\n'
         'copy-menu = "u"\n'
     )
     app = app_as_launched(papers, store)
@@ -149,11 +149,11 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
                 f'{name}: [keymap] fetch: keys must be a string like "ctrl+s", not int; ignored',
                 f"{name}: [keymap] no-such-id = 'z': no binding has this id (the help, ?, lists them); ignored",
                 f"{name}: [keymap] toggle-star = 'ctrl+nokey': 'ctrl+nokey' is not a key name Textual knows; ignored",
-                f"{name}: [keymap] help = 'v': that key is already given to toggle-read above; ignored",
+                f"{name}: [keymap] help = 'w': that key is already given to toggle-read above; ignored",
                 f"{name}: [keymap] copy-menu takes u from cycle-view",
             ]
         )
-        await pilot.press("v")  # toggle-read's new key
+        await pilot.press("w")  # toggle-read's new key
         await settle(app, pilot)
         assert app.reader.read_count == 1
         await pilot.press("s")  # still star: its bad entry was dropped
@@ -167,7 +167,7 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
         assert isinstance(app.screen, HelpScreen)
         keys = {explanation: key for key, explanation in app.screen.keys}
         assert keys["Cycle the view: all → unread → starred → each saved view"] == "(no key)"
-        assert keys["Mark the paper read / unread"] == "v"
+        assert keys["Mark the paper read / unread (the selected papers, when some are)"] == "w"
         assert keys["Show every key and the search syntax"] == "?"
 
 

@@ -62,6 +62,14 @@ def test_narrow_layout(snap_compare, make_app):
     assert snap_compare(make_app(starred=1), terminal_size=(80, 36), run_before=typing(""))
 
 
+def test_selection_and_note_markers(snap_compare, make_app, seeds_corpus, data_dir):
+    with MarkStore.open(data_dir) as store:
+        store.set_note(seeds_corpus.papers[2].id, "compare with the baseline")
+    app = make_app(starred=2, read=1)
+    # the second and fourth papers selected: markers, the status count, the cursor moved on to the fifth
+    assert snap_compare(app, terminal_size=(80, 24), run_before=pressing("j", "space", "j", "v"))
+
+
 def test_help_screen(snap_compare, make_app):
     async def run_before(pilot) -> None:
         await settle(pilot)

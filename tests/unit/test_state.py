@@ -105,6 +105,47 @@ def test_a_bulk_change_shows_at_once_and_counts(reader):
     assert len(reader.unsaved) == 5
 
 
+def test_an_undo_counts_only_the_papers_in_the_corpus(reader):
+    from tui_reader.library import Mark
+    from tui_reader.library.history import HistoryEntry, Undone
+
+    entry = HistoryEntry((("gone", "starred", True, False), ("p2", "starred", False, True)))
+    marks = {"gone": Mark(starred=False), "p2": Mark(starred=True), "elsewhere": Mark(read=True, note="kept")}
+    assert reader.undone(Undone(entry, False, marks)) == "undone: 2 changes on 2 papers"
+    assert (reader.read_count, reader.star_count) == (1, 2)  # p0 read; p1 and p2 starred
+    assert reader.mark("elsewhere") == Mark(read=True, note="kept") and not reader.mark("gone").starred
+    reader.undone(Undone(entry, True, {"gone": Mark(starred=True), "p2": Mark()}))
+    assert (reader.read_count, reader.star_count) == (1, 1) and reader.mark("gone").starred
+
+
+def test_a_tag_and_a_note_on_many_papers_show_on_each(reader):
+    reader.change_all([Change(pid, "tag", "+rl", 1.0, 9) for pid in ("p0", "p1", "gone")])
+    reader.change_all([Change("p1", "tag", "-rl", 2.0), Change("p2", "note", "read me", 2.0)])
+    assert [reader.mark(pid).tags for pid in ("p0", "p1", "p2", "gone")] == [("rl",), (), (), ("rl",)]
+    assert reader.notes == {"p2": "read me"} and reader.all_tags() == ["rl"]
+
+
+def test_undoing_a_step_of_100k_papers_shows_every_mark_back(data_dir):
+    papers = [Paper(id=f"id{i}", title=f"Paper {i}", abstract="") for i in range(100_000)]
+    with MarkStore.open(data_dir) as store:
+        store.set_note("id7", "mine")
+        store.set_read("away", True)  # not in the corpus: kept, never counted
+        reader = ReaderState(papers, store)
+        changes = reader.changes_for([*(paper.id for paper in papers), "away"], "read", True)
+        reader.change_all(changes)
+        store.apply(changes)
+        reader.saved(changes)
+        assert reader.read_count == 100_000
+        undone = store.undo()
+        assert undone is not None
+        assert reader.undone(undone) == "undone: marked 100,000 papers read"
+        assert reader.read_count == 0 and reader.read == {"away"} and reader.notes == {"id7": "mine"}
+        assert reader.status("", False).startswith("100,000 / 100,000 shown · 100,000 unread")
+        redone = store.redo()
+        assert redone is not None and reader.undone(redone) == "redone: marked 100,000 papers read"
+        assert reader.read_count == 100_000 and "id99999" in reader.read and "away" in reader.read
+
+
 def test_a_narrow_status_line_drops_the_counts_before_what_is_happening(reader):
     reader.locked_for = LOCK_NOTICE_SECONDS
     reader.change(Change("p3", "read", True, 1.0))
@@ -393,3 +434,14 @@ def test_an_empty_list_says_why(reader):
 def test_tag_completion_lists_each_tag_once_sorted_ignoring_case(reader):
     reader.tags = {"p0": ("RL", "new"), "p1": ("rl", "Zoo", "apple")}
     assert reader.all_tags() == ["apple", "new", "RL", "Zoo"]
+
+
+def test_the_status_counts_the_selection_and_the_selected_papers_not_shown(reader):
+    reader.selection.toggle("p1")
+    reader.selection.toggle("p3")
+    assert reader.status("", False) == ("4 / 4 shown · 3 unread · 1 starred · view: all · sort: as listed · 2 selected")
+    reader.order = [0, 1]  # the query now shows p0 and p1 only
+    assert reader.status("", False, width=40) == "2 / 4 shown · 2 selected (1 not shown)"
+    assert reader.targets("p0") == ["p1", "p3"]
+    reader.selection.clear()
+    assert reader.targets("p0") == ["p0"] and reader.targets(None) == []

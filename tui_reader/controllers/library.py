@@ -48,6 +48,10 @@ def plural(count: int) -> str:
     return f"{count:,} paper{'s' if count != 1 else ''}"
 
 
+def selected(count: int) -> str:
+    return f"{count:,} selected paper{'s' if count != 1 else ''}"
+
+
 class Library:
     """``saver`` gives the app's mark saver (its thread starts after the first frame)."""
 
@@ -76,8 +80,19 @@ class Library:
     # open, a star added in the other one is not undone by starring the same paper here.
 
     def toggle(self, paper_id: str | None, field: str) -> None:
-        if paper_id is not None:
-            self.set_mark(paper_id, field, not getattr(self.host.state.mark(paper_id), field))
+        """r, s: the paper's mark flipped; with papers selected, theirs instead, as one undo step: set on each,
+        unless every one has it already (then unset on each)."""
+        state = self.host.state
+        if not state.selection:
+            if paper_id is not None:
+                self.set_mark(paper_id, field, not getattr(state.mark(paper_id), field))
+            return
+        ids = state.targets(paper_id)
+        value = state.turned_on(ids, field)
+        self.apply(state.changes_for(ids, field, value))
+        count = selected(len(ids))
+        done = f"Marked {count} {'read' if value else 'unread'}" if field == "read" else None
+        self.host.say(f"{done or ('Starred' if value else 'Unstarred') + ' ' + count} (z undoes it)", timeout=4)
 
     def mark_read(self, paper_id: str | None) -> None:
         """Mark a paper read (opened, its link followed, or reached by n); nothing when it is read already."""
@@ -88,6 +103,12 @@ class Library:
         """A: the changes that mark every paper shown read, and the question to ask first; None (said why) when
         there is nothing to mark."""
         state = self.host.state
+        if state.selection:  # the papers selected, shown or not
+            changes = state.changes_for(state.targets(None), "read", True)
+            if not changes:
+                self.host.say("Every selected paper is read already.", timeout=3)
+                return None
+            return changes, f"Mark {selected(len(changes))} read? y/n"
         changes = state.changes_for((paper.id for paper in state.shown_papers()), "read", True)
         if not changes:
             self.host.say("Every paper shown is read already." if state.rows else "No paper is shown.", timeout=3)
@@ -198,6 +219,22 @@ class Library:
         if changes:  # each tag typed, added or removed, as its own change: another reader's tags stay
             self.apply(changes)
             self.host.say(f"Tags: {' '.join(tags)}" if tags else "No tags now.", timeout=3)
+        return None
+
+    def change_tags_all(self, paper_ids: Sequence[str], typed: str) -> str | None:
+        """The tag prompt over the selected papers: what was typed (``foo -bar``) applies to each of them, all
+        one undo step; a problem with any paper's tags is returned, nothing changed."""
+        state = self.host.state
+        batch, changes = state.new_batch(), []
+        try:
+            for paper_id in paper_ids:
+                edit_tags(state.mark(paper_id).tags, typed)  # checked whole first: a bad tag changes nothing
+                changes += tag_changes(paper_id, typed, batch)
+        except ValueError as exc:
+            return str(exc)
+        if changes:
+            self.apply(changes)
+            self.host.say(f"Tags changed on {selected(len(paper_ids))} (z undoes it)", timeout=3)
         return None
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui_reader.library.model import Change, Mark, with_value
-from tui_reader.library.outbox import Tx, put
+from tui_reader.library.outbox import Tx, Write, put_all
 from tui_reader.library.rules import Value
-from tui_reader.library.schema import mark_of
+from tui_reader.library.schema import marks_of
 
 __all__ = ["HISTORY_KEEP", "HistoryEntry", "HistoryItem", "Undone", "apply_changes", "record", "walk"]
 
@@ -107,13 +107,15 @@ def walk(conn: sqlite3.Connection, redo: bool) -> Undone | None:
         return None
     entry = HistoryEntry.from_json(row[1])
     now = time.time()
-    marks: dict[str, Mark] = {}
-    tx = Tx.of(conn)
-    for paper_id, name, before, after in entry.items if redo else reversed(entry.items):
-        old = marks.get(paper_id) or mark_of(conn, paper_id)
+    items = entry.items if redo else tuple(reversed(entry.items))
+    marks = marks_of(conn, (paper_id for paper_id, _, _, _ in items))
+    writes: list[Write] = []
+    for paper_id, name, before, after in items:
+        old = marks[paper_id]
         marks[paper_id] = new = with_value(old, name, after if redo else before, now)
         if new != old:
-            put(conn, tx, paper_id, old, new)
+            writes.append((paper_id, old, new, None))
+    put_all(conn, Tx.of(conn), writes)
     conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, row[0]))
     return Undone(entry, redo, marks)
 
@@ -124,13 +126,13 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_newe
     holds; otherwise each change gets a time later than the value it replaces (see model.later), even when it
     sets the value the field already has (the user's explicit word beats an older change from another device;
     it is no step of the undo history then)."""
-    marks: dict[str, Mark] = {}
+    marks = marks_of(conn, (change.paper_id for change in changes))
+    writes: list[Write] = []
     batches: list[list[HistoryItem]] = []
     batch = None
-    tx = Tx.of(conn)
     for change in changes:
         paper_id = change.paper_id
-        old = marks.get(paper_id) or mark_of(conn, paper_id)
+        old = marks[paper_id]
         edit = str(change.value) if change.field == "tag" else None  # one tag added or removed
         name = "tags" if edit is not None else change.field
         if only_newer:
@@ -139,16 +141,17 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_newe
             new = change.applied_to(old)
             if new == old:  # the same value said again is still the user's latest word: a new time, synced
                 new = change.restated(old)
-                put(conn, tx, paper_id, old, new, tag_edit=edit)
+                writes.append((paper_id, old, new, edit))
                 old = new  # ... but nothing to undo
         marks[paper_id] = new
         if new == old:
             continue
-        put(conn, tx, paper_id, old, new, tag_edit=edit)
+        writes.append((paper_id, old, new, edit))
         if not batches or change.batch == 0 or change.batch != batch:
             batches.append([])
         batch = change.batch
         batches[-1].append((paper_id, name, getattr(old, name), getattr(new, name)))
+    put_all(conn, Tx.of(conn), writes)
     for items in batches:
         record(conn, items)
     return marks

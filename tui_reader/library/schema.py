@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -94,6 +94,7 @@ MIGRATIONS: dict[int, tuple[str | Callable[[sqlite3.Connection], None], ...]] = 
 V1_COLUMNS = "paper_id, read, starred, read_at, starred_at"
 COLUMNS = "paper_id, read, starred, read_at, starred_at, note, note_at, tags, tags_at"
 UPSERT = f"INSERT OR REPLACE INTO marks ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+IDS_PER_QUERY = 500  # ids bound in one query (SQLite allows 32766 since 3.32, 999 before)
 
 
 class NotMarksFile(sqlite3.DatabaseError):
@@ -161,6 +162,18 @@ def marks_from_rows(rows: list[MarkRow]) -> dict[str, Mark]:
 def mark_of(conn: sqlite3.Connection, paper_id: str) -> Mark:
     query = "SELECT read, starred, read_at, starred_at, note, note_at, tags, tags_at FROM marks WHERE paper_id = ?"
     return row_to_mark(conn.execute(query, (paper_id,)).fetchone())
+
+
+def marks_of(conn: sqlite3.Connection, paper_ids: Iterable[str]) -> dict[str, Mark]:
+    """The marks of these papers (NO_MARK for a paper without a row), read a few hundred per query: a step of
+    100k papers reads them in ~0.1 s, not one query each."""
+    ids = list(dict.fromkeys(paper_ids))
+    found: dict[str, Mark] = {}
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        part = ids[start : start + IDS_PER_QUERY]
+        query = f"SELECT {COLUMNS} FROM marks WHERE paper_id IN ({', '.join('?' * len(part))})"
+        found.update(marks_from_rows(conn.execute(query, part).fetchall()))
+    return {paper_id: found.get(paper_id, NO_MARK) for paper_id in ids}
 
 
 def mark_row(paper_id: str, mark: Mark) -> MarkRow:

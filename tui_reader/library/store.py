@@ -246,21 +246,24 @@ class MarkStore:
 
         for change in changes:
             check_id(change.paper_id)
-        return self._write(lambda conn: apply_changes(conn, changes))
+        with gc_paused():  # 100k changes make ~1M small objects: no cyclic GC pass over them meanwhile
+            return self._write(lambda conn: apply_changes(conn, changes))
 
     def undo(self) -> Undone | None:
         """Undo the newest step of the history not undone yet (None: nothing to undo). The values before it come
         back as new changes (so they sync); what another change has overwritten since is set back all the same."""
         from tui_reader.library import history
 
-        return self._write(lambda conn: history.walk(conn, redo=False))
+        with gc_paused():  # a step of 100k papers makes ~1M small objects
+            return self._write(lambda conn: history.walk(conn, redo=False))
 
     def redo(self) -> Undone | None:
         """Redo the step undone last (None: nothing to redo; a change made after an undo drops what could be
         redone, as in every editor)."""
         from tui_reader.library import history
 
-        return self._write(lambda conn: history.walk(conn, redo=True))
+        with gc_paused():  # a step of 100k papers makes ~1M small objects
+            return self._write(lambda conn: history.walk(conn, redo=True))
 
     def recover_unsaved(self) -> int:
         """Save the changes journalled by readers that ended before the marks file would take them (another

@@ -1,4 +1,5 @@
-"""The export dialog (``e``): which papers (those shown, or every starred one), the format, and the file.
+"""The export dialog (``e``): which papers (those selected, those shown, or every starred one), the format, and
+the file.
 
 Keyboard first: Tab moves between the fields, the arrows pick within a row, Enter exports from anywhere, Esc
 cancels. The file is written in a worker thread (a 100k-paper export never freezes the screen), atomically
@@ -94,7 +95,8 @@ class Picker(RadioSet, inherit_bindings=False):
 
 
 class ExportScreen(ModalScreen[Exported | None]):
-    """Export ``shown`` (the list as it is now) or ``starred`` (every starred paper of the corpus)."""
+    """Export ``shown`` (the list as it is now) or ``starred`` (every starred paper of the corpus), or
+    ``selected`` (the papers selected in the list), offered first and chosen when given."""
 
     CSS_PATH = DIALOG_CSS
 
@@ -112,9 +114,12 @@ class ExportScreen(ModalScreen[Exported | None]):
         starred: Sequence[Paper],
         marks: Callable[[str], Mark],
         fmt: str = "bibtex",
+        selected: Sequence[Paper] = (),
     ) -> None:
         super().__init__()
         self.papers = {"shown": shown_papers, "starred": starred}
+        if selected:  # offered first and chosen: what the user selected is what they mean
+            self.papers = {"selected": selected, **self.papers}
         self.marks = marks
         self.fmt = fmt
         self._confirmed: Path | None = None  # an existing file the user has agreed to replace
@@ -126,7 +131,12 @@ class ExportScreen(ModalScreen[Exported | None]):
             with Horizontal(classes="export-row"):
                 yield Label("What", classes="export-label")
                 with Picker(id="export-what", compact=True):
-                    yield RadioButton(f"the {shown_count:,} shown", value=True, id="what-shown")
+                    if "selected" in self.papers:
+                        selected = len(self.papers["selected"])
+                        yield RadioButton(f"the {selected:,} selected", value=True, id="what-selected")
+                    yield RadioButton(
+                        f"the {shown_count:,} shown", value="selected" not in self.papers, id="what-shown"
+                    )
                     yield RadioButton(f"all {starred_count:,} starred", id="what-starred")
             with Horizontal(classes="export-row"):
                 yield Label("Format", classes="export-label")
@@ -151,7 +161,7 @@ class ExportScreen(ModalScreen[Exported | None]):
     @property
     def what(self) -> str:
         pressed = self.query_one("#export-what", RadioSet).pressed_button
-        return "starred" if pressed is not None and pressed.id == "what-starred" else "shown"
+        return pressed.id.removeprefix("what-") if pressed is not None and pressed.id else "shown"
 
     @property
     def file_input(self) -> Input:

@@ -8,15 +8,14 @@ this screen is their ``Host``: it runs their work in threads, shows what they sa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -28,8 +27,8 @@ from tui_reader.controllers.search import Searcher
 from tui_reader.files import record_failure
 from tui_reader.library.model import NO_MARK
 from tui_reader.messages import Deferred, SaverReport, WorkFailed
-from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
+from tui_reader.screens.reader_dialogs import ReaderDialogs
 from tui_reader.screens.reader_keys import READER_BINDINGS
 from tui_reader.sorting import Sort
 from tui_reader.state import ReaderState
@@ -38,9 +37,9 @@ from tui_reader.widgets import Panes, PaperDetail, PaperList, ReaderFooter, Sear
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
-    from tui_reader.app import ReaderApp
     from tui_reader.controllers.library import Library
     from tui_reader.controllers.reach import Reach
+
 
 __all__ = ["ReaderScreen", "command_sections"]
 
@@ -49,7 +48,7 @@ PRIORITY_ACTIONS = frozenset({"focus_search", "edit_note", "edit_tags", "mark_al
 WATCH_POLL_SECONDS = 2.0  # how often the corpus' folders are looked at for new or changed files
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(ReaderDialogs):
     """The reader. ``data_dir`` holds the marks, views and fetched listings; ``files`` are read after the first
     paint; ``watch``: folders whose new or changed files are read while it is open."""
 
@@ -84,10 +83,6 @@ class ReaderScreen(Screen[None]):
 
         return Reach(self, self.library.mark_read)
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        return self.app  # type: ignore[return-value]
-
     # --- layout, focus -----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -96,7 +91,7 @@ class ReaderScreen(Screen[None]):
             id="search",
         )
         with Panes(self.reader_app.config.detail_size, id="panes"):
-            papers = PaperList(self.state.papers, self.state.mark, id="papers")
+            papers = PaperList(self.state.papers, self.state.mark, self.state.selection, id="papers")
             papers.border_title = "Papers"
             yield papers
             detail = PaperDetail(id="detail")
@@ -106,22 +101,8 @@ class ReaderScreen(Screen[None]):
         yield ReaderFooter()
 
     @property
-    def paper_list(self) -> PaperList:
-        return self.query_one(PaperList)
-
-    @property
     def detail(self) -> PaperDetail:
         return self.query_one(PaperDetail)
-
-    @property
-    def current(self) -> Paper | None:
-        """The paper under the list's cursor."""
-        index = self.paper_list.paper_index
-        return self.state.papers[index] if index is not None else None
-
-    @property
-    def current_id(self) -> str | None:
-        return paper.id if (paper := self.current) is not None else None
 
     def focus_now(self, widget: Widget) -> None:
         """Move focus before the next key is handled (Widget.focus() defers it, so a fast "/diff" would send
@@ -304,11 +285,14 @@ class ReaderScreen(Screen[None]):
             self.focus_now(box)  # the box selects its query when it takes focus
 
     def action_clear_search(self) -> None:
-        """Esc in the list: out of the zoom (w) when zoomed; else back from "more like this" when it is shown; else
-        clear the query (the search box's Input.Changed runs the empty search)."""
+        """Esc in the list: out of the zoom (w) when zoomed; else clear the selection when there is one; else back
+        from "more like this" when it is shown; else clear the query (the search box's Input.Changed runs the
+        empty search)."""
         if self.query_one(Panes).zoom(False):  # zoomed: Esc leaves the zoom first
             return
-        if self.state.like is not None:
+        if self.state.selection.clear():
+            self.marks_shown()
+        elif self.state.like is not None:
             self.search.leave_like()
         else:
             self.query_one("#search", Input).value = ""
@@ -324,11 +308,22 @@ class ReaderScreen(Screen[None]):
     def action_toggle_star(self) -> None:
         self.library.toggle(self.current_id, "starred")
 
-    def action_read_next_unread(self) -> None:
-        """newsboat's ``n``: the paper under the cursor when it is unread, else the next unread one, shown in
-        the detail and marked read. One key per paper."""
-        if self.paper_list.jump_to_unread(1, here=True):
+    def action_read_next_unread(self, step: int = 1) -> None:
+        """newsboat's ``n`` (``p``: step -1, backwards): the paper under the cursor when it is unread, else the
+        next unread one, shown in the detail and marked read. One key per paper."""
+        if self.paper_list.jump_to_unread(step, here=True):
             self.library.mark_read(self.current_id)
+
+    def action_read_previous_unread(self) -> None:
+        self.action_read_next_unread(-1)
+
+    def action_toggle_select(self) -> None:
+        """Space, v: select or unselect the paper under the cursor, then move down one, as a file manager or
+        mutt's tagging does (holding the key selects a run of papers)."""
+        if (paper_id := self.current_id) is not None:
+            self.state.selection.toggle(paper_id)
+            self.paper_list.action_cursor_down()
+            self.marks_shown()
 
     def action_cycle_view(self) -> None:
         self.views.cycle()
@@ -354,92 +349,6 @@ class ReaderScreen(Screen[None]):
     async def action_quit(self) -> None:
         await self.reader_app.action_quit()
 
-    # Dialogs are awaited until mounted, so keys typed right after the one that opened them go to them: a fast
-    # "Ay" answers yes, never copies.
-
-    async def action_mark_all_read(self) -> None:
-        """Mark every paper shown read, once the user says yes to how many that is; one undo step."""
-        from tui_reader.screens.prompt import ConfirmScreen
-
-        if (asked := self.library.all_read_question()) is not None:
-            changes, question = asked
-            await self.app.push_screen(ConfirmScreen(question), partial(self.library.all_read_answered, changes))
-
-    async def action_edit_note(self) -> None:
-        from tui_reader.screens.note import NoteScreen
-
-        if (paper := self.current) is not None:
-            note = self.state.mark(paper.id).note or ""
-            await self.app.push_screen(NoteScreen(paper.title, note, partial(self.library.save_note, paper.id)))
-
-    def action_edit_note_outside(self) -> None:
-        """The note in the user's own editor: the reader steps aside (App.suspend) while it runs."""
-        if (paper_id := self.current_id) is not None:
-            self.library.edit_note_outside(paper_id, partial(_run_outside, self.app))
-
-    async def action_edit_tags(self) -> None:
-        from tui_reader.screens.tags import TagScreen
-
-        if (paper := self.current) is not None:
-            tags, known = self.state.mark(paper.id).tags, self.state.all_tags()
-            await self.app.push_screen(TagScreen(paper.title, tags, known, partial(self.library.change_tags, paper.id)))
-
-    async def action_save_view(self) -> None:
-        from tui_reader.screens.prompt import PromptScreen
-
-        if (asked := self.views.save_question()) is None:
-            return
-        query, kept, hint = asked
-        current = self.state.saved_view  # offered (selected): Enter updates the view shown, typing names a new one
-        save = partial(self.views.save, query, kept)
-        name = current.name if current is not None else ""
-        prompt = PromptScreen(
-            "Save the search as a view", save, hint, value=name, placeholder="a name, e.g. rl to read"
-        )
-        await self.app.push_screen(prompt)
-
-    async def action_delete_view(self) -> None:
-        from tui_reader.screens.choice import Choice, ChoiceScreen
-
-        keys = "123456789"
-        views = self.views.views.views
-        choices = [Choice(keys[i] if i < len(keys) else "", v.name, v.query, v.name) for i, v in enumerate(views)]
-        if not choices:
-            self.say("No saved views: V saves the search as one.", timeout=4)
-            return
-        await self.app.push_screen(ChoiceScreen("Delete which view?", choices), self.views.delete)
-
-    def action_open_menu(self) -> None:
-        from tui_reader.links import open_items
-        from tui_reader.screens.choice import Choice, ChoiceScreen
-
-        if (paper := self.current) is not None:
-            choices = [Choice(key, label, url, url) for key, label, url in open_items(paper)]
-            screen = ChoiceScreen(f"Open “{paper.title}”", choices)
-            self.app.push_screen(screen, partial(self.reach.open_link, paper_id=paper.id))
-
-    def action_copy_menu(self) -> None:
-        from tui_reader.links import copy_items
-        from tui_reader.screens.choice import Choice, ChoiceScreen
-
-        if (paper := self.current) is not None:
-            choices = [Choice(key, label, text, (label, text)) for key, label, text in copy_items(paper)]
-            self.app.push_screen(ChoiceScreen(f"Copy from “{paper.title}”", choices), self.reach.copy)
-
-    def action_export(self) -> None:
-        from tui_reader.screens.export import ExportScreen  # imports the export formats: only when asked
-
-        screen = ExportScreen(self.state.shown_papers(), self.state.starred_papers(), self.state.mark)
-        self.app.push_screen(screen, lambda exported: self.reach.exported(exported and exported.message))
-
-    def action_help(self) -> None:
-        from tui_reader.screens.help import HelpScreen  # imported when first asked for, not by the first frame
-
-        if isinstance(self.app.screen, HelpScreen):  # from the palette over the help: the key toggles it
-            self.app.pop_screen()
-        else:
-            self.app.push_screen(HelpScreen(self.reader_app.all_commands()))
-
     # --- the command registry: footer, help and palette all come from the bindings ------------------------
 
     async def run_command(self, command: Command) -> None:
@@ -458,21 +367,3 @@ def command_sections() -> list[Section]:
         Section("In the search box", SearchBox.BINDINGS, "#search"),
         Section("In this help", HelpScreen.BINDINGS),  # listed so their ids can be rebound too
     ]
-
-
-def _run_outside(app: App[object], command: list[str]) -> int | None:
-    """Run ``command`` with the reader stepped aside (App.suspend); None where the terminal cannot."""
-    import subprocess
-
-    from textual.app import SuspendNotSupported
-
-    failed: Exception | None = None
-    try:
-        with app.suspend():
-            try:
-                return subprocess.run(command, check=False).returncode
-            except Exception as exc:  # App.suspend resumes only when its block ends without one
-                failed = exc
-    except SuspendNotSupported:
-        return None
-    raise failed

@@ -27,15 +27,30 @@ READER_BINDINGS: list[BindingType] = [
         priority=True,
     ),
     CommandBinding(
-        "r,space",
+        "r",
         "toggle_read",
         "Read",
         id="toggle-read",
-        tooltip="Mark the paper read / unread",
+        tooltip="Mark the paper read / unread (the selected papers, when some are)",
         title="Toggle read",
     ),
     CommandBinding(
-        "s", "toggle_star", "Star", id="toggle-star", tooltip="Star / unstar the paper", title="Toggle star"
+        "s",
+        "toggle_star",
+        "Star",
+        id="toggle-star",
+        tooltip="Star / unstar the paper (the selected papers, when some are)",
+        title="Toggle star",
+    ),
+    CommandBinding(
+        "space,v",
+        "toggle_select",
+        "Select",
+        id="toggle-select",
+        tooltip="Select / unselect the paper and move down: s, r, t, e and A then act on the selected papers "
+        "(Esc in the list clears the selection)",
+        title="Select / unselect the paper",
+        show=False,
     ),
     CommandBinding(
         "u",
@@ -79,7 +94,7 @@ READER_BINDINGS: list[BindingType] = [
         "edit_tags",
         "Tags",
         id="edit-tags",
-        tooltip="Add or remove the paper's tags (foo -bar), completing tags already used",
+        tooltip="Add or remove the paper's tags (foo -bar), or the selected papers', completing tags already used",
         title="Tag the paper…",
         show=False,
         priority=True,  # a dialog: see above
@@ -89,7 +104,7 @@ READER_BINDINGS: list[BindingType] = [
         "mark_all_read",
         "All read",
         id="mark-all-read",
-        tooltip="Mark every paper shown read (asks first; one undo step)",
+        tooltip="Mark every paper shown read, or every paper selected (asks first; one undo step)",
         title="Mark all shown papers read…",
         show=False,
         priority=True,  # a dialog: see above
@@ -145,7 +160,7 @@ READER_BINDINGS: list[BindingType] = [
         "export",
         "Export",
         id="export",
-        tooltip="Export the shown or starred papers: BibTeX, RIS, CSV, JSON…",
+        tooltip="Export the selected, shown or starred papers: BibTeX, RIS, CSV, JSON…",
         title="Export papers to a file…",
         show=False,
     ),

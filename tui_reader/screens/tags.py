@@ -65,9 +65,16 @@ class TagScreen(PromptScreen):
         Binding("tab", "complete", "Complete", id="tags.complete", show=False, priority=True),
     ]
 
-    def __init__(self, title: str, current: Sequence[str], known: Sequence[str], apply: Callable[[str], str | None]):
+    def __init__(
+        self,
+        title: str,
+        current: Sequence[str],
+        known: Sequence[str],
+        apply: Callable[[str], str | None],
+        heading: str | None = None,
+    ):
         super().__init__(
-            f"Tags of “{title}”",
+            heading or f"Tags of “{title}”",  # heading: the prompt's whole first line (the selected papers)
             apply,
             "foo -bar adds foo, removes bar · Tab completes · Enter applies · Esc cancels",
             placeholder="tags to add, -tag to remove",

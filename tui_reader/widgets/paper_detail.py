@@ -59,6 +59,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         Binding("g,home", "scroll_home", "Top", id="detail.scroll-home", show=False),
         Binding("G,end", "scroll_end", "Bottom", id="detail.scroll-end", show=False),
         Binding("n", "screen.read_next_unread", "Next unread", id="detail.next-unread", show=False),
+        Binding("p", "screen.read_previous_unread", "Previous unread", id="detail.previous-unread", show=False),
         CommandBinding(
             "escape,h,left", "back", "Back", id="detail.back", tooltip="Back to the list", title="Back to the list"
         ),

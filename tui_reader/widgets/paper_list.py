@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -19,12 +19,13 @@ from textual.strip import Strip
 from tui_reader.commands import CommandBinding
 from tui_reader.dates import list_date
 from tui_reader.paper import Paper, Spans
-from tui_reader.widgets.text import STAR, UNREAD_DOT, Annotated, shown
+from tui_reader.widgets.text import NOTE, SELECTED, STAR, UNREAD_DOT, Annotated, shown
 
 MarkLookup = Callable[[str], Annotated]  # paper id -> its marks, note and tags
 SpanLookup = Callable[[int], Spans]  # paper index -> the title's highlight spans
 
-TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 12 more (17 once a paper with a year is shown)
+TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 13 more (18 once a paper with a year is shown)
+MARKERS = 5  # cells before the title: selected, unread, star, note, a space
 TITLE_READABLE = 32  # cells of the title kept before any authors are shown beside it
 AUTHORS_GAP = 2  # cells between the title and its authors
 DATE_WIDTH = 6  # "Mar 11"
@@ -43,6 +44,8 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--unread",
         "paper-list--read",
         "paper-list--star",
+        "paper-list--selected",
+        "paper-list--note",
         "paper-list--date",
         "paper-list--match",
         "paper-list--authors",
@@ -71,6 +74,15 @@ class PaperList(ScrollView, can_focus=True):
             id="list.next-unread",
             tooltip="Read on: the paper under the cursor if unread, else the next unread one, shown and marked read",
             title="Read the next unread paper",
+        ),
+        CommandBinding(
+            "p",
+            "screen.read_previous_unread",
+            "Previous",
+            id="list.read-previous-unread",
+            tooltip="Read back: the paper under the cursor if unread, else the previous unread one, shown, marked read",
+            title="Read the previous unread paper",
+            show=False,
         ),
         Binding(
             "N",
@@ -107,10 +119,13 @@ class PaperList(ScrollView, can_focus=True):
             self.paper_index = paper_index
             super().__init__()
 
-    def __init__(self, papers: Sequence[Paper], marks: MarkLookup, **kwargs: Any) -> None:
+    def __init__(
+        self, papers: Sequence[Paper], marks: MarkLookup, selected: Container[str] = (), **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.papers = papers
         self.marks = marks
+        self.selected = selected  # paper ids marked as selected in their rows
         self.rows: Sequence[int] = range(len(papers))
         self.spans: SpanLookup = _no_spans
         # the date column: 6 cells until a paper with a year is drawn, then 11 for good, so rows stay aligned
@@ -233,8 +248,8 @@ class PaperList(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        """`` ●★ Title with matches highlighted…  Authors   Mar 11 `` (``Mar 11 2024`` when the year is known) —
-        built as segments (no Text layout per row)."""
+        """``✓●★✎ Title with matches highlighted…  Authors   Mar 11 `` (``Mar 11 2024`` when the year is known):
+        selected, unread, starred, with a note — built as segments (no Text layout per row)."""
         looks = getattr(self, "_row_looks", None) or _RowLooks(self)
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
@@ -247,7 +262,7 @@ class PaperList(ScrollView, can_focus=True):
         look = looks[read, row == self.cursor]
         date = list_date(paper)
         date_width = self.date_width
-        extra = 6 + date_width  # markers (4 cells), the date and a space either side
+        extra = MARKERS + 2 + date_width  # the markers, the date and a space either side
         title, spans = shown(paper.title, self.spans(index))  # segments go to the terminal as they are
         room = max(TITLE_MIN_WIDTH, width - extra)
         title_width = cell_len(title)
@@ -273,9 +288,10 @@ class PaperList(ScrollView, can_focus=True):
         else:
             title_width, after_title = room, []
         segments = [
-            Segment(" " + (" " if read else UNREAD_DOT), look.row),
+            Segment(SELECTED, look.selected) if paper.id in self.selected else Segment(" ", look.row),
+            Segment(" " if read else UNREAD_DOT, look.row),
             Segment(STAR if starred else " ", look.star),
-            Segment(" ", look.row),
+            Segment(NOTE + " " if mark.note else "  ", look.note),
             *_title_segments(title, spans, title_width, look.row, look.match),
             *after_title,
             Segment(f" {shown(date)[0]:>{date_width}} ", look.date),
@@ -292,6 +308,8 @@ def _has_year(paper: Paper) -> bool:
 class _RowLook(NamedTuple):
     row: Style
     star: Style
+    selected: Style
+    note: Style
     match: Style
     date: Style
     authors: Style
@@ -305,18 +323,21 @@ class _RowLooks(dict[tuple[bool, bool], _RowLook]):
         super().__init__()
         self.base = base = papers.rich_style
         style = papers.get_component_rich_style
-        star, match, date, cursor, authors, tags = (
-            style(f"paper-list--{name}") for name in ("star", "match", "date", "cursor", "authors", "tags")
-        )
+        names = ("star", "match", "date", "cursor", "authors", "tags", "selected", "note")
+        star, match, date, cursor, authors, tags, selected, note = (style(f"paper-list--{name}") for name in names)
         for read in (False, True):
             for under_cursor in (False, True):
                 row = base + style("paper-list--read" if read else "paper-list--unread")
                 if under_cursor:
                     row += cursor
-                # the authors take only their colour (never bold): the cursor's bar runs on under them
+                # the authors and the markers take only their colour (the authors never bold): the cursor's bar
+                # runs on under them
                 dim = row + Style(color=authors.color, bold=False)
                 tagged = row + Style(color=tags.color, bold=False, italic=tags.italic)
-                self[read, under_cursor] = _RowLook(row, row + star, row + match, row + date, dim, tagged)
+                starred = row + Style(color=star.color)
+                chosen = row + Style(color=selected.color, bold=selected.bold)
+                noted = row + Style(color=note.color, bold=False)
+                self[read, under_cursor] = _RowLook(row, starred, chosen, noted, row + match, row + date, dim, tagged)
 
 
 def _authors(names: Sequence[str], title_width: int, room: int) -> str:

@@ -14,6 +14,8 @@ from tui_reader.safe_text import strip_controls
 
 UNREAD_DOT = "●"
 STAR = "★"
+SELECTED = "✓"  # a paper selected in the list (Space, v)
+NOTE = "✎"  # a paper with a note
 
 
 class Flagged(Protocol):

@@ -7,7 +7,7 @@ import pytest
 from fake_host import FakeHost
 
 from tui_reader.controllers.library import Library, edit_tags
-from tui_reader.library import MarkStore
+from tui_reader.library import Change, MarkStore
 from tui_reader.paper import Paper
 from tui_reader.saving import HistoryDone, Saved
 from tui_reader.state import ReaderState
@@ -145,3 +145,37 @@ def test_saving_again_after_a_full_disk_is_shown_and_said(host, library):
     assert "marks NOT saved" in host.state.status("", False)
     library.saver_reported(SavingAgain())
     assert "marks NOT saved" not in host.state.status("", False) and host.messages[-1] == "Marks are saved again."
+
+
+def test_with_papers_selected_a_toggle_sets_each_unless_all_have_it_as_one_step(host, library, saver):
+    host.state.change(Change("p1", "starred", True, 1.0))
+    host.state.selection.toggle("p1")
+    host.state.selection.toggle("p2")
+    library.toggle("p0", "starred")  # the cursor's paper is not what a selection's toggle acts on
+    assert [pid for pid in ("p0", "p1", "p2") if host.state.mark(pid).starred] == ["p1", "p2"]
+    added = saver.submitted[-1:]
+    assert [(c.paper_id, c.value) for c in added] == [("p2", True)] and added[0].batch != 0
+    library.toggle("p0", "starred")  # every selected paper is starred: the toggle unstars them all
+    assert [(c.paper_id, c.value) for c in saver.submitted[-2:]] == [("p1", False), ("p2", False)]
+    assert len({c.batch for c in saver.submitted[-2:]}) == 1
+    assert host.said[-1][0] == "Unstarred 2 selected papers (z undoes it)"
+
+
+def test_the_tag_prompt_over_the_selection_tags_each_paper_in_one_step_or_changes_nothing(host, library, saver):
+    from tui_reader.library.rules import MAX_TAGS
+
+    for pid in ("p0", "p2"):
+        host.state.selection.toggle(pid)
+    assert library.change_tags_all(["p0", "p2"], "rl -old") is None
+    assert [host.state.mark(pid).tags for pid in ("p0", "p1", "p2")] == [("rl",), (), ("rl",)]
+    assert len({change.batch for change in saver.submitted}) == 1
+    host.state.change(Change("p2", "tags", tuple(f"t{i}" for i in range(MAX_TAGS)), 2.0))
+    before = len(saver.submitted)
+    assert library.change_tags_all(["p0", "p2"], "more") is not None  # p2 has no room: neither changes
+    assert len(saver.submitted) == before and "more" not in host.state.mark("p0").tags
+
+
+def test_a_with_papers_selected_asks_about_the_selected_papers_only(host, library):
+    host.state.selection.toggle("p2")
+    changes, question = library.all_read_question()
+    assert question == "Mark 1 selected paper read? y/n" and [c.paper_id for c in changes] == ["p2"]
