@@ -156,7 +156,7 @@ def test_escape_sequences_and_control_characters_never_reach_the_clipboard(host,
     assert host.clipboard == ["Fast Diffusion red\nnext"]
 
 
-def test_a_missing_link_copied_for_want_of_a_browser_says_where_it_went(host, tools, monkeypatch):
+def test_a_link_copied_for_want_of_a_browser_says_where_it_went(host, tools, monkeypatch):
     from tui_reader.controllers import reach as reach_module
 
     monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: False)
