@@ -68,6 +68,7 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "documents"))  # not made: the export dialog makes it
     for name in ("TMUX", "WAYLAND_DISPLAY", "DISPLAY"):  # no test copies to the user's clipboard or tmux
         monkeypatch.delenv(name, raising=False)
 
