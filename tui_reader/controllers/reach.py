@@ -108,7 +108,6 @@ def copied_message(copied: Copied, what: str, text: str, before: str = "") -> tu
     if copied.osc52_blocked:
         return f"{before}{what} not copied: {TMUX_HINT}", "warning"
     return (
-        f"{before}{what} sent to the terminal's clipboard (OSC 52; whether the terminal took it cannot be "
-        f"checked): {cut(text, 100)}",
+        f"{before}{what} sent to the terminal's clipboard (OSC 52, unconfirmed): {cut(text, 50)}",
         "information",
     )

@@ -18,7 +18,7 @@ from tui_reader.paper import Paper
 from tui_reader.state import ReaderState
 
 BIBTEX = "@misc{lovelace2024fast,\n  title = {Fast Diffusion},\n}\n"
-OSC52 = "sent to the terminal's clipboard (OSC 52; whether the terminal took it cannot be checked)"
+OSC52 = "sent to the terminal's clipboard (OSC 52, unconfirmed)"
 
 
 class Tools:
