@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["Reach", "copied_message", "graphical_browser_available"]
 
 TMUX_HINT = "in tmux, add `set -g set-clipboard on` to ~/.tmux.conf"
+SHOWN_CELLS = 100  # of what was copied, in the notice
+LINK_CELLS = 400  # a link copied for want of a browser is the one thing to read in its notice: shown whole
 PLACES = {"tmux": "tmux's buffer"}  # every other tool copies to the system's clipboard
 
 
@@ -55,7 +57,7 @@ class Reach:
             self.host.say(f"Not an http(s) link; not opened: {url}", severity="warning", timeout=4)
             return
         if not graphical_browser_available():
-            self.copy_text(url, "link", before="No graphical browser here; ")
+            self.copy_text(url, "link", before="No graphical browser here; ", width=LINK_CELLS)
             return
         import webbrowser  # only here: it costs the start-up ~1 ms
 
@@ -73,7 +75,7 @@ class Reach:
             label, text = chosen
             self.copy_text(text, label)
 
-    def copy_text(self, text: str, what: str, before: str = "") -> None:
+    def copy_text(self, text: str, what: str, before: str = "", width: int = SHOWN_CELLS) -> None:
         """Copy ``text`` (without controls): OSC 52 at once, the system's tools in a worker (the screen never
         waits for them); then say where it went, "copied" only when a tool took it."""
         from tui_reader.clipboard import clean, copy_with_tools
@@ -84,7 +86,7 @@ class Reach:
 
         def work() -> None:
             copied = copy_with_tools(text, environ, platform)
-            self.host.soon(self._say_copied, copied_message(copied, what, text, before))
+            self.host.soon(self._say_copied, copied_message(copied, what, text, before, width))
 
         self.host.in_thread(work, group="copy", what="Copying", failed=None)
 
@@ -98,16 +100,19 @@ class Reach:
             self.host.say(message, title="Exported", timeout=6)
 
 
-def copied_message(copied: Copied, what: str, text: str, before: str = "") -> tuple[str, Severity]:
-    """What the user is told of a copy of ``text`` (``what`` it is, after ``before``), and how urgently."""
+def copied_message(
+    copied: Copied, what: str, text: str, before: str = "", width: int = SHOWN_CELLS
+) -> tuple[str, Severity]:
+    """What the user is told of a copy of ``text`` (``what`` it is, after ``before``; the text on one line, cut at
+    ``width`` cells, or at half that when only OSC 52 was tried: that notice says more), and how urgently."""
     from tui_reader.widgets.text import cut
 
     if copied.took:
         places = list(dict.fromkeys(PLACES.get(tool, "the clipboard") for tool in copied.took))
-        return f"{before}{what} copied to {' and '.join(places)}: {cut(text, 100)}", "information"
+        return f"{before}{what} copied to {' and '.join(places)}: {cut(text, width)}", "information"
     if copied.osc52_blocked:
         return f"{before}{what} not copied: {TMUX_HINT}", "warning"
     return (
-        f"{before}{what} sent to the terminal's clipboard (OSC 52, unconfirmed): {cut(text, 50)}",
+        f"{before}{what} sent to the terminal's clipboard (OSC 52, unconfirmed): {cut(text, width // 2)}",
         "information",
     )
