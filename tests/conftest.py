@@ -68,6 +68,9 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(home / "documents"))  # not made: the export dialog makes it
+    for name in ("TMUX", "WAYLAND_DISPLAY", "DISPLAY"):  # no test copies to the user's clipboard or tmux
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")
@@ -101,6 +104,20 @@ def browser(monkeypatch):
     monkeypatch.setattr(reach, "graphical_browser_available", lambda: True)
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: opened.append(url) or True)
     return opened
+
+
+@pytest.fixture
+def clipboard_tool(tmp_path, monkeypatch) -> Path:
+    """A fake ``xclip`` on PATH under an X display: the file it saves what it is given to (absent until then)."""
+    tools = tmp_path / "clipboard-tools"
+    tools.mkdir()
+    saved = tmp_path / "clipboard"
+    xclip = tools / "xclip"
+    xclip.write_text(f"#!/bin/sh\ncat > '{saved}'\n")
+    xclip.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("DISPLAY", ":99")
+    return saved
 
 
 @pytest.fixture

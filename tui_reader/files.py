@@ -11,7 +11,7 @@ import pickle
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["cache_dir", "log_file", "mark_used", "record_failure", "replace_file", "store_in_cache"]
+__all__ = ["cache_dir", "documents_dir", "log_file", "mark_used", "record_failure", "replace_file", "store_in_cache"]
 
 
 def cache_dir(kind: str = "corpus") -> Path:
@@ -102,6 +102,14 @@ def mark_used(entry: Path) -> None:
     read-only cache is still read)."""
     with contextlib.suppress(OSError):
         os.utime(entry)
+
+
+def documents_dir() -> Path:
+    """The user's documents folder (``$XDG_DOCUMENTS_DIR``, else ``~/Documents`` on Linux; ``~/Documents`` on
+    macOS and Windows): where the reader's export dialog writes, never wherever the reader was started."""
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir())
 
 
 def log_file() -> Path:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -30,12 +32,48 @@ BARE = BARE_PAPER
 
 
 @pytest.fixture
-def in_tmp(tmp_path, monkeypatch) -> Path:
-    """The reader's current directory: an empty folder (the marks live beside it)."""
+def cwd(tmp_path, monkeypatch) -> Path:
+    """The reader's current directory: an empty folder, where no export goes."""
     folder = tmp_path / "cwd"
     folder.mkdir()
     monkeypatch.chdir(folder)
     return folder
+
+
+@pytest.fixture
+def in_tmp(cwd) -> Path:
+    """The user's documents folder (this test's XDG_DOCUMENTS_DIR), made, and apart from the current directory."""
+    folder = Path(os.environ["XDG_DOCUMENTS_DIR"])
+    folder.mkdir(parents=True)
+    assert folder != cwd
+    return folder
+
+
+async def test_the_file_is_prefilled_in_the_documents_folder_made_on_export_never_the_current_one(store, cwd):
+    documents = Path(os.environ["XDG_DOCUMENTS_DIR"])  # not there yet
+    app = ReaderApp(three_papers(), store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        day = datetime.date.today().strftime("%Y%m%d")
+        field = app.screen.query_one("#export-file", Input).value
+        assert field == home_relative(documents / f"tui-reader-export-{day}.bib")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert (documents / f"tui-reader-export-{day}.bib").read_bytes().decode() == render(three_papers(), "bibtex")
+        assert list(cwd.iterdir()) == []
+
+
+async def test_a_relative_name_is_in_the_documents_folder(store, cwd, in_tmp):
+    app = ReaderApp(three_papers(), store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e", "tab", "tab", "ctrl+u", *"lists/refs.bib")
+        (in_tmp / "lists").mkdir()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert (in_tmp / "lists" / "refs.bib").read_bytes().decode() == render(three_papers(), "bibtex")
+        assert list(cwd.iterdir()) == []
 
 
 def three_papers() -> list[Paper]:

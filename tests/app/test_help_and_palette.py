@@ -140,3 +140,29 @@ async def test_the_palette_opens_the_menus_and_the_dialog_by_name(store, title, 
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, screen)
+
+
+def screen_rows(app) -> list[str]:
+    """The terminal's rows as drawn (every widget over the others)."""
+    return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+async def test_no_help_text_reaches_the_scrollbar_and_no_explanation_is_cut(reader_app, width):
+    async with reader_app.run_test(size=(width, 30)) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = reader_app.screen.query_one("#help")
+        bar = box.vertical_scrollbar.region
+        assert box.max_scroll_y > 0 and bar.width == 2  # taller than the screen: the scrollbar shows
+        for y in range(0, box.max_scroll_y + bar.height, bar.height):
+            box.scroll_to(y=y, animate=False)
+            await pilot.pause()
+            rows = screen_rows(reader_app)[bar.y : bar.bottom]
+            assert [row[bar.x - 1] for row in rows] == [" "] * bar.height, "text runs up to the scrollbar"
+        keys = reader_app.screen.query_one(".help-keys")
+        text = " ".join(
+            "".join(segment.text for segment in line) for line in keys.render_lines(keys.region.reset_offset)
+        )
+        assert "Search: focus the box with the" in " ".join(text.split())

@@ -117,3 +117,39 @@ async def test_the_size_classes_given_at_start_are_those_after_the_first_resize(
         await settle(reader_app, pilot)
         assert {"-narrow", "-short"} <= reader_app.screen.classes
         assert not {"-wide", "-tall"} & reader_app.screen.classes
+
+
+def footer_line(app) -> str:
+    """The footer's row as the terminal shows it (every widget drawn over it), spaces collapsed."""
+    strips = app.screen._compositor.render_strips()
+    return " ".join("".join(segment.text for segment in strips[-1]).split())
+
+
+@pytest.mark.parametrize(
+    ("width", "keys", "expected"),
+    [
+        (60, [], "⏎ Open n Next / Search r Read ? Help q Quit ^p palette"),
+        (60, ["tab"], "← Back / Search r Read s Star ? Help q Quit ^p palette"),
+        (62, [], "⏎ Open n Next / Search r Read ? Help q Quit ^p palette"),
+        (66, ["tab"], "← Back / Search r Read s Star ? Help q Quit ^p palette"),
+        (80, [], "⏎ Open n Next / Search r Read s Star u View ? Help q Quit ^p palette"),
+        (80, ["tab"], "← Back / Search r Read s Star u View ? Help q Quit ^p palette"),
+        (120, [], "⏎ Open n Next / Search r Read s Star u View ? Help q Quit ^p palette"),
+        (120, ["slash"], "↓ List esc Clear / Search ^p palette"),
+    ],
+)
+async def test_the_footer_shows_each_label_whole_or_not_at_all(reader_app, width, keys, expected):
+    async with reader_app.run_test(size=(width, 24)) as pilot:
+        await settle(reader_app, pilot)
+        await pilot.press(*keys)
+        await settle(reader_app, pilot)
+        assert footer_line(reader_app) == expected
+
+
+async def test_a_footer_key_hidden_for_want_of_room_comes_back_when_the_terminal_widens(reader_app):
+    async with reader_app.run_test(size=(60, 24)) as pilot:
+        await settle(reader_app, pilot)
+        for width in (66, 80):
+            await pilot.resize_terminal(width, 24)
+            await settle(reader_app, pilot)
+        assert footer_line(reader_app) == "⏎ Open n Next / Search r Read s Star u View ? Help q Quit ^p palette"

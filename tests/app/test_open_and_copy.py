@@ -61,6 +61,16 @@ async def test_y_then_enter_copies_the_title(reader_app, papers):
         assert reader_app.clipboard == papers[1].title
 
 
+async def test_y_with_only_osc_52_says_it_was_sent_to_the_terminal_not_copied(store):
+    app = ReaderApp([ARXIV], store)  # no tmux, no display, no pbcopy: the terminal alone may take it
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("y", "x")
+        await settle(app, pilot)
+        assert app.clipboard == "2403.01234"
+        assert messages(app) == ["arXiv id sent to the terminal's clipboard (OSC 52, unconfirmed): 2403.01234"]
+
+
 @pytest.mark.parametrize(
     ("platform", "env", "expected"),
     [
@@ -206,7 +216,9 @@ async def test_keys_of_the_reader_do_nothing_while_the_menu_is_open(store, brows
         assert app.reader.mark(ARXIV.id) == app.reader.mark("nothing")  # neither starred nor read
 
 
-async def test_o_without_a_graphical_browser_copies_the_chosen_link_and_leaves_the_paper_unread(store, monkeypatch):
+async def test_o_without_a_graphical_browser_copies_the_chosen_link_and_leaves_the_paper_unread(
+    store, monkeypatch, clipboard_tool
+):
     monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: False)
     monkeypatch.setattr(webbrowser, "open", lambda *a, **k: pytest.fail("would take over the terminal"))
     app = ReaderApp([ARXIV], store)
@@ -215,7 +227,10 @@ async def test_o_without_a_graphical_browser_copies_the_chosen_link_and_leaves_t
         await pilot.press("o", "p")
         await settle(app, pilot)
         assert app.clipboard == "https://arxiv.org/pdf/2403.01234"
-        assert "No graphical browser here; link copied: https://arxiv.org/pdf/2403.01234" in messages(app)
+        assert clipboard_tool.read_text() == "https://arxiv.org/pdf/2403.01234"
+        assert "No graphical browser here; link copied to the clipboard: https://arxiv.org/pdf/2403.01234" in messages(
+            app
+        )
         assert not app.reader.mark(ARXIV.id).read
 
 
@@ -241,23 +256,24 @@ async def test_only_http_urls_are_ever_opened(store, browser):
         ("enter", ARXIV.title),  # the first item
     ],
 )
-async def test_y_copies_the_chosen_text(store, key, text):
+async def test_y_copies_the_chosen_text(store, key, text, clipboard_tool):
     app = ReaderApp([ARXIV], store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("y", key)
         await settle(app, pilot)
         assert app.clipboard == text
-        assert len([message for message in messages(app) if " copied: " in message]) == 1
+        assert clipboard_tool.read_text() == text
+        assert len([message for message in messages(app) if " copied to the clipboard: " in message]) == 1
 
 
-async def test_y_says_what_it_copied(store):
+async def test_y_says_what_it_copied(store, clipboard_tool):
     app = ReaderApp([ARXIV], store)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("y", "m")
         await settle(app, pilot)
-        assert f"Markdown link copied: {markdown_link(ARXIV)}" in messages(app)
+        assert f"Markdown link copied to the clipboard: {markdown_link(ARXIV)}" in messages(app)
         assert markdown_link(ARXIV) == "[Fast Diffusion of Large Models](https://arxiv.org/abs/2403.01234)"
 
 
@@ -297,7 +313,7 @@ def test_copy_items_are_title_id_arxiv_citation():
     ]
 
 
-async def test_a_huge_link_is_copied_whole_and_its_notice_cut(papers, store, monkeypatch):
+async def test_a_huge_link_is_copied_whole_and_its_notice_cut(papers, store, monkeypatch, clipboard_tool):
     from dataclasses import replace
 
     monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: False)
@@ -308,7 +324,7 @@ async def test_a_huge_link_is_copied_whole_and_its_notice_cut(papers, store, mon
         await settle(app, pilot)
         await pilot.press("o", "enter")
         await settle(app, pilot)
-        assert app.clipboard == link
+        assert app.clipboard == link and clipboard_tool.read_text() == link
         (notice,) = messages(app)
-        assert notice.startswith("No graphical browser here; link copied: https://example.org/aaa")
+        assert notice.startswith("No graphical browser here; link copied to the clipboard: https://example.org/aaa")
         assert len(notice) <= 400 and notice.endswith("…")

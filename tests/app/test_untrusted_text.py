@@ -160,7 +160,7 @@ async def test_titles_and_abstracts_are_shown_literally_and_clicking_them_does_n
 
 @pytest.mark.parametrize("browser", [True, False], ids=["browser", "no-browser"])
 @pytest.mark.parametrize("url", ["https://example.org/a[/]b", "https://example.org/[@click=app.quit]q[/]"])
-async def test_o_on_a_link_holding_markup_says_so_literally(store, monkeypatch, url, browser):
+async def test_o_on_a_link_holding_markup_says_so_literally(store, monkeypatch, url, browser, clipboard_tool):
     opened = []
     monkeypatch.setattr(reach_module, "graphical_browser_available", lambda: browser)
     monkeypatch.setattr(webbrowser, "open", lambda link, new=0: opened.append(link) or True)
@@ -174,7 +174,8 @@ async def test_o_on_a_link_holding_markup_says_so_literally(store, monkeypatch, 
         if browser:
             assert opened == [url] and f"Opened {url}" in toasts(app)
         else:
-            assert app.clipboard == url and f"No graphical browser here; link copied: {url}" in toasts(app)
+            assert app.clipboard == url and clipboard_tool.read_text() == url
+            assert f"No graphical browser here; link copied to the clipboard: {url}" in toasts(app)
 
 
 # --- file names ------------------------------------------------------------------------------------------------
@@ -265,7 +266,9 @@ UNTRUSTED = st.lists(
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=UNTRUSTED, abstract=UNTRUSTED, link=UNTRUSTED, name=UNTRUSTED, queries=st.lists(UNTRUSTED, max_size=3))
-def test_untrusted_text_anywhere_never_crashes_the_app_and_is_shown_literally(title, abstract, link, name, queries):
+def test_untrusted_text_anywhere_never_crashes_the_app_and_is_shown_literally(
+    clipboard_tool, title, abstract, link, name, queries
+):
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(_untrusted_session(Path(folder), title, abstract, link, name, queries))
 
@@ -311,7 +314,8 @@ async def _drive(app, pilot, raw: Paper, name: str, url: str, queries: list[str]
         assert one_line(text) in shown
     await pilot.press("o", "enter")  # the menu's first item: the link
     await settle(app, pilot)
-    assert f"No graphical browser here; link copied: {one_line(url)}" in toasts(app)
+    shown_url = " ".join(one_line(url).split())  # on one line, spaces collapsed
+    assert f"No graphical browser here; link copied to the clipboard: {shown_url}" in toasts(app)
     # the name, then the problem; cleaned as one line (an unterminated OSC in the name hides the rest of the line,
     # as a terminal would)
     assert any(toast.startswith(f"Warning\n{one_line(name + ': ')}") for toast in toasts(app))

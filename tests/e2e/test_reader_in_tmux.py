@@ -451,3 +451,23 @@ def test_two_machines_sharing_a_sync_folder_see_each_others_star_and_note(termin
     for app in (laptop, desktop):
         app.keys("q")
         assert app.wait_exit() == 0
+
+
+def test_y_copies_into_tmux_with_its_default_settings(terminal, tmp_path):
+    """tmux drops OSC 52 unless set-clipboard is on, and it is "external" by default: y puts the text in tmux's
+    buffer (load-buffer), where the user pastes it from, and says so."""
+    first = load_corpus(None).papers[0]
+    app = terminal("copy")
+    app.start(str(ENTRY), "--data-dir", str(tmp_path / "marks"))
+    app.wait_for("the list, focused", lambda s: status(s) and list_focused(s))
+    assert app.tmux("show-options", "-gv", "set-clipboard") == "external\n"  # the default, untouched
+    assert app.tmux("save-buffer", "-", check=False) == ""  # no buffer yet
+
+    app.keys("y")
+    app.wait_for("the copy menu", lambda s: "Reader id" in s)
+    app.keys("i")
+    app.wait_for("the notice", lambda s: "Reader id copied to" in s)
+    assert app.tmux("save-buffer", "-") == first.id
+    assert "not copied" not in app.screen()
+    app.keys("q")
+    assert app.wait_exit() == 0

@@ -54,6 +54,7 @@ def modules_after(code: str) -> set[str]:
         "tui_reader.dates",
         "tui_reader.sorting",
         "tui_reader.links",
+        "tui_reader.clipboard",
         "tui_reader.state",
     ],
 )

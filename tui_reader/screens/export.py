@@ -26,21 +26,29 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from textual.worker import get_current_worker
 
 from tui_reader.export import FORMATS, render
-from tui_reader.files import replace_file
+from tui_reader.files import documents_dir, replace_file
 from tui_reader.library.model import Mark
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
 from tui_reader.screens import DIALOG_CSS
 from tui_reader.widgets.text import shown
 
-__all__ = ["ExportScreen", "default_export_path", "home_relative"]
+__all__ = ["ExportScreen", "default_export_path", "export_target", "home_relative"]
 
 
 def default_export_path(fmt: str, today: _dt.date | None = None, folder: Path | None = None) -> Path:
-    """``tui-reader-export-YYYYMMDD.<ext>`` in the current directory: where the user started the reader, as
-    ``marks export FILE`` and a shell redirect write (the field shows the whole path, so it is never a guess)."""
+    """``tui-reader-export-YYYYMMDD.<ext>`` in the user's documents folder (``files.documents_dir``): a file to
+    keep, where people keep files, and never in whatever folder the reader was started from (under ``make run``,
+    the checkout). The field shows the whole path, so it is never a guess."""
     day = (today or _dt.date.today()).strftime("%Y%m%d")
-    return (folder or Path.cwd()) / f"tui-reader-export-{day}{FORMATS[fmt].ext}"
+    return (folder or documents_dir()) / f"tui-reader-export-{day}{FORMATS[fmt].ext}"
+
+
+def export_target(name: str) -> Path:
+    """The file a name typed in the field means: ``~`` is the home folder, and a relative name is in the documents
+    folder, as the default is (not in the reader's current directory)."""
+    path = Path(name).expanduser()
+    return path if path.is_absolute() else documents_dir() / path
 
 
 def home_relative(path: Path) -> str:
@@ -203,8 +211,7 @@ class ExportScreen(ModalScreen[Exported | None]):
         if not name:
             self.say("Give a file name.", error=True)
             return
-        path = Path(name).expanduser()
-        path = path if path.is_absolute() else Path.cwd() / path
+        path = export_target(name)
         if path.exists() and not path.is_dir() and path != self._confirmed:
             self._confirmed = path
             self.say(f"{home_relative(path)} exists: Enter again replaces it.")
@@ -218,6 +225,8 @@ class ExportScreen(ModalScreen[Exported | None]):
         if get_current_worker().is_cancelled:
             return
         try:
+            if path.parent == documents_dir():  # the documents folder is made if missing (no other folder is)
+                path.parent.mkdir(parents=True, exist_ok=True)
             replace_file(path, data)
         except OSError as exc:
             self.app.call_from_thread(self._failed, path, exc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ Search: every term should match (title or abstract; with none matching them all,
 SEARCH_SYNTAX = ('"exact phrase"', "-term (exclude)")  # then each filter's examples
 SEARCH_TAIL = """\
 Opening a paper (Enter) marks it read once its detail has been shown; moving through the list marks nothing.
-The right column is each key's id: a [keymap] entry in config.toml (id = "key") rebinds it."""
+The dim name by each key is its id: a [keymap] entry in config.toml (id = "key") rebinds it."""
 SEARCH_WIDTH = 110  # short examples share a line up to this width
 
 
@@ -96,22 +97,51 @@ class HelpScreen(ModalScreen[None]):
         moves[where]()
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        table.add_column(style="dim", no_wrap=True)  # the id a [keymap] entry in config.toml rebinds
+        rows: list[KeyRow] = []
         heading = None
         for command in self.commands:
             if command.section.heading != heading:
                 heading = command.section.heading
-                table.add_row(Text(heading, style="bold underline"), "")
-            # Text: a str cell would be markup
-            table.add_row(Text(command.label), Text(command.explanation), Text(command.binding.id or ""))
-        table.add_row(Text("Also", style="bold underline"), "")
-        for key, explanation in EXTRA_ROWS:
-            table.add_row(Text(key), Text(explanation), "")
-        title = Text.assemble(("tui-reader — keys", "bold"), ("    Esc, q or ? closes · j k scroll", "dim"))
+                rows.append((heading, "", ""))
+            rows.append((command.label, command.explanation, command.binding.id or ""))
+        rows.append(("Also", "", ""))
+        rows += [(key, explanation, "") for key, explanation in EXTRA_ROWS]
+        title = Text.assemble(("tui-reader — keys", "bold"), ("   Esc, q or ? closes · j k scroll", "dim"))
         with VerticalScroll(id="help"):
             yield Static(title, classes="help-title")  # first: the way out is never below the fold
-            yield Static(table)
+            yield Static(KeyTable(rows), classes="help-keys")
             yield Static(Text(search_help()), classes="help-search")
+
+
+KeyRow = tuple[str, str, str]  # (the key, what it does, its id); a heading: (its text, "", "")
+
+
+class KeyTable:
+    """The keys as a table drawn to the width it is given: key, what it does and the id in three columns where
+    that leaves what it does room to read (``WIDE`` cells), else the id dimmed on its own line below (a squeezed
+    middle column cut "Search" to "Sear…" at 60 columns)."""
+
+    WIDE = 90
+
+    def __init__(self, rows: list[KeyRow]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = options.max_width >= self.WIDE
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        if wide:
+            table.add_column(style="dim", no_wrap=True)  # the id a [keymap] entry in config.toml rebinds
+        for key, explanation, binding_id in self.rows:
+            if not explanation:  # a heading
+                table.add_row(Text(key, style="bold underline"))
+                continue
+            # Text: a str cell would be markup
+            if wide:
+                table.add_row(Text(key), Text(explanation), Text(binding_id))
+            elif binding_id:
+                table.add_row(Text(key), Text.assemble(explanation, "\n", (binding_id, "dim")))
+            else:
+                table.add_row(Text(key), Text(explanation))
+        yield table

@@ -1,18 +1,36 @@
-"""The footer: Textual's, made from the live bindings, with Help, Quit and the palette key kept at its right end."""
+"""The footer: Textual's, made from the live bindings, with Help, Quit and the palette key kept at its right end,
+and every other key shown whole or not at all."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import HorizontalGroup
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # the footer's key widget (textual.widgets exports only Footer)
 
 KEPT_ACTIONS = ("help", "quit")
 
 
+def outer_width(widget: Widget) -> int:
+    """The cells ``widget`` takes in the footer's row: its text, padding, border and margins. Worked out from its
+    styles, not its layout, so a key hidden for want of room can be measured for when there is room again."""
+    content = sum(outer_width(child) for child in widget.children) if widget.children else _text_width(widget)
+    return content + widget.styles.gutter.width + widget.styles.margin.width
+
+
+def _text_width(widget: Widget) -> int:
+    return (
+        widget.render().cell_len
+        if isinstance(widget, FooterKey)
+        else widget.get_content_width(widget.size, widget.size)
+    )
+
+
 class ReaderFooter(Footer):
     """On a narrow terminal a footer is cut at the right; these keys sit there, drawn over the others, so the
-    way to every key (?) and out (q) always shows."""
+    way to every key (?) and out (q) always shows. The keys left of them that do not fit whole are hidden (a
+    lone ``s`` or ``Sea`` cut off by the kept keys says nothing)."""
 
     def compose(self) -> ComposeResult:
         kept: list[FooterKey] = []
@@ -27,3 +45,18 @@ class ReaderFooter(Footer):
         if kept:
             with HorizontalGroup(id="footer-kept"):
                 yield from kept
+        self.call_after_refresh(self.fit_keys)
+
+    def on_resize(self) -> None:
+        self.fit_keys()
+
+    def fit_keys(self) -> None:
+        """Show the keys, in order, while each fits whole left of the kept ones; hide the rest."""
+        kept = self.query("#footer-kept")
+        room = self.size.width - (outer_width(kept.first()) if kept else 0)
+        used = 0
+        for widget in self.children:
+            if widget.id == "footer-kept":
+                continue
+            used += outer_width(widget)
+            widget.display = used <= room
