@@ -133,9 +133,9 @@ def footer_line(app) -> str:
         (62, [], "⏎ Open n Next / Search r Read ? Help q Quit ^p palette"),
         (66, ["tab"], "← Back / Search r Read s Star ? Help q Quit ^p palette"),
         (80, [], "⏎ Open n Next / Search r Read s Star u View ? Help q Quit ^p palette"),
-        (80, ["tab"], "← Back / Search r Read s Star u View ? Help q Quit ^p palette"),
-        (120, [], "⏎ Open n Next / Search r Read s Star u View ? Help q Quit ^p palette"),
-        (120, ["slash"], "↓ List esc Clear / Search ^p palette"),
+        (80, ["tab"], "← Back w Zoom / Search r Read s Star u View ? Help q Quit ^p palette"),
+        (120, [], "⏎ Open n Next w Zoom / Search r Read s Star u View ? Help q Quit ^p palette"),
+        (120, ["slash"], "esc List / Search ^p palette"),
     ],
 )
 async def test_the_footer_shows_each_label_whole_or_not_at_all(reader_app, width, keys, expected):

@@ -10,6 +10,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # the footer's key widget (textual.widgets exports only Footer)
 
 KEPT_ACTIONS = ("help", "quit")
+DROPPED_FIRST = ("zoom",)  # handy, but less than reading and starring: the first key a narrow footer leaves out
 
 
 def outer_width(widget: Widget) -> int:
@@ -51,12 +52,21 @@ class ReaderFooter(Footer):
         self.fit_keys()
 
     def fit_keys(self) -> None:
-        """Show the keys, in order, while each fits whole left of the kept ones; hide the rest."""
+        """Show the keys, in order, while each fits whole left of the kept ones; hide the rest. When not all fit,
+        the DROPPED_FIRST keys go first."""
         kept = self.query("#footer-kept")
         room = self.size.width - (outer_width(kept.first()) if kept else 0)
+        keys = [widget for widget in self.children if widget.id != "footer-kept"]
+        widths = [outer_width(widget) for widget in keys]
+        if sum(widths) > room:
+            spare = [isinstance(key, FooterKey) and key.action in DROPPED_FIRST for key in keys]
+            for key in (key for key, dropped in zip(keys, spare, strict=True) if dropped):
+                key.display = False
+            keys, widths = (
+                [k for k, d in zip(keys, spare, strict=True) if not d],
+                [w for w, d in zip(widths, spare, strict=True) if not d],
+            )
         used = 0
-        for widget in self.children:
-            if widget.id == "footer-kept":
-                continue
-            used += outer_width(widget)
+        for widget, width in zip(keys, widths, strict=True):
+            used += width
             widget.display = used <= room
