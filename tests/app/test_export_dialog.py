@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from conftest import ARXIV_PAPER, BARE_PAPER, LINKED_PAPER, SIZE, messages, notifications, settle, type_query
 from support.papers_to_export import FAST
+from support.read_back import titles_in
 from textual.app import App
 from textual.widgets import Input, RadioButton
 
 from tui_reader.app import ReaderApp
-from tui_reader.export import FORMATS, ExportFormat, render
+from tui_reader.export import FORMATS, ExportFormat
 from tui_reader.library.model import NO_MARK
 from tui_reader.paper import Paper
 from tui_reader.screens.export import ExportScreen, default_export_path, home_relative, with_format
@@ -29,6 +30,10 @@ LINKED = LINKED_PAPER
 
 
 BARE = BARE_PAPER
+
+# the titles of three_papers() and of the two a "diffusion" query shows, written out: what a file must hold
+THREE_TITLES = ["Fast Diffusion of Large Models", "Only Links Here", "Attention & Diffusion: a Survey?"]
+TWO_TITLES = ["Fast Diffusion of Large Models", "Attention & Diffusion: a Survey?"]
 
 
 @pytest.fixture
@@ -60,7 +65,11 @@ async def test_the_file_is_prefilled_in_the_documents_folder_made_on_export_neve
         assert field == home_relative(documents / f"tui-reader-export-{day}.bib")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert (documents / f"tui-reader-export-{day}.bib").read_bytes().decode() == render(three_papers(), "bibtex")
+        assert titles_in((documents / f"tui-reader-export-{day}.bib").read_text(), "bibtex") == [
+            "Fast Diffusion of Large Models",
+            "Only Links Here",
+            "Attention & Diffusion: a Survey?",
+        ]
         assert list(cwd.iterdir()) == []
 
 
@@ -72,7 +81,11 @@ async def test_a_relative_name_is_in_the_documents_folder(store, cwd, in_tmp):
         (in_tmp / "lists").mkdir()
         await pilot.press("enter")
         await settle(app, pilot)
-        assert (in_tmp / "lists" / "refs.bib").read_bytes().decode() == render(three_papers(), "bibtex")
+        assert titles_in((in_tmp / "lists" / "refs.bib").read_text(), "bibtex") == [
+            "Fast Diffusion of Large Models",
+            "Only Links Here",
+            "Attention & Diffusion: a Survey?",
+        ]
         assert list(cwd.iterdir()) == []
 
 
@@ -93,7 +106,10 @@ async def test_e_then_enter_exports_the_shown_papers_as_bibtex_to_the_prefilled_
         await pilot.press("enter")
         await settle(app, pilot)
         assert not isinstance(app.screen, ExportScreen)
-        assert target.read_bytes().decode() == render([ARXIV, BARE], "bibtex")
+        assert titles_in(target.read_text(), "bibtex") == [
+            "Fast Diffusion of Large Models",
+            "Attention & Diffusion: a Survey?",
+        ]
         assert f"2 papers exported to {home_relative(target)}" in messages(app)
 
 
@@ -110,7 +126,10 @@ async def test_with_papers_selected_e_offers_them_first_and_exports_them(store, 
         await pilot.press("enter")
         await settle(app, pilot)
         target = default_export_path("bibtex")
-        assert target.read_bytes().decode() == render([ARXIV, BARE], "bibtex")  # in the list's order
+        assert titles_in(target.read_text(), "bibtex") == [
+            "Fast Diffusion of Large Models",
+            "Attention & Diffusion: a Survey?",
+        ]  # in the list's order
         assert f"2 papers exported to {home_relative(target)}" in messages(app)
 
 
@@ -126,7 +145,7 @@ async def test_the_format_is_picked_with_the_arrows_and_the_extension_follows(st
         await settle(app, pilot)
         rows = list(csv.DictReader(io.StringIO(default_export_path("csv").read_bytes().decode())))
         assert [row["title"] for row in rows] == [p.title for p in three_papers()]
-        assert default_export_path("csv").read_bytes().decode() == render(three_papers(), "csv", app.reader.mark)
+        assert [row["starred"] for row in rows] == ["true", "false", "false"]  # s starred the first
 
 
 async def test_a_name_typed_in_the_file_field_and_enter_there_exports(store, in_tmp):
@@ -137,7 +156,11 @@ async def test_a_name_typed_in_the_file_field_and_enter_there_exports(store, in_
         await pilot.press("tab", "ctrl+u", *"reading list.md", "enter")
         await settle(app, pilot)
         written = in_tmp / "reading list.md"
-        assert written.read_bytes().decode() == render(three_papers(), "markdown")
+        assert titles_in(written.read_text(), "markdown") == [
+            "Fast Diffusion of Large Models",
+            "Only Links Here",
+            "Attention & Diffusion: a Survey?",
+        ]
         assert f"3 papers exported to {home_relative(written)}" in messages(app)
 
 
@@ -171,7 +194,11 @@ async def test_an_unwritable_path_is_one_line_naming_it_and_the_dialog_stays(sto
         field.value = str(in_tmp / "x.bib")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert (in_tmp / "x.bib").read_bytes().decode() == render(three_papers(), "bibtex")
+        assert titles_in((in_tmp / "x.bib").read_text(), "bibtex") == [
+            "Fast Diffusion of Large Models",
+            "Only Links Here",
+            "Attention & Diffusion: a Survey?",
+        ]
 
 
 async def test_a_folder_as_the_file_is_refused(store, in_tmp):
@@ -200,7 +227,11 @@ async def test_an_existing_file_is_replaced_only_on_a_second_enter(store, in_tmp
         assert "exists: Enter again replaces it" in str(app.screen.query_one("#export-message").render())
         await pilot.press("enter")
         await settle(app, pilot)
-        assert existing.read_bytes().decode() == render(three_papers(), "bibtex")
+        assert titles_in(existing.read_text(), "bibtex") == [
+            "Fast Diffusion of Large Models",
+            "Only Links Here",
+            "Attention & Diffusion: a Survey?",
+        ]
 
 
 async def test_escape_cancels_the_export(store, in_tmp):

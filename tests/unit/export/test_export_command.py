@@ -7,12 +7,12 @@ import csv
 import io
 import json
 import os
-import re
 
 import pytest
 import rispy
 from conftest import SEEDS, page, write
 from support.paper_files import daily_item
+from support.read_back import titles_in
 from support.read_bibtex import parse_bibtex
 
 from tui_reader.cli import main
@@ -53,27 +53,11 @@ def test_export_of_a_daily_papers_listing_to_a_file(capsys, tmp_path, data_dir):
     ]
 
 
-def _markdown_titles(text: str) -> list[str]:
-    """``- [Title](link)`` or ``- Title``, one line a paper; a backslash escapes the punctuation after it, as in
-    CommonMark."""
-    lines = (re.fullmatch(r"- (?:\[(.*)\]\(\S+\)|(.*))", line) for line in text.splitlines())
-    return [re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", match[1] or match[2]) for match in lines if match]
-
-
-TITLES_READ_BACK = {  # each format read by a reader of its own, not by the exporter
-    "bibtex": lambda text: [entry["title"] for entry in parse_bibtex(text)],
-    "ris": lambda text: [record["title"] for record in rispy.loads(text)],
-    "csv": lambda text: [row["title"] for row in csv.DictReader(io.StringIO(text, newline=""))],
-    "markdown": _markdown_titles,
-    "json": lambda text: [record["title"] for record in json.loads(text)],
-}
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_export_format_follows_the_extension_of_the_output_unless_given(capsys, tmp_path, fmt):
     target = tmp_path / f"out{EXTENSIONS[fmt]}"
     assert run(capsys, "export", str(SEEDS), "-o", str(target))[0] == 0
-    titles = TITLES_READ_BACK[fmt](target.read_text(encoding="utf-8"))
+    titles = titles_in(target.read_text(encoding="utf-8"), fmt)
     assert len(titles) == 211  # the bundled dumps' papers, each once
     assert titles[:2] == [
         "RLIF: Interactive Imitation Learning as Reinforcement Learning",
