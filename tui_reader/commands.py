@@ -117,7 +117,11 @@ def check_keymap(
         if clash := next((given[section.heading, k] for k in normal if (section.heading, k) in given), None):
             warnings.append(f"{entry}: that key is already given to {clash} above; ignored")
             continue
-        refused = _needed_elsewhere(binding_id, normal, keymap, sections) if section.heading in WITH_THE_LIST else None
+        refused = (
+            _needed_elsewhere(binding_id, normal, keymap, sections, section.heading)
+            if section.heading in WITH_THE_LIST
+            else None
+        )
         if refused is not None:
             warnings.append(f"{entry}: {refused}; ignored")
             continue
@@ -138,13 +142,17 @@ def check_keymap(
 MOVEMENT_IDS = ("list.cursor-down", "list.cursor-up", "list.first", "list.last", "list.page-down", "list.page-up")
 KEPT_IDS = ("quit", "help")
 WITH_THE_LIST = ("Anywhere", "In the list")  # the sections whose keys compete with those while the list has focus
+# bindings of the list's own widgets: while the list has focus (nearly always) they come before the screen's, so a
+# screen binding given one of their keys would never run
+BEFORE_THE_SCREEN = ("In the list", "In the list and the detail pane")
 
 
 def _needed_elsewhere(
-    binding_id: str, keys: list[str], keymap: Mapping[str, str], sections: Sequence[Section]
+    binding_id: str, keys: list[str], keymap: Mapping[str, str], sections: Sequence[Section], heading: str
 ) -> str | None:
-    """Why ``binding_id`` may not have ``keys``: one of them moves the list, or is the key quit or help would be
-    left without; None when it may."""
+    """Why ``binding_id`` (of the section ``heading``) may not have ``keys``: one of them moves the list, is the
+    key quit or help would be left without, or belongs to a binding of the list's widgets that would run first;
+    None when it may."""
     for section in sections:
         for binding in section.bindings:
             if not isinstance(binding, Binding) or binding.id in (None, binding_id):
@@ -157,6 +165,21 @@ def _needed_elsewhere(
                 kept = _keys(binding)
                 if set(kept) <= set(keys):
                     return f"{binding.id} would be left without a key ({', '.join(map(key_label, kept))})"
+    return _shadowed(keys, keymap, sections) if heading == "Anywhere" else None
+
+
+def _shadowed(keys: list[str], keymap: Mapping[str, str], sections: Sequence[Section]) -> str | None:
+    """Why a screen binding may not have ``keys``: a binding of the list's widgets has one of them (and keeps it),
+    and would run first."""
+    for section in sections:
+        if section.heading not in BEFORE_THE_SCREEN:
+            continue
+        for binding in section.bindings:
+            if not isinstance(binding, Binding) or binding.id is None or binding.id in keymap:
+                continue  # rebound: its own entry is checked
+            if taken := [key for key in _keys(binding) if key in keys]:
+                where = section.heading.lower()
+                return f"{key_label(taken[0])} is {binding.id}'s key {where}, which comes first there"
     return None
 
 

@@ -127,6 +127,22 @@ async def test_a_keymap_never_takes_quit_help_or_the_lists_movement_keys(config_
     assert app.return_code == 0  # and q still quits
 
 
+async def test_a_keymap_key_the_lists_own_bindings_come_before_is_refused_naming_them(config_toml, papers, store):
+    """w zooms the detail from the list (a binding of the panes, tried before the screen's): toggle-star = "w"
+    would never star, so it is one warning and s still stars."""
+    config_toml('[keymap]\ntoggle-star = "w"\n')
+    app = app_as_launched(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        assert [shown.message for shown in notifications(app)] == [
+            f"{config_file()}: [keymap] toggle-star = 'w': w is zoom's key in the list and the detail pane, "
+            "which comes first there; ignored"
+        ]
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert app.reader.star_count == 1
+
+
 async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_toml, papers, store):
     """Each bad entry is one warning naming config.toml and the entry; the others still apply. A key another
     binding had goes to the keymap's binding (Textual's rule), and the one that lost it is named."""
@@ -135,8 +151,8 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
         'no-such-id = "z"\n'
         'toggle-star = "ctrl+nokey"\n'
         "fetch = 3\n"
-        'toggle-read = "w"\n'
-        'help = "w"\n'
+        'toggle-read = "x"\n'
+        'help = "x"\n'
         'copy-menu = "u"\n'
     )
     app = app_as_launched(papers, store)
@@ -149,11 +165,11 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
                 f'{name}: [keymap] fetch: keys must be a string like "ctrl+s", not int; ignored',
                 f"{name}: [keymap] no-such-id = 'z': no binding has this id (the help, ?, lists them); ignored",
                 f"{name}: [keymap] toggle-star = 'ctrl+nokey': 'ctrl+nokey' is not a key name Textual knows; ignored",
-                f"{name}: [keymap] help = 'w': that key is already given to toggle-read above; ignored",
+                f"{name}: [keymap] help = 'x': that key is already given to toggle-read above; ignored",
                 f"{name}: [keymap] copy-menu takes u from cycle-view",
             ]
         )
-        await pilot.press("w")  # toggle-read's new key
+        await pilot.press("x")  # toggle-read's new key
         await settle(app, pilot)
         assert app.reader.read_count == 1
         await pilot.press("s")  # still star: its bad entry was dropped
@@ -167,7 +183,7 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
         assert isinstance(app.screen, HelpScreen)
         keys = {explanation: key for key, explanation in app.screen.keys}
         assert keys["Cycle the view: all → unread → starred → each saved view"] == "(no key)"
-        assert keys["Mark the paper read / unread (the selected papers, when some are)"] == "w"
+        assert keys["Mark the paper read / unread (the selected papers, when some are)"] == "x"
         assert keys["Show every key and the search syntax"] == "?"
 
 
