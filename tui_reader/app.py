@@ -99,6 +99,7 @@ class ReaderApp(App[LaunchOutcome]):
     def get_default_screen(self) -> Screen[None]:
         """The reader's screen is the first and bottom one (no empty screen under it to paint first)."""
         screen = ReaderScreen(self.reader, self.data_dir(), self.files, self.watched)
+        self._news = screen.news  # the session ends when the app does (its screens are gone by then)
         self.startup_warnings.extend(screen.views.views.warnings)
         # the size classes the first Resize would give it, given now: styled once for the terminal it opens in,
         # not once more for every widget when that Resize comes (~5 ms of the first frame)
@@ -147,6 +148,8 @@ class ReaderApp(App[LaunchOutcome]):
             gc.enable()
 
     def on_unmount(self) -> None:
+        if (news := getattr(self, "_news", None)) is not None:
+            news.end_session()  # what this session saw is not new to the next one
         self.saver.close()
         self.outcome.unsaved = self.saver.unsaved_at_exit
         self.outcome.failed = self.saver.failed_at_exit
@@ -266,6 +269,9 @@ class ReaderApp(App[LaunchOutcome]):
             if command.is_command:
                 explanation = f"{command.label}  ·  {command.explanation}"
                 yield SystemCommand(command.title, explanation, partial(reader.run_command, command))
+        for built_in in (View.NEW, View.WATCHED):
+            explanation = "papers first seen since the last session" if built_in is View.NEW else "the watch list's"
+            yield SystemCommand(f"View: {built_in.value}", explanation, partial(reader.views.show_built_in, built_in))
         reader.views.reload()
         for view in reader.views.views.views:
             yield SystemCommand(

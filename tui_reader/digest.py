@@ -116,10 +116,12 @@ def _entry(paper: Paper) -> _Entry:
     authors = ", ".join(names) if whole else f"{names[0]} et al." if names else ""
     code = paper.github_repo if paper.github_repo and is_web_url(paper.github_repo) else None
     code = code or next((link for link in paper.links if link.startswith(_CODE_HOSTS)), None)
+    url = paper_url(paper)
+    code = None if code is not None and one_line(code) == url else code  # the title links to it already
     upvotes = "" if paper.upvotes is None else f"{paper.upvotes} upvote{'' if paper.upvotes == 1 else 's'}"
     return _Entry(
         one_line(paper.title),
-        paper_url(paper),
+        url,
         authors,
         ", ".join(one_line(category) for category in paper.categories),
         one_line(code) if code else None,

@@ -118,7 +118,7 @@ def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ncolour = 'dark'\n")
     loaded = load_config()
     assert loaded.corpus == (dumps,)
-    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo"
+    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo, watch, refresh"
     assert loaded.warnings == (f"{config}: unknown setting 'colour' ignored (known: {known})",)
 
 
@@ -145,7 +145,7 @@ def test_a_config_nested_too_deeply_is_one_warning_and_the_defaults(config, text
 def test_hundreds_of_unknown_settings_are_one_warning_counting_them(config):
     config.write_text("".join(f"unknown_{n} = {n}\n" for n in range(500)) + "theme = 'textual-light'\n")
     loaded = load_config()
-    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo"
+    known = "corpus, theme, view, sort, start, keymap, sync_dir, demo, watch, refresh"
     assert loaded.warnings == (
         f"{config}: 500 unknown settings ignored: 'unknown_0', 'unknown_1', 'unknown_2' and 497 more (known: {known})",
     )
@@ -316,7 +316,7 @@ def test_the_settings_default_to_all_corpus_order_and_the_first_unread_paper():
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ('view = "read"', "'view' must be one of all, unread, starred, not 'read'; using the default"),
+        ('view = "read"', "'view' must be one of all, unread, starred, new, watched, not 'read'; using the default"),
         ("sort = 1", "'sort' must be one of newest, oldest, upvotes, title, relevance, not int; using the default"),
         ("start = true", "'start' must be one of first-unread, top, not bool; using the default"),
         ("theme = 3", "'theme' must be a string (a theme name), not int; ignored"),

@@ -6,7 +6,7 @@ shows what comes back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,9 +21,12 @@ __all__ = ["Searcher"]
 
 
 class Searcher:
-    def __init__(self, host: Host, files: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, host: Host, files: Sequence[Path] = (), indexed: Callable[[SearchIndex], object] | None = None
+    ) -> None:
         self.host = host
         self.files = list(files)  # a big corpus streamed from these files: its index is cached on disk
+        self._indexed = indexed  # told each index built (the new and watched papers are found from it)
 
     @property
     def indexing(self) -> bool:
@@ -51,6 +54,8 @@ class Searcher:
         if job is not None or state.full_query:
             self.run(job)
         self.host.refresh_status()
+        if self._indexed is not None:
+            self._indexed(index)
 
     def start(self) -> None:
         """Run the current query (and view), its result coming back in the sort's order; the list keeps

@@ -64,9 +64,13 @@ def write_json(
     stream.write("\n")
 
 
-def render_json(papers: Sequence[Paper], marks: Callable[[str], Mark] | None = None) -> str:
+def render_json(
+    papers: Sequence[Paper],
+    marks: Callable[[str], Mark] | None = None,
+    more: Callable[[str], dict[str, object]] | None = None,
+) -> str:
     out = io.StringIO()
-    write_json(out, papers, marks)
+    write_json(out, papers, marks, more)
     return out.getvalue()
 
 

@@ -62,7 +62,7 @@ class FilterSpec:
 
 # -- is: read, unread, starred, unstarred -------------------------------------------------------------------
 
-IS_VALUES = ("read", "unread", "starred", "unstarred")
+IS_VALUES = ("read", "unread", "starred", "unstarred", "new", "watched")
 
 
 def _one_of(values: tuple[str, ...], text: str, prefix: bool, error: str) -> str | None:
@@ -76,10 +76,15 @@ def _one_of(values: tuple[str, ...], text: str, prefix: bool, error: str) -> str
 
 
 def _parse_is(text: str, prefix: bool) -> str | None:
-    return _one_of(IS_VALUES, text, prefix, f"unknown filter is:{text} (use is:read, is:unread or is:starred)")
+    return _one_of(
+        IS_VALUES, text, prefix, f"unknown filter is:{text} (use is:read, is:unread, is:starred, is:new or is:watched)"
+    )
 
 
 def _is_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> np.ndarray:
+    if value in ("new", "watched"):  # what the reader worked out (first seen since the last session; the watch
+        found = getattr(marks, value, None)  # list's): sets of ids on its MarkFlags, none without them
+        return tables.ids_mask(found) if isinstance(found, (set, frozenset)) and found else tables.empty()
     attribute = "starred" if value in ("starred", "unstarred") else "read"
     mask = tables.empty()
     if marks:

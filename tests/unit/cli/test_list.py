@@ -44,6 +44,9 @@ KEYS = [
     "organization",
     "tags",
     "note",
+    "first_seen",
+    "watched",
+    "watches",
 ]
 
 
