@@ -29,6 +29,7 @@ __all__ = ["Digest", "Group", "first_sentence", "make_digest", "parse_since", "r
 MAX_AUTHORS = 3  # more, and the entry names the first and "et al."
 MAX_SENTENCE = 300  # a first sentence longer than this is cut, with "…"
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "al", "cf", "vs", "fig", "figs", "eq", "eqs", "sec", "ref", "approx", "resp"})
 _SINCE = re.compile(r"(\d{1,4})([hdw])")
 _CODE_HOSTS = ("https://github.com/", "https://gitlab.com/", "http://github.com/", "http://gitlab.com/")
 
@@ -62,11 +63,18 @@ def parse_since(text: str, now: float) -> float | None:
 
 def first_sentence(abstract: str) -> str:
     """The abstract's first sentence: up to the first ``.``, ``!`` or ``?`` followed by a space and a capital or a
-    digit ("e.g. a" goes on); cut at MAX_SENTENCE characters."""
+    digit, not ending an abbreviation ("e.g. GPT", "et al. Then", "J. Smith" go on); cut at MAX_SENTENCE
+    characters."""
     text = one_line(abstract)
-    match = _SENTENCE_END.search(text)
-    sentence = text[: match.end()] if match else text
+    end = next((m.end() for m in _SENTENCE_END.finditer(text) if not _abbreviation(text, m.start())), len(text))
+    sentence = text[:end]
     return sentence if len(sentence) <= MAX_SENTENCE else sentence[: MAX_SENTENCE - 1].rstrip() + "…"
+
+
+def _abbreviation(text: str, at: int) -> bool:
+    """Does the full stop at ``text[at]`` end an abbreviation or an initial rather than a sentence?"""
+    word = text[:at].rsplit(None, 1)[-1].lstrip("([\"'").lower() if text[:at].strip() else ""
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
 def make_digest(

@@ -402,3 +402,46 @@ def test_marks_on_demo_papers_are_kept_when_they_are_hidden_and_come_back_with_t
     assert [line.split()[0] for line in capsys.readouterr().out.splitlines()] == [demo_paper.id]
     assert main(["list", "--data-dir", str(data)]) == 0
     assert [line.split("  ")[-1].strip() for line in capsys.readouterr().out.splitlines()] == ["A fetched paper"]
+
+
+# --- the watch list -------------------------------------------------------------------------------------------
+
+
+def test_the_watch_list_is_read_and_an_entry_that_is_not_a_string_is_one_warning(config):
+    config.write_text('watch = ["author:Dunson", 3, "", "spectral"]\ntheme = "nord"\n')
+    loaded = load_config()
+    assert loaded.watch == ("author:Dunson", "spectral") and loaded.theme == "nord"
+    assert loaded.warnings == (
+        f"{config}: watch entry int is not a query (a string); left out",
+        f"{config}: watch entry '' is not a query (a string); left out",
+    )
+
+
+def test_adding_to_the_watch_list_keeps_its_comments_and_writes_atomically(config):
+    from tui_reader.config import append_setting
+
+    original = '# mine\nwatch = [\n  "author:Dunson",  # the Bayesian\n  "spectral",\n]\ntheme = "nord"\n'
+    config.write_text(original)
+    with open(config, encoding="utf-8") as before:
+        assert append_setting("watch", 'author:"Ann Lee"') == ""
+        assert before.read() == original  # the old file, whole, for whoever had it open
+    assert config.read_text() == (
+        '# mine\nwatch = [\n  "author:Dunson",  # the Bayesian\n  "spectral",\n  \'author:"Ann Lee"\',\n]\n'
+        'theme = "nord"\n'
+    )
+    assert load_config().watch == ("author:Dunson", "spectral", 'author:"Ann Lee"')
+    assert append_setting("watch", "spectral") == ""  # there already: unchanged
+    assert load_config().watch == ("author:Dunson", "spectral", 'author:"Ann Lee"')
+
+
+def test_adding_to_a_watch_list_that_is_not_there_or_a_single_string(config):
+    from tui_reader.config import append_setting
+
+    assert append_setting("watch", "spectral") == ""
+    assert config.read_text() == "watch = ['spectral']\n"
+    config.write_text('watch = "spectral"\n')
+    assert append_setting("watch", "cat:cs.CL") == ""
+    assert config.read_text() == "watch = [\"spectral\", 'cat:cs.CL']\n"
+    config.write_bytes(b'watch = ["a"\n')  # broken: never rewritten
+    assert append_setting("watch", "b").endswith("; the watch was not saved")
+    assert config.read_bytes() == b'watch = ["a"\n'
