@@ -63,7 +63,7 @@ def test_watched_only_the_papers_of_the_watch_list_by_watch(capsys, listing, dat
         "- [Spectral graphs](https://arxiv.org/abs/2512.00001) · Ada Lovelace, Alan Turing · 5 upvotes",
         "  Eigen things.",
     ]
-    assert out.endswith("Eigen things.\n\n")  # a blank line after each group
+    assert out.endswith("Eigen things.\n")
     assert err.count("\n") == 1 and "watch entry 'foo:bar' is not a query" in err  # a warning, on stderr
 
 
