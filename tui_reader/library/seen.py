@@ -47,7 +47,8 @@ SEEN_SCHEMA: dict[int, tuple[str, ...]] = {
 
 
 class Seen(NamedTuple):
-    """What a recording gives back: when each paper asked about was first seen (UTC seconds)."""
+    """What a recording gives back: when each paper recorded was first seen (UTC seconds), those asked about
+    included."""
 
     times: dict[str, float]
 
@@ -83,17 +84,18 @@ class SeenStore:
 
     def record(self, paper_ids: Iterable[str], now: float | None = None) -> Seen:
         """Remember the papers not seen before as first seen ``now`` (default: the clock), in one transaction;
-        returns when every paper given was first seen. Times after ``now`` (recorded while the clock was ahead)
+        returns when every paper recorded (those given included) was first seen. Times after ``now`` (recorded while the clock was ahead)
         become ``now``."""
         now = time.time() if now is None else now
-        ids = list(dict.fromkeys(paper_ids))
         with _transaction(self._conn) as conn:
-            conn.execute("UPDATE first_seen SET at = ? WHERE at > ?", (now, now))
             known = dict(conn.execute("SELECT paper_id, at FROM first_seen").fetchall())
-            fresh = [(paper_id, now) for paper_id in ids if paper_id not in known]
-            conn.executemany("INSERT OR IGNORE INTO first_seen (paper_id, at) VALUES (?, ?)", fresh)
+            if known and max(known.values()) > now:  # recorded while the clock was ahead: brought back to now
+                conn.execute("UPDATE first_seen SET at = ? WHERE at > ?", (now, now))
+                known = {paper_id: min(at, now) for paper_id, at in known.items()}
+            fresh = dict.fromkeys([paper_id for paper_id in paper_ids if paper_id not in known], now)
+            conn.executemany("INSERT OR IGNORE INTO first_seen (paper_id, at) VALUES (?, ?)", fresh.items())
         known.update(fresh)
-        return Seen({paper_id: known[paper_id] for paper_id in ids})
+        return Seen(known)
 
     def times(self) -> dict[str, float]:
         """When every paper recorded was first seen."""
