@@ -45,6 +45,6 @@ def test_the_refresh_setting(config_toml):
     loaded = load_config()
     assert loaded.refresh is None
     assert loaded.warnings == (
-        f"{path}: 'refresh' must be a duration of at least 15 minutes (\"2h\", \"30m\", \"1d\"), not '5m'; "
+        f'{path}: \'refresh\' must be a duration of at least 15 minutes ("2h", "30m", "1d"), not \'5m\'; '
         "fetching on its own is off",
     )

@@ -84,8 +84,8 @@ class SeenStore:
 
     def record(self, paper_ids: Iterable[str], now: float | None = None) -> Seen:
         """Remember the papers not seen before as first seen ``now`` (default: the clock), in one transaction;
-        returns when every paper recorded (those given included) was first seen. Times after ``now`` (recorded while the clock was ahead)
-        become ``now``."""
+        returns when every paper recorded (those given included) was first seen. Times after ``now`` (recorded
+        while the clock was ahead) become ``now``."""
         now = time.time() if now is None else now
         with _transaction(self._conn) as conn:
             known = dict(conn.execute("SELECT paper_id, at FROM first_seen").fetchall())

@@ -32,6 +32,7 @@ from tui_reader.library.model import NO_MARK
 from tui_reader.messages import Deferred, SaverReport, WorkFailed
 from tui_reader.paper import Paper
 from tui_reader.safe_text import strip_controls
+from tui_reader.screens.outside import run_outside
 from tui_reader.screens.reader_keys import READER_BINDINGS
 from tui_reader.sorting import Sort
 from tui_reader.state import ReaderState
@@ -347,6 +348,9 @@ class ReaderScreen(Screen[None]):
     def action_fetch(self) -> None:
         self.fetcher.fetch()
 
+    def action_add_watch(self) -> None:
+        self.news.add_watch(self.state.query, self.current)
+
     async def action_quit(self) -> None:
         await self.reader_app.action_quit()
 
@@ -371,23 +375,7 @@ class ReaderScreen(Screen[None]):
     def action_edit_note_outside(self) -> None:
         """The note in the user's own editor: the reader steps aside (App.suspend) while it runs."""
         if (paper_id := self.current_id) is not None:
-            self.library.edit_note_outside(paper_id, self._run_outside)
-
-    def _run_outside(self, command: list[str]) -> int | None:
-        import subprocess
-
-        from textual.app import SuspendNotSupported
-
-        failed: Exception | None = None
-        try:
-            with self.app.suspend():
-                try:
-                    return subprocess.run(command, check=False).returncode
-                except Exception as exc:  # App.suspend resumes only when its block ends without one
-                    failed = exc
-        except SuspendNotSupported:
-            return None
-        raise failed
+            self.library.edit_note_outside(paper_id, partial(run_outside, self.app))
 
     async def action_edit_tags(self) -> None:
         from tui_reader.screens.tags import TagScreen

@@ -26,7 +26,8 @@ FETCHED = [Paper("p2", "Spectral methods for parsing", "Trees.", authors=("Bo Ch
 class Session:
     """One run of the reader over ``papers``: the index built (what the screen's worker does), then closed."""
 
-    def __init__(self, data_dir, papers, config=Config()):
+    def __init__(self, data_dir, papers, config=None):
+        config = config or Config()
         self.store = MarkStore.open(data_dir)
         self.host = FakeHost(ReaderState(papers, self.store))
         self.searches = []
