@@ -143,9 +143,20 @@ class ReaderApp(App[LaunchOutcome]):
         (all of it lives on; see tui_reader.cli.main). Turn it back on, with what start-up made frozen: later
         collections skip it, so they stay short however much was loaded. Then the mark saver's thread starts."""
         self.saver.start()
+        if self.config.refresh is not None:
+            self.refresh_on_its_own(self.config.refresh)
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+
+    def refresh_on_its_own(self, every: float) -> None:
+        """``refresh`` in config.toml: a fetch now if the last is that old, then a look every minute."""
+        from tui_reader.controllers.refreshing import REFRESH_CHECK_SECONDS, Refresher
+
+        screen = self.reader_screen
+        self.refresher = Refresher(screen, screen.fetcher, screen.news, self.data_dir(), every)
+        self.refresher.tick()
+        self.set_interval(REFRESH_CHECK_SECONDS, self.refresher.tick, name="refresh")
 
     def on_unmount(self) -> None:
         if (news := getattr(self, "_news", None)) is not None:

@@ -39,6 +39,7 @@ class News:
         self._config, self._searched = config, searched
         self.since: int | None = None  # papers recorded after this number are new (None: not worked out yet)
         self.entries: list[str] | None = None  # the watch list's entries that are queries (None: not checked)
+        self._announce = False  # say how many papers the next recording finds new (a fetch of the reader's own)
 
     def index_ready(self, index: SearchIndex) -> None:
         self.host.in_thread(lambda: self.work(index), group="news", what="Finding new and watched papers", failed=None)
@@ -77,9 +78,19 @@ class News:
             return frozenset()
 
     def found(self, new: frozenset[str], watched: Mapping[str, tuple[str, ...]]) -> None:
+        arrived = len(new - self.host.state.new)
         if self.host.state.set_news(new, watched):
             self._searched()
         self.host.refresh_status()
+        if self._announce:
+            self._announce = False
+            if arrived:
+                self.host.say(f"{arrived:,} new paper{'' if arrived == 1 else 's'}", timeout=6)
+
+    def announce_next(self) -> None:
+        """The next papers found new are said in one notification ("12 new papers"): a fetch of the reader's own
+        stored listings, which are being read."""
+        self._announce = True
 
     def end_session(self) -> None:
         """The reader closes: the papers this session recorded are not new to the next one. A session that
