@@ -5,6 +5,7 @@ becomes, what is reported), by ``SearchIndex.search`` (which papers a filter kee
 examples). Adding a filter is one more ``FilterSpec`` in ``FILTERS``, and its tests.
 
     is:read  is:unread  is:starred                          (-is:starred negates a filter: any filter)
+    is:new  is:watched first seen since the last session; matching the watch list (sets the reader works out)
     author:hint        an author's name has a word starting with it ("author:müll" finds Müller);
                        author:"yann lecun" the words in a row; several author: terms must all match
     date:2024-03-11  date:2024-03  date:2024  date:2024-03-01..2024-03-15  date:2024-03..  date:>=2024-03-01
@@ -331,7 +332,7 @@ FILTERS: Mapping[str, FilterSpec] = {
             "is",
             _parse_is,
             _is_mask,
-            "is:read  is:unread  is:starred   -is:starred (any filter negated)",
+            "is:read  is:unread  is:starred   -is:starred (any filter negated)   is:new  is:watched (the reader's)",
         ),
         FilterSpec(
             "date",
