@@ -68,7 +68,8 @@ def test_a_digest_of_three_papers_by_day_most_upvoted_first():
 
 
 def test_the_days_are_local_days_newest_first():
-    seen = {**SEEN, "c" * 12: NOW - HOUR}  # Dec 2, 05:00 local: the day after the others
+    # Dec 2, 05:00 local for one; Dec 1, 21:00 local (Dec 2 in UTC) for another: days are local days
+    seen = {**SEEN, "c" * 12: NOW - HOUR, "a" * 12: DEC_1_NY + 21 * HOUR}
     digest = make_digest(PAPERS, seen, NOW - 48 * HOUR, NOW)
     assert [(group.heading, [p.title[:4] for p in group.papers]) for group in digest.groups] == [
         ("Tuesday 2025-12-02", ["Seen"]),
@@ -155,7 +156,13 @@ def test_the_html_digest_reads_back_as_the_same_papers_with_their_text_as_writte
 
 
 def test_a_link_that_is_not_http_is_no_link_and_quotes_cannot_leave_the_attribute():
-    evil = Paper("d" * 12, "Evil", "x", links=('https://x.org/"onmouseover="alert(1)', "javascript:alert(1)"))
+    evil = Paper(
+        "d" * 12,
+        "Evil",
+        "x",
+        links=('https://x.org/"onmouseover="alert(1)', "javascript:alert(2)"),
+        github_repo="javascript:alert(3)",
+    )
     shown = render_html(make_digest([evil], {"d" * 12: NOW}, NOW - HOUR, NOW))
     reader = Reader()
     reader.feed(shown)
