@@ -45,3 +45,8 @@ def test_the_entry_added_is_the_query_or_the_first_author():
     assert watch_entry("", PAPERS[0]) == 'author:"David B. Dunson"'
     assert watch_entry("", PAPERS[1]) is None  # no query, no author: nothing to watch
     assert watch_entry("", Paper("q", "T", "", authors=('Evil "quoted" \x1b[31mName',))) == 'author:"Evil quoted Name"'
+
+
+def test_a_watch_is_a_finished_query_its_last_word_no_prefix():
+    papers = [Paper("g0", "Graphene sheets", "Carbon."), Paper("g1", "Graph networks", "Nodes.")]
+    assert watched_papers(SearchIndex(papers), ["graph"]) == {"g1": ("graph",)}  # typed in the box, it finds both
