@@ -67,7 +67,11 @@ def test_papers_first_seen_since_the_previous_session_ended_are_new(data_dir):
 
 
 def test_a_session_closed_before_its_index_was_built_leaves_the_papers_new(data_dir):
+    from tui_reader.library.seen import SeenStore
+
     Session(data_dir, OLD).close()
+    with SeenStore.open(data_dir) as seen:  # `tui-reader list` loads the fetched paper meanwhile
+        seen.record(paper.id for paper in OLD + FETCHED)
     store = MarkStore.open(data_dir)
     quick = News(FakeHost(ReaderState(OLD + FETCHED, store)), data_dir, Config, lambda: None)
     quick.end_session()  # nothing recorded: nothing ends
