@@ -3,7 +3,7 @@
 
     corpus = ["~/papers/dumps", "~/arxiv/arxiv-metadata.jsonl"]
     theme = "nord"            # written back when a theme is chosen in the command palette
-    view = "unread"           # all | unread | starred: the view the reader starts in
+    view = "unread"           # all | unread | starred | new | watched: the view the reader starts in
     sort = "newest"           # newest | oldest | upvotes | title | relevance
     start = "first-unread"    # first-unread | top: where the cursor starts
     sync_dir = "~/Sync/tui-reader"  # a folder a file-sync tool shares between machines (tui-reader sync)
