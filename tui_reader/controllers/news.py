@@ -39,7 +39,9 @@ class News:
         self._config, self._searched = config, searched
         self.since: int | None = None  # papers recorded after this number are new (None: not worked out yet)
         self.entries: list[str] | None = None  # the watch list's entries that are queries (None: not checked)
-        self._announce = False  # say how many papers the next recording finds new (a fetch of the reader's own)
+        # a fetch of the reader's own is being read: the first recording of more papers than this says how many
+        # of them are new ("12 new papers"); None: nothing to say
+        self._announce_above: int | None = None
 
     def index_ready(self, index: SearchIndex) -> None:
         self.host.in_thread(lambda: self.work(index), group="news", what="Finding new and watched papers", failed=None)
@@ -59,7 +61,7 @@ class News:
             from tui_reader.watch import watched_papers
 
             watched = watched_papers(index, self.entries, state.flags())
-        self.host.from_thread(self.found, new, watched)
+        self.host.from_thread(self.found, new, watched, index.size)
 
     def record(self, paper_ids: list[str]) -> frozenset[str]:
         """Record the papers as seen; the new ones among them. The data directory failing: nothing is new."""
@@ -77,20 +79,21 @@ class News:
         except (sqlite3.Error, OSError):
             return frozenset()
 
-    def found(self, new: frozenset[str], watched: Mapping[str, tuple[str, ...]]) -> None:
+    def found(self, new: frozenset[str], watched: Mapping[str, tuple[str, ...]], papers: int | None = None) -> None:
+        """The new and watched papers among the ``papers`` the index was built from."""
         arrived = len(new - self.host.state.new)
         if self.host.state.set_news(new, watched):
             self._searched()
         self.host.refresh_status()
-        if self._announce:
-            self._announce = False
+        if self._announce_above is not None and papers is not None and papers > self._announce_above:
+            self._announce_above = None  # an index holding what the fetch brought (an older one may come first)
             if arrived:
                 self.host.say(f"{arrived:,} new paper{'' if arrived == 1 else 's'}", timeout=6)
 
     def announce_next(self) -> None:
-        """The next papers found new are said in one notification ("12 new papers"): a fetch of the reader's own
-        stored listings, which are being read."""
-        self._announce = True
+        """A fetch of the reader's own stored listings, which are being read: once papers beyond those there are
+        now are recorded, how many are new is said in one notification ("12 new papers")."""
+        self._announce_above = len(self.host.state.papers)
 
     def end_session(self) -> None:
         """The reader closes: the papers this session recorded are not new to the next one. A session that

@@ -95,3 +95,17 @@ def test_a_listing_fetched_lately_by_hand_is_no_reason_to_fetch(world):
     os.utime(world.listing, (NOW - HOUR, NOW - HOUR))
     world.refresher.tick()
     assert world.fetches == 0
+
+
+def test_an_index_built_before_the_fetch_that_reports_after_it_does_not_use_up_the_news(world):
+    before = SearchIndex(list(world.host.state.papers))  # being built when the fetch ended
+
+    def stored(files):
+        world.news.index_ready(before)  # reports first: it holds none of the fetched papers
+        world.host.state.add(ARRIVING)
+        world.news.index_ready(SearchIndex(world.host.state.papers))
+
+    world.fetcher._stored = stored
+    world.result = FetchResult(stored=[world.listing], papers=12)
+    world.refresher.tick()
+    assert world.host.messages == ["12 new papers"]
