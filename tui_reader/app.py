@@ -102,6 +102,7 @@ class ReaderApp(App[LaunchOutcome]):
     def get_default_screen(self) -> Screen[None]:
         """The reader's screen is the first and bottom one (no empty screen under it to paint first)."""
         screen = ReaderScreen(self.reader, self.data_dir(), self.files, self.watched)
+        self._news = screen.news  # the session ends when the app does (its screens are gone by then)
         self.startup_warnings.extend(screen.views.views.warnings)
         # the size classes the first Resize would give it, given now: styled once for the terminal it opens in,
         # not once more for every widget when that Resize comes (~5 ms of the first frame)
@@ -145,11 +146,24 @@ class ReaderApp(App[LaunchOutcome]):
         (all of it lives on; see tui_reader.cli.main). Turn it back on, with what start-up made frozen: later
         collections skip it, so they stay short however much was loaded. Then the mark saver's thread starts."""
         self.saver.start()
+        if self.config.refresh is not None:
+            self.refresh_on_its_own(self.config.refresh)
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
 
+    def refresh_on_its_own(self, every: float) -> None:
+        """``refresh`` in config.toml: a fetch now if the last is that old, then a look every minute."""
+        from tui_reader.controllers.refreshing import REFRESH_CHECK_SECONDS, Refresher
+
+        screen = self.reader_screen
+        self.refresher = Refresher(screen, screen.fetcher, screen.news, self.data_dir(), every)
+        self.refresher.tick()
+        self.set_interval(REFRESH_CHECK_SECONDS, self.refresher.tick, name="refresh")
+
     def on_unmount(self) -> None:
+        if (news := getattr(self, "_news", None)) is not None:
+            news.end_session()  # what this session saw is not new to the next one
         self.saver.close()
         self.outcome.unsaved = self.saver.unsaved_at_exit
         self.outcome.failed = self.saver.failed_at_exit
@@ -277,6 +291,9 @@ class ReaderApp(App[LaunchOutcome]):
             if command.is_command:
                 explanation = f"{command.label}  ·  {command.explanation}"
                 yield SystemCommand(command.title, explanation, partial(reader.run_command, command))
+        for built_in in (View.NEW, View.WATCHED):
+            explanation = "papers first seen since the last session" if built_in is View.NEW else "the watch list's"
+            yield SystemCommand(f"View: {built_in.value}", explanation, partial(reader.views.show_built_in, built_in))
         reader.views.reload()
         for view in reader.views.views.views:
             yield SystemCommand(

@@ -3,13 +3,15 @@
 
     corpus = ["~/papers/dumps", "~/arxiv/arxiv-metadata.jsonl"]
     theme = "nord"            # written back when a theme is chosen in the command palette
-    view = "unread"           # all | unread | starred: the view the reader starts in
+    view = "unread"           # all | unread | starred | new | watched: the view the reader starts in
     sort = "newest"           # newest | oldest | upvotes | title | relevance; written back when S picks one
     start = "first-unread"    # first-unread | top: where the cursor starts
     detail_size = 50          # percent of the panes the detail takes (20-80): written back when resized (< >)
     sync_dir = "~/Sync/tui-reader"  # a folder a file-sync tool shares between machines (tui-reader sync)
     demo = true               # read the bundled demo papers even after listings were fetched
     arxiv = ["cs.CL", "cs.LG"]  # arXiv categories whose day's announcements `fetch` and F fetch too
+    watch = ["author:Dunson", "spectral", "cat:cs.CL has:code"]  # queries whose papers are marked watched
+    refresh = "2h"            # fetch on its own when the last fetch is older than this (at least 15m)
 
     [keymap]                  # binding id = keys (the ids are in the help screen, `?`)
     toggle-star = "x"
@@ -49,6 +51,7 @@ from tui_reader.views import View
 __all__ = [
     "Config",
     "Setting",
+    "append_setting",
     "config_file",
     "default_corpus",
     "demo_hidden_notice",
@@ -248,6 +251,32 @@ def _keymap(value: Any, file: _File) -> dict[str, str]:
     return found
 
 
+def _watch(value: Any, file: _File) -> tuple[str, ...]:
+    """``watch``: search queries, kept as written (blank ones dropped). An entry that is not a string is one
+    warning naming it; whether an entry is a query the search box takes is ``tui_reader.watch``'s to say (its
+    parser loads numpy, which no first frame waits for)."""
+    entries = [value] if isinstance(value, str) else value
+    if not isinstance(entries, list):
+        raise Invalid(type(value).__name__)
+    kept: list[str] = []
+    for entry in entries:
+        if isinstance(entry, str) and entry.strip():
+            kept.append(entry.strip())
+        else:
+            file.warn(f"watch entry {_given(entry)} is not a query (a string); left out")
+    return tuple(dict.fromkeys(kept))
+
+
+def _refresh(value: Any, file: _File) -> float:
+    """``refresh``: "2h", "90m", "1d" as seconds, at least 15 minutes."""
+    from tui_reader.refresh import parse_interval
+
+    seconds = parse_interval(value) if isinstance(value, str) else None
+    if seconds is None:
+        raise Invalid(_given(value))
+    return seconds
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The settings
 
@@ -312,6 +341,20 @@ class Config:
         expects='a list of arXiv categories (strings like "cs.CL")',
         otherwise="no arXiv feed is fetched",
         help="arXiv categories whose day's announcements a plain fetch and the reader's F fetch too; (): none",
+    )
+    watch: tuple[str, ...] = setting(
+        (),
+        _watch,
+        expects="a list of search queries (strings)",
+        otherwise="nothing is watched",
+        help="search queries whose papers are watched (marked, the watched view, digest --watched)",
+    )
+    refresh: float | None = setting(
+        None,
+        _refresh,
+        expects='a duration of at least 15 minutes ("2h", "30m", "1d")',
+        otherwise="fetching on its own is off",
+        help="seconds between fetches the reader makes on its own; None: off",
     )
 
 
@@ -411,16 +454,45 @@ def save_setting(name: str, value: str | int | bool, path: Path | None = None) -
 _saving = threading.Lock()
 
 
-def _save(path: Path, name: str, value: str | int | bool, tomlkit: Any) -> str:
+def append_setting(name: str, entry: str, path: Path | None = None) -> str:
+    """Add ``entry`` to the list setting ``name`` (the watch list) in the config file, after the entries it has
+    (comments kept; a single string there becomes the list's first entry); nothing when it is there already.
+    Atomically; returns "" when saved, else the problem in one line, as ``save_setting``."""
+    import tomlkit
+
+    # 'author:"Ann Lee"' reads better than "author:\"Ann Lee\"": a literal string when it can be one
+    item = tomlkit.string(entry, literal="'" not in entry and entry.isprintable())
+
+    def extended(old: Any) -> Any:
+        if isinstance(old, list):
+            if entry not in old:
+                old.append(item)
+            return old
+        return [old, item] if isinstance(old, str) and old != entry else [item]
+
+    path = config_file() if path is None else path
+    with _saving:
+        return _save(path, name, extended, tomlkit)
+
+
+def _save(path: Path, name: str, value: str | int | bool | Callable[[Any], Any], tomlkit: Any) -> str:
+    """Write one setting: ``value``, or what ``value(the value there now, or None)`` makes of it."""
     shown = shown_path(path)
     values, problem = _read(path)
     if problem:
         return f"{problem}; the {name} was not saved"
-    if values is not None and values.get(name) == value:
+    if values is not None and not callable(value) and values.get(name) == value:
         return ""
     try:
         document = tomlkit.parse(path.read_text(encoding="utf-8")) if values is not None else tomlkit.document()
-        document[name] = value
+        if callable(value):
+            old = document.get(name)
+            new = value(old)
+            if new is old and values is not None and values.get(name) == old.unwrap():
+                return ""  # the list holds it already
+            document[name] = new
+        else:
+            document[name] = value
         path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(path, tomlkit.dumps(document).encode("utf-8"))
     except (OSError, tomlkit.exceptions.TOMLKitError) as exc:

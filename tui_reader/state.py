@@ -98,6 +98,11 @@ class ReaderState:
         self.read_count = 0  # of the papers in the corpus (marks of papers not listed are kept, not counted)
         self.star_count = 0
         self.selection = Selection()  # the papers selected (Space, v): kept while the query changes
+        # first seen since the last session ended, and each watched paper's watch-list entries: worked out in a
+        # worker once the index is built (tui_reader.controllers.news), empty until then
+        self.new: frozenset[str] = frozenset()
+        self.watched: Mapping[str, tuple[str, ...]] = {}
+        self.new_count = 0  # of the papers in the corpus
         self.reload_marks()
 
     def reload_marks(self) -> None:
@@ -264,7 +269,19 @@ class ReaderState:
 
     def flags(self) -> MarkFlags:
         """The marks as they are now, for the ``is:``, ``note:`` and ``tag:`` filters of a search worker."""
-        return MarkFlags(self.read, self.starred, self.notes, self.tags)
+        return MarkFlags(self.read, self.starred, self.notes, self.tags, self.new, frozenset(self.watched))
+
+    def set_news(self, new: frozenset[str], watched: Mapping[str, tuple[str, ...]]) -> bool:
+        """The papers new since the last session and the watched ones; True when the list must be searched
+        again (the new or watched view, or a query with ``is:new`` / ``is:watched``, is shown)."""
+        changed = new != self.new or watched != self.watched
+        self.new, self.watched = new, dict(watched)
+        self.new_count = len(new & self.papers.ids.keys())
+        return changed and any(f"is:{name}" in self.full_query.lower() for name in ("new", "watched"))
+
+    def watches_of(self, paper_id: str) -> tuple[str, ...]:
+        """The watch-list entries a paper matches (none: not watched)."""
+        return self.watched.get(paper_id, ())
 
     @property
     def full_query(self) -> str:
@@ -279,9 +296,9 @@ class ReaderState:
         return self.saved_view.name if self.saved_view is not None else self.view.value
 
     def next_view(self, saved: Sequence[SavedView]) -> None:
-        """The view cycle: all → unread → starred → each saved view in turn → all. A saved view with a sort
-        brings its sort along."""
-        if self.saved_view is None and self.view is not View.STARRED:
+        """The view cycle: all → unread → starred → new → watched → each saved view in turn → all. A saved view
+        with a sort brings its sort along."""
+        if self.saved_view is None and self.view is not View.WATCHED:  # the last built-in view
             self.view = self.view.next()
             return
         names = [view.name.casefold() for view in saved]
@@ -457,6 +474,10 @@ class ReaderState:
             return "No starred papers yet: s stars the paper under the cursor. u changes the view."
         if self.view is View.UNREAD:
             return "Everything is read. u changes the view."
+        if self.view is View.NEW:
+            return "Nothing new since the last session. u changes the view."
+        if self.view is View.WATCHED:
+            return "No watched papers: watch = [queries] in config.toml says what to watch. u changes the view."
         return "No papers."
 
     def status(self, loading: str, indexing: bool, width: int | None = None) -> str:
@@ -468,6 +489,7 @@ class ReaderState:
         counts = [
             f"{total - self.read_count:,} unread",
             f"{self.star_count:,} starred",
+            *([f"{self.new_count:,} new"] if self.new_count else []),
             f"view: {self.view_name}",
             f"sort: {self.sort.label(self.ranked)}",
         ]

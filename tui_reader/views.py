@@ -1,4 +1,4 @@
-"""Views: ``View``, which papers the list shows (all, unread, starred; u cycles, ``view =`` in config.toml
+"""Views: ``View``, which papers the list shows (all, unread, starred, new, watched; u cycles, ``view =`` in config.toml
 starts it), and saved views: a query (with its sort) under a name, kept in DATA_DIR/views.json.
 
 ``SavedViews`` reads and writes the file (atomically; another reader may save or delete a view meanwhile); the
@@ -26,6 +26,8 @@ class View(Enum):
     ALL = "all"
     UNREAD = "unread"
     STARRED = "starred"
+    NEW = "new"  # first seen since the last session ended (tui_reader.library.seen)
+    WATCHED = "watched"  # matching the watch list (tui_reader.watch)
 
     def next(self) -> View:
         order = list(View)

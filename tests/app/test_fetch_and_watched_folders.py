@@ -382,3 +382,27 @@ def test_the_reader_watches_the_corpus_folders_and_the_listings(tmp_path, monkey
     write(folder / "a.txt", dump("A paper"))
     assert main([str(folder), str(folder / "a.txt"), "--data-dir", str(data_dir)]) == 0
     assert watched[-1] == [folder]  # PATH arguments: their folders only
+
+
+async def test_refresh_fetches_on_its_own_at_start_and_says_only_what_arrived(
+    local_api, papers, store, data_dir, config_toml
+):
+    from conftest import app_as_launched
+
+    from tui_reader.library.seen import SeenStore
+
+    with SeenStore.open(data_dir) as seen:  # yesterday's session saw the papers there are
+        seen.record(paper.id for paper in papers)
+        seen.end_session()
+    local_api.days["2024-03-20"] = items(3, "2024-03-20")
+    config_toml('refresh = "2h"\n')
+    app = app_as_launched(papers, store)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: any(n.message == "3 new papers" for n in notifications(app)))
+        await settle(app, pilot)
+        assert len(app.reader.papers) == 214 and "· 3 new ·" in status(app)
+        assert [n.message for n in notifications(app) if n.title.startswith("Fetch")] == []  # no summary
+        requests = len(local_api.requests)
+        app.refresher.tick()  # a minute later: the listing just stored is not 2 hours old
+        await settle(app, pilot)
+        assert len(local_api.requests) == requests

@@ -182,7 +182,7 @@ async def test_a_keymap_key_taken_from_another_binding_and_bad_entries(config_to
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         keys = {explanation: key for key, explanation in app.screen.keys}
-        assert keys["Cycle the view: all → unread → starred → each saved view"] == "(no key)"
+        assert keys["Cycle the view: all → unread → starred → new → watched → each saved view"] == "(no key)"
         assert keys["Mark the paper read / unread (the selected papers, when some are)"] == "x"
         assert keys["Show every key and the search syntax"] == "?"
 

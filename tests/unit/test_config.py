@@ -118,7 +118,7 @@ def test_an_unknown_setting_is_a_warning_and_the_rest_is_used(config, dumps):
     config.write_text(f"corpus = [{json.dumps(str(dumps))}]\ncolour = 'dark'\n")
     loaded = load_config()
     assert loaded.corpus == (dumps,)
-    known = "corpus, theme, view, sort, start, keymap, detail_size, sync_dir, demo, arxiv"
+    known = "corpus, theme, view, sort, start, keymap, detail_size, sync_dir, demo, arxiv, watch, refresh"
     assert loaded.warnings == (f"{config}: unknown setting 'colour' ignored (known: {known})",)
 
 
@@ -145,7 +145,7 @@ def test_a_config_nested_too_deeply_is_one_warning_and_the_defaults(config, text
 def test_hundreds_of_unknown_settings_are_one_warning_counting_them(config):
     config.write_text("".join(f"unknown_{n} = {n}\n" for n in range(500)) + "theme = 'textual-light'\n")
     loaded = load_config()
-    known = "corpus, theme, view, sort, start, keymap, detail_size, sync_dir, demo, arxiv"
+    known = "corpus, theme, view, sort, start, keymap, detail_size, sync_dir, demo, arxiv, watch, refresh"
     assert loaded.warnings == (
         f"{config}: 500 unknown settings ignored: 'unknown_0', 'unknown_1', 'unknown_2' and 497 more (known: {known})",
     )
@@ -318,7 +318,7 @@ def test_the_settings_default_to_all_corpus_order_and_the_first_unread_paper():
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ('view = "read"', "'view' must be one of all, unread, starred, not 'read'; using the default"),
+        ('view = "read"', "'view' must be one of all, unread, starred, new, watched, not 'read'; using the default"),
         ("sort = 1", "'sort' must be one of newest, oldest, upvotes, title, relevance, not int; using the default"),
         ("start = true", "'start' must be one of first-unread, top, not bool; using the default"),
         ("theme = 3", "'theme' must be a string (a theme name), not int; ignored"),
@@ -451,3 +451,46 @@ def test_arxiv_answers_join_the_default_corpus_and_hide_the_demo_once_they_hold_
     assert default_corpus(data, Config()) == [bundled_seeds(), data / "listings", arxiv]
     (arxiv / "2026-04-27_cs.CL.xml").write_bytes(RSS_NEW.read_bytes())
     assert default_corpus(data, Config()) == [data / "listings", arxiv]
+
+
+# --- the watch list -------------------------------------------------------------------------------------------
+
+
+def test_the_watch_list_is_read_and_an_entry_that_is_not_a_string_is_one_warning(config):
+    config.write_text('watch = ["author:Dunson", 3, "", "spectral"]\ntheme = "nord"\n')
+    loaded = load_config()
+    assert loaded.watch == ("author:Dunson", "spectral") and loaded.theme == "nord"
+    assert loaded.warnings == (
+        f"{config}: watch entry int is not a query (a string); left out",
+        f"{config}: watch entry '' is not a query (a string); left out",
+    )
+
+
+def test_adding_to_the_watch_list_keeps_its_comments_and_writes_atomically(config):
+    from tui_reader.config import append_setting
+
+    original = '# mine\nwatch = [\n  "author:Dunson",  # the Bayesian\n  "spectral",\n]\ntheme = "nord"\n'
+    config.write_text(original)
+    with open(config, encoding="utf-8") as before:
+        assert append_setting("watch", 'author:"Ann Lee"') == ""
+        assert before.read() == original  # the old file, whole, for whoever had it open
+    assert config.read_text() == (
+        '# mine\nwatch = [\n  "author:Dunson",  # the Bayesian\n  "spectral",\n  \'author:"Ann Lee"\',\n]\n'
+        'theme = "nord"\n'
+    )
+    assert load_config().watch == ("author:Dunson", "spectral", 'author:"Ann Lee"')
+    assert append_setting("watch", "spectral") == ""  # there already: unchanged
+    assert load_config().watch == ("author:Dunson", "spectral", 'author:"Ann Lee"')
+
+
+def test_adding_to_a_watch_list_that_is_not_there_or_a_single_string(config):
+    from tui_reader.config import append_setting
+
+    assert append_setting("watch", "spectral") == ""
+    assert config.read_text() == "watch = ['spectral']\n"
+    config.write_text('watch = "spectral"\n')
+    assert append_setting("watch", "cat:cs.CL") == ""
+    assert config.read_text() == "watch = [\"spectral\", 'cat:cs.CL']\n"
+    config.write_bytes(b'watch = ["a"\n')  # broken: never rewritten
+    assert append_setting("watch", "b").endswith("; the watch was not saved")
+    assert config.read_bytes() == b'watch = ["a"\n'

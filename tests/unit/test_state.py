@@ -60,7 +60,8 @@ def test_the_status_says_when_marks_cannot_be_saved(reader):
 
 
 def test_views_cycle_and_put_their_filter_before_the_query(reader):
-    assert [View.ALL.next(), View.UNREAD.next(), View.STARRED.next()] == [View.UNREAD, View.STARRED, View.ALL]
+    cycle = [View.ALL.next(), View.UNREAD.next(), View.STARRED.next(), View.NEW.next(), View.WATCHED.next()]
+    assert cycle == [View.UNREAD, View.STARRED, View.NEW, View.WATCHED, View.ALL]
     reader.query = "diff"
     assert reader.full_query == "diff"
     reader.view = View.UNREAD
@@ -79,12 +80,14 @@ def test_saved_views_join_the_cycle_with_their_query_and_sort(reader):
     saved = [SavedView("rl", "tag:rl", "newest"), SavedView("Diffusion", "diffusion")]
     reader.query = "survey"
     seen = []
-    for _ in range(6):
+    for _ in range(8):
         reader.next_view(saved)
         seen.append((reader.view_name, reader.full_query))
     assert seen == [
         ("unread", "is:unread survey"),
         ("starred", "is:starred survey"),
+        ("new", "is:new survey"),
+        ("watched", "is:watched survey"),
         ("rl", "tag:rl survey"),  # the view's query, then what the user types on top
         ("Diffusion", "diffusion survey"),
         ("all", "survey"),

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tui_reader.cli.commands import Command
 
 # In the order `tui-reader --help` and the completion scripts give them.
-SUBCOMMANDS = ("list", "export", "mark", "marks", "note", "tag", "sync", "fetch", "add", "completion")
+SUBCOMMANDS = ("list", "export", "digest", "mark", "marks", "note", "tag", "sync", "fetch", "add", "completion")
 
 
 def commands() -> list[Command]:

@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui_reader.cli.common import UsageError, corpus_paths, load, open_store, warn
 from tui_reader.cli.launch import is_big
@@ -45,15 +45,32 @@ def add_mark_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--starred", action="store_true", help="only starred papers")
 
 
+class Selection(NamedTuple):
+    """What `list` and `export` give (``papers``, with the marks ``flags``), and the corpus it was taken from."""
+
+    papers: list[Paper]
+    flags: MarkFlags
+    corpus: Sequence[Paper]
+    files: Sequence[Path]
+
+
 def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], MarkFlags]:
+    """The papers `list` and `export` show, and the marks, notes and tags: see ``selection``."""
+    chosen = selection(args)
+    return chosen.papers, chosen.flags
+
+
+def selection(args: argparse.Namespace) -> Selection:
     """The papers `list` and `export` show: the corpus (PATHs, or the default one), ranked by --query, kept by
     --read/--unread/--starred, in --sort's order; and the marks, notes and tags (the marks file opened read-only)."""
     args.paths = corpus_paths(args.paths, args.data_dir, args.demo)
     corpus = load(args.paths)
-    papers = corpus.papers
+    papers = everything = corpus.papers
+    files: list[Path] = []
     flags = read_flags(args.data_dir)
     if args.query or args.like:
-        index = search_index(papers, corpus_files(args.paths))
+        files = corpus_files(args.paths)
+        index = search_index(papers, files)
         if args.query:
             result = index.search(args.query, flags)
             if result.error:
@@ -67,7 +84,7 @@ def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], MarkFlags]:
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, flags.read, flags.starred)]
     if args.sort != "relevance":
         papers = [papers[i] for i in sort_rows(papers, range(len(papers)), Sort(args.sort))]
-    return papers, flags
+    return Selection(papers, flags, everything, files or corpus_files(args.paths))
 
 
 def marks_of(flags: MarkFlags) -> Callable[[str], Mark]:

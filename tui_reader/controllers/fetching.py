@@ -43,11 +43,15 @@ class Fetcher:
         self.fetching = ""  # the fetch's progress, in the status line
         self.waiting = ""  # a wait under way (a retry's, or the pacing's), after the progress
         self.cancelled = threading.Event()  # set when the reader closes: a wait to retry ends at once
+        self.quiet: Callable[[FetchResult], object] | None = None  # a fetch of its own: told the result, no summary
 
-    def fetch(self) -> None:
+    def fetch(self, quiet: Callable[[FetchResult], object] | None = None) -> None:
+        """F (or, with ``quiet``, the reader fetching on its own: ``quiet(result)`` instead of the summary)."""
         if self.fetching:
-            self.host.say("A fetch is already under way.", timeout=3)
+            if quiet is None:
+                self.host.say("A fetch is already under way.", timeout=3)
             return
+        self.quiet = quiet
         self.fetching = "fetching…"
         self.host.refresh_status()
         self.host.in_thread(self.fetch_listings, group="fetch", what="Fetching", failed=self.failed)
@@ -116,7 +120,13 @@ class Fetcher:
     def done(self, result: FetchResult, feed: FeedResult | None = None) -> None:
         self.fetching = self.waiting = ""
         self.host.refresh_status()
-        self._stored([*result.stored, *([feed.stored] if feed is not None and feed.stored else [])])
+        stored = [*result.stored, *([feed.stored] if feed is not None and feed.stored else [])]
+        if (quiet := self.quiet) is not None:
+            self.quiet = None
+            quiet(result)  # before the files are read: what it says about them waits for them
+            self._stored(stored)
+            return
+        self._stored(stored)
         data_dir = self.data_dir()
         summary = result.summary(data_dir, fetch_command(data_dir))
         if feed is not None:
@@ -131,6 +141,7 @@ class Fetcher:
             self.host.say(summary, title="Fetched", timeout=6)
 
     def failed(self, error: BaseException) -> None:
+        self.quiet = None
         self.fetching = self.waiting = ""
         self.host.refresh_status()
 

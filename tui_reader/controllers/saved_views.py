@@ -1,6 +1,6 @@
 """Saved views from the reader: V saves the query (and its sort) under a name, u cycles through all, unread,
-starred and each saved view, the palette shows or deletes one. The views live in views.json (tui_reader.views),
-read again before each use: another reader may have saved or deleted one."""
+starred, new, watched and each saved view, the palette shows or deletes one (and shows new or watched). The views
+live in views.json (tui_reader.views), read again before each use: another reader may have saved or deleted one."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from tui_reader.controllers.host import Host
 from tui_reader.safe_text import shown_path
 from tui_reader.sorting import Sort
-from tui_reader.views import SavedView, SavedViews
+from tui_reader.views import SavedView, SavedViews, View
 
 __all__ = ["ViewsController"]
 
@@ -68,6 +68,13 @@ class ViewsController:
         state.show_view(view)
         self._clear_box()
         state.query = ""
+        self._search()
+        self.host.refresh_status()
+
+    def show_built_in(self, view: View) -> None:
+        """Show one of the built-in views (all, unread, starred, new, watched) from the palette."""
+        self.show(None)
+        self.host.state.view = view
         self._search()
         self.host.refresh_status()
 

@@ -22,14 +22,20 @@ __all__ = ["Searcher"]
 
 class Searcher:
     """``save_setting(name, value)`` writes a setting to config.toml (the app's): the sort the user picks with S
-    is the one the reader starts in next time."""
+    is the one the reader starts in next time. ``indexed(index)`` is told each index built (the new and watched
+    papers are found from it)."""
 
     def __init__(
-        self, host: Host, files: Sequence[Path] = (), save_setting: Callable[[str, str], object] | None = None
+        self,
+        host: Host,
+        files: Sequence[Path] = (),
+        save_setting: Callable[[str, str], object] | None = None,
+        indexed: Callable[[SearchIndex], object] | None = None,
     ) -> None:
         self.host = host
         self.files = list(files)  # a big corpus streamed from these files: its index is cached on disk
         self.save_setting = save_setting
+        self._indexed = indexed
         self.running: SearchJob | None = None  # the newest job in a worker
         self.rescan = False  # papers arrived during a scan: scan again once it ends
 
@@ -60,6 +66,8 @@ class Searcher:
         if job is not None or state.full_query:
             self.run(job)
         self.host.refresh_status()
+        if self._indexed is not None:
+            self._indexed(index)
 
     def start(self) -> None:
         """Run the current query (and view), its result coming back in the sort's order; the list keeps

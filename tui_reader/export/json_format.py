@@ -50,16 +50,29 @@ def paper_record(paper: Paper, mark: Mark = NO_MARK) -> dict[str, object]:
     }
 
 
-def write_json(stream: TextIO, papers: Sequence[Paper], marks: Callable[[str], Mark] | None = None) -> None:
-    """The array to ``stream`` as it is encoded (``list --format json`` of a big corpus never holds it whole)."""
+def write_json(
+    stream: TextIO,
+    papers: Sequence[Paper],
+    marks: Callable[[str], Mark] | None = None,
+    more: Callable[[str], dict[str, object]] | None = None,
+) -> None:
+    """The array to ``stream`` as it is encoded (``list --format json`` of a big corpus never holds it whole).
+    ``more``: keys added after the paper's own, by paper id (``list``: ``first_seen``, ``watched``, ``watches``)."""
     records = [paper_record(paper, marks(paper.id) if marks else NO_MARK) for paper in papers]
+    if more is not None:
+        for record, paper in zip(records, papers, strict=True):
+            record.update(more(paper.id))
     json.dump(records, stream, ensure_ascii=False, indent=1)
     stream.write("\n")
 
 
-def render_json(papers: Sequence[Paper], marks: Callable[[str], Mark] | None = None) -> str:
+def render_json(
+    papers: Sequence[Paper],
+    marks: Callable[[str], Mark] | None = None,
+    more: Callable[[str], dict[str, object]] | None = None,
+) -> str:
     out = io.StringIO()
-    write_json(out, papers, marks)
+    write_json(out, papers, marks, more)
     return out.getvalue()
 
 

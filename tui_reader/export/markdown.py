@@ -15,7 +15,7 @@ from tui_reader.paper import Paper, is_web_url
 from .fields import doi_url, dois, one_line, paper_authors, paper_url
 from .registry import ExportFormat
 
-__all__ = ["FORMAT", "markdown_line", "markdown_link", "render_markdown"]
+__all__ = ["FORMAT", "markdown_line", "markdown_link", "markdown_text", "markdown_url", "render_markdown"]
 
 _ACTIVE = re.compile(r"([\\`*_\[\]<>|~$#])")  # characters Markdown (or GitHub's) would read as syntax
 _URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C"}
@@ -23,13 +23,17 @@ MAX_AUTHORS = 3  # more (or a list the source cut short), and the line shows the
 UNDATED = "No listing date"
 
 
-def _text(text: str) -> str:
+def markdown_text(text: str) -> str:
+    """Untrusted text on one line, each character Markdown would read as syntax escaped: it shows as written."""
     return _ACTIVE.sub(r"\\\1", one_line(text))
 
 
-def _url(url: str) -> str:
+def markdown_url(url: str) -> str:
     """A URL as a link target: the characters that would end it or be read as syntax percent-encoded."""
     return "".join(_URL_UNSAFE.get(ch, ch) for ch in url)
+
+
+_text, _url = markdown_text, markdown_url
 
 
 def markdown_link(paper: Paper) -> str:

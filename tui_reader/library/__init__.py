@@ -12,6 +12,8 @@ never lost. No Textual, and nothing of sources, search or export.
   ``Remote`` changes (another device's).
 - ``records.py``: marks as the JSON records of ``marks export`` / ``marks import``.
 - ``store.py``: ``MarkStore``, the facade the app, the CLI and the saver use.
+- ``seen.py``: ``SeenStore``, a file of its own (``seen.db``, never synced): when this machine first saw each
+  paper, and where reader sessions ended (what is new).
 
 ``from tui_reader.library import MarkStore`` loads the store; the names are loaded on first use, so
 ``from tui_reader.library.model import Mark`` stays cheap.

@@ -87,7 +87,7 @@ class Change(_ChangeFields):
 
 class MarkFlags(Mapping[str, Mark]):
     """Read/starred flags, notes and tags by paper id, as the search filters want them (``is:read``,
-    ``is:starred``, ``note:word``, ``tag:name``)."""
+    ``is:starred``, ``note:word``, ``tag:name``); and the reader's ``is:new`` and ``is:watched`` papers."""
 
     def __init__(
         self,
@@ -95,10 +95,13 @@ class MarkFlags(Mapping[str, Mark]):
         starred: set[str] | frozenset[str],
         notes: Mapping[str, str] | None = None,
         tags: Mapping[str, tuple[str, ...]] | None = None,
+        new: frozenset[str] = frozenset(),
+        watched: frozenset[str] = frozenset(),
     ) -> None:
         self.read, self.starred = read, starred
         self.notes: Mapping[str, str] = notes or {}
         self.tags: Mapping[str, tuple[str, ...]] = tags or {}
+        self.new, self.watched = new, watched  # first seen since the last session; matching the watch list
 
     def __getitem__(self, paper_id: str) -> Mark:
         read, starred = paper_id in self.read, paper_id in self.starred

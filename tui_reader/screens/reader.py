@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 from tui_reader.commands import Command, Section
 from tui_reader.controllers.fetching import Fetcher
 from tui_reader.controllers.loading import FolderWatcher, Loader
+from tui_reader.controllers.news import News
 from tui_reader.controllers.saved_views import ViewsController
 from tui_reader.controllers.search import Searcher
 from tui_reader.files import record_failure
@@ -65,7 +66,10 @@ class ReaderScreen(ReaderDialogs):
         self._detail_id: str | None = None
         self._status_shown: str | None = None
         self._mount_paper: int | None = None  # where the cursor is before the user moves it
-        self.search = Searcher(self, self.files, lambda name, value: self.reader_app.save_setting(name, value))
+        self.news = News(self, data_dir, lambda: self.reader_app.config, lambda: self.search.start())
+        self.search = Searcher(
+            self, self.files, lambda name, value: self.reader_app.save_setting(name, value), self.news.index_ready
+        )
         self.loader = Loader(self, self.files, self.search.papers_added, self.search.build_index, self._no_papers)
         self.watcher = FolderWatcher(self, watch, self.loader.add_files)
         self.fetcher = Fetcher(self, lambda: data_dir, self._fetched, lambda: self.reader_app.config.arxiv)
@@ -345,6 +349,9 @@ class ReaderScreen(ReaderDialogs):
 
     def action_fetch(self) -> None:
         self.fetcher.fetch()
+
+    def action_add_watch(self) -> None:
+        self.news.add_watch(self.state.query, self.current)
 
     async def action_quit(self) -> None:
         await self.reader_app.action_quit()

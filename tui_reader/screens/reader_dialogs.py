@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from tui_reader.paper import Paper
+from tui_reader.screens.outside import run_outside
 from tui_reader.widgets import PaperList
 
 if TYPE_CHECKING:
@@ -76,23 +77,7 @@ class ReaderDialogs(Screen[None]):
     def action_edit_note_outside(self) -> None:
         """The note in the user's own editor: the reader steps aside (App.suspend) while it runs."""
         if (paper_id := self.current_id) is not None:
-            self.library.edit_note_outside(paper_id, self._run_outside)
-
-    def _run_outside(self, command: list[str]) -> int | None:
-        import subprocess
-
-        from textual.app import SuspendNotSupported
-
-        failed: Exception | None = None
-        try:
-            with self.app.suspend():
-                try:
-                    return subprocess.run(command, check=False).returncode
-                except Exception as exc:  # App.suspend resumes only when its block ends without one
-                    failed = exc
-        except SuspendNotSupported:
-            return None
-        raise failed
+            self.library.edit_note_outside(paper_id, partial(run_outside, self.app))
 
     async def action_edit_tags(self) -> None:
         from tui_reader.screens.tags import TagScreen

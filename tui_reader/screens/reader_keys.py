@@ -57,7 +57,7 @@ READER_BINDINGS: list[BindingType] = [
         "cycle_view",
         "View",
         id="cycle-view",
-        tooltip="Cycle the view: all → unread → starred → each saved view",
+        tooltip="Cycle the view: all → unread → starred → new → watched → each saved view",
         title="Cycle view",
     ),
     CommandBinding(
@@ -136,6 +136,15 @@ READER_BINDINGS: list[BindingType] = [
         title="Save the search as a view…",
         show=False,
         priority=True,  # a dialog: see above
+    ),
+    CommandBinding(
+        "W",
+        "add_watch",
+        "Watch",
+        id="add-watch",
+        tooltip="Add the query (or, with none, the paper's first author) to the watch list in config.toml",
+        title="Watch this search or author",
+        show=False,
     ),
     CommandBinding(
         "o",

@@ -5,6 +5,7 @@ becomes, what is reported), by ``SearchIndex.search`` (which papers a filter kee
 examples). Adding a filter is one more ``FilterSpec`` in ``FILTERS``, and its tests.
 
     is:read  is:unread  is:starred                          (-is:starred negates a filter: any filter)
+    is:new  is:watched first seen since the last session; matching the watch list (sets the reader works out)
     author:hint        an author's name has a word starting with it ("author:müll" finds Müller);
                        author:"yann lecun" the words in a row; several author: terms must all match
     date:2024-03-11  date:2024-03  date:2024  date:2024-03-01..2024-03-15  date:2024-03..  date:>=2024-03-01
@@ -62,7 +63,7 @@ class FilterSpec:
 
 # -- is: read, unread, starred, unstarred -------------------------------------------------------------------
 
-IS_VALUES = ("read", "unread", "starred", "unstarred")
+IS_VALUES = ("read", "unread", "starred", "unstarred", "new", "watched")
 
 
 def _one_of(values: tuple[str, ...], text: str, prefix: bool, error: str) -> str | None:
@@ -76,10 +77,15 @@ def _one_of(values: tuple[str, ...], text: str, prefix: bool, error: str) -> str
 
 
 def _parse_is(text: str, prefix: bool) -> str | None:
-    return _one_of(IS_VALUES, text, prefix, f"unknown filter is:{text} (use is:read, is:unread or is:starred)")
+    return _one_of(
+        IS_VALUES, text, prefix, f"unknown filter is:{text} (use is:read, is:unread, is:starred, is:new or is:watched)"
+    )
 
 
 def _is_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> np.ndarray:
+    if value in ("new", "watched"):  # what the reader worked out (first seen since the last session; the watch
+        found = getattr(marks, value, None)  # list's): sets of ids on its MarkFlags, none without them
+        return tables.ids_mask(found) if isinstance(found, (set, frozenset)) and found else tables.empty()
     attribute = "starred" if value in ("starred", "unstarred") else "read"
     mask = tables.empty()
     if marks:
@@ -326,7 +332,7 @@ FILTERS: Mapping[str, FilterSpec] = {
             "is",
             _parse_is,
             _is_mask,
-            "is:read  is:unread  is:starred   -is:starred (any filter negated)",
+            "is:read  is:unread  is:starred   -is:starred (any filter negated)   is:new  is:watched (the reader's)",
         ),
         FilterSpec(
             "date",

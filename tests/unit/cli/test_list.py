@@ -46,6 +46,9 @@ KEYS = [
     "organization",
     "tags",
     "note",
+    "first_seen",
+    "watched",
+    "watches",
 ]
 
 

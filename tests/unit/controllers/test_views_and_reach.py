@@ -48,10 +48,10 @@ def test_saving_a_view_keeps_its_sort_and_shows_it(host, views, data_dir):
 def test_the_view_cycle_reads_views_saved_by_another_reader(host, views, data_dir):
     SavedViews.load(data_dir).save("rl", "tag:rl")
     names = []
-    for _ in range(4):
+    for _ in range(6):
         views.cycle()
         names.append(host.state.view_name)
-    assert names == ["unread", "starred", "rl", "all"]
+    assert names == ["unread", "starred", "new", "watched", "rl", "all"]
 
 
 def test_deleting_the_view_shown_goes_back_to_all(host, views, data_dir):

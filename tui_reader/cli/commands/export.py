@@ -9,8 +9,9 @@ from pathlib import Path
 
 from tui_reader.cli.commands import Command
 from tui_reader.cli.common import fail, same_file
+from tui_reader.cli.morning import first_seen, json_keys
 from tui_reader.cli.parser import add_data_dir, add_paths
-from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selected_papers
+from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selection
 from tui_reader.export import EXTENSIONS, FORMATS, format_names, guess_format, render
 from tui_reader.files import replace_file
 from tui_reader.library import DB_NAME, default_data_dir
@@ -34,8 +35,15 @@ def run(args: argparse.Namespace) -> int:
     if output is not None and same_file(output, (args.data_dir or default_data_dir()) / DB_NAME):
         return fail(f"{shown_path(output)}: that is the marks file; export to another file", 1)
     fmt = args.format or guess_format(output)
-    papers, flags = selected_papers(args)
-    text = render(papers, fmt, marks_of(flags), by_date=args.sort in ("newest", "oldest"))
+    chosen = selection(args)
+    papers, flags = chosen.papers, chosen.flags
+    if fmt == "json":  # exactly what `list --format json` prints, first_seen and watches included
+        from tui_reader.export.json_format import render_json
+
+        text = render_json(papers, marks_of(flags), json_keys(chosen, args.data_dir))
+    else:
+        first_seen(chosen.corpus, args.data_dir)
+        text = render(papers, fmt, marks_of(flags), by_date=args.sort in ("newest", "oldest"))
     count = f"{len(papers)} paper{'' if len(papers) == 1 else 's'} exported"
     if output is None:
         sys.stdout.write(text)

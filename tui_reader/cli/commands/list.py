@@ -7,8 +7,9 @@ import sys
 
 from tui_reader.cli.commands import Command
 from tui_reader.cli.common import paper_line
+from tui_reader.cli.morning import first_seen, json_keys
 from tui_reader.cli.parser import add_data_dir, add_paths
-from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selected_papers
+from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selection
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,13 +21,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    papers, flags = selected_papers(args)
+    chosen = selection(args)
+    papers, flags = chosen.papers, chosen.flags
     if args.format == "json":
         from tui_reader.export.json_format import write_json  # what `export --format json` writes
 
-        write_json(sys.stdout, papers, marks_of(flags))
+        write_json(sys.stdout, papers, marks_of(flags), json_keys(chosen, args.data_dir))
     else:
         read, starred, tags = flags.read, flags.starred, flags.tags
+        first_seen(chosen.corpus, args.data_dir)  # every paper loaded is seen, whichever are listed
         for paper in papers:
             print(paper_line(paper, paper.id in read, paper.id in starred, tags.get(paper.id, ())))
     return 0
