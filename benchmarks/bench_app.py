@@ -294,9 +294,10 @@ def keystroke_latency(paths: list[Path], rounds: int) -> tuple[list[float], list
                 assert shown_at, f"no results reached the list for {QUERY[:typed]!r}"
                 to_results.append(shown_at[-1] - start)
             shown = _shown(status_text(app))
-            await pilot.press("escape")  # clear the box for the next round
+            await pilot.press("escape", "escape")  # to the list (the query kept), then clear it
             await app.workers.wait_for_complete()
             await pilot.pause()
+            await pilot.press("slash")  # back in the box for the next round
         return to_results, cycle, shown, total
 
     return run_reader(paths, session)
