@@ -3,20 +3,11 @@ every expected value below was read in the XML by hand."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support.arxiv_server import API_EMPTY, API_ERROR, API_NEW, API_OLD, RSS_NEW, RSS_OLD
 
 from tui_reader.corpus import load_corpus, read_file
 from tui_reader.sources.arxiv_xml import FeedProblem, read_feed
-
-REAL = Path(__file__).parents[2] / "fixtures/real/arxiv"
-RSS_NEW = REAL / "rss_2026-04-27_cs.CL_newformat_trimmed-3items.xml"
-RSS_OLD = REAL / "rss_2018-05-23_hep-ex_OLD-rdf1.0_trimmed-3items.xml"
-API_NEW = REAL / "api_2026-04-12_search_all-testing_10of214881.xml"
-API_OLD = REAL / "api_2016-10-09_search_au-del_maestro_10of31_oldformat.xml"
-API_EMPTY = REAL / "api_2026-04-12_empty_idlist-0000.0000.xml"
-API_ERROR = REAL / "api_2026-04-12_error_idlist-abc_HTTP400.xml"
 
 
 def test_the_2024_feed_gives_ids_without_versions_categories_authors_and_the_announcement():
