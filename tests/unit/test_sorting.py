@@ -101,11 +101,21 @@ def test_keys_follow_papers_added_and_merged() -> None:
 day_strategy = st.one_of(st.none(), st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)))
 
 
-@given(st.lists(st.tuples(day_strategy, st.one_of(st.none(), st.integers(0, 1000))), max_size=40))
+@given(st.lists(st.tuples(day_strategy, day_strategy, st.one_of(st.none(), st.integers(0, 1000))), max_size=40))
 def test_sorting_agrees_with_pythons_sorted(fields) -> None:
-    papers = [paper(f"p{n}", day.isoformat() if day else None, upvotes) for n, (day, upvotes) in enumerate(fields)]
+    """Each paper a published day and a listing day (either may be missing): newest and oldest order by the later
+    of the two, as drawn."""
+    papers = [
+        paper(
+            f"p{n}",
+            published.isoformat() if published else None,
+            upvotes,
+            dates=(f"{listed:%b} {listed.day}, {listed.year}",) if listed else (),
+        )
+        for n, (published, listed, upvotes) in enumerate(fields)
+    ]
     rows = list(range(len(papers)))[::-1]
-    days = [day.toordinal() if day else 0 for day, _ in fields]  # each paper's one day, as drawn
+    days = [max((d.toordinal() for d in (published, listed) if d), default=0) for published, listed, _ in fields]
     newest = sorted(rows, key=lambda i: (days[i] == 0, -days[i]))
     assert list(sort_rows(papers, rows, Sort.NEWEST)) == newest
     oldest = sorted(rows, key=lambda i: (days[i] == 0, days[i]))
