@@ -295,11 +295,13 @@ class ReaderState:
         """The view as the status line names it: all, unread, starred or a saved view's name."""
         return self.saved_view.name if self.saved_view is not None else self.view.value
 
-    def next_view(self, saved: Sequence[SavedView]) -> None:
-        """The view cycle: all → unread → starred → new → watched → each saved view in turn → all. A saved view
-        with a sort brings its sort along."""
-        if self.saved_view is None and self.view is not View.WATCHED:  # the last built-in view
-            self.view = self.view.next()
+    def next_view(self, saved: Sequence[SavedView], watching: bool = True) -> None:
+        """The view cycle: all → unread → starred → new → watched → each saved view in turn → all. Without a
+        watch list (``watching`` False) nothing can be watched: the watched view is passed by. A saved view with a
+        sort brings its sort along."""
+        built_in = [view for view in View if watching or view is not View.WATCHED]
+        if self.saved_view is None and self.view in built_in[:-1]:  # not the last built-in view
+            self.view = built_in[built_in.index(self.view) + 1]
             return
         names = [view.name.casefold() for view in saved]
         key = self.saved_view.name.casefold() if self.saved_view is not None else None

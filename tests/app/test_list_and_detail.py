@@ -204,6 +204,42 @@ async def test_rows_show_the_selection_the_star_and_a_note_and_stay_aligned(stor
         await pilot.press("j", "j", "space")  # the third paper selected
         plist = app.query_one(PaperList)
         rows = [plist.render_line(y).text for y in range(4)]
-        assert [row[:5] for row in rows] == [" ●   ", " ● ✎ ", "✓●★  ", "     "]
-        assert {row.index("Title") for row in rows} == {5}  # every title starts in the same column
+        assert [row[:6] for row in rows] == [" ●    ", " ● ✎  ", "✓●★   ", "      "]
+        assert {row.index("Title") for row in rows} == {6}  # every title starts in the same column
         assert {len(row.rstrip()) for row in rows} == {plist.scrollable_content_region.width - 1}  # and each date
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+async def test_watched_papers_and_feed_announcements_are_marked_in_rows_that_stay_aligned(store, width):
+    announced = [None, "cross", "replace", "replace-cross", "new"]
+    papers = [
+        Paper(id=f"a{i}", title=f"Title {i} of a paper", abstract="x", dates=("Mar 11",), announce_type=kind)
+        for i, kind in enumerate(announced)
+    ]
+    store.set_note("a1", "a note")
+    app = ReaderApp(papers, store)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(app, pilot)
+        plist = app.query_one(PaperList)
+        assert [plist.render_line(y).text[:6] for y in range(2)] == [" ●    ", " ● ✎  "]  # nothing watched yet
+        await pilot.press("G")  # the last paper in the detail, before the news worker has reported
+        await pilot.pause()
+        assert "Watched" not in str(app.query_one("#detail-body").render())
+        # as the news worker reports them (the watch list's queries, shown literally: never markup); the list and
+        # the detail repaint without a key
+        watched = {"a1": ("spectral",), "a4": ("[b]spectral[/b]", 'author:"Dunson"')}
+        app.reader_screen.news.found(frozenset(), watched)
+        await pilot.pause()
+        rows = [plist.render_line(y).text for y in range(5)]
+        assert [row[:6] for row in rows] == [" ●    ", " ● ✎◆ ", " ●    ", " ●    ", " ●  ◆ "]
+        assert {row.index("Title") for row in rows} == {6}
+        assert [row.rstrip()[-12:] for row in rows] == [
+            "      Mar 11",
+            "cross Mar 11",
+            "repl  Mar 11",
+            "repl  Mar 11",
+            "      Mar 11",
+        ]
+        assert {len(row.rstrip()) for row in rows} == {plist.scrollable_content_region.width - 1}
+        body = str(app.query_one("#detail-body").render())
+        assert 'Watched [b]spectral[/b] · author:"Dunson"' in body

@@ -10,6 +10,7 @@ from conftest import ARXIV_PAPER
 
 from tui_reader.app import ReaderApp
 from tui_reader.library import MarkStore
+from tui_reader.paper import Paper
 
 
 @pytest.fixture
@@ -68,6 +69,27 @@ def test_selection_and_note_markers(snap_compare, make_app, seeds_corpus, data_d
     app = make_app(starred=2, read=1)
     # the second and fourth papers selected: markers, the status count, the cursor moved on to the fifth
     assert snap_compare(app, terminal_size=(80, 24), run_before=pressing("j", "space", "j", "v"))
+
+
+def test_watched_and_announced_markers(snap_compare, seeds_corpus, data_dir):
+    # papers from an arXiv feed: two cross-listed, one replaced; three watched (the second by two watches)
+    kinds = {1: "cross", 3: "replace", 4: "cross", 6: "replace-cross"}
+    papers = [
+        Paper(p.id, p.title, p.abstract, p.dates, authors=p.authors, announce_type=kinds.get(i, "new"))
+        for i, p in enumerate(seeds_corpus.papers[:12])
+    ]
+    store = MarkStore.open(data_dir)
+    app = ReaderApp(papers, store)
+    watched = {papers[1].id: ("diffusion", 'author:"Dunson"'), papers[2].id: ("spectral",), papers[5].id: ("rl",)}
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.reader_screen.news.found(frozenset(), watched)  # as the news worker reports them
+        await pilot.press("j")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    store.close()
 
 
 def test_help_screen(snap_compare, make_app):

@@ -228,7 +228,7 @@ async def test_s_in_a_saved_view_with_its_own_sort_keeps_the_users_saved_sort(co
     app = app_as_launched(PAPERS, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("u", "u", "u", "u", "u")  # unread, starred, new, watched, then the saved view
+        await pilot.press("u", "u", "u", "u")  # unread, starred, new, then the saved view (no watch list)
         await settle(app, pilot)
         assert "view: Popular" in status(app)
         assert "sort: upvotes" in status(app)

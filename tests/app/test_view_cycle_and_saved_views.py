@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import SIZE, settle, shown_titles, status, type_query
+from conftest import SIZE, app_as_launched, settle, shown_titles, status, type_query
 from textual.widgets import Input
 
 from tui_reader.app import ReaderApp
@@ -29,7 +29,7 @@ async def test_u_cycles_all_unread_starred(reader_app, papers):
         await settle(reader_app, pilot)
         assert reader_app.reader.view is View.STARRED
         assert shown_titles(reader_app) == [papers[1].title]
-        await pilot.press("u", "u", "u")  # new (nothing is new in a first session), watched (nothing watched), all
+        await pilot.press("u", "u")  # new (nothing is new in a first session), then all (no watch list: no watched)
         await settle(reader_app, pilot)
         assert reader_app.reader.view is View.ALL
         assert len(reader_app.query_one(PaperList).rows) == 211
@@ -57,11 +57,25 @@ async def test_v_saves_the_query_and_sort_as_a_view_that_joins_the_u_cycle(paper
         assert "view: Diffusion" in status(app) and app.query_one("#search", Input).value == ""
         assert sorted(shown_titles(app)) == sorted(matching)
         seen = []
+        for _ in range(5):
+            await pilot.press("u")
+            await settle(app, pilot)
+            seen.append(status(app).split("view: ")[1].split(" ·")[0])
+        assert seen == ["all", "unread", "starred", "new", "Diffusion"]  # no watch list: no watched view
+
+
+async def test_u_passes_the_watched_view_only_with_a_watch_list(papers, store, data_dir, config_toml):
+    SavedViews.load(data_dir).save("Reading", "is:unread")
+    config_toml('watch = ["diffusion"]\n')
+    app = app_as_launched(papers, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        seen = []
         for _ in range(6):
             await pilot.press("u")
             await settle(app, pilot)
             seen.append(status(app).split("view: ")[1].split(" ·")[0])
-        assert seen == ["all", "unread", "starred", "new", "watched", "Diffusion"]
+        assert seen == ["unread", "starred", "new", "watched", "Reading", "all"]
 
 
 async def test_saved_views_are_in_the_palette_and_can_be_deleted(papers, store, data_dir):
@@ -100,7 +114,7 @@ async def test_a_view_saved_in_another_reader_joins_the_cycle_and_the_palette(pa
         await settle(app, pilot)
         SavedViews.load(data_dir).save("Elsewhere", "is:starred")  # another reader, meanwhile
         assert "View: Elsewhere" in [command.title for command in app.get_system_commands(app.screen)]
-        await pilot.press("u", "u", "u", "u", "u")
+        await pilot.press("u", "u", "u", "u")  # unread, starred, new, then the saved view (no watch list)
         await settle(app, pilot)
         assert "view: Elsewhere" in status(app)
 
@@ -110,7 +124,7 @@ async def test_v_in_a_saved_view_offers_its_name_so_enter_updates_it_with_the_re
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("u", "u", "u", "u", "u")  # all → unread → starred → new → watched → Reading
+        await pilot.press("u", "u", "u", "u")  # all → unread → starred → new → Reading (no watch list)
         await type_query(app, pilot, "diffusion")
         await pilot.press("enter", "V")
         await pilot.pause()

@@ -99,6 +99,19 @@ def test_saved_views_join_the_cycle_with_their_query_and_sort(reader):
     assert reader.view_name == "all" and "view: all" in reader.status("", False)
 
 
+def test_without_a_watch_list_the_cycle_passes_the_watched_view_by(reader):
+    from tui_reader.views import SavedView, View
+
+    seen = []
+    for _ in range(5):
+        reader.next_view([SavedView("rl", "tag:rl")], watching=False)
+        seen.append(reader.view_name)
+    assert seen == ["unread", "starred", "new", "rl", "all"]
+    reader.view = View.WATCHED  # started in it (view = "watched" in config.toml): on to the saved views
+    reader.next_view([SavedView("rl", "tag:rl")], watching=False)
+    assert reader.view_name == "rl"
+
+
 def test_a_bulk_change_shows_at_once_and_counts(reader):
     changes = reader.changes_for(["p0", "p1", "p2", "p3", "gone"], "read", True)
     assert [change.paper_id for change in changes] == ["p1", "p2", "p3", "gone"]  # p0 is read already

@@ -43,6 +43,11 @@ class News:
         # of them are new ("12 new papers"); None: nothing to say
         self._announce_above: int | None = None
 
+    def watching(self) -> bool:
+        """Whether the watch list has entries (those that are queries, once checked): without any, nothing can be
+        watched, and u passes the watched view by."""
+        return bool(self.entries if self.entries is not None else self._config().watch)
+
     def index_ready(self, index: SearchIndex) -> None:
         self.host.in_thread(lambda: self.work(index), group="news", what="Finding new and watched papers", failed=None)
 
@@ -81,9 +86,13 @@ class News:
 
     def found(self, new: frozenset[str], watched: Mapping[str, tuple[str, ...]], papers: int | None = None) -> None:
         """The new and watched papers among the ``papers`` the index was built from."""
-        arrived = len(new - self.host.state.new)
-        if self.host.state.set_news(new, watched):
+        state = self.host.state
+        arrived = len(new - state.new)
+        marked = watched != state.watched
+        if state.set_news(new, watched):
             self._searched()
+        if marked:  # the watched marks of the list's rows and the detail's line
+            self.host.marks_shown()
         self.host.refresh_status()
         if self._announce_above is not None and papers is not None and papers > self._announce_above:
             self._announce_above = None  # an index holding what the fetch brought (an older one may come first)

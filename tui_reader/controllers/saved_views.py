@@ -17,12 +17,19 @@ __all__ = ["ViewsController"]
 
 class ViewsController:
     """``search()`` runs the state's query again; ``clear_box()`` empties the search box (its change runs the
-    search too)."""
+    search too); ``watching()``: whether the watch list has entries (without, u passes the watched view by)."""
 
-    def __init__(self, host: Host, data_dir: Path, search: Callable[[], object], clear_box: Callable[[], object]):
+    def __init__(
+        self,
+        host: Host,
+        data_dir: Path,
+        search: Callable[[], object],
+        clear_box: Callable[[], object],
+        watching: Callable[[], bool] = lambda: True,
+    ):
         self.host = host
         self.views = SavedViews.load(data_dir)  # a small file, read once here, then again before each use
-        self._search, self._clear_box = search, clear_box
+        self._search, self._clear_box, self._watching = search, clear_box, watching
 
     def reload(self) -> None:
         """The saved views as views.json holds them now (a damaged file keeps the views known: its warning was
@@ -32,9 +39,9 @@ class ViewsController:
             self.views = fresh
 
     def cycle(self) -> None:
-        """u: all → unread → starred → each saved view → all."""
+        """u: all → unread → starred → new → watched (with a watch list) → each saved view → all."""
         self.reload()
-        self.host.state.next_view(self.views.views)
+        self.host.state.next_view(self.views.views, self._watching())
         self._search()
         self.host.refresh_status()
 

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from tui_reader.commands import Command, Section
+from tui_reader.controllers.adding import Adder
 from tui_reader.controllers.fetching import Fetcher
 from tui_reader.controllers.loading import FolderWatcher, Loader
 from tui_reader.controllers.news import News
@@ -70,10 +71,11 @@ class ReaderScreen(ReaderDialogs):
         self.search = Searcher(
             self, self.files, lambda name, value: self.reader_app.save_setting(name, value), self.news.index_ready
         )
-        self.loader = Loader(self, self.files, self.search.papers_added, self.search.build_index, self._no_papers)
+        self.loader = Loader(self, self.files, self._papers_added, self.search.build_index, self._no_papers)
         self.watcher = FolderWatcher(self, watch, self.loader.add_files)
         self.fetcher = Fetcher(self, lambda: data_dir, self._fetched, lambda: self.reader_app.config.arxiv)
-        self.views = ViewsController(self, data_dir, self.search.start, self._clear_box)
+        self.views = ViewsController(self, data_dir, self.search.start, self._clear_box, self.news.watching)
+        self.adder = Adder(self, lambda: data_dir, self._fetched, lambda: self.views.show(None))
 
     @cached_property
     def library(self) -> Library:  # this and reach: made at first use, their modules not loaded by the first frame
@@ -95,7 +97,9 @@ class ReaderScreen(ReaderDialogs):
             id="search",
         )
         with Panes(self.reader_app.config.detail_size, id="panes"):
-            papers = PaperList(self.state.papers, self.state.mark, self.state.selection, id="papers")
+            papers = PaperList(
+                self.state.papers, self.state.mark, self.state.selection, self.state.watches_of, id="papers"
+            )
             papers.border_title = "Papers"
             yield papers
             detail = PaperDetail(id="detail")
@@ -131,9 +135,14 @@ class ReaderScreen(ReaderDialogs):
 
     def on_unmount(self) -> None:
         self.fetcher.close()  # a fetch waiting to retry stops now, not after its wait
+        self.adder.close()
 
     def _no_papers(self) -> None:
         self.reader_app.exit_no_papers(self.loader.warnings)
+
+    def _papers_added(self) -> None:
+        self.search.papers_added()
+        self.adder.loaded()  # a paper added by id goes under the cursor once it is in
 
     def _fetched(self, files: Iterable[Path]) -> None:
         files = list(files)
@@ -232,7 +241,8 @@ class ReaderScreen(ReaderDialogs):
         paper = state.papers[index] if index is not None else None
         spans = state.result.spans(index) if (state.result and index is not None) else ((), ())
         empty = state.empty_message(bool(self.loader.loading))
-        self.detail.show(paper, state.mark(paper.id) if paper else NO_MARK, spans, empty)
+        watches = state.watches_of(paper.id) if paper else ()
+        self.detail.show(paper, state.mark(paper.id) if paper else NO_MARK, spans, empty, watches)
         if paper is not None and paper.id != self._detail_id:
             self._detail_id = paper.id
             self.detail.scroll_home(animate=False)
@@ -349,6 +359,9 @@ class ReaderScreen(ReaderDialogs):
 
     def action_fetch(self) -> None:
         self.fetcher.fetch()
+
+    def action_add_paper(self) -> None:
+        self.adder.add(self.query_one("#search", Input).value)
 
     def action_add_watch(self) -> None:
         self.news.add_watch(self.state.query, self.current)

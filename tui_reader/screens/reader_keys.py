@@ -147,6 +147,15 @@ READER_BINDINGS: list[BindingType] = [
         show=False,
     ),
     CommandBinding(
+        "plus",
+        "add_paper",
+        "Add",
+        id="add-paper",
+        tooltip="Add the paper whose arXiv id or URL is in the search box, asked of the arXiv API and kept",
+        title="Add the paper whose arXiv id or URL is in the search box",
+        show=False,
+    ),
+    CommandBinding(
         "o",
         "open_menu",
         "Open",

@@ -47,7 +47,7 @@ ABSTRACT_SHARE = 3  # ... and a third of a tall one
 MACHINE_WRITTEN = "(machine-written by Hugging Face)"
 DOI_URL = "https://doi.org/{}"
 
-Shown = tuple[Paper | None, Annotated, tuple[Spans, Spans], str]  # what ``show`` was given
+Shown = tuple[Paper | None, Annotated, tuple[Spans, Spans], str, tuple[str, ...]]  # what ``show`` was given
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
@@ -81,16 +81,24 @@ class PaperDetail(VerticalScroll, can_focus=True):
             self.show(*self._shown)
 
     def show(
-        self, paper: Paper | None, mark: Annotated, spans: tuple[Spans, Spans] = ((), ()), empty: str = ""
+        self,
+        paper: Paper | None,
+        mark: Annotated,
+        spans: tuple[Spans, Spans] = ((), ()),
+        empty: str = "",
+        watches: tuple[str, ...] = (),
     ) -> None:
-        """Show one paper, or the ``empty`` message when there is none."""
-        self._shown = (paper, mark, spans, empty)
+        """Show one paper (``watches``: the watch-list entries it matches), or the ``empty`` message when there is
+        none."""
+        self._shown = (paper, mark, spans, empty, watches)
         body = self.query_one("#detail-body", Static)
         if paper is None:
             body.update(Text(empty or "Nothing to show.", style="italic"))
             return
         text = _head(paper, mark, spans[0])
         tags, note, lines = _tags(mark.tags), _note(mark.note), details(paper)
+        if watches:  # which watches matched: first of the details (the reason the paper is in the morning's list)
+            lines.insert(0, _line("Watched ", " · ".join(watches)))
         fits = self._fits(text)
         # above the abstract, as long as it keeps its rows: the tags, then the note, then the details in order
         top = [tags] if tags is not None and fits(tags, 0) else []

@@ -19,17 +19,26 @@ from textual.strip import Strip
 from tui_reader.commands import CommandBinding
 from tui_reader.dates import list_date
 from tui_reader.paper import Paper, Spans
-from tui_reader.widgets.text import NOTE, SELECTED, STAR, UNREAD_DOT, Annotated, shown
+from tui_reader.widgets.text import NOTE, SELECTED, STAR, UNREAD_DOT, WATCHED, Annotated, shown
 
 MarkLookup = Callable[[str], Annotated]  # paper id -> its marks, note and tags
 SpanLookup = Callable[[int], Spans]  # paper index -> the title's highlight spans
+WatchLookup = Callable[[str], tuple[str, ...]]  # paper id -> the watch-list entries it matches
 
-TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 13 more (18 once a paper with a year is shown)
-MARKERS = 5  # cells before the title: selected, unread, star, note, a space
+TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 14 more (19 once a paper with a year is shown, 25
+# once a paper a feed announced as a cross-list or replacement is)
+MARKERS = 6  # cells before the title: selected, unread, star, note, watched, a space
 TITLE_READABLE = 32  # cells of the title kept before any authors are shown beside it
 AUTHORS_GAP = 2  # cells between the title and its authors
 DATE_WIDTH = 6  # "Mar 11"
 DATE_WIDTH_WITH_YEAR = 11  # "Mar 11 2024"
+# how an arXiv feed announced a paper, before its date: only what is not a new submission, dim
+ANNOUNCED = {"cross": "cross", "replace": "repl", "replace-cross": "repl"}
+ANNOUNCED_WIDTH = 1 + max(map(len, ANNOUNCED.values()))  # " cross"
+
+
+def _no_watches(_: str) -> tuple[str, ...]:
+    return ()
 
 
 def _no_spans(_: int) -> Spans:
@@ -50,6 +59,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--match",
         "paper-list--authors",
         "paper-list--tags",
+        "paper-list--watched",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -120,16 +130,24 @@ class PaperList(ScrollView, can_focus=True):
             super().__init__()
 
     def __init__(
-        self, papers: Sequence[Paper], marks: MarkLookup, selected: Container[str] = (), **kwargs: Any
+        self,
+        papers: Sequence[Paper],
+        marks: MarkLookup,
+        selected: Container[str] = (),
+        watches: WatchLookup = _no_watches,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.papers = papers
         self.marks = marks
         self.selected = selected  # paper ids marked as selected in their rows
+        self.watches = watches  # a paper matching the watch list is marked in its row
         self.rows: Sequence[int] = range(len(papers))
         self.spans: SpanLookup = _no_spans
         # the date column: 6 cells until a paper with a year is drawn, then 11 for good, so rows stay aligned
         self.date_width = DATE_WIDTH
+        # the announcement column: none until a paper a feed cross-listed or replaced is drawn, then for good
+        self.announced_width = 0
 
     # --- data in -------------------------------------------------------------------------------------------
 
@@ -240,16 +258,19 @@ class PaperList(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # the styles once per repaint, not once per row (each lookup walks the DOM or the CSS)
         self._row_looks = _RowLooks(self)
-        if self.date_width < DATE_WIDTH_WITH_YEAR:
+        if self.date_width < DATE_WIDTH_WITH_YEAR or not self.announced_width:
             top = self.scroll_offset.y + crop.y
-            shown_rows = self.rows[max(0, top) : max(0, top + crop.height)]
-            if any(_has_year(self.papers[index]) for index in shown_rows):
+            shown_papers = [self.papers[index] for index in self.rows[max(0, top) : max(0, top + crop.height)]]
+            if any(map(_has_year, shown_papers)):
                 self.date_width = DATE_WIDTH_WITH_YEAR
+            if any(paper.announce_type in ANNOUNCED for paper in shown_papers):
+                self.announced_width = ANNOUNCED_WIDTH
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        """``✓●★✎ Title with matches highlighted…  Authors   Mar 11 `` (``Mar 11 2024`` when the year is known):
-        selected, unread, starred, with a note — built as segments (no Text layout per row)."""
+        """``✓●★✎◆ Title with matches highlighted…  Authors  cross Mar 11 `` (``Mar 11 2024`` when the year is
+        known): selected, unread, starred, with a note, watched; how an arXiv feed announced it when that was not
+        a new paper — built as segments (no Text layout per row)."""
         looks = getattr(self, "_row_looks", None) or _RowLooks(self)
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
@@ -262,7 +283,7 @@ class PaperList(ScrollView, can_focus=True):
         look = looks[read, row == self.cursor]
         date = list_date(paper)
         date_width = self.date_width
-        extra = MARKERS + 2 + date_width  # the markers, the date and a space either side
+        extra = MARKERS + 2 + date_width + self.announced_width  # the markers, the date and a space either side
         title, spans = shown(paper.title, self.spans(index))  # segments go to the terminal as they are
         room = max(TITLE_MIN_WIDTH, width - extra)
         title_width = cell_len(title)
@@ -287,13 +308,19 @@ class PaperList(ScrollView, can_focus=True):
                 after_title.append(Segment(" " * padding, look.row))
         else:
             title_width, after_title = room, []
+        announced = []
+        if self.announced_width:  # a column of its own, blank for a new paper or one from another source
+            label = ANNOUNCED.get(paper.announce_type or "", "")
+            announced.append(Segment(f" {label:<{self.announced_width - 1}}", look.date))
         segments = [
             Segment(SELECTED, look.selected) if paper.id in self.selected else Segment(" ", look.row),
             Segment(" " if read else UNREAD_DOT, look.row),
             Segment(STAR if starred else " ", look.star),
-            Segment(NOTE + " " if mark.note else "  ", look.note),
+            Segment(NOTE if mark.note else " ", look.note),
+            Segment(WATCHED + " " if self.watches(paper.id) else "  ", look.watched),
             *_title_segments(title, spans, title_width, look.row, look.match),
             *after_title,
+            *announced,
             Segment(f" {shown(date)[0]:>{date_width}} ", look.date),
         ]
         if width >= TITLE_MIN_WIDTH + extra and cell_len(date) <= date_width:  # the segments fill the row exactly
@@ -314,6 +341,7 @@ class _RowLook(NamedTuple):
     date: Style
     authors: Style
     tags: Style
+    watched: Style
 
 
 class _RowLooks(dict[tuple[bool, bool], _RowLook]):
@@ -323,8 +351,10 @@ class _RowLooks(dict[tuple[bool, bool], _RowLook]):
         super().__init__()
         self.base = base = papers.rich_style
         style = papers.get_component_rich_style
-        names = ("star", "match", "date", "cursor", "authors", "tags", "selected", "note")
-        star, match, date, cursor, authors, tags, selected, note = (style(f"paper-list--{name}") for name in names)
+        names = ("star", "match", "date", "cursor", "authors", "tags", "selected", "note", "watched")
+        star, match, date, cursor, authors, tags, selected, note, watched = (
+            style(f"paper-list--{name}") for name in names
+        )
         for read in (False, True):
             for under_cursor in (False, True):
                 row = base + style("paper-list--read" if read else "paper-list--unread")
@@ -337,7 +367,10 @@ class _RowLooks(dict[tuple[bool, bool], _RowLook]):
                 starred = row + Style(color=star.color)
                 chosen = row + Style(color=selected.color, bold=selected.bold)
                 noted = row + Style(color=note.color, bold=False)
-                self[read, under_cursor] = _RowLook(row, starred, chosen, noted, row + match, row + date, dim, tagged)
+                followed = row + Style(color=watched.color, bold=False)
+                self[read, under_cursor] = _RowLook(
+                    row, starred, chosen, noted, row + match, row + date, dim, tagged, followed
+                )
 
 
 def _authors(names: Sequence[str], title_width: int, room: int) -> str:

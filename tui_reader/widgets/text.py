@@ -16,6 +16,7 @@ UNREAD_DOT = "●"
 STAR = "★"
 SELECTED = "✓"  # a paper selected in the list (Space, v)
 NOTE = "✎"  # a paper with a note
+WATCHED = "◆"  # a paper matching an entry of the watch list
 
 
 class Flagged(Protocol):
