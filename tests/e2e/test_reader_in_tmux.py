@@ -152,8 +152,8 @@ def first_row(screen: str) -> tuple[str, str]:
     """(markers, title) of the top row of the list pane: the first line below the pane's top border."""
     lines = screen.splitlines()
     top = next(i for i, line in enumerate(lines) if line.lstrip().startswith("╭"))
-    cell = lines[top + 1].split("│")[1]  # "│✓●★✎ Title…   Mar 11 │ │ detail │": selected, unread, star, note
-    markers, title = cell[1:3], cell[5:-8].rstrip()  # unread and star
+    cell = lines[top + 1].split("│")[1]  # "│✓●★✎◆ Title…   Mar 11 │ │ detail │": selected, unread, star, note, watched
+    markers, title = cell[1:3], cell[6:-8].rstrip()  # unread and star
     return markers, title
 
 
