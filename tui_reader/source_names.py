@@ -23,6 +23,9 @@ ARXIV_SNAPSHOT = "arXiv metadata snapshot"
 _STORED_LISTING = re.compile(r"\d{4}-\d{2}-\d{2}\.json")  # DATA_DIR/listings/2026-02-25.json (tui-reader fetch)
 _CACHE_NAME = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")  # the bundled Daily Papers dumps: 000_9b4709637f9b7bcc.txt
 _JSON = (".json", ".jsonl")
+# DATA_DIR/listings/arxiv/2026-04-27_cs.CL+cs.LG.xml (fetch --arxiv), added_2026-12-07T091500[-2].xml (add)
+_ARXIV_FEED = re.compile(r"(\d{4}-\d{2}-\d{2})_([A-Za-z0-9.+-]+)\.xml")
+_ARXIV_ADDED = re.compile(r"added_(\d{4}-\d{2}-\d{2})T\d{6}(?:-\d+)?\.xml")
 
 
 def source_names(paper: Paper) -> list[str]:
@@ -32,8 +35,11 @@ def source_names(paper: Paper) -> list[str]:
     days: list[Day] = []
     own: list[str] = []
     dumps = False
+    arxiv_named: list[str] = []
     for source in paper.sources:
-        if _STORED_LISTING.fullmatch(source) and (day := parse_day(source.removesuffix(".json"))) is not None:
+        if (named := _arxiv_name(source)) is not None:
+            arxiv_named.append(named)
+        elif _STORED_LISTING.fullmatch(source) and (day := parse_day(source.removesuffix(".json"))) is not None:
             days.append(day)
         elif _CACHE_NAME.fullmatch(source):
             dumps = True
@@ -47,7 +53,18 @@ def source_names(paper: Paper) -> list[str]:
     if len(arxiv) == 1:  # only arXiv metadata gives categories: the one JSON file that could have is the snapshot
         names.append(ARXIV_SNAPSHOT)
         own.remove(arxiv[0])
-    return names + [shown_path(source) for source in own]
+    return names + list(dict.fromkeys(arxiv_named)) + [shown_path(source) for source in own]
+
+
+def _arxiv_name(source: str) -> str | None:
+    """An arXiv feed's day and categories (``arXiv cs.CL, cs.LG, Apr 27 2026``) or an answer of the arXiv API
+    (``arXiv API, Dec 7 2026``), from the names ``fetch --arxiv`` and ``add`` give their files; None for
+    another file."""
+    if (feed := _ARXIV_FEED.fullmatch(source)) and (day := parse_day(feed[1])) is not None:
+        return f"arXiv {', '.join(feed[2].split('+'))}, {day.shown()}"
+    if (added := _ARXIV_ADDED.fullmatch(source)) and (day := parse_day(added[1])) is not None:
+        return f"arXiv API, {day.shown()}"
+    return None
 
 
 def _listing_days(paper: Paper) -> list[Day]:

@@ -63,3 +63,11 @@ def test_json_files_without_arxiv_metadata_are_the_users_files():
 def test_a_day_both_fetched_and_in_a_bundled_dump_is_named_once():
     twice = paper(sources=("2024-03-11.json", S0), dates=("2024-03-11", "Mar 11, 2024"))
     assert source_names(twice) == ["Daily Papers, Mar 11 2024"]
+
+
+def test_arxiv_feeds_and_api_answers_are_named_by_their_categories_and_day():
+    fed = paper(sources=("2026-04-27_cs.CL+cs.LG.xml", "2026-04-28_cs.CL.xml"), categories=("cs.CL",))
+    assert source_names(fed) == ["arXiv cs.CL, cs.LG, Apr 27 2026", "arXiv cs.CL, Apr 28 2026"]
+    added = paper(sources=("added_2026-12-07T091500.xml", "added_2026-12-08T101010-2.xml"))
+    assert source_names(added) == ["arXiv API, Dec 7 2026", "arXiv API, Dec 8 2026"]
+    assert source_names(paper(sources=("notes_cs.CL.xml",))) == ["notes_cs.CL.xml"]  # the user's own file
