@@ -149,3 +149,27 @@ def test_a_failed_migration_changes_nothing(data_dir, monkeypatch):
     ]
     conn.close()
     assert sha(path) == before
+
+
+def test_the_marks_of_many_papers_are_the_same_read_by_lookups_or_by_one_scan(data_dir):
+    """A few ids are looked up; ids of most of the table are read in one scan. Either way each paper gets its own
+    mark, and a paper without a row no mark, in the order asked."""
+    from tui_reader.library.model import NO_MARK
+    from tui_reader.library.schema import IDS_PER_QUERY, marks_of
+
+    with MarkStore.open(data_dir) as store:
+        for n in range(0, 1200, 3):
+            store.set_read(f"p{n}", True)
+        store.set_starred("p3", True)
+    conn = sqlite3.connect(data_dir / DB_NAME)
+    few = marks_of(conn, ["p3", "p4", "p6"])
+    assert [(m.read, m.starred) for m in few.values()] == [(True, True), (False, False), (True, False)]
+    assert list(few) == ["p3", "p4", "p6"] and few["p4"] is NO_MARK
+    many = [f"p{n}" for n in range(1199, -1, -1)]  # 1,200 ids (400 with a row): more than one query's worth
+    assert len(many) > IDS_PER_QUERY
+    read = marks_of(conn, many)
+    assert list(read) == many
+    assert [pid for pid, m in read.items() if m.read] == [f"p{n}" for n in range(1197, -1, -3)]
+    assert [pid for pid, m in read.items() if m.starred] == ["p3"]
+    assert sum(m is NO_MARK for m in read.values()) == 800
+    conn.close()
