@@ -321,14 +321,19 @@ class MarkSaver:
             self._failed.extend(changes)  # changes stay journalled and unsaved, and are tried again
             self._report_warnings()
             return batch[end:]
+        self._committed(changes, marks)
+        self._report_warnings()
+        return batch[end:]
+
+    def _committed(self, changes: Sequence[Change], marks: dict[str, Mark]) -> None:
+        """These changes are in the marks file: no longer pending (the journal emptied once nothing is), and the
+        reader is told."""
         with self._wake:
             self._state.unsaved -= len(changes)
             if not self._state.unsaved and self.journal is not None:
                 self.journal.clear()
             self._wake.notify_all()
         self._report(Saved(tuple(changes), marks))
-        self._report_warnings()
-        return batch[end:]
 
     def _save_again(self) -> None:
         """After the marks file failed mid-session (a full disk), try a fresh opening every poll; once one takes
@@ -350,12 +355,7 @@ class MarkSaver:
         if self.journal is None:
             with suppress(OSError):
                 self.journal = Journal.create(self._given.data_dir)
-        with self._wake:
-            self._state.unsaved -= len(changes)
-            if not self._state.unsaved and self.journal is not None:
-                self.journal.clear()
-            self._wake.notify_all()
-        self._report(Saved(tuple(changes), marks))
+        self._committed(changes, marks)
         self._report(SavingAgain())
 
     def _report_all(self, store: MarkStore) -> None:
