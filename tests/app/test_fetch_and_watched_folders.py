@@ -53,6 +53,24 @@ def local_api(api, monkeypatch):
     return api
 
 
+@pytest.fixture
+def fetch_ended(monkeypatch):
+    """Set when the reader's fetch (fetch.fetch_days, in its thread) has returned or raised."""
+    import threading
+
+    ended = threading.Event()
+    real = fetch.fetch_days
+
+    def fetch_days(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(fetch, "fetch_days", fetch_days)
+    return ended
+
+
 def fetched(app: ReaderApp):
     """F's notifications (a fetched empty day may bring the loader's own warning about it)."""
     return [n for n in notifications(app) if n.title.startswith("Fetch")]
@@ -121,58 +139,36 @@ async def test_a_failed_fetch_is_a_notification_and_the_reader_goes_on(local_api
         assert "fetching" not in status(app)
 
 
-async def test_quitting_during_a_wait_between_tries_ends_the_fetch_at_once(local_api, papers, store, monkeypatch):
+async def test_quitting_during_a_wait_between_tries_ends_the_fetch_at_once(
+    local_api, papers, store, monkeypatch, fetch_ended
+):
     """The reader's waits are real ones (an Event): closing the reader ends them, so quitting never hangs."""
-    import threading
-
     monkeypatch.setattr(fetch, "BACKOFF_S", 30.0)  # longer than the test waits for the end below
     local_api.always = Answer(503)
-    ended = threading.Event()
-    real = fetch.fetch_days
-
-    def fetch_days(*args, **kwargs):
-        try:
-            return real(*args, **kwargs)
-        finally:
-            ended.set()
-
-    monkeypatch.setattr(fetch, "fetch_days", fetch_days)
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("F")
         await until(pilot, lambda: len(local_api.requests) == 1)
     started = time.monotonic()
-    assert ended.wait(10), "the fetch still waits after the reader closed"
+    assert fetch_ended.wait(10), "the fetch still waits after the reader closed"
     assert time.monotonic() - started < 10
     assert len(local_api.requests) == 1  # and it asked nothing more
 
 
-async def test_quitting_during_an_answer_that_drips_ends_the_fetch_at_once(local_api, papers, store, monkeypatch):
+async def test_quitting_during_an_answer_that_drips_ends_the_fetch_at_once(local_api, papers, store, fetch_ended):
     """A server sending one byte at a time never trips a per-read timeout: closing the reader shuts the
     request down, so the fetch ends (and the reader's process can exit) at once."""
-    import threading
-
     for back in range(8):  # the first fetch asks for a week ago to today
         day = (TODAY - timedelta(days=back)).isoformat()
         local_api.days[day] = items(100, day)
     local_api.drip = 0.05  # each answer would take half an hour
-    ended = threading.Event()
-    real = fetch.fetch_days
-
-    def fetch_days(*args, **kwargs):
-        try:
-            return real(*args, **kwargs)
-        finally:
-            ended.set()
-
-    monkeypatch.setattr(fetch, "fetch_days", fetch_days)
     app = ReaderApp(papers, store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("F")
         await until(pilot, lambda: len(local_api.requests) == 1)
-    assert ended.wait(5), "the fetch still reads after the reader closed"
+    assert fetch_ended.wait(5), "the fetch still reads after the reader closed"
     assert len(local_api.requests) == 1  # and it asked nothing more
 
 
