@@ -256,14 +256,20 @@ def test_list_writes_every_source_s_date_alike_in_one_aligned_column(tmp_path, d
     assert {line.index("A ") for line in lines} == {31}
 
 
-def test_a_flood_of_warnings_is_a_handful_then_one_line_with_the_rest_in_the_log(tmp_path, capsys):
-    from tui_reader.files import log_file
-
+def real_and_empty_files(tmp_path):
+    """A corpus folder of one dump with a paper and 2,000 empty files."""
     folder = tmp_path / "corpus"
     folder.mkdir()
     write(folder / "real.txt", page(S0))
     for number in range(2000):
         (folder / f"empty_{number:04d}.txt").write_text("")
+    return folder
+
+
+def test_a_flood_of_warnings_is_a_handful_then_one_line_with_the_rest_in_the_log(tmp_path, capsys):
+    from tui_reader.files import log_file
+
+    folder = real_and_empty_files(tmp_path)
     for number in range(10):  # binary files: warnings of their own, not counted with the empty ones
         (folder / f"binary_{number}.txt").write_bytes(b"\x00\x01" * 10)
     assert main(["list", str(folder)]) == 0
@@ -276,11 +282,7 @@ def test_a_flood_of_warnings_is_a_handful_then_one_line_with_the_rest_in_the_log
 
 
 def test_files_with_no_papers_are_counted_in_one_warning(tmp_path, capsys):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    write(folder / "real.txt", page(S0))
-    for number in range(2000):
-        (folder / f"empty_{number:04d}.txt").write_text("")
+    folder = real_and_empty_files(tmp_path)
     assert main(["list", str(folder)]) == 0
     (line,) = capsys.readouterr().err.splitlines()
     assert (
