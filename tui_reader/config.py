@@ -444,14 +444,7 @@ def save_setting(name: str, value: str | int | bool, path: Path | None = None) -
     into the config file, keeping every comment and other setting (tomlkit edits the document in place);
     atomically. Returns "" when saved (or already there), else the problem in one line: a file the user broke
     is never overwritten."""
-    import tomlkit  # only when a setting changes: the reader's start never loads it
-
-    path = config_file() if path is None else path
-    with _saving:  # two settings saved at once (theme, then sort) would each write the file without the other
-        return _save(path, name, value, tomlkit)
-
-
-_saving = threading.Lock()
+    return _edit_setting(name, lambda _old: value, path)
 
 
 def append_setting(name: str, entry: str, path: Path | None = None) -> str:
@@ -470,34 +463,38 @@ def append_setting(name: str, entry: str, path: Path | None = None) -> str:
             return old
         return [old, item] if isinstance(old, str) and old != entry else [item]
 
+    return _edit_setting(name, extended, path)
+
+
+_saving = threading.Lock()  # two settings saved at once (theme, then sort) would each write the file without the other
+
+
+def _edit_setting(name: str, edit: Callable[[Any], Any], path: Path | None) -> str:
+    """Write one setting as ``edit(the value there now, or None)`` makes it; nothing when the file holds that
+    already. One writer at a time."""
+    import tomlkit  # only when a setting changes: the reader's start never loads it
+
     path = config_file() if path is None else path
     with _saving:
-        return _save(path, name, extended, tomlkit)
-
-
-def _save(path: Path, name: str, value: str | int | bool | Callable[[Any], Any], tomlkit: Any) -> str:
-    """Write one setting: ``value``, or what ``value(the value there now, or None)`` makes of it."""
-    shown = shown_path(path)
-    values, problem = _read(path)
-    if problem:
-        return f"{problem}; the {name} was not saved"
-    if values is not None and not callable(value) and values.get(name) == value:
-        return ""
-    try:
-        document = tomlkit.parse(path.read_text(encoding="utf-8")) if values is not None else tomlkit.document()
-        if callable(value):
-            old = document.get(name)
-            new = value(old)
-            if new is old and values is not None and values.get(name) == old.unwrap():
-                return ""  # the list holds it already
+        values, problem = _read(path)
+        if problem:
+            return f"{problem}; the {name} was not saved"
+        try:
+            document = tomlkit.parse(path.read_text(encoding="utf-8")) if values is not None else tomlkit.document()
+            new = edit(document.get(name))
+            if values is not None and name in values and _unwrapped(new) == values[name]:
+                return ""
             document[name] = new
-        else:
-            document[name] = value
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, tomlkit.dumps(document).encode("utf-8"))
-    except (OSError, tomlkit.exceptions.TOMLKitError) as exc:
-        return f"{shown}: the {name} was not saved ({getattr(exc, 'strerror', None) or exc})"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            replace_file(path, tomlkit.dumps(document).encode("utf-8"))
+        except (OSError, tomlkit.exceptions.TOMLKitError) as exc:
+            return f"{shown_path(path)}: the {name} was not saved ({getattr(exc, 'strerror', None) or exc})"
     return ""
+
+
+def _unwrapped(value: Any) -> Any:
+    """A tomlkit item as plain Python (what tomllib reads), a plain value as it is."""
+    return value.unwrap() if hasattr(value, "unwrap") else value
 
 
 def listings_dir(data_dir: Path) -> Path:
