@@ -56,17 +56,12 @@ class ReaderFooter(Footer):
         the DROPPED_FIRST keys go first."""
         kept = self.query("#footer-kept")
         room = self.size.width - (outer_width(kept.first()) if kept else 0)
-        keys = [widget for widget in self.children if widget.id != "footer-kept"]
-        widths = [outer_width(widget) for widget in keys]
-        if sum(widths) > room:
-            spare = [isinstance(key, FooterKey) and key.action in DROPPED_FIRST for key in keys]
-            for key in (key for key, dropped in zip(keys, spare, strict=True) if dropped):
-                key.display = False
-            keys, widths = (
-                [k for k, d in zip(keys, spare, strict=True) if not d],
-                [w for w, d in zip(widths, spare, strict=True) if not d],
-            )
+        widths = {key: outer_width(key) for key in self.children if key.id != "footer-kept"}
+        if sum(widths.values()) > room:
+            for spare in [key for key in widths if isinstance(key, FooterKey) and key.action in DROPPED_FIRST]:
+                spare.display = False
+                del widths[spare]
         used = 0
-        for widget, width in zip(keys, widths, strict=True):
+        for key, width in widths.items():
             used += width
-            widget.display = used <= room
+            key.display = used <= room
