@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from tui_reader.library.sqlite import is_corrupt
+
 __all__ = ["SEEN_DB", "SEEN_SCHEMA", "Seen", "SeenStore", "iso_time"]
 
 SEEN_DB = "seen.db"
@@ -75,7 +77,7 @@ class SeenStore:
         try:
             return cls(_opened(path), path)
         except sqlite3.DatabaseError as exc:
-            if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+            if not (isinstance(exc, NotSeenFile) or is_corrupt(exc)):  # busy, a full disk, read-only: kept as it is
                 raise
             os.replace(path, path.with_name(SEEN_DB + ".corrupt"))
             for suffix in ("-wal", "-shm"):
@@ -144,13 +146,17 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
 
 
+class NotSeenFile(sqlite3.DatabaseError):
+    """An SQLite file in place of seen.db holding another program's tables."""
+
+
 def _opened(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("BEGIN IMMEDIATE")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise sqlite3.DatabaseError("an SQLite file with other tables, not seen.db")
+            raise NotSeenFile("an SQLite file with other tables, not seen.db")
         for step in range(version + 1, max(SEEN_SCHEMA) + 1):
             for statement in SEEN_SCHEMA[step]:
                 conn.execute(statement)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tui_reader.library.seen import SEEN_DB, SeenStore, iso_time
 
 DEC_1 = 1_764_547_200.0  # 2025-12-01T00:00:00Z
@@ -52,3 +54,28 @@ def test_a_damaged_file_is_set_aside_and_started_again(tmp_path):
     with SeenStore.open(tmp_path) as seen:
         assert seen.record(["a"], now=DEC_1).times == {"a": DEC_1}
     assert (tmp_path / (SEEN_DB + ".corrupt")).exists()
+
+
+def test_a_full_disk_or_a_busy_file_is_no_damage_the_file_stays(tmp_path, monkeypatch):
+    """Only a file that is not an SQLite database (or is corrupt) is set aside; an error of the disk or of
+    another writer leaves seen.db and its times where they are."""
+    import sqlite3
+
+    from tui_reader.library import seen
+
+    with SeenStore.open(tmp_path) as store:
+        store.record(["a"], now=100.0)
+    for name in ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR_WRITE", "SQLITE_BUSY"):
+        failure = sqlite3.OperationalError("the disk said no")
+        failure.sqlite_errorname = name
+
+        def failing(path, failure=failure):
+            raise failure
+
+        monkeypatch.setattr(seen, "_opened", failing)
+        with pytest.raises(sqlite3.OperationalError):
+            SeenStore.open(tmp_path)
+        assert not (tmp_path / (SEEN_DB + ".corrupt")).exists(), name
+    monkeypatch.undo()
+    with SeenStore.open(tmp_path) as store:
+        assert store.times() == {"a": 100.0}
