@@ -205,8 +205,12 @@ class ReaderScreen(ReaderDialogs):
         self.paper_list.show([position])
 
     def marks_shown(self) -> None:
-        self.paper_list.refresh()
+        self.selection_shown()
         self.show_detail(self.paper_list.paper_index)
+
+    def selection_shown(self) -> None:
+        """The rows' selection marks and the status line's count (the detail pane does not show the selection)."""
+        self.paper_list.refresh()
         self.refresh_status()
 
     def place_cursor_at_start(self) -> None:
@@ -305,7 +309,7 @@ class ReaderScreen(ReaderDialogs):
         if self.query_one(Panes).zoom(False):  # zoomed: Esc leaves the zoom first
             return
         if self.state.selection.clear():
-            self.marks_shown()
+            self.selection_shown()
         elif self.state.like is not None:
             self.search.leave_like()
         else:
@@ -336,8 +340,8 @@ class ReaderScreen(ReaderDialogs):
         mutt's tagging does (holding the key selects a run of papers)."""
         if (paper_id := self.current_id) is not None:
             self.state.selection.toggle(paper_id)
-            self.paper_list.action_cursor_down()
-            self.marks_shown()
+            self.paper_list.action_cursor_down()  # the detail follows the cursor (Highlighted)
+            self.selection_shown()
 
     def action_cycle_view(self) -> None:
         self.views.cycle()
