@@ -10,7 +10,9 @@ query).
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -42,7 +44,7 @@ def scan(
         return SearchResult(query, range(size), papers, (), parsed)
     keep = np.ones(size, np.bool_)
     if parsed.filters:
-        tables = PaperTables(papers, size)
+        tables = _tables(papers, size)
         for flt in parsed.filters:
             keep &= FILTERS[flt.field].mask(tables, flt.value, flt.prefix, marks) != flt.exclude
     needles = [" ".join(term.words) for term in parsed.terms]
@@ -60,3 +62,22 @@ def scan(
             (in_title if all(needle in title for needle in needles) else elsewhere).append(index)
     found = np.array(in_title + elsewhere, np.uint32)
     return SearchResult(query, Positions(found), papers, (), parsed)
+
+
+_TABLES: weakref.WeakKeyDictionary[Sequence[Paper], tuple[object, PaperTables]] = weakref.WeakKeyDictionary()
+_TABLES_LOCK = threading.Lock()
+
+
+def _tables(papers: Sequence[Paper], size: int) -> PaperTables:
+    """The filters' tables over these papers, kept from one keystroke to the next while no paper was added or
+    merged (``PaperSet.revision``): a ``date:`` typed key by key reads each paper's days once, not at every key.
+    A plain list (no weak reference, no revision) gets fresh tables."""
+    stamp = (size, getattr(papers, "revision", None))
+    with _TABLES_LOCK:
+        try:
+            kept = _TABLES.get(papers)
+            if kept is None or kept[0] != stamp or stamp[1] is None:
+                kept = _TABLES[papers] = (stamp, PaperTables(papers, size))
+        except TypeError:  # not weakly referenceable
+            return PaperTables(papers, size)
+    return kept[1]

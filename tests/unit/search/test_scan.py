@@ -45,3 +45,16 @@ def test_an_empty_query_is_every_paper():
 def test_a_scan_no_longer_wanted_or_out_of_time_stops_with_what_it_found():
     assert titles("optimal", wanted=lambda: False) == []
     assert titles("optimal", budget=-1.0) == []  # past its deadline at the first look at the clock
+
+
+def test_a_date_filter_follows_papers_added_and_merged_between_keystrokes():
+    """The filters' tables are kept between scans of the same papers, but a paper that gains a listing date by a
+    merge (the loader's next batch) is found by the next scan."""
+    from tui_reader.paper import PaperSet
+
+    papers = PaperSet([Paper(id="x", title="Sinkhorn", abstract="", dates=("Mar 11",))])
+    found = [papers[i].id for i in scan(papers, 'date:"Mar 12" ').indices]
+    assert found == []
+    assert [papers[i].id for i in scan(papers, 'date:"Mar 11" ').indices] == ["x"]
+    papers.add([Paper(id="x", title="Sinkhorn", abstract="", dates=("Mar 12",))])  # the same paper, listed again
+    assert [papers[i].id for i in scan(papers, 'date:"Mar 12" ').indices] == ["x"]
