@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote_plus
 
-from tui_reader.paper import Paper, arxiv_abs_url, is_web_url, quoted_arxiv_id
+from tui_reader.paper import Paper, arxiv_abs_url, is_web_url, other_links, quoted_arxiv_id, same_url
 
 __all__ = ["copy_items", "is_web_url", "open_items"]  # is_web_url: tui_reader.paper's, used here too
 
@@ -34,8 +34,7 @@ def open_items(paper: Paper) -> list[Item]:
             ("h", "Hugging Face page", HF_PAPER.format(arxiv_id)),
         ]
     items += _code_and_project(paper)
-    own = (paper.github_repo, paper.project_page)  # also the first links: offered once, under their own names
-    links = [link for link in paper.links if is_web_url(link) and not any(_same(link, url) for url in own)]
+    links = [link for link in other_links(paper) if is_web_url(link)]  # the code and project page: above
     for number, link in enumerate(links, start=1):
         items.append((str(number) if number <= 9 else "", f"Abstract link {number}", link))
     if not items:
@@ -64,15 +63,6 @@ def copy_items(paper: Paper) -> list[Item]:
 def _code_and_project(paper: Paper) -> list[Item]:
     """The paper's code (a GitHub repository) and project page, where a listing gave them as http(s) URLs: the same
     items, with the same keys, in the open and the copy menu. A project page that is the repository is the code."""
-    project = None if _same(paper.github_repo, paper.project_page) else paper.project_page
+    project = None if same_url(paper.github_repo, paper.project_page) else paper.project_page
     found = [("c", "Code (GitHub)", paper.github_repo), ("w", "Project page", project)]
     return [(key, label, url) for key, label, url in found if url and is_web_url(url)]
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    """The same URL, a final "/" aside: a listing's project page may be its repository, and an abstract may link
-    either again. The detail pane (``tui_reader.widgets.paper_detail``) leaves out the same links, so that its
-    numbers are the open menu's keys."""
-    if not a or not b:
-        return False
-    return a.rstrip("/") == b.rstrip("/")

@@ -373,6 +373,21 @@ def is_web_url(url: str) -> bool:
     return url.lower().startswith(("http://", "https://"))
 
 
+def same_url(a: str | None, b: str | None) -> bool:
+    """The same URL, a final "/" aside: a listing's project page may be its repository, and an abstract may link
+    either again."""
+    if not a or not b:
+        return False
+    return a.rstrip("/") == b.rstrip("/")
+
+
+def other_links(paper: Paper) -> list[str]:
+    """The paper's links but its code and project page (shown, and offered, under their own names): the detail
+    pane numbers the http(s) ones as the ``o`` menu (tui_reader.links) keys them."""
+    own = (paper.github_repo, paper.project_page)
+    return [link for link in paper.links if not any(same_url(link, url) for url in own)]
+
+
 def quoted_arxiv_id(arxiv_id: str) -> str:
     """An arXiv id as a URL path holds it: old-style ids keep their slash (``hep-th/9901001``)."""
     return quote(arxiv_id, safe="./")

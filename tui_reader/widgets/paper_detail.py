@@ -35,7 +35,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui_reader.commands import CommandBinding
-from tui_reader.paper import Paper, Spans, is_web_url
+from tui_reader.paper import Paper, Spans, is_web_url, other_links, same_url
 from tui_reader.safe_text import strip_controls
 from tui_reader.source_names import source_names
 from tui_reader.widgets.text import STAR, UNREAD_DOT, Annotated, highlight, shown
@@ -195,7 +195,7 @@ def details(paper: Paper) -> list[Text]:
         ("Listed  ", ", ".join(paper.dates) or (None if paper.published else "—")),
         ("Authors ", ", ".join(paper.authors) + (", et al." if paper.et_al and paper.authors else "")),
         ("Code    ", _code(paper.github_repo, paper.github_stars)),
-        ("Project ", None if _same(paper.project_page, paper.github_repo) else _link(paper.project_page)),
+        ("Project ", None if same_url(paper.project_page, paper.github_repo) else _link(paper.project_page)),
         (
             "arXiv   ",
             paper.arxiv_id
@@ -264,19 +264,10 @@ def _links(paper: Paper) -> list[tuple[str, str | Text | None]]:
     other shown but no link."""
     lines: list[tuple[str, str | Text | None]] = []
     number = 0
-    for url in paper.links:
-        if _same(url, paper.github_repo) or _same(url, paper.project_page):
-            continue
+    for url in other_links(paper):
         number += is_web_url(url)
         lines.append((f"Link {number}  " if is_web_url(url) else "Link    ", _link(url, bare=False)))
     return lines
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    """The same URL, a final "/" aside (as ``tui_reader.links`` compares them: not imported by the first frame)."""
-    if not a or not b:
-        return False
-    return a.rstrip("/") == b.rstrip("/")
 
 
 def machine_written(paper: Paper) -> Text | None:
