@@ -142,7 +142,6 @@ class ArxivClient:
     timeout: float = TIMEOUT_S
     deadline: float = REQUEST_DEADLINE_S
     run_deadline: float = RUN_DEADLINE_S
-    requests: int = 0
     started: float | None = None
 
     def get(self, url: str, shown: str) -> tuple[int, bytes]:
@@ -165,7 +164,6 @@ class ArxivClient:
         raise ArxivError(f"{shown}: {problem} (tried {ATTEMPTS} times)")
 
     def _get(self, url: str, shown: str) -> tuple[int, bytes]:
-        self.requests += 1
         now = time.monotonic()
         self.started = now if self.started is None else self.started
         ends = self.started + self.run_deadline

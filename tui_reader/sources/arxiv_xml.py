@@ -51,7 +51,6 @@ ARXIV = "{http://arxiv.org/schemas/atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 RSS1 = "{http://purl.org/rss/1.0/}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
-OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
 FEED_ERROR = "Feed error for query"
 
@@ -61,12 +60,8 @@ class FeedProblem(ValueError):
 
 
 class Feed(NamedTuple):
-    kind: str  # "rss", "rdf" or "atom"
-    title: str
     papers: list[Paper]
     error: str | None  # the service's own refusal: a feed error, or the API's Error entry (one line)
-    total: int | None  # the API's totalResults
-    asked: str  # what the feed is of: the categories of a feed, the query of an API answer
 
 
 def _text(element: Element | None) -> str:
@@ -129,15 +124,14 @@ def _rss(root: Element, name: str) -> Feed:
     title = clean_text(_text(channel.find("title")))
     if title.startswith(FEED_ERROR):
         said = clean_text(_text(channel.find("description")))
-        return Feed("rss", title, [], f"{title}" + (f" ({said})" if said and said not in title else ""), None, "")
-    asked = title.removesuffix(" updates on arXiv.org")
+        return Feed([], f"{title}" + (f" ({said})" if said and said not in title else ""))
     day = _day(_text(channel.find("pubDate")))
     papers = []
     for item in channel.iterfind("item"):
         paper = _rss_item(item, name, day)
         if paper is not None:
             papers.append(paper)
-    return Feed("rss", title, papers, None, None, asked)
+    return Feed(papers, None)
 
 
 def _rss_item(item: Element, name: str, day: str | None) -> Paper | None:
@@ -221,7 +215,7 @@ def _rdf(root: Element, name: str) -> Feed:
                 arxiv_version=ref.version if ref else None,
             )
         )
-    return Feed("rdf", title, papers, None, None, asked)
+    return Feed(papers, None)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -229,16 +223,13 @@ def _rdf(root: Element, name: str) -> Feed:
 
 
 def _atom(root: Element, name: str) -> Feed:
-    title = clean_text(_text(root.find(f"{ATOM}title")))
-    total_text = _text(root.find(f"{OPENSEARCH}totalResults")).strip()
-    total = int(total_text) if total_text.isdigit() and len(total_text) < 10 else None
     entries = root.findall(f"{ATOM}entry")
     for entry in entries:
         if _text(entry.find(f"{ATOM}title")).strip() == "Error" and "/api/errors" in _text(entry.find(f"{ATOM}id")):
             said = clean_text(_text(entry.find(f"{ATOM}summary"))) or "an error"
-            return Feed("atom", title, [], said[:200], total, title)
+            return Feed([], said[:200])
     papers = [paper for paper in (_atom_entry(entry, name) for entry in entries) if paper is not None]
-    return Feed("atom", title, papers, None, total, title)
+    return Feed(papers, None)
 
 
 def _atom_entry(entry: Element, name: str) -> Paper | None:
