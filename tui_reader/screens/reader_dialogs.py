@@ -80,11 +80,12 @@ class ReaderDialogs(Screen[None]):
             self.library.edit_note_outside(paper_id, partial(run_outside, self.app))
 
     async def action_edit_tags(self) -> None:
+        from tui_reader.controllers.library import selected  # loaded with the library, after the first frame
         from tui_reader.screens.tags import TagScreen
 
         state = self.state
         if selection := state.selection:  # the edit typed applies to each selected paper: one undo step
-            heading = f"Tags of the {len(selection):,} selected paper{'s' if len(selection) != 1 else ''}"
+            heading = f"Tags of the {selected(len(selection))}"
             apply = partial(self.library.change_tags_all, list(selection))
             await self.app.push_screen(
                 TagScreen("", selection.common_tags(state.tags), state.all_tags(), apply, heading)
