@@ -39,6 +39,7 @@ class News:
         self._config, self._searched = config, searched
         self.since: int | None = None  # papers recorded after this number are new (None: not worked out yet)
         self.entries: list[str] | None = None  # the watch list's entries that are queries (None: not checked)
+        self._added: list[str] = []  # entries W added this session (``config()`` is the file as read at start)
         # a fetch of the reader's own is being read: the first recording of more papers than this says how many
         # of them are new ("12 new papers"); None: nothing to say
         self._announce_above: int | None = None
@@ -46,7 +47,7 @@ class News:
     def watching(self) -> bool:
         """Whether the watch list has entries (those that are queries, once checked): without any, nothing can be
         watched, and u passes the watched view by."""
-        return bool(self.entries if self.entries is not None else self._config().watch)
+        return bool(self.entries if self.entries is not None else self._config().watch or self._added)
 
     def index_ready(self, index: SearchIndex) -> None:
         self.host.in_thread(lambda: self.work(index), group="news", what="Finding new and watched papers", failed=None)
@@ -59,6 +60,7 @@ class News:
             from tui_reader.watch import check_watches
 
             self.entries, warnings = check_watches(self._config().watch, shown_path(config_file()))
+            self.entries += [entry for entry in self._added if entry not in self.entries]
             if warnings:
                 self.host.from_thread(self.host.warn, warnings, "Settings")
         watched: Mapping[str, tuple[str, ...]] = {}
@@ -142,8 +144,20 @@ class News:
         if problem:
             self.host.warn([problem], "Settings")
             return
-        if self.entries is not None and entry not in self.entries:
-            self.entries.append(entry)
         self.host.say(f"Watching {entry} (config.toml)", timeout=4)
-        if (index := self.host.state.index) is not None:
-            self.index_ready(index)
+        self._added.append(entry)
+        if self.entries is None or entry in self.entries:
+            return  # checked and searched with the others once the index is built; or watched already
+        self.entries.append(entry)
+        if (index := self.host.state.index) is not None:  # only the new entry is searched, its papers added
+            self.host.in_thread(lambda: self._watch_more(index, entry), group="news", what="Watching", failed=None)
+
+    def _watch_more(self, index: SearchIndex, entry: str) -> None:
+        """In the worker: the papers ``entry`` matches, added to those watched already (in the list's order)."""
+        from tui_reader.watch import watched_papers
+
+        state = self.host.state
+        watched = dict(state.watched)
+        for paper_id, matched in watched_papers(index, [entry], state.flags()).items():
+            watched[paper_id] = (*watched.get(paper_id, ()), *matched)
+        self.host.from_thread(self.found, state.new, watched)

@@ -139,3 +139,28 @@ def test_a_query_that_is_no_query_is_not_added(data_dir, config_toml):
     assert path.read_text() == 'watch = ["spectral"]\n'
     assert session.host.said[0][0].startswith("the search box: watch entry 'foo:bar' is not a query")
     session.close()
+
+
+def test_a_watch_added_before_the_index_is_built_is_watched_once_it_is(data_dir, config_toml):
+    config_toml('watch = ["author:Dunson"]\n')
+    config = load_config()  # the settings as the reader read them at start
+    store = MarkStore.open(data_dir)
+    host = FakeHost(ReaderState(OLD + FETCHED, store))
+    news = News(host, data_dir, lambda: config, lambda: None)
+    news.add_watch("parsing", None)  # W while the index is still being built
+    news.index_ready(SearchIndex(host.state.papers))
+    assert host.state.watched == {"p0": ("author:Dunson",), "p2": ("parsing",)}
+    news.end_session()
+    store.close()
+
+
+def test_a_watch_added_later_adds_its_papers_to_those_watched(data_dir, config_toml):
+    config_toml('watch = ["spectral"]\n')
+    session = Session(data_dir, OLD + FETCHED, load_config())
+    state = session.host.state
+    state.index = SearchIndex(state.papers)
+    assert state.watched == {"p0": ("spectral",), "p2": ("spectral",)}
+    session.news.add_watch("author:Dunson", None)
+    assert state.watched == {"p0": ("spectral", "author:Dunson"), "p2": ("spectral",)}
+    assert load_config().watch == ("spectral", "author:Dunson")
+    session.close()
