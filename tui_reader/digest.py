@@ -20,13 +20,12 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from tui_reader.export.fields import one_line, paper_authors, paper_url
+from tui_reader.export.fields import one_line, paper_authors, paper_url, short_authors
 from tui_reader.export.markdown import markdown_text, markdown_url
 from tui_reader.paper import Paper, is_web_url
 
 __all__ = ["Digest", "Group", "first_sentence", "make_digest", "parse_since", "render_html", "render_markdown"]
 
-MAX_AUTHORS = 3  # more, and the entry names the first and "et al."
 MAX_SENTENCE = 300  # a first sentence longer than this is cut, with "…"
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "al", "cf", "vs", "fig", "figs", "eq", "eqs", "sec", "ref", "approx", "resp"})
@@ -119,9 +118,7 @@ class _Entry(NamedTuple):
 
 
 def _entry(paper: Paper) -> _Entry:
-    names = [one_line(author.name) for author in paper_authors(paper)]
-    whole = len(names) <= MAX_AUTHORS and not paper.et_al
-    authors = ", ".join(names) if whole else f"{names[0]} et al." if names else ""
+    authors = short_authors([one_line(author.name) for author in paper_authors(paper)], paper.et_al)
     code = paper.github_repo if paper.github_repo and is_web_url(paper.github_repo) else None
     code = code or next((link for link in paper.links if link.startswith(_CODE_HOSTS)), None)
     url = paper_url(paper)

@@ -10,6 +10,7 @@ that the source gave as a surname of several words and nothing else (``The BABAR
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -17,11 +18,32 @@ from tui_reader.dates import first_listing
 from tui_reader.paper import Paper, arxiv_abs_url, is_web_url
 from tui_reader.safe_text import clean_text
 
-__all__ = ["Author", "doi_url", "dois", "listing_note", "name_parts", "one_line", "paper_authors", "paper_url"]
+__all__ = [
+    "Author",
+    "doi_url",
+    "dois",
+    "listing_note",
+    "name_parts",
+    "one_line",
+    "paper_authors",
+    "paper_url",
+    "short_authors",
+]
 
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 # A word naming a body of people rather than a person; a hyphen joins it to its neighbour ("Group-Wise" is a name)
 _GROUP_WORD = re.compile(r"(?<![\w-])(?:collaboration|consortium|team|group|collab\.)(?![\w-])", re.IGNORECASE)
+
+
+MAX_AUTHORS = 3  # more (or a list the source cut short), and a short author line names the first and "et al."
+
+
+def short_authors(names: Sequence[str], et_al: bool) -> str:
+    """``A, B, C``; more than MAX_AUTHORS names, or a list the source cut short (``et_al``): ``A et al.``; "" for
+    none. The names as the caller writes them (escaped for Markdown, or as they are for HTML)."""
+    if not names:
+        return ""
+    return ", ".join(names) if len(names) <= MAX_AUTHORS and not et_al else f"{names[0]} et al."
 
 
 def one_line(text: str) -> str:

@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from tui_reader.dates import list_date, paper_year
 from tui_reader.paper import Paper, is_web_url
 
-from .fields import doi_url, dois, one_line, paper_authors, paper_url
+from .fields import doi_url, dois, one_line, paper_authors, paper_url, short_authors
 from .registry import ExportFormat
 
 __all__ = ["FORMAT", "markdown_line", "markdown_link", "markdown_text", "markdown_url", "render_markdown"]
 
 _ACTIVE = re.compile(r"([\\`*_\[\]<>|~$#])")  # characters Markdown (or GitHub's) would read as syntax
 _URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C"}
-MAX_AUTHORS = 3  # more (or a list the source cut short), and the line shows the first one and "et al."
 UNDATED = "No listing date"
 
 
@@ -59,10 +58,8 @@ def markdown_line(paper: Paper) -> str:
     """``- [title](url) — A, B, C (2024)``; more than three authors, or a list the source cut short: ``— A et
     al.``; then the links to its DOI, code and project page."""
     line = "- " + markdown_link(paper)
-    names = [_text(author.name) for author in paper_authors(paper)]
-    if names:
-        whole = len(names) <= MAX_AUTHORS and not paper.et_al
-        line += " — " + (", ".join(names) if whole else f"{names[0]} et al.")
+    if authors := short_authors([_text(author.name) for author in paper_authors(paper)], paper.et_al):
+        line += " — " + authors
     if (year := paper_year(paper)) is not None:
         line += f" ({year})"
     return line + _more_links(paper)

@@ -85,3 +85,12 @@ def test_a_list_cut_short_is_the_first_author_et_al_and_doi_code_and_project_lin
 def test_angle_brackets_in_a_title_are_escaped_so_they_show():
     line = render([make("Why <think> Tags >> Help", links=("https://x.org/p",))], "markdown")
     assert line == r"- [Why \<think\> Tags \>\> Help](https://x.org/p)" + "\n"
+
+
+def test_three_authors_are_named_and_a_fourth_makes_it_the_first_et_al():
+    three = make("Three", authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"))
+    four = make("Four", authors=("Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"))
+    assert render([three, four], "markdown").splitlines() == [
+        "- Three — Ada Lovelace, Alan Turing, Grace Hopper",
+        "- Four — Ada Lovelace et al.",
+    ]
