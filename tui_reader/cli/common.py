@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from tui_reader.config import default_corpus, load_config
 from tui_reader.corpus import Corpus, CorpusError, load_corpus
-from tui_reader.library import WRITE_PATIENCE_S, MarkStore, StoreBusy, default_data_dir
+from tui_reader.library import DB_NAME, WRITE_PATIENCE_S, MarkStore, StoreBusy, default_data_dir
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
 
@@ -19,6 +19,10 @@ PROG = "tui-reader"
 
 class UsageError(Exception):
     """Bad input from the user: printed as one line, exit status 2."""
+
+
+class CannotWrite(Exception):
+    """An output file that is not written: exit 1 with the message."""
 
 
 class NoPapers(Exception):
@@ -60,7 +64,7 @@ def exit_status(handler: Callable[[Args], int], args: Args) -> int:
         return fail(str(exc), 2)
     except UsageError as exc:
         return fail(str(exc), 2)
-    except NoPapers as exc:
+    except (NoPapers, CannotWrite) as exc:
         return fail(str(exc), 1)
     except StoreBusy:
         return fail(f"the marks file is locked by another program (waited {WRITE_PATIENCE_S:.0f} s); nothing saved", 1)
@@ -171,3 +175,24 @@ def same_file(one: Path, other: Path) -> bool:
         return os.path.samefile(one, other)
     except (OSError, ValueError):
         return False
+
+
+def output_file(output: Path | None, data_dir: Path | None, instead: str) -> Path | None:
+    """``-o FILE``: the file, or None for stdout (no -o, or ``-o -``). The marks file itself is refused
+    (CannotWrite): ``instead`` says what to do ("export to another file")."""
+    if output is None or str(output) == "-":
+        return None
+    if same_file(output, (data_dir or default_data_dir()) / DB_NAME):
+        raise CannotWrite(f"{shown_path(output)}: that is the marks file; {instead}")
+    return output
+
+
+def write_file(output: Path, text: str) -> None:
+    """``text`` into ``output``, atomically: a reader of it sees the old document or the new one (through
+    symlinks, never over a FIFO); CannotWrite naming the file and why."""
+    from tui_reader.files import replace_file
+
+    try:
+        replace_file(output, text.encode("utf-8"))
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        raise CannotWrite(f"{shown_path(output)}: cannot write ({getattr(exc, 'strerror', None) or exc})") from None

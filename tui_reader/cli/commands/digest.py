@@ -9,12 +9,10 @@ import time
 from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, corpus_paths, fail, load, same_file
+from tui_reader.cli.common import UsageError, corpus_paths, load, output_file, write_file
 from tui_reader.cli.morning import first_seen, watch_list, watches
 from tui_reader.cli.parser import add_data_dir, add_paths
 from tui_reader.cli.selection import read_flags
-from tui_reader.library import DB_NAME, default_data_dir
-from tui_reader.safe_text import shown_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,9 +37,7 @@ def run(args: argparse.Namespace) -> int:
     since = parse_since(args.since, now)
     if since is None:
         raise UsageError(f"--since {args.since!r}: use 1d, 12h, 7d, 2w or a day YYYY-MM-DD")
-    output = None if args.output is None or str(args.output) == "-" else args.output
-    if output is not None and same_file(output, (args.data_dir or default_data_dir()) / DB_NAME):
-        return fail(f"{shown_path(output)}: that is the marks file; write the digest to another file", 1)
+    output = output_file(args.output, args.data_dir, "write the digest to another file")
     args.paths = corpus_paths(args.paths, args.data_dir, args.demo)
     papers = load(args.paths).papers
     seen = first_seen(papers, args.data_dir, now)
@@ -54,13 +50,8 @@ def run(args: argparse.Namespace) -> int:
     text = render_html(digest) if args.format == "html" else render_markdown(digest)
     if output is None:
         sys.stdout.write(text)
-        return 0
-    from tui_reader.files import replace_file
-
-    try:
-        replace_file(output, text.encode("utf-8"))
-    except (OSError, ValueError) as exc:
-        return fail(f"{shown_path(output)}: cannot write ({getattr(exc, 'strerror', None) or exc})", 1)
+    else:
+        write_file(output, text)
     return 0
 
 

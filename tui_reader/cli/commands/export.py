@@ -8,13 +8,11 @@ import sys
 from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import fail, same_file
+from tui_reader.cli.common import output_file, write_file
 from tui_reader.cli.morning import first_seen, json_keys
 from tui_reader.cli.parser import add_data_dir, add_paths
 from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selection
 from tui_reader.export import EXTENSIONS, FORMATS, format_names, guess_format, render
-from tui_reader.files import replace_file
-from tui_reader.library import DB_NAME, default_data_dir
 from tui_reader.safe_text import shown_path
 
 
@@ -31,9 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the selected papers in one format to stdout or, atomically, to -o FILE; the count goes to stderr."""
-    output = None if args.output is None or str(args.output) == "-" else args.output
-    if output is not None and same_file(output, (args.data_dir or default_data_dir()) / DB_NAME):
-        return fail(f"{shown_path(output)}: that is the marks file; export to another file", 1)
+    output = output_file(args.output, args.data_dir, "export to another file")
     fmt = args.format or guess_format(output)
     chosen = selection(args)
     papers, flags = chosen.papers, chosen.flags
@@ -50,12 +46,8 @@ def run(args: argparse.Namespace) -> int:
         if not papers:
             print(count, file=sys.stderr)
         return 0
-    name = shown_path(output)
-    try:  # atomic: a reader of FILE sees the old document or the new one; through symlinks, never over a FIFO
-        replace_file(output, text.encode("utf-8"))
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-        return fail(f"{name}: cannot write ({getattr(exc, 'strerror', None) or exc})", 1)
-    print(f"{count} to {name}", file=sys.stderr)
+    write_file(output, text)
+    print(f"{count} to {shown_path(output)}", file=sys.stderr)
     return 0
 
 
