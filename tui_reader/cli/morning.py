@@ -15,6 +15,7 @@ from tui_reader.safe_text import shown_path
 
 if TYPE_CHECKING:
     from tui_reader.cli.selection import Selection
+    from tui_reader.search import SearchIndex
 
 __all__ = ["first_seen", "json_keys", "watch_list", "watches"]
 
@@ -51,15 +52,20 @@ def watch_list() -> list[str]:
 
 
 def watches(
-    papers: Sequence[Paper], files: Sequence[Path], marks: Mapping[str, Any] | None, entries: Sequence[str]
+    papers: Sequence[Paper],
+    files: Sequence[Path],
+    marks: Mapping[str, Any] | None,
+    entries: Sequence[str],
+    index: SearchIndex | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """Each watched paper's id with the entries it matches (none configured: nothing, and no index built)."""
+    """Each watched paper's id with the entries it matches (none configured: nothing, and no index built);
+    ``index``: the papers' index when one is built already (a --query's)."""
     if not entries or not papers:
         return {}
     from tui_reader.cli.selection import search_index
     from tui_reader.watch import watched_papers
 
-    return watched_papers(search_index(papers, files), entries, marks)
+    return watched_papers(index or search_index(papers, files), entries, marks)
 
 
 def json_keys(selected: Selection, data_dir: Path | None) -> Callable[[str], dict[str, object]]:
@@ -69,7 +75,7 @@ def json_keys(selected: Selection, data_dir: Path | None) -> Callable[[str], dic
     from tui_reader.library.seen import iso_time
 
     seen = first_seen(selected.corpus, data_dir)
-    watched = watches(selected.corpus, selected.files, selected.flags, watch_list())
+    watched = watches(selected.corpus, selected.files, selected.flags, watch_list(), selected.built_index)
 
     def keys(paper_id: str) -> dict[str, object]:
         at, matched = seen.get(paper_id), watched.get(paper_id, ())

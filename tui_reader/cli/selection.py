@@ -52,6 +52,7 @@ class Selection(NamedTuple):
     flags: MarkFlags
     corpus: Sequence[Paper]
     files: Sequence[Path]
+    built_index: SearchIndex | None = None  # the corpus' index, when --query or --like built it
 
 
 def selected_papers(args: argparse.Namespace) -> tuple[list[Paper], MarkFlags]:
@@ -68,6 +69,7 @@ def selection(args: argparse.Namespace) -> Selection:
     papers = everything = corpus.papers
     files: list[Path] = []
     flags = read_flags(args.data_dir)
+    index = None
     if args.query or args.like:
         files = corpus_files(args.paths)
         index = search_index(papers, files)
@@ -84,7 +86,7 @@ def selection(args: argparse.Namespace) -> Selection:
     papers = [p for p in papers if wanted_by_mark_filters(p.id, args, flags.read, flags.starred)]
     if args.sort != "relevance":
         papers = [papers[i] for i in sort_rows(papers, range(len(papers)), Sort(args.sort))]
-    return Selection(papers, flags, everything, files or corpus_files(args.paths))
+    return Selection(papers, flags, everything, files or corpus_files(args.paths), index)
 
 
 def marks_of(flags: MarkFlags) -> Callable[[str], Mark]:

@@ -116,3 +116,16 @@ def test_list_json_says_which_watches_a_paper_matches(capsys, listing, data_dir,
     config_toml("")
     records = json.loads(run(capsys, "list", str(listing), "--format", "json", "--data-dir", str(data_dir))[1])
     assert [(r["watched"], r["watches"]) for r in records] == [(False, []), (False, [])]
+
+
+def test_a_query_and_the_watch_list_are_answered_by_one_index(capsys, listing, data_dir, config_toml, monkeypatch):
+    from tui_reader.cli import selection as selection_module
+
+    built = []
+    real = selection_module.search_index
+    monkeypatch.setattr(selection_module, "search_index", lambda *args: built.append(1) or real(*args))
+    config_toml('watch = ["author:lovelace"]\n')
+    argv = ("list", str(listing), "--query", "spectral", "--format", "json", "--data-dir", str(data_dir))
+    records = json.loads(run(capsys, *argv)[1])
+    assert [(r["title"], r["watches"]) for r in records] == [("Spectral graphs", ["author:lovelace"])]
+    assert len(built) == 1
