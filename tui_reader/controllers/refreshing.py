@@ -39,18 +39,21 @@ class Refresher:
         self.host, self.fetcher, self.news = host, fetcher, news
         self.data_dir, self.every, self.clock = data_dir, every, clock
         self.tried: float | None = None  # the last fetch of its own began (a failed one is not tried every minute)
+        # no fetch is due before this (the last fetch known, plus ``every``): the listings are not walked till then
+        self.not_before: float | None = None
         self.told_failure = False
 
     def tick(self) -> None:
         """Fetch if the last fetch (stored, or tried by this reader) is ``every`` seconds old."""
-        if self.fetcher.fetching:
+        now = self.clock()
+        if self.fetcher.fetching or (self.not_before is not None and now < self.not_before):
             return
         stored = last_fetch(listings_dir(self.data_dir))
         last = max((at for at in (stored, self.tried) if at is not None), default=None)
-        now = self.clock()
         if fetch_due(last, now, self.every):
-            self.tried = now
+            self.tried = last = now
             self.fetcher.fetch(quiet=self.fetched)
+        self.not_before = min(last, now) + self.every if last is not None else None
 
     def fetched(self, result: FetchResult) -> None:
         if result.error is not None:

@@ -109,3 +109,28 @@ def test_an_index_built_before_the_fetch_that_reports_after_it_does_not_use_up_t
     world.result = FetchResult(stored=[world.listing], papers=12)
     world.refresher.tick()
     assert world.host.messages == ["12 new papers"]
+
+
+def test_the_listings_are_looked_at_once_an_interval_not_at_every_tick(world, monkeypatch):
+    """After a fetch, the minute ticks of the next two hours do not walk the listings folder; the first tick
+    after them does, and a fetch made meanwhile by another program (cron) puts the next one off."""
+    from tui_reader.controllers import refreshing
+
+    walks = []
+    real = refreshing.last_fetch
+    monkeypatch.setattr(refreshing, "last_fetch", lambda folder: walks.append(world.clock) or real(folder))
+    world.refresher.tick()  # nothing fetched yet: due
+    assert world.fetches == 1 and walks == [NOW]
+    for minute in range(1, 120):
+        world.clock = NOW + minute * 60
+        world.refresher.tick()
+    assert walks == [NOW] and world.fetches == 1
+    world.listing.parent.mkdir(parents=True, exist_ok=True)
+    world.listing.write_text("[]")
+    os.utime(world.listing, (NOW + HOUR, NOW + HOUR))  # cron fetched an hour in
+    world.clock = NOW + 2 * HOUR
+    world.refresher.tick()
+    assert world.fetches == 1 and walks == [NOW, NOW + 2 * HOUR]
+    world.clock = NOW + 3 * HOUR
+    world.refresher.tick()
+    assert world.fetches == 2
