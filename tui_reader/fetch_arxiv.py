@@ -194,7 +194,7 @@ class ArxivClient:
             raise _Retry(f"cannot connect ({_clean(str(reason))})") from None
         except TooBig:
             raise ArxivError(f"{shown}: answer larger than {MAX_ANSWER_BYTES >> 20} MB; refused") from None
-        except (TimeoutError, ConnectionError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException) as exc:  # a timeout, a reset, ENOTCONN while reading, …
             raise _Retry(f"connection lost or no answer ({_clean(type(exc).__name__)})") from None
         except (ValueError, http.client.InvalidURL) as exc:
             raise ArxivError(f"{shown}: not a usable URL ({_clean(str(exc))})") from None

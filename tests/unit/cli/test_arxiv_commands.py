@@ -201,3 +201,19 @@ def test_one_connection_at_a_time(arxiv, data_dir, monkeypatch):
         thread.join(10)
     assert len(arxiv.requests) == 3
     assert arxiv.most_connections == 1
+
+
+def test_a_connection_lost_while_reading_is_tried_again_then_one_line(arxiv, data_dir, capsys, monkeypatch):
+    """An answer whose connection breaks while it is read (an OSError such as ENOTCONN, not only a reset) is
+    tried again, then said in one line: never a traceback."""
+    import errno
+
+    def broken(answer, cap):
+        raise OSError(errno.ENOTCONN, "Transport endpoint is not connected")
+
+    monkeypatch.setattr(fetch_arxiv, "read_capped", broken)
+    status, out, err = run(capsys, *add_args(arxiv, data_dir, "2202.12139"))
+    assert (status, out) == (1, "")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("tui-reader: error: arXiv API (2202.12139): connection lost") and "tried 3 times" in err
+    assert len(arxiv.requests) == 3
