@@ -43,6 +43,7 @@ class News:
         # a fetch of the reader's own is being read: the first recording of more papers than this says how many
         # of them are new ("12 new papers"); None: nothing to say
         self._announce_above: int | None = None
+        self._answered = 0  # the papers of the newest index whose answer is shown
 
     def watching(self) -> bool:
         """Whether the watch list has entries (those that are queries, once checked): without any, nothing can be
@@ -55,7 +56,8 @@ class News:
     def work(self, index: SearchIndex) -> None:
         """In the worker: record, then find the new and the watched papers."""
         state = self.host.state
-        new = self.record([paper.id for paper in index.papers])
+        # the papers the index was built over: more may have joined the (shared) set since, for the next index
+        new = self.record([paper.id for paper in index.papers[: index.size]])
         if self.entries is None:
             from tui_reader.watch import check_watches
 
@@ -88,6 +90,10 @@ class News:
 
     def found(self, new: frozenset[str], watched: Mapping[str, tuple[str, ...]], papers: int | None = None) -> None:
         """The new and watched papers among the ``papers`` the index was built from."""
+        if papers is not None:
+            if papers < self._answered:
+                return  # an older index's answer, come after a newer one's: it knows fewer papers
+            self._answered = papers
         state = self.host.state
         arrived = len(new - state.new)
         marked = watched != state.watched
@@ -96,10 +102,11 @@ class News:
         if marked:  # the watched marks of the list's rows and the detail's line
             self.host.marks_shown()
         self.host.refresh_status()
-        if self._announce_above is not None and papers is not None and papers > self._announce_above:
-            self._announce_above = None  # an index holding what the fetch brought (an older one may come first)
-            if arrived:
-                self.host.say(f"{arrived:,} new paper{'' if arrived == 1 else 's'}", timeout=6)
+        # an index holding what the fetch brought: one of the papers loading when the fetch ended may come first,
+        # with more papers than there were then but none new, and says nothing
+        if self._announce_above is not None and papers is not None and papers > self._announce_above and arrived:
+            self._announce_above = None
+            self.host.say(f"{arrived:,} new paper{'' if arrived == 1 else 's'}", timeout=6)
 
     def announce_next(self) -> None:
         """A fetch of the reader's own stored listings, which are being read: once papers beyond those there are

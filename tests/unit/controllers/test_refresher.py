@@ -134,3 +134,13 @@ def test_the_listings_are_looked_at_once_an_interval_not_at_every_tick(world, mo
     world.clock = NOW + 3 * HOUR
     world.refresher.tick()
     assert world.fetches == 2
+
+
+def test_an_index_of_the_papers_still_loading_when_the_fetch_ended_leaves_its_notice(world):
+    """The fetch at start can end before the start's own papers are all read: the index over them (more papers
+    than when the fetch ended, none new) says nothing and leaves the notice for the index holding the fetch's."""
+    world.news.announce_next()  # 3 papers loaded when the fetch ended
+    world.news.found(frozenset(), {}, 5)  # the start's papers, all seen in an earlier session
+    assert world.host.messages == []
+    world.news.found(frozenset(paper.id for paper in ARRIVING), {}, 17)
+    assert world.host.messages == ["12 new papers"]
