@@ -138,8 +138,30 @@ class ShownMarks:
         ]
 
     def undone(self, undone: Undone) -> str:
-        """Show the result of an undo/redo the saver ran; returns the notification ("undone: starred 1 paper")."""
-        self.show_marks(undone.marks)
+        """Show the result of an undo/redo the saver ran; returns the notification ("undone: starred 1 paper").
+        Each field the step touched is set as a whole: a step of 100k papers costs a few set operations."""
+        values = undone.values
+        if "read" in values:
+            self.read = _flags_set(self.read, values["read"])
+        if "starred" in values:
+            self.starred = _flags_set(self.starred, values["starred"])
+        if "note" in values:
+            notes = dict(self.notes)
+            for paper_id, note in values["note"].items():
+                if isinstance(note, str):
+                    notes[paper_id] = note
+                else:
+                    notes.pop(paper_id, None)
+            self.notes = notes
+        if "tags" in values:
+            tags = dict(self.tags)
+            for paper_id, value in values["tags"].items():
+                if isinstance(value, tuple) and value:
+                    tags[paper_id] = value
+                else:
+                    tags.pop(paper_id, None)
+            self.tags = tags
+        self._count()
         return undone.message(self.title_of)
 
     def show_marks(self, marks: Mapping[str, Mark]) -> None:
@@ -227,6 +249,12 @@ class ShownMarks:
 
 
 _batches = itertools.count(1)
+
+
+def _flags_set(shown: frozenset[str], values: Mapping[str, Value]) -> frozenset[str]:
+    """The ids with a flag set, after setting it on the papers whose value is true and off on the others."""
+    on = {paper_id for paper_id, value in values.items() if value}
+    return frozenset(shown.difference(values).union(on))
 
 
 def flags_after(

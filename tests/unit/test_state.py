@@ -125,13 +125,27 @@ def test_an_undo_counts_only_the_papers_in_the_corpus(reader):
     from tui_reader.library import Mark
     from tui_reader.library.history import HistoryEntry, Undone
 
+    # the step starred p2 and unstarred "gone" (a paper not in the corpus, starred by the fixture)
     entry = HistoryEntry((("gone", "starred", True, False), ("p2", "starred", False, True)))
-    marks = {"gone": Mark(starred=False), "p2": Mark(starred=True), "elsewhere": Mark(read=True, note="kept")}
-    assert reader.undone(Undone(entry, False, marks)) == "undone: 2 changes on 2 papers"
-    assert (reader.read_count, reader.star_count) == (1, 2)  # p0 read; p1 and p2 starred
-    assert reader.mark("elsewhere") == Mark(read=True, note="kept") and not reader.mark("gone").starred
-    reader.undone(Undone(entry, True, {"gone": Mark(starred=True), "p2": Mark()}))
+    redone = {"starred": {"gone": False, "p2": True}}
+    assert reader.undone(Undone(entry, True, redone)) == "redone: 2 changes on 2 papers"
+    assert (reader.read_count, reader.star_count) == (1, 2)  # p0 read; p1 and p2 starred; "gone" not counted
+    assert not reader.mark("gone").starred and reader.mark("p0") == Mark(read=True)
+    undone = {"starred": {"gone": True, "p2": False}}
+    assert reader.undone(Undone(entry, False, undone)) == "undone: 2 changes on 2 papers"
     assert (reader.read_count, reader.star_count) == (1, 1) and reader.mark("gone").starred
+
+
+def test_an_undone_note_and_tags_show_and_go(reader):
+    from tui_reader.library.history import HistoryEntry, Undone
+
+    entry = HistoryEntry((("p1", "note", None, "kept"), ("p2", "tags", (), ("rl", "nlp"))))
+    reader.undone(Undone(entry, True, {"note": {"p1": "kept"}, "tags": {"p2": ("rl", "nlp")}}))
+    assert reader.mark("p1").note == "kept" and reader.mark("p2").tags == ("rl", "nlp")
+    assert reader.mark("p1").starred  # the fields the step did not touch stay
+    reader.undone(Undone(entry, False, {"note": {"p1": None}, "tags": {"p2": ()}}))
+    assert reader.mark("p1").note is None and reader.mark("p2").tags == ()
+    assert "p1" not in reader.notes and "p2" not in reader.tags
 
 
 def test_a_tag_and_a_note_on_many_papers_show_on_each(reader):

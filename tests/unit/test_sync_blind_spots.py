@@ -6,6 +6,7 @@ it)."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from support.locked_marks import Lock
 from support.sync_devices import device_dir
@@ -33,6 +34,24 @@ def test_a_local_edit_of_a_merged_note_is_this_devices_on_every_device(tmp_path)
         for store in (a, c, a, c, b):
             sync_once(store, folder)
         assert a.get("p").note == b.get("p").note == c.get("p").note  # equal times: the greater id, everywhere
+
+
+def test_an_undo_of_a_flag_merged_from_elsewhere_is_this_devices_on_every_device(tmp_path, monkeypatch):
+    from tui_reader.library import history
+
+    (a, folder), (b, _), (c, _) = (device(tmp_path, n) for n in ("cccccccc", "aaaaaaaa", "bbbbbbbb"))
+    with a, b, c:
+        a.apply([Change("p", "read", True, 3.0, batch=1), Change("q", "read", True, 3.0, batch=1)])  # one step
+        sync_once(a, folder)
+        b.apply([Change("p", "read", True, 5.0)])  # said again on b, later: merged into a as b's
+        sync_once(b, folder), sync_once(a, folder)
+        monkeypatch.setattr(history, "time", SimpleNamespace(time=lambda: 10.0))
+        assert a.undo().message() == "undone: marked 2 papers read"  # p unread again: now this device's
+        c.apply([Change("p", "read", True, 10.0)])  # at the same time as a's undo
+        for store in (a, c, a, c, b):
+            sync_once(store, folder)
+        assert a.get("p").read == b.get("p").read == c.get("p").read  # equal times: the greater id, everywhere
+        assert a.get("p").read is False  # a (cccccccc) is the greater id
 
 
 def test_a_change_queued_behind_an_undo_keeps_its_journal_copy_until_saved(data_dir, monkeypatch):

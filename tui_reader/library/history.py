@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui_reader.library.model import Change, Mark, with_value
-from tui_reader.library.outbox import Tx, Write, put_all
+from tui_reader.library.outbox import Tx, Write, put_all, put_flags
 from tui_reader.library.rules import Value
 from tui_reader.library.schema import marks_of
 
@@ -62,14 +62,23 @@ class HistoryEntry:
             return f"{what} on {title(papers[0])}" if len(papers) == 1 else f"{what} on {count}"
         return f"{len(self.items):,} changes on {count}"
 
+    def targets(self, redo: bool) -> dict[str, dict[str, Value]]:
+        """What the step leaves in each field it touched, once redone (the values after) or undone (the values
+        before, the first change's for a field changed twice): field -> paper id -> value."""
+        values: dict[str, dict[str, Value]] = {}
+        for paper_id, name, before, after in self.items if redo else reversed(self.items):
+            values.setdefault(name, {})[paper_id] = after if redo else before
+        return values
+
 
 @dataclass(frozen=True)
 class Undone:
-    """A step undone (or redone): ``marks`` holds each paper's mark afterwards."""
+    """A step undone (or redone): ``values`` holds what each field it touched holds afterwards (field -> paper id
+    -> value, see HistoryEntry.targets)."""
 
     entry: HistoryEntry
     redone: bool
-    marks: dict[str, Mark] = field(default_factory=dict)
+    values: dict[str, dict[str, Value]] = field(default_factory=dict)
 
     def message(self, title_of: Callable[[str], str] | None = None) -> str:
         """The notification: "undone: starred 1 paper" / "redone: note on <title>"."""
@@ -106,18 +115,22 @@ def walk(conn: sqlite3.Connection, redo: bool) -> Undone | None:
     if row is None:
         return None
     entry = HistoryEntry.from_json(row[1])
-    now = time.time()
-    items = entry.items if redo else tuple(reversed(entry.items))
-    marks = marks_of(conn, (paper_id for paper_id, _, _, _ in items))
+    now, tx = time.time(), Tx.of(conn)
+    values = entry.targets(redo)
+    for name in ("read", "starred"):  # a bulk mark's step: set-based, however many papers
+        if name in values:
+            put_flags(conn, tx, name, {paper_id: bool(value) for paper_id, value in values[name].items()}, now)
+    texts = [(paper_id, name, value) for name in ("note", "tags") for paper_id, value in values.get(name, {}).items()]
+    marks = marks_of(conn, (paper_id for paper_id, _, _ in texts))
     writes: list[Write] = []
-    for paper_id, name, before, after in items:
+    for paper_id, name, value in texts:
         old = marks[paper_id]
-        marks[paper_id] = new = with_value(old, name, after if redo else before, now)
+        marks[paper_id] = new = with_value(old, name, value, now)
         if new != old:
             writes.append((paper_id, old, new, None))
-    put_all(conn, Tx.of(conn), writes)
+    put_all(conn, tx, writes)
     conn.execute("UPDATE history SET undone = ? WHERE seq = ?", (0 if redo else 1, row[0]))
-    return Undone(entry, redo, marks)
+    return Undone(entry, redo, values)
 
 
 def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change], only_newer: bool = False) -> dict[str, Mark]:

@@ -45,6 +45,22 @@ def test_undo_and_redo_survive_a_restart_and_say_what_they_did(data_dir):
         assert store.get("p2").note is None
 
 
+def test_an_undo_after_a_clock_ahead_is_still_the_newest_change(data_dir):
+    """Papers marked by a machine whose clock ran a year ahead (a backup imported here), then unmarked here
+    all at once: undoing that must still be newer than the unmark, else the backup's next import or another
+    device's older change would win over it."""
+    future = 4_000_000_000.0  # 2096: ahead of this clock
+    backup = [{"id": f"p{i}", "read": True, "starred": False, "read_at": future, "starred_at": None} for i in range(3)]
+    with MarkStore.open(data_dir) as store:
+        store.import_(backup)
+        store.apply([Change(f"p{i}", "read", False, 1000.0, batch=3) for i in range(3)])
+        unread_at = [store.get(f"p{i}").read_at for i in range(3)]
+        assert min(unread_at) > future
+        assert store.undo().message() == "undone: marked 3 papers unread"
+        assert [store.get(f"p{i}").read for i in range(3)] == [True, True, True]
+        assert all(store.get(f"p{i}").read_at > unread_at[i] for i in range(3))
+
+
 def test_at_least_a_hundred_steps_survive_a_restart(data_dir):
     with MarkStore.open(data_dir) as store:
         for i in range(130):
