@@ -35,10 +35,8 @@ class HistoryEntry:
     def from_json(cls, text: str) -> HistoryEntry:
         import json  # loaded when a record is read or written, not by the first frame
 
-        def value(name: str, raw: Any) -> Value:
-            return tuple(raw) if name == "tags" else raw
-
-        return cls(tuple((pid, name, value(name, b), value(name, a)) for pid, name, b, a in json.loads(text)))
+        raw: list[list[Any]] = json.loads(text)
+        return cls(tuple((p, n, tuple(b), tuple(a)) if n == "tags" else (p, n, b, a) for p, n, b, a in raw))
 
     def to_json(self) -> str:
         import json  # loaded when a record is read or written, not by the first frame
@@ -119,7 +117,7 @@ def walk(conn: sqlite3.Connection, redo: bool) -> Undone | None:
     values = entry.targets(redo)
     for name in ("read", "starred"):  # a bulk mark's step: set-based, however many papers
         if name in values:
-            put_flags(conn, tx, name, {paper_id: bool(value) for paper_id, value in values[name].items()}, now)
+            put_flags(conn, tx, name, values[name], now)
     texts = [(paper_id, name, value) for name in ("note", "tags") for paper_id, value in values.get(name, {}).items()]
     marks = marks_of(conn, (paper_id for paper_id, _, _ in texts))
     writes: list[Write] = []

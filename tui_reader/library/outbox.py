@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from tui_reader.library.model import Change, Mark, set_value
-from tui_reader.library.rules import FIELDS, Value
+from tui_reader.library.rules import FIELDS, MAX_TIME, Value
 from tui_reader.library.schema import COLUMNS, UPSERT, mark_of, mark_row, marks_from_rows
 from tui_reader.library.tagset import local_edits, merge_tags, snapshot_items
 
@@ -97,37 +97,38 @@ def put_all(conn: sqlite3.Connection, tx: Tx, writes: Sequence[Write]) -> None:
             _track(conn, tx, paper_id, old, new, None, tag_edit)
 
 
-def put_flags(conn: sqlite3.Connection, tx: Tx, name: str, values: dict[str, bool], now: float) -> None:
+def put_flags(conn: sqlite3.Connection, tx: Tx, name: str, values: Mapping[str, Value], now: float) -> None:
     """Set the flag ``name`` ("read" or "starred") of many papers as this device's change, as ``put_all`` of
-    each paper's mark with that field set would (a new time, see model.later; origins cleared, outbox lines
-    queued), but in a few statements over the whole set: the undo of marking 100k papers read writes only the
-    rows whose flag changes, without reading every mark into Python."""
-    from tui_reader.library.model import later
-
+    each paper's mark with that field set would (origins cleared, outbox lines queued), in a few statements over
+    the whole set: the undo of marking 100k papers read writes only the rows whose flag changes, without reading
+    the marks into Python. The new time is ``now``, or, where the field already holds a time at or past it (a
+    clock gone back), a millisecond after that time (model.later's rule, with SQL's arithmetic)."""
     column, at = name, f"{name}_at"
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS flag_values (paper_id TEXT PRIMARY KEY, value INT) WITHOUT ROWID")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS flag_changed (paper_id TEXT PRIMARY KEY, value INT, at REAL)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS flag_changed (paper_id TEXT PRIMARY KEY) WITHOUT ROWID")
     conn.execute("DELETE FROM flag_values")
-    conn.execute("DELETE FROM flag_changed")
-    conn.executemany("INSERT INTO flag_values VALUES (?, ?)", [(pid, int(value)) for pid, value in values.items()])
+    rows = [(paper_id, int(bool(value))) for paper_id, value in values.items()]
+    conn.executemany("INSERT INTO flag_values VALUES (?, ?)", rows)
     conn.execute("INSERT OR IGNORE INTO marks (paper_id) SELECT paper_id FROM flag_values WHERE value = 1")
+    if tx.syncing or tx.merged:  # the rows about to change, for their origins and outbox lines
+        conn.execute("DELETE FROM flag_changed")
+        conn.execute(
+            f"INSERT INTO flag_changed SELECT v.paper_id FROM flag_values v "
+            f"JOIN marks m ON m.paper_id = v.paper_id WHERE m.{column} != v.value"
+        )
     conn.execute(
-        f"INSERT INTO flag_changed SELECT v.paper_id, v.value, m.{at} FROM flag_values v "
-        f"JOIN marks m ON m.paper_id = v.paper_id WHERE m.{column} != v.value"
-    )
-    # a change is newer than the one it replaces, even with the clock gone back: those few one by one
-    ahead = conn.execute("SELECT paper_id, at FROM flag_changed WHERE at >= ?", (now,)).fetchall()
-    conn.executemany("UPDATE flag_changed SET at = ? WHERE paper_id = ?", [(later(now, t), p) for p, t in ahead])
-    conn.execute("UPDATE flag_changed SET at = ? WHERE at IS NULL OR at < ?", (now, now))
-    conn.execute(
-        f"UPDATE marks SET {column} = c.value, {at} = c.at FROM flag_changed c WHERE marks.paper_id = c.paper_id"
+        f"UPDATE marks SET {column} = v.value, {at} = CASE WHEN {at} IS NULL OR {at} < :now THEN :now "
+        f"ELSE min({at} + 0.001, :max) END FROM flag_values v "
+        f"WHERE marks.paper_id = v.paper_id AND marks.{column} != v.value",
+        {"now": now, "max": MAX_TIME},
     )
     if tx.merged:
         conn.execute("DELETE FROM origins WHERE field = ? AND paper_id IN (SELECT paper_id FROM flag_changed)", (name,))
     if tx.syncing:  # the values as ``queue`` writes them (JSON true/false)
         conn.execute(
-            "INSERT INTO outbox (paper_id, field, value, at) "
-            "SELECT paper_id, ?, CASE value WHEN 1 THEN 'true' ELSE 'false' END, at FROM flag_changed",
+            f"INSERT INTO outbox (paper_id, field, value, at) SELECT m.paper_id, ?, "
+            f"CASE m.{column} WHEN 1 THEN 'true' ELSE 'false' END, m.{at} FROM flag_changed c "
+            f"JOIN marks m ON m.paper_id = c.paper_id",
             (name,),
         )
 
