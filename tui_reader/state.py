@@ -23,11 +23,12 @@ How the app drives the library (every write goes through the saver's thread, nev
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from tui_reader.library.model import MarkFlags
 from tui_reader.paper import Paper
+from tui_reader.safe_text import strip_controls
 from tui_reader.shown_marks import ShownMarks
 from tui_reader.sorting import Sort, can_order, sort_rows
 from tui_reader.views import View
@@ -296,8 +297,9 @@ class ReaderState(ShownMarks):
             return "No watched papers: watch = [queries] in config.toml says what to watch. u changes the view."
         return "No papers."
 
-    def status(self, loading: str, indexing: bool, width: int | None = None) -> str:
-        """The status line. Within ``width`` cells (a narrow terminal), the sort goes first, then the view, then
+    def status(self, loading: str, indexing: bool, width: int | None = None, cells: Callable[[str], int] = len) -> str:
+        """The status line, without control characters. Within ``width`` cells (a narrow terminal; ``cells``
+        measures a text, e.g. a CJK title's two cells a character), the sort goes first, then the view, then
         the starred count, and the unread count last: what is happening (loading, an error in the query, "more
         like this", partial matches, marks waiting) always shows, after how many papers are shown."""
         total = len(self.papers)
@@ -328,11 +330,11 @@ class ReaderState(ShownMarks):
         if self.selection:
             hidden = self.selection.not_shown(self.rows, self.papers.ids)
             parts.insert(0, f"{len(self.selection):,} selected" + (f" ({hidden:,} not shown)" if hidden else ""))
-        line = " · ".join([shown, *counts, *parts])
+        line = strip_controls(" · ".join([shown, *counts, *parts]))  # a title, a file name: measured as shown
         # dropped from the end when the line is too long: sort, view, starred, then unread (the last to go)
-        while width is not None and len(line) > width and counts:
+        while width is not None and cells(line) > width and counts:
             counts.pop()
-            line = " · ".join([shown, *counts, *parts])
+            line = strip_controls(" · ".join([shown, *counts, *parts]))
         return line
 
 

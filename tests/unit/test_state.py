@@ -420,6 +420,20 @@ def test_more_like_this_waits_for_the_index_then_lists_the_papers_like_one_and_g
     assert back is not None and reader.like is None
 
 
+def test_the_status_line_fits_wide_characters_and_shows_no_control_characters(data_dir):
+    from rich.cells import cell_len
+
+    papers = [Paper(id="p0", title="拡散モデルによる画像生成の新しい手法について\x1b[31m", abstract=""), *PAPERS[1:]]
+    with MarkStore.open(data_dir) as store:
+        reader = ReaderState(papers, store)
+    reader.index = FakeIndex(papers)
+    like = reader.enter_like(0)
+    reader.accept(like, *reader.answer(like))
+    line = reader.status("", False, 92, cell_len)
+    # 22 CJK characters are 44 cells: the line with the unread count is 92 cells, with the starred count 104
+    assert line == "3 / 4 shown · 4 unread · like: 拡散モデルによる画像生成の新しい手法について (Esc or m: back)"
+
+
 def test_new_papers_while_showing_more_like_this_run_it_again(reader):
     index = FakeIndex(PAPERS)
     reader.index = index

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -29,7 +30,6 @@ from tui_reader.controllers.search import Searcher
 from tui_reader.files import record_failure
 from tui_reader.library.model import NO_MARK
 from tui_reader.messages import Deferred, SaverReport, WorkFailed
-from tui_reader.safe_text import strip_controls
 from tui_reader.screens.reader_dialogs import ReaderDialogs
 from tui_reader.screens.reader_keys import READER_BINDINGS
 from tui_reader.sorting import Sort
@@ -235,7 +235,7 @@ class ReaderScreen(ReaderDialogs):
         activity = " · ".join(part for part in (self.loader.loading, self.fetcher.fetching) if part)
         line = self.query_one("#status", Static)
         width = line.content_region.width or None  # 0 before the first layout: the whole line
-        status = strip_controls(self.state.status(activity, self.search.indexing, width))
+        status = self.state.status(activity, self.search.indexing, width, cell_len)  # CJK: 2 cells a character
         if status != self._status_shown:  # the saver reports a lock several times a second: repaint on change only
             self._status_shown = status
             line.update(Text(status))
