@@ -155,3 +155,8 @@ def test_et_al_in_a_feed_or_an_answer_is_no_author_and_cuts_the_list_short():
     assert cut != text
     entry = read_feed(cut, "x.xml").papers[0]
     assert (entry.authors, entry.et_al) == (("Mohit Kumar Ahuja", "Arnaud Gotlieb", "Helge Spieker"), True)
+    text = RSS_OLD.read_text(encoding="utf-8")
+    cut = text.replace("Hong-Shi Zong&lt;/a&gt;</dc:creator>", "Hong-Shi Zong&lt;/a&gt;, et al.</dc:creator>", 1)
+    assert cut != text
+    _, _, updated = read_feed(cut, "x.xml").papers
+    assert (updated.authors[-1], updated.et_al) == ("Hong-Shi Zong", True)
