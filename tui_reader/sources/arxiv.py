@@ -22,7 +22,7 @@ from typing import NamedTuple
 from tui_reader.paper import Paper, paper_id
 from tui_reader.safe_text import clean_text
 from tui_reader.sources.cleaning import clean_abstract, clean_title
-from tui_reader.sources.hf_daily import arxiv_id, author_name, is_et_al, is_real_date
+from tui_reader.sources.hf_daily import arxiv_id, author_name, cut_short, is_et_al, is_real_date, without_et_al
 from tui_reader.sources.registry import Problems
 
 __all__ = ["parse_object", "split_authors", "version_date"]
@@ -55,15 +55,15 @@ def _published(versions: object) -> str | None:
 
 
 def split_authors(raw: str) -> tuple[str, ...]:
-    """``A. One, B. Two and C. Three`` -> the three names: split at commas and ``and`` (outside parentheses,
-    which hold affiliations and are dropped); LaTeX accents become letters (``Schr\\"odinger`` -> Schrödinger).
-    "et al" / "others" stay in the list (``is_et_al`` tells them); linear in the length, however deeply the
-    parentheses nest."""
-    names = []
-    for part in re.split(r",|;|\band\b|&", _outside_parentheses(raw)):
-        name = author_name(part)
-        if name and name not in names:
-            names.append(name)
+    """``A. One, B. Two and C. Three`` -> the three names: split at commas, ``and`` and the colon after a
+    collaboration (``ATLAS Collaboration: G. Aad``), as arXiv's own author parser splits them, outside
+    parentheses, which hold affiliations and are dropped; LaTeX accents become letters (``Schr\\"odinger`` ->
+    Schrödinger). "et al" / "others" stay in the list (``cut_short`` takes them out); linear in the length,
+    however deeply the parentheses nest."""
+    names: dict[str, None] = {}  # each once, in order (a list's "in" would be quadratic: 3,000 authors and more)
+    for part in re.split(r",|;|:|\band\b|&", _outside_parentheses(raw)):
+        if name := author_name(part):
+            names[name] = None
     return tuple(names)
 
 
@@ -102,8 +102,7 @@ def _parsed_authors(value: object) -> _Parsed | None:
     when it is not such a list."""
     if not isinstance(value, list) or not value:
         return None
-    names: list[str] = []
-    surnames: list[str] = []
+    names: dict[str, str] = {}  # name -> surname, each name once, in order
     et_al = False
     for entry in value:
         if not (isinstance(entry, list) and entry and all(isinstance(part, str) for part in entry[:3])):
@@ -112,10 +111,16 @@ def _parsed_authors(value: object) -> _Parsed | None:
         name = " ".join(part for part in (given, surname, suffix) if part)
         if is_et_al(name):
             et_al = True
-        elif name and name not in names:
-            names.append(sys.intern(name))
-            surnames.append(surname)
-    return _Parsed(tuple(names), tuple(surnames), et_al)
+            continue
+        name, glued = without_et_al(name)
+        if glued:  # "F. Aharonian et al", which arXiv's parser splits as ["al", "F. Aharonian et", ""]
+            et_al = True
+            surname = without_et_al(surname)[0]
+            if not surname or is_et_al(f"et {surname}") or not name.endswith(surname):
+                surname = name.rpartition(" ")[2]
+        if name and name not in names:
+            names[sys.intern(name)] = surname
+    return _Parsed(tuple(names), tuple(names.values()), et_al)
 
 
 def _line(value: object) -> str | None:
@@ -151,7 +156,7 @@ def parse_object(record: object, number: int, source: str, problems: Problems) -
     if arxiv is None:
         problems.add(number, "no arXiv id")
     authors_raw = record.get("authors")
-    listed = split_authors(authors_raw) if isinstance(authors_raw, str) else ()
+    listed, listed_et_al = cut_short(split_authors(authors_raw) if isinstance(authors_raw, str) else ())
     parsed = _parsed_authors(record.get("authors_parsed"))
     if parsed is None and not isinstance(authors_raw, str):
         problems.add(number, "no authors")
@@ -167,12 +172,12 @@ def parse_object(record: object, number: int, source: str, problems: Problems) -
         sources=(source,),
         links=tuple(dict.fromkeys((*links, *comment_links))),
         arxiv_id=arxiv,
-        authors=parsed.names if parsed else tuple(name for name in listed if not is_et_al(name)),
+        authors=parsed.names if parsed else listed,
         published=published,
         categories=_categories(record.get("categories")),
         doi=_line(record.get("doi")),
         journal_ref=_line(record.get("journal-ref")),
         comments=comments or None,
         surnames=parsed.surnames if parsed else (),
-        et_al=any(is_et_al(name) for name in listed) or (parsed is not None and parsed.et_al),
+        et_al=listed_et_al or (parsed is not None and parsed.et_al),
     )

@@ -38,7 +38,7 @@ from tui_reader.paper import Paper, paper_id
 from tui_reader.safe_text import clean_text
 from tui_reader.sources.arxiv import split_authors
 from tui_reader.sources.cleaning import clean_abstract, clean_title
-from tui_reader.sources.hf_daily import author_name, is_et_al, iso_date, listing_date
+from tui_reader.sources.hf_daily import author_name, cut_short, iso_date, listing_date
 from tui_reader.sources.registry import Source
 
 if TYPE_CHECKING:
@@ -144,6 +144,7 @@ def _rss_item(item: Element, name: str, day: str | None) -> Paper | None:
     abstract, links = clean_abstract(_DESCRIPTION.sub("", _text(item.find("description")), count=1))
     kind = _word(_text(item.find(f"{ARXIV}announce_type"))).lower()
     item_day = _day(_text(item.find("pubDate"))) or day
+    authors, et_al = _names(_text(item.find(f"{DC}creator")))
     return Paper(
         id=paper_id(title),
         title=title,
@@ -152,7 +153,8 @@ def _rss_item(item: Element, name: str, day: str | None) -> Paper | None:
         sources=(name,),
         links=links,
         arxiv_id=ref.id if ref else None,
-        authors=_names(_text(item.find(f"{DC}creator"))),
+        authors=authors,
+        et_al=et_al,
         categories=_categories(_word(_text(c)) for c in item.iterfind("category")),
         doi=clean_title(_text(item.find(f"{ARXIV}DOI"))) or None,
         journal_ref=clean_title(_text(item.find(f"{ARXIV}journal_reference"))) or None,
@@ -161,8 +163,9 @@ def _rss_item(item: Element, name: str, day: str | None) -> Paper | None:
     )
 
 
-def _names(raw: str) -> tuple[str, ...]:
-    return tuple(name for name in split_authors(raw) if not is_et_al(name))
+def _names(raw: str) -> tuple[tuple[str, ...], bool]:
+    """The names of ``dc:creator`` (one string), and whether it ended in "et al"."""
+    return cut_short(split_authors(raw))
 
 
 def _categories(values: object) -> tuple[str, ...]:
@@ -200,6 +203,7 @@ def _rdf(root: Element, name: str) -> Feed:
         if note == "UPDATED" and category and category not in own:
             kind = "replace-cross"
         abstract, links = clean_abstract(html.unescape(_TAG.sub(" ", _text(item.find(f"{RSS1}description")))))
+        authors, et_al = _names(html.unescape(_TAG.sub("", _text(item.find(f"{DC}creator")))))
         papers.append(
             Paper(
                 id=paper_id(title_text),
@@ -209,7 +213,8 @@ def _rdf(root: Element, name: str) -> Feed:
                 sources=(name,),
                 links=links,
                 arxiv_id=ref.id if ref else None,
-                authors=_names(html.unescape(_TAG.sub("", _text(item.find(f"{DC}creator"))))),
+                authors=authors,
+                et_al=et_al,
                 categories=(sys.intern(category),) if category else (),
                 announce_type=kind if match else None,
                 arxiv_version=ref.version if ref else None,
@@ -242,7 +247,9 @@ def _atom_entry(entry: Element, name: str) -> Paper | None:
     primary = entry.find(f"{ARXIV}primary_category")
     terms = [primary.get("term", "")] if primary is not None else []
     terms += [category.get("term", "") for category in entry.iterfind(f"{ATOM}category")]
-    names = (author_name(_text(author.find(f"{ATOM}name"))) for author in entry.iterfind(f"{ATOM}author"))
+    names, et_al = cut_short(
+        author_name(_text(author.find(f"{ATOM}name"))) for author in entry.iterfind(f"{ATOM}author")
+    )
     return Paper(
         id=paper_id(title),
         title=title,
@@ -250,7 +257,8 @@ def _atom_entry(entry: Element, name: str) -> Paper | None:
         sources=(name,),
         links=tuple(dict.fromkeys((*links, *comment_links))),
         arxiv_id=ref.id if ref else None,
-        authors=tuple(dict.fromkeys(name for name in names if name and not is_et_al(name))),
+        authors=names,
+        et_al=et_al,
         published=iso_date(_text(entry.find(f"{ATOM}published")).strip()),
         categories=_categories(_word(term) for term in terms),
         doi=clean_title(_text(entry.find(f"{ARXIV}doi"))) or None,

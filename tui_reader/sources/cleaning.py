@@ -83,6 +83,11 @@ _FORMAT_MACROS = (
 _TYPE_MACROS = "bm boldsymbol pmb mathbbm mathds mathnormal textnormal mathop hbox mbox texttt textsf textup textmd"
 _CITES = "cite citet citep citealt citealp citeauthor citeyear citeyearpar Citet Citep Citealt Citealp Citeauthor"
 _FRACTIONS = "frac tfrac dfrac nicefrac"
+# operator names TeX sets apart from a variable before them: "m\log n" is m log n, not "mlog n"
+_OPERATORS = (
+    " arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd hom inf ker lg lim liminf limsup ln log "
+    "max min Pr sec sin sinh sup tan tanh "
+)
 # macro -> (its arguments for the parser, its text: str.format of the arguments' texts)
 _WITH_ARGUMENTS = {
     "operatorname": ("*{", "{1}"),
@@ -226,9 +231,15 @@ def _text_context() -> Any:
     return db
 
 
+def _glued_operator(node: Any) -> bool:
+    """An operator name glued to a letter or digit before it (``m\\log n``): TeX sets it apart, so does the text."""
+    return f" {node.macroname} " in _OPERATORS and node.pos > 0 and node.parsing_state.s[node.pos - 1].isalnum()
+
+
 @lru_cache(maxsize=1)
 def _latex_converter() -> Callable[[str], str]:
     from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latexwalker import LatexCharsNode
 
     class Converter(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc has no type hints
         """Groups of their own keep meaningful braces; a macro's arguments are text for the macro to use."""
@@ -237,15 +248,47 @@ def _latex_converter() -> Callable[[str], str]:
             super().__init__(latex_context=_text_context(), math_mode="text", strict_latex_spaces=False)
             self.parser_context = _parser_context()
             self.arguments: set[int] = set()  # the groups that are arguments in the fragment being converted
+            self.math = 0  # inside a formula ($x$): how deep
 
         def convert(self, fragment: str) -> str:
             self.arguments.clear()
+            self.math = 0
             return str(self.latex_to_text(fragment, latex_context=self.parser_context))
+
+        def math_node_to_text(self, node: Any) -> str:
+            self.math += 1
+            try:
+                return str(super().math_node_to_text(node))
+            finally:
+                self.math -= 1
+
+        def nodelist_to_text(self, nodelist: Any) -> str:
+            """In a formula, the space after a symbol stays before text (pylatexenc's own rule: ``\\alpha x``)
+            and where the source spaced the symbol on both sides (``x \\leq \\alpha \\sim y`` is spaced so, where
+            pylatexenc glues the symbols; but not in ``q\\le \\infty``: that space only ends the macro's name); a
+            space between two constructs stays too (``V_{a} \\sin i``: not "V_asin i")."""
+            if not self.math:
+                return str(super().nodelist_to_text(nodelist))
+            text, after = "", ""  # after: the space after the bare macro just converted, when it is kept
+            for node in nodelist:
+                if after and (after == "spaced" or node.isNodeType(LatexCharsNode)) and not text.endswith(" "):
+                    text += " "
+                after = ""
+                if self._is_bare_macro_node(node) and node.macro_post_space:
+                    after = "spaced" if text.endswith(" ") or f" {node.macroname} " in _OPERATORS else "before text"
+                text += self.node_to_text(node)
+            return text
+
+        def chars_node_to_text(self, node: Any, textcol: int = 0) -> str:
+            if self.math and node.chars and node.chars.isspace():
+                return " "  # a space between two constructs ("{a} \\sin"): pylatexenc drops it in formulas
+            return str(super().chars_node_to_text(node, textcol=textcol))
 
         def macro_node_to_text(self, node: Any) -> str:
             if node.nodeargd and node.nodeargd.argnlist:
                 self.arguments.update(id(arg) for arg in node.nodeargd.argnlist)
-            return str(super().macro_node_to_text(node))
+            text = str(super().macro_node_to_text(node))
+            return " " + text if self.math and _glued_operator(node) else text  # "m\\log n": m log n
 
         def group_node_to_text(self, node: Any) -> str:
             contents = str(self.nodelist_to_text(node.nodelist))

@@ -28,14 +28,24 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from tui_reader.paper import Paper, is_web_url, paper_id
 from tui_reader.safe_text import clean_text, collapse_ws
 from tui_reader.sources.cleaning import clean_abstract, clean_title, delatex
 
-__all__ = ["arxiv_id", "author_name", "is_et_al", "iso_date", "listing_date", "parse_item", "utc_date"]
+__all__ = [
+    "arxiv_id",
+    "author_name",
+    "cut_short",
+    "is_et_al",
+    "iso_date",
+    "listing_date",
+    "parse_item",
+    "utc_date",
+    "without_et_al",
+]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
@@ -203,6 +213,7 @@ def parse_item(item: object, number: int, source: str, problem: Callable[[int, s
     authors = _authors(paper.get("authors"))
     if authors is None:
         problem(number, "no authors (paper.authors)")
+    names, et_al = cut_short(authors or ())
     published = iso_date(paper.get("publishedAt"))
     if published is None:
         problem(number, "no published date (paper.publishedAt)")
@@ -220,7 +231,7 @@ def parse_item(item: object, number: int, source: str, problem: Callable[[int, s
         sources=(source,),
         links=tuple(dict.fromkeys(url for url in (github_repo, project_page, *found_links) if url)),
         arxiv_id=arxiv,
-        authors=tuple(name for name in authors or () if not is_et_al(name)),
+        authors=names,
         published=published,
         upvotes=_count(paper.get("upvotes")),
         github_repo=github_repo,
@@ -230,13 +241,44 @@ def parse_item(item: object, number: int, source: str, problem: Callable[[int, s
         ai_keywords=_keywords(_either(paper, item, "ai_keywords")),
         num_comments=_count(_either(item, paper, "numComments")),
         organization=_organization(paper.get("organization"), item.get("organization")),
-        et_al=any(is_et_al(name) for name in authors or ()),
+        et_al=et_al,
     )
 
 
 _ET_AL = r"(?i)(?:and\s+)?(?:et\.?\s*al\.?|others)"
+# "et al" glued to the last name of a list ("F. Aharonian et al", with no comma before it): arXiv's own author
+# parser keeps it in that name (authors_parsed: ["al", "F. Aharonian et", ""])
+_GLUED_TAIL = 24  # characters of a name's end that can hold it (" et. al.", ", and others.")
+_GLUED_ET_AL = re.compile(r"(?i)[\s,;]+(?:et(?:\.\s*|\s+)al\.?|and\s+others)[\s.,;]*$")
 
 
 def is_et_al(name: str) -> bool:
     """ "et al", "et al.", "others": what an author list says when it is cut short; never an author's name."""
     return len(name) <= 12 and re.fullmatch(_ET_AL, name.strip()) is not None
+
+
+def without_et_al(name: str) -> tuple[str, bool]:
+    """A name without the "et al" glued to its end (``F. Aharonian et al`` -> ``F. Aharonian``), and whether one
+    was there. A name that is only "et al" is ``is_et_al``'s: it is returned as it is. Only the name's last
+    characters are looked at: a long name costs no more."""
+    head = max(len(name) - _GLUED_TAIL, 0)
+    glued = _GLUED_ET_AL.search(name, head)
+    if glued is None or glued.start() == 0:
+        return name, False
+    return name[: glued.start()].rstrip(), True
+
+
+def cut_short(names: Iterable[str]) -> tuple[tuple[str, ...], bool]:
+    """The authors of a list (each once, in order) without its "et al" or "others", as a name of its own or glued
+    to the last name, and whether the list said it was cut short so."""
+    kept: dict[str, None] = {}  # each once, in order
+    et_al = False
+    for name in names:
+        if is_et_al(name):
+            et_al = True
+            continue
+        name, glued = without_et_al(name)
+        et_al = et_al or glued
+        if name:
+            kept[name] = None
+    return tuple(kept), et_al

@@ -9,11 +9,14 @@ import re
 import bibtexparser
 import pytest
 from bibtexparser import middlewares
+from conftest import write
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.paper_files import arxiv_line
 from support.papers_to_export import DUMPED, FAST, NAME, TITLE, make
 from support.read_bibtex import Name, parse_bibtex, parse_names
 
+from tui_reader.corpus import read_file
 from tui_reader.export import bibtex_entry, citation_key, citation_keys, render
 
 
@@ -271,3 +274,14 @@ def test_three_papers_with_one_key_get_letters_no_other_paper_has_and_a_brace_in
 def test_pairs_tex_would_join_into_one_character_get_an_empty_group_between_them():
     text = render([make("a ,, b << c >> d -- e")], "bibtex")
     assert "title = {a ,{}, b <{}< c >{}> d -{}- e}" in text
+
+
+def test_an_et_al_glued_to_the_last_name_is_written_and_others(tmp_path):
+    """arXiv's author parser leaves "et al" with no comma before it in the last name (["al", "F. Aharonian et",
+    ""]): BibTeX gets the surname Aharonian and ``and others``, never a name "al"."""
+    line = arxiv_line(
+        authors="W. Hofmann, F. Aharonian et al", authors_parsed=[["Hofmann", "W.", ""], ["al", "F. Aharonian et", ""]]
+    )
+    (paper,), _ = read_file(write(tmp_path / "m.jsonl", line + "\n"), use_cache=False)
+    (names,) = parse_names(bibtex_entry(paper))
+    assert names == [Name("W.", "", "Hofmann", ""), Name("F.", "", "Aharonian", ""), Name("", "", "others", "")]

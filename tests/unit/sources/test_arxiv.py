@@ -164,6 +164,43 @@ def test_et_al_in_authors_parsed_is_no_author_either(tmp_path):
     assert (paper.authors, paper.surnames, paper.et_al) == (("A. One", "B. Two Jr"), ("One", "Two"), True)
 
 
+@pytest.mark.parametrize(
+    ("authors", "parsed", "names", "surnames"),
+    [
+        # arXiv's own author parser keeps an "et al" with no comma before it in the last name, split as a name
+        # ("F. Aharonian et al" -> surname "al", given "F. Aharonian et")
+        ("F. Aharonian et al", [["al", "F. Aharonian et", ""]], ("F. Aharonian",), ("Aharonian",)),
+        (
+            "A. One and B. Two et. al.",
+            [["One", "A.", ""], ["al.", "B. Two et.", ""]],
+            ("A. One", "B. Two"),
+            ("One", "Two"),
+        ),
+        ("A. One, B. Two et al", [["One", "A.", ""], ["Two et al", "B.", ""]], ("A. One", "B. Two"), ("One", "Two")),
+        # without authors_parsed: the plain string, and the colon after a collaboration, as arXiv splits it
+        (
+            "H.E.S.S. Collaboration: F. Aharonian, A. G. Akhperjanian et al.",
+            None,
+            ("H.E.S.S. Collaboration", "F. Aharonian", "A. G. Akhperjanian"),
+            (),
+        ),
+        ("A. One and B. Two et al.", None, ("A. One", "B. Two"), ()),
+        ("A. One, B. Two, and others", None, ("A. One", "B. Two"), ()),
+    ],
+)
+def test_et_al_glued_to_the_last_name_is_no_author_and_cuts_the_list_short(tmp_path, authors, parsed, names, surnames):
+    line = arxiv_line(id="0704.0098", authors=authors, authors_parsed=parsed)
+    (paper,), warnings = read_file(write(tmp_path / "m.jsonl", line + "\n"), use_cache=False)
+    assert warnings == []
+    assert (paper.authors, paper.surnames, paper.et_al) == (names, surnames, True)
+
+
+def test_a_name_ending_in_al_or_etal_is_a_name(tmp_path):
+    line = arxiv_line(authors="Janet Al, Y. Etal and M. Al Et", authors_parsed=None)
+    (paper,), _ = read_file(write(tmp_path / "m.jsonl", line + "\n"), use_cache=False)
+    assert (paper.authors, paper.et_al) == (("Janet Al", "Y. Etal", "M. Al Et"), False)
+
+
 def test_deeply_nested_parentheses_in_authors_are_read_in_one_pass():
     assert split_authors("A. One (" * 3 + "MIT, Cambridge" + ")" * 3 + ", B. Two (") == ("A. One", "B. Two")
 

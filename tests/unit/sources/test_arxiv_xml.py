@@ -139,3 +139,24 @@ def test_the_primary_category_comes_first_wherever_the_answer_lists_it():
     assert swapped != text
     second = read_feed(swapped, "x.xml").papers[1]
     assert second.categories == ("cond-mat.str-el", "cond-mat.stat-mech")
+
+
+def test_et_al_in_a_feed_or_an_answer_is_no_author_and_cuts_the_list_short():
+    # the real feed and answer with their author lists cut short as arXiv's own lines sometimes are
+    text = RSS_NEW.read_text(encoding="utf-8")
+    cut = text.replace("Sheza Munir, Joyojeet Pal</dc:creator>", "Sheza Munir et al.</dc:creator>", 1)
+    cut = cut.replace("Tian Yun, Ellie Pavlick</dc:creator>", "Tian Yun, Ellie Pavlick, et al</dc:creator>", 1)
+    assert cut.count("et al") == 2
+    first, second, third = read_feed(cut, "x.xml").papers
+    assert (first.authors, first.et_al) == (("Anamta Khan", "Ratna Kandala", "Deepti", "Sheza Munir"), True)
+    assert (second.et_al, third.authors, third.et_al) == (False, ("Etha Tianze Hua", "Tian Yun", "Ellie Pavlick"), True)
+    text = API_NEW.read_text(encoding="utf-8")
+    cut = text.replace("<name>Helge Spieker</name>", "<name>Helge Spieker et al</name>", 1)
+    assert cut != text
+    entry = read_feed(cut, "x.xml").papers[0]
+    assert (entry.authors, entry.et_al) == (("Mohit Kumar Ahuja", "Arnaud Gotlieb", "Helge Spieker"), True)
+    text = RSS_OLD.read_text(encoding="utf-8")
+    cut = text.replace("Hong-Shi Zong&lt;/a&gt;</dc:creator>", "Hong-Shi Zong&lt;/a&gt;, et al.</dc:creator>", 1)
+    assert cut != text
+    _, _, updated = read_feed(cut, "x.xml").papers
+    assert (updated.authors[-1], updated.et_al) == ("Hong-Shi Zong", True)

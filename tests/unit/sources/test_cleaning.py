@@ -245,7 +245,15 @@ ARXIV_ABSTRACTS = [
         "Recently, Bruinier and Ono classified cusp forms f(z) := ∑_{n=0}^∞ a_f(n)q ^n ∈ S_{λ+1/2}(Γ_0(N),χ)∩ℤ[[q]] "
         "that does",
     ),
-    ("that at $(k_F a)^{-1} \\ge 1$, both", "that at (k_F a)^{-1}≥ 1, both"),  # 0704.0006
+    ("that at $(k_F a)^{-1} \\ge 1$, both", "that at (k_F a)^{-1} ≥ 1, both"),  # 0704.0006
+    # a formula keeps the source's spaces: an operator name is set apart, a space between constructs stays
+    ("is $\\Theta(m\\log n)$ for", "is Θ(m log n) for"),  # 0704.0062
+    (  # 0704.0059
+        "of $V_{\\rm rot} \\sin i_{\\rm rot} = 28.9 \\pm 1.0$ km",
+        "of V_{rot} sin i_{rot} = 28.9 ± 1.0 km",
+    ),
+    ("for $0<q\\le \\infty$ and", "for 0<q≤∞ and"),  # 0704.0054: the space only ends the macro's name
+    ("if $x \\leq \\alpha \\sim y$ holds", "if x ≤ α ∼ y holds"),  # spaced in the source: spaced here
     ("and $u|_{\\partial H^m}=(f^1,...,f^{n-1},\\epsilon)$", "and u|_{∂ H^m}=(f^1,...,f^{n-1},ϵ)"),  # 0704.0087
     ("$P^{*}$-Finsler, $C^{h}$-recurrent", "P^*-Finsler, C^h-recurrent"),  # 0704.0053
     (  # 0704.0079: display math
