@@ -74,7 +74,9 @@ def selection(args: argparse.Namespace) -> Selection:
         files = corpus_files(args.paths)
         index = search_index(papers, files)
         if args.query:
-            result = index.search(args.query, flags)
+            from tui_reader.search import finish_filters
+
+            result = index.search(finish_filters(args.query), flags)
             if result.error:
                 warn(result.error)
         else:

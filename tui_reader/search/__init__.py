@@ -16,7 +16,7 @@ Imports only ``tui_reader.paper``, ``tui_reader.dates`` and ``tui_reader.files``
 
 from tui_reader.search.filters import FILTERS, FilterSpec
 from tui_reader.search.index import COMPLETION, EXACT, TYPO, SearchIndex
-from tui_reader.search.query import Filter, Query, Term, max_typos, parse_query
+from tui_reader.search.query import Filter, Query, Term, finish_filters, max_typos, parse_query
 from tui_reader.search.results import Positions, SearchResult
 from tui_reader.search.text import fold, words_of
 
@@ -32,6 +32,7 @@ __all__ = [
     "SearchIndex",
     "SearchResult",
     "Term",
+    "finish_filters",
     "fold",
     "max_typos",
     "parse_query",

@@ -112,6 +112,15 @@ def _tokens(text: str) -> Iterator[_Token]:
             i = end
 
 
+def finish_filters(text: str) -> str:
+    """A query given whole (on the command line), not typed: a filter ending it is finished (``cat:math`` is that
+    archive, not every category starting with "math"), while a last plain word stays a prefix, as in the search
+    box ("gaussian proces" finds processes)."""
+    tokens = list(_tokens(text))
+    ends_in_filter = bool(tokens) and tokens[-1].field is not None and tokens[-1].closed
+    return f"{text} " if ends_in_filter and not text[-1:].isspace() else text
+
+
 def parse_query(text: str) -> Query:
     """Parse what the user typed (see the module docstring)."""
     terms: list[Term] = []

@@ -288,3 +288,23 @@ def test_files_with_no_papers_are_counted_in_one_warning(tmp_path, capsys):
     assert (
         line == f"tui-reader: warning: 2,000 files with no papers skipped ({folder / 'empty_0000.txt'} and 1,999 more)"
     )
+
+
+def test_a_category_ending_the_query_is_a_finished_one_on_the_command_line(tmp_path, capsys, data_dir):
+    """Typed in the search box, `cat:math` is still growing (math-ph may follow); given whole on the command line
+    it is the math archive: math.AG, not math-ph, an archive of its own. A last plain word stays a prefix."""
+    versions = [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}]
+    records = [
+        {"id": "0704.0072", "title": "Only mathematical physics", "authors": "A. One", "categories": "math-ph"},
+        {"id": "0704.0073", "title": "Algebraic geometry processes", "authors": "B. Two", "categories": "math.AG"},
+    ]
+    corpus = tmp_path / "arxiv.jsonl"
+    corpus.write_text("".join(json.dumps({**r, "abstract": "x", "versions": versions}) + "\n" for r in records))
+    for query, titles in (
+        ("cat:math", ["Algebraic geometry processes"]),
+        ("cat:math-ph", ["Only mathematical physics"]),
+        ("cat:math proces", ["Algebraic geometry processes"]),
+    ):
+        assert main(["list", str(corpus), "--query", query, "--format", "json", "--data-dir", str(data_dir)]) == 0
+        out, err = capsys.readouterr()
+        assert [record["title"] for record in json.loads(out)] == titles and err == ""
