@@ -10,6 +10,7 @@ the forms the services publish.
 from __future__ import annotations
 
 from tui_reader.paper import Paper
+from tui_reader.safe_text import clean_text
 from tui_reader.sources.arxiv import parse_object
 from tui_reader.sources.hf_daily import parse_item
 from tui_reader.sources.registry import Problems
@@ -26,8 +27,15 @@ def is_arxiv_record(record: dict[object, object]) -> bool:
     return isinstance(record.get("authors"), str) or any(key in record for key in _ARXIV_KEYS)
 
 
+_PAPER_KEYS = ("paper", "summary", "title")  # what any Daily Papers or arXiv record has at least one of
+
+
 def parse_record(record: object, number: int, source: str, problems: Problems) -> Paper | None:
     """The record as a paper, read by the parser its keys name (None, with a problem, when it is none)."""
     if isinstance(record, dict) and is_arxiv_record(record):
         return parse_object(record, number, source, problems)
+    if isinstance(record, dict) and record and not any(key in record for key in _PAPER_KEYS):
+        keys = ", ".join(clean_text(str(key))[:30] for key in list(record)[:4])  # one line, no controls
+        problems.add(number, f"not a Daily Papers or arXiv record (its keys: {keys}); skipped")
+        return None
     return parse_item(record, number, source, problems.add)

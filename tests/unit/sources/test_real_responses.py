@@ -170,6 +170,13 @@ def test_a_file_that_is_no_known_json_is_one_warning_naming_it(tmp_path, text):
     assert len(problems) == 1 and problems[0].startswith(f"{path}: ")
 
 
+@pytest.mark.parametrize("text", ['{"name": "not a paper"}', '{\n "name": "not a paper"\n}', '[{"name": 1}]'])
+def test_an_object_with_no_key_of_a_paper_says_it_is_no_record_and_which_keys_it_has(tmp_path, text):
+    path = write(tmp_path / "odd.json", text)
+    _, problems = read_file(path, use_cache=False)
+    assert problems[0].endswith(": not a Daily Papers or arXiv record (its keys: name); skipped")
+
+
 def test_tex_cleaning_keeps_what_the_real_abstracts_mean():
     papers = by_arxiv(ARXIV)
     assert "velocities of ∼500 km/s to ∼1000 km/s" in papers["0704.0017"].abstract  # "~" is "about" here
