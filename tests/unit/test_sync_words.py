@@ -86,3 +86,34 @@ def test_a_note_replaced_by_a_later_edit_elsewhere_comes_back_with_undo(tmp_path
         assert a.get("p").note == "my careful summary"
         sync_once(a, folder), sync_once(b, folder)
         assert b.get("p").note == "my careful summary"
+
+
+def test_a_backup_holding_times_from_the_end_of_9999_imports_syncs_and_a_later_edit_passes_it(tmp_path, capsys):
+    """An older tui-reader took a peer's time of 9999-12-31T23:59:59 and exported it: the backup imports, what it
+    brings reaches the other devices, and a change made after it here wins everywhere (no line of this device is
+    ever refused as unreadable)."""
+    a, b = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "bbbbbbbb")
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    backup = tmp_path / "backup.json"
+    end = 253_402_300_799
+    backup.write_text(
+        json.dumps([{"id": "p", "note": "from the backup", "note_at": end, "read": True, "read_at": end}])
+    )
+    assert main(["marks", "import", str(backup), "--data-dir", str(a)]) == 0
+    for data in (a, b):
+        assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(data)]) == 0
+    assert "unreadable" not in capsys.readouterr().err
+    with MarkStore.open(b) as store:
+        assert (store.get("p").note, store.get("p").read) == ("from the backup", True)
+    assert main(["note", "p", "edited after it", "--data-dir", str(a)]) == 0
+    with MarkStore.open(a) as store:
+        store.set_read("p", False)
+    for data in (a, b):
+        assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(data)]) == 0
+    assert "unreadable" not in capsys.readouterr().err
+    with MarkStore.open(b) as store:
+        assert (store.get("p").note, store.get("p").read) == ("edited after it", False)
+    exported = tmp_path / "again.json"
+    assert main(["marks", "export", str(exported), "--data-dir", str(b)]) == 0
+    assert main(["marks", "import", str(exported), "--data-dir", str(tmp_path / "fresh")]) == 0
