@@ -274,3 +274,20 @@ def test_the_own_log_flooded_with_blank_lines_is_checked_without_reading_each_on
     ]
     assert len(parsed) < 100, len(parsed)
     assert (folder / "aaaaaaaa.jsonl").read_bytes().count(b"\n") == 1  # the snapshot: the one note
+
+
+def test_a_log_read_to_its_end_and_not_touched_since_is_not_read_again(device_a, monkeypatch):
+    """An idle reader exchanges every few seconds: a long log of another device that has not changed costs a
+    look at its size and times, not a read of what was read already (13 MB at 135k lines, every 3 s)."""
+    store, folder = device_a
+    (folder / "bbbbbbbb.jsonl").write_bytes(b"".join(notes("p", 1000)))
+    assert sync_once(store, folder).received == 1000
+    reads: list[int] = []
+    real_resume = sync_module._resume
+    monkeypatch.setattr(sync_module, "_resume", lambda f, info, seen: reads.append(1) or real_resume(f, info, seen))
+    for _ in range(3):
+        assert sync_once(store, folder).received == 0
+    assert reads == []
+    with open(folder / "bbbbbbbb.jsonl", "ab") as log:
+        log.write(line("later", "read", True, 5000.0))
+    assert sync_once(store, folder).received == 1 and reads == [1]  # appended to: read on from where it was

@@ -117,3 +117,22 @@ def test_a_backup_holding_times_from_the_end_of_9999_imports_syncs_and_a_later_e
     exported = tmp_path / "again.json"
     assert main(["marks", "export", str(exported), "--data-dir", str(b)]) == 0
     assert main(["marks", "import", str(exported), "--data-dir", str(tmp_path / "fresh")]) == 0
+
+
+def test_a_change_made_after_a_peer_time_at_the_limit_is_read_by_every_device(tmp_path, capsys):
+    """A peer's change at the very latest time sync reads: a change made after it here is capped there too (never
+    past it, where the other devices would refuse it as unreadable); at equal times the greater device id wins
+    on every device."""
+    from tui_reader.library.rules import LATEST_TIME
+
+    (f, folder), (c, _) = device(tmp_path, "ffffffff"), device(tmp_path, "cccccccc")
+    with f, c:
+        (folder / "bbbbbbbb.jsonl").write_bytes(line("q", "note", "at the limit", LATEST_TIME))
+        sync_once(f, folder)
+        assert f.get("q").note == "at the limit"
+        f.set_note("q", "mine, after it")
+        assert f.get("q").note_at == LATEST_TIME
+        sync_once(f, folder)
+        result = sync_once(c, folder)
+        assert [w for w in result.warnings if "unreadable" in w] == []
+        assert c.get("q").note == f.get("q").note == "mine, after it"
