@@ -420,6 +420,9 @@ class Syncer:
                         self._data_dir, waiting=_one_try, busy_timeout=WRITER_BUSY_TIMEOUT_S
                     )
                     self._exchange(store)
+                    if store.read_only:  # the marks file failed (a full disk): opened afresh next time, so
+                        store.close()  # sync goes on by itself once there is room again
+                        store = None
                 except StoreBusy:
                     pass  # the next exchange tries again; nothing is lost meanwhile
                 except Exception as exc:  # never a traceback on the user's screen
@@ -438,8 +441,6 @@ class Syncer:
         """One exchange; a problem is said once (until it changes or goes away)."""
         from tui_reader.sync import SyncError, sync_once  # only with a sync folder
 
-        if store.read_only:
-            return
         try:
             result = sync_once(store, self._sync_dir)
         except SyncError as exc:

@@ -253,3 +253,41 @@ def test_a_flood_of_blank_lines_is_passed_over_and_a_huge_log_is_read_over_sever
     )
     received = [sync_once(store, folder).received for _ in range(6)]
     assert 0 < received[0] < 200 and sum(received) == 200 and received[-1] == 0
+
+
+def test_the_own_log_flooded_with_blank_lines_is_checked_without_reading_each_one(device_a, monkeypatch):
+    """A peer (or a sync tool) appends megabytes of blank lines to this device's own log: the device sees a log it
+    did not leave that way and publishes again, and looks for another writer's lines in it without parsing a
+    blank line (8 MiB of them used to cost a json.loads each: minutes at 30 MB)."""
+    store, folder = device_a
+    store.set_note("p", "kept")
+    sync_once(store, folder)
+    with open(folder / "aaaaaaaa.jsonl", "ab") as log:
+        log.write(b"\n" * (8 << 20))
+    parsed: list[object] = []
+    real_loads = json.loads
+    monkeypatch.setattr(json, "loads", lambda text, *a, **k: parsed.append(1) or real_loads(text, *a, **k))
+    result = sync_once(store, folder)
+    monkeypatch.undo()
+    assert result.warnings == [
+        "sync log aaaaaaaa.jsonl holds lines this device did not write; this device's marks were published again"
+    ]
+    assert len(parsed) < 100, len(parsed)
+    assert (folder / "aaaaaaaa.jsonl").read_bytes().count(b"\n") == 1  # the snapshot: the one note
+
+
+def test_a_log_read_to_its_end_and_not_touched_since_is_not_read_again(device_a, monkeypatch):
+    """An idle reader exchanges every few seconds: a long log of another device that has not changed costs a
+    look at its size and times, not a read of what was read already (13 MB at 135k lines, every 3 s)."""
+    store, folder = device_a
+    (folder / "bbbbbbbb.jsonl").write_bytes(b"".join(notes("p", 1000)))
+    assert sync_once(store, folder).received == 1000
+    reads: list[int] = []
+    real_resume = sync_module._resume
+    monkeypatch.setattr(sync_module, "_resume", lambda f, info, seen: reads.append(1) or real_resume(f, info, seen))
+    for _ in range(3):
+        assert sync_once(store, folder).received == 0
+    assert reads == []
+    with open(folder / "bbbbbbbb.jsonl", "ab") as log:
+        log.write(line("later", "read", True, 5000.0))
+    assert sync_once(store, folder).received == 1 and reads == [1]  # appended to: read on from where it was

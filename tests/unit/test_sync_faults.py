@@ -269,3 +269,69 @@ def test_a_snapshot_that_does_not_fit_leaves_the_log_and_the_folder_as_they_were
     filler.unlink()
     assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(a)]) == 0
     assert len(log_lines(folder / "aaaaaaaa.jsonl")) == PAPERS
+
+
+def peer_notes(folder: Path, count: int) -> None:
+    """Device bbbbbbbb's log in ``folder`` with ``count`` notes of 200 characters."""
+    lines = [
+        json.dumps({"v": 1, "id": f"n{i}", "field": "note", "value": "n" * 200, "at": 10.0 + i, "device": "bbbbbbbb"})
+        for i in range(count)
+    ]
+    (folder / "bbbbbbbb.jsonl").write_text("".join(x + "\n" for x in lines))
+
+
+def test_a_marks_file_filling_up_during_an_exchange_fails_it_with_the_reason_and_nothing_is_said_received(
+    tmp_path, small_disk, capsys
+):
+    data = small_disk / "data"
+    data.mkdir()
+    (data / "device-id").write_text("aaaaaaaa\n")
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(data)]) == 0
+    peer_notes(folder, 3000)  # ~700 KB of notes: more than the disk holds
+    capsys.readouterr()
+    assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(data)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "no space left on device" in err and "received" not in err, err
+    peer_notes(folder, 20)  # the other device's log, cut down to what fits: read from its start
+    assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(data)]) == 0
+    with MarkStore.open(data) as store:
+        assert len(store.notes()) == 20
+
+
+def test_the_readers_sync_goes_on_by_itself_once_space_is_back(tmp_path, small_disk, monkeypatch):
+    import threading
+
+    import tui_reader.saving as saving
+    from tui_reader.saving import SaverProblem, Synced, Syncer
+
+    monkeypatch.setattr(saving, "SYNC_POLL_SECONDS", 0.05)
+    data = small_disk / "data"
+    with MarkStore.open(data) as store:
+        store.set_note("p", "fits")
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    peer_notes(folder, 20)
+    filler = fill(small_disk, 0)
+    said, received = threading.Event(), threading.Event()
+    reports: list[object] = []
+
+    def report(item: object) -> None:
+        reports.append(item)
+        if isinstance(item, SaverProblem) and "no space left on device" in item.message:
+            said.set()
+        if isinstance(item, Synced) and item.received:
+            received.set()
+
+    syncer = Syncer(data, folder, report)
+    syncer.start()
+    try:
+        assert said.wait(30), reports
+        assert not received.is_set()
+        filler.unlink()
+        assert received.wait(30), reports
+    finally:
+        syncer.stop(10)
+    with MarkStore.open(data) as store:
+        assert len(store.notes()) == 21

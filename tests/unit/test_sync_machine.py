@@ -1,6 +1,7 @@
 """Sync as a state machine: 2-4 devices make random marks, notes and tag edits and exchange at random, while a
-sync tool does what real ones do to each device's copy of the folder (delivers a log as a new file, puts an older
-version back, cuts a log mid-line, makes a conflict copy) and a data folder is copied to a new machine. After a
+sync tool does what real ones do to each device's copy of the folder (delivers a log as a new file, or only its first
+part while it is written, puts an older version back as a new file or in place, cuts a log mid-line, deletes one,
+makes a conflict copy) and a data folder is copied to a new machine. After a
 full exchange every device holds what a reference model of the merge rules holds: per paper and field the last
 explicit change, per tag the last add or remove. No explicit change the model keeps is lost.
 
@@ -116,15 +117,48 @@ class SyncMachine(RuleBasedStateMachine):
         shutil.copyfile(source.log, partial)
         os.replace(partial, destination)
 
-    @rule(d=st.integers(0, 3), which=st.integers(0, 100))
-    def roll_back(self, d: int, which: int) -> None:
-        """An older version of a device's own log put back in its place."""
+    @rule(src=st.integers(0, 3), dst=st.integers(0, 3), keep=st.floats(0.05, 0.95))
+    def deliver_part(self, src: int, dst: int, keep: float) -> None:
+        """A log copied while it is written: another device's folder gets the first part of it, cut mid-line
+        (the rest comes with a later delivery)."""
+        source, target = self.devices[src % len(self.devices)], self.devices[dst % len(self.devices)]
+        destination = target.folder / source.log.name
+        if source is target or not source.log.exists() or destination == target.log:
+            return
+        if self.writers.get(destination, src % len(self.devices)) != src % len(self.devices):
+            return  # another device's version lives there (a copied data folder): deliver() handles it
+        data = source.log.read_bytes()
+        partial = target.folder / f".{source.log.name}.partial"
+        partial.write_bytes(data[: int(len(data) * keep)])
+        os.replace(partial, destination)
+        self.writers[destination] = src % len(self.devices)
+
+    @rule(d=st.integers(0, 3), which=st.integers(0, 100), in_place=st.booleans())
+    def roll_back(self, d: int, which: int, in_place: bool) -> None:
+        """An older version of a device's own log put back in its place: as a new file renamed over it (Syncthing,
+        Dropbox), or written over it in place, the same inode (rsync --inplace)."""
         device = self.devices[d % len(self.devices)]
         versions = self.versions.get(device.log)
-        if versions:
-            partial = device.folder / ".restored"
-            partial.write_bytes(versions[which % len(versions)])
-            os.replace(partial, device.log)
+        if versions and device.log.exists():
+            older = versions[which % len(versions)]
+            if in_place:
+                with open(device.log, "r+b") as f:
+                    f.write(older)
+                    f.truncate(len(older))
+            else:
+                partial = device.folder / ".restored"
+                partial.write_bytes(older)
+                os.replace(partial, device.log)
+
+    @rule(d=st.integers(0, 3), own=st.booleans())
+    def delete_log(self, d: int, own: bool) -> None:
+        """A log deleted from a device's folder: its own (published again) or another device's (delivered
+        again later)."""
+        device = self.devices[d % len(self.devices)]
+        logs = sorted(device.folder.glob("*.jsonl"))
+        victims = [device.log] if own else [log for log in logs if log != device.log]
+        if victims and victims[0].exists():
+            victims[0].unlink()
 
     @rule(d=st.integers(0, 3), keep=st.floats(0.05, 0.95))
     def cut_mid_line(self, d: int, keep: float) -> None:

@@ -121,6 +121,8 @@ def test_a_data_folder_copied_before_it_ever_synced_syncs_both_ways(tmp_path):
         sync(data, folder)
     expected = {"before": "written before the copy", "old": "from the old laptop", "new": "from the new laptop"}
     assert notes_of(old) == notes_of(new) == notes_of(b) == expected
+    assert device_id(old) != device_id(new)  # two machines, two logs: not one log each rewrites in turn
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{device_id(d)}.jsonl" for d in (old, new, b))
 
 
 def test_a_one_off_exchange_with_another_folder_takes_nothing_from_the_usual_one(tmp_path):

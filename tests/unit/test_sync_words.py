@@ -86,3 +86,53 @@ def test_a_note_replaced_by_a_later_edit_elsewhere_comes_back_with_undo(tmp_path
         assert a.get("p").note == "my careful summary"
         sync_once(a, folder), sync_once(b, folder)
         assert b.get("p").note == "my careful summary"
+
+
+def test_a_backup_holding_times_from_the_end_of_9999_imports_syncs_and_a_later_edit_passes_it(tmp_path, capsys):
+    """An older tui-reader took a peer's time of 9999-12-31T23:59:59 and exported it: the backup imports, what it
+    brings reaches the other devices, and a change made after it here wins everywhere (no line of this device is
+    ever refused as unreadable)."""
+    a, b = device_dir(tmp_path, "aaaaaaaa"), device_dir(tmp_path, "bbbbbbbb")
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    backup = tmp_path / "backup.json"
+    end = 253_402_300_799
+    backup.write_text(
+        json.dumps([{"id": "p", "note": "from the backup", "note_at": end, "read": True, "read_at": end}])
+    )
+    assert main(["marks", "import", str(backup), "--data-dir", str(a)]) == 0
+    for data in (a, b):
+        assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(data)]) == 0
+    assert "unreadable" not in capsys.readouterr().err
+    with MarkStore.open(b) as store:
+        assert (store.get("p").note, store.get("p").read) == ("from the backup", True)
+    assert main(["note", "p", "edited after it", "--data-dir", str(a)]) == 0
+    with MarkStore.open(a) as store:
+        store.set_read("p", False)
+    for data in (a, b):
+        assert main(["sync", "--sync-dir", str(folder), "--data-dir", str(data)]) == 0
+    assert "unreadable" not in capsys.readouterr().err
+    with MarkStore.open(b) as store:
+        assert (store.get("p").note, store.get("p").read) == ("edited after it", False)
+    exported = tmp_path / "again.json"
+    assert main(["marks", "export", str(exported), "--data-dir", str(b)]) == 0
+    assert main(["marks", "import", str(exported), "--data-dir", str(tmp_path / "fresh")]) == 0
+
+
+def test_a_change_made_after_a_peer_time_at_the_limit_is_read_by_every_device(tmp_path, capsys):
+    """A peer's change at the very latest time sync reads: a change made after it here is capped there too (never
+    past it, where the other devices would refuse it as unreadable); at equal times the greater device id wins
+    on every device."""
+    from tui_reader.library.rules import LATEST_TIME
+
+    (f, folder), (c, _) = device(tmp_path, "ffffffff"), device(tmp_path, "cccccccc")
+    with f, c:
+        (folder / "bbbbbbbb.jsonl").write_bytes(line("q", "note", "at the limit", LATEST_TIME))
+        sync_once(f, folder)
+        assert f.get("q").note == "at the limit"
+        f.set_note("q", "mine, after it")
+        assert f.get("q").note_at == LATEST_TIME
+        sync_once(f, folder)
+        result = sync_once(c, folder)
+        assert [w for w in result.warnings if "unreadable" in w] == []
+        assert c.get("q").note == f.get("q").note == "mine, after it"

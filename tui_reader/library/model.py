@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from tui_reader.library.rules import FIELDS, MAX_TIME, Value, clean_tags, clean_value
+from tui_reader.library.rules import FIELDS, LATEST_TIME, Value, clean_tags, clean_value
 
 __all__ = ["FIELDS", "NO_MARK", "Change", "Mark", "MarkFlags", "Value", "merge_marks"]
 
@@ -135,10 +135,12 @@ def tag_edited(tags: tuple[str, ...], edit: str) -> tuple[str, ...]:
 
 def later(now: float, previous: float | None) -> float:
     """A local change is always newer than the one it replaces, even if the clock went back (so an edit made
-    after seeing another device's always wins over it), and never past the end of year 9999, the last time an
-    export can hold (sync refuses times close to it, so there is always room above what it took)."""
+    after seeing another device's always wins over it), and never past LATEST_TIME, the last time every other
+    device reads on a sync log (so this device's own changes are never refused elsewhere, and always export and
+    import). Only a change already at LATEST_TIME (a peer's time sent from the end of 9999) is met, not passed:
+    then the greater device id wins, the same on every device."""
     at = now if previous is None or now > previous else math.nextafter(previous, math.inf)
-    return min(at, MAX_TIME)
+    return min(at, LATEST_TIME)
 
 
 def with_value(mark: Mark, field_name: str, value: Value, now: float) -> Mark:

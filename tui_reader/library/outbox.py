@@ -136,8 +136,13 @@ def put_flags(conn: sqlite3.Connection, tx: Tx, name: str, values: Mapping[str, 
 def _track(
     conn: sqlite3.Connection, tx: Tx, paper_id: str, old: Mark, new: Mark, origin: str | None, tag_edit: str | None
 ) -> list[str]:
-    """The origins, tag rows and outbox lines of a mark just written."""
-    fields = [name for name in FIELDS if getattr(new, f"{name}_at") != getattr(old, f"{name}_at")]
+    """The origins, tag rows and outbox lines of a mark just written: each field whose time or value changed (a
+    local change can only meet, not pass, a time at LATEST_TIME: its value is still this device's, and sent)."""
+    fields = [
+        name
+        for name in FIELDS
+        if getattr(new, f"{name}_at") != getattr(old, f"{name}_at") or getattr(new, name) != getattr(old, name)
+    ]
     for name in fields:
         if origin is not None:
             conn.execute("INSERT OR REPLACE INTO origins VALUES (?, ?, ?)", (paper_id, name, origin))

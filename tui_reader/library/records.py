@@ -12,7 +12,15 @@ import sqlite3
 from tui_reader.library.history import HistoryItem, record
 from tui_reader.library.model import Mark, merge_marks
 from tui_reader.library.outbox import Tx, put
-from tui_reader.library.rules import FIELDS, MAX_ID_LENGTH, check_id, check_time, clean_note, clean_tags
+from tui_reader.library.rules import (
+    FIELDS,
+    LATEST_TIME,
+    MAX_ID_LENGTH,
+    check_id,
+    check_time,
+    clean_note,
+    clean_tags,
+)
 from tui_reader.library.schema import all_rows, row_to_mark
 
 __all__ = ["import_records", "mark_record", "parse_records"]
@@ -85,14 +93,25 @@ def _parse_record(item: object) -> tuple[str, Mark]:
     mark = Mark(
         flags["read"],
         flags["starred"],
-        check_time(item.get("read_at"), "read_at"),
-        check_time(item.get("starred_at"), "starred_at"),
+        _time(item, "read_at"),
+        _time(item, "starred_at"),
         clean_note(note) if note is not None else None,
-        check_time(item.get("note_at"), "note_at"),
+        _time(item, "note_at"),
         clean_tags(tags) if tags else (),
-        check_time(item.get("tags_at"), "tags_at"),
+        _time(item, "tags_at"),
     )
     return paper_id, mark
+
+
+IMPORTED_LATEST = LATEST_TIME - 366 * 86400  # an imported time is brought down to this at most
+
+
+def _time(item: dict[str, object], key: str) -> float | None:
+    """A record's time, checked; one past IMPORTED_LATEST (a backup of an older tui-reader, which took a peer's
+    time from the end of 9999) is brought down to it, a year below what sync reads: what is imported syncs, and a
+    change made after it here still gets a later time, read by every device."""
+    at = check_time(item.get(key), key)
+    return None if at is None else min(at, IMPORTED_LATEST)
 
 
 def import_records(conn: sqlite3.Connection, incoming: dict[str, Mark]) -> int:

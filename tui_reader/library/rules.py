@@ -14,6 +14,7 @@ from tui_reader.safe_text import strip_controls
 
 __all__ = [
     "FIELDS",
+    "LATEST_TIME",
     "MAX_ID_LENGTH",
     "MAX_NOTE_CHARS",
     "MAX_TAGS",
@@ -36,6 +37,11 @@ MAX_NOTE_CHARS = 100_000
 MAX_TAG_CHARS = 40
 MAX_TAGS = 50  # on one paper
 MAX_TIME = 253_402_300_799  # 9999-12-31 23:59:59 UTC
+# The latest time a change may hold in the marks file and on a sync log: a year before MAX_TIME. Every device
+# refuses a sync line past it, and no change of this device passes it (the clock is capped there, an imported
+# time is brought down to it), so each line a device writes is one every other device reads, and every export
+# imports.
+LATEST_TIME = MAX_TIME - 366 * 86400
 
 TAG_PATTERN = r"[^\W_](?:[\w.\-/]*[^\W_])?"  # used through re's cache: compiled by the first tag checked
 TAG_RULE = (

@@ -53,6 +53,7 @@ from typing import BinaryIO
 
 from tui_reader.library import Change, MarkStore, Remote, check_id
 from tui_reader.library.outbox import LogPosition
+from tui_reader.library.rules import LATEST_TIME
 from tui_reader.safe_text import shown_path
 
 __all__ = ["FORMAT", "SyncError", "SyncResult", "device_id", "sync_once"]
@@ -62,9 +63,7 @@ DEVICE_FILE = "device-id"  # in the data directory
 READ_CHUNK = 8 << 20  # a log is read this much at a time, each part merged in one transaction
 EXCHANGE_BYTES = 64 << 20  # one exchange reads at most about this much of one log; the rest comes with the next
 _DEVICE = re.compile(r"[0-9a-f]{8,64}")
-# The latest time a line may hold: a year before the end of 9999 (the last time an export holds), so a device that
-# took it still has room for its own later changes, which other devices and a backup must accept.
-MAX_TIME = 253_402_300_799 - 366 * 86400
+MAX_TIME = LATEST_TIME  # the latest time a line may hold; no change of this device passes it (library/rules.py)
 AHEAD_S = 86400  # a device whose changes are this far ahead of this clock is named in a warning
 
 
@@ -113,8 +112,9 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     """Append this device's new changes to its log in ``sync_dir``, then take every other log's new lines.
     The first exchange with a folder publishes everything the store holds. Raises SyncError (one line) when
     the folder cannot be used, StoreBusy when the marks file stays locked (nothing lost: the next one retries)."""
-    if store.data_dir is None or store.read_only:
+    if store.data_dir is None:
         raise SyncError("marks cannot be saved here, so they are not synced")
+    _kept(store)
     folder = Path(os.path.expanduser(sync_dir))
     name = shown_path(folder)
     if not folder.is_dir():
@@ -128,22 +128,41 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
     result = SyncResult()
     store.publish_all(key)
     old = own
-    own, writer = _this_device(store, store.data_dir)
+    try:
+        own, writer = _this_device(store, store.data_dir)
+    except OSError as exc:  # the id file cannot be written (a full disk)
+        raise SyncError(
+            f"cannot keep this device's id in {shown_path(store.data_dir)} ({exc.strerror or exc})"
+        ) from None
     if own != old:
         result.warnings.append(
             f"this data folder is a copy of another machine's (device {old}): it syncs as a new device, {own}"
         )
+    _kept(store)  # never a snapshot of an in-memory copy over the log
     result.sent, own = _send(store, folder, key, (own, writer), result.warnings, new_id=own != old)
+    _kept(store)
     replaced = len(store.notes_replaced)
     for entry in entries:
         device = _log_device(entry.name)
         if device is not None and entry.name != f"{own}.jsonl":  # own: perhaps new since the scan
             result.received += _receive(store, Path(entry.path), f"{key}/{entry.name}", device, own, result.warnings)
+            _kept(store)
     lost = store.notes_replaced[replaced:]
     if lost:
         papers = ", ".join(lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
         result.warnings.append(f"a later edit on another device replaced your note on {papers}; undo brings yours back")
     return result
+
+
+UNSAVED = "; marks will not be saved"  # how the store's warning ends when the marks file failed (a full disk)
+
+
+def _kept(store: MarkStore) -> None:
+    """SyncError when the marks file failed during the exchange (a full disk): what was taken is not kept, and
+    the exchange must not say it was. The lines not recorded as read or sent are read or published again."""
+    if store.read_only:
+        reasons = [message.removesuffix(UNSAVED) for message in store.warnings if message.endswith(UNSAVED)]
+        raise SyncError(f"marks not saved: {reasons[-1] if reasons else 'the marks file cannot be written'}")
 
 
 def _send(
@@ -158,7 +177,9 @@ def _send(
     own, writer = me
 
     def rescue(log: Path) -> int:
-        return _receive(store, log, f"{key}/{log.name}", own, own, warnings)
+        won = _receive(store, log, f"{key}/{log.name}", own, own, warnings)
+        _kept(store)  # taken into a marks file that failed: the log stays as it is
+        return won
 
     try:
         sent, foreign = own_log.send(store, folder, key, me, warnings, rescue, new_id)
@@ -170,6 +191,8 @@ def _send(
         return own_log.send(store, folder, key, (new, writer), warnings, rescue, new_id=True)[0], new
     except own_log.SendError as exc:
         raise SyncError(str(exc)) from None
+    except OSError as exc:  # the data folder's lock file or id (a full disk)
+        raise SyncError(f"cannot sync from {shown_path(str(store.data_dir))} ({exc.strerror or exc})") from None
 
 
 def _this_device(store: MarkStore, data_dir: Path, renew: bool = False) -> tuple[str, str]:

@@ -25,6 +25,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import stat
 import zlib
@@ -100,20 +101,33 @@ def _foreign(path: Path, own: str, writer: str, rescue: Rescue) -> bool:
 
 
 def _other_writer(path: Path, own: str, writer: str) -> bool:
-    """Does the log hold a line of this device's id that another writer (a copy of this data folder) wrote?"""
+    """Does the log hold a line of this device's id that another writer (a copy of this data folder) wrote?
+    Blank lines and lines not naming this device are passed over unparsed (a flood of them costs no time)."""
     try:
-        with open(path, "rb") as f:
-            data = f.read(64 << 20)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return False
-    for line in data.split(b"\n"):
+    try:
+        data = os.read(fd, READ_LIMIT) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    mine = own.encode()
+    for match in _LINE.finditer(data):
+        if mine not in match[0]:
+            continue
         try:
-            record = json.loads(line)
+            record = json.loads(match[0])
         except (ValueError, RecursionError):
             continue
         if isinstance(record, dict) and record.get("device") == own and record.get("w") not in (None, writer):
             return True
     return False
+
+
+_LINE = re.compile(rb"[^\n]+")
+READ_LIMIT = 64 << 20  # of a log about to be replaced, this much is looked at for another writer's lines
 
 
 def _open_own(path: Path) -> tuple[int | None, str | None]:

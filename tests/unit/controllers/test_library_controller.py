@@ -179,3 +179,18 @@ def test_a_with_papers_selected_asks_about_the_selected_papers_only(host, librar
     host.state.selection.toggle("p2")
     changes, question = library.all_read_question()
     assert question == "Mark 1 selected paper read? y/n" and [c.paper_id for c in changes] == ["p2"]
+
+
+def test_two_readers_adding_different_tags_from_stale_screens_keep_both(data_dir):
+    """Two readers open on one machine, both showing p0 without tags: one adds rl, the other (its screen not
+    refreshed yet) adds vision. The prompt sends the tags typed, not the list its screen showed, so the file keeps
+    both."""
+    with MarkStore.open(data_dir) as first, MarkStore.open(data_dir) as second:
+        screens = [FakeHost(ReaderState(PAPERS, first)), FakeHost(ReaderState(PAPERS, second))]
+        savers = [RecordingSaver(), RecordingSaver()]
+        for (host, saver), typed in zip(zip(screens, savers, strict=True), ("rl", "vision"), strict=True):
+            assert Library(host, lambda saver=saver: saver).change_tags("p0", typed) is None
+        first.apply(savers[0].submitted)
+        second.apply(savers[1].submitted)
+    with MarkStore.open(data_dir) as store:
+        assert store.get("p0").tags == ("rl", "vision")
