@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from tui_reader.library.model import Change, Mark, set_value
-from tui_reader.library.rules import FIELDS, MAX_TIME, Value
+from tui_reader.library.rules import FIELDS, LATEST_TIME, Value
 from tui_reader.library.schema import COLUMNS, UPSERT, mark_of, mark_row, marks_from_rows
 from tui_reader.library.tagset import local_edits, merge_tags, snapshot_items
 
@@ -120,7 +120,7 @@ def put_flags(conn: sqlite3.Connection, tx: Tx, name: str, values: Mapping[str, 
         f"UPDATE marks SET {column} = v.value, {at} = CASE WHEN {at} IS NULL OR {at} < :now THEN :now "
         f"ELSE min({at} + 0.001, :max) END FROM flag_values v "
         f"WHERE marks.paper_id = v.paper_id AND marks.{column} != v.value",
-        {"now": now, "max": MAX_TIME},
+        {"now": now, "max": LATEST_TIME},
     )
     if tx.merged:
         conn.execute("DELETE FROM origins WHERE field = ? AND paper_id IN (SELECT paper_id FROM flag_changed)", (name,))

@@ -61,6 +61,19 @@ def test_an_undo_after_a_clock_ahead_is_still_the_newest_change(data_dir):
         assert all(store.get(f"p{i}").read_at > unread_at[i] for i in range(3))
 
 
+def test_an_undo_never_takes_a_time_past_the_last_one_other_devices_read(data_dir):
+    """Papers marked by another device with the latest time a sync log may hold, unmarked here in a bulk step
+    and undone: the undo meets that time, never passes it, so every other device takes it."""
+    from tui_reader.library.outbox import Remote
+    from tui_reader.library.rules import LATEST_TIME
+
+    with MarkStore.open(data_dir) as store:
+        store.merge([Remote(Change(f"p{i}", "read", True, float(LATEST_TIME)), "bbbbbbbb") for i in range(2)], "aaaaaaaa")
+        store.apply([Change(f"p{i}", "read", False, 1000.0, batch=5) for i in range(2)])
+        assert store.undo().message() == "undone: marked 2 papers unread"
+        assert [(store.get(f"p{i}").read, store.get(f"p{i}").read_at) for i in range(2)] == [(True, LATEST_TIME)] * 2
+
+
 def test_at_least_a_hundred_steps_survive_a_restart(data_dir):
     with MarkStore.open(data_dir) as store:
         for i in range(130):
