@@ -450,6 +450,13 @@ def test_malformed_answers_are_one_line_and_nothing_stored(api, data, capsys, wa
     assert (len(api.requests), waits) == (1, [])  # a bad answer is not asked for again
 
 
+def test_half_a_surrogate_pair_in_an_answer_is_stored_as_it_came(api, data, capsys):
+    api.always = Answer(200, b'[{"title": "half \\ud800 a pair"}, {"title": "\xc3\xa9t\xc3\xa9"}]')
+    status, out, _ = run(capsys, api, data, "--date", "2024-03-11")
+    assert status == 0 and out.startswith("fetched 1 day (2 papers)")
+    assert stored(data, "2024-03-11") == [{"title": "half \ud800 a pair"}, {"title": "\u00e9t\u00e9"}]
+
+
 def test_server_text_in_the_error_is_cleaned(api, data, capsys, waits):
     api.always = Answer(418, reason="I'm a \x1b]0;pwned\x07teapot\x1b[2J")
     status, _, err = run(capsys, api, data, "--date", "2024-03-11")
