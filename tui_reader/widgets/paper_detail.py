@@ -246,6 +246,7 @@ def _link(url: str | None, target: str | None = None, bare: bool = True) -> Text
         if sep and scheme.lower() in ("http", "https"):
             text = rest.removeprefix("www.").removesuffix("/") or text
     shown_url = Text()
+    text = shortened(text)  # the link itself goes whole
     shown_url.append(text, Style(underline=True, link=target) if is_web_url(target) else "")
     return shown_url
 
