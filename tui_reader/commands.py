@@ -97,8 +97,9 @@ def check_keymap(
     sections: Sequence[Section], keymap: Mapping[str, str], source: str
 ) -> tuple[dict[str, str], list[str]]:
     """The entries of a user's keymap that can apply (keys normalised as Textual matches them), and one warning
-    naming ``source`` and the entry for each that cannot: an unknown binding id, a key Textual does not know, or a
-    key another entry already gave a binding of the same place (the first entry keeps it). An entry that takes a
+    naming ``source`` and the entry for each that cannot: an unknown binding id, a key Textual does not know, a key
+    the app itself takes first (APP_KEYS), or a key another entry already gave a binding of the same place (the
+    first entry keeps it). An entry that takes a
     binding's default key is applied, with a warning saying which binding lost it."""
     where = {b.id: s for s in sections for b in s.bindings if isinstance(b, Binding) and b.id}
     valid: dict[str, str] = {}
@@ -113,6 +114,9 @@ def check_keymap(
         normal = _normalize_key_list(keys).split(",")
         if unknown := [key for key in normal if not known_key(key)]:
             warnings.append(f"{entry}: {shown_path(unknown[0])!r} is not a key name Textual knows; ignored")
+            continue
+        if app_key := next((key for key in normal if key in APP_KEYS), None):
+            warnings.append(f"{entry}: {key_label(app_key)} is {APP_KEYS[app_key]}, which comes first; ignored")
             continue
         if clash := next((given[section.heading, k] for k in normal if (section.heading, k) in given), None):
             warnings.append(f"{entry}: that key is already given to {clash} above; ignored")
@@ -137,6 +141,10 @@ def check_keymap(
     return valid, warnings
 
 
+# Keys the app takes before any screen or widget (Textual's App: ctrl+q quits, a priority binding; ctrl+p opens
+# the command palette, COMMAND_PALETTE_BINDING): a binding given one would never run, and quit or help given one
+# would leave the footer without it (help = "ctrl+q" quit the reader instead).
+APP_KEYS = {"ctrl+q": "the app's own quit key", "ctrl+p": "the command palette's key"}
 # Keys a keymap never takes from their bindings: the list's movement keys (the list, focused, would keep them
 # anyway: the entry would do nothing) and the only key of quit and help (the footer always shows both).
 MOVEMENT_IDS = ("list.cursor-down", "list.cursor-up", "list.first", "list.last", "list.page-down", "list.page-up")

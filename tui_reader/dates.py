@@ -130,8 +130,9 @@ def _calendar(text: str) -> tuple[int, int] | None:
         if m.group(2) is not None:
             month = int(m.group(2))
             first = _dt.date(year, month, 1)
-            after = _dt.date(year + month // 12, month % 12 + 1, 1)
-            return first.toordinal(), after.toordinal() - 1
+            if month == 12:  # the day after December 9999 is past the calendar: its last day is known
+                return first.toordinal(), first.replace(day=31).toordinal()
+            return first.toordinal(), _dt.date(year, month + 1, 1).toordinal() - 1
         return _dt.date(year, 1, 1).toordinal(), _dt.date(year, 12, 31).toordinal()
     except ValueError:  # month 13, Feb 30, year 0
         return None

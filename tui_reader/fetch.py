@@ -568,11 +568,21 @@ def _days_to_ask(
     return asked
 
 
+def _json_bytes(items: list[object]) -> bytes:
+    """The items as UTF-8 JSON; one holding half a surrogate pair (JSON's lone "\\ud800", which no UTF-8 can
+    encode) is written with its non-ASCII escaped, as the API sent it, not refused as a file that cannot be
+    written."""
+    try:
+        return json.dumps(items, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(items).encode("ascii")
+
+
 def _store(data_dir: Path, day: dt.date, items: list[object]) -> Path:
     path = listing_path(data_dir, day)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, json.dumps(items, ensure_ascii=False).encode("utf-8"))
+        replace_file(path, _json_bytes(items))
     except (OSError, ValueError) as exc:
         raise FetchError(f"{path}: cannot write ({getattr(exc, 'strerror', None) or exc})") from None
     return path

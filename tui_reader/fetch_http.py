@@ -34,7 +34,7 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["TooBig", "Watchdog", "next_link", "open_url", "read_capped"]
+__all__ = ["CutShort", "TooBig", "Watchdog", "next_link", "open_url", "read_capped"]
 
 WATCH_S = 0.05  # how often the watchdog looks at whether the fetch was cancelled
 CHUNK_BYTES = 64 * 1024
@@ -42,6 +42,13 @@ CHUNK_BYTES = 64 * 1024
 
 class TooBig(Exception):
     """The answer is larger than the cap (said by its Content-Length, or found while reading)."""
+
+
+class CutShort(http.client.IncompleteRead):
+    """The body ended (the server closed the connection) before the bytes its Content-Length promised."""
+
+    def __str__(self) -> str:
+        return f"{len(self.partial):,} of the {len(self.partial) + (self.expected or 0):,} bytes promised"
 
 
 class Watchdog:
@@ -143,9 +150,12 @@ def open_url(request: urllib.request.Request, timeout: float, watchdog: Watchdog
 
 
 def read_capped(answer: http.client.HTTPResponse, cap: int) -> bytes:
-    """The body, read in chunks; TooBig past ``cap`` bytes (or when the Content-Length says so)."""
-    length = answer.headers.get("Content-Length", "")
-    if length.strip().isdigit() and int(length) > cap:
+    """The body, read in chunks; TooBig past ``cap`` bytes (or when the Content-Length says so); CutShort when
+    it ends before its Content-Length (http.client's ``read(amount)`` returns what came and says nothing), so
+    that a cut answer is never taken for a whole one."""
+    length = answer.headers.get("Content-Length", "").strip()
+    expected = int(length) if length.isdigit() and not getattr(answer, "chunked", False) else None
+    if expected is not None and expected > cap:
         raise TooBig
     chunks: list[bytes] = []
     size = 0
@@ -154,6 +164,8 @@ def read_capped(answer: http.client.HTTPResponse, cap: int) -> bytes:
         if size > cap:
             raise TooBig
         chunks.append(chunk)
+    if expected is not None and size < expected:
+        raise CutShort(b"".join(chunks), expected - size)
     return b"".join(chunks)
 
 

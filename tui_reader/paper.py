@@ -305,7 +305,8 @@ def _richer(a: str | None, b: str | None) -> str | None:
 
 
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
-    return a + tuple(x for x in dict.fromkeys(b) if x not in a)
+    held = set(a)
+    return a + tuple(x for x in dict.fromkeys(b) if x not in held)
 
 
 class PaperSet(Sequence[Paper]):

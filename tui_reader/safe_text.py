@@ -22,8 +22,9 @@ _ANSI = (
 )
 _INTRODUCERS = "\x1b\x9b\x9d\x90\x98\x9e\x9f"
 # C0/C1 controls except tab/newline/CR (handled as whitespace), DEL, bidi embeddings, overrides and isolates
-# that can reorder what a terminal shows, and byte-order marks (at the start of a string or a pasted-in file).
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+# that can reorder what a terminal shows, byte-order marks (at the start of a string or a pasted-in file), and lone
+# surrogates (JSON's "\ud800" escape decodes to one; no UTF-8 can encode it: printing it was a traceback).
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 
 
 def strip_controls(text: str) -> str:

@@ -109,6 +109,9 @@ async def test_a_keymap_rebinds_star_and_help_footer_and_palette_show_the_new_ke
         ('toggle-star = "q"', "[keymap] toggle-star = 'q': quit would be left without a key (q); ignored"),
         ('toggle-read = "question_mark"', "toggle-read = 'question_mark': help would be left without a key (?)"),
         ('toggle-star = "k,x"', "[keymap] toggle-star = 'k,x': k moves the list (list.cursor-up); ignored"),
+        ('help = "ctrl+q"', "[keymap] help = 'ctrl+q': Ctrl+Q is the app's own quit key, which comes first; ignored"),
+        ('quit = "ctrl+p"', "quit = 'ctrl+p': Ctrl+P is the command palette's key, which comes first; ignored"),
+        ('quit = "ctrl+q"', "quit = 'ctrl+q': Ctrl+Q is the app's own quit key, which comes first; ignored"),
     ],
 )
 async def test_a_keymap_never_takes_quit_help_or_the_lists_movement_keys(config_toml, papers, store, keymap, refused):

@@ -389,3 +389,25 @@ async def test_escape_sequences_from_a_corpus_never_reach_the_screen(store):
         assert "Evil red title" in line
         detail = str(app.query_one("#detail-body").render())
         assert "\x1b" not in line + detail and "\x07" not in line + detail
+
+
+async def test_megabyte_fields_are_shown_cut_with_their_length_and_keys_still_answer(store):
+    """A hostile file's megabyte title, abstract, author and link: the detail pane shows the first 20,000 characters
+    of each and how long it was (wrapping a megabyte at every move onto the paper took seconds a key)."""
+    giant = Paper(
+        id="g1",
+        title="T" * 1_000_000,
+        abstract="Word " * 200_000,
+        authors=("A" * 1_000_000,),
+        github_repo="https://github.com/a/" + "b" * 1_000_000,
+    )
+    app = ReaderApp([giant, Paper(id="p2", title="Small", abstract="ok")], store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        shown = detail(app)
+        assert shown.count("… (cut: 1,000,000 characters)") == 3 and len(shown) < 100_000
+        assert "github.com/a/bbbb" in shown and "… (cut: 1,000,013 characters)" in shown  # the link, bare
+        assert "T" * 20_000 in shown and "Word " * 3_999 in shown
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert detail(app).startswith("Small")

@@ -25,3 +25,13 @@ def test_the_palette_names_a_command_by_its_title_and_a_plain_binding_by_its_des
         ],
     )
     assert [command.title for command in commands([section])] == ["Toggle star", "Quit"]
+
+
+def test_the_keys_a_keymap_leaves_to_the_app_are_those_textuals_app_takes_first():
+    from textual.app import App
+
+    from tui_reader.app import ReaderApp
+    from tui_reader.commands import APP_KEYS
+
+    first = {binding.key for binding in App.BINDINGS if isinstance(binding, Binding) and binding.priority}
+    assert set(APP_KEYS) == first | {ReaderApp.COMMAND_PALETTE_BINDING} == {"ctrl+q", "ctrl+p"}

@@ -124,6 +124,15 @@ def test_december_ends_on_the_31st_of_its_own_year() -> None:
     assert span("2024-12..2025-01") == (dt.date(2024, 12, 1), dt.date(2025, 1, 31))
 
 
+def test_the_calendars_last_month_and_first_are_spans_too() -> None:
+    """December 9999 once was no date (the day after it is past the calendar): date:9999-12, typed last, was
+    taken for a date still being typed, and matched every paper."""
+    assert span("9999-12") == (dt.date(9999, 12, 1), dt.date.max)
+    assert span("9999-11..9999-12") == (dt.date(9999, 11, 1), dt.date.max)
+    assert span("<=9999-12") == (dt.date.min, dt.date.max)
+    assert span("0001-01") == (dt.date.min, dt.date(1, 1, 31))
+
+
 def test_what_is_not_a_calendar_date_is_none() -> None:
     for text in ("2024-13", "2024-02-30", "2024-03-11x", "Mar", "Mar 11", "0d", "..", "x..y", ">=", ">Mar 11", "7x"):
         assert parse_span(text, TODAY) is None, text

@@ -450,6 +450,13 @@ def test_malformed_answers_are_one_line_and_nothing_stored(api, data, capsys, wa
     assert (len(api.requests), waits) == (1, [])  # a bad answer is not asked for again
 
 
+def test_half_a_surrogate_pair_in_an_answer_is_stored_as_it_came(api, data, capsys):
+    api.always = Answer(200, b'[{"title": "half \\ud800 a pair"}, {"title": "\xc3\xa9t\xc3\xa9"}]')
+    status, out, _ = run(capsys, api, data, "--date", "2024-03-11")
+    assert status == 0 and out.startswith("fetched 1 day (2 papers)")
+    assert stored(data, "2024-03-11") == [{"title": "half \ud800 a pair"}, {"title": "\u00e9t\u00e9"}]
+
+
 def test_server_text_in_the_error_is_cleaned(api, data, capsys, waits):
     api.always = Answer(418, reason="I'm a \x1b]0;pwned\x07teapot\x1b[2J")
     status, _, err = run(capsys, api, data, "--date", "2024-03-11")
@@ -478,6 +485,57 @@ def test_a_connection_that_times_out_is_retried(data, waits, monkeypatch):
     monkeypatch.setattr(fetch, "open_url", slow)
     with pytest.raises(fetch.FetchError, match=r"no answer within 15 s \(tried 4 times\)"):
         fetch.Client(api_url="http://127.0.0.1:9/x").fetch_day(date(2024, 3, 11))
+    assert len(waits) == fetch.ATTEMPTS - 1
+
+
+class RawServer:
+    """A server that answers every request with ``head`` and then ``body`` (bytes repeated up to ``repeat``
+    times, while the client reads), then closes the connection: the answers http.server will not send."""
+
+    def __init__(self, head: bytes, body: bytes = b"", repeat: int = 1) -> None:
+        import threading
+
+        self.head, self.body, self.repeat, self.sent = head, body, repeat, 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/api"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                try:
+                    conn.recv(65536)
+                    conn.sendall(self.head)
+                    for _ in range(self.repeat):
+                        conn.sendall(self.body)
+                        self.sent += len(self.body)
+                except OSError:
+                    pass  # the client hung up: what a cap does
+
+
+def test_an_answer_without_a_length_is_cut_off_at_the_cap_not_read_whole(data, capsys, waits, monkeypatch):
+    monkeypatch.setattr(fetch, "MAX_ANSWER_BYTES", 100_000)
+    server = RawServer(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n[", b"{}," * 10_000, 2_000)
+    assert main(["fetch", "--date", "2024-03-11", "--api-url", server.url, "--data-dir", str(data)]) == 1
+    one_error_line(capsys.readouterr().err, server.url, "answer larger than")
+    assert server.sent < 20 * 2**20  # of the 60 MB it would send: the client hung up soon after the cap
+    assert listing_names(data) == []
+
+
+def test_an_answer_shorter_than_its_content_length_is_not_stored(data, capsys, waits):
+    """A connection closed before the body's promised length is a cut answer, even when what came is JSON:
+    storing it would keep a short (here: empty) day that is never asked for again."""
+    server = RawServer(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n[]")
+    assert main(["fetch", "--date", "2024-03-11", "--api-url", server.url, "--data-dir", str(data)]) == 1
+    err = capsys.readouterr().err
+    one_error_line(err, server.url, "2 of the 1,000 bytes promised", f"tried {fetch.ATTEMPTS} times")
+    assert listing_names(data) == []
     assert len(waits) == fetch.ATTEMPTS - 1
 
 

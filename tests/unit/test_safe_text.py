@@ -35,3 +35,17 @@ def test_a_title_with_a_c1_csi_is_listed_without_its_parameters(tmp_path, capsys
     assert main(["list", str(path)]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert line.endswith("Diffusion for all")
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "--format", "json"], ["export", "--format", "csv"]])
+def test_lone_surrogates_from_json_escapes_are_removed_not_a_traceback(tmp_path, capsys, command):
+    """JSON may escape half of a surrogate pair alone ("\\ud800"): it decodes to a character no UTF-8 can
+    encode, so printing a title holding one was a UnicodeEncodeError traceback."""
+    path = tmp_path / "papers.json"
+    path.write_text(
+        '[{"title": "Lone \\ud800half \\udfffpairs", "abstract": "An \\udc80abstract.", "authors": "A \\ud83d"}]'
+    )
+    assert clean_text("a\ud800b\udfffc") == "abc"
+    assert main([*command, str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Lone half pairs" in out and "\ud800" not in out

@@ -152,19 +152,21 @@ def given_paper_id(text: str) -> str:
         raise UsageError(f"{text!r} is not a paper id ('{PROG} list' shows the ids)") from None
 
 
-def check_known(paper_id: str, store: MarkStore, data_dir: Path | None) -> None:
+def check_known(paper_id: str, store: MarkStore, data_dir: Path | None, corpus: Sequence[Path] = ()) -> None:
     """UsageError (exit 2, as ``mark`` says it) unless ``paper_id`` is a paper: one the marks file holds
-    something of (a paper known from another device's sync log is known), or one of the corpus the reader reads
-    with no PATH (the bundled demo papers included). A typo'd id would leave a note or tags nobody ever sees."""
+    something of (a paper known from another device's sync log is known), or one of ``corpus`` (``--corpus``,
+    as ``mark`` takes it), by default the corpus the reader reads with no PATH (the bundled demo papers
+    included). A typo'd id would leave a note or tags nobody ever sees."""
     from tui_reader.library.model import NO_MARK
 
     if store.get(paper_id) != NO_MARK:
         return
-    paths = corpus_paths([], data_dir, demo=True)
+    paths = list(corpus) or corpus_paths([], data_dir, demo=True)
     if any(paper.id == paper_id for paper in load_corpus(paths).papers):
         return
+    where = ", ".join(map(shown_path, corpus)) if corpus else "the corpus"
     raise UsageError(
-        f"unknown paper id {paper_id} (not in the corpus, nor in the marks file; '{PROG} list' shows the ids)"
+        f"unknown paper id {paper_id} (not in {where}, nor in the marks file; '{PROG} list' shows the ids)"
     )
 
 

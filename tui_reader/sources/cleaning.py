@@ -365,12 +365,12 @@ def _clean_url(raw: str) -> tuple[str, str]:
 
 def extract_links(text: str) -> tuple[str, tuple[str, ...]]:
     """Find http(s) URLs; return the text with debris removed and the de-duplicated links in order."""
-    links: list[str] = []
+    links: dict[str, None] = {}  # in order, each once (a list's lookup made a megabyte of links quadratic)
 
     def repl(m: re.Match[str]) -> str:
         url, shown = _clean_url(m.group())
-        if url.count("/") >= 2 and len(url) > len("https://") and url not in links:
-            links.append(url)
+        if url.count("/") >= 2 and len(url) > len("https://"):
+            links.setdefault(url)
         return shown
 
     if "://" not in text:  # most abstracts: skip the case-insensitive scan, ~5x slower than this check

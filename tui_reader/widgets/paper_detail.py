@@ -43,6 +43,9 @@ from tui_reader.widgets.text import STAR, UNREAD_DOT, Annotated, highlight, show
 __all__ = ["ABSTRACT_ROWS", "ABSTRACT_SHARE", "MACHINE_WRITTEN", "PaperDetail", "details", "machine_written"]
 
 ABSTRACT_ROWS = 3  # rows the abstract keeps in any pane, at the least
+# characters of a title, an abstract or a detail line shown (arXiv's abstracts hold at most 1,920): a megabyte
+# field of a hostile file took the pane seconds to wrap at every move onto its paper; the rest is counted
+SHOWN_CHARS = 20_000
 ABSTRACT_SHARE = 3  # ... and a third of a tall one
 MACHINE_WRITTEN = "(machine-written by Hugging Face)"
 DOI_URL = "https://doi.org/{}"
@@ -114,7 +117,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
             text.append("\n\n")
             text.append_text(note)
         text.append("\n\n")
-        text.append_text(highlight(paper.abstract or "(no abstract)", spans[1], "bold reverse"))
+        text.append_text(highlight(shortened(paper.abstract) or "(no abstract)", spans[1], "bold reverse"))
         # the rest after it: the note, the machine-written part, then the tags and details that did not fit
         for block in (None if note_above else note, machine_written(paper), Text("\n").join(rest) if rest else None):
             if block is not None:
@@ -152,7 +155,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
 
 def _head(paper: Paper, mark: Annotated, title_spans: Spans) -> Text:
     """The title, a blank line, the marks and id."""
-    text = highlight(paper.title, title_spans, "bold reverse")
+    text = highlight(shortened(paper.title), title_spans, "bold reverse")
     text.stylize("bold")
     text.append("\n\n")
     read, starred = mark.read, mark.starred
@@ -222,8 +225,13 @@ def _line(label: str, value: str | Text) -> Text:
     if isinstance(value, Text):
         line.append_text(value)
     else:
-        line.append(shown(value)[0])
+        line.append(shown(shortened(value))[0])
     return line
+
+
+def shortened(text: str) -> str:
+    """``text``, or its first SHOWN_CHARS characters and how many there are."""
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… (cut: {len(text):,} characters)"
 
 
 def _link(url: str | None, target: str | None = None, bare: bool = True) -> Text | None:
@@ -238,6 +246,7 @@ def _link(url: str | None, target: str | None = None, bare: bool = True) -> Text
         if sep and scheme.lower() in ("http", "https"):
             text = rest.removeprefix("www.").removesuffix("/") or text
     shown_url = Text()
+    text = shortened(text)  # the link itself goes whole
     shown_url.append(text, Style(underline=True, link=target) if is_web_url(target) else "")
     return shown_url
 
@@ -278,7 +287,7 @@ def machine_written(paper: Paper) -> Text | None:
     text.append(f"{'AI summary' if paper.ai_summary else 'AI keywords'} {MACHINE_WRITTEN}", "bold")
     if paper.ai_summary:
         text.append("\n")
-        text.append(shown(paper.ai_summary)[0], "italic")
+        text.append(shown(shortened(paper.ai_summary))[0], "italic")
     if paper.ai_keywords:
         text.append("\n")
         text.append_text(_line("Keywords ", " · ".join(paper.ai_keywords)))

@@ -29,6 +29,7 @@ TITLE_MIN_WIDTH = 1  # cells; the row's markers and date take 14 more (19 once a
 # once a paper a feed announced as a cross-list or replacement is)
 MARKERS = 6  # cells before the title: selected, unread, star, note, watched, a space
 TITLE_READABLE = 32  # cells of the title kept before any authors are shown beside it
+TITLE_CHARS = 2_000  # of a title, looked at for a row (a hostile file's megabyte title cost seconds a key)
 AUTHORS_GAP = 2  # cells between the title and its authors
 DATE_WIDTH = 6  # "Mar 11"
 DATE_WIDTH_WITH_YEAR = 11  # "Mar 11 2024"
@@ -284,7 +285,8 @@ class PaperList(ScrollView, can_focus=True):
         date = list_date(paper)
         date_width = self.date_width
         extra = MARKERS + 2 + date_width + self.announced_width  # the markers, the date and a space either side
-        title, spans = shown(paper.title, self.spans(index))  # segments go to the terminal as they are
+        # segments go to the terminal as they are; a row never shows more than a wide terminal's width of a title
+        title, spans = shown(paper.title[:TITLE_CHARS], self.spans(index))
         room = max(TITLE_MIN_WIDTH, width - extra)
         title_width = cell_len(title)
         authors = _authors(paper.authors, title_width, room)

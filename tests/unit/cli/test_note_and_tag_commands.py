@@ -127,3 +127,24 @@ def test_a_paper_known_only_from_the_marks_file_takes_notes_and_tags(data_dir, c
     assert main(["note", "abcdef012345", "seen on my laptop", "--data-dir", str(data_dir)]) == 0
     assert main(["tag", "abcdef012345", "--add", "later", "--data-dir", str(data_dir)]) == 0
     assert capsys.readouterr().out == "later\n"
+
+
+def test_note_and_tag_take_the_corpus_an_id_comes_from_as_mark_does(tmp_path, data_dir, capsys):
+    """A paper of a folder the reader was given (tui-reader PATH), in no configured corpus: --corpus makes it
+    known, as it does for mark; without it the id is refused, naming where it was looked for."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    listed = {"id": "2405.11111", "title": "Only here", "summary": "s.", "authors": [{"name": "Ada Lovelace"}]}
+    (folder / "2024-05-01.json").write_text(json.dumps([{"paper": listed}]))
+    assert main(["list", str(folder)]) == 0
+    paper_id = capsys.readouterr().out.split()[0]
+    dd = ["--data-dir", str(data_dir)]
+    assert main(["note", paper_id, "from a folder", *dd]) == 2
+    assert "unknown paper id" in capsys.readouterr().err
+    assert main(["note", paper_id, "from a folder", "--corpus", str(folder), *dd]) == 0
+    assert main(["tag", paper_id, "--add", "later", "--corpus", str(folder), *dd]) == 0
+    assert capsys.readouterr().out == "later\n"
+    assert main(["note", "deadbeef0000", "hi", "--corpus", str(folder), *dd]) == 2
+    assert f"unknown paper id deadbeef0000 (not in {folder}, nor in the marks file" in capsys.readouterr().err
+    with MarkStore.open(data_dir) as store:
+        assert store.notes() == {paper_id: "from a folder"} and store.tags() == {paper_id: ("later",)}

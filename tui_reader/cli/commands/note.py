@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from tui_reader.cli.commands import Command
 from tui_reader.cli.common import UsageError, check_known, fail, given_paper_id, not_saved, open_store
@@ -13,6 +14,14 @@ from tui_reader.cli.parser import add_data_dir
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", metavar="ID")
     parser.add_argument("text", nargs="?", metavar="TEXT")
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="dump file or folder the id comes from (repeatable; default: the corpus the reader reads)",
+    )
     add_data_dir(parser)
 
 
@@ -22,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     paper_id = given_paper_id(args.id)
     if args.text is None:
         with open_store(args.data_dir, writable=False) as store:
-            check_known(paper_id, store, args.data_dir)
+            check_known(paper_id, store, args.data_dir, args.corpus)
             note = store.get(paper_id).note
         if note is not None:
             print(note)
@@ -31,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if text == "-":
         text = _read_note_from_stdin()
     with open_store(args.data_dir) as store:
-        check_known(paper_id, store, args.data_dir)
+        check_known(paper_id, store, args.data_dir, args.corpus)
         try:
             mark = store.set_note(paper_id, text)
         except ValueError as exc:

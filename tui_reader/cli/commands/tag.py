@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from tui_reader.cli.commands import Command
 from tui_reader.cli.common import UsageError, check_known, fail, given_paper_id, not_saved, open_store
@@ -13,6 +14,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", metavar="ID")
     parser.add_argument("--add", action="append", default=[], metavar="TAG", help="add TAG (repeatable)")
     parser.add_argument("--remove", action="append", default=[], metavar="TAG", help="remove TAG (repeatable)")
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="dump file or folder the id comes from (repeatable; default: the corpus the reader reads)",
+    )
     add_data_dir(parser)
 
 
@@ -21,11 +30,11 @@ def run(args: argparse.Namespace) -> int:
     paper_id = given_paper_id(args.id)
     if not args.add and not args.remove:
         with open_store(args.data_dir, writable=False) as store:
-            check_known(paper_id, store, args.data_dir)
+            check_known(paper_id, store, args.data_dir, args.corpus)
             print(" ".join(store.get(paper_id).tags))
         return 0
     with open_store(args.data_dir) as store:
-        check_known(paper_id, store, args.data_dir)
+        check_known(paper_id, store, args.data_dir, args.corpus)
         try:
             mark = store.change_tags(paper_id, add=args.add, remove=args.remove)
         except ValueError as exc:
