@@ -68,7 +68,9 @@ def test_an_undo_never_takes_a_time_past_the_last_one_other_devices_read(data_di
     from tui_reader.library.rules import LATEST_TIME
 
     with MarkStore.open(data_dir) as store:
-        store.merge([Remote(Change(f"p{i}", "read", True, float(LATEST_TIME)), "bbbbbbbb") for i in range(2)], "aaaaaaaa")
+        store.merge(
+            [Remote(Change(f"p{i}", "read", True, float(LATEST_TIME)), "bbbbbbbb") for i in range(2)], "aaaaaaaa"
+        )
         store.apply([Change(f"p{i}", "read", False, 1000.0, batch=5) for i in range(2)])
         assert store.undo().message() == "undone: marked 2 papers unread"
         assert [(store.get(f"p{i}").read, store.get(f"p{i}").read_at) for i in range(2)] == [(True, LATEST_TIME)] * 2
