@@ -98,6 +98,7 @@ ATTEMPTS = 4  # one try and three retries, for connection errors, timeouts, 5xx 
 BACKOFF_S = 1.0  # waits 1, 2, 4 s between tries
 RETRY_AFTER_CAP_S = 60.0  # a 429's Retry-After is honoured up to this long
 MAX_ANSWER_BYTES = 4 * 2**20  # a page bigger than this (a full day is ~300 KB) is refused, not read
+MAX_DAY_BYTES = 16 * 2**20  # a day's pages past this in all (50x a real day) are refused: never a 200 MB listing
 ERROR_BODY_BYTES = 4096  # of an error answer's body, for the API's own words
 ERROR_TEXT_CHARS = 200  # of those words, in the error line
 FIRST_RUN_DAYS = 7  # with nothing fetched yet, `fetch` starts this many days ago
@@ -284,6 +285,7 @@ class Client:
     requests: int = 0  # made so far (the summary line and tests)
     sent: deque[float] = field(default_factory=deque)  # when the requests of the last RATE_WINDOW_S were made
     started: float | None = None  # time.monotonic() of the first request (the fetch's deadline counts from it)
+    day_bytes: int = 0  # bytes of the answers of the day being fetched (fetch_day)
 
     def day_url(self, day: dt.date, page: int) -> str:
         query = urllib.parse.urlencode({"date": day.isoformat(), "limit": self.limit, "p": page})
@@ -297,6 +299,7 @@ class Client:
         read = {url}
         previous: list[object] | None = None
         linked = False  # this day's pages have named a next one: a page that names none is the last
+        self.day_bytes = 0  # what this day's answers have held so far (get_json counts)
         for number in range(MAX_PAGES):
             try:
                 page, next_url = self.get_page(url)
@@ -306,6 +309,10 @@ class Client:
                 raise
             if not page or page == previous:
                 return items  # an empty page ends the day, link or not; so does the same page again
+            if self.day_bytes > MAX_DAY_BYTES:
+                raise FetchError(
+                    f"{day.isoformat()}: more than {MAX_DAY_BYTES // 2**20} MB of answers for one day; refused"
+                )
             items.extend(page)
             if next_url is None:
                 if linked or len(page) < self.limit:
@@ -351,6 +358,7 @@ class Client:
             self._pace()
             try:
                 data, links = self._get(url)
+                self.day_bytes += len(data)
             except _Retry as retry:
                 if attempt == ATTEMPTS - 1:
                     raise FetchError(f"{shown}: {retry} (tried {ATTEMPTS} times)") from None

@@ -116,6 +116,17 @@ def test_pages_that_never_end_are_an_error_not_a_hang(api, monkeypatch):
     assert len(api.requests) == 3
 
 
+def test_a_day_of_pages_too_big_in_all_is_refused_and_nothing_is_stored(api, data, capsys):
+    """Each page under the answer cap, 100 items each, but far more than any real day (~300 KB) in all: the day
+    is refused with one line, not stored as a listing every later start would read."""
+    big = [{**entry, "summary": "x" * 30_000} for entry in items(2000, "2024-03-11")]  # ~3 MB a page of 100
+    api.days["2024-03-11"] = big
+    status, _, err = run(capsys, api, data, "--date", "2024-03-11")
+    assert status == 1 and "2024-03-11: more than 16 MB of answers for one day; refused" in err
+    assert len(api.requests) == 6  # 6 pages of ~3 MB: past 16 MB, no 7th asked for
+    assert not (data / "listings" / "2024-03-11.json").exists()
+
+
 def test_short_pages_with_a_next_link_lose_nothing(api, data, capsys):
     """A server may cut a page short while more follow: with a next link, a short page is not the end."""
     api.page_size = 7
