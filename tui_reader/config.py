@@ -193,10 +193,13 @@ def _corpus(value: Any, file: _File) -> tuple[Path, ...] | None:
     paths: list[Path] = []
     for entry in corpus:
         full = _full_path(entry, file.path)
-        if full.exists():
+        try:
+            full.stat()
             paths.append(full)
-        else:
+        except (FileNotFoundError, NotADirectoryError):
             file.warn(f"corpus path {shown_path(entry)} does not exist; left out")
+        except OSError as exc:  # a name too long, a loop of links, no permission to look
+            file.warn(f"corpus path {shown_path(entry)} cannot be read ({exc.strerror or exc}); left out")
     if corpus and not paths:
         file.warn("no corpus path exists; using the bundled dumps")
         return None

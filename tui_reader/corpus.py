@@ -104,16 +104,22 @@ def _expand(paths: Iterable[Path | str]) -> list[Path]:
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        try:
+            is_dir = S_ISDIR(path.stat().st_mode)
+        except (FileNotFoundError, NotADirectoryError):
+            raise CorpusError(f"{shown_path(raw)}: no such file or directory") from None
+        except OSError as exc:  # a name too long, a loop of links, no permission to look
+            raise CorpusError(f"{shown_path(raw)}: cannot read ({exc.strerror or exc})") from None
+        except ValueError:  # a NUL byte in the name
+            raise CorpusError(f"{shown_path(raw)}: not a file name (it holds a NUL byte)") from None
+        if is_dir:
             # every *.txt, *.json, *.jsonl and *.xml entry (dumps, listings as `tui-reader fetch` stores them,
             # arXiv metadata, arXiv's feeds and API answers), in name order, whatever it is: one that is not a
             # regular file (a FIFO, a device, a folder named x.txt, a dangling link) is skipped with a warning when
             # it is read, not silently here
             files.extend(sorted(entry for pattern in FOLDER_PATTERNS for entry in path.glob(pattern)))
-        elif path.exists():
-            files.append(path)
         else:
-            raise CorpusError(f"{shown_path(raw)}: no such file or directory")
+            files.append(path)
     return files
 
 

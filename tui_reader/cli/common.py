@@ -3,6 +3,7 @@ corpus the PATH arguments name, a paper's line, and the marks store opened with 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -46,10 +47,39 @@ def fail(message: str, status: int) -> int:
     return status
 
 
+MAX_MESSAGE = 1000  # characters of a message shown; past it, how long it was (an argument may be 100 KB)
+
+
 def one_line(message: str) -> str:
     """A message as it may reach the terminal: it can hold a file name or a query, so it gets the cleaning
-    every shown file name gets (no escape sequences or controls, one line, undecodable bytes as U+FFFD)."""
-    return shown_path(message)
+    every shown file name gets (no escape sequences or controls, one line, undecodable bytes as U+FFFD), and is
+    cut to MAX_MESSAGE characters (see cut_message)."""
+    return cut_message(shown_path(message))
+
+
+def cut_message(message: str) -> str:
+    """A message within MAX_MESSAGE characters: the middle of a longer one (a long argument or file name)
+    cut, its start and its end (where the reason is) kept."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    head, tail = MAX_MESSAGE * 2 // 3, MAX_MESSAGE // 3
+    return f"{message[:head]}…({len(message) - head - tail:,} characters)…{message[-tail:]}"
+
+
+NAME_MAX, PATH_MAX = 255, 4096  # bytes of one part of a file name, and of a whole one, a system takes
+
+
+def path_arg(text: str) -> Path:
+    """A file or folder given on the command line (argparse's ``type``): one the system cannot take (a part
+    longer than NAME_MAX bytes, the whole longer than PATH_MAX) is a usage error before anything uses it."""
+    import argparse  # loaded with the parser already
+
+    raw = os.fsencode(text)
+    longest = max((len(part) for part in raw.split(b"/")), default=0)
+    if longest > NAME_MAX or len(raw) >= PATH_MAX:
+        too_long = f"a part of {longest:,} bytes" if longest > NAME_MAX else f"{len(raw):,} bytes"
+        raise argparse.ArgumentTypeError(f"file name too long ({too_long}; the system takes {NAME_MAX} a part)")
+    return Path(text)
 
 
 Args = TypeVar("Args")  # what the command line gave: argparse's Namespace, or the reader's LaunchArgs

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from typing import NoReturn
 
-from tui_reader.cli.common import PROG
+from tui_reader.cli.common import PROG, cut_message, path_arg
 from tui_reader.cli.registry import SUBCOMMANDS, commands
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, help="where marks are kept (default: the user data directory)")
+    parser.add_argument("--data-dir", type=path_arg, help="where marks are kept (default: the user data directory)")
 
 
 def add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
-        type=Path,
+        type=path_arg,
         metavar="PATH",
         help="files or folders (default: the corpus in config.toml and the fetched days; "
         "the bundled demo papers until a listing is fetched)",
@@ -57,9 +57,16 @@ def package_version() -> str:
         return __version__
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's, with its one error line cut like every other message (it repeats the value given)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(cut_message(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """``tui-reader COMMAND ...``: one sub-parser per registered command."""
-    parser = argparse.ArgumentParser(prog=PROG, description="Read the Daily Papers listing in the terminal.")
+    parser = _Parser(prog=PROG, description="Read the Daily Papers listing in the terminal.")
     add_version(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in commands():
@@ -69,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def build_launch_parser() -> argparse.ArgumentParser:
     """``tui-reader [PATH ...]``: the reader (no command module is imported for it)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Read the Daily Papers listing in the terminal. "
         f"Subcommands: {', '.join(SUBCOMMANDS)} (see '{PROG} COMMAND --help').",

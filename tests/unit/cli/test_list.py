@@ -13,6 +13,7 @@ import pytest
 from conftest import HEADER, S0, SEEDS, asides, page, random_bytes, write
 
 from tui_reader.cli import launch, main
+from tui_reader.config import config_file
 from tui_reader.corpus import cache_dir, paper_id
 from tui_reader.library import DB_NAME
 
@@ -308,3 +309,50 @@ def test_a_category_ending_the_query_is_a_finished_one_on_the_command_line(tmp_p
         assert main(["list", str(corpus), "--query", query, "--format", "json", "--data-dir", str(data_dir)]) == 0
         out, err = capsys.readouterr()
         assert [record["title"] for record in json.loads(out)] == titles and err == ""
+
+
+def test_a_path_the_system_cannot_look_at_is_one_line_with_the_reason(tmp_path, capsys, data_dir):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    assert main(["list", str(tmp_path / "a"), "--data-dir", str(data_dir)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"tui-reader: error: {tmp_path / 'a'}: cannot read (Too many levels of symbolic links)"
+    ]
+
+
+def test_a_corpus_entry_too_long_for_the_system_is_left_out_in_one_line_cut_in_the_middle(
+    config_toml, capsys, data_dir
+):
+    """config.toml's corpus is not checked by the command line's parser: an entry no system takes is one warning
+    (the middle of the name cut, the reason kept), and the rest of the configuration holds."""
+    too_long = f"/nonexistent/{'x' * 100_000}"  # the system takes 255 bytes a part, 4,096 in all
+    config_toml(f'corpus = ["{too_long}"]\n')
+    assert main(["list", "--data-dir", str(data_dir)]) == 0
+    out, err = capsys.readouterr()
+    first, *rest = err.splitlines()
+    assert first.startswith("tui-reader: warning: ") and "corpus path /nonexistent/xxx" in first and len(first) < 1100
+    assert first.endswith("xxx cannot be read (File name too long); left out")
+    assert rest == [f"tui-reader: warning: {config_file()}: no corpus path exists; using the bundled dumps"]
+    assert len(out.splitlines()) == 211  # the bundled demo papers
+
+
+def test_an_argument_of_100_kb_is_repeated_cut_in_its_error(capsys, data_dir):
+    with pytest.raises(SystemExit) as exit_:
+        main(["list", "--sort", "x" * 100_000, "--data-dir", str(data_dir)])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.startswith("tui-reader list: error: argument --sort: invalid choice: 'xxx") and len(error) < 1100
+    assert "(99,1" in error and error.endswith("(choose from 'relevance', 'newest', 'oldest', 'upvotes', 'title')")
+
+
+@pytest.mark.parametrize(
+    "argv", [["list", "--data-dir"], ["sync", "--sync-dir"], ["note", "2e0170c1c245", "hi", "--data-dir"]]
+)
+def test_a_folder_name_no_system_takes_is_a_usage_error_before_it_is_used(argv, tmp_path, capsys):
+    """The marks file, the sync folder and the corpus are each looked at in many places: a name no file system
+    takes (a part over 255 bytes) is refused where the command line is read, once, not as a traceback later."""
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, str(tmp_path / ("z" * 5000))])
+    assert exit_.value.code == 2
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.endswith(": file name too long (a part of 5,000 bytes; the system takes 255 a part)")

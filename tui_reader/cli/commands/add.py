@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, one_line
+from tui_reader.cli.common import UsageError, fail, one_line, path_arg
 from tui_reader.library import default_data_dir
 
 
@@ -18,7 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--arxiv-api-url", default=None, metavar="URL", help="the API (default: https://export.arxiv.org/api/query)"
     )
-    parser.add_argument("--data-dir", type=Path, help="where the answers are kept (default: the user data directory)")
+    parser.add_argument(
+        "--data-dir", type=path_arg, help="where the answers are kept (default: the user data directory)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, corpus_paths, load, output_file, write_file
+from tui_reader.cli.common import UsageError, corpus_paths, load, output_file, path_arg, write_file
 from tui_reader.cli.morning import first_seen, watch_list, watches
 from tui_reader.cli.parser import add_data_dir, add_paths
 from tui_reader.cli.selection import read_flags
@@ -25,7 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--watched", action="store_true", help="only papers matching the watch list, by watch")
     parser.add_argument("--format", choices=("markdown", "html"), default="markdown")
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE, atomically (default: stdout)")
+    parser.add_argument(
+        "-o", "--output", type=path_arg, metavar="FILE", help="write to FILE, atomically (default: stdout)"
+    )
     add_data_dir(parser)
 
 

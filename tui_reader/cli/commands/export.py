@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import output_file, write_file
+from tui_reader.cli.common import output_file, path_arg, write_file
 from tui_reader.cli.morning import first_seen, json_keys
 from tui_reader.cli.parser import add_data_dir, add_paths
 from tui_reader.cli.selection import add_mark_filters, add_selection, marks_of, selection
@@ -21,7 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=format_names(), help="the document's format (default: from -o, else bibtex)"
     )
-    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE, atomically (default: stdout)")
+    parser.add_argument(
+        "-o", "--output", type=path_arg, metavar="FILE", help="write to FILE, atomically (default: stdout)"
+    )
     add_selection(parser)
     add_data_dir(parser)
     add_mark_filters(parser)

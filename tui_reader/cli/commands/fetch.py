@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import PROG, UsageError, fail, one_line
+from tui_reader.cli.common import PROG, UsageError, fail, one_line, path_arg
 from tui_reader.config import load_config
 from tui_reader.library import default_data_dir
 
@@ -35,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--api-url", default=None, metavar="URL", help="the API (default: https://huggingface.co/api/daily_papers)"
     )
     parser.add_argument(
-        "--data-dir", type=Path, help="where listings are stored, in listings/ (default: the user data directory)"
+        "--data-dir", type=path_arg, help="where listings are stored, in listings/ (default: the user data directory)"
     )
     parser.add_argument(
         "--arxiv",

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import PROG, UsageError, corpus_paths, fail, load, not_saved, open_store, paper_line
+from tui_reader.cli.common import (
+    PROG,
+    UsageError,
+    corpus_paths,
+    fail,
+    load,
+    not_saved,
+    open_store,
+    paper_line,
+    path_arg,
+)
 from tui_reader.cli.parser import add_data_dir
 from tui_reader.library.model import Change
 
@@ -23,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--corpus",
         action="append",
-        type=Path,
+        type=path_arg,
         default=[],
         metavar="PATH",
         help="dump file or folder the ids come from (repeatable; default: the corpus the reader reads)",

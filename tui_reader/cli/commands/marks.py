@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, not_saved, open_store, same_file
+from tui_reader.cli.common import UsageError, fail, not_saved, open_store, path_arg, same_file
 from tui_reader.cli.parser import add_data_dir
 from tui_reader.files import replace_file
 
@@ -18,12 +18,12 @@ from tui_reader.files import replace_file
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     action = parser.add_subparsers(dest="marks_command", metavar="ACTION", required=True)
     export = action.add_parser("export", help="write every mark, note and tag as JSON (to stdout by default)")
-    export.add_argument("file", nargs="?", type=Path, metavar="FILE")
+    export.add_argument("file", nargs="?", type=path_arg, metavar="FILE")
     add_data_dir(export)
     restore = action.add_parser(
         "import", help="merge marks, notes and tags from an export: the later change wins, per field"
     )
-    restore.add_argument("file", type=Path, metavar="FILE", help="an export file, or - for stdin")
+    restore.add_argument("file", type=path_arg, metavar="FILE", help="an export file, or - for stdin")
     add_data_dir(restore)
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, check_known, fail, given_paper_id, not_saved, open_store
+from tui_reader.cli.common import UsageError, check_known, fail, given_paper_id, not_saved, open_store, path_arg
 from tui_reader.cli.parser import add_data_dir
 
 
@@ -17,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--corpus",
         action="append",
-        type=Path,
+        type=path_arg,
         default=[],
         metavar="PATH",
         help="dump file or folder the id comes from (repeatable; default: the corpus the reader reads)",

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, fail, not_saved, open_store, warn
+from tui_reader.cli.common import UsageError, fail, not_saved, open_store, path_arg, warn
 from tui_reader.cli.parser import add_data_dir
 from tui_reader.config import load_config
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--sync-dir", type=Path, metavar="DIR", help="the sync folder (default: sync_dir in config.toml)"
+        "--sync-dir", type=path_arg, metavar="DIR", help="the sync folder (default: sync_dir in config.toml)"
     )
     add_data_dir(parser)
 
