@@ -184,9 +184,9 @@ def given_paper_id(text: str) -> str:
 
 def check_known(paper_id: str, store: MarkStore, data_dir: Path | None, corpus: Sequence[Path] = ()) -> None:
     """UsageError (exit 2, as ``mark`` says it) unless ``paper_id`` is a paper: one the marks file holds
-    something of (a paper known from another device's sync log is known), or one of ``corpus`` (``--corpus``,
-    as ``mark`` takes it), by default the corpus the reader reads with no PATH (the bundled demo papers
-    included). A typo'd id would leave a note or tags nobody ever sees."""
+    something of, one another device's log in the sync folder names (received or not yet), or one of ``corpus``
+    (``--corpus``, as ``mark`` takes it), by default the corpus the reader reads with no PATH (the bundled demo
+    papers included). A typo'd id would leave a note or tags nobody ever sees."""
     from tui_reader.library.model import NO_MARK
 
     if store.get(paper_id) != NO_MARK:
@@ -194,10 +194,15 @@ def check_known(paper_id: str, store: MarkStore, data_dir: Path | None, corpus: 
     paths = list(corpus) or corpus_paths([], data_dir, demo=True)
     if any(paper.id == paper_id for paper in load_corpus(paths).papers):
         return
+    sync_dir = load_config().sync_dir
+    if sync_dir is not None:  # another device's change of it, not received here yet
+        from tui_reader.sync import mentions
+
+        if mentions(sync_dir, paper_id):
+            return
     where = ", ".join(map(shown_path, corpus)) if corpus else "the corpus"
-    raise UsageError(
-        f"unknown paper id {paper_id} (not in {where}, nor in the marks file; '{PROG} list' shows the ids)"
-    )
+    elsewhere = "the marks file or the sync folder" if sync_dir is not None else "the marks file"
+    raise UsageError(f"unknown paper id {paper_id} (not in {where}, nor in {elsewhere}; '{PROG} list' shows the ids)")
 
 
 def same_file(one: Path, other: Path) -> bool:

@@ -56,7 +56,7 @@ from tui_reader.library.outbox import LogPosition
 from tui_reader.library.rules import LATEST_TIME
 from tui_reader.safe_text import shown_path
 
-__all__ = ["FORMAT", "SyncError", "SyncResult", "device_id", "sync_once"]
+__all__ = ["FORMAT", "SyncError", "SyncResult", "device_id", "mentions", "sync_once"]
 
 FORMAT = 1  # the "v" of every line this version writes; a log holding a greater one is refused
 DEVICE_FILE = "device-id"  # in the data directory
@@ -152,6 +152,29 @@ def sync_once(store: MarkStore, sync_dir: Path) -> SyncResult:
         papers = ", ".join(lost[:3]) + (f" and {len(lost) - 3} more" if len(lost) > 3 else "")
         result.warnings.append(f"a later edit on another device replaced your note on {papers}; undo brings yours back")
     return result
+
+
+def mentions(sync_dir: Path, paper_id: str) -> bool:
+    """Does another device's log in ``sync_dir`` hold a change of this paper (received or not yet)? A paper
+    another device marked is a paper, even before this one has synced. Reads each log once, a part at a time;
+    anything that is not a regular file named like a log is passed over; a folder that cannot be read: False."""
+    import json  # loaded when a record is read or written, not by the first frame
+
+    wanted = b'"id": ' + json.dumps(paper_id, ensure_ascii=False).encode("utf-8") + b","
+    try:
+        entries = sorted(os.scandir(os.path.expanduser(sync_dir)), key=lambda e: e.name)
+    except (OSError, ValueError):
+        return False
+    for entry in entries:
+        if _log_device(entry.name) is None or (fd := _open_regular(Path(entry.path), os.O_RDONLY, [])) is None:
+            continue
+        with os.fdopen(fd, "rb") as f:
+            tail = b""  # the end of what was read, in case the id is cut between two parts
+            while data := f.read(READ_CHUNK):
+                if wanted in (part := tail + data):
+                    return True
+                tail = part[1 - len(wanted) :]
+    return False
 
 
 UNSAVED = "; marks will not be saved"  # how the store's warning ends when the marks file failed (a full disk)

@@ -129,6 +129,29 @@ def test_a_paper_known_only_from_the_marks_file_takes_notes_and_tags(data_dir, c
     assert capsys.readouterr().out == "later\n"
 
 
+def test_a_paper_another_device_marked_is_known_before_this_one_has_synced(tmp_path, data_dir, config_toml, capsys):
+    """Another device starred a paper only its corpus holds and synced: its log in the shared folder names the
+    paper, so a note on it here is taken at once (the next sync brings the star); a log that is a symbolic link
+    is not followed, and an id no log names is still refused, naming the sync folder."""
+    from tui_reader.sync import sync_once
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    with MarkStore.open(tmp_path / "laptop") as laptop:
+        laptop.apply([Change("abcdef012345", "starred", True, 1.0)])
+        sync_once(laptop, folder)
+    (tmp_path / "planted.jsonl").write_text('{"v": 1, "id": "0123456789ab", "field": "read"}\n')
+    (folder / "0123456789abcdef.jsonl").symlink_to(tmp_path / "planted.jsonl")
+    config_toml(f'sync_dir = "{folder}"\n')
+    dd = ["--data-dir", str(data_dir)]
+    assert main(["note", "abcdef012345", "seen on my laptop", *dd]) == 0
+    capsys.readouterr()
+    assert main(["note", "0123456789ab", "planted", *dd]) == 2
+    assert "nor in the marks file or the sync folder" in capsys.readouterr().err
+    with MarkStore.open(data_dir) as store:
+        assert store.notes() == {"abcdef012345": "seen on my laptop"}
+
+
 def test_note_and_tag_take_the_corpus_an_id_comes_from_as_mark_does(tmp_path, data_dir, capsys):
     """A paper of a folder the reader was given (tui-reader PATH), in no configured corpus: --corpus makes it
     known, as it does for mark; without it the id is refused, naming where it was looked for."""
@@ -148,3 +171,15 @@ def test_note_and_tag_take_the_corpus_an_id_comes_from_as_mark_does(tmp_path, da
     assert f"unknown paper id deadbeef0000 (not in {folder}, nor in the marks file" in capsys.readouterr().err
     with MarkStore.open(data_dir) as store:
         assert store.notes() == {paper_id: "from a folder"} and store.tags() == {paper_id: ("later",)}
+
+
+def test_an_id_across_two_parts_of_a_log_is_found(tmp_path, monkeypatch):
+    import tui_reader.sync as sync
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    line = '{"v": 1, "id": "abcdef012345", "field": "read", "value": true}\n'
+    (folder / "0123456789abcdef.jsonl").write_text("x" * 20 + line)
+    for chunk in (16, 25, 29, 40, 1 << 20):  # the id cut at every place a small part can cut it
+        monkeypatch.setattr(sync, "READ_CHUNK", chunk)
+        assert sync.mentions(folder, "abcdef012345") and not sync.mentions(folder, "abcdef012346")
