@@ -21,6 +21,7 @@ import sys
 import time
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,17 @@ class Hybrid(Tantivy):
         return self.t.Query.all_query()  # the base query's word clauses: replaced by _term in query()
 
 
+def typed(h: Hybrid, queries: Sequence[str]) -> list[float]:
+    """Seconds each keystroke's search took, each query typed key by key."""
+    times = []
+    for query in queries:
+        for text in keystrokes(query):
+            start = time.perf_counter()
+            h.search(text)
+            times.append(time.perf_counter() - start)
+    return times
+
+
 def main() -> None:
     folder = Path(sys.argv[1])  # a bench_engines work folder's tantivy part (…/tantivy, holding tantivy/)
     h = Hybrid(folder)
@@ -132,18 +144,7 @@ def main() -> None:
     opened = time.perf_counter() - start
     h.load_acronyms(folder / "corpus.jsonl")
     row: dict[str, Any] = {"open_s": opened, **status()}
-    times = []
-    for query in QUERIES:
-        for text in keystrokes(query):
-            t0 = time.perf_counter()
-            h.search(text)
-            times.append(time.perf_counter() - t0)
-    extra = []
-    for query in EXTRA:
-        for text in keystrokes(query):
-            t0 = time.perf_counter()
-            h.search(text)
-            extra.append(time.perf_counter() - t0)
+    times, extra = typed(h, QUERIES), typed(h, EXTRA)
     row.update(median_ms=statistics.median(times) * 1e3, p95_ms=percentile(times, 95) * 1e3, max_ms=max(times) * 1e3)
     row["extra_max_ms"] = max(extra) * 1e3
     spec = json.loads((folder / "queries.json").read_text())

@@ -31,6 +31,19 @@ def add_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_corpus(parser: argparse.ArgumentParser, ids: str = "ids come") -> None:
+    """--corpus PATH (repeatable): where the paper ids given come from, for mark (``ids come``), note and tag
+    (``id comes``)."""
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        type=path_arg,
+        default=[],
+        metavar="PATH",
+        help=f"dump file or folder the {ids} from (repeatable; default: the corpus the reader reads)",
+    )
+
+
 class _Version(argparse._VersionAction):
     """--version, which looks the version up only when asked: reading the package metadata (importlib.metadata,
     with email, zipfile and csv) would otherwise cost every launch of the reader ~13 ms before its first frame.

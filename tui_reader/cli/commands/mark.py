@@ -15,9 +15,8 @@ from tui_reader.cli.common import (
     not_saved,
     open_store,
     paper_line,
-    path_arg,
 )
-from tui_reader.cli.parser import add_data_dir
+from tui_reader.cli.parser import add_corpus, add_data_dir
 from tui_reader.library.model import Change
 
 
@@ -29,14 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     star = parser.add_mutually_exclusive_group()
     star.add_argument("--star", dest="set_starred", action="store_const", const=True, help="star")
     star.add_argument("--unstar", dest="set_starred", action="store_const", const=False, help="remove the star")
-    parser.add_argument(
-        "--corpus",
-        action="append",
-        type=path_arg,
-        default=[],
-        metavar="PATH",
-        help="dump file or folder the ids come from (repeatable; default: the corpus the reader reads)",
-    )
+    add_corpus(parser)
     parser.add_argument("--demo", action="store_true", help="the bundled demo papers count too")
     add_data_dir(parser)
 

@@ -6,21 +6,14 @@ import argparse
 import sys
 
 from tui_reader.cli.commands import Command
-from tui_reader.cli.common import UsageError, check_known, fail, given_paper_id, not_saved, open_store, path_arg
-from tui_reader.cli.parser import add_data_dir
+from tui_reader.cli.common import UsageError, check_known, fail, given_paper_id, not_saved, open_store
+from tui_reader.cli.parser import add_corpus, add_data_dir
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", metavar="ID")
     parser.add_argument("text", nargs="?", metavar="TEXT")
-    parser.add_argument(
-        "--corpus",
-        action="append",
-        type=path_arg,
-        default=[],
-        metavar="PATH",
-        help="dump file or folder the id comes from (repeatable; default: the corpus the reader reads)",
-    )
+    add_corpus(parser, ids="id comes")
     add_data_dir(parser)
 
 
