@@ -164,12 +164,15 @@ class Library:
     # --- notes and tags ----------------------------------------------------------------------------------
 
     def save_note(self, paper_id: str, text: str) -> str | None:
-        """Save a paper's note (empty: no note); a problem with it is returned (one line), nothing changed."""
+        """Save a paper's note (empty: no note); a problem with it is returned (one line), nothing changed. Saving
+        (Ctrl+S) an unchanged note says it again: a new time that beats an older edit from another device (Esc
+        leaves without a word); saving no note over none changes nothing."""
         try:
             change = Change(paper_id, "note", text, time.time())
         except ValueError as exc:
             return str(exc)
-        if change.value != self.host.state.mark(paper_id).note:
+        note = self.host.state.mark(paper_id).note
+        if change.value != note or note is not None:  # saved again unchanged: still the user's latest word (synced)
             self.apply([change])  # "Note saved." once the saver has committed it (see saver_reported)
         return None
 

@@ -78,10 +78,12 @@ def test_notes_are_saved_removed_or_refused_with_the_problem(host, library, save
     assert host.messages == []  # not said before the saver has committed it
     library.saver_reported(Saved(tuple(saver.submitted), {}))
     assert host.messages == ["Note saved."]
-    assert library.save_note("p0", "mine") is None and len(saver.submitted) == 1  # unchanged: nothing
+    # saved again unchanged: said again, so it beats an older edit made on another device (a new time, synced)
+    assert library.save_note("p0", "mine") is None and [c.value for c in saver.submitted] == ["mine", "mine"]
     assert library.save_note("p0", "") is None and host.state.mark("p0").note is None
     library.saver_reported(Saved(tuple(saver.submitted[1:]), {}))
     assert host.messages[-1] == "Note removed."
+    assert library.save_note("p0", "") is None and len(saver.submitted) == 3  # no note saved over none: nothing
     assert library.save_note("p0", "x" * 100_001) == "note too long (100,001 characters; at most 100,000)"
 
 
