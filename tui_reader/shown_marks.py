@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from tui_reader.library.model import Change, Mark, MarkFlags, Value, tag_edited
 from tui_reader.paper import Paper, PaperSet
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from tui_reader.library import MarkStore, Undone  # the store's writing half loads with the saver, later
 
 __all__ = ["ShownMarks", "flags_after"]
+
+T = TypeVar("T")
 
 
 class ShownMarks:
@@ -146,50 +148,11 @@ class ShownMarks:
         if "starred" in values:
             self.starred = _flags_set(self.starred, values["starred"])
         if "note" in values:
-            notes = dict(self.notes)
-            for paper_id, note in values["note"].items():
-                if isinstance(note, str):
-                    notes[paper_id] = note
-                else:
-                    notes.pop(paper_id, None)
-            self.notes = notes
+            self.notes = _mapping_set(self.notes, values["note"], str)
         if "tags" in values:
-            tags = dict(self.tags)
-            for paper_id, value in values["tags"].items():
-                if isinstance(value, tuple) and value:
-                    tags[paper_id] = value
-                else:
-                    tags.pop(paper_id, None)
-            self.tags = tags
+            self.tags = _mapping_set(self.tags, values["tags"], tuple)
         self._count()
         return undone.message(self.title_of)
-
-    def show_marks(self, marks: Mapping[str, Mark]) -> None:
-        """Each of these papers' marks, notes and tags as given, in one pass: every id set and mapping is
-        rebuilt once, however many papers (an undo of marking 100k papers read). Counts cover only the papers
-        of the corpus (a mark of a paper not listed is kept, not counted)."""
-        read, starred = set(self.read), set(self.starred)
-        notes: dict[str, str] | None = None
-        tags: dict[str, tuple[str, ...]] | None = None
-        for paper_id, mark in marks.items():
-            (read.add if mark.read else read.discard)(paper_id)
-            (starred.add if mark.starred else starred.discard)(paper_id)
-            if mark.note != self.notes.get(paper_id):
-                notes = dict(self.notes) if notes is None else notes
-                if mark.note is None:
-                    notes.pop(paper_id, None)
-                else:
-                    notes[paper_id] = mark.note
-            if mark.tags != self.tags.get(paper_id, ()):
-                tags = dict(self.tags) if tags is None else tags
-                if mark.tags:
-                    tags[paper_id] = mark.tags
-                else:
-                    tags.pop(paper_id, None)
-        self.read, self.starred = frozenset(read), frozenset(starred)
-        self.notes = self.notes if notes is None else notes
-        self.tags = self.tags if tags is None else tags
-        self._count()
 
     # --- the selection (tui_reader.selection): what s, r, t, e and A act on when there is one ---------------
 
@@ -249,6 +212,17 @@ class ShownMarks:
 
 
 _batches = itertools.count(1)
+
+
+def _mapping_set(shown: Mapping[str, T], values: Mapping[str, Value], kind: type[T]) -> dict[str, T]:
+    """Notes or tags by paper id, after setting these papers' values: an empty one (no note, no tags) removed."""
+    result = dict(shown)
+    for paper_id, value in values.items():
+        if isinstance(value, kind) and value:
+            result[paper_id] = value
+        else:
+            result.pop(paper_id, None)
+    return result
 
 
 def _flags_set(shown: frozenset[str], values: Mapping[str, Value]) -> frozenset[str]:

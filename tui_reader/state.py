@@ -330,11 +330,13 @@ class ReaderState(ShownMarks):
         if self.selection:
             hidden = self.selection.not_shown(self.rows, self.papers.ids)
             parts.insert(0, f"{len(self.selection):,} selected" + (f" ({hidden:,} not shown)" if hidden else ""))
-        line = strip_controls(" · ".join([shown, *counts, *parts]))  # a title, a file name: measured as shown
+        # a title, a file name, a saved view's name: cleaned once, and measured as shown
+        counts, parts = [strip_controls(count) for count in counts], [strip_controls(part) for part in parts]
+        line = " · ".join([shown, *counts, *parts])
         # dropped from the end when the line is too long: sort, view, starred, then unread (the last to go)
         while width is not None and cells(line) > width and counts:
             counts.pop()
-            line = strip_controls(" · ".join([shown, *counts, *parts]))
+            line = " · ".join([shown, *counts, *parts])
         return line
 
 
