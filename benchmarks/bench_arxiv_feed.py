@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tui_reader.corpus import read_file  # noqa: E402
-from tui_reader.paper import Paper, PaperSet, paper_id  # noqa: E402
+from tui_reader.paper import Paper, paper_id  # noqa: E402
+from tui_reader.paper_set import PaperSet  # noqa: E402
 
 REAL = ROOT / "tests/fixtures/real/arxiv/rss_2026-04-27_cs.CL_newformat_trimmed-3items.xml"
 TARGET_S = 1.0

@@ -40,7 +40,7 @@ def percentile(values: list[float], p: float) -> float:
 def corpus(n: int):  # -> PaperSet
     from gen_corpus import generate
 
-    from tui_reader.paper import PaperSet
+    from tui_reader.paper_set import PaperSet
 
     rng = random.Random(12)
     papers = []

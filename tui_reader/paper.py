@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 __all__ = [
     "NO_EXTRA",
     "Extra",
     "Paper",
-    "PaperSet",
     "Span",
     "Spans",
     "arxiv_abs_url",
@@ -309,57 +308,10 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return a + tuple(x for x in dict.fromkeys(b) if x not in held)
 
 
-class PaperSet(Sequence[Paper]):
-    """Papers in first-seen order, one per arXiv id, else per normalised title; grows as files are read (``add``).
-
-    A paper joins the one with its arXiv id if there is one, else the one with its title. Positions never change
-    (the app's rows point at them), so a paper that would join two papers already apart (its arXiv id on one,
-    its title on the other) joins the one with its arXiv id only."""
-
-    def __init__(self, papers: Iterable[Paper] = ()) -> None:
-        self._papers: list[Paper] = []
-        self.ids: dict[str, int] = {}  # paper id -> position
-        self.arxiv: dict[str, int] = {}  # arXiv id -> position
-        self._aliases: dict[str, int] = {}  # the id of another title of a paper joined by arXiv id -> position
-        self.revision = 0  # counts calls to add, so what keeps per-paper data (tui_reader.sorting) knows when to look
-        self.add(papers)
-
-    def add(self, papers: Iterable[Paper]) -> None:
-        ids, arxiv, aliases = self.ids, self.arxiv, self._aliases
-        for paper in papers:
-            key = paper.arxiv_id
-            position = arxiv.get(key) if key is not None else None
-            if position is None:
-                position = ids.get(paper.id)
-                if position is None:
-                    position = aliases.get(paper.id)
-            if position is None:
-                position = ids[paper.id] = len(self._papers)
-                self._papers.append(paper)
-            else:
-                merged = self._papers[position] = _merged(self._papers[position], paper)
-                if paper.id != merged.id and paper.id not in ids:
-                    aliases.setdefault(paper.id, position)
-            if key is not None:
-                arxiv.setdefault(key, position)
-        self.revision += 1  # last: a reader in another thread that saw this number saw every change before it
-
-    @overload
-    def __getitem__(self, index: int) -> Paper: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Paper]: ...
-    def __getitem__(self, index: int | slice) -> Paper | list[Paper]:
-        return self._papers[index]
-
-    def __len__(self) -> int:
-        return len(self._papers)
-
-    def __iter__(self) -> Iterator[Paper]:
-        return iter(self._papers)
-
-
 def merge(papers: Iterable[Paper]) -> list[Paper]:
     """One paper per arXiv id, else per normalised title, in first-seen order, with every date and source."""
+    from tui_reader.paper_set import PaperSet
+
     return list(PaperSet(papers))
 
 

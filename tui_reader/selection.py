@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterator, Mapping, Sequence
 
-from tui_reader.paper import Paper, PaperSet
+from tui_reader.paper import Paper
+from tui_reader.paper_set import PaperSet
 
 __all__ = ["Selection"]
 

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from tui_reader.library.model import Change, Mark, MarkFlags, Value, tag_edited
-from tui_reader.paper import Paper, PaperSet
+from tui_reader.paper import Paper
+from tui_reader.paper_set import PaperSet
 from tui_reader.selection import Selection
 
 if TYPE_CHECKING:

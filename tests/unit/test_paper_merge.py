@@ -15,7 +15,8 @@ from tui_reader.cli import main
 from tui_reader.corpus import load_corpus
 from tui_reader.dates import list_date
 from tui_reader.library import MarkStore
-from tui_reader.paper import Paper, PaperSet, merge, normalise_title, paper_id
+from tui_reader.paper import Paper, merge, normalise_title, paper_id
+from tui_reader.paper_set import PaperSet
 
 SEED_TITLE = "RLIF: Interactive Imitation Learning as Reinforcement Learning"
 

@@ -3,7 +3,8 @@ tags they all share, and how many the list hides."""
 
 from __future__ import annotations
 
-from tui_reader.paper import Paper, PaperSet
+from tui_reader.paper import Paper
+from tui_reader.paper_set import PaperSet
 from tui_reader.selection import Selection
 
 PAPERS = PaperSet(Paper(id=f"p{i}", title=f"Paper {i}", abstract="") for i in range(5))

@@ -8,7 +8,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui_reader.paper import Paper, PaperSet, paper_id
+from tui_reader.paper import Paper, paper_id
+from tui_reader.paper_set import PaperSet
 from tui_reader.sorting import Sort, can_order, sort_keys, sort_rows
 
 

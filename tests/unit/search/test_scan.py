@@ -50,7 +50,7 @@ def test_a_scan_no_longer_wanted_or_out_of_time_stops_with_what_it_found():
 def test_a_date_filter_follows_papers_added_and_merged_between_keystrokes():
     """The filters' tables are kept between scans of the same papers, but a paper that gains a listing date by a
     merge (the loader's next batch) is found by the next scan."""
-    from tui_reader.paper import PaperSet
+    from tui_reader.paper_set import PaperSet
 
     papers = PaperSet([Paper(id="x", title="Sinkhorn", abstract="", dates=("Mar 11",))])
     found = [papers[i].id for i in scan(papers, 'date:"Mar 12" ').indices]

@@ -1,0 +1,378 @@
+"""PaperSet: the corpus' papers, one per paper however many sources list it, in first-seen order.
+
+Papers come as lists (parsed files) or as a whole store (``tui_reader.paper_store.StoredPapers``: a big file's
+papers on disk, a ``Paper`` built only for a row that is read). A store joins as one part: its rows are never
+walked in Python, except the few that are a paper already held (those join it, as any paper does). So a million
+papers of the arXiv snapshot cost the set a few arrays, not a million objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload, runtime_checkable
+
+from tui_reader.paper import Paper, _merged
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["PaperSet", "StoredRows"]
+
+Field = Literal["title", "abstract"]
+
+
+@runtime_checkable
+class StoredRows(Protocol):
+    """What a store of papers offers (``tui_reader.paper_store.StoredPapers``)."""
+
+    key: str
+    ids: np.ndarray  # 'S12': each row's paper id
+    arxiv: np.ndarray  # each row's arXiv id, ASCII, b"" without one
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, row: int) -> Paper: ...
+    def texts(self, field: Field) -> Sequence[str]: ...
+    def text_lengths(self) -> np.ndarray: ...
+    def position_of_id(self, paper_id: str) -> int | None: ...
+    def position_of_arxiv(self, arxiv_id: str) -> int | None: ...
+
+
+@dataclass(slots=True)
+class _Stored:
+    """A store's rows in the set, from position ``start``: all of them, or ``rows`` (ascending) when some of its
+    papers joined papers held before it."""
+
+    start: int
+    store: StoredRows
+    rows: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.store) if self.rows is None else len(self.rows)
+
+    def row(self, offset: int) -> int:
+        return offset if self.rows is None else int(self.rows[offset])
+
+    def offset(self, row: int) -> int | None:
+        """The place of a store row in this part (None: the row joined another paper)."""
+        if self.rows is None:
+            return row
+        import numpy as np
+
+        at = int(np.searchsorted(self.rows, row))
+        return at if at < len(self.rows) and int(self.rows[at]) == row else None
+
+
+class _Lookup(Mapping[str, int]):
+    """Paper id (or arXiv id) -> position, over the papers held in memory and the stores' sorted columns."""
+
+    def __init__(self, owner: PaperSet, table: dict[str, int], kind: Literal["id", "arxiv"]) -> None:
+        self._owner, self._table, self._kind = owner, table, kind
+
+    def __getitem__(self, key: str) -> int:
+        position = self._table.get(key)
+        if position is None:
+            position = self._owner._stored_position(key, self._kind)
+            if position is None:
+                raise KeyError(key)
+        return position
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._table
+        for part in self._owner._stores:
+            column = part.store.ids if self._kind == "id" else part.store.arxiv
+            for offset in range(len(part)):
+                key = column[part.row(offset)].decode()
+                if key and key not in self._table:
+                    yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class PaperSet(Sequence[Paper]):
+    """Papers in first-seen order, one per arXiv id, else per normalised title; grows as files are read (``add``).
+
+    A paper joins the one with its arXiv id if there is one, else the one with its title. Positions never change
+    (the app's rows point at them), so a paper that would join two papers already apart (its arXiv id on one,
+    its title on the other) joins the one with its arXiv id only."""
+
+    def __init__(self, papers: Iterable[Paper] | StoredRows = ()) -> None:
+        self._papers: list[Paper] = []  # the papers held in memory (all of them, while no store has joined)
+        self._ids: dict[str, int] = {}  # paper id -> position (of the papers in memory, and aliases)
+        self._arxiv: dict[str, int] = {}  # arXiv id -> position (likewise)
+        self._aliases: dict[str, int] = {}  # the id of another title of a paper joined by arXiv id -> position
+        self._stores: list[_Stored] = []
+        # with stores: the parts in order (lists of papers held in memory, stores), where each starts
+        self._parts: list[list[Paper] | _Stored] = []
+        self._starts: list[int] = []
+        self._size = 0
+        self._changed: dict[int, Paper] = {}  # a store's paper that another paper joined -> the two as one
+        self.revision = 0  # counts calls to add, so what keeps per-paper data (tui_reader.sorting) knows when to look
+        self.add(papers)
+
+    @property
+    def ids(self) -> Mapping[str, int]:
+        """Paper id -> position (a paper's other titles' ids too)."""
+        return _Lookup(self, self._ids, "id") if self._stores else self._ids
+
+    @property
+    def arxiv(self) -> Mapping[str, int]:
+        """arXiv id -> position."""
+        return _Lookup(self, self._arxiv, "arxiv") if self._stores else self._arxiv
+
+    # -- adding ----------------------------------------------------------------------------------------
+
+    def add(self, papers: Iterable[Paper] | StoredRows) -> None:
+        if isinstance(papers, StoredRows):
+            self._add_store(papers)
+        elif self._stores:
+            for paper in papers:
+                self._add_one(paper)
+        else:
+            self._add_listed(papers)
+        self.revision += 1  # last: a reader in another thread that saw this number saw every change before it
+
+    def _add_listed(self, papers: Iterable[Paper]) -> None:
+        """``add`` while every paper is held in memory: one list, two dicts (the common case, kept fast)."""
+        ids, arxiv, aliases, held = self._ids, self._arxiv, self._aliases, self._papers
+        for paper in papers:
+            key = paper.arxiv_id
+            position = arxiv.get(key) if key is not None else None
+            if position is None:
+                position = ids.get(paper.id)
+                if position is None:
+                    position = aliases.get(paper.id)
+            if position is None:
+                position = ids[paper.id] = len(held)
+                held.append(paper)
+            else:
+                merged = held[position] = _merged(held[position], paper)
+                if paper.id != merged.id and paper.id not in ids:
+                    aliases.setdefault(paper.id, position)
+            if key is not None:
+                arxiv.setdefault(key, position)
+        self._size = len(held)
+
+    def _find(self, paper: Paper) -> int | None:
+        """The position of the paper this one is (by arXiv id, else id, else another title's id), if held."""
+        position = self.arxiv.get(paper.arxiv_id) if paper.arxiv_id is not None else None
+        if position is None:
+            position = self.ids.get(paper.id)
+            if position is None:
+                position = self._aliases.get(paper.id)
+        return position
+
+    def _add_one(self, paper: Paper) -> None:
+        """``add`` of one paper once a store has joined."""
+        position = self._find(paper)
+        if position is None:
+            position = self._ids[paper.id] = self._size
+            if not self._parts or isinstance(self._parts[-1], _Stored):
+                self._parts.append([])
+                self._starts.append(self._size)
+            last = self._parts[-1]
+            assert isinstance(last, list)
+            last.append(paper)
+            self._size += 1
+        else:
+            merged = _merged(self[position], paper)
+            self._replace(position, merged)
+            if paper.id != merged.id and paper.id not in self._ids and self._stored_position(paper.id, "id") is None:
+                self._aliases.setdefault(paper.id, position)
+        key = paper.arxiv_id
+        if key is not None and key not in self._arxiv and self._stored_position(key, "arxiv") is None:
+            self._arxiv[key] = position
+
+    def _replace(self, position: int, paper: Paper) -> None:
+        part, offset = self._part_at(position)
+        if isinstance(part, list):
+            part[offset] = paper
+        else:
+            self._changed[position] = paper
+
+    def _add_store(self, store: StoredRows) -> None:
+        """A store joins whole; its rows that are papers already held join those instead (found with numpy
+        over its columns, never a walk over its rows)."""
+        import numpy as np
+
+        if not self._stores:  # from now on, parts
+            self._parts, self._starts = ([self._papers], [0]) if self._papers else ([], [])
+        joins = self._joins(store) if self._size else {}
+        rows = None
+        if joins:
+            keep = np.ones(len(store), np.bool_)
+            keep[list(joins)] = False
+            rows = np.flatnonzero(keep)
+        part = _Stored(self._size, store, rows)
+        if len(part):
+            self._stores.append(part)
+            self._parts.append(part)
+            self._starts.append(self._size)
+            self._size += len(part)
+        for row, position in sorted(joins.items()):
+            paper = store[row]
+            merged = _merged(self[position], paper)
+            self._replace(position, merged)
+            if paper.id != merged.id and paper.id not in self._ids:
+                self._aliases.setdefault(paper.id, position)
+            if paper.arxiv_id is not None:
+                self._arxiv.setdefault(paper.arxiv_id, position)
+
+    def _joins(self, store: StoredRows) -> dict[int, int]:
+        """The store's rows that are papers already held -> their positions: by arXiv id, else id, else alias."""
+        import numpy as np
+
+        found: dict[int, int] = {}
+        for kind, column in (("arxiv", store.arxiv), ("id", store.ids)):
+            table = self._arxiv if kind == "arxiv" else {**self._aliases, **self._ids}
+            width = column.dtype.itemsize
+            held = [(key.encode(), position) for key, position in table.items() if key.isascii() and len(key) <= width]
+            if held:
+                keys = np.array([key for key, _ in held], dtype=column.dtype)
+                order = np.argsort(keys)
+                keys = keys[order]
+                at = np.minimum(np.searchsorted(keys, column), len(keys) - 1)
+                hit = np.flatnonzero((keys[at] == column) & (column != b""))
+                for row, index in zip(hit.tolist(), at[hit].tolist(), strict=True):
+                    found.setdefault(row, held[int(order[index])][1])
+            for other in self._stores:  # two stores: their common keys (rare: two snapshots of arXiv)
+                theirs = other.store.arxiv if kind == "arxiv" else other.store.ids
+                common, mine, their_rows = np.intersect1d(column, theirs, return_indices=True)
+                for key, row, their_row in zip(common.tolist(), mine.tolist(), their_rows.tolist(), strict=True):
+                    offset = other.offset(their_row)
+                    if key and offset is not None:
+                        found.setdefault(row, other.start + offset)
+        return found
+
+    def _stored_position(self, key: str, kind: Literal["id", "arxiv"]) -> int | None:
+        for part in self._stores:
+            row = part.store.position_of_id(key) if kind == "id" else part.store.position_of_arxiv(key)
+            if row is not None and (offset := part.offset(row)) is not None:
+                return part.start + offset
+        return None
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def _part_at(self, position: int) -> tuple[list[Paper] | _Stored, int]:
+        index = bisect_right(self._starts, position) - 1
+        return self._parts[index], position - self._starts[index]
+
+    @overload
+    def __getitem__(self, index: int) -> Paper: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Paper]: ...
+    def __getitem__(self, index: int | slice) -> Paper | list[Paper]:
+        if not self._stores:
+            return self._papers[index]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._size))]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError("paper position out of range")
+        changed = self._changed.get(index)
+        if changed is not None:
+            return changed
+        part, offset = self._part_at(index)
+        return part[offset] if isinstance(part, list) else part.store[part.row(offset)]
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Paper]:
+        if not self._stores:
+            return iter(self._papers)
+        return (self[i] for i in range(self._size))
+
+    def texts(self, field: Field) -> Sequence[str]:
+        """Every paper's title (or abstract), in order; read from the stores as asked, not all at once."""
+        if not self._stores:
+            return [getattr(paper, field) for paper in self._papers]
+        return _Texts(self, field)
+
+    def text_lengths(self) -> np.ndarray:
+        """len(title) + len(abstract) of each paper (a store counts UTF-8 bytes)."""
+        import numpy as np
+
+        lengths = np.empty(self._size, np.float32)
+        for start, part in zip(self._starts or [0], self._parts or [self._papers], strict=True):
+            if isinstance(part, list):
+                lengths[start : start + len(part)] = [len(p.title) + len(p.abstract) for p in part]
+            else:
+                every = part.store.text_lengths()
+                lengths[start : start + len(part)] = every if part.rows is None else every[part.rows]
+        for position, paper in self._changed.items():
+            lengths[position] = len(paper.title) + len(paper.abstract)
+        return lengths
+
+    def content_key(self) -> bytes | None:
+        """Names the titles and abstracts in order, without reading them (None while no store has joined: the
+        search digests the texts themselves)."""
+        if not self._stores:
+            return None
+        h = hashlib.blake2b(digest_size=20)
+        for part in self._parts:
+            if isinstance(part, list):
+                h.update(b"L%d" % len(part))
+                for paper in part:
+                    h.update(f"{paper.title}\0{paper.abstract}\0".encode("utf-8", "surrogatepass"))
+            else:
+                h.update(f"S{part.store.key} {len(part)}".encode())
+                if part.rows is not None:
+                    h.update(part.rows.tobytes())
+        for position in sorted(self._changed):
+            paper = self._changed[position]
+            h.update(f"C{position}\0{paper.title}\0{paper.abstract}\0".encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+
+class _Texts(Sequence[str]):
+    """One field of every paper of a set holding stores: a range is read from each store in one go."""
+
+    def __init__(self, owner: PaperSet, field: Field) -> None:
+        self._owner, self._field = owner, field
+
+    def __len__(self) -> int:
+        return len(self._owner)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        owner = self._owner
+        if isinstance(index, int):
+            return str(getattr(owner[index], self._field))
+        start, stop, step = index.indices(len(owner))
+        if step != 1:
+            return [self[i] for i in range(start, stop, step)]
+        out: list[str] = []
+        position = start
+        while position < stop:
+            part, offset = owner._part_at(position)
+            end = min(stop, position - offset + len(part))
+            if isinstance(part, list):
+                out.extend(getattr(paper, self._field) for paper in part[offset : offset + end - position])
+            else:
+                texts = part.store.texts(self._field)
+                if part.rows is None:
+                    out.extend(texts[offset : offset + end - position])
+                else:
+                    out.extend(texts[int(row)] for row in part.rows[offset : offset + end - position])
+            position = end
+        for changed, paper in owner._changed.items():
+            if start <= changed < stop:
+                out[changed - start] = getattr(paper, self._field)
+        return out
