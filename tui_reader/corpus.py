@@ -19,7 +19,7 @@ import os
 import pickle
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
@@ -79,7 +79,7 @@ CacheStamp = tuple[int, str, str, int, int]  # format, parser fingerprint, resol
 
 
 class Corpus(NamedTuple):
-    papers: list[Paper]
+    papers: Sequence[Paper]  # a PaperSet
     warnings: list[str]
     entries: int  # title/abstract pairs read, before deduplication
 
@@ -557,12 +557,20 @@ def load_corpus(paths: Iterable[Path | str] | None = None, use_cache: bool = Tru
     do what is not a regular file (a FIFO, a device, a socket, a folder named ``x.txt``: never opened for reading)
     and files over MAX_FILE_BYTES (512 MB).
     """
+    from tui_reader.stored_corpus import read_stored, stores_papers
+
     warnings: list[str] = []
     papers = PaperSet()
     entries = 0
     for path in corpus_files(paths):
+        if use_cache and stores_papers(path):  # a big JSON Lines file: its store of papers on disk
+            for found, problems, _ in read_stored(path):
+                entries += len(found)
+                papers.add(found)
+                warnings.extend(problems)
+            continue
         found, problems = read_file(path, use_cache)
         entries += len(found)
         papers.add(found)
         warnings.extend(problems)
-    return Corpus(papers=list(papers), warnings=warnings, entries=entries)
+    return Corpus(papers=papers, warnings=warnings, entries=entries)

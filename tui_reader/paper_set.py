@@ -296,6 +296,27 @@ class PaperSet(Sequence[Paper]):
             return iter(self._papers)
         return (self[i] for i in range(self._size))
 
+    @property
+    def stored(self) -> bool:
+        """Does a store of papers on disk hold some of them (``papers[i]`` then builds a Paper each time)?"""
+        return bool(self._stores)
+
+    def id_list(self, stop: int | None = None) -> list[str]:
+        """The ids of the papers before ``stop`` (all: None), in order, read from the stores' columns."""
+        stop = self._size if stop is None else min(stop, self._size)
+        if not self._stores:
+            return [paper.id for paper in self._papers[:stop]]
+        ids: list[str] = []
+        for start, part in zip(self._starts, self._parts, strict=True):
+            if start >= stop:
+                break
+            if isinstance(part, list):
+                ids += [paper.id for paper in part[: stop - start]]
+            else:
+                column = part.store.ids if part.rows is None else part.store.ids[part.rows]
+                ids += column[: stop - start].astype(str).tolist()
+        return ids
+
     def texts(self, field: Field) -> Sequence[str]:
         """Every paper's title (or abstract), in order; read from the stores as asked, not all at once."""
         if not self._stores:

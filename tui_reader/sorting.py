@@ -70,6 +70,7 @@ class SortKeys:
         self._day = np.zeros(0, np.int32)  # proleptic ordinal of the latest calendar day; 0: none
         self._upvotes = np.zeros(0, np.int32)  # -1: none
         self._keys: dict[Sort, np.ndarray] = {}  # per sort, made on first use after a change
+        self._each = False  # the keys were worked out from each paper in turn (a store's: no objects kept)
 
     def refresh(self) -> None:
         """Work out the keys of papers added or merged since the last call."""
@@ -77,8 +78,11 @@ class SortKeys:
 
         with self._lock:
             revision = getattr(self.papers, "revision", None)
-            if revision is not None and revision == self._revision and len(self.papers) == len(self._seen):
+            if revision is not None and revision == self._revision and len(self.papers) == len(self._day):
                 return  # the PaperSet has not changed: no need to look at each paper
+            if getattr(self.papers, "stored", False):  # papers on disk: each built in turn, never all held
+                self._from_each(revision)
+                return
             papers = list(self.papers)
             seen = self._seen
             changed = np.flatnonzero(np.fromiter(map(is_not, papers, seen), np.bool_, len(seen))).tolist()
@@ -95,6 +99,19 @@ class SortKeys:
                 day[i] = sort_day(paper)
                 upvotes[i] = -1 if paper.upvotes is None else paper.upvotes
             self._seen, self._day, self._upvotes, self._keys = papers, day, upvotes, {}
+
+    def _from_each(self, revision: int | None) -> None:
+        """Every key worked out again from each paper in turn (a set holding a store: nothing to compare with)."""
+        import numpy as np
+
+        papers = self.papers
+        day = np.empty(len(papers), np.int32)
+        upvotes = np.empty(len(papers), np.int32)
+        for i, paper in enumerate(papers):
+            day[i] = sort_day(paper)
+            upvotes[i] = -1 if paper.upvotes is None else paper.upvotes
+        self._revision, self._seen, self._day, self._upvotes, self._keys = revision, [], day, upvotes, {}
+        self._each = True
 
     def prepare(self) -> None:
         """Work out every sort's keys now (a worker's job: ~1.5 s per 100k papers), so no sort waits for them."""
@@ -132,7 +149,8 @@ class SortKeys:
 
         from tui_reader.search.text import words_of
 
-        titles = [" ".join(words_of(p.title)) for p in self._seen]
+        every = self.papers.texts("title")[: len(self._day)] if self._each else [p.title for p in self._seen]  # type: ignore[attr-defined]
+        titles = [" ".join(words_of(title)) for title in every]
         rank = np.empty(len(titles), np.int64)
         place, previous = 0, None
         for i in sorted(range(len(titles)), key=titles.__getitem__):

@@ -66,7 +66,7 @@ def cmd_launch(args: LaunchArgs) -> int:
             watched.append(arxiv)
         if notice := demo_hidden_notice(data_dir, config, args.demo):
             notices.append(notice)
-    papers: list[Paper] = []
+    papers: Sequence[Paper] = []
     warnings: list[str] = list(config_warnings)
     if not is_big(files):
         corpus = load_corpus(files)

@@ -7,12 +7,15 @@ list growing as they come. Files that arrive while a load is under way (a fetch,
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from tui_reader.controllers.host import Host
 from tui_reader.corpus import read_file_parts
 from tui_reader.paper import Paper
+from tui_reader.paper_set import StoredRows
+from tui_reader.safe_text import shown_path
+from tui_reader.stored_corpus import read_stored, stores_papers
 
 __all__ = ["LOAD_BATCH_SECONDS", "FolderWatcher", "Loader"]
 
@@ -51,12 +54,19 @@ class Loader:
         flushed = time.monotonic()
         shown = False  # any papers handed over yet: the first ones go at once
         for number, path in enumerate(files, start=1):
-            # a JSON Lines file comes in parts as it is read, so its first papers show long before its last
-            for papers, warnings in read_file_parts(path):
+            # a JSON Lines file comes in parts as it is read, so its first papers show long before its last; a big
+            # one is imported into a store of papers on disk (counted as it goes), which then joins whole
+            for papers, warnings, read in _parts(path):
+                importing = f"importing {shown_path(path.name)}: {read:,} papers…" if read is not None else ""
+                if isinstance(papers, StoredRows):
+                    self.host.from_thread(self.batch_loaded, batch, problems, number - 1, len(files))
+                    batch, problems = [], []
+                    self.host.from_thread(self.batch_loaded, papers, warnings, number - 1, len(files))
+                    continue
                 batch.extend(papers)
                 problems.extend(warnings)
                 if (batch and not shown) or time.monotonic() - flushed >= LOAD_BATCH_SECONDS:
-                    self.host.from_thread(self.batch_loaded, batch, problems, number - 1, len(files))
+                    self.host.from_thread(self.batch_loaded, batch, problems, number - 1, len(files), importing)
                     shown = shown or bool(batch)
                     batch, problems, flushed = [], [], time.monotonic()
             if number == len(files) or time.monotonic() - flushed >= LOAD_BATCH_SECONDS:
@@ -64,12 +74,17 @@ class Loader:
                 batch, problems, flushed = [], [], time.monotonic()
         self.host.from_thread(self.all_loaded)
 
-    def batch_loaded(self, papers: list[Paper], warnings: list[str], number: int, total: int) -> None:
+    def batch_loaded(
+        self, papers: Sequence[Paper], warnings: list[str], number: int, total: int, importing: str = ""
+    ) -> None:
         self.host.warn(warnings)
         self.warnings.extend(warnings)
-        self.loading = f"loading {number}/{total} files…"
-        self.host.state.add(papers)
-        self._papers_added()
+        self.loading = importing or f"loading {number}/{total} files…"
+        if papers or not importing:
+            self.host.state.add(papers)
+            self._papers_added()
+        else:
+            self.host.refresh_status()
 
     def add_files(self, files: Iterable[Path]) -> None:
         """New or changed files (fetched listings, files in a watched folder): read after the load under way if
@@ -101,6 +116,15 @@ class Loader:
         if not self.host.state.papers:  # nothing to show at all: exit, and the launcher says why
             self.warnings.append(f"loading failed ({type(error).__name__}: {error})")
             self._no_papers()
+
+
+def _parts(path: Path) -> Iterator[tuple[Sequence[Paper], list[str], int | None]]:
+    """A file's papers in parts, with how many a big file's import has read so far (None for other files)."""
+    if stores_papers(path):
+        yield from read_stored(path)
+    else:
+        for papers, warnings in read_file_parts(path):
+            yield papers, warnings, None
 
 
 class FolderWatcher:

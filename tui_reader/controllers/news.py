@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tui_reader.config import Config, append_setting, config_file
 from tui_reader.controllers.host import Host
+from tui_reader.paper_set import PaperSet
 from tui_reader.safe_text import shown_path
 
 if TYPE_CHECKING:  # numpy: loaded in the worker
@@ -57,7 +58,9 @@ class News:
         """In the worker: record, then find the new and the watched papers."""
         state = self.host.state
         # the papers the index was built over: more may have joined the (shared) set since, for the next index
-        new = self.record([paper.id for paper in index.papers[: index.size]])
+        papers = index.papers
+        ids = papers.id_list(index.size) if isinstance(papers, PaperSet) else [p.id for p in papers[: index.size]]
+        new = self.record(ids)
         if self.entries is None:
             from tui_reader.watch import check_watches
 
