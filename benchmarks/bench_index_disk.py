@@ -11,7 +11,7 @@ papers alone. Then bench_search.py's keystrokes (three queries typed key by key,
 filters queries, and "more like this" on 20 papers. Warm: the files were just written, in the page cache.
 
     .venv/bin/python benchmarks/bench_index_disk.py                     # 100k papers, ~2 minutes
-    .venv/bin/python benchmarks/bench_index_disk.py --papers 1000000     # 1M: ~15 minutes, ~6 GB in a temp folder
+    .venv/bin/python benchmarks/bench_index_disk.py --papers 1000000     # 1M: ~5 minutes, ~3 GB in a temp folder
     .venv/bin/python benchmarks/bench_index_disk.py --smoke              # 2k papers
 """
 

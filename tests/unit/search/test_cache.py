@@ -96,9 +96,7 @@ def test_an_index_of_real_listings_from_disk_answers_as_one_built_in_memory(real
     assert [real_papers[i].id for i in again.search('"neural network"').indices] == ["5a3b87e4b22c", "05ecc0bbb3f9"]
 
 
-def test_a_big_corpus_keeps_common_words_as_bitmaps_on_disk_and_answers_the_same(
-    papers, files, tmp_path, count_builds
-):
+def test_a_big_corpus_keeps_common_words_as_bitmaps_on_disk_and_answers_the_same(papers, files, tmp_path, count_builds):
     """5,000 papers: words in more than 1/16 of them are bitmap rows, which the folder keeps as a 2-D array."""
     many = [dataclasses.replace(p, id=f"{p.id}-{k}") for k in range(24) for p in papers][:5000]
     cached_index(many, files, tmp_path)
