@@ -9,7 +9,10 @@
 - ``index.py``: ``SearchIndex.search`` matches terms against the vocabulary, then ranks papers; ``similar`` lists
   the papers most like one ("more like this", ranked in ``similar.py``).
 - ``results.py``: ``SearchResult``, the papers found (``Positions``) and what matched in each, to highlight.
-- ``cache.py``: ``cached_index`` keeps a big corpus' index on disk between launches.
+- ``cache.py``: ``cached_index`` keeps a big corpus' index on disk between launches, as a folder of arrays that
+  ``disk.py`` writes and maps back read-only (checked first: a damaged folder is rebuilt).
+- ``texts.py``: the titles and abstracts of all the papers, from the papers' own texts when they offer them (papers
+  kept on disk), so that no ``Paper`` is made of each.
 
 Imports only ``tui_reader.paper``, ``tui_reader.dates`` and ``tui_reader.files`` from the project.
 """

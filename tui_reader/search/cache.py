@@ -1,79 +1,88 @@
-"""A big corpus' index, kept on disk between launches: building takes ~2 s per 100k papers, loading ~0.1 s.
+"""A big corpus' index, kept on disk between launches: built in ~2 s per 100k papers, opened in milliseconds.
 
-An entry is named after the corpus' files, so a corpus that changes replaces its own entry, and it holds a
-digest of every title and abstract in order: it is used only for exactly the papers it was built from, and for
-the index code that built it. The few most recently used entries are kept (~40 MB each at 100k papers). A cache
-that cannot be read or written only costs time: the index is built as if there were none.
+An entry is a folder named after the corpus' files (tui_reader.search.disk: memory-mapped arrays), so a corpus
+that changes replaces its own entry, and it holds a digest of every title and abstract in order: it is used only
+for exactly the papers it was built from, and for the index code that built it. The few most recently used
+entries are kept. An entry that cannot be read or written, or is damaged, only costs time: the index is built as
+if there were none (and stored again).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import pickle
+import time
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui_reader.files import cache_dir, mark_used, store_in_cache
+from tui_reader.files import cache_dir, mark_used
 from tui_reader.paper import Paper
-from tui_reader.search import forms, index, postings, text
+from tui_reader.search import disk, forms, index, postings, text, texts
 from tui_reader.search.index import SearchIndex
 
-__all__ = ["cached_index"]
+__all__ = ["KEEP", "cached_index"]
 
-_FORMAT = 2  # 2: title compounds, acronyms
 KEEP = 3  # entries (corpora) kept; the least recently used go first
+_SUFFIX = ".index"
+_STALE_S = 3600  # a half-written folder this old was left by a reader that stopped: removed
 
 
 def cached_index(papers: Sequence[Paper], files: Sequence[Path], folder: Path | None = None) -> SearchIndex:
     """The index of ``papers`` (read from ``files``, in this order): from the cache when it holds an index of
-    these very papers, else built and stored for the next launch."""
+    these very papers, else built and stored for the next launch (then read back mapped, so the memory the
+    build took goes back to the system)."""
     folder = folder or cache_dir("index")
     entry = folder / _entry_name(files)
     digest = _digest(papers)
-    try:
-        stored_digest, parts = pickle.loads(entry.read_bytes())
-        if stored_digest == digest:
-            found = SearchIndex(papers, parts)
-            mark_used(entry)  # kept when older entries are pruned
-            return found
-    except Exception:  # no entry, another corpus' entry, a damaged or unreadable one: build
-        pass
+    found = _open(papers, entry, digest)
+    if found is not None:
+        mark_used(entry)  # kept when older entries are pruned
+        return found
     built = SearchIndex(papers)
-    # two readers storing at once: each entry is whole, the last one stays
-    if store_in_cache(entry, (digest, built.parts)):
-        _prune(entry.parent)
-    return built
+    # two readers storing at once: each folder is whole, the last one stays
+    if not disk.store(entry, digest, built.parts):
+        return built
+    _prune(folder)
+    return _open(papers, entry, digest) or built
+
+
+def _open(papers: Sequence[Paper], entry: Path, digest: bytes) -> SearchIndex | None:
+    try:
+        return SearchIndex(papers, disk.load(entry, digest))
+    except (OSError, disk.Damaged, ValueError):  # none, another corpus', a damaged one: build
+        return None
 
 
 def _entry_name(files: Sequence[Path]) -> str:
     where = "\n".join(str(Path(f).resolve()) for f in files)
-    return f"{zlib.crc32(where.encode('utf-8', 'surrogatepass')):08x}.pickle"
+    return f"{zlib.crc32(where.encode('utf-8', 'surrogatepass')):08x}{_SUFFIX}"
 
 
 def _digest(papers: Sequence[Paper]) -> bytes:
-    """Names the exact texts indexed, in order, and the code that indexes them."""
+    """Names the exact texts indexed, in order, and the code that indexes them and keeps the index."""
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"{_FORMAT} {len(papers)}".encode())
-    for module in (index, postings, text, forms):
+    h.update(f"{disk.FORMAT} {len(papers)}".encode())
+    for module in (index, postings, text, forms, texts, disk):
         h.update(Path(str(module.__file__)).read_bytes())
-    for paper in papers:
-        h.update(paper.title.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-        h.update(paper.abstract.encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
+    h.update(texts.content_key(papers))
     return h.digest()
 
 
 def _prune(folder: Path) -> None:
-    """Keep the KEEP most recently used entries."""
+    """Keep the KEEP most recently used entries; remove the pickles of the format before, and folders left
+    half-written long ago."""
     used: list[tuple[int, Path]] = []
-    for path in folder.glob("*.pickle"):
+    now = time.time()
+    for path in folder.iterdir():
         try:
-            used.append((path.stat().st_mtime_ns, path))
+            info = path.lstat()
         except OSError:
-            pass  # removed meanwhile by another reader
+            continue  # removed meanwhile by another reader
+        if path.name.endswith(".pickle") or (
+            path.name.startswith((".new-", ".old-")) and now - info.st_mtime > _STALE_S
+        ):
+            disk.remove(path)
+        elif path.name.endswith(_SUFFIX):
+            used.append((info.st_mtime_ns, path))
     for _, old in sorted(used, reverse=True)[KEEP:]:
-        with contextlib.suppress(OSError):
-            old.unlink(missing_ok=True)
+        disk.remove(old)

@@ -40,6 +40,7 @@ from tui_reader.search.results import Matcher, Positions, SearchResult
 from tui_reader.search.similar import LIKE_LIMIT, Similarity
 from tui_reader.search.tables import PaperTables
 from tui_reader.search.text import FOLD_ERRORS
+from tui_reader.search.texts import field_texts, in_slices, texts_at
 
 __all__ = ["COMPLETION", "EXACT", "TYPO", "IndexParts", "SearchIndex"]
 
@@ -367,10 +368,10 @@ class SearchIndex:
             return _Hits(scores, Matcher(frozenset(head), (last,)))
         pattern = re.compile(r"[\W_]+".join(map(re.escape, term.words)) + ("" if term.prefix else r"(?![^\W_])"))
         found = np.flatnonzero(candidates)
-        papers = [self.papers[i] for i in found.tolist()]
+        at = found.tolist()
         scores = np.zeros(self.size, np.uint8)
-        scores[found[_with_phrase(pattern, [p.title for p in papers])]] = EXACT * _TITLE
-        scores[found[_with_phrase(pattern, [p.abstract for p in papers])]] += EXACT
+        scores[found[_with_phrase(pattern, texts_at(self.papers, "title", at))]] = EXACT * _TITLE
+        scores[found[_with_phrase(pattern, texts_at(self.papers, "abstract", at))]] += EXACT
         hits = _Hits(scores, Matcher(phrase=term.words, phrase_prefix=term.prefix))
         if keep.all():  # checked against every paper: reusable for any later query
             self._cached(key, lambda: hits)
@@ -379,12 +380,13 @@ class SearchIndex:
 
 def _build(papers: Sequence[Paper]) -> IndexParts:
     """Build the index parts: each title with its compounds' other forms added, the acronyms of the corpus."""
-    titles = [p.title for p in papers]
+    titles = list(in_slices(field_texts(papers, "title")))
+    abstracts = field_texts(papers, "abstract")
     extra, parts = compounds(titles)
     for i, words in extra.items():
         titles[i] = f"{titles[i]} {words}"
-    vocabulary, (title, abstract) = build(titles, [p.abstract for p in papers])
-    expansions = best_expansions(acronyms_in(p.abstract for p in papers if "(" in p.abstract))
+    vocabulary, (title, abstract) = build(titles, abstracts)
+    expansions = best_expansions(acronyms_in(a for a in in_slices(abstracts) if "(" in a))
     return IndexParts(vocabulary, title, abstract, parts, expansions)
 
 

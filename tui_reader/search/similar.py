@@ -15,6 +15,7 @@ from tui_reader.search.postings import Postings
 from tui_reader.search.query import Query
 from tui_reader.search.results import Matcher, Positions, SearchResult
 from tui_reader.search.text import words_of
+from tui_reader.search.texts import text_lengths
 
 __all__ = ["LIKE_LIMIT", "Similarity"]
 
@@ -34,7 +35,7 @@ class Similarity:
         self._abstract = abstract
         # each paper's length over the average (title and abstract, in characters): BM25's length norm, computed
         # when the index is made (~20 ms at 100k papers) so that the first "more like this" is as quick as the next
-        lengths = np.fromiter((len(p.title) + len(p.abstract) for p in papers), np.float32, size)
+        lengths = text_lengths(papers, size)
         self._length_ratio = lengths / max(1.0, float(lengths.mean())) if size else lengths
 
     def similar(self, position: int, limit: int = LIKE_LIMIT) -> SearchResult:

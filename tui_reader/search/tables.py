@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -16,6 +16,7 @@ import numpy as np
 from tui_reader.dates import paper_days
 from tui_reader.paper import Paper
 from tui_reader.search.text import words_of
+from tui_reader.search.texts import id_positions
 
 __all__ = ["Days", "PaperTables"]
 
@@ -37,7 +38,7 @@ class PaperTables:
         self.papers = papers
         self.size = size
         self._lock = threading.Lock()
-        self._positions: dict[str, int] | None = None
+        self._positions: Mapping[str, int] | None = None
         self._days: Days | None = None
         self._authors: tuple[list[str], list[np.ndarray]] | None = None
         self._categories: tuple[list[str], list[np.ndarray]] | None = None
@@ -50,15 +51,16 @@ class PaperTables:
     def ids_mask(self, ids: Iterable[str]) -> np.ndarray:
         """The papers with these ids (ids of no paper are left out)."""
         mask = self.empty()
-        positions = self.positions()
-        mask[[i for i in map(positions.get, ids) if i is not None]] = True
+        positions, size = self.positions(), self.size
+        mask[[i for i in map(positions.get, ids) if i is not None and i < size]] = True
         return mask
 
-    def positions(self) -> dict[str, int]:
-        """Each paper's position, by id."""
+    def positions(self) -> Mapping[str, int]:
+        """Each paper's position, by id (papers added after the index was built may be there too: their
+        positions are ``size`` or more)."""
         with self._lock:
             if self._positions is None:
-                self._positions = {p.id: i for i, p in enumerate(self.papers)}
+                self._positions = id_positions(self.papers)
             return self._positions
 
     def days(self) -> Days:

@@ -199,7 +199,7 @@ def test_list_query_on_a_big_corpus_uses_the_cache(files, monkeypatch, count_bui
         assert main(["list", "--query", "schrodinger"]) == 0
         assert "Light Schrödinger Bridge" in capsys.readouterr().out
     assert len(count_builds) == 1
-    assert len(list(cache_dir("index").glob("*.pickle"))) == 1
+    assert len(list(cache_dir("index").glob("*.index"))) == 1
 
 
 # ---------------------------------------------------------------------------------------------------------
