@@ -1,6 +1,5 @@
 """The paper store: the papers of one source file kept on disk and memory-mapped, so a corpus of a million papers
-never lives as Python objects. A ``Paper`` is built only for the rows asked for (the list's rows on screen, the
-detail pane); the search reads the texts and ids as lazy sequences and numpy columns.
+never lives as Python objects: a ``Paper`` is built only for the rows asked for; texts and ids are read lazily.
 
 One folder per source file (``cache_dir("papers")/<crc32 of the resolved path>``), written to a temporary
 sibling and swapped in by a rename, so a reader holding the old files mapped keeps reading them:
@@ -14,7 +13,6 @@ sibling and swapped in by a rename, so a reader holding the old files mapped kee
 - ``text.bin``: each row's title then abstract (UTF-8, surrogates passed); ``rest.bin``: each row's other fields,
   pickled. Each title, abstract and record is checked against its crc32 whenever it is read: a failed check raises
   ``StoreDamaged`` and removes the store's meta, so the next ``open_store`` finds none and the file is read again.
-
 Papers of the file that are one paper are merged exactly as ``PaperSet.add`` merges them.
 """
 
@@ -52,11 +50,12 @@ _META_MAX_BYTES = 64 * 1024 * 1024  # a meta.json larger than this is not read (
 _LEFTOVER_SECONDS = 3600  # a temporary folder this old is a crashed writer's: pruned
 _FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 
-# name -> numpy dtype ("A": the arXiv ids' width); one value a row, but the sorted lookups (keys and their rows)
+# name -> numpy dtype ("A": the arXiv ids' width, "K": 2 more); one value a row, but the sorted lookups (keys and
+# their rows)
 _COLUMNS = {
     "ids": "S12", "arxiv": "A", "text_at": "<i8", "title_len": "<i4", "abstract_len": "<i4", "title_crc": "<u4",
     "abstract_crc": "<u4", "rest_at": "<i8", "rest_len": "<i4", "rest_crc": "<u4", "chars": "<i4",
-    "id_keys": "S12", "id_rows": "<i4", "arxiv_keys": "A", "arxiv_rows": "<i4", "alias_keys": "S12",
+    "id_keys": "S12", "id_rows": "<i4", "arxiv_keys": "K", "arxiv_rows": "<i4", "alias_keys": "S12",
     "alias_rows": "<i4",
 }  # fmt: skip
 _LOOKUPS = ("id", "arxiv", "alias")
@@ -86,7 +85,10 @@ def _store_folder(source: Path, folder: Path | None) -> tuple[Path, str]:
 
 def _map(dir_fd: int, name: str, size: int) -> mmap.mmap | bytes:
     """A regular file of the store, mapped read-only; raises ValueError when it is not one or not ``size`` long."""
-    fd = os.open(name, _FLAGS, dir_fd=dir_fd)  # never follows a link, never blocks on a FIFO
+    try:
+        fd = os.open(name, _FLAGS, dir_fd=dir_fd)  # never follows a link, never blocks on a FIFO
+    except FileNotFoundError:
+        raise ValueError(f"{name}: missing") from None  # a store without one of its files: damaged
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size != size:
@@ -163,7 +165,8 @@ def _open_folder(target: Path) -> StoredPapers | None:
         _checked_meta(meta)
         columns: dict[str, np.ndarray] = {}
         for name, kind in _COLUMNS.items():
-            dtype = np.dtype(f"S{meta['arxiv_width']}" if kind == "A" else kind)
+            width = meta["arxiv_width"] + (kind == "K") * 2
+            dtype = np.dtype(f"S{width}" if kind in ("A", "K") else kind)
             length = meta["lengths"].get(name)
             size, crc = meta["sizes"].get(name), meta["crcs"].get(name)
             if type(length) is not int or type(crc) is not int or size != length * dtype.itemsize or length < 0:
@@ -231,7 +234,7 @@ class StoredPapers(Sequence[Paper]):
         self._c = columns
         self._textbin = blobs["text.bin"]
         self._restbin = blobs["rest.bin"]
-        self._count = meta["count"]
+        self._count: int = meta["count"]
         self._built: OrderedDict[int, Paper] = OrderedDict()
         self._lock = threading.Lock()
         self.key: str = meta["key"]
@@ -239,8 +242,8 @@ class StoredPapers(Sequence[Paper]):
         self.ids: np.ndarray = columns["ids"]
         self.arxiv: np.ndarray = columns["arxiv"]
         for name, column in columns.items():
-            kind = name.partition("_")[0]
-            expected = len(columns[f"{kind}_keys"]) if kind in _LOOKUPS else self._count
+            kind, _, part = name.partition("_")
+            expected = len(columns[f"{kind}_keys"]) if part in ("keys", "rows") else self._count
             if len(column) != expected:
                 raise StoreDamaged(f"{name}: {len(column)} entries, not {expected}")
 
@@ -343,10 +346,10 @@ class StoredPapers(Sequence[Paper]):
 
         keys = self._c[f"{kind}_keys"]
         try:
-            key = value.encode("ascii")
+            key = _key(kind, value)
         except UnicodeEncodeError:
             return None
-        if not key or len(key) > keys.dtype.itemsize or key.endswith(b"\0"):
+        if len(key) > keys.dtype.itemsize:
             return None
         at = int(np.searchsorted(keys, key))
         return int(self._c[f"{kind}_rows"][at].item()) if at < len(keys) and keys[at] == key else None
@@ -400,6 +403,8 @@ class _Writer:
         """``PaperSet.add``, with rows on disk."""
         ids, arxiv, aliases = self.by_id, self.by_arxiv, self.aliases
         for paper in papers:
+            if len(paper.id) != 12 or not paper.id.isascii():
+                raise ValueError(f"a paper id that is not 12 ASCII characters: {paper.id!r}")
             key = paper.arxiv_id
             position = arxiv.get(key) if key is not None else None
             if position is None:
@@ -407,11 +412,8 @@ class _Writer:
                 if position is None:
                     position = aliases.get(paper.id)
             if position is None:
-                id_bytes = paper.id.encode("ascii")
-                if len(id_bytes) != 12:
-                    raise ValueError(f"a paper id of {len(id_bytes)} characters, not 12")
                 position = ids[paper.id] = self.count
-                self.ids += id_bytes
+                self.ids += paper.id.encode("ascii")
                 self._put(position, paper, new=True)
                 self.count += 1
             else:
@@ -480,8 +482,8 @@ class _Writer:
         c["ids"] = np.frombuffer(bytes(self.ids), dtype="S12")
         c["arxiv"] = arxiv
         found_by = (self.by_id, self.by_arxiv, self.aliases)
-        for kind, found, dtype in zip(_LOOKUPS, found_by, ("S12", f"S{width}", "S12"), strict=True):
-            keys = np.array([k.encode("utf-8", "surrogatepass") for k in found], dtype=dtype)
+        for kind, found, dtype in zip(_LOOKUPS, found_by, ("S12", f"S{width + 2}", "S12"), strict=True):
+            keys = np.array([_key(kind, k) for k in found], dtype=dtype)
             rows = np.fromiter(found.values(), dtype="<i4", count=len(found))
             order = np.argsort(keys, kind="stable")
             c[f"{kind}_keys"], c[f"{kind}_rows"] = keys[order], rows[order]
@@ -502,8 +504,16 @@ class _Writer:
         return np.array(values, dtype=f"S{width}")
 
     def close(self) -> None:
-        self.text.close()
-        self.rest.close()
+        for blob in (self.text, self.rest):
+            with contextlib.suppress(OSError):  # unflushed bytes of a store given up (a full disk)
+                blob.close()
+
+
+def _key(kind: str, value: str) -> bytes:
+    """A lookup's key as stored: an arXiv id framed (numpy's bytes drop trailing NULs, and "" is a key too)."""
+    if kind == "arxiv":
+        return b"<" + value.encode("utf-8", "surrogatepass") + b">"
+    return value.encode("ascii")
 
 
 def _write(path: Path, data: bytes) -> None:
