@@ -4,15 +4,12 @@ never lives as Python objects: a ``Paper`` is built only for the rows asked for;
 One folder per source file (``cache_dir("papers")/<crc32 of the resolved path>``), written to a temporary
 sibling and swapped in by a rename, so a reader holding the old files mapped keeps reading them:
 
-- ``meta.json``: format, the parsing code's fingerprint, the source's path and identity (inode, size, mtime,
-  ctime) as they were before parsing began, the row count, the key, the file's warnings, and the size and crc32 of
-  every column file (checked whole at open);
-- column files, raw little arrays (dtype and length in ``_COLUMNS``): ids, arXiv ids, where each row's texts and
-  other fields are in the blobs with their lengths and crc32s, the length of each row's texts, and the sorted ids,
-  arXiv ids and alias ids with their rows (lookups are binary searches, not dicts);
-- ``text.bin``: each row's title then abstract (UTF-8, surrogates passed); ``rest.bin``: each row's other fields,
-  pickled. Each title, abstract and record is checked against its crc32 whenever it is read: a failed check raises
-  ``StoreDamaged`` and removes the store's meta, so the next ``open_store`` finds none and the file is read again.
+- ``meta.json``: format, parser fingerprint, the source's path and identity (taken before parsing began), the row
+  count, the key, the warnings, and the size and crc32 of every column file (checked whole at open);
+- raw little-endian columns (``_COLUMNS``): per row its id, arXiv id, where its texts and record are with their
+  lengths and crc32s, its texts' length; the sorted ids, arXiv ids and aliases with their rows (binary searches);
+- ``text.bin`` (titles and abstracts, UTF-8) and ``rest.bin`` (the other fields, pickled): each checked against its
+  crc32 when read; a failed check raises ``StoreDamaged`` and removes meta.json, so the next open rebuilds.
 Papers of the file that are one paper are merged exactly as ``PaperSet.add`` merges them.
 """
 
@@ -66,10 +63,6 @@ class StoreDamaged(Exception):
     """a record or column failed its check: the store must not be trusted"""
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Reading
-
-
 def _identity(path: Path) -> str:
     """What changes whenever a file is written, replaced, copied over or touched (as the parse cache's)."""
     info = os.stat(path)
@@ -121,10 +114,9 @@ def _checked_meta(meta: dict[str, Any]) -> None:
     for name, kind in kinds.items():
         if type(meta.get(name)) is not kind:
             raise ValueError(f"meta.json: {name} missing or not a {kind.__name__}")
-    if not all(isinstance(w, str) for w in meta["warnings"]) or not 0 <= meta["count"] < 2**31:
-        raise ValueError("meta.json: bad warnings or count")
-    if not 1 <= meta["arxiv_width"] <= 4096:
-        raise ValueError("meta.json: bad arXiv width")
+    counts_ok = 0 <= meta["count"] < 2**31 and meta["arxiv_width"] >= 1
+    if not counts_ok or not all(isinstance(w, str) for w in meta["warnings"]):
+        raise ValueError("meta.json: bad warnings, count or arXiv width")
 
 
 def open_store(source: Path, folder: Path | None = None, *, fingerprint: str) -> StoredPapers | None:
@@ -140,7 +132,7 @@ def open_store(source: Path, folder: Path | None = None, *, fingerprint: str) ->
         store = _open_folder(target)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, StoreDamaged):
+    except (OSError, ValueError, RecursionError, StoreDamaged):  # RecursionError: JSON nested too deep
         _remove(target)
         return None
     if store is None:
@@ -376,10 +368,6 @@ class StoredPapers(Sequence[Paper]):
         return np.where(found, rows[at] if len(keys) else -1, -1).astype(np.int64)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Writing
-
-
 class _Writer:
     """Rows appended to the blobs as papers arrive; a paper joining an earlier row rewrites that row's records at
     the blobs' ends (the old bytes stay, unused). Memory: the row columns as compact arrays, and PaperSet's dicts."""
@@ -470,11 +458,7 @@ class _Writer:
 
         for blob in (self.text, self.rest):
             blob.flush()
-        sizes = {"text.bin": self.text_end, "rest.bin": self.rest_end}
-        self.close()
-        for name in _BLOBS:
-            if os.path.getsize(self.work / name) != sizes[name]:
-                raise OSError(f"{name}: short write")
+        self.close()  # flushed: a full disk has raised
         c = {name: np.frombuffer(values, dtype=values.typecode).astype(_COLUMNS[name]) for name, values in
              self.cols.items() if name not in ("arxiv_at", "arxiv_len")}  # fmt: skip
         arxiv = self._arxiv_column(np)
@@ -492,7 +476,7 @@ class _Writer:
             data = np.ascontiguousarray(column).tobytes()
             meta["sizes"][name], meta["crcs"][name], meta["lengths"][name] = len(data), zlib.crc32(data), len(column)
             _write(self.work / name, data)
-        meta["sizes"].update(sizes)
+        meta["sizes"].update({"text.bin": self.text_end, "rest.bin": self.rest_end})
         _write(self.work / "meta.json", json.dumps(meta).encode())
 
     def _arxiv_column(self, np: Any) -> Any:
