@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tui_reader import paper_store
@@ -310,6 +310,7 @@ def random_papers(draw: st.DrawFn) -> Paper:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(random_papers(), max_size=12))
+@example([Paper(paper_id("a"), "a", "", arxiv_id=""), Paper(paper_id("b"), "b", "", arxiv_id="1\x00")])  # found once
 def test_random_papers_read_back_as_a_paper_set_holds_them(tmp_path, papers):
     source = tmp_path / "random.txt"
     source.write_text("x")
