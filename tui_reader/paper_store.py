@@ -224,6 +224,8 @@ class StoredPapers(Sequence[Paper]):
         self._meta = meta
         self._meta_at = meta_at  # (device, inode) of the meta read: a damaged store removes its own meta only
         self._c = columns
+        # per-row values read as Python ints through memoryviews: ~3x faster than indexing numpy arrays
+        self._v = {name: column.data for name, column in columns.items() if column.dtype.kind in "iu"}
         self._textbin = blobs["text.bin"]
         self._restbin = blobs["rest.bin"]
         self._count: int = meta["count"]
@@ -268,15 +270,15 @@ class StoredPapers(Sequence[Paper]):
             if paper is not None:
                 self._built.move_to_end(row)
                 return paper
-        c = self._c
-        at, length = int(c["rest_at"][row]), int(c["rest_len"][row])
-        record = self._checked(self._restbin, at, length, int(c["rest_crc"][row]), "rest.bin")
+        v = self._v
+        at, length = v["rest_at"][row], v["rest_len"][row]
+        record = self._checked(self._restbin, at, length, v["rest_crc"][row], "rest.bin")
         try:
             dates, sources, links, arxiv_id, authors, published, upvotes, extra = pickle.loads(record)
         except Exception as exc:  # checked, yet not what was written: never trusted
             raise self._damaged(f"rest.bin: row {row} unreadable ({exc})") from None
         paper = Paper(
-            c["ids"][row].decode("ascii"), self._text(row, False), self._text(row, True), dates, sources, links,
+            self._c["ids"][row].decode("ascii"), self._text(row, False), self._text(row, True), dates, sources, links,
             arxiv_id, authors, published, upvotes, NO_EXTRA if extra is None else extra,
         )  # fmt: skip
         with self._lock:
@@ -286,13 +288,12 @@ class StoredPapers(Sequence[Paper]):
         return paper
 
     def _text(self, row: int, abstract: bool) -> str:
-        c = self._c
-        at = int(c["text_at"][row])
-        title_len = int(c["title_len"][row])
+        v = self._v
+        at, title_len = v["text_at"][row], v["title_len"][row]
         if abstract:
-            at, length, crc = at + title_len, int(c["abstract_len"][row]), int(c["abstract_crc"][row])
+            at, length, crc = at + title_len, v["abstract_len"][row], v["abstract_crc"][row]
         else:
-            length, crc = title_len, int(c["title_crc"][row])
+            length, crc = title_len, v["title_crc"][row]
         return self._checked(self._textbin, at, length, crc, "text.bin").decode("utf-8", "surrogatepass")
 
     def _checked(self, blob: mmap.mmap | bytes, at: int, length: int, crc: int, name: str) -> bytes:
@@ -350,16 +351,12 @@ class StoredPapers(Sequence[Paper]):
         """The row of each paper id (int64), -1 where no row has it."""
         import numpy as np
 
-        wanted = np.asarray(list(ids), dtype=np.str_)
-        if not wanted.size:
-            return np.empty(0, dtype=np.int64)
-        usable = np.char.str_len(wanted) == 12
+        wanted = list(ids)
+        usable = np.fromiter((len(x) == 12 and x.isascii() for x in wanted), dtype=bool, count=len(wanted))
         try:
-            encoded = np.char.encode(wanted, "ascii")
+            encoded = np.array(wanted, dtype="S12")  # ASCII; a longer id is cut, and not usable
         except UnicodeEncodeError:
-            encoded = np.array([s.encode("ascii", "replace") for s in wanted.tolist()])
-            usable &= np.array([s.isascii() for s in wanted.tolist()])
-        encoded = encoded.astype("S12")
+            encoded = np.array([x.encode("ascii", "replace") for x in wanted], dtype="S12")
         keys, rows = self._c["id_keys"], self._c["id_rows"]
         at = np.searchsorted(keys, encoded)
         inside = at < len(keys)
