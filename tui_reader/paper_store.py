@@ -377,8 +377,8 @@ class _Writer:
         self.ids = bytearray()
         self.arxiv_blob = bytearray()
         self.cols = {name: array("q") for name in ("text_at", "rest_at", "arxiv_at", "arxiv_len")}
-        self.cols.update({name: array("l") for name in ("title_len", "abstract_len", "rest_len", "chars")})
-        self.cols.update({name: array("L") for name in ("title_crc", "abstract_crc", "rest_crc")})
+        self.cols.update({name: array("i") for name in ("title_len", "abstract_len", "rest_len", "chars")})
+        self.cols.update({name: array("I") for name in ("title_crc", "abstract_crc", "rest_crc")})
         self.by_id: dict[str, int] = {}
         self.by_arxiv: dict[str, int] = {}
         self.aliases: dict[str, int] = {}
@@ -462,8 +462,10 @@ class _Writer:
         width = arxiv.dtype.itemsize
         c["ids"] = np.frombuffer(bytes(self.ids), dtype="S12")
         c["arxiv"] = arxiv
-        found_by = (self.by_id, self.by_arxiv, self.aliases)
-        for kind, found, dtype in zip(_LOOKUPS, found_by, ("S12", f"S{width + 2}", "S12"), strict=True):
+        self.by_id.clear()  # each row's id is its own (the ids column): sorted below, not read from the dict
+        order = np.argsort(c["ids"], kind="stable")
+        c["id_keys"], c["id_rows"] = c["ids"][order], order.astype("<i4")
+        for kind, found, dtype in (("arxiv", self.by_arxiv, f"S{width + 2}"), ("alias", self.aliases, "S12")):
             keys = np.array([_key(kind, k) for k in found], dtype=dtype)
             rows = np.fromiter(found.values(), dtype="<i4", count=len(found))
             order = np.argsort(keys, kind="stable")
