@@ -55,7 +55,6 @@ _COLUMNS = {
     "id_keys": "S12", "id_rows": "<i4", "arxiv_keys": "K", "arxiv_rows": "<i4", "alias_keys": "S12",
     "alias_rows": "<i4",
 }  # fmt: skip
-_LOOKUPS = ("id", "arxiv", "alias")
 _BLOBS = ("text.bin", "rest.bin")
 
 
