@@ -137,6 +137,16 @@ def only_store(folder: Path) -> Path:
     return found
 
 
+def opened_in_child(source: Path, folder: Path) -> str:
+    """What open_store gives in a child process, killed after 30 s (a store file that blocks or never ends)."""
+    code = "import sys; from pathlib import Path; from tui_reader.paper_store import open_store; "
+    code += f"print(open_store(Path(sys.argv[1]), Path(sys.argv[2]), fingerprint={PRINT!r}))"
+    env = {**os.environ, "PYTHONPATH": str(Path(paper_store.__file__).parents[1])}  # this checkout's package
+    args = [sys.executable, "-c", code, source, folder]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=30, env=env, cwd=folder)
+    return done.stdout.strip() or done.stderr
+
+
 def flip(path: Path, at: int) -> None:
     data = bytearray(path.read_bytes())
     data[at] ^= 0x01
@@ -169,6 +179,8 @@ def test_a_damaged_column_or_meta_is_never_trusted_and_is_removed(snapshot, tmp_
         path.symlink_to("/dev/zero")
     else:
         path.write_bytes(b"{\x00not json" if name == "meta.json" else b"\xff" * size)
+    if damage in ("fifo", "link to /dev/zero"):
+        assert opened_in_child(source, tmp_path) == "None"  # a child: a regression fails, never hangs the run
     assert open_store(source, tmp_path, fingerprint=PRINT) is None
     if not (damage == "delete" and name == "meta.json"):  # a folder without meta is no store: written over
         assert not any(tmp_path.iterdir()), "a damaged store is removed, so it is rebuilt"
