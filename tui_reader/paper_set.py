@@ -207,6 +207,8 @@ class PaperSet(Sequence[Paper]):
         over its columns, never a walk over its rows)."""
         import numpy as np
 
+        if not self._stores and self._holds_start_of(store):  # the file's first papers, shown while it was imported
+            self._papers, self._ids, self._arxiv, self._size = [], {}, {}, 0  # the same papers, the store's now
         if not self._stores:  # from now on, parts
             self._parts, self._starts = ([self._papers], [0]) if self._papers else ([], [])
         joins = self._joins(store) if self._size else {}
@@ -229,6 +231,16 @@ class PaperSet(Sequence[Paper]):
                 self._aliases.setdefault(paper.id, position)
             if paper.arxiv_id is not None:
                 self._arxiv.setdefault(paper.arxiv_id, position)
+
+    def _holds_start_of(self, store: StoredRows) -> bool:
+        """Are the papers held (in memory) the store's first rows, in order: those of its file handed over while it
+        was being imported?"""
+        import numpy as np
+
+        held = self._papers
+        if not held or self._aliases or len(held) > len(store):
+            return False
+        return bool((np.array([paper.id for paper in held], dtype=store.ids.dtype) == store.ids[: len(held)]).all())
 
     def _joins(self, store: StoredRows) -> dict[int, int]:
         """The store's rows that are papers already held -> their positions: by arXiv id, else id, else alias."""

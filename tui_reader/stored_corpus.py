@@ -1,24 +1,29 @@
-"""Big JSON Lines files (the arXiv metadata snapshot: millions of papers) read into a store of papers on disk
-(``tui_reader.paper_store``) the first time, and opened from it in milliseconds while the file is unchanged.
+"""Big JSON Lines files (the arXiv metadata snapshot: millions of papers) imported into stores of papers on disk
+(``tui_reader.paper_store``) the first time, and opened from them in milliseconds while the file is unchanged.
 
-The first import parses the file once: its first papers are handed over as they come (on screen within a second),
-the rest only counted (the status line shows how far the import got) while a writer thread puts every part into
-the store; the store then joins the reader whole. The papers never live as Python objects all at once, on the
-first import or after. A store that cannot be written (a full disk) costs memory, not papers: the file is then
-read as any other (``corpus.read_file_parts``).
+The first import splits the file into one byte range per core, each parsed into a store of its own by a process of
+its own (``tui_reader.import_part``), while this process parses and hands over the file's first papers (on screen
+within a second); the status line then shows the processes' count. The stores join the reader whole: the papers
+never live as Python objects all at once. A store that cannot be written (a full disk) costs memory, not papers:
+the file is then read as any other (``corpus.read_file_parts``).
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
-import queue
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING
 
 from tui_reader.corpus import _identity, _parse_parts, _read_parts_cached, _sniff_open, fingerprint
+from tui_reader.files import cache_dir
 from tui_reader.paper import Paper
 from tui_reader.safe_text import shown_path
 
@@ -28,8 +33,10 @@ if TYPE_CHECKING:
 __all__ = ["SHOW_FIRST", "STORE_MIN_BYTES", "read_stored", "stores_papers"]
 
 STORE_MIN_BYTES = 64 * 1024 * 1024  # a JSON Lines file this big (~30k arXiv papers) is kept as a store on disk
-SHOW_FIRST = 5000  # papers of a first import handed over as they are parsed (the first screens); the rest wait
-_QUEUE_PARTS = 4  # parts parsed ahead of the store's writer, at most (each STREAM_PART papers)
+SHOW_FIRST = 1000  # papers of a first import handed over as parsed (the first screens: the file's first part)
+MAX_SEGMENTS = 8  # import processes at most (one per core)
+SEGMENT_MIN_BYTES = 32 * 1024 * 1024  # a part of a file imported by a process of its own: this much at least
+PROGRESS_SECONDS = 0.2  # how often an import's count is handed over
 
 Found = tuple[Sequence[Paper], list[str], int]  # papers (a list, or the whole store), warnings, papers read so far
 
@@ -51,91 +58,157 @@ def stores_papers(path: Path) -> bool:
         os.close(fd)
 
 
+def segments(size: int) -> int:
+    """How many processes a first import of a file of ``size`` bytes runs (one per core, a part at least
+    SEGMENT_MIN_BYTES): also how many stores the file is kept in."""
+    return max(1, min(MAX_SEGMENTS, os.cpu_count() or 1, size // SEGMENT_MIN_BYTES))
+
+
+def _folders(path: Path, folder: Path | None) -> list[Path]:
+    base = folder if folder is not None else cache_dir("papers")
+    count = segments(os.stat(path).st_size)
+    return [base / f"part-{number}-of-{count}" for number in range(1, count + 1)]
+
+
 def read_stored(path: Path, folder: Path | None = None) -> Iterator[Found]:
-    """The papers of a big JSON Lines file: its store when it has one for the file as it is now; else the file
-    parsed (its first SHOW_FIRST papers handed over as parsed, then counts only) into a new store, handed over
-    whole at the end. Warnings name the file as the caller spelled it."""
+    """The papers of a big JSON Lines file: its stores when it has them for the file as it is now (one per part
+    of the file a process imported); else the file imported into new ones, its first SHOW_FIRST papers handed
+    over as parsed, then counts only, the stores handed over at the end. Warnings name the file as the caller
+    spelled it."""
     from tui_reader.paper_store import open_store
 
-    store = open_store(path, folder, fingerprint=fingerprint())
-    if store is not None:
-        yield store, _named(path, store.warnings), len(store)
+    try:
+        folders = _folders(path, folder)
+    except OSError:
+        folders = []
+    stores = [open_store(path, part, fingerprint=fingerprint()) for part in folders]
+    if folders and all(store is not None for store in stores):
+        yield from _handed(path, [store for store in stores if store is not None])
         return
-    yield from _import(path, folder)
+    yield from _import(path, folders)
+
+
+def _handed(path: Path, stores: list[StoredPapers]) -> Iterator[Found]:
+    """The stores, one after the other, the problems of all of them with the last."""
+    count = 0
+    for number, store in enumerate(stores, start=1):
+        count += len(store)
+        yield store, _named(path, _merged_problems(stores, count)) if number == len(stores) else [], count
+
+
+def _merged_problems(stores: list[StoredPapers], count: int) -> list[str]:
+    """The parts' problems as one file's: per kind, where it first happened and how many more times."""
+    from tui_reader.sources.registry import Problems
+
+    found = Problems("line")
+    for store in stores:
+        for entry in store.warnings:
+            try:
+                what, first, times = json.loads(entry)
+                found._first[what] = min(found._first.get(what, first), int(first))
+                found._count[what] = found._count.get(what, 0) + int(times)
+            except (ValueError, TypeError):
+                continue
+    lines = found.lines()
+    if not count and not lines:
+        lines.append("no papers found; skipped")
+    return lines
 
 
 def _named(path: Path, problems: Iterable[str]) -> list[str]:
     return [f"{shown_path(path)}: {problem}" for problem in problems]
 
 
-def _import(path: Path, folder: Path | None) -> Iterator[Found]:
+def _import(path: Path, folders: list[Path]) -> Iterator[Found]:
+    """Processes import the file's parts into stores (tui_reader.import_part) while this one parses and hands
+    over the file's first papers; their counts show the import's progress. Closed early (the load cancelled),
+    the processes are ended."""
     try:
         before = _identity(path)
+        ranges = _ranges(path, len(folders))
     except OSError:
-        before = ""
-    parts: _Parts = queue.Queue(_QUEUE_PARTS)
-    written: list[StoredPapers | None] = []
-    writer = threading.Thread(target=_write, args=(path, parts, before, folder, written), name="store", daemon=True)
-    writer.start()
-    shown = read = 0
-    problems: list[str] = []
-    finished = False
+        ranges = []
+    importers = [_start(path, start, end, part, before) for (start, end), part in zip(ranges, folders, strict=False)]
     try:
-        for papers, found, _ in _parse_parts(path):
-            parts.put((papers, found))
-            problems.extend(found)
+        read = 0
+        for papers, _found, _ in _parse_parts(path):  # the first papers, on screen while the processes work
             read += len(papers)
-            if shown < SHOW_FIRST:
-                shown += len(papers)
-                yield papers, [], read
-            else:
-                yield [], [], read
-        finished = True
+            yield papers, [], read
+            if read >= SHOW_FIRST:
+                break
+        while any(importer.running() for importer in importers):
+            yield [], [], max(read, sum(importer.count for importer in importers))
+            time.sleep(PROGRESS_SECONDS)
     finally:
-        if not finished:  # closed early (the load cancelled): the store must not be finished from part of the file
-            _abandon(parts)
-        parts.put(None)
-    writer.join()
-    store = written[0] if written else None
-    if store is not None:
-        yield store, _named(path, problems), read
+        for importer in importers:
+            importer.end()
+    from tui_reader.paper_store import open_store
+
+    stores = [open_store(path, part, fingerprint=fingerprint()) for part in folders]
+    if importers and all(store is not None for store in stores):
+        yield from _handed(path, [store for store in stores if store is not None])
         return
-    # no store (a full disk, an unwritable cache): the file's papers as any file's (those shown already join
-    # themselves), parsed again or from the parse cache
+    # no stores (a full disk, an unwritable cache, a process that failed): the file's papers as any file's
+    # (those shown already join themselves), from the parse cache or parsed again
     for papers, found, _ in _read_parts_cached(path):
         yield papers, _named(path, found), read
 
 
-class _Abandoned(Exception):
-    """The import stopped before the end of the file: the writer gives up its store."""
+def _ranges(path: Path, count: int) -> list[tuple[int, int]]:
+    """``count`` byte ranges of the file, each starting at a line start."""
+    size = os.stat(path).st_size
+    cuts = [0]
+    with open(path, "rb") as stream:
+        for number in range(1, count):
+            stream.seek(max(cuts[-1], size * number // count))
+            stream.readline()
+            cuts.append(min(stream.tell(), size))
+    cuts.append(size)
+    return list(itertools.pairwise(cuts))
 
 
-_ABANDON: tuple[list[Paper], list[str]] = ([], [])  # put (this very object) when the import stops early
-_Parts = queue.Queue[tuple[list[Paper], list[str]] | None]
+class _Importer:
+    """One import process, its count read by a thread as it prints it."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self.count = 0
+        self.stored = False
+        self._reader = threading.Thread(target=self._read, name="import part", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            text = line.strip()
+            if text.isdigit():
+                self.count = int(text)
+            self.stored = text == b"stored"
+
+    def running(self) -> bool:
+        return self._reader.is_alive()
+
+    def end(self) -> None:
+        """Stop the process if it still runs (its store is then not written), and reap it."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdin is not None:
+            self.process.stdin.close()
 
 
-def _abandon(parts: _Parts) -> None:
-    parts.put(_ABANDON)
+def _start(path: Path, start: int, end: int, folder: Path, before: str) -> _Importer:
+    command = [sys.executable, "-m", "tui_reader.import_part", os.fsdecode(path), str(start), str(end)]
+    command += [os.fsdecode(folder), before]
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_child_env()
+    )
+    return _Importer(process)
 
 
-def _write(path: Path, parts: _Parts, before: str, folder: Path | None, written: list[StoredPapers | None]) -> None:
-    """The writer thread: the parts as they come into a store (none when the import was abandoned)."""
-
-    def taken() -> Iterator[tuple[list[Paper], list[str]]]:
-        while (part := parts.get()) is not None:
-            if part is _ABANDON:
-                raise _Abandoned
-            yield part
-
-    from tui_reader.paper_store import write_store
-
-    try:
-        written.append(write_store(path, taken(), fingerprint=fingerprint(), identity_before=before, folder=folder))
-    except _Abandoned:
-        written.append(None)
-        while parts.get() is not None:  # let the parser's last put through
-            pass
-    except Exception:  # a store that cannot be written costs memory, never the papers
-        written.append(None)
-        while parts.get() is not None:
-            pass
+def _child_env() -> dict[str, str]:
+    """This process' environment, with the package it runs from first on the path (a checkout, a test)."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
+    return env

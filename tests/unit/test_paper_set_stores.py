@@ -1,0 +1,114 @@
+"""A PaperSet holding a store of papers on disk behaves as the same papers held as a list: the same papers in the
+same places, one paper per paper whichever way they came, the same lookups. The list path is the independent
+reference (it is today's PaperSet, tested on its own in test_paper_merge.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_reader.corpus import read_file
+from tui_reader.paper import Paper, _field_values, paper_id
+from tui_reader.paper_set import PaperSet
+from tui_reader.paper_store import write_store
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
+SNAPSHOT = REAL / "arxiv_snapshot_first100_wanng-ide_arxivSpider_mnbvc.jsonl"
+
+
+def stored(tmp_path: Path, papers: list[Paper], name: str = "big.jsonl"):
+    source = tmp_path / name
+    source.write_text("{}\n")
+    store = write_store(source, [(papers, [])], fingerprint="test", identity_before="", folder=tmp_path / "stores")
+    assert store is not None
+    return store
+
+
+@pytest.fixture(scope="module")
+def real() -> list[Paper]:
+    papers, warnings = read_file(SNAPSHOT, use_cache=False)
+    assert len(papers) == 100 and not warnings
+    return papers
+
+
+def paper(title: str, arxiv: str | None = None, source: str = "a", **fields) -> Paper:
+    return Paper(
+        id=paper_id(title), title=title, abstract=f"About {title}.", arxiv_id=arxiv, sources=(source,), **fields
+    )
+
+
+def same(a: PaperSet, b: PaperSet) -> None:
+    assert len(a) == len(b)
+    assert list(a) == list(b)
+    for position, p in enumerate(b):
+        assert a.ids[p.id] == position
+        if p.arxiv_id is not None:
+            assert a.arxiv[p.arxiv_id] == b.arxiv[p.arxiv_id]
+
+
+def test_a_store_is_its_papers_in_their_places(tmp_path, real):
+    together = PaperSet()
+    together.add(stored(tmp_path, real))
+    same(together, PaperSet(real))
+    assert together[-1] == real[-1] and together[10:13] == real[10:13]
+    assert list(together.texts("title")[5:9]) == [p.title for p in real[5:9]]
+    assert together.texts("abstract")[42] == real[42].abstract
+    assert "no such id" not in together.ids and together.ids.get("000000000000") is None
+
+
+def test_papers_held_before_a_store_keep_their_places_and_join_its_copies(tmp_path, real):
+    seeds = [
+        paper("A seed paper only"),
+        real[3],
+        paper(real[7].title, source="hf"),
+        Paper(**_fields(real[9], sources=("hf",), arxiv_id=real[9].arxiv_id, title="Other title")),
+    ]
+    together = PaperSet(seeds)
+    together.add(stored(tmp_path, real))
+    reference = PaperSet(seeds + real)
+    same(together, reference)
+    # the copies joined: the title-only match and the arXiv-id match kept their places and both sources
+    assert together[2].sources == ("hf", *real[7].sources)
+    assert together[3].title == "Other title" and real[9].sources[0] in together[3].sources
+    assert len(together) == 1 + 100
+
+
+def test_papers_after_a_store_join_its_rows_or_follow_them(tmp_path, real):
+    later = [
+        paper("A new paper"),
+        Paper(**_fields(real[50], sources=("hf",), upvotes=7)),
+        paper(real[60].title, source="hf"),
+    ]
+    together = PaperSet()
+    together.add(stored(tmp_path, real))
+    together.add(later)
+    same(together, PaperSet(real + later))
+    assert together[50].upvotes == 7 and together[60].sources[-1] == "hf"
+    assert together.texts("title")[100] == "A new paper"
+
+
+def test_two_stores_of_one_paper_are_one_paper(tmp_path, real):
+    together = PaperSet()
+    together.add(stored(tmp_path, real[:60], "one.jsonl"))
+    together.add(stored(tmp_path, real[40:], "two.jsonl"))
+    same(together, PaperSet(real[:60] + real[40:]))
+    assert len(together) == 100
+
+
+def test_the_content_key_follows_the_texts(tmp_path, real):
+    store = stored(tmp_path, real)
+    one, two = PaperSet(), PaperSet()
+    one.add(store)
+    two.add(store)
+    assert one.content_key() == two.content_key() is not None
+    two.add([Paper(**_fields(real[5], abstract=real[5].abstract + " A longer abstract wins."))])
+    assert one.content_key() != two.content_key()
+    assert two.texts("abstract")[5].endswith("A longer abstract wins.")
+    assert PaperSet(real).content_key() is None  # held in memory: the search digests the texts
+
+
+def _fields(p: Paper, **changes) -> dict:
+    """The paper's fields by name (the class takes them in this order), some changed."""
+    values = dict(zip(Paper.__match_args__, _field_values(p), strict=True))
+    return {**values, **changes}

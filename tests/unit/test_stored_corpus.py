@@ -1,0 +1,140 @@
+"""A big JSON Lines file is imported into stores of papers on disk by one process per part of the file, and opened
+from them while it is unchanged. What a user would notice: the same papers as reading the file whole (the
+in-memory parse is the independent reference), the same problems said once per kind, the first papers shown while
+the import runs, an edited file imported again, nothing left running or half-written when the load is cancelled,
+and every paper still there when the stores cannot be written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tui_reader import corpus, stored_corpus
+from tui_reader.corpus import read_file
+from tui_reader.paper_set import PaperSet, StoredRows
+from tui_reader.stored_corpus import read_stored, segments, stores_papers
+
+REAL = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "real"
+    / "arxiv_snapshot_first100_wanng-ide_arxivSpider_mnbvc.jsonl"
+)
+
+
+@pytest.fixture(autouse=True)
+def small_files(monkeypatch):
+    """A file of 145 KB counts as big, and splits into one part per core (two, here)."""
+    monkeypatch.setattr(stored_corpus, "STORE_MIN_BYTES", 1024)
+    monkeypatch.setattr(stored_corpus, "SEGMENT_MIN_BYTES", 16 * 1024)
+    monkeypatch.setattr(stored_corpus, "SHOW_FIRST", 10)
+    monkeypatch.setattr(corpus, "STREAM_FIRST_PART", 10)
+    monkeypatch.setattr(stored_corpus, "PROGRESS_SECONDS", 0.01)
+
+
+def copied(tmp_path: Path, name: str = "arxiv.jsonl") -> Path:
+    return Path(shutil.copyfile(REAL, tmp_path / name))
+
+
+def loaded(path: Path, folder: Path) -> tuple[PaperSet, list[str], list]:
+    papers, warnings, found = PaperSet(), [], []
+    for part, problems, count in read_stored(path, folder):
+        found.append((part, count))
+        papers.add(part)
+        warnings += problems
+    return papers, warnings, found
+
+
+def test_the_first_import_gives_the_papers_reading_the_file_gives(tmp_path):
+    path = copied(tmp_path)
+    assert stores_papers(path) and segments(os.stat(path).st_size) == min(2, os.cpu_count() or 1)
+    papers, warnings, found = loaded(path, tmp_path / "stores")
+    expected, expected_warnings = read_file(path, use_cache=False)
+    assert list(papers) == list(PaperSet(expected)) and len(papers) == 100
+    assert warnings == expected_warnings == []
+    # the first papers came as parsed, before the stores; the stores came whole, the count rising to 100
+    assert isinstance(found[0][0], list) and len(found[0][0]) == 10
+    stores = [part for part, _ in found if isinstance(part, StoredRows)]
+    assert len(stores) == segments(os.stat(path).st_size)
+    assert found[-1][1] == 100
+    assert not papers._papers  # the papers shown first are the stores' rows now: nothing held in memory
+
+
+def test_a_later_launch_opens_the_stores_without_parsing(tmp_path, monkeypatch):
+    path = copied(tmp_path)
+    first, _, _ = loaded(path, tmp_path / "stores")
+
+    def no_parsing(*args):
+        raise AssertionError("the file was parsed again")
+
+    monkeypatch.setattr(stored_corpus, "_parse_parts", no_parsing)
+    monkeypatch.setattr(stored_corpus, "_start", no_parsing)
+    again, _, found = loaded(path, tmp_path / "stores")
+    assert list(again) == list(first)
+    assert all(isinstance(part, StoredRows) for part, _ in found)
+    assert again.content_key() == first.content_key()  # the search index built after the import is used
+
+
+def test_problems_are_said_once_per_kind_as_when_the_file_is_read_whole(tmp_path):
+    lines = REAL.read_bytes().splitlines(keepends=True)
+    bad = [b"{not json\n", b'{"id": "x"}\n']
+    path = tmp_path / "arxiv.jsonl"
+    path.write_bytes(b"".join(lines[:5] + bad + lines[5:90] + bad + bad + lines[90:]))
+    papers, warnings, _ = loaded(path, tmp_path / "stores")
+    expected, expected_warnings = read_file(path, use_cache=False)
+    assert list(papers) == list(PaperSet(expected))
+    assert warnings == expected_warnings
+    assert len(warnings) == 2 and "and 2 more lines" in warnings[0]
+
+
+def test_an_edited_file_is_imported_again(tmp_path):
+    path = copied(tmp_path)
+    loaded(path, tmp_path / "stores")
+    lines = REAL.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[50:]))  # half the papers gone
+    papers, _, found = loaded(path, tmp_path / "stores")
+    assert len(papers) == 50 and isinstance(found[0][0], list)
+    assert list(papers) == list(PaperSet(read_file(path, use_cache=False)[0]))
+
+
+def test_a_cancelled_import_ends_its_processes_and_leaves_no_store(tmp_path, monkeypatch):
+    started: list[subprocess.Popen[bytes]] = []
+    start = stored_corpus._start
+
+    def recorded(*args):
+        importer = start(*args)
+        started.append(importer.process)
+        return importer
+
+    monkeypatch.setattr(stored_corpus, "_start", recorded)
+    path = copied(tmp_path)
+    parts = read_stored(path, tmp_path / "stores")
+    first, _, _ = next(parts)
+    assert first and started
+    parts.close()  # the load cancelled (the reader quits, a new file arrives)
+    assert all(process.poll() is not None for process in started)
+    from tui_reader.corpus import fingerprint
+    from tui_reader.paper_store import open_store
+
+    # stopped, not waited for: the processes (a Python start-up each) had not finished their parts, and left none
+    for folder in stored_corpus._folders(path, tmp_path / "stores"):
+        assert open_store(path, folder, fingerprint=fingerprint()) is None
+
+
+def test_stores_that_cannot_be_written_cost_no_paper(tmp_path):
+    full = tmp_path / "full"
+    full.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(full)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        path = copied(tmp_path)
+        papers, warnings, _ = loaded(path, full)
+        assert list(papers) == list(PaperSet(read_file(path, use_cache=False)[0])) and len(papers) == 100
+        assert warnings == []
+    finally:
+        subprocess.run(["umount", str(full)], check=False)

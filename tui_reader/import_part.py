@@ -1,0 +1,115 @@
+"""One part of a big JSON Lines file parsed into its own store of papers, in a process of its own:
+``python -m tui_reader.import_part FILE START END FOLDER IDENTITY`` (``tui_reader.stored_corpus`` starts one per
+core, each over its byte range, so the first import of a million papers takes the time of half of them).
+
+The range [START, END) starts and ends at line starts. The process prints how many papers it has parsed after
+each part (one number a line), then ``stored`` or ``failed``; its problems go into its store, one per kind as
+JSON ``[what, first line, count]`` (the parent merges the parts' into one list). It exits when its parent does
+(its standard input closes), leaving no store behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from tui_reader.corpus import STREAM_PART, _Counted, _lines, _open_regular, _sniff_open, fingerprint
+from tui_reader.paper import Paper
+from tui_reader.safe_text import shown_path
+
+__all__ = ["main", "parse_range"]
+
+_BLOCK = 1 << 24  # bytes read at a time to count the lines before the range
+
+
+def parse_range(path: Path, start: int, end: int) -> Iterator[tuple[list[Paper], list[str]]]:
+    """The papers of the lines starting in [start, end), STREAM_PART at a time; the problems (JSON, one per kind)
+    with the last part. Line numbers count from the file's first line."""
+    from tui_reader.sources.registry import Problems
+
+    problems: list[str] = []
+    opened = _open_regular(path, problems)
+    if opened is None:
+        yield [], [json.dumps([p, 0, 1]) for p in problems]
+        return
+    fd = opened[0]
+    try:
+        parse_lines = _sniff_open(fd).parse_lines
+        if parse_lines is None:
+            yield [], [json.dumps(["not a JSON Lines file any more; skipped", 0, 1])]
+            return
+        first_line = _lines_before(fd, start) + 1
+        found = Problems("line")
+        numbered = _Counted(_until(_lines(fd, start), start, end), start, first_line)
+        part: list[Paper] = []
+        for paper in parse_lines(numbered, shown_path(path.name), found, first_line):
+            part.append(paper)
+            if len(part) >= STREAM_PART:
+                yield part, []
+                part = []
+        kinds = [json.dumps([what, number, found._count[what]]) for what, number in found._first.items()]
+        yield part, kinds
+    finally:
+        os.close(fd)
+
+
+def _lines_before(fd: int, offset: int) -> int:
+    count = done = 0
+    while done < offset:
+        block = os.pread(fd, min(_BLOCK, offset - done), done)
+        if not block:
+            break
+        count += block.count(b"\n")
+        done += len(block)
+    return count
+
+
+def _until(lines: Iterator[tuple[bytes | None, int]], start: int, end: int) -> Iterator[tuple[bytes | None, int]]:
+    """The lines that start before ``end``."""
+    at = start
+    for line, after in lines:
+        if at >= end:
+            return
+        yield line, after
+        at = after
+
+
+def _orphaned() -> None:
+    """Exit at once when the parent goes (its end of our standard input closes): no import outlives the reader."""
+    try:
+        while sys.stdin.buffer.read(1 << 16):
+            pass
+    finally:
+        os._exit(3)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from tui_reader.paper_store import write_store
+
+    path, start, end, folder, identity = (argv if argv is not None else sys.argv[1:])[:5]
+    threading.Thread(target=_orphaned, daemon=True).start()
+    count = 0
+
+    def counted() -> Iterator[tuple[list[Paper], list[str]]]:
+        nonlocal count
+        for papers, problems in parse_range(Path(path), int(start), int(end)):
+            count += len(papers)
+            print(count, flush=True)
+            yield papers, problems
+
+    try:
+        store = write_store(
+            Path(path), counted(), fingerprint=fingerprint(), identity_before=identity, folder=Path(folder)
+        )
+    except Exception:
+        store = None
+    print("stored" if store is not None else "failed", flush=True)
+    return 0 if store is not None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
