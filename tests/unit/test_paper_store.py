@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from tui_reader import paper_store
 from tui_reader.corpus import read_file
-from tui_reader.paper import Paper, PaperSet, paper_id
+from tui_reader.paper import Paper, paper_id
+from tui_reader.paper_set import PaperSet
 from tui_reader.paper_store import StoreDamaged, StoredPapers, open_store, write_store
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"

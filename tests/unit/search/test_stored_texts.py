@@ -9,7 +9,8 @@ from types import MappingProxyType, SimpleNamespace
 import numpy as np
 import pytest
 
-from tui_reader.paper import Paper, PaperSet
+from tui_reader.paper import Paper
+from tui_reader.paper_set import PaperSet
 from tui_reader.search import SearchIndex
 from tui_reader.search.cache import cached_index
 
