@@ -26,8 +26,8 @@ from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tui_reader.files import cache_dir, mark_used, replace_file, store_in_cache
-from tui_reader.paper import Paper, merge, normalise_title, paper_id, title_key
-from tui_reader.paper_set import PaperSet
+from tui_reader.paper import Paper, normalise_title, paper_id, title_key
+from tui_reader.paper_set import PaperSet, merge
 from tui_reader.safe_text import shown_path
 
 # The sources are imported when a file is parsed, not when every file comes from the parse cache (a launch on the

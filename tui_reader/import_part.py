@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from tui_reader.corpus import STREAM_PART, _Counted, _lines, _open_regular, _sniff_open, fingerprint
 from tui_reader.paper import Paper
+from tui_reader.processes import exit_with_parent
 from tui_reader.safe_text import shown_path
 
 __all__ = ["main", "parse_range"]
@@ -78,20 +78,11 @@ def _until(lines: Iterator[tuple[bytes | None, int]], start: int, end: int) -> I
         at = after
 
 
-def _orphaned() -> None:
-    """Exit at once when the parent goes (its end of our standard input closes): no import outlives the reader."""
-    try:
-        while sys.stdin.buffer.read(1 << 16):
-            pass
-    finally:
-        os._exit(3)
-
-
 def main(argv: list[str] | None = None) -> int:
     from tui_reader.paper_store import write_store
 
     path, start, end, folder, identity = (argv if argv is not None else sys.argv[1:])[:5]
-    threading.Thread(target=_orphaned, daemon=True).start()
+    exit_with_parent()
     count = 0
 
     def counted() -> Iterator[tuple[list[Paper], list[str]]]:

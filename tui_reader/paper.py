@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -22,7 +21,6 @@ __all__ = [
     "Spans",
     "arxiv_abs_url",
     "is_web_url",
-    "merge",
     "normalise_title",
     "paper_id",
     "quoted_arxiv_id",
@@ -306,13 +304,6 @@ def _richer(a: str | None, b: str | None) -> str | None:
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     held = set(a)
     return a + tuple(x for x in dict.fromkeys(b) if x not in held)
-
-
-def merge(papers: Iterable[Paper]) -> list[Paper]:
-    """One paper per arXiv id, else per normalised title, in first-seen order, with every date and source."""
-    from tui_reader.paper_set import PaperSet
-
-    return list(PaperSet(papers))
 
 
 # ---------------------------------------------------------------------------------------------------------

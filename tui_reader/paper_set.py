@@ -19,7 +19,7 @@ from tui_reader.paper import Paper, _merged
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["PaperSet", "StoredRows"]
+__all__ = ["PaperSet", "StoredRows", "merge"]
 
 Field = Literal["title", "abstract"]
 
@@ -121,6 +121,20 @@ class PaperSet(Sequence[Paper]):
         self._changed: dict[int, Paper] = {}  # a store's paper that another paper joined -> the two as one
         self.revision = 0  # counts calls to add, so what keeps per-paper data (tui_reader.sorting) knows when to look
         self.add(papers)
+
+    def copy(self) -> PaperSet:
+        """Another set of the same papers, that grows on its own (the stores are shared: they never change)."""
+        other = PaperSet()
+        other._papers = list(self._papers)
+        other._ids, other._arxiv, other._aliases = dict(self._ids), dict(self._arxiv), dict(self._aliases)
+        for part in self._parts:  # the papers held first stay the first list part
+            other._parts.append(
+                other._papers if part is self._papers else list(part) if isinstance(part, list) else part
+            )
+        other._stores = [part for part in other._parts if isinstance(part, _Stored)]
+        other._starts, other._size, other._changed = list(self._starts), self._size, dict(self._changed)
+        other.revision = self.revision
+        return other
 
     @property
     def ids(self) -> Mapping[str, int]:
@@ -369,6 +383,11 @@ class PaperSet(Sequence[Paper]):
             paper = self._changed[position]
             h.update(f"C{position}\0{paper.title}\0{paper.abstract}\0".encode("utf-8", "surrogatepass"))
         return h.digest()
+
+
+def merge(papers: Iterable[Paper]) -> list[Paper]:
+    """One paper per arXiv id, else per normalised title, in first-seen order, with every date and source."""
+    return list(PaperSet(papers))
 
 
 class _Texts(Sequence[str]):

@@ -31,7 +31,7 @@ class ShownMarks:
     """The papers and their marks as shown (see the module's docstring)."""
 
     def __init__(self, papers: Iterable[Paper], store: MarkStore) -> None:
-        self.papers = papers if isinstance(papers, PaperSet) else PaperSet(papers)
+        self.papers = papers.copy() if isinstance(papers, PaperSet) else PaperSet(papers)
         self.store = store  # read once here; the app's saver owns writing
         self.unsaved: list[Change] = []  # shown already, not yet committed by the saver
         self.locked_for = 0.0  # how long another program has held the marks file's lock (0: not locked)

@@ -11,10 +11,8 @@ the file is then read as any other (``corpus.read_file_parts``).
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,6 +20,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING
 
+from tui_reader import processes
 from tui_reader.corpus import _identity, _parse_parts, _read_parts_cached, _sniff_open, fingerprint
 from tui_reader.files import cache_dir
 from tui_reader.paper import Paper
@@ -98,6 +97,8 @@ def _handed(path: Path, stores: list[StoredPapers]) -> Iterator[Found]:
 
 def _merged_problems(stores: list[StoredPapers], count: int) -> list[str]:
     """The parts' problems as one file's: per kind, where it first happened and how many more times."""
+    import json
+
     from tui_reader.sources.registry import Problems
 
     found = Problems("line")
@@ -190,25 +191,10 @@ class _Importer:
 
     def end(self) -> None:
         """Stop the process if it still runs (its store is then not written), and reap it."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        if self.process.stdin is not None:
-            self.process.stdin.close()
+        processes.end(self.process)
 
 
 def _start(path: Path, start: int, end: int, folder: Path, before: str) -> _Importer:
-    command = [sys.executable, "-m", "tui_reader.import_part", os.fsdecode(path), str(start), str(end)]
-    command += [os.fsdecode(folder), before]
-    process = subprocess.Popen(
-        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_child_env()
+    return _Importer(
+        processes.start("tui_reader.import_part", os.fsdecode(path), str(start), str(end), os.fsdecode(folder), before)
     )
-    return _Importer(process)
-
-
-def _child_env() -> dict[str, str]:
-    """This process' environment, with the package it runs from first on the path (a checkout, a test)."""
-    env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
-    return env

@@ -15,8 +15,8 @@ from tui_reader.cli import main
 from tui_reader.corpus import load_corpus
 from tui_reader.dates import list_date
 from tui_reader.library import MarkStore
-from tui_reader.paper import Paper, merge, normalise_title, paper_id
-from tui_reader.paper_set import PaperSet
+from tui_reader.paper import Paper, normalise_title, paper_id
+from tui_reader.paper_set import PaperSet, merge
 
 SEED_TITLE = "RLIF: Interactive Imitation Learning as Reinforcement Learning"
 

@@ -112,3 +112,15 @@ def _fields(p: Paper, **changes) -> dict:
     """The paper's fields by name (the class takes them in this order), some changed."""
     values = dict(zip(Paper.__match_args__, _field_values(p), strict=True))
     return {**values, **changes}
+
+
+def test_a_copy_grows_on_its_own(tmp_path, real):
+    original = PaperSet(real[:2])
+    original.add(stored(tmp_path, real[2:50]))
+    original.add(real[50:60])
+    copy = original.copy()
+    copy.add([*real[60:], Paper(**_fields(real[55], upvotes=3)), Paper(**_fields(real[20], upvotes=4))])
+    assert len(original) == 60 and original[55].upvotes is None and original[20].upvotes is None
+    assert "x" not in original.ids and real[70].id not in original.ids
+    same(copy, PaperSet([*real, Paper(**_fields(real[55], upvotes=3)), Paper(**_fields(real[20], upvotes=4))]))
+    same(original, PaperSet(real[:60]))

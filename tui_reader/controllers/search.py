@@ -52,7 +52,13 @@ class Searcher:
         if self.files:  # a big corpus, streamed in: its index is kept on disk between launches
             from tui_reader.search.cache import cached_index
 
-            index = cached_index(papers, self.files)
+            apart = None
+            if getattr(papers, "stored", False):  # a million papers: built in a process of its own
+                from tui_reader.index_build import build_apart
+
+                files = self.files
+                apart = lambda: build_apart(files)  # noqa: E731
+            index = cached_index(papers, self.files, build_apart=apart)
         else:
             from tui_reader.search import SearchIndex
 

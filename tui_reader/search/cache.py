@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tui_reader.files import cache_dir, mark_used
@@ -27,14 +27,23 @@ _SUFFIX = ".index"
 _STALE_S = 3600  # a half-written folder this old was left by a reader that stopped: removed
 
 
-def cached_index(papers: Sequence[Paper], files: Sequence[Path], folder: Path | None = None) -> SearchIndex:
+def cached_index(
+    papers: Sequence[Paper],
+    files: Sequence[Path],
+    folder: Path | None = None,
+    build_apart: Callable[[], object] | None = None,
+) -> SearchIndex:
     """The index of ``papers`` (read from ``files``, in this order): from the cache when it holds an index of
     these very papers, else built and stored for the next launch (then read back mapped, so the memory the
-    build took goes back to the system)."""
+    build took goes back to the system). ``build_apart``, when given, is asked first to build it elsewhere (in a
+    process of its own) and store it in the cache; what it stored is used if it is the index of these papers."""
     folder = folder or cache_dir("index")
     entry = folder / _entry_name(files)
     digest = _digest(papers)
     found = _open(papers, entry, digest)
+    if found is None and build_apart is not None:
+        build_apart()
+        found = _open(papers, entry, digest)
     if found is not None:
         mark_used(entry)  # kept when older entries are pruned
         return found

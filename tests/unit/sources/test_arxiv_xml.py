@@ -82,7 +82,7 @@ def test_the_2016_api_answer_old_style_ids_and_the_primary_category_first():
 
 def test_an_answer_without_entries_is_no_papers_and_no_warning():
     corpus = load_corpus([API_EMPTY], use_cache=False)
-    assert corpus.papers == [] and corpus.warnings == []
+    assert list(corpus.papers) == [] and corpus.warnings == []
 
 
 def test_the_apis_error_entry_is_one_warning_with_its_words():
