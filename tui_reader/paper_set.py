@@ -19,9 +19,16 @@ from tui_reader.paper import Paper, _merged
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["PaperSet", "StoredRows", "merge"]
+__all__ = ["DAMAGED", "PaperSet", "StoreDamaged", "StoredRows", "merge"]
 
 Field = Literal["title", "abstract"]
+
+
+class StoreDamaged(Exception):
+    """A store's record failed its check: the store must not be trusted (it is imported again at the next launch)."""
+
+
+DAMAGED = "(this paper's copy on disk is damaged: its file is read again at the next launch)"
 
 
 @runtime_checkable
@@ -238,7 +245,7 @@ class PaperSet(Sequence[Paper]):
             self._starts.append(self._size)
             self._size += len(part)
         for row, position in sorted(joins.items()):
-            paper = store[row]
+            paper = _read(store, row)
             merged = _merged(self[position], paper)
             self._replace(position, merged)
             if paper.id != merged.id and paper.id not in self._ids:
@@ -312,7 +319,7 @@ class PaperSet(Sequence[Paper]):
         if changed is not None:
             return changed
         part, offset = self._part_at(index)
-        return part[offset] if isinstance(part, list) else part.store[part.row(offset)]
+        return part[offset] if isinstance(part, list) else _read(part.store, part.row(offset))
 
     def __len__(self) -> int:
         return self._size
@@ -385,6 +392,25 @@ class PaperSet(Sequence[Paper]):
         return h.digest()
 
 
+def _read(store: StoredRows, row: int) -> Paper:
+    """A store's paper; one that fails its check is shown as damaged (never trusted), under its id."""
+    try:
+        return store[row]
+    except StoreDamaged:
+        return Paper(id=store.ids[row].decode(), title=DAMAGED, abstract="")
+
+
+def _texts(store: StoredRows, field: Field, rows: Iterable[int]) -> list[str]:
+    texts = store.texts(field)
+    out = []
+    for row in rows:
+        try:
+            out.append(texts[row])
+        except StoreDamaged:
+            out.append(DAMAGED if field == "title" else "")
+    return out
+
+
 def merge(papers: Iterable[Paper]) -> list[Paper]:
     """One paper per arXiv id, else per normalised title, in first-seen order, with every date and source."""
     return list(PaperSet(papers))
@@ -406,7 +432,10 @@ class _Texts(Sequence[str]):
     def __getitem__(self, index: int | slice) -> str | list[str]:
         owner = self._owner
         if isinstance(index, int):
-            return str(getattr(owner[index], self._field))
+            at = index + len(owner) if index < 0 else index
+            if not 0 <= at < len(owner):
+                raise IndexError("paper position out of range")
+            return self[at : at + 1][0]
         start, stop, step = index.indices(len(owner))
         if step != 1:
             return [self[i] for i in range(start, stop, step)]
@@ -419,10 +448,15 @@ class _Texts(Sequence[str]):
                 out.extend(getattr(paper, self._field) for paper in part[offset : offset + end - position])
             else:
                 texts = part.store.texts(self._field)
-                if part.rows is None:
-                    out.extend(texts[offset : offset + end - position])
-                else:
-                    out.extend(texts[int(row)] for row in part.rows[offset : offset + end - position])
+                try:
+                    if part.rows is None:
+                        out.extend(texts[offset : offset + end - position])
+                    else:
+                        out.extend(texts[int(row)] for row in part.rows[offset : offset + end - position])
+                except StoreDamaged:  # one of them: each read on its own
+                    rows = range(offset, offset + end - position)
+                    del out[position - start :]
+                    out.extend(_texts(part.store, self._field, map(part.row, rows)))
             position = end
         for changed, paper in owner._changed.items():
             if start <= changed < stop:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from tui_reader.files import cache_dir, mark_used
 from tui_reader.paper import NO_EXTRA, Paper, _merged
+from tui_reader.paper_set import StoreDamaged
 
 if TYPE_CHECKING:
     import numpy as np
@@ -56,10 +57,6 @@ _COLUMNS = {
     "alias_rows": "<i4",
 }  # fmt: skip
 _BLOBS = ("text.bin", "rest.bin")
-
-
-class StoreDamaged(Exception):
-    """a record or column failed its check: the store must not be trusted"""
 
 
 def _identity(path: Path) -> str:

@@ -124,3 +124,24 @@ def test_a_copy_grows_on_its_own(tmp_path, real):
     assert "x" not in original.ids and real[70].id not in original.ids
     same(copy, PaperSet([*real, Paper(**_fields(real[55], upvotes=3)), Paper(**_fields(real[20], upvotes=4))]))
     same(original, PaperSet(real[:60]))
+
+
+def test_a_damaged_paper_is_shown_as_damaged_never_trusted_and_the_store_is_imported_again(tmp_path, real):
+    from tui_reader.paper_set import DAMAGED
+    from tui_reader.paper_store import open_store
+
+    store = stored(tmp_path, real)
+    (folder,) = (tmp_path / "stores").iterdir()
+    at = int(store._c["text_at"][60]) + 2  # a byte of paper 60's title, written after the store was opened
+    with open(folder / "text.bin", "r+b") as blob:
+        blob.seek(at)
+        byte = blob.read(1)
+        blob.seek(at)
+        blob.write(bytes([byte[0] ^ 0x20]))
+    together = PaperSet()
+    together.add(store)
+    assert together[59] == real[59] and together[61] == real[61]
+    assert together[60].title == DAMAGED and together[60].id == real[60].id and together[60].abstract == ""
+    assert together.texts("title")[58:62] == [real[58].title, real[59].title, DAMAGED, real[61].title]
+    assert together.texts("abstract")[60] == real[60].abstract  # its abstract passed its own check
+    assert open_store(tmp_path / "big.jsonl", tmp_path / "stores", fingerprint="test") is None
