@@ -45,7 +45,7 @@ TARGET_BIG_S = 1.5  # papers on screen with the big corpus
 # the one line counting "N / M shown"; the list is the box titled "Papers".
 
 STATUS = re.compile(r"([\d,]+) / ([\d,]+) shown")
-ACTIVITY = re.compile(r"\b(loading|indexing|fetching)\b")  # what the status line says while work is under way
+ACTIVITY = re.compile(r"\b(loading|importing|indexing|fetching)\b")  # what the status line says while work is under way
 TOAST_EDGE = "▌"  # a notification's left edge: over the status line, it may hide the line's end
 
 

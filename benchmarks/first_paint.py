@@ -82,9 +82,10 @@ class TmuxProbe:
         checks: Sequence[Check],
         timeout: float = 60.0,
         env: Mapping[str, str] | None = None,
+        watch: Callable[[int], object] | None = None,
     ) -> list[float]:
         """Spawn argv (with these environment variables set); seconds until each check (in order) first holds on
-        the screen. Kills the program after."""
+        the screen. Kills the program after. ``watch`` is given the program's pid at every look at the screen."""
         self._runs += 1
         name = f"run{self._runs}"
         # as installed software runs: with its bytecode cache (some shells export PYTHONDONTWRITEBYTECODE=1,
@@ -101,6 +102,8 @@ class TmuxProbe:
             pending = list(checks)
             screen = ""
             while pending:
+                if watch is not None:
+                    watch(pid)
                 screen = "\n".join(self.command(f"capture-pane -p -t {name}"))
                 now = time.perf_counter() - start
                 while pending and pending[0](screen):

@@ -86,8 +86,8 @@ def hand_overs(app: ReaderApp, monkeypatch) -> list[int]:
     shown: list[int] = []
     real = Loader.batch_loaded
 
-    def recording(loader, papers, warnings, number, total):
-        real(loader, papers, warnings, number, total)
+    def recording(loader, papers, warnings, number, total, importing=""):
+        real(loader, papers, warnings, number, total, importing)
         shown.append(len(app.reader.papers))
 
     monkeypatch.setattr(Loader, "batch_loaded", recording)
