@@ -45,6 +45,7 @@ class StoredRows(Protocol):
     def text_lengths(self) -> np.ndarray: ...
     def position_of_id(self, paper_id: str) -> int | None: ...
     def position_of_arxiv(self, arxiv_id: str) -> int | None: ...
+    def sorted_keys(self, kind: Literal["id", "arxiv", "alias"]) -> tuple[np.ndarray, np.ndarray]: ...
 
 
 @dataclass(slots=True)
@@ -268,7 +269,8 @@ class PaperSet(Sequence[Paper]):
         import numpy as np
 
         found: dict[int, int] = {}
-        for kind, column in (("arxiv", store.arxiv), ("id", store.ids)):
+        kinds: tuple[tuple[Literal["arxiv", "id"], np.ndarray], ...] = (("arxiv", store.arxiv), ("id", store.ids))
+        for kind, column in kinds:
             table = self._arxiv if kind == "arxiv" else {**self._aliases, **self._ids}
             width = column.dtype.itemsize
             held = [(key.encode(), position) for key, position in table.items() if key.isascii() and len(key) <= width]
@@ -280,13 +282,13 @@ class PaperSet(Sequence[Paper]):
                 hit = np.flatnonzero((keys[at] == column) & (column != b""))
                 for row, index in zip(hit.tolist(), at[hit].tolist(), strict=True):
                     found.setdefault(row, held[int(order[index])][1])
-            for other in self._stores:  # two stores: their common keys (rare: two snapshots of arXiv)
-                theirs = other.store.arxiv if kind == "arxiv" else other.store.ids
-                common, mine, their_rows = np.intersect1d(column, theirs, return_indices=True)
-                for key, row, their_row in zip(common.tolist(), mine.tolist(), their_rows.tolist(), strict=True):
-                    offset = other.offset(their_row)
-                    if key and offset is not None:
-                        found.setdefault(row, other.start + offset)
+            for other in self._stores:  # the papers two stores share (the parts of one file, two snapshots)
+                others: tuple[Literal["id", "arxiv", "alias"], ...] = ("arxiv",) if kind == "arxiv" else ("id", "alias")
+                for theirs in others:
+                    for row, their_row in _shared(store.sorted_keys(kind), other.store.sorted_keys(theirs)):
+                        offset = other.offset(their_row)
+                        if offset is not None:
+                            found.setdefault(row, other.start + offset)
         return found
 
     def _stored_position(self, key: str, kind: Literal["id", "arxiv"]) -> int | None:
@@ -390,6 +392,18 @@ class PaperSet(Sequence[Paper]):
             paper = self._changed[position]
             h.update(f"C{position}\0{paper.title}\0{paper.abstract}\0".encode("utf-8", "surrogatepass"))
         return h.digest()
+
+
+def _shared(mine: tuple[np.ndarray, np.ndarray], theirs: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
+    """(my row, their row) for each key both sorted key lists hold (a binary search each: no sort)."""
+    import numpy as np
+
+    (my_keys, my_rows), (their_keys, their_rows) = mine, theirs
+    if not len(my_keys) or not len(their_keys):
+        return []
+    at = np.minimum(np.searchsorted(their_keys, my_keys), len(their_keys) - 1)
+    hit = np.flatnonzero(their_keys[at] == my_keys)
+    return list(zip(my_rows[hit].tolist(), their_rows[at[hit]].tolist(), strict=True))
 
 
 def _read(store: StoredRows, row: int) -> Paper:

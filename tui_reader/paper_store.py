@@ -343,6 +343,11 @@ class StoredPapers(Sequence[Paper]):
         at = int(np.searchsorted(keys, key))
         return int(self._c[f"{kind}_rows"][at].item()) if at < len(keys) and keys[at] == key else None
 
+    def sorted_keys(self, kind: Literal["id", "arxiv", "alias"]) -> tuple[np.ndarray, np.ndarray]:
+        """Every key of a kind as lookups see it (ids; arXiv ids framed in ``<>``; other titles' ids), sorted, and
+        the row each names: two stores find the papers they share without sorting anything."""
+        return self._c[f"{kind}_keys"], self._c[f"{kind}_rows"]
+
     def rows_of_ids(self, ids: Sequence[str]) -> np.ndarray:
         """The row of each paper id (int64), -1 where no row has it."""
         import numpy as np
