@@ -26,14 +26,13 @@ import stat
 import threading
 import time
 import zlib
-from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from tui_reader.files import cache_dir, mark_used
-from tui_reader.paper import NO_EXTRA, Paper, _merged
+from tui_reader.paper import NO_EXTRA, Paper
 from tui_reader.paper_set import StoreDamaged
 
 if TYPE_CHECKING:
@@ -42,6 +41,8 @@ if TYPE_CHECKING:
 __all__ = ["StoreDamaged", "StoredPapers", "open_store", "write_store"]
 
 FORMAT = 1
+_RELEASE_ROWS = 1024  # a slice of texts this long lets its pages go once read (see StoredPapers._release)
+_LONGEST_TEXTS = 1 << 20  # past the last row's start: its title and abstract (they are far shorter)
 MAX_STORES = 4  # stores kept (one per source file); the least recently opened go first
 CACHED_ROWS = 4096  # papers kept built (the rows last asked for)
 _META_MAX_BYTES = 64 * 1024 * 1024  # a meta.json larger than this is not read (it holds the file's warnings)
@@ -200,7 +201,11 @@ class _Texts(Sequence[str]):
     def __getitem__(self, index: int | slice) -> str | list[str]:
         text = self._store._text
         if isinstance(index, slice):
-            return [text(i, self._abstract) for i in range(*index.indices(len(self._store)))]
+            rows = range(*index.indices(len(self._store)))
+            texts = [text(i, self._abstract) for i in rows]
+            if len(rows) >= _RELEASE_ROWS:
+                self._store._release(rows)
+            return texts
         return text(self._store._row(index), self._abstract)
 
 
@@ -292,6 +297,20 @@ class StoredPapers(Sequence[Paper]):
             length, crc = title_len, v["title_crc"][row]
         return self._checked(self._textbin, at, length, crc, "text.bin").decode("utf-8", "surrogatepass")
 
+    def _release(self, rows: range) -> None:
+        """Let the pages of a long run of rows' texts, just read, go from this process' memory (the kernel keeps
+        them cached): reading every text of a million papers (an index build) would otherwise map them all."""
+        blob = self._textbin
+        if not isinstance(blob, mmap.mmap) or not hasattr(mmap, "MADV_DONTNEED"):
+            return
+        at = self._c["text_at"][rows.start : rows.stop : rows.step or 1]
+        if not len(at):
+            return
+        start = int(at.min()) // mmap.PAGESIZE * mmap.PAGESIZE
+        end = min(len(blob), int(at.max()) + _LONGEST_TEXTS)
+        with contextlib.suppress(OSError, ValueError):
+            blob.madvise(mmap.MADV_DONTNEED, start, end - start)
+
     def _checked(self, blob: mmap.mmap | bytes, at: int, length: int, crc: int, name: str) -> bytes:
         data = blob[at : at + length]
         if len(data) != length or zlib.crc32(data) != crc:
@@ -366,143 +385,11 @@ class StoredPapers(Sequence[Paper]):
         return np.where(found, rows[at] if len(keys) else -1, -1).astype(np.int64)
 
 
-class _Writer:
-    """Rows appended to the blobs as papers arrive; a paper joining an earlier row rewrites that row's records at
-    the blobs' ends (the old bytes stay, unused). Memory: the row columns as compact arrays, and PaperSet's dicts."""
-
-    def __init__(self, work: Path) -> None:
-        self.work = work
-        self.text = open(work / "text.bin", "w+b")  # noqa: SIM115 (closed by close())
-        self.rest = open(work / "rest.bin", "w+b")  # noqa: SIM115
-        self.text_end = self.rest_end = 0
-        self.ids = bytearray()
-        self.arxiv_blob = bytearray()
-        self.cols = {name: array("q") for name in ("text_at", "rest_at", "arxiv_at", "arxiv_len")}
-        self.cols.update({name: array("i") for name in ("title_len", "abstract_len", "rest_len", "chars")})
-        self.cols.update({name: array("I") for name in ("title_crc", "abstract_crc", "rest_crc")})
-        self.by_id: dict[str, int] = {}
-        self.by_arxiv: dict[str, int] = {}
-        self.aliases: dict[str, int] = {}
-        self.count = 0
-
-    def add(self, papers: Iterable[Paper]) -> None:
-        """``PaperSet.add``, with rows on disk."""
-        ids, arxiv, aliases = self.by_id, self.by_arxiv, self.aliases
-        for paper in papers:
-            if len(paper.id) != 12 or not paper.id.isascii():
-                raise ValueError(f"a paper id that is not 12 ASCII characters: {paper.id!r}")
-            key = paper.arxiv_id
-            position = arxiv.get(key) if key is not None else None
-            if position is None:
-                position = ids.get(paper.id)
-                if position is None:
-                    position = aliases.get(paper.id)
-            if position is None:
-                position = ids[paper.id] = self.count
-                self.ids += paper.id.encode("ascii")
-                self._put(position, paper, new=True)
-                self.count += 1
-            else:
-                merged = _merged(self._get(position), paper)
-                self._put(position, merged, new=False)
-                if paper.id != merged.id and paper.id not in ids:
-                    aliases.setdefault(paper.id, position)
-            if key is not None:
-                arxiv.setdefault(key, position)
-
-    def _put(self, row: int, paper: Paper, *, new: bool) -> None:
-        title = paper.title.encode("utf-8", "surrogatepass")
-        abstract = paper.abstract.encode("utf-8", "surrogatepass")
-        extra = None if paper.extra == NO_EXTRA else paper.extra
-        fields = (paper.dates, paper.sources, paper.links, paper.arxiv_id, paper.authors, paper.published)
-        record = pickle.dumps((*fields, paper.upvotes, extra), protocol=pickle.HIGHEST_PROTOCOL)
-        arxiv_id = (paper.arxiv_id or "").encode("utf-8", "surrogatepass")
-        values = {
-            "text_at": self.text_end, "rest_at": self.rest_end, "arxiv_at": len(self.arxiv_blob),
-            "arxiv_len": len(arxiv_id), "title_len": len(title), "abstract_len": len(abstract),
-            "rest_len": len(record), "chars": len(paper.title) + len(paper.abstract), "title_crc": zlib.crc32(title),
-            "abstract_crc": zlib.crc32(abstract), "rest_crc": zlib.crc32(record),
-        }  # fmt: skip
-        self.text.write(title)
-        self.text.write(abstract)
-        self.rest.write(record)
-        self.arxiv_blob += arxiv_id
-        self.text_end += len(title) + len(abstract)
-        self.rest_end += len(record)
-        for name, value in values.items():
-            if new:
-                self.cols[name].append(value)
-            else:
-                self.cols[name][row] = value
-
-    def _get(self, row: int) -> Paper:
-        """A row as written so far (a paper seen again is merged into it)."""
-        c = self.cols
-        self.text.flush()
-        self.rest.flush()
-        at, title_len = c["text_at"][row], c["title_len"][row]
-        texts = os.pread(self.text.fileno(), title_len + c["abstract_len"][row], at)
-        record = pickle.loads(os.pread(self.rest.fileno(), c["rest_len"][row], c["rest_at"][row]))
-        dates, sources, links, arxiv_id, authors, published, upvotes, extra = record
-        title, abstract = (part.decode("utf-8", "surrogatepass") for part in (texts[:title_len], texts[title_len:]))
-        return Paper(
-            self.ids[12 * row : 12 * row + 12].decode("ascii"), title, abstract, dates, sources, links,
-            arxiv_id, authors, published, upvotes, NO_EXTRA if extra is None else extra,
-        )  # fmt: skip
-
-    def finish(self, meta: dict[str, Any]) -> None:
-        """Write the columns and then meta.json (last: a folder without it is no store)."""
-        import numpy as np
-
-        for blob in (self.text, self.rest):
-            blob.flush()
-        self.close()  # flushed: a full disk has raised
-        c = {name: np.frombuffer(values, dtype=values.typecode).astype(_COLUMNS[name]) for name, values in
-             self.cols.items() if name not in ("arxiv_at", "arxiv_len")}  # fmt: skip
-        arxiv = self._arxiv_column(np)
-        width = arxiv.dtype.itemsize
-        c["ids"] = np.frombuffer(bytes(self.ids), dtype="S12")
-        c["arxiv"] = arxiv
-        self.by_id.clear()  # each row's id is its own (the ids column): sorted below, not read from the dict
-        order = np.argsort(c["ids"], kind="stable")
-        c["id_keys"], c["id_rows"] = c["ids"][order], order.astype("<i4")
-        for kind, found, dtype in (("arxiv", self.by_arxiv, f"S{width + 2}"), ("alias", self.aliases, "S12")):
-            keys = np.array([_key(kind, k) for k in found], dtype=dtype)
-            rows = np.fromiter(found.values(), dtype="<i4", count=len(found))
-            order = np.argsort(keys, kind="stable")
-            c[f"{kind}_keys"], c[f"{kind}_rows"] = keys[order], rows[order]
-        meta.update(arxiv_width=width, lengths={}, crcs={})
-        for name, column in c.items():
-            data = np.ascontiguousarray(column).tobytes()
-            meta["sizes"][name], meta["crcs"][name], meta["lengths"][name] = len(data), zlib.crc32(data), len(column)
-            _write(self.work / name, data)
-        meta["sizes"].update({"text.bin": self.text_end, "rest.bin": self.rest_end})
-        _write(self.work / "meta.json", json.dumps(meta).encode())
-
-    def _arxiv_column(self, np: Any) -> Any:
-        lengths = np.frombuffer(self.cols["arxiv_len"], dtype=np.int64)
-        width = max(1, int(lengths.max()) if len(lengths) else 1, *(len(k.encode("utf-8", "surrogatepass"))
-                    for k in self.by_arxiv))  # fmt: skip
-        at = self.cols["arxiv_at"]
-        values = [bytes(self.arxiv_blob[a : a + n]) for a, n in zip(at, lengths.tolist(), strict=True)]
-        return np.array(values, dtype=f"S{width}")
-
-    def close(self) -> None:
-        for blob in (self.text, self.rest):
-            with contextlib.suppress(OSError):  # unflushed bytes of a store given up (a full disk)
-                blob.close()
-
-
 def _key(kind: str, value: str) -> bytes:
     """A lookup's key as stored: an arXiv id framed (numpy's bytes drop trailing NULs, and "" is a key too)."""
     if kind == "arxiv":
         return b"<" + value.encode("utf-8", "surrogatepass") + b">"
     return value.encode("ascii")
-
-
-def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as out:
-        out.write(data)
 
 
 def write_store(
@@ -513,65 +400,12 @@ def write_store(
     identity_before: str,
     folder: Path | None = None,
 ) -> StoredPapers | None:
-    """Store the papers of ``source`` as the parser yields them (``parts``: papers and warnings without the path),
-    merged as ``PaperSet`` merges them; returns the store opened, or None when it cannot be written (a full disk, a
-    folder we may not write: nothing half-written is left, a previous store stays whole or goes). The store is
-    stamped with ``identity_before`` (the source's identity taken before parsing began): a file changed while it
-    was parsed makes it stale at the next ``open_store``. Parts may be partly consumed when it returns None."""
-    try:
-        target, path = _store_folder(source, folder)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        work = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.partial")
-        work.mkdir()
-    except (OSError, RuntimeError):
-        return None
-    writer: _Writer | None = None
-    try:
-        writer = _Writer(work)
-        warnings: list[str] = []
-        for papers, found in parts:
-            writer.add(papers)
-            warnings.extend(found)
-        meta = {"format": FORMAT, "fingerprint": fingerprint, "path": path, "identity": identity_before,
-                "count": writer.count, "key": os.urandom(8).hex(), "warnings": warnings, "sizes": {}}  # fmt: skip
-        writer.finish(meta)
-        _swap(work, target)
-    except (OSError, ValueError, UnicodeError):
-        if writer is not None:
-            writer.close()
-        _remove(work)
-        return None
-    except BaseException:
-        if writer is not None:
-            writer.close()
-        _remove(work)
-        raise
-    _prune(target.parent)
-    try:
-        return _open_folder(target)
-    except (OSError, ValueError, StoreDamaged):
-        return None
+    """Store the papers of ``source`` as the parser yields them (``tui_reader.paper_store_writer.write_store``)."""
+    from tui_reader import paper_store_writer
 
-
-def _swap(work: Path, target: Path) -> None:
-    """Put the folder ``work`` in the place of ``target`` (whatever is there goes; a reader holding its files
-    mapped keeps reading them)."""
-    try:
-        os.rename(work, target)
-        return
-    except FileNotFoundError:
-        raise
-    except OSError:
-        pass  # something is there: moved aside first
-    old = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.old")
-    os.rename(target, old)
-    try:
-        os.rename(work, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.rename(old, target)
-        raise
-    _remove(old)
+    return paper_store_writer.write_store(
+        source, parts, fingerprint=fingerprint, identity_before=identity_before, folder=folder
+    )
 
 
 def _prune(folder: Path) -> None:
