@@ -1,6 +1,7 @@
 """One part of a big JSON Lines file parsed into its own store of papers, in a process of its own:
-``python -m tui_reader.import_part FILE START END FOLDER IDENTITY`` (``tui_reader.stored_corpus`` starts one per
-core, each over its byte range, so the first import of a million papers takes the time of half of them).
+``python -m tui_reader.import_part FILE START END FOLDER IDENTITY FINGERPRINT`` (``tui_reader.stored_corpus``
+starts one per core, each over its byte range, so the first import of a million papers takes the time of half of
+them; the store is stamped with the reader's parser fingerprint, as the reader checks it).
 
 The range [START, END) starts and ends at line starts. The process prints how many papers it has parsed after
 each part (one number a line), then ``stored`` or ``failed``; its problems go into its store, one per kind as
@@ -16,7 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from tui_reader.corpus import STREAM_PART, _Counted, _lines, _open_regular, _sniff_open, fingerprint
+from tui_reader.corpus import STREAM_PART, _Counted, _lines, _open_regular, _sniff_open
 from tui_reader.paper import Paper
 from tui_reader.processes import exit_with_parent
 from tui_reader.safe_text import shown_path
@@ -81,7 +82,7 @@ def _until(lines: Iterator[tuple[bytes | None, int]], start: int, end: int) -> I
 def main(argv: list[str] | None = None) -> int:
     from tui_reader.paper_store import write_store
 
-    path, start, end, folder, identity = (argv if argv is not None else sys.argv[1:])[:5]
+    path, start, end, folder, identity, stamp = (argv if argv is not None else sys.argv[1:])[:6]
     exit_with_parent()
     count = 0
 
@@ -93,9 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             yield papers, problems
 
     try:
-        store = write_store(
-            Path(path), counted(), fingerprint=fingerprint(), identity_before=identity, folder=Path(folder)
-        )
+        store = write_store(Path(path), counted(), fingerprint=stamp, identity_before=identity, folder=Path(folder))
     except Exception:
         store = None
     print("stored" if store is not None else "failed", flush=True)
@@ -103,4 +102,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stdout.flush()
+    os._exit(status)  # not sys.exit: the thread waiting on our standard input must not hold up the shutdown

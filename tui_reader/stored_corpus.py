@@ -196,5 +196,13 @@ class _Importer:
 
 def _start(path: Path, start: int, end: int, folder: Path, before: str) -> _Importer:
     return _Importer(
-        processes.start("tui_reader.import_part", os.fsdecode(path), str(start), str(end), os.fsdecode(folder), before)
+        processes.start(
+            "tui_reader.import_part",
+            os.fsdecode(path),
+            str(start),
+            str(end),
+            os.fsdecode(folder),
+            before,
+            fingerprint(),
+        )
     )
