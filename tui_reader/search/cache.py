@@ -20,7 +20,7 @@ from tui_reader.files import cache_dir, mark_used
 from tui_reader.paper import Paper
 from tui_reader.search import disk, filters, forms, index, postings, table_files, tables, text, texts
 from tui_reader.search.index import SearchIndex
-from tui_reader.search.tables import PaperTables, Ready
+from tui_reader.search.tables import Later, PaperTables, Ready
 
 __all__ = ["KEEP", "cached_index", "store_tables"]
 
@@ -69,6 +69,13 @@ def store_tables(papers: Sequence[Paper], files: Sequence[Path], folder: Path | 
     if key is None or not entry.is_dir():
         return False
     ready = PaperTables(papers, len(papers)).work_out(flag_tests())
+    now = time.time()
+    for left in [*entry.glob(".new-*"), *entry.glob(".old-*")]:  # left by a process that ended long ago
+        try:
+            if now - left.lstat().st_mtime > _STALE_S:
+                disk.remove(left)
+        except OSError:
+            continue  # removed meanwhile
     return table_files.store(entry / _TABLES, key, ready)
 
 
@@ -82,20 +89,21 @@ def _open(papers: Sequence[Paper], entry: Path, digest: bytes) -> SearchIndex | 
         parts = disk.load(entry, digest)
     except (OSError, disk.Damaged, ValueError):  # none, another corpus', a damaged one: build
         return None
+    key = _tables_digest(papers, digest)
+    tables: Ready | Later | None = None
+    if key is not None:  # the tables kept beside the index; or, not there yet, taken up when they are
+        tables = _tables(entry, key, len(papers)) or (lambda: _tables(entry, key, len(papers)))
     try:
-        return SearchIndex(papers, parts, _tables(papers, entry, digest))
+        return SearchIndex(papers, parts, tables)
     except ValueError:
         return None
 
 
-def _tables(papers: Sequence[Paper], entry: Path, digest: bytes) -> Ready | None:
+def _tables(entry: Path, key: bytes, size: int) -> Ready | None:
     """The filters' tables kept beside the index, if they are those of these papers (else they are worked out on
     first use, as for an index without them)."""
-    key = _tables_digest(papers, digest)
-    if key is None:
-        return None
     try:
-        return table_files.load(entry / _TABLES, key, len(papers))
+        return table_files.load(entry / _TABLES, key, size)
     except (OSError, disk.Damaged, ValueError):
         return None
 

@@ -4,7 +4,8 @@ what a filter asks of each paper alone (``has:code``) (tui_reader.search.filters
 
 Kept, so that a filter typed key by key over 100k papers goes through them once, not at every key. A big corpus
 works them all out in one pass (``work_out``, in the process that builds its index) and keeps them on disk beside
-the index (tui_reader.search.table_files): ``PaperTables(papers, size, ready)`` starts with them."""
+the index (tui_reader.search.table_files): ``PaperTables(papers, size, ready)`` starts with them, or takes them up
+when they are there (``ready`` a function that loads them: that process stores them after the index)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from tui_reader.paper import Paper
 from tui_reader.search.text import words_of
 from tui_reader.search.texts import id_positions
 
-__all__ = ["Days", "PaperTables", "Ready", "Words"]
+__all__ = ["Days", "Later", "PaperTables", "Ready", "Words"]
 
 T_co = TypeVar("T_co", covariant=True)
 _SLICE = 4096  # papers made at a time while walking them all (a store makes each on demand)
@@ -49,11 +50,15 @@ class Ready(NamedTuple):
     flags: Mapping[str, np.ndarray]
 
 
+# what may give the tables later (None: not yet), asked before a table is worked out
+Later = Callable[[], Ready | None]
+
+
 class PaperTables:
     """Tables over the first ``size`` of ``papers`` (the papers an index was built over), or ``ready`` ones.
     Safe to use from several threads: each table is worked out under a lock, then only read."""
 
-    def __init__(self, papers: Sequence[Paper], size: int, ready: Ready | None = None) -> None:
+    def __init__(self, papers: Sequence[Paper], size: int, ready: Ready | Later | None = None) -> None:
         self.papers = papers
         self.size = size
         self._lock = threading.Lock()
@@ -62,11 +67,26 @@ class PaperTables:
         self._authors: Words | None = None
         self._categories: Words | None = None
         self._flags: dict[str, np.ndarray] = {}
-        if ready is not None:
+        self._later: Later | None = None
+        if isinstance(ready, Ready):
             if ready.size != size:
                 raise ValueError("the tables are for another set of papers")
-            self._days, self._authors, self._categories = ready.days, ready.authors, ready.categories
-            self._flags = dict(ready.flags)
+            self._take(ready)
+        else:
+            self._later = ready
+
+    def _take(self, ready: Ready) -> None:
+        """Tables worked out before, for those not worked out here yet."""
+        self._days = ready.days if self._days is None else self._days
+        self._authors = ready.authors if self._authors is None else self._authors
+        self._categories = ready.categories if self._categories is None else self._categories
+        self._flags = {**ready.flags, **self._flags}
+
+    def _ask_later(self) -> None:
+        """Before working a table out: are the tables there now (stored meanwhile by another process)?"""
+        if self._later is not None and (ready := self._later()) is not None and ready.size == self.size:
+            self._later = None
+            self._take(ready)
 
     def empty(self) -> np.ndarray:
         """No paper: a mask to set some papers in."""
@@ -91,12 +111,16 @@ class PaperTables:
         """Every day of every paper (``tui_reader.dates.paper_days``), flat."""
         with self._lock:
             if self._days is None:
+                self._ask_later()
+            if self._days is None:
                 self._days = _walked(self, _DaysOf())
             return self._days
 
     def author_words(self) -> Words:
         """The sorted words of every author's name and the papers having each."""
         with self._lock:
+            if self._authors is None:
+                self._ask_later()
             if self._authors is None:
                 self._authors = _walked(self, _AuthorWords())
             return self._authors
@@ -105,6 +129,8 @@ class PaperTables:
         """The sorted categories of every paper, in lower case (``cs.cl``, ``hep-th``), and the papers having each."""
         with self._lock:
             if self._categories is None:
+                self._ask_later()
+            if self._categories is None:
                 self._categories = _walked(self, _Categories())
             return self._categories
 
@@ -112,6 +138,8 @@ class PaperTables:
         """``test`` of each paper, one bool per paper, worked out once for ``name`` (a fresh copy each time: the
         caller may change it)."""
         with self._lock:
+            if name not in self._flags:
+                self._ask_later()
             found = self._flags.get(name)
             if found is None:
                 found = self._flags[name] = _walked(self, _Flags(test, self.size))

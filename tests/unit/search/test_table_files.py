@@ -234,3 +234,22 @@ def test_a_paper_changed_outside_its_titles_and_abstracts_is_not_answered_from_o
     after = answers(index, marks)
     assert after == answers(SearchIndex(list(papers)), marks)
     assert after['author:"changhao li"'] != before['author:"changhao li"']
+
+
+def test_tables_stored_after_the_reader_opened_the_index_are_taken_up_at_the_first_filter(
+    corpus_files, marks, monkeypatch
+):
+    from tui_reader.search import tables
+    from tui_reader.search.cache import store_tables
+
+    papers = load_corpus(corpus_files).papers
+    cached_index(papers, corpus_files)  # what the index's process stores first (then "built": the reader goes on)
+    index = cached_index(papers, corpus_files, build_apart=lambda: pytest.fail("the index was there"))
+    assert store_tables(papers, corpus_files)  # then the tables, while the reader runs
+
+    def walked(*args):
+        raise AssertionError("a table was worked out from the papers")
+
+    expected = answers(SearchIndex(list(papers)), marks)
+    monkeypatch.setattr(tables, "_walk", walked)
+    assert answers(index, marks) == expected
