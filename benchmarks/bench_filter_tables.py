@@ -5,6 +5,7 @@ working them out from the papers at the first filter (what an index without them
     .venv/bin/python benchmarks/bench_filter_tables.py --papers 1000000       # 1M: ~20 minutes, ~5 GB of cache
     .venv/bin/python benchmarks/bench_filter_tables.py --lines FILE           # an arXiv JSON Lines file of yours
     .venv/bin/python benchmarks/bench_filter_tables.py --smoke                # 2k papers
+    ... --cache DIR    keep the imported stores, the index and its tables in DIR; a later run with it only opens
 
 The file: arXiv JSON Lines of generated papers (bench_paper_store.py's ``lines_file``: bench_sources.py's records,
 made once in benchmarks/out/). Each step runs in a fresh interpreter over one temporary XDG_CACHE_HOME:
@@ -24,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,9 +78,11 @@ for query in FIRST:
     for i in result.indices[:ROWS]:
         result.spans(i)
     first[query] = [time.perf_counter() - t, len(result.indices)]
-times = [t for q in (*EXTRA, *FILTERED) for t in type_query(index, q, marks)]
+typed = [(t, q[: k + 1]) for q in (*EXTRA, *FILTERED) for k, t in enumerate(type_query(index, q, marks))]
+times = [t for t, _ in typed]
 print(json.dumps({"load_s": loaded, "open_s": opened, "first": first, "steady_max_ms": max(times) * 1000,
                   "steady_median_ms": statistics.median(times) * 1000, "rss_mb": rss_mb()["VmRSS"],
+                  "slowest": [[t * 1000, text] for t, text in sorted(typed, reverse=True)[:3]],
                   "answers": [list(index.search(q, marks).indices[:50]) for q in (*FIRST, *FILTERED, *EXTRA)]}))
 """
 )
@@ -101,25 +103,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--lines", type=Path, help="an arXiv JSON Lines file to use instead of a generated one")
     parser.add_argument("--smoke", action="store_true", help="2k papers: checks that it runs")
-    args = parser.parse_args(argv)
-    if args.lines is not None:
-        source = args.lines.resolve()
+    parser.add_argument("--cache", type=Path, help="a cache folder to keep (and reuse: no import, no build)")
+    parsed = parser.parse_args(argv)
+    if parsed.lines is not None:
+        source = parsed.lines.resolve()
     else:
         from bench_paper_store import lines_file
 
-        source = lines_file(2_000 if args.smoke else args.papers)
+        source = lines_file(2_000 if parsed.smoke else parsed.papers)
     args = (str(source), json.dumps(FIRST), json.dumps(FILTERED))
     with tempfile.TemporaryDirectory(prefix="bench-filter-tables-") as work:
-        cache = Path(work)
-        imported = run(_COMMON + "print(json.dumps({'import_s': loaded}))", cache, str(source))
-        print(f"imported into stores: {imported['import_s']:.1f} s", flush=True)
-        built = run(BUILD, cache, str(source))
-        print(f"built: {json.dumps(built)}", flush=True)
+        cache = Path(work) if parsed.cache is None else parsed.cache.resolve()
+        cache.mkdir(parents=True, exist_ok=True)
+        done = cache / "built.json"
+        if done.exists():  # --cache: imported and built by an earlier run
+            imported, built = json.loads(done.read_text())
+        else:
+            imported = run(_COMMON + "print(json.dumps({'import_s': loaded}))", cache, str(source))
+            print(f"imported into stores: {imported['import_s']:.1f} s", flush=True)
+            built = run(BUILD, cache, str(source))
+            print(f"built: {json.dumps(built)}", flush=True)
+            done.write_text(json.dumps([imported, built]))
         (entry,) = (cache / "tui-reader" / "index").glob("*.index")
         rows = {"stored" if built["kept"] else "none (a file too small to be stored)": run(OPEN, cache, *args)}
         if built["kept"]:
-            shutil.move(entry / "tables", cache / "tables-aside")
-            rows["none"] = run(OPEN, cache, *args)
+            os.rename(entry / "tables", cache / "tables-aside")
+            try:
+                rows["none"] = run(OPEN, cache, *args)
+            finally:
+                os.rename(cache / "tables-aside", entry / "tables")
     report(source, imported, built, rows)
     same = len({json.dumps(row["answers"]) for row in rows.values()}) == 1
     print("the same answers both ways" if same else "DIFFERENT ANSWERS with the tables kept and worked out")
@@ -146,6 +158,8 @@ def report(source: Path, imported: dict, built: dict, rows: dict[str, dict]) -> 
             f"| {name} | {r['load_s']:.2f} | {r['open_s']:.3f} | {firsts} "
             f"| {r['steady_max_ms']:.0f} / {r['steady_median_ms']:.1f} | {r['rss_mb']:,.0f} |"
         )
+    for name, r in rows.items():
+        print(f"slowest keystrokes ({name}): " + ", ".join(f"{text!r} {ms:.0f} ms" for ms, text in r["slowest"]))
 
 
 if __name__ == "__main__":

@@ -212,9 +212,19 @@ def test_the_index_process_leaves_tables_the_reader_opens(corpus_files, real_pap
     assert answers(index, marks) == answers(SearchIndex(list(papers)), marks)
 
 
-def test_damaged_tables_beside_the_index_are_worked_out_again(corpus_files, marks):
+@pytest.mark.parametrize(
+    ("name", "damage", "at"),
+    [
+        ("authors.papers.npy", _flip, -1),
+        ("days.paper.npy", _truncate, -8),
+        ("flags.npy", _fifo, 0),
+        ("meta.json", _garbage, 0),
+        ("categories.words.json", _flip, 3),
+    ],
+)
+def test_damaged_tables_beside_the_index_are_worked_out_again(corpus_files, marks, name, damage, at):
     index_build.main([str(f) for f in corpus_files])
-    _flip(_entry(corpus_files) / "tables" / "authors.papers.npy", -1)
+    damage(_entry(corpus_files) / "tables" / name, at)
     papers = load_corpus(corpus_files).papers
     index = cached_index(papers, corpus_files)
     assert index._tables._authors is None  # not trusted: worked out from the papers
