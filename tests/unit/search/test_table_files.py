@@ -263,3 +263,25 @@ def test_tables_stored_after_the_reader_opened_the_index_are_taken_up_at_the_fir
     expected = answers(SearchIndex(list(papers)), marks)
     monkeypatch.setattr(tables, "_walk", walked)
     assert answers(index, marks) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("categories.words.json", lambda words: list(reversed(words))),  # a bisect over them would miss
+        ("categories.words.json", lambda words: {"not": "a list"}),
+        ("authors.words.json", lambda words: words[:-1]),  # one word fewer than the offsets cut
+    ],
+)
+def test_files_that_match_their_crc_but_not_each_other_are_refused(real_papers, tmp_path, name, text):
+    """What a writer that went wrong would leave: each file as meta.json says, the tables not fitting together."""
+    import zlib
+
+    folder = stored(real_papers, tmp_path / "tables")
+    data = json.dumps(text(json.loads((folder / name).read_text()))).encode()
+    (folder / name).write_bytes(data)
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["files"][name] = [len(data), zlib.crc32(data)]
+    (folder / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(table_files.Damaged, match=name.split(".")[0]):
+        table_files.load(folder, b"digest", len(real_papers))
