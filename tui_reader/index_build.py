@@ -3,13 +3,17 @@ build (tens of seconds at a million papers) then has a core to itself instead of
 memory it takes (the texts it reads, its transient arrays) never counts in the reader's. The process loads the
 corpus as the reader did (the stores of its big files, the parse cache of the others) and leaves the index in the
 cache (``tui_reader.search.cache``), where the reader finds it; if it fails or builds an index of other papers
-(files that changed meanwhile), the reader builds its own.
+(files that changed meanwhile), the reader builds its own. Once the index is stored (the reader goes on with it),
+the process works out the filters' tables and stores them beside it: the reader's index takes them up at its
+first filter after they are there (before, it works out what that filter needs itself).
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,11 +24,27 @@ __all__ = ["build_apart", "main"]
 
 def build_apart(files: Sequence[Path]) -> bool:
     """Build the index of the corpus read from ``files`` in a process of its own, and wait for it (call this in a
-    worker thread). True when it stored an index."""
+    worker thread). True when it stored an index: the process then goes on working out the filters' tables, and
+    ends when they are stored (or with the reader)."""
     process = processes.start("tui_reader.index_build", *map(os.fsdecode, files))
+    assert process.stdout is not None
+    try:
+        built = process.stdout.readline().strip() == b"built"
+    except BaseException:
+        processes.end(process)
+        raise
+    if not built:
+        processes.end(process)
+        return False
+    threading.Thread(target=_finish, args=(process,), name="index tables", daemon=True).start()
+    return True
+
+
+def _finish(process: subprocess.Popen[bytes]) -> None:
+    """Wait for the process to end on its own (its output closes), then reap it."""
     try:
         assert process.stdout is not None
-        return process.stdout.read().strip() == b"built"
+        process.stdout.read()
     finally:
         processes.end(process)
 
@@ -32,11 +52,13 @@ def build_apart(files: Sequence[Path]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     processes.exit_with_parent()
     from tui_reader.corpus import load_corpus
-    from tui_reader.search.cache import cached_index
+    from tui_reader.search.cache import cached_index, store_tables
 
     files = [Path(name) for name in (argv if argv is not None else sys.argv[1:])]
-    cached_index(load_corpus(files).papers, files)
-    print("built", flush=True)
+    papers = load_corpus(files).papers
+    cached_index(papers, files)
+    print("built", flush=True)  # the reader opens the index now
+    store_tables(papers, files)  # then the filters' tables, which it takes up when they are there
     return 0
 
 

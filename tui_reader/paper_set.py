@@ -393,6 +393,25 @@ class PaperSet(Sequence[Paper]):
             h.update(f"C{position}\0{paper.title}\0{paper.abstract}\0".encode("utf-8", "surrogatepass"))
         return h.digest()
 
+    def record_key(self) -> bytes | None:
+        """Names every paper whole (its authors, dates, categories, links... too), in order, without reading a
+        store's rows: a store's key names its rows (None while no store has joined)."""
+        if not self._stores:
+            return None
+        h = hashlib.blake2b(digest_size=20)
+        for part in self._parts:
+            if isinstance(part, list):
+                h.update(b"L%d" % len(part))
+                for paper in part:
+                    h.update(repr(paper).encode("utf-8", "surrogatepass") + b"\0")
+            else:
+                h.update(f"S{part.store.key} {len(part)}".encode())
+                if part.rows is not None:
+                    h.update(part.rows.tobytes())
+        for position in sorted(self._changed):
+            h.update(f"C{position}\0{self._changed[position]!r}\0".encode("utf-8", "surrogatepass"))
+        return h.digest()
+
 
 def _shared(mine: tuple[np.ndarray, np.ndarray], theirs: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
     """(my row, their row) for each key both sorted key lists hold (a binary search each: no sort)."""

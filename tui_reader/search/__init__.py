@@ -10,7 +10,9 @@
   the papers most like one ("more like this", ranked in ``similar.py``).
 - ``results.py``: ``SearchResult``, the papers found (``Positions``) and what matched in each, to highlight.
 - ``cache.py``: ``cached_index`` keeps a big corpus' index on disk between launches, as a folder of arrays that
-  ``disk.py`` writes and maps back read-only (checked first: a damaged folder is rebuilt).
+  ``disk.py`` writes and maps back read-only (checked first: a damaged folder is rebuilt); and beside it, for a
+  corpus of stored papers, the filters' tables (``table_files.py``, the same checks), so that the first filter
+  never walks a million papers.
 - ``texts.py``: the titles and abstracts of all the papers, from the papers' own texts when they offer them (papers
   kept on disk), so that no ``Paper`` is made of each.
 

@@ -194,17 +194,22 @@ def _load(folder: int, entry: Path, digest: bytes) -> IndexParts:
     return IndexParts(vocabulary, fields[0], fields[1], compounds, acronyms)
 
 
-def _meta(folder: int, entry: Path) -> dict[str, Any]:
-    fd = _open(folder, entry, _META)
+def _json(folder: int, entry: Path, name: str) -> Any:
+    """A small JSON file of the folder (meta.json: no size nor CRC to check it against), parsed."""
+    fd = _open(folder, entry, name)
     with os.fdopen(fd, "rb") as f:
         size = os.fstat(fd).st_size
         if size > _SMALL:
-            raise Damaged(f"{entry}/{_META}: {size} bytes, too big")
+            raise Damaged(f"{entry}/{name}: {size} bytes, too big")
         data = f.read(_SMALL + 1)
     try:
-        meta = json.loads(data)
-    except (UnicodeDecodeError, ValueError):
-        raise Damaged(f"{entry}/{_META}: not JSON") from None
+        return json.loads(data)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise Damaged(f"{entry}/{name}: not JSON") from None
+
+
+def _meta(folder: int, entry: Path) -> dict[str, Any]:
+    meta = _json(folder, entry, _META)
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise Damaged(f"{entry}/{_META}: not format {FORMAT}")
     files = meta.get("files")

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,9 @@ class FilterSpec:
     # bool per paper (the index negates it for ``-name:value``)
     mask: Callable[[PaperTables, str, bool, Marks], np.ndarray]
     help: str  # its examples for the help screen: one short line is put beside others, several lines stay apart
+    # what ``mask`` asks ``PaperTables.flags`` for, by the name it asks with: a big corpus works them out with its
+    # index and keeps them on disk (tui_reader.search.cache)
+    flags: Mapping[str, Callable[[Paper], bool]] = field(default_factory=dict)
 
 
 # -- is: read, unread, starred, unstarred -------------------------------------------------------------------
@@ -318,7 +321,7 @@ def _parse_has(text: str, prefix: bool) -> str | None:
 def _has_mask(tables: PaperTables, value: str, prefix: bool, marks: Marks) -> np.ndarray:
     """What the paper has: worked out once per paper (``PaperTables.flags``); a note or tags: from the marks."""
     if (test := _PAPER_HAS.get(value)) is not None:
-        return tables.flags(value, test)
+        return tables.flags(f"has:{value}", test)
     given: Mapping[str, object] = getattr(marks, "notes" if value == "note" else "tags", None) or {}
     return tables.ids_mask(paper_id for paper_id, kept in given.items() if kept)
 
@@ -362,6 +365,7 @@ FILTERS: Mapping[str, FilterSpec] = {
             _parse_has,
             _has_mask,
             "has:code (a GitHub repo, or a GitHub or GitLab link)   has:project  has:doi  has:note  has:tag",
+            {f"has:{value}": test for value, test in _PAPER_HAS.items()},
         ),
     )
 }

@@ -38,7 +38,7 @@ from tui_reader.search.postings import Postings, build
 from tui_reader.search.query import Query, Term, max_typos, parse_query
 from tui_reader.search.results import Matcher, Positions, SearchResult
 from tui_reader.search.similar import LIKE_LIMIT, Similarity
-from tui_reader.search.tables import PaperTables
+from tui_reader.search.tables import Later, PaperTables, Ready
 from tui_reader.search.text import FOLD_ERRORS
 from tui_reader.search.texts import field_texts, in_slices, texts_at
 
@@ -79,9 +79,12 @@ class SearchIndex:
     CACHE_SIZE = 64  # matched terms kept (one byte per paper each)
     PHRASE_CHECK_LIMIT = 20_000  # papers whose text an unfinished phrase is checked in, at most
 
-    def __init__(self, papers: Sequence[Paper], parts: IndexParts | None = None) -> None:
+    def __init__(
+        self, papers: Sequence[Paper], parts: IndexParts | None = None, tables: Ready | Later | None = None
+    ) -> None:
         """Index ``papers``; or take ``parts`` (``SearchIndex.parts`` of an index of the very same papers,
-        as tui_reader.search.cache keeps them) instead of building them."""
+        as tui_reader.search.cache keeps them) instead of building them, and the filters' ``tables`` of these
+        papers instead of working them out on first use (or what loads them when they are there)."""
         if len(papers) >= 2**32:
             raise ValueError("a SearchIndex holds fewer than 2**32 papers")
         self.papers = papers
@@ -105,7 +108,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._cache: OrderedDict[CacheKey, _Hits] = OrderedDict()
         self._prefix_tables: dict[int, list[str]] = {}
-        self._tables = PaperTables(papers, self.size)  # what the filters look papers up in
+        self._tables = PaperTables(papers, self.size, tables)  # what the filters look papers up in
         self._like = Similarity(papers, self.size, self.vocabulary, self._title, self._abstract)
 
     @property
