@@ -35,6 +35,7 @@ from tui_reader.paper import Paper
 from tui_reader.search.filters import FILTERS, Marks
 from tui_reader.search.forms import STOPWORDS, Acronyms, acronyms_in, best_expansions, compounds, stems
 from tui_reader.search.postings import Postings, build
+from tui_reader.search.prefixes import PrefixTables
 from tui_reader.search.query import Query, Term, max_typos, parse_query
 from tui_reader.search.results import Matcher, Positions, SearchResult
 from tui_reader.search.similar import LIKE_LIMIT, Similarity
@@ -104,7 +105,7 @@ class SearchIndex:
         self._by_length = {n: ([self.vocabulary[i] for i in ids], np.array(ids)) for n, ids in by_length.items()}
         self._lock = threading.Lock()
         self._cache: OrderedDict[CacheKey, _Hits] = OrderedDict()
-        self._prefix_tables: dict[int, list[str]] = {}
+        self._prefix_tables = PrefixTables(self.vocabulary)  # for the typos of a word being typed
         self._tables = PaperTables(papers, self.size)  # what the filters look papers up in
         self._like = Similarity(papers, self.size, self.vocabulary, self._title, self._abstract)
 
@@ -157,10 +158,9 @@ class SearchIndex:
             keep &= self._without_phrases(parsed, keep)
             np.minimum(score, 255, out=score)
             score |= matched << 8
-        found_at = np.flatnonzero(keep).astype(np.uint32)
-        order = np.argsort(np.uint16(0xFFFF) - score[found_at], kind="stable")  # 16-bit keys: a radix sort
-        result = SearchResult(query, Positions(found_at[order]), self.papers, matchers, parsed)
-        result.partial = partial and len(found_at) > 0
+        ranked = Positions.ranked(score, keep)  # as far as the rows asked for (tui_reader.search.ranking)
+        result = SearchResult(query, ranked, self.papers, matchers, parsed)
+        result.partial = partial and len(ranked) > 0
         return result
 
     def _without_phrases(self, parsed: Query, keep: np.ndarray) -> np.ndarray:
@@ -321,20 +321,10 @@ class SearchIndex:
                     close = [i for i in close if _same_start(word, self.vocabulary[i])]
                 found.extend((i, i + 1, "") for i in close)
             if prefix and len(word) >= _SHORT and abs(length - len(word)) <= max_typos(len(word)):
-                table = self._prefix_table(length)
+                table = self._prefix_tables.table(length)
                 k = max_typos(len(word))
                 found.extend((*self._range(table[j]), table[j]) for j in _close(word, table, k).tolist())
         return found
-
-    def _prefix_table(self, length: int) -> list[str]:
-        """The distinct ``length``-letter beginnings of longer words, computed on first use."""
-        with self._lock:
-            table = self._prefix_tables.get(length)
-        if table is None:
-            table = list(dict.fromkeys(w[:length] for w in self.vocabulary if len(w) > length))
-            with self._lock:
-                self._prefix_tables[length] = table
-        return table
 
     def similar(self, position: int, limit: int = LIKE_LIMIT) -> SearchResult:
         """The papers most like paper ``position``, best first (tui_reader.search.similar), with the words that
