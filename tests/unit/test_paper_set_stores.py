@@ -124,3 +124,33 @@ def test_a_copy_grows_on_its_own(tmp_path, real):
     assert "x" not in original.ids and real[70].id not in original.ids
     same(copy, PaperSet([*real, Paper(**_fields(real[55], upvotes=3)), Paper(**_fields(real[20], upvotes=4))]))
     same(original, PaperSet(real[:60]))
+
+
+def test_texts_picked_at_scattered_places_are_those_of_the_papers_there(tmp_path, real, monkeypatch):
+    """A phrase is checked in its candidates' texts, read at once without making a Paper of each (a store's
+    Paper is ~8x slower to make than its title): in a store, in the papers held before it (one of which a store
+    row joined), and in the papers after it."""
+    from tui_reader.paper_store import StoredPapers
+    from tui_reader.search import SearchIndex
+
+    seeds = [paper("A seed paper only"), Paper(**_fields(real[9], sources=("hf",), title="Other title"))]
+    later = [paper("A new paper about neural tangent kernels"), Paper(**_fields(real[50], sources=("hf",)))]
+    together = PaperSet(seeds)
+    together.add(stored(tmp_path, real))
+    together.add(later)
+    reference = PaperSet(seeds + real + later)
+    assert len(together) == len(reference) == 102
+    positions = [*range(101, -1, -3), 101, -1, 0, 50, 51, 52]  # every part, a changed row, backwards
+    index = SearchIndex(together)  # built from slices of the texts
+    expected = [list(SearchIndex(reference).search(q).indices) for q in ('"neural tangent', '"of the"', '"a new"')]
+
+    def made(self, row):
+        raise AssertionError("a stored paper was made to read its text")
+
+    monkeypatch.setattr(StoredPapers, "_paper", made)
+    for field in ("title", "abstract"):
+        assert together.texts(field).pick(positions) == [getattr(reference[p], field) for p in positions]
+    with pytest.raises(IndexError):
+        together.texts("title").pick([102])
+    assert [list(index.search(q).indices) for q in ('"neural tangent', '"of the"', '"a new"')] == expected
+    assert all(expected)
