@@ -134,7 +134,11 @@ def test_texts_picked_at_scattered_places_are_those_of_the_papers_there(tmp_path
     from tui_reader.search import SearchIndex
 
     seeds = [paper("A seed paper only"), Paper(**_fields(real[9], sources=("hf",), title="Other title"))]
-    later = [paper("A new paper about neural tangent kernels"), Paper(**_fields(real[50], sources=("hf",)))]
+    longer = real[50].abstract + " Read as a neural tangent kernel."  # the longer abstract wins: a changed row
+    later = [
+        paper("A new paper about neural tangent kernels"),
+        Paper(**_fields(real[50], sources=("hf",), abstract=longer)),
+    ]
     together = PaperSet(seeds)
     together.add(stored(tmp_path, real))
     together.add(later)
