@@ -46,8 +46,12 @@ class PrefixTables:
         with self._lock:
             kept = self._ascii
         if kept is None:
-            plain = [w for w in self._vocabulary if w.isascii()]
-            others = [w for w in self._vocabulary if not w.isascii()]
+            vocabulary = self._vocabulary
+            if "".join(vocabulary).isascii():  # nearly always: one look at all the words
+                plain, others = vocabulary, []
+            else:
+                plain = [w for w in vocabulary if w.isascii()]
+                others = [w for w in vocabulary if not w.isascii()]
             lengths = np.fromiter(map(len, plain), np.int32, len(plain))
             kept = (np.array(plain, dtype=f"S{_WIDTH}"), lengths, others)  # cut to _WIDTH bytes, still sorted
             with self._lock:
