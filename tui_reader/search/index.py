@@ -345,23 +345,27 @@ class SearchIndex:
         for hits in narrower:  # what was found while typing the phrase: the new one can only be rarer
             candidates &= hits.scores > 0
         *head, last = term.words
-        for word in head:
-            candidates &= self._word(word, False, typos=False, forms=False).scores > 0
-        candidates &= self._word(last, term.prefix, typos=False, forms=False).scores > 0
+        words = [self._word(w, False, typos=False, forms=False) for w in head]
+        words.append(self._word(last, term.prefix, typos=False, forms=False))
+        for hits in words:
+            candidates &= hits.scores > 0
         if term.prefix and np.count_nonzero(candidates) > self.PHRASE_CHECK_LIMIT:
             # still being typed ("neural t) and too common to check each paper's text on a keystroke: rank
             # the papers having all the words; the closing quote makes it exact
-            words = [self._word(w, False, typos=False, forms=False) for w in head]
-            words.append(self._word(last, True, typos=False, forms=False))
             mean = sum(h.scores.astype(np.uint16) for h in words) // len(words)
             scores = np.where(candidates, mean, 0).astype(np.uint8)
             return _Hits(scores, Matcher(frozenset(head), (last,)))
         pattern = re.compile(r"[\W_]+".join(map(re.escape, term.words)) + ("" if term.prefix else r"(?![^\W_])"))
-        found = np.flatnonzero(candidates)
-        at = found.tolist()
+        # a field can only hold the phrase if it holds each of its words: only those fields' texts are read
+        in_title, in_abstract = candidates.copy(), candidates
+        for hits in words:
+            in_title &= hits.scores >= _TITLE
+            in_abstract &= (hits.scores % _TITLE) > 0
         scores = np.zeros(self.size, np.uint8)
-        scores[found[_with_phrase(pattern, texts_at(self.papers, "title", at))]] = EXACT * _TITLE
-        scores[found[_with_phrase(pattern, texts_at(self.papers, "abstract", at))]] += EXACT
+        found = np.flatnonzero(in_title)
+        scores[found[_with_phrase(pattern, texts_at(self.papers, "title", found.tolist()))]] = EXACT * _TITLE
+        found = np.flatnonzero(in_abstract)
+        scores[found[_with_phrase(pattern, texts_at(self.papers, "abstract", found.tolist()))]] += EXACT
         hits = _Hits(scores, Matcher(phrase=term.words, phrase_prefix=term.prefix))
         if keep.all():  # checked against every paper: reusable for any later query
             self._cached(key, lambda: hits)

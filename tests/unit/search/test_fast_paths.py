@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_reader.search import Positions
+from tui_reader.paper import Paper
+from tui_reader.search import Positions, SearchIndex, words_of
 from tui_reader.search import postings as postings_module
 from tui_reader.search.postings import Postings, add_weights
 from tui_reader.search.prefixes import PrefixTables
@@ -162,3 +163,37 @@ def test_beginnings_are_every_distinct_beginning_in_order(vocabulary, length):
     vocabulary.sort()
     expected = sorted({w[:length] for w in vocabulary if len(w) > length})
     assert PrefixTables(vocabulary).table(length) == expected
+
+
+texts = st.lists(st.sampled_from(["ab", "abc", "cd", "Ab", "x"]), max_size=6).flatmap(
+    lambda words: st.lists(st.sampled_from([" ", "-", ", ", "_", " ("]), min_size=len(words), max_size=len(words)).map(
+        lambda cuts: "".join(c + w for c, w in zip(cuts, words, strict=True))
+    )
+)
+
+
+def holds(text: str, words: tuple[str, ...], prefix: bool) -> bool:
+    """The words in a row in the text (the last one only begun, for a phrase still being typed)."""
+    found = words_of(text)
+    n = len(words)
+    return any(
+        tuple(found[i : i + n - 1]) == words[:-1]
+        and (found[i + n - 1] == words[-1] or (prefix and found[i + n - 1].startswith(words[-1])))
+        for i in range(len(found) - n + 1)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(texts, texts), min_size=1, max_size=12),
+    st.lists(st.sampled_from(["ab", "abc", "cd", "a", "x"]), min_size=2, max_size=3),  # one word is no phrase
+    st.booleans(),
+)
+def test_a_phrase_is_found_in_each_field_that_holds_it(fields, words, closed):
+    """Only the fields holding every word of a phrase are read for it: the same papers, title matches first."""
+    papers = [Paper(id=f"p{i}", title=t, abstract=a) for i, (t, a) in enumerate(fields)]
+    query = '"' + " ".join(words) + ('"' if closed else "")
+    phrase = tuple(words)
+    score = [12 * holds(p.title, phrase, not closed) + 3 * holds(p.abstract, phrase, not closed) for p in papers]
+    expected = expected_order(score, [s > 0 for s in score])
+    assert list(SearchIndex(papers).search(query).indices) == expected
