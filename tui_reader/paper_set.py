@@ -495,3 +495,23 @@ class _Texts(Sequence[str]):
             if start <= changed < stop:
                 out[changed - start] = getattr(paper, self._field)
         return out
+
+    def pick(self, positions: Sequence[int]) -> list[str]:
+        """The texts at ``positions`` (a phrase's candidates, scattered): each read from its store or list as a
+        slice reads it, without making the ``Paper`` that ``self[i]`` makes (~8x slower)."""
+        owner, field = self._owner, self._field
+        size = len(owner)
+        out: list[str] = []
+        for position in positions:
+            if not -size <= position < size:
+                raise IndexError(position)
+            position %= size
+            changed = owner._changed.get(position)
+            part, offset = owner._part_at(position)
+            if changed is not None:
+                out.append(getattr(changed, field))
+            elif isinstance(part, list):
+                out.append(getattr(part[offset], field))
+            else:
+                out.append(part.store.texts(field)[part.row(offset)])
+        return out

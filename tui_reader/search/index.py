@@ -35,6 +35,7 @@ from tui_reader.paper import Paper
 from tui_reader.search.filters import FILTERS, Marks
 from tui_reader.search.forms import STOPWORDS, Acronyms, acronyms_in, best_expansions, compounds, stems
 from tui_reader.search.postings import Postings, build
+from tui_reader.search.prefixes import PrefixTables
 from tui_reader.search.query import Query, Term, max_typos, parse_query
 from tui_reader.search.results import Matcher, Positions, SearchResult
 from tui_reader.search.similar import LIKE_LIMIT, Similarity
@@ -107,7 +108,7 @@ class SearchIndex:
         self._by_length = {n: ([self.vocabulary[i] for i in ids], np.array(ids)) for n, ids in by_length.items()}
         self._lock = threading.Lock()
         self._cache: OrderedDict[CacheKey, _Hits] = OrderedDict()
-        self._prefix_tables: dict[int, list[str]] = {}
+        self._prefix_tables = PrefixTables(self.vocabulary)  # for the typos of a word being typed
         self._tables = PaperTables(papers, self.size, tables)  # what the filters look papers up in
         self._like = Similarity(papers, self.size, self.vocabulary, self._title, self._abstract)
 
@@ -160,10 +161,9 @@ class SearchIndex:
             keep &= self._without_phrases(parsed, keep)
             np.minimum(score, 255, out=score)
             score |= matched << 8
-        found_at = np.flatnonzero(keep).astype(np.uint32)
-        order = np.argsort(np.uint16(0xFFFF) - score[found_at], kind="stable")  # 16-bit keys: a radix sort
-        result = SearchResult(query, Positions(found_at[order]), self.papers, matchers, parsed)
-        result.partial = partial and len(found_at) > 0
+        ranked = Positions.ranked(score, keep)  # as far as the rows asked for (tui_reader.search.ranking)
+        result = SearchResult(query, ranked, self.papers, matchers, parsed)
+        result.partial = partial and len(ranked) > 0
         return result
 
     def _without_phrases(self, parsed: Query, keep: np.ndarray) -> np.ndarray:
@@ -324,20 +324,10 @@ class SearchIndex:
                     close = [i for i in close if _same_start(word, self.vocabulary[i])]
                 found.extend((i, i + 1, "") for i in close)
             if prefix and len(word) >= _SHORT and abs(length - len(word)) <= max_typos(len(word)):
-                table = self._prefix_table(length)
+                table = self._prefix_tables.table(length)
                 k = max_typos(len(word))
                 found.extend((*self._range(table[j]), table[j]) for j in _close(word, table, k).tolist())
         return found
-
-    def _prefix_table(self, length: int) -> list[str]:
-        """The distinct ``length``-letter beginnings of longer words, computed on first use."""
-        with self._lock:
-            table = self._prefix_tables.get(length)
-        if table is None:
-            table = list(dict.fromkeys(w[:length] for w in self.vocabulary if len(w) > length))
-            with self._lock:
-                self._prefix_tables[length] = table
-        return table
 
     def similar(self, position: int, limit: int = LIKE_LIMIT) -> SearchResult:
         """The papers most like paper ``position``, best first (tui_reader.search.similar), with the words that
@@ -358,23 +348,27 @@ class SearchIndex:
         for hits in narrower:  # what was found while typing the phrase: the new one can only be rarer
             candidates &= hits.scores > 0
         *head, last = term.words
-        for word in head:
-            candidates &= self._word(word, False, typos=False, forms=False).scores > 0
-        candidates &= self._word(last, term.prefix, typos=False, forms=False).scores > 0
+        words = [self._word(w, False, typos=False, forms=False) for w in head]
+        words.append(self._word(last, term.prefix, typos=False, forms=False))
+        for hits in words:
+            candidates &= hits.scores > 0
         if term.prefix and np.count_nonzero(candidates) > self.PHRASE_CHECK_LIMIT:
             # still being typed ("neural t) and too common to check each paper's text on a keystroke: rank
             # the papers having all the words; the closing quote makes it exact
-            words = [self._word(w, False, typos=False, forms=False) for w in head]
-            words.append(self._word(last, True, typos=False, forms=False))
             mean = sum(h.scores.astype(np.uint16) for h in words) // len(words)
             scores = np.where(candidates, mean, 0).astype(np.uint8)
             return _Hits(scores, Matcher(frozenset(head), (last,)))
         pattern = re.compile(r"[\W_]+".join(map(re.escape, term.words)) + ("" if term.prefix else r"(?![^\W_])"))
-        found = np.flatnonzero(candidates)
-        at = found.tolist()
+        # a field can only hold the phrase if it holds each of its words: only those fields' texts are read
+        in_title, in_abstract = candidates.copy(), candidates
+        for hits in words:
+            in_title &= hits.scores >= _TITLE
+            in_abstract &= (hits.scores % _TITLE) > 0
         scores = np.zeros(self.size, np.uint8)
-        scores[found[_with_phrase(pattern, texts_at(self.papers, "title", at))]] = EXACT * _TITLE
-        scores[found[_with_phrase(pattern, texts_at(self.papers, "abstract", at))]] += EXACT
+        found = np.flatnonzero(in_title)
+        scores[found[_with_phrase(pattern, texts_at(self.papers, "title", found.tolist()))]] = EXACT * _TITLE
+        found = np.flatnonzero(in_abstract)
+        scores[found[_with_phrase(pattern, texts_at(self.papers, "abstract", found.tolist()))]] += EXACT
         hits = _Hits(scores, Matcher(phrase=term.words, phrase_prefix=term.prefix))
         if keep.all():  # checked against every paper: reusable for any later query
             self._cached(key, lambda: hits)

@@ -21,7 +21,7 @@ import numpy as np
 
 from tui_reader.search.text import FOLD_ERRORS
 
-__all__ = ["Postings", "build"]
+__all__ = ["Postings", "add_weights", "build"]
 
 _CHUNK_BITS = 10
 _CHUNK = 1 << _CHUNK_BITS  # papers per chunk: a paper's place in its chunk fits the key's low bits
@@ -57,28 +57,30 @@ class Postings:
     common_counts: np.ndarray  # int64: papers per common word
 
     def mark(self, lo: int, hi: int, out: np.ndarray, value: int) -> None:
-        """``out[p] = value`` for every paper ``p`` containing one of the words ``lo..hi-1``."""
+        """``out[p] = value`` for every paper ``p`` containing one of the words ``lo..hi-1``, ``out`` being uint8
+        and holding no value above ``value`` (callers mark from the lowest value up)."""
         out[self.papers[self.offsets[lo] : self.offsets[hi]]] = value
         a, b = np.searchsorted(self.common, (lo, hi))
         if b > a:
             rows = self.bits[a:b]
             either = np.bitwise_or.reduce(rows, axis=0) if b - a > 1 else rows[0]
-            out[np.unpackbits(either, count=self.size, bitorder="little").view(np.bool_)] = value
+            marked = np.unpackbits(either, count=self.size, bitorder="little")  # 0 or 1 per paper
+            marked *= np.uint8(value)
+            np.maximum(out, marked, out=out)  # = value where marked: 20x faster than assigning through a mask
 
     def count(self, lo: int, hi: int) -> int:
         """How many (paper, word) pairs the words ``lo..hi-1`` have."""
         a, b = np.searchsorted(self.common, (lo, hi))
         return int(self.offsets[hi] - self.offsets[lo] + self.common_counts[a:b].sum())
 
-    def add(self, word: int, out: np.ndarray, weight: float) -> None:
-        """``out[p] += weight`` for every paper ``p`` containing the word (a common word's bitmap row is added
-        whole: listing its papers would cost 5x more)."""
-        row = int(np.searchsorted(self.common, word))
-        if row < len(self.common) and self.common[row] == word:
-            bits = np.unpackbits(self.bits[row], count=self.size, bitorder="little")
-            out += bits.astype(out.dtype) * out.dtype.type(weight)
-        else:
-            out[self.papers[self.offsets[word] : self.offsets[word + 1]]] += weight
+    def counts(self, words: np.ndarray) -> np.ndarray:
+        """How many papers have each of the ``words`` (int64 array): ``count(w, w + 1)`` for each at once."""
+        found = self.offsets[words + 1] - self.offsets[words]
+        row = np.searchsorted(self.common, words)
+        common = row < len(self.common)
+        common[common] = self.common[row[common]] == words[common]
+        found[common] += self.common_counts[row[common]]
+        return np.asarray(found, np.int64)
 
     def papers_of(self, word: int) -> np.ndarray:
         """The papers containing one word, ascending."""
@@ -86,6 +88,39 @@ class Postings:
         if row < len(self.common) and self.common[row] == word:
             return np.flatnonzero(np.unpackbits(self.bits[row], count=self.size, bitorder="little"))
         return self.papers[self.offsets[word] : self.offsets[word + 1]]
+
+
+_BLOCK = 1 << 17  # papers added up at a time (a multiple of 8): their scores stay in the CPU's cache meanwhile
+# the bits of each byte value, little-endian: a bitmap row's byte b gives its 8 papers _BITS[b] * weight
+_BITS = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1, bitorder="little").astype(np.float32)
+
+
+def add_weights(out: np.ndarray, terms: Sequence[tuple[Postings, int, float]]) -> None:
+    """For each ``(postings, word, weight)`` in turn, ``out[p] += weight`` (``out`` float32, one per paper) for
+    every paper ``p`` having the word: each paper's sum is made in the very same order, so it is the same to the
+    last bit, but a block of papers at a time, all the terms over one block before the next (one pass of all the
+    terms over a million papers each would go through memory ~100 times: 30% slower)."""
+    size = len(out)
+    edges = np.arange(0, size + _BLOCK, _BLOCK)
+    plan: list[tuple[np.ndarray, np.ndarray | None, float, np.ndarray]] = []  # data, bitmap table, weight, cuts
+    for postings, word, weight in terms:
+        row = int(np.searchsorted(postings.common, word))
+        if row < len(postings.common) and postings.common[row] == word:  # a bitmap row, added whole
+            plan.append((postings.bits[row], _BITS * np.float32(weight), weight, edges))
+        else:
+            papers = postings.papers[postings.offsets[word] : postings.offsets[word + 1]]
+            plan.append((papers, None, weight, np.searchsorted(papers, edges)))
+    for block, start in enumerate(range(0, size, _BLOCK)):
+        stop = min(size, start + _BLOCK)
+        whole = start + (stop - start) // 8 * 8  # papers up to here fill whole bytes of a bitmap row
+        scores = out[start:whole].reshape(-1, 8)
+        for data, table, weight, cuts in plan:
+            if table is None:
+                out[data[cuts[block] : cuts[block + 1]]] += weight
+            else:
+                scores += np.take(table, data[start // 8 : whole // 8], axis=0)
+                if whole < stop:  # the last few papers, in the row's last byte
+                    out[whole:stop] += table[data[whole // 8], : stop - whole]
 
 
 @dataclass(slots=True)

@@ -12,21 +12,68 @@ import numpy as np
 
 from tui_reader.paper import Paper, Span, Spans
 from tui_reader.search.query import Query, parse_query
+from tui_reader.search.ranking import best, rank
 from tui_reader.search.text import word_spans
 
 __all__ = ["Matcher", "Positions", "SearchResult"]
 
+_FIRST_ROWS = 256  # rows ranked at first: a screen of the list, and some to scroll
+_NONE = np.empty(0, np.uint32)
+
 
 class Positions(Sequence[int]):
-    """Paper positions, best first, kept in a numpy array (no Python int per paper until asked)."""
+    """Paper positions, best first, kept in a numpy array (no Python int per paper until asked).
 
-    __slots__ = ("array",)
+    ``Positions.ranked(score, keep)`` orders a search's papers lazily (tui_reader.search.ranking): the rows asked
+    for first (the list's first screen) are found without sorting every match; the whole order is worked out the
+    first time a later row, an iteration or ``array`` needs it.
+    """
+
+    __slots__ = ("_array", "_count", "_first", "_keep", "_score")
 
     def __init__(self, array: np.ndarray) -> None:
-        self.array = array
+        self._array: np.ndarray | None = array
+        self._first = array  # the first rows, best first (all of them once ``_array`` is known)
+        self._count = len(array)
+        self._score: np.ndarray | None = None
+        self._keep: np.ndarray | None = None
+
+    @classmethod
+    def ranked(cls, score: np.ndarray, keep: np.ndarray) -> Positions:
+        """The papers of ``keep`` (bool per paper), the highest ``score`` (uint16 per paper) first, ties in
+        position order. Both arrays are kept as they are: the caller must not change them."""
+        positions = cls(_NONE)
+        positions._array = None
+        positions._count = int(np.count_nonzero(keep))
+        positions._score, positions._keep = score, keep
+        return positions
+
+    @property
+    def array(self) -> np.ndarray:
+        """Every position, best first."""
+        array = self._array
+        if array is None:
+            assert self._score is not None and self._keep is not None
+            array = rank(self._score, self._keep)
+            self._first = self._array = array
+            self._score = None
+        return array
+
+    def _head(self, stop: int) -> np.ndarray:
+        """At least the first ``stop`` positions (fewer only when there are fewer)."""
+        first = self._first
+        if len(first) >= stop or self._array is not None:
+            return first
+        want = max(_FIRST_ROWS, 4 * len(first), stop)
+        assert self._score is not None and self._keep is not None
+        if want * 4 >= self._count or self._count * 8 <= len(self._keep):  # sorting them all costs as much
+            return self.array
+        first = best(self._score, self._keep, want)
+        self._first = first
+        return first
 
     def __len__(self) -> int:
-        return len(self.array)
+        return self._count
 
     @overload
     def __getitem__(self, item: int) -> int: ...
@@ -34,14 +81,24 @@ class Positions(Sequence[int]):
     def __getitem__(self, item: slice) -> list[int]: ...
     def __getitem__(self, item: int | slice) -> int | list[int]:
         if isinstance(item, slice):
+            start, stop, step = item.indices(self._count)
+            if step > 0:
+                return list(self._head(stop)[start:stop:step].tolist())
             return list(self.array[item].tolist())
-        return int(self.array[item])
+        at = item + self._count if item < 0 else item
+        if not 0 <= at < self._count:
+            raise IndexError(item)
+        return int(self._head(at + 1)[at])
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.array.tolist())
 
     def __contains__(self, value: object) -> bool:
-        return isinstance(value, int) and bool((self.array == value).any())
+        if not isinstance(value, int):
+            return False
+        if self._keep is not None:
+            return 0 <= value < len(self._keep) and bool(self._keep[value])
+        return bool((self.array == value).any())
 
     def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
         hits = np.flatnonzero(self.array[start:stop] == value)
@@ -50,7 +107,7 @@ class Positions(Sequence[int]):
         return start + int(hits[0])
 
     def __repr__(self) -> str:
-        return f"Positions({self.array.tolist()[:10]}{'...' if len(self) > 10 else ''})"
+        return f"Positions({self[:10]}{'...' if len(self) > 10 else ''})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import numpy as np
 
 from tui_reader.paper import Paper
 from tui_reader.search.forms import STOPWORDS
-from tui_reader.search.postings import Postings
+from tui_reader.search.postings import Postings, add_weights
 from tui_reader.search.query import Query
 from tui_reader.search.results import Matcher, Positions, SearchResult
 from tui_reader.search.text import words_of
@@ -50,14 +50,16 @@ class Similarity:
                 counts[i] += 1.0 + (word in title_words)
         score = np.zeros(self.size, np.float32)
         weights: list[tuple[float, str]] = []
-        for i, count in counts.items():
-            have = max(self._title.count(i, i + 1), self._abstract.count(i, i + 1))  # papers with it, about
+        terms: list[tuple[Postings, int, float]] = []  # what is added to the scores, in this order
+        words = np.fromiter(counts, np.int64, len(counts))
+        having = np.maximum(self._title.counts(words), self._abstract.counts(words)).tolist()  # papers, about
+        for (i, count), have in zip(counts.items(), having, strict=True):
             if have <= 1 or have > self.size // 4:  # only this paper, or too common to tell papers apart
                 continue
             weight = float(np.log(1 + (self.size - have + 0.5) / (have + 0.5))) * (1 + np.log(count))
             weights.append((weight, self.vocabulary[i]))
-            self._abstract.add(i, score, weight)
-            self._title.add(i, score, weight)
+            terms += [(self._abstract, i, weight), (self._title, i, weight)]
+        add_weights(score, terms)
         score /= 0.5 + 0.5 * self._length_ratio
         score[position] = 0
         best = np.argpartition(-score, min(limit, self.size - 1))[:limit] if self.size > limit else np.arange(self.size)

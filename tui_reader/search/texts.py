@@ -3,7 +3,8 @@
 The papers handed to a SearchIndex may be a plain list of ``Paper`` or a set of papers kept on disk, whose
 ``papers[i]`` builds a ``Paper`` on demand (slow a million times over). Such a set may offer, duck-typed:
 
-- ``papers.texts(field)``, field ``"title"`` or ``"abstract"``: a sequence of the texts (slicing decodes a range);
+- ``papers.texts(field)``, field ``"title"`` or ``"abstract"``: a sequence of the texts (slicing decodes a range;
+  its ``pick(positions)``, if it has one, the texts at scattered positions);
 - ``papers.text_lengths()``: ``len(title) + len(abstract)`` per paper, a numpy array;
 - ``papers.content_key()``: bytes naming the exact titles and abstracts in order (None: not known);
 - ``papers.ids``: a mapping from paper id to position.
@@ -66,7 +67,8 @@ def texts_at(papers: Sequence[Paper], field: Field, positions: Sequence[int]) ->
     offered = getattr(papers, "texts", None)
     if callable(offered):
         texts: Sequence[str] = offered(field)
-        return [texts[i] for i in positions]
+        pick = getattr(texts, "pick", None)  # many at once, when the texts can (a PaperSet's)
+        return list(pick(positions)) if callable(pick) else [texts[i] for i in positions]
     if field == "title":
         return [papers[i].title for i in positions]
     return [papers[i].abstract for i in positions]
