@@ -41,6 +41,8 @@ def paper(title: str, arxiv: str | None = None, source: str = "a", **fields) -> 
 def same(a: PaperSet, b: PaperSet) -> None:
     assert len(a) == len(b)
     assert list(a) == list(b)
+    asked = [*[p.id for p in b][::-1], "000000000000", "not an id", "é"]
+    assert a.positions_of(asked).tolist() == [b.ids.get(key, -1) for key in asked]
     for position, p in enumerate(b):
         assert a.ids[p.id] == position
         if p.arxiv_id is not None:
@@ -179,3 +181,17 @@ def test_texts_picked_at_scattered_places_are_those_of_the_papers_there(tmp_path
         together.texts("title").pick([102])
     assert [list(index.search(q).indices) for q in ('"neural tangent', '"of the"', '"a new"')] == expected
     assert all(expected)
+
+
+def test_is_filters_find_the_marked_papers_of_a_store(tmp_path, real):
+    from types import SimpleNamespace
+
+    from tui_reader.search import SearchIndex
+
+    together = PaperSet(real[:3])
+    together.add(stored(tmp_path, real[3:]))
+    starred = SimpleNamespace(read=True, starred=True)
+    marks = {real[1].id: starred, real[40].id: starred, real[99].id: starred, "000000000000": starred}
+    index = SearchIndex(together)
+    assert list(index.search("is:starred", marks).indices) == [1, 40, 99]
+    assert len(index.search("is:unread", marks).indices) == 97

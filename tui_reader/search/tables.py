@@ -95,7 +95,13 @@ class PaperTables:
     def ids_mask(self, ids: Iterable[str]) -> np.ndarray:
         """The papers with these ids (ids of no paper are left out)."""
         mask = self.empty()
-        positions, size = self.positions(), self.size
+        size = self.size
+        positions_of = getattr(self.papers, "positions_of", None)  # a PaperSet: its stores' rows looked up at once
+        if positions_of is not None:
+            found = positions_of(ids)
+            mask[found[(found >= 0) & (found < size)]] = True
+            return mask
+        positions = self.positions()
         mask[[i for i in map(positions.get, ids) if i is not None and i < size]] = True
         return mask
 
