@@ -199,14 +199,13 @@ class _Texts(Sequence[str]):
     @overload
     def __getitem__(self, index: slice) -> list[str]: ...
     def __getitem__(self, index: int | slice) -> str | list[str]:
-        text = self._store._text
         if isinstance(index, slice):
             rows = range(*index.indices(len(self._store)))
-            texts = [text(i, self._abstract) for i in rows]
+            texts = self._store._texts(rows, self._abstract)
             if len(rows) >= _RELEASE_ROWS:
                 self._store._release(rows)
             return texts
-        return text(self._store._row(index), self._abstract)
+        return self._store._text(self._store._row(index), self._abstract)
 
 
 class StoredPapers(Sequence[Paper]):
@@ -296,6 +295,24 @@ class StoredPapers(Sequence[Paper]):
         else:
             length, crc = title_len, v["title_crc"][row]
         return self._checked(self._textbin, at, length, crc, "text.bin").decode("utf-8", "surrogatepass")
+
+    def _texts(self, rows: range, abstract: bool) -> list[str]:
+        """``_text`` of a run of rows, their columns read at once (an index build reads a million of them)."""
+        c = self._c
+        step = slice(rows.start, rows.stop, rows.step)
+        starts, title_lens = c["text_at"][step].tolist(), c["title_len"][step].tolist()
+        if abstract:
+            starts = [at + length for at, length in zip(starts, title_lens, strict=True)]
+            lengths, crcs = c["abstract_len"][step].tolist(), c["abstract_crc"][step].tolist()
+        else:
+            lengths, crcs = title_lens, c["title_crc"][step].tolist()
+        blob, crc32, out = self._textbin, zlib.crc32, []
+        for at, length, crc in zip(starts, lengths, crcs, strict=True):
+            data = blob[at : at + length]
+            if len(data) != length or crc32(data) != crc:
+                raise self._damaged(f"text.bin: a record at {at} failed its check")
+            out.append(data.decode("utf-8", "surrogatepass"))
+        return out
 
     def _release(self, rows: range) -> None:
         """Let the pages of a long run of rows' texts, just read, go from this process' memory (the kernel keeps
