@@ -10,6 +10,7 @@ every ~50 ms. Reference in the same run: a bare Textual app's first paint (bench
     .venv/bin/python benchmarks/bench_arxiv.py                         # 100k papers: one cold, 3 warm launches
     .venv/bin/python benchmarks/bench_arxiv.py --papers 1000000        # the issue's size (~4 minutes cold)
     .venv/bin/python benchmarks/bench_arxiv.py --papers 2800000 --warm-runs 1   # all of arXiv (~6 GB of lines)
+    .venv/bin/python benchmarks/bench_arxiv.py --checkout /tmp/base    # another checkout's reader (before/after)
     .venv/bin/python benchmarks/bench_arxiv.py --smoke                 # 2k papers, once: the script still runs
 """
 
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-runs", type=int, default=1)
     parser.add_argument("--warm-runs", type=int, default=3)
     parser.add_argument("--bare-runs", type=int, default=5)
+    parser.add_argument("--checkout", type=Path, default=HERE.parent, help="the reader of this checkout (before/after)")
     parser.add_argument("--smoke", action="store_true", help="2k papers, one launch of each: the script still runs")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-arxiv-"))
     probe = TmuxProbe()
     try:
-        reader = Launcher("reader", HERE.parent, tmp)
+        reader = Launcher("reader", args.checkout.resolve(), tmp)
         reader.compile()
         bare_argv = [str(PYTHON), str(HERE / "bare_app.py")]
         bare_env = {"PYTHONPATH": str(HERE), "XDG_CACHE_HOME": str(tmp), "XDG_CONFIG_HOME": str(tmp)}
