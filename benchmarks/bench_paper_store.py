@@ -53,7 +53,7 @@ WRITE_STORE = (
     COMMON
     + """start = time.perf_counter()
 from tui_reader.corpus import _identity, fingerprint, read_file_parts
-from tui_reader.paper_store import write_store
+from tui_reader.paper_store_writer import write_store
 before = _identity(source)
 parts = ((papers, []) for papers, _ in read_file_parts(source, use_cache=False))
 store = write_store(source, parts, fingerprint=fingerprint(), identity_before=before, folder=Path(folder))

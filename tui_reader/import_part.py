@@ -80,7 +80,7 @@ def _until(lines: Iterator[tuple[bytes | None, int]], start: int, end: int) -> I
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tui_reader.paper_store import write_store
+    from tui_reader.paper_store_writer import write_store
 
     path, start, end, folder, identity, stamp = (argv if argv is not None else sys.argv[1:])[:6]
     exit_with_parent()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, overload, runtime_checkable
 
@@ -19,7 +19,7 @@ from tui_reader.paper import Paper, _merged
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["DAMAGED", "PaperSet", "StoreDamaged", "StoredRows", "merge"]
+__all__ = ["DAMAGED", "PaperSet", "StoreDamaged", "StoredRows", "join", "merge"]
 
 Field = Literal["title", "abstract"]
 
@@ -169,24 +169,15 @@ class PaperSet(Sequence[Paper]):
 
     def _add_listed(self, papers: Iterable[Paper]) -> None:
         """``add`` while every paper is held in memory: one list, two dicts (the common case, kept fast)."""
-        ids, arxiv, aliases, held = self._ids, self._arxiv, self._aliases, self._papers
-        for paper in papers:
-            key = paper.arxiv_id
-            position = arxiv.get(key) if key is not None else None
-            if position is None:
-                position = ids.get(paper.id)
-                if position is None:
-                    position = aliases.get(paper.id)
-            if position is None:
-                position = ids[paper.id] = len(held)
+        held = self._papers
+
+        def keep(position: int, paper: Paper, new: bool) -> None:
+            if new:
                 held.append(paper)
             else:
-                merged = held[position] = _merged(held[position], paper)
-                if paper.id != merged.id and paper.id not in ids:
-                    aliases.setdefault(paper.id, position)
-            if key is not None:
-                arxiv.setdefault(key, position)
-        self._size = len(held)
+                held[position] = paper
+
+        self._size = join(papers, self._ids, self._arxiv, self._aliases, len(held), held.__getitem__, keep)
 
     def _find(self, paper: Paper) -> int | None:
         """The position of the paper this one is (by arXiv id, else id, else another title's id), if held."""
@@ -397,26 +388,15 @@ class PaperSet(Sequence[Paper]):
     def content_key(self) -> bytes | None:
         """Names the titles and abstracts in order, without reading them (None while no store has joined: the
         search digests the texts themselves)."""
-        if not self._stores:
-            return None
-        h = hashlib.blake2b(digest_size=20)
-        for part in self._parts:
-            if isinstance(part, list):
-                h.update(b"L%d" % len(part))
-                for paper in part:
-                    h.update(f"{paper.title}\0{paper.abstract}\0".encode("utf-8", "surrogatepass"))
-            else:
-                h.update(f"S{part.store.key} {len(part)}".encode())
-                if part.rows is not None:
-                    h.update(part.rows.tobytes())
-        for position in sorted(self._changed):
-            paper = self._changed[position]
-            h.update(f"C{position}\0{paper.title}\0{paper.abstract}\0".encode("utf-8", "surrogatepass"))
-        return h.digest()
+        return self._key(lambda paper: f"{paper.title}\0{paper.abstract}")
 
     def record_key(self) -> bytes | None:
         """Names every paper whole (its authors, dates, categories, links... too), in order, without reading a
         store's rows: a store's key names its rows (None while no store has joined)."""
+        return self._key(repr)
+
+    def _key(self, describe: Callable[[Paper], str]) -> bytes | None:
+        """A digest of the papers held in memory as ``describe`` tells them, and of the stores' keys and rows."""
         if not self._stores:
             return None
         h = hashlib.blake2b(digest_size=20)
@@ -424,14 +404,48 @@ class PaperSet(Sequence[Paper]):
             if isinstance(part, list):
                 h.update(b"L%d" % len(part))
                 for paper in part:
-                    h.update(repr(paper).encode("utf-8", "surrogatepass") + b"\0")
+                    h.update(f"{describe(paper)}\0".encode("utf-8", "surrogatepass"))
             else:
                 h.update(f"S{part.store.key} {len(part)}".encode())
                 if part.rows is not None:
                     h.update(part.rows.tobytes())
         for position in sorted(self._changed):
-            h.update(f"C{position}\0{self._changed[position]!r}\0".encode("utf-8", "surrogatepass"))
+            h.update(f"C{position}\0{describe(self._changed[position])}\0".encode("utf-8", "surrogatepass"))
         return h.digest()
+
+
+def join(
+    papers: Iterable[Paper],
+    ids: dict[str, int],
+    arxiv: dict[str, int],
+    aliases: dict[str, int],
+    size: int,
+    held: Callable[[int], Paper],
+    keep: Callable[[int, Paper, bool], object],
+) -> int:
+    """Papers arriving, each one paper with those held: it joins the paper with its arXiv id, else its id, else
+    another title's id of it (``keep(position, the two merged, False)``), or is new (``keep(size, it, True)``, its
+    position the next). The dicts are kept up to date; returns the new size. (PaperSet's rule, and a store
+    writer's.)"""
+    for paper in papers:
+        key = paper.arxiv_id
+        position = arxiv.get(key) if key is not None else None
+        if position is None:
+            position = ids.get(paper.id)
+            if position is None:
+                position = aliases.get(paper.id)
+        if position is None:
+            position = ids[paper.id] = size
+            size += 1
+            keep(position, paper, True)
+        else:
+            merged = _merged(held(position), paper)
+            keep(position, merged, False)
+            if paper.id != merged.id and paper.id not in ids:
+                aliases.setdefault(paper.id, position)
+        if key is not None:
+            arxiv.setdefault(key, position)
+    return size
 
 
 def _shared(mine: tuple[np.ndarray, np.ndarray], theirs: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:

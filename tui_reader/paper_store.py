@@ -27,7 +27,7 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -38,7 +38,7 @@ from tui_reader.paper_set import StoreDamaged
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["StoreDamaged", "StoredPapers", "open_store", "write_store"]
+__all__ = ["StoreDamaged", "StoredPapers", "open_store"]
 
 FORMAT = 1
 _RELEASE_ROWS = 1024  # a slice of texts this long lets its pages go once read (see StoredPapers._release)
@@ -407,22 +407,6 @@ def _key(kind: str, value: str) -> bytes:
     if kind == "arxiv":
         return b"<" + value.encode("utf-8", "surrogatepass") + b">"
     return value.encode("ascii")
-
-
-def write_store(
-    source: Path,
-    parts: Iterable[tuple[list[Paper], list[str]]],
-    *,
-    fingerprint: str,
-    identity_before: str,
-    folder: Path | None = None,
-) -> StoredPapers | None:
-    """Store the papers of ``source`` as the parser yields them (``tui_reader.paper_store_writer.write_store``)."""
-    from tui_reader import paper_store_writer
-
-    return paper_store_writer.write_store(
-        source, parts, fingerprint=fingerprint, identity_before=identity_before, folder=folder
-    )
 
 
 def _prune(folder: Path) -> None:

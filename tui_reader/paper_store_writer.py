@@ -9,12 +9,12 @@ import os
 import pickle
 import zlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui_reader.paper import NO_EXTRA, Paper, _merged
-from tui_reader.paper_set import StoreDamaged
+from tui_reader.paper import NO_EXTRA, Paper
+from tui_reader.paper_set import StoreDamaged, join
 from tui_reader.paper_store import (
     _COLUMNS,
     FORMAT,
@@ -53,28 +53,12 @@ class _Writer:
 
     def add(self, papers: Iterable[Paper]) -> None:
         """``PaperSet.add``, with rows on disk."""
-        ids, arxiv, aliases = self.by_id, self.by_arxiv, self.aliases
-        for paper in papers:
-            if len(paper.id) != 12 or not paper.id.isascii():
-                raise ValueError(f"a paper id that is not 12 ASCII characters: {paper.id!r}")
-            key = paper.arxiv_id
-            position = arxiv.get(key) if key is not None else None
-            if position is None:
-                position = ids.get(paper.id)
-                if position is None:
-                    position = aliases.get(paper.id)
-            if position is None:
-                position = ids[paper.id] = self.count
-                self.ids += paper.id.encode("ascii")
-                self._put(position, paper, new=True)
-                self.count += 1
-            else:
-                merged = _merged(self._get(position), paper)
-                self._put(position, merged, new=False)
-                if paper.id != merged.id and paper.id not in ids:
-                    aliases.setdefault(paper.id, position)
-            if key is not None:
-                arxiv.setdefault(key, position)
+        self.count = join(_checked(papers), self.by_id, self.by_arxiv, self.aliases, self.count, self._get, self._keep)
+
+    def _keep(self, row: int, paper: Paper, new: bool) -> None:
+        if new:
+            self.ids += paper.id.encode("ascii")
+        self._put(row, paper, new=new)
 
     def _put(self, row: int, paper: Paper, *, new: bool) -> None:
         title = paper.title.encode("utf-8", "surrogatepass")
@@ -231,3 +215,10 @@ def _swap(work: Path, target: Path) -> None:
             os.rename(old, target)
         raise
     _remove(old)
+
+
+def _checked(papers: Iterable[Paper]) -> Iterator[Paper]:
+    for paper in papers:
+        if len(paper.id) != 12 or not paper.id.isascii():
+            raise ValueError(f"a paper id that is not 12 ASCII characters: {paper.id!r}")
+        yield paper

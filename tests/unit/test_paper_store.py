@@ -18,7 +18,8 @@ from tui_reader import paper_store
 from tui_reader.corpus import read_file
 from tui_reader.paper import Paper, paper_id
 from tui_reader.paper_set import PaperSet
-from tui_reader.paper_store import StoreDamaged, StoredPapers, open_store, write_store
+from tui_reader.paper_store import StoreDamaged, StoredPapers, open_store
+from tui_reader.paper_store_writer import write_store
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 SNAPSHOT = REAL / "arxiv_snapshot_first100_wanng-ide_arxivSpider_mnbvc.jsonl"

@@ -119,13 +119,19 @@ def _write_parts(folder: Path, digest: bytes, parts: IndexParts) -> None:
 def store(entry: Path, digest: bytes, parts: IndexParts) -> bool:
     """Write ``parts`` (an index of the papers ``digest`` names) as the folder ``entry``, replacing what is
     there. False when it cannot be written (nothing of it is left behind then)."""
+    return store_folder(entry, lambda new: _write_parts(new, digest, parts))
+
+
+def store_folder(entry: Path, write: Callable[[Path], object]) -> bool:
+    """Fill a new folder beside ``entry`` with ``write``, then put it in the place of ``entry``. False when it
+    cannot be written (nothing of it is left behind then)."""
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         new = Path(tempfile.mkdtemp(prefix=".new-", dir=entry.parent))
     except OSError:
         return False
     try:
-        _write_parts(new, digest, parts)
+        write(new)
         _swap_in(new, entry)
     except OSError:
         shutil.rmtree(new, ignore_errors=True)

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
 
-from tui_reader.search.disk import Damaged, _array, _Checked, _count, _json, _opened, _save, _swap_in, _write
+from tui_reader.search.disk import Damaged, _array, _Checked, _count, _json, _opened, _save, _write, store_folder
 from tui_reader.search.tables import Days, Ready, Words
 
 __all__ = ["FORMAT", "load", "store"]
@@ -70,18 +68,7 @@ class _Slices(Sequence[np.ndarray]):
 def store(entry: Path, digest: bytes, ready: Ready) -> bool:
     """Write ``ready`` (the tables of the papers ``digest`` names) as the folder ``entry``, replacing what is
     there. False when it cannot be written (nothing of it is left behind then)."""
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        new = Path(tempfile.mkdtemp(prefix=".new-", dir=entry.parent))
-    except OSError:
-        return False
-    try:
-        _write_tables(new, digest, ready)
-        _swap_in(new, entry)
-    except OSError:
-        shutil.rmtree(new, ignore_errors=True)
-        return False
-    return True
+    return store_folder(entry, lambda new: _write_tables(new, digest, ready))
 
 
 def _write_tables(folder: Path, digest: bytes, ready: Ready) -> None:
