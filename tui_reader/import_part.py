@@ -52,8 +52,7 @@ def parse_range(path: Path, start: int, end: int) -> Iterator[tuple[list[Paper],
             if len(part) >= STREAM_PART:
                 yield part, []
                 part = []
-        kinds = [json.dumps([what, number, found._count[what]]) for what, number in found._first.items()]
-        yield part, kinds
+        yield part, [json.dumps(kind) for kind in found.kinds()]
     finally:
         os.close(fd)
 

@@ -74,17 +74,24 @@ def read_stored(path: Path, folder: Path | None = None) -> Iterator[Found]:
     of the file a process imported); else the file imported into new ones, its first SHOW_FIRST papers handed
     over as parsed, then counts only, the stores handed over at the end. Warnings name the file as the caller
     spelled it."""
-    from tui_reader.paper_store import open_store
-
     try:
         folders = _folders(path, folder)
     except OSError:
         folders = []
-    stores = [open_store(path, part, fingerprint=fingerprint()) for part in folders]
-    if folders and all(store is not None for store in stores):
-        yield from _handed(path, [store for store in stores if store is not None])
+    stores = _opened(path, folders)
+    if stores is not None:
+        yield from _handed(path, stores)
         return
     yield from _import(path, folders)
+
+
+def _opened(path: Path, folders: list[Path]) -> list[StoredPapers] | None:
+    """The file's stores, one per folder, when every one is there for the file as it is now."""
+    from tui_reader.paper_store import open_store
+
+    stores = [open_store(path, part, fingerprint=fingerprint()) for part in folders]
+    found = [store for store in stores if store is not None]
+    return found if folders and len(found) == len(folders) else None
 
 
 def _handed(path: Path, stores: list[StoredPapers]) -> Iterator[Found]:
@@ -102,12 +109,11 @@ def _merged_problems(stores: list[StoredPapers], count: int) -> list[str]:
     from tui_reader.sources.registry import Problems
 
     found = Problems("line")
-    for store in stores:
+    for store in stores:  # in the file's order: a kind's first line is in the first part that has it
         for entry in store.warnings:
             try:
                 what, first, times = json.loads(entry)
-                found._first[what] = min(found._first.get(what, first), int(first))
-                found._count[what] = found._count.get(what, 0) + int(times)
+                found.add(int(first), str(what), int(times))
             except (ValueError, TypeError):
                 continue
     lines = found.lines()
@@ -143,11 +149,9 @@ def _import(path: Path, folders: list[Path]) -> Iterator[Found]:
     finally:
         for importer in importers:
             importer.end()
-    from tui_reader.paper_store import open_store
-
-    stores = [open_store(path, part, fingerprint=fingerprint()) for part in folders]
-    if importers and all(store is not None for store in stores):
-        yield from _handed(path, [store for store in stores if store is not None])
+    stores = _opened(path, folders) if importers else None
+    if stores is not None:
+        yield from _handed(path, stores)
         return
     # no stores (a full disk, an unwritable cache, a process that failed): the file's papers as any file's
     # (those shown already join themselves), from the parse cache or parsed again
@@ -174,7 +178,6 @@ class _Importer:
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self.process = process
         self.count = 0
-        self.stored = False
         self._reader = threading.Thread(target=self._read, name="import part", daemon=True)
         self._reader.start()
 
@@ -184,7 +187,6 @@ class _Importer:
             text = line.strip()
             if text.isdigit():
                 self.count = int(text)
-            self.stored = text == b"stored"
 
     def running(self) -> bool:
         return self._reader.is_alive()

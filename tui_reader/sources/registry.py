@@ -41,9 +41,14 @@ class Problems:
         self._first: dict[str, int] = {}
         self._count: dict[str, int] = {}
 
-    def add(self, number: int, what: str) -> None:
+    def add(self, number: int, what: str, times: int = 1) -> None:
+        """``what`` went wrong at ``number`` (and ``times - 1`` more times after it)."""
         self._first.setdefault(what, number)
-        self._count[what] = self._count.get(what, 0) + 1
+        self._count[what] = self._count.get(what, 0) + times
+
+    def kinds(self) -> list[tuple[str, int, int]]:
+        """Each kind of problem: what, where it first happened, how many times (to ``add`` to another's)."""
+        return [(what, number, self._count[what]) for what, number in self._first.items()]
 
     def lines(self) -> list[str]:
         out = []
