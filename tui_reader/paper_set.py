@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, overload, runtime_checkable
 
@@ -74,8 +74,9 @@ class _Stored:
         return at if at < len(self.rows) and int(self.rows[at]) == row else None
 
 
-class _Lookup(Mapping[str, int]):
-    """Paper id (or arXiv id) -> position, over the papers held in memory and the stores' sorted columns."""
+class _Lookup(MutableMapping[str, int]):
+    """Paper id (or arXiv id) -> position, over the papers held in memory and the stores' sorted columns; what is
+    set goes into the table of the papers held in memory."""
 
     def __init__(self, owner: PaperSet, table: dict[str, int], kind: Literal["id", "arxiv"]) -> None:
         self._owner, self._table, self._kind = owner, table, kind
@@ -96,6 +97,12 @@ class _Lookup(Mapping[str, int]):
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key) is not None
+
+    def __setitem__(self, key: str, position: int) -> None:
+        self._table[key] = position
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("a paper's position is never forgotten")
 
     def __iter__(self) -> Iterator[str]:
         yield from self._table
@@ -161,8 +168,8 @@ class PaperSet(Sequence[Paper]):
         if isinstance(papers, StoredRows):
             self._add_store(papers)
         elif self._stores:
-            for paper in papers:
-                self._add_one(paper)
+            ids, arxiv = _Lookup(self, self._ids, "id"), _Lookup(self, self._arxiv, "arxiv")
+            join(papers, ids, arxiv, self._aliases, self._size, self.__getitem__, self._keep)
         else:
             self._add_listed(papers)
         self.revision += 1  # last: a reader in another thread that saw this number saw every change before it
@@ -179,35 +186,19 @@ class PaperSet(Sequence[Paper]):
 
         self._size = join(papers, self._ids, self._arxiv, self._aliases, len(held), held.__getitem__, keep)
 
-    def _find(self, paper: Paper) -> int | None:
-        """The position of the paper this one is (by arXiv id, else id, else another title's id), if held."""
-        position = self.arxiv.get(paper.arxiv_id) if paper.arxiv_id is not None else None
-        if position is None:
-            position = self.ids.get(paper.id)
-            if position is None:
-                position = self._aliases.get(paper.id)
-        return position
-
-    def _add_one(self, paper: Paper) -> None:
-        """``add`` of one paper once a store has joined."""
-        position = self._find(paper)
-        if position is None:
-            position = self._ids[paper.id] = self._size
-            if not self._parts or isinstance(self._parts[-1], _Stored):
-                self._parts.append([])
-                self._starts.append(self._size)
-            last = self._parts[-1]
-            assert isinstance(last, list)
-            last.append(paper)
-            self._size += 1
-        else:
-            merged = _merged(self[position], paper)
-            self._replace(position, merged)
-            if paper.id != merged.id and paper.id not in self._ids and self._stored_position(paper.id, "id") is None:
-                self._aliases.setdefault(paper.id, position)
-        key = paper.arxiv_id
-        if key is not None and key not in self._arxiv and self._stored_position(key, "arxiv") is None:
-            self._arxiv[key] = position
+    def _keep(self, position: int, paper: Paper, new: bool) -> None:
+        """``join``'s hand-over once a store has joined: a new paper goes into the last list part (a new one after
+        a store), a paper joined by another takes its place."""
+        if not new:
+            self._replace(position, paper)
+            return
+        if not self._parts or isinstance(self._parts[-1], _Stored):
+            self._parts.append([])
+            self._starts.append(self._size)
+        last = self._parts[-1]
+        assert isinstance(last, list)
+        last.append(paper)
+        self._size += 1
 
     def _replace(self, position: int, paper: Paper) -> None:
         part, offset = self._part_at(position)
@@ -416,9 +407,9 @@ class PaperSet(Sequence[Paper]):
 
 def join(
     papers: Iterable[Paper],
-    ids: dict[str, int],
-    arxiv: dict[str, int],
-    aliases: dict[str, int],
+    ids: MutableMapping[str, int],
+    arxiv: MutableMapping[str, int],
+    aliases: MutableMapping[str, int],
     size: int,
     held: Callable[[int], Paper],
     keep: Callable[[int, Paper, bool], object],
