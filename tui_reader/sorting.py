@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from operator import is_not
 from typing import TYPE_CHECKING
@@ -90,26 +90,15 @@ class SortKeys:
             if not changed and len(papers) == len(seen):
                 return
             new = papers[len(seen) :]
-            day = np.concatenate([self._day, np.array([sort_day(p) for p in new], np.int32)])
-            upvotes = np.concatenate(
-                [self._upvotes, np.array([-1 if p.upvotes is None else p.upvotes for p in new], np.int32)]
-            )
+            new_day, new_upvotes = _key_arrays(new, len(new))
+            day, upvotes = np.concatenate([self._day, new_day]), np.concatenate([self._upvotes, new_upvotes])
             for i in changed:
-                paper = papers[i]
-                day[i] = sort_day(paper)
-                upvotes[i] = -1 if paper.upvotes is None else paper.upvotes
+                day[i], upvotes[i] = _keys_of(papers[i])
             self._seen, self._day, self._upvotes, self._keys = papers, day, upvotes, {}
 
     def _from_each(self, revision: int | None) -> None:
         """Every key worked out again from each paper in turn (a set holding a store: nothing to compare with)."""
-        import numpy as np
-
-        papers = self.papers
-        day = np.empty(len(papers), np.int32)
-        upvotes = np.empty(len(papers), np.int32)
-        for i, paper in enumerate(papers):
-            day[i] = sort_day(paper)
-            upvotes[i] = -1 if paper.upvotes is None else paper.upvotes
+        day, upvotes = _key_arrays(self.papers, len(self.papers))
         self._revision, self._seen, self._day, self._upvotes, self._keys = revision, [], day, upvotes, {}
         self._each = True
 
@@ -180,6 +169,19 @@ class SortKeys:
         with self._lock:
             known = self._day > 0 if sort is not Sort.UPVOTES else self._upvotes >= 0
         return bool(known[_array(rows)].any())
+
+
+def _keys_of(paper: Paper) -> tuple[int, int]:
+    """A paper's latest day (``sort_day``: 0 without one) and upvotes (-1 without)."""
+    return sort_day(paper), -1 if paper.upvotes is None else paper.upvotes
+
+
+def _key_arrays(papers: Iterable[Paper], count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_keys_of`` each of ``count`` papers, in one pass: their days and their upvotes (int32 each)."""
+    import numpy as np
+
+    keys = np.fromiter(map(_keys_of, papers), np.dtype((np.int32, 2)), count).reshape(count, 2)
+    return keys[:, 0].copy(), keys[:, 1].copy()
 
 
 def _array(rows: Sequence[int]) -> np.ndarray:
