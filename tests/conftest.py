@@ -6,11 +6,13 @@ Test modules import the plain helpers with `from conftest import ...` (tests/ is
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +120,27 @@ def clipboard_tool(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("DISPLAY", ":99")
     return saved
+
+
+@contextlib.contextmanager
+def small_tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A real file system of ``size`` (tmpfs, e.g. "64k") mounted at ``mount`` (made), unmounted after; the test is
+    skipped where mounting one is not allowed (it needs root)."""
+    mount.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 512 KiB file system (tmpfs), or the test is skipped where mounting one is not allowed."""
+    with small_tmpfs(tmp_path / "small-disk", "512k") as mount:
+        yield mount
 
 
 @pytest.fixture

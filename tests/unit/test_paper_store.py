@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -252,20 +251,6 @@ def test_the_least_recently_used_stores_are_pruned(tmp_path):
             os.utime(only_store(tmp_path / "stores") / "meta.json", (1, 1))  # the oldest
     opened = [open_store(s, tmp_path / "stores", fingerprint=PRINT) is not None for s in sources]
     assert opened == [False, False] + [True] * paper_store.MAX_STORES
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 512 KiB file system (tmpfs), or the test is skipped where mounting one is not allowed."""
-    mount = tmp_path / "small-disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_a_full_disk_leaves_the_old_store_whole_and_nothing_half_written(snapshot, small_disk):

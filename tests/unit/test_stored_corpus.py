@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import small_tmpfs
 
 from tui_reader import corpus, stored_corpus
 from tui_reader.corpus import read_file
@@ -126,15 +127,8 @@ def test_a_cancelled_import_ends_its_processes_and_leaves_no_store(tmp_path, mon
 
 
 def test_stores_that_cannot_be_written_cost_no_paper(tmp_path):
-    full = tmp_path / "full"
-    full.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(full)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
+    with small_tmpfs(tmp_path / "full", "64k") as full:
         path = copied(tmp_path)
         papers, warnings, _ = loaded(path, full)
         assert list(papers) == list(PaperSet(read_file(path, use_cache=False)[0])) and len(papers) == 100
         assert warnings == []
-    finally:
-        subprocess.run(["umount", str(full)], check=False)

@@ -11,10 +11,10 @@ import errno
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import small_tmpfs as mounted
 
 from tui_reader.search import SearchIndex, disk
 from tui_reader.search.cache import cached_index
@@ -181,15 +181,8 @@ def test_a_full_disk_leaves_nothing_half_written_and_the_index_is_still_given(
 
 @pytest.fixture
 def small_tmpfs(tmp_path):
-    mount = tmp_path / "small"
-    mount.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a 64 KB tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"mount refused: {done.stderr.decode(errors='replace').strip()}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=False)
+    with mounted(tmp_path / "small", "64k") as mount:
+        yield mount
 
 
 def test_a_really_full_disk_leaves_nothing_and_keeps_the_entry_there(
