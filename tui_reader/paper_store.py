@@ -23,6 +23,7 @@ import os
 import pickle
 import shutil
 import stat
+import struct
 import threading
 import time
 import zlib
@@ -38,7 +39,7 @@ from tui_reader.paper_set import StoreDamaged
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["StoreDamaged", "StoredPapers", "open_store"]
+__all__ = ["StoreDamaged", "StoredPapers", "first_papers", "open_store"]
 
 FORMAT = 1
 _RELEASE_ROWS = 1024  # a slice of texts this long lets its pages go once read (see StoredPapers._release)
@@ -58,6 +59,12 @@ _COLUMNS = {
     "alias_rows": "<i4",
 }  # fmt: skip
 _BLOBS = ("text.bin", "rest.bin")
+# what a row's texts and record are found with (struct codes, little-endian): all ``first_papers`` reads but the ids
+_PLACES = {
+    "text_at": "q", "title_len": "i", "abstract_len": "i", "title_crc": "I", "abstract_crc": "I", "rest_at": "q",
+    "rest_len": "i", "rest_crc": "I",
+}  # fmt: skip
+_FIRST_MAX_RECORD = 4 * 1024 * 1024  # a text or record of a first row longer than this: a damaged column
 
 
 def _identity(path: Path) -> str:
@@ -134,11 +141,99 @@ def open_store(source: Path, folder: Path | None = None, *, fingerprint: str) ->
         return None
     if store is None:
         return None
-    meta = store._meta
-    if meta["fingerprint"] != fingerprint or meta["path"] != path or meta["identity"] != identity:
+    if not _current(store._meta, fingerprint, path, identity):
         return None
     mark_used(target / "meta.json")
     return store
+
+
+def _current(meta: dict[str, Any], fingerprint: str, path: str, identity: str) -> bool:
+    """Was the store written for this file as it is now (its path and identity), by this parsing code?"""
+    return bool(meta["fingerprint"] == fingerprint and meta["path"] == path and meta["identity"] == identity)
+
+
+def first_papers(source: Path, folder: Path | None = None, *, fingerprint: str, count: int) -> list[Paper]:
+    """The first ``count`` papers of the store of ``source`` as the file is now, read without numpy and without
+    checking the whole store (a launch's first screen, shown while the stores open): [] when there is none, or
+    when anything read fails its check (the store's open then finds the damage). The ids column is checked
+    whole; each row's texts and record against their crc32s, as when ``StoredPapers`` reads a row."""
+    try:
+        target, path = _store_folder(source, folder)
+        identity = _identity(source)
+        dir_fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except (OSError, ValueError, RuntimeError):
+        return []
+    try:
+        meta, _ = _read_meta(dir_fd)
+        if meta.get("format") != FORMAT:
+            return []
+        _checked_meta(meta)
+        if not _current(meta, fingerprint, path, identity):
+            return []
+        return _first_rows(dir_fd, meta, min(count, meta["count"]))
+    except (OSError, ValueError, RecursionError, StoreDamaged, struct.error):
+        return []
+    finally:
+        os.close(dir_fd)
+
+
+def _first_rows(dir_fd: int, meta: dict[str, Any], count: int) -> list[Paper]:
+    """``first_papers``' rows (raises ValueError or StoreDamaged for anything that fails its check)."""
+    sizes, rows = meta["sizes"], meta["count"]
+
+    def column(name: str, width: int) -> mmap.mmap | bytes:
+        if sizes.get(name) != rows * width or meta["lengths"].get(name) != rows:
+            raise ValueError(f"meta.json: bad entry for {name}")
+        return _map(dir_fd, name, rows * width)
+
+    ids = column("ids", 12)
+    if zlib.crc32(ids) != meta["crcs"].get("ids"):
+        raise StoreDamaged("ids: failed its check")
+    at = {
+        name: struct.unpack_from(f"<{count}{code}", column(name, struct.calcsize(code)))
+        for name, code in _PLACES.items()
+    }
+    blobs = {}
+    for name in _BLOBS:
+        if type(sizes.get(name)) is not int:
+            raise ValueError(f"meta.json: bad size for {name}")
+        blobs[name] = _map(dir_fd, name, sizes[name])
+    papers = []
+    for row in range(count):
+        text_at, title_len, abstract_len = at["text_at"][row], at["title_len"][row], at["abstract_len"][row]
+        if max(title_len, abstract_len, at["rest_len"][row]) > _FIRST_MAX_RECORD:
+            raise ValueError(f"row {row}: a record too long")
+        text = blobs["text.bin"]
+        title = _record(text, text_at, title_len, at["title_crc"][row])
+        abstract = _record(text, text_at + title_len, abstract_len, at["abstract_crc"][row])
+        record = _record(blobs["rest.bin"], at["rest_at"][row], at["rest_len"][row], at["rest_crc"][row])
+        paper_id = ids[row * 12 : row * 12 + 12].rstrip(b"\0").decode("ascii")
+        papers.append(
+            _paper_of(
+                paper_id, title.decode("utf-8", "surrogatepass"), abstract.decode("utf-8", "surrogatepass"), record
+            )
+        )
+    return papers
+
+
+def _record(blob: mmap.mmap | bytes, at: int, length: int, crc: int) -> bytes:
+    """The bytes of a text or record, checked (raises StoreDamaged)."""
+    data = blob[at : at + length] if at >= 0 and length >= 0 else b""
+    if len(data) != length or zlib.crc32(data) != crc:
+        raise StoreDamaged(f"a record at {at} failed its check")
+    return data
+
+
+def _paper_of(paper_id: str, title: str, abstract: str, record: bytes) -> Paper:
+    """A row's Paper from its id, texts and record (checked: raises StoreDamaged when it is not one after all)."""
+    try:
+        dates, sources, links, arxiv_id, authors, published, upvotes, extra = pickle.loads(record)
+    except Exception as exc:
+        raise StoreDamaged(f"a record unreadable ({exc})") from None
+    return Paper(
+        paper_id, title, abstract, dates, sources, links, arxiv_id, authors, published, upvotes,
+        NO_EXTRA if extra is None else extra,
+    )  # fmt: skip
 
 
 def _open_folder(target: Path) -> StoredPapers | None:
@@ -273,14 +368,11 @@ class StoredPapers(Sequence[Paper]):
         v = self._v
         at, length = v["rest_at"][row], v["rest_len"][row]
         record = self._checked(self._restbin, at, length, v["rest_crc"][row], "rest.bin")
+        title, abstract = self._text(row, False), self._text(row, True)
         try:
-            dates, sources, links, arxiv_id, authors, published, upvotes, extra = pickle.loads(record)
-        except Exception as exc:  # checked, yet not what was written: never trusted
-            raise self._damaged(f"rest.bin: row {row} unreadable ({exc})") from None
-        paper = Paper(
-            self._c["ids"][row].decode("ascii"), self._text(row, False), self._text(row, True), dates, sources, links,
-            arxiv_id, authors, published, upvotes, NO_EXTRA if extra is None else extra,
-        )  # fmt: skip
+            paper = _paper_of(self._c["ids"][row].decode("ascii"), title, abstract, record)
+        except StoreDamaged as exc:  # checked, yet not what was written: never trusted
+            raise self._damaged(f"rest.bin: row {row}: {exc}") from None
         with self._lock:
             self._built[row] = paper
             if len(self._built) > CACHED_ROWS:

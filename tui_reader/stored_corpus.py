@@ -29,13 +29,14 @@ from tui_reader.safe_text import shown_path
 if TYPE_CHECKING:
     from tui_reader.paper_store import StoredPapers
 
-__all__ = ["SHOW_FIRST", "STORE_MIN_BYTES", "read_stored", "stores_papers"]
+__all__ = ["FIRST_SCREEN", "SHOW_FIRST", "STORE_MIN_BYTES", "first_stored", "read_stored", "stores_papers"]
 
 STORE_MIN_BYTES = 64 * 1024 * 1024  # a JSON Lines file this big (~30k arXiv papers) is kept as a store on disk
 SHOW_FIRST = 1000  # papers of a first import handed over as parsed (the first screens: the file's first part)
 MAX_SEGMENTS = 8  # import processes at most (one per core)
 SEGMENT_MIN_BYTES = 32 * 1024 * 1024  # a part of a file imported by a process of its own: this much at least
 PROGRESS_SECONDS = 0.2  # how often an import's count is handed over
+FIRST_SCREEN = 200  # papers of a stored file handed over before its stores open (a first screen or a few)
 
 Found = tuple[Sequence[Paper], list[str], int]  # papers (a list, or the whole store), warnings, papers read so far
 
@@ -83,6 +84,21 @@ def read_stored(path: Path, folder: Path | None = None) -> Iterator[Found]:
         yield from _handed(path, stores)
         return
     yield from _import(path, folders)
+
+
+def first_stored(path: Path, folder: Path | None = None) -> list[Paper]:
+    """A big file's first FIRST_SCREEN papers, read from its first store without numpy, to show while its stores
+    open (``read_stored``, whose first store begins with them); [] when it has no store for the file as it is now
+    (then it is no file of this kind, or ``read_stored`` imports it)."""
+    try:
+        if os.stat(path).st_size < STORE_MIN_BYTES:
+            return []
+        first = _folders(path, folder)[0]
+    except OSError:
+        return []
+    from tui_reader.paper_store import first_papers
+
+    return first_papers(path, first, fingerprint=fingerprint(), count=FIRST_SCREEN)
 
 
 def _opened(path: Path, folders: list[Path]) -> list[StoredPapers] | None:

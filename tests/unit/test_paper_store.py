@@ -17,7 +17,7 @@ from tui_reader import paper_store
 from tui_reader.corpus import read_file
 from tui_reader.paper import Paper, paper_id
 from tui_reader.paper_set import PaperSet
-from tui_reader.paper_store import StoreDamaged, StoredPapers, open_store
+from tui_reader.paper_store import StoreDamaged, StoredPapers, first_papers, open_store
 from tui_reader.paper_store_writer import write_store
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
@@ -207,6 +207,40 @@ def test_a_damaged_record_raises_when_read_and_the_store_is_rebuilt_next_time(sn
     assert open_store(source, tmp_path, fingerprint=PRINT) is None
 
 
+def test_the_first_papers_read_without_the_whole_store_are_the_files_first_papers(snapshot, tmp_path):
+    source, papers = snapshot
+    assert store(source, papers, tmp_path) is not None
+    assert first_papers(source, tmp_path, fingerprint=PRINT, count=30) == papers[:30]
+    assert first_papers(source, tmp_path, fingerprint=PRINT, count=500) == papers  # a store shorter than asked
+    assert first_papers(source, tmp_path, fingerprint="parser-2", count=30) == []  # other parsing code
+    os.utime(source, ns=(1, 1))  # the file changed since
+    assert first_papers(source, tmp_path, fingerprint=PRINT, count=30) == []
+
+
+@pytest.mark.parametrize("name", [*COLUMN_FILES, "meta.json", "text.bin", "rest.bin"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "garbage"])
+def test_first_papers_of_a_damaged_store_are_none_or_exactly_the_papers_written(snapshot, tmp_path, name, damage):
+    """What the first papers read (the ids column whole, each row's texts and record) is checked: damage there
+    gives no papers; damage elsewhere is found when the store is opened."""
+    source, papers = snapshot
+    papers = [*papers, Paper(paper_id("Another name"), "Another name", "x", arxiv_id=papers[4].arxiv_id)]  # an alias
+    assert store(source, papers, tmp_path) is not None
+    path = only_store(tmp_path) / name
+    size = path.stat().st_size
+    if damage == "flip":
+        flip(path, size // 2)
+    elif damage == "truncate":
+        os.truncate(path, size - 1)
+    elif damage == "delete":
+        path.unlink()
+    else:
+        path.write_bytes(b"{\x00not json" if name == "meta.json" else b"\xff" * size)
+    found = first_papers(source, tmp_path, fingerprint=PRINT, count=200)
+    read = {"ids", "text_at", "title_len", "abstract_len", "title_crc", "abstract_crc", "rest_at", "rest_len",
+            "rest_crc", "meta.json", "text.bin", "rest.bin"}  # fmt: skip
+    assert found == ([] if name in read else list(PaperSet(papers)))
+
+
 def test_a_truncated_blob_is_not_opened(snapshot, tmp_path):
     source, papers = snapshot
     assert store(source, papers, tmp_path) is not None
@@ -322,3 +356,4 @@ def test_random_papers_read_back_as_a_paper_set_holds_them(tmp_path, papers):
         assert found.position_of_id(paper.id) == expected.ids[paper.id]
     for key, position in expected.arxiv.items():
         assert found.position_of_arxiv(key) == position
+    assert first_papers(source, tmp_path / "stores", fingerprint=PRINT, count=5) == list(expected)[:5]

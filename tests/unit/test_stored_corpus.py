@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from conftest import small_tmpfs
 from tui_reader import corpus, stored_corpus
 from tui_reader.corpus import read_file
 from tui_reader.paper_set import PaperSet, StoredRows
-from tui_reader.stored_corpus import read_stored, segments, stores_papers
+from tui_reader.stored_corpus import first_stored, read_stored, segments, stores_papers
 
 REAL = (
     Path(__file__).resolve().parents[1]
@@ -33,6 +34,7 @@ def small_files(monkeypatch):
     monkeypatch.setattr(stored_corpus, "STORE_MIN_BYTES", 1024)
     monkeypatch.setattr(stored_corpus, "SEGMENT_MIN_BYTES", 16 * 1024)
     monkeypatch.setattr(stored_corpus, "SHOW_FIRST", 10)
+    monkeypatch.setattr(stored_corpus, "FIRST_SCREEN", 7)
     monkeypatch.setattr(corpus, "STREAM_FIRST_PART", 10)
     monkeypatch.setattr(stored_corpus, "PROGRESS_SECONDS", 0.01)
 
@@ -78,6 +80,34 @@ def test_a_later_launch_opens_the_stores_without_parsing(tmp_path, monkeypatch):
     assert list(again) == list(first)
     assert all(isinstance(part, StoredRows) for part, _ in found)
     assert again.content_key() == first.content_key()  # the search index built after the import is used
+
+
+def test_a_later_launch_shows_the_files_first_papers_before_the_stores_which_then_take_their_place(tmp_path):
+    path = copied(tmp_path)
+    assert first_stored(path, tmp_path / "stores") == []  # not imported yet
+    loaded(path, tmp_path / "stores")
+    first = first_stored(path, tmp_path / "stores")
+    expected = list(PaperSet(read_file(path, use_cache=False)[0]))
+    assert first == expected[:7]
+    papers = PaperSet(first)  # on screen while the stores open
+    for part, _, _ in read_stored(path, tmp_path / "stores"):
+        papers.add(part)
+    assert list(papers) == expected and not papers._papers  # the first papers are the stores' rows now
+    path.write_bytes(REAL.read_bytes()[: len(REAL.read_bytes()) // 2])  # the file changed: its stores are stale
+    assert first_stored(path, tmp_path / "stores") == []
+
+
+def test_the_first_papers_of_a_stored_file_are_read_without_numpy(tmp_path):
+    path = copied(tmp_path)
+    loaded(path, tmp_path / "stores")
+    code = "import sys; from pathlib import Path; from tui_reader import stored_corpus as s; "
+    code += "s.STORE_MIN_BYTES, s.SEGMENT_MIN_BYTES, s.FIRST_SCREEN = 1024, 16 * 1024, 7; "
+    code += "print(len(s.first_stored(Path(sys.argv[1]), Path(sys.argv[2]))), 'numpy' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(Path(stored_corpus.__file__).parents[1])}  # this checkout's package
+    done = subprocess.run(
+        [sys.executable, "-c", code, path, tmp_path / "stores"], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.split() == ["7", "False"]
 
 
 def test_problems_are_said_once_per_kind_as_when_the_file_is_read_whole(tmp_path):

@@ -15,7 +15,7 @@ from tui_reader.corpus import read_file_parts
 from tui_reader.paper import Paper
 from tui_reader.paper_set import StoredRows
 from tui_reader.safe_text import shown_path
-from tui_reader.stored_corpus import read_stored, stores_papers
+from tui_reader.stored_corpus import first_stored, read_stored, stores_papers
 
 __all__ = ["LOAD_BATCH_SECONDS", "FolderWatcher", "Loader"]
 
@@ -59,8 +59,9 @@ class Loader:
             for papers, warnings, read in _parts(path):
                 importing = f"importing {shown_path(path.name)}: {read:,} papers…" if read is not None else ""
                 if isinstance(papers, StoredRows):
-                    self.host.from_thread(self.batch_loaded, batch, problems, number - 1, len(files))
-                    batch, problems = [], []
+                    if batch or problems:
+                        self.host.from_thread(self.batch_loaded, batch, problems, number - 1, len(files))
+                        batch, problems = [], []
                     self.host.from_thread(self.batch_loaded, papers, warnings, number - 1, len(files))
                     continue
                 batch.extend(papers)
@@ -119,8 +120,13 @@ class Loader:
 
 
 def _parts(path: Path) -> Iterator[tuple[Sequence[Paper], list[str], int | None]]:
-    """A file's papers in parts, with how many a big file's import has read so far (None for other files)."""
-    if stores_papers(path):
+    """A file's papers in parts, with how many a big file's import has read so far (None for other files). A
+    file kept in stores shows its first papers before numpy is imported and the stores are opened (they then
+    take those papers' place)."""
+    first = first_stored(path)
+    if first:
+        yield first, [], None
+    if first or stores_papers(path):  # papers stored for the file as it is now: a file of this kind
         yield from read_stored(path)
     else:
         for papers, warnings in read_file_parts(path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import S0, SEEDS
@@ -11,6 +13,13 @@ from fake_host import FakeHost
 from tui_reader.controllers.loading import FolderWatcher, Loader
 from tui_reader.library import MarkStore
 from tui_reader.state import ReaderState
+
+REAL = (
+    Path(__file__).resolve().parents[2]
+    / "fixtures"
+    / "real"
+    / "arxiv_snapshot_first100_wanng-ide_arxivSpider_mnbvc.jsonl"
+)
 
 
 @pytest.fixture
@@ -107,3 +116,31 @@ def test_a_watcher_that_fails_looks_again_next_time(host):
     watcher.look = broken
     watcher.scan()
     assert host.failures[0][0] == "Watching the corpus folders" and not watcher.scanning
+
+
+def test_a_stored_file_shows_its_first_papers_before_its_stores_are_opened(host, tmp_path, monkeypatch):
+    from tui_reader import stored_corpus
+    from tui_reader.corpus import read_file
+    from tui_reader.paper_set import PaperSet
+
+    monkeypatch.setattr(stored_corpus, "STORE_MIN_BYTES", 1024)  # the snapshot's 145 KB: a big file, in two parts
+    monkeypatch.setattr(stored_corpus, "SEGMENT_MIN_BYTES", 16 * 1024)
+    monkeypatch.setattr(stored_corpus, "FIRST_SCREEN", 7)
+    path = Path(shutil.copyfile(REAL, tmp_path / "arxiv.jsonl"))
+    for _ in stored_corpus.read_stored(path):  # a launch before imported it
+        pass
+    shown_before_open: list[int] = []
+    opened = stored_corpus._opened
+
+    def recorded(*args):
+        shown_before_open.append(len(host.state.papers))
+        return opened(*args)
+
+    monkeypatch.setattr(stored_corpus, "_opened", recorded)
+    loader, events = make_loader(host, [path])
+    loader.load([path])
+    assert shown_before_open == [7]  # the first papers were in the list before the stores were opened
+    assert (
+        list(host.state.papers) == list(PaperSet(read_file(path, use_cache=False)[0])) and len(host.state.papers) == 100
+    )
+    assert events[-1] == "all loaded" and not loader.warnings
