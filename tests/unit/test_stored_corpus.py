@@ -97,6 +97,24 @@ def test_a_later_launch_shows_the_files_first_papers_before_the_stores_which_the
     assert first_stored(path, tmp_path / "stores") == []
 
 
+@pytest.mark.parametrize("damaged", ["the first store", "the last store"])
+def test_first_papers_shown_before_a_damaged_store_is_found_cost_no_paper_and_add_none(tmp_path, damaged):
+    path = copied(tmp_path)
+    loaded(path, tmp_path / "stores")
+    folders = stored_corpus._folders(path, tmp_path / "stores")
+    (store,) = (folders[0] if damaged == "the first store" else folders[-1]).iterdir()
+    column = store / "chars"  # a column the first papers are not read from: found when the stores open
+    data = bytearray(column.read_bytes())
+    data[len(data) // 2] ^= 1
+    column.write_bytes(bytes(data))
+    first = first_stored(path, tmp_path / "stores")
+    papers = PaperSet(first)
+    for part, _, _ in read_stored(path, tmp_path / "stores"):  # the damaged store is found: the file imported again
+        papers.add(part)
+    expected = list(PaperSet(read_file(path, use_cache=False)[0]))
+    assert len(first) == 7 and list(papers) == expected
+
+
 def test_the_first_papers_of_a_stored_file_are_read_without_numpy(tmp_path):
     path = copied(tmp_path)
     loaded(path, tmp_path / "stores")
