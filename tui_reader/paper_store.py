@@ -10,7 +10,9 @@ sibling and swapped in by a rename, so a reader holding the old files mapped kee
   lengths and crc32s, its texts' length; the sorted ids, arXiv ids and aliases with their rows (binary searches);
 - ``text.bin`` (titles and abstracts, UTF-8) and ``rest.bin`` (the other fields, pickled): each checked against its
   crc32 when read; a failed check raises ``StoreDamaged`` and removes meta.json, so the next open rebuilds.
-Papers of the file that are one paper are merged exactly as ``PaperSet.add`` merges them.
+Papers of the file that are one paper are merged exactly as ``PaperSet.add`` merges them. ``first_papers`` reads a
+store's first rows without numpy and without the whole check (a launch's first screen): the ids column checked
+whole, each row's texts and record against their crc32s.
 """
 
 from __future__ import annotations

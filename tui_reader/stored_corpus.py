@@ -1,5 +1,6 @@
 """Big JSON Lines files (the arXiv metadata snapshot: millions of papers) imported into stores of papers on disk
-(``tui_reader.paper_store``) the first time, and opened from them in milliseconds while the file is unchanged.
+(``tui_reader.paper_store``) the first time, and opened from them in milliseconds while the file is unchanged
+(its first papers shown before that: ``first_stored`` reads them from the first store without numpy).
 
 The first import splits the file into one byte range per core, each parsed into a store of its own by a process of
 its own (``tui_reader.import_part``), while this process parses and hands over the file's first papers (on screen
