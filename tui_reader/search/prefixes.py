@@ -14,6 +14,8 @@ from bisect import bisect_left
 
 import numpy as np
 
+from tui_reader.search.typos import Neighbours
+
 __all__ = ["PrefixTables"]
 
 _WIDTH = 16  # beginnings up to this long come from the array; longer ones (few words have them) from Python
@@ -26,17 +28,22 @@ class PrefixTables:
     def __init__(self, vocabulary: list[str]) -> None:
         self._vocabulary = vocabulary
         self._lock = threading.Lock()
-        self._tables: dict[int, list[str]] = {}
+        self._tables: dict[int, Neighbours] = {}
         self._ascii: tuple[np.ndarray, np.ndarray, list[str]] | None = None
 
     def table(self, length: int) -> list[str]:
+        return self.neighbours(length).words
+
+    def neighbours(self, length: int) -> Neighbours:
+        """``table(length)``, to find the beginnings within reach of a typo (tui_reader.search.typos)."""
         with self._lock:
             table = self._tables.get(length)
         if table is None:
             if 1 <= length <= _WIDTH:
-                table = self._from_array(length)
+                words = self._from_array(length)
             else:
-                table = list(dict.fromkeys(w[:length] for w in self._vocabulary if len(w) > length))
+                words = list(dict.fromkeys(w[:length] for w in self._vocabulary if len(w) > length))
+            table = Neighbours(words)
             with self._lock:
                 self._tables[length] = table
         return table
