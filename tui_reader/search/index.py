@@ -324,9 +324,8 @@ class SearchIndex:
                     close = [i for i in close if _same_start(word, self.vocabulary[i])]
                 found.extend((i, i + 1, "") for i in close)
             if prefix and len(word) >= _SHORT and abs(length - len(word)) <= max_typos(len(word)):
-                table = self._prefix_tables.neighbours(length)
-                k = max_typos(len(word))
-                found.extend((*self._range(table.words[j]), table.words[j]) for j in table.close(word, k).tolist())
+                for start in self._prefix_tables.within(word, length, max_typos(len(word))):
+                    found.append((*self._range(start), start))
         return found
 
     def similar(self, position: int, limit: int = LIKE_LIMIT) -> SearchResult:

@@ -18,28 +18,38 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-__all__ = ["Neighbours", "close", "signatures"]
-
-_BITS = np.left_shift(np.uint64(1), np.arange(33, dtype=np.uint64))
-_BITS[32] = 0  # past the end of a shorter word: no letter
+__all__ = ["Neighbours", "candidates", "close", "signatures", "signatures_of"]
 
 
-def signatures(words: Sequence[str]) -> np.ndarray:
-    """Each word's signature (uint64): bit ``b`` if it holds a letter of bucket ``b``, bit ``32 + b`` if two."""
-    if not words:
-        return np.zeros(0, np.uint64)
-    codes = np.array(words, dtype=np.str_)  # UTF-32: one code point per column, 0 past a word's end
-    width = codes.dtype.itemsize // 4
-    columns = codes.view(np.uint32).reshape(len(words), width).T
-    lengths = np.fromiter(map(len, words), np.int64, len(words))
-    once = np.zeros(len(words), np.uint64)
-    twice = np.zeros(len(words), np.uint64)
-    for j in range(width):
-        buckets = np.where(lengths > j, columns[j] & 31, 32)  # a letter may be code point 0: its length says
-        bit = _BITS[buckets]
+def signatures(words: Sequence[str], length: int) -> np.ndarray:
+    """Each word's signature (uint64), the words all ``length`` letters long: bit ``b`` if the word holds a letter
+    of bucket ``b``, bit ``32 + b`` if it holds two."""
+    codes = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), np.uint32)
+    if len(codes) != len(words) * length:
+        raise ValueError(f"words of another length than {length}")
+    return signatures_of(codes.reshape(len(words), length))
+
+
+def signatures_of(codes: np.ndarray) -> np.ndarray:
+    """The signatures of words given as a matrix of code points (any unsigned integers), a word a row."""
+    once = np.zeros(len(codes), np.uint32)
+    twice = np.zeros(len(codes), np.uint32)
+    one = np.uint32(1)
+    for column in np.ascontiguousarray((codes & 31).T, np.uint32):  # each letter's bucket, a column at a time
+        bit = np.left_shift(one, column)
         twice |= once & bit
         once |= bit
-    return once | (twice << np.uint64(32))
+    return (twice.astype(np.uint64) << np.uint64(32)) | once
+
+
+def candidates(found: np.ndarray, word: str, k: int, length: int) -> np.ndarray:
+    """Positions of the signatures ``found`` (of words ``length`` letters long) that may be within ``k`` edits of
+    ``word``: differing in at most ``2k`` bits, one fewer per letter of difference in length."""
+    most = 2 * k - abs(len(word) - length)
+    if most < 0 or len(found) == 0:
+        return np.empty(0, np.int64)
+    (own,) = signatures([word], len(word))
+    return np.flatnonzero(np.bitwise_count(found ^ own) <= most)
 
 
 def close(word: str, choices: Sequence[str], k: int) -> np.ndarray:
@@ -62,17 +72,12 @@ class Neighbours:
     def signatures(self) -> np.ndarray:
         with self._lock:
             if self._signatures is None:
-                self._signatures = signatures(self.words)
+                self._signatures = signatures(self.words, self._length)
             return self._signatures
 
     def close(self, word: str, k: int) -> np.ndarray:
         """Positions (ascending) of the words within ``k`` edits of ``word``: what ``close(word, words, k)`` gives."""
-        most = 2 * k - abs(len(word) - self._length)
-        if not self.words or most < 0:
-            return np.empty(0, np.int64)
-        (own,) = signatures([word])
-        candidates = np.flatnonzero(np.bitwise_count(self.signatures() ^ own) <= most)
-        if len(candidates) == 0:
-            return candidates
-        found = close(word, [self.words[i] for i in candidates.tolist()], k)
-        return np.asarray(candidates[found], np.int64)
+        maybe = candidates(self.signatures(), word, k, self._length)
+        if len(maybe) == 0:
+            return maybe
+        return np.asarray(maybe[close(word, [self.words[i] for i in maybe.tolist()], k)], np.int64)
