@@ -3,9 +3,9 @@ compared with (``reinforcm`` is one edit from "reinforce"'s first 9 letters...).
 
 Python slicing every word of a million-paper vocabulary (300k words) takes 30-60 ms per length, and the first
 typo'd keystroke needs five lengths. The ASCII words (nearly all) are kept once as a numpy array of their first
-16 bytes instead: cutting it to ``n`` bytes and dropping repeats is numpy's work, and so are the beginnings'
-letter signatures (tui_reader.search.typos); only the few beginnings that pass them become Python strings. The
-few other words are sliced in Python and kept beside.
+17 bytes instead (0 past a word's end): cutting it to ``n`` bytes and dropping repeats is numpy's work, and so are
+the beginnings' letter signatures (tui_reader.search.typos); only the few beginnings that pass them become Python
+strings. The few other words are sliced in Python and kept beside.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class PrefixTables:
         self._vocabulary = vocabulary
         self._lock = threading.Lock()
         self._tables: dict[int, _Beginnings] = {}
-        self._ascii: tuple[np.ndarray, np.ndarray, list[str]] | None = None
+        self._ascii: tuple[np.ndarray, list[str]] | None = None
 
     def table(self, length: int) -> list[str]:
         found = self._beginnings(length)
@@ -69,26 +69,25 @@ class PrefixTables:
                 self._tables[length] = table
         return table
 
-    def _words(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """(the ASCII words' first bytes, their lengths, the other words), made on first use."""
+    def _words(self) -> tuple[np.ndarray, list[str]]:
+        """(the ASCII words' first _WIDTH + 1 bytes, a row each, 0 past a word's end; the other words), made on
+        first use. A word is longer than ``n <= _WIDTH`` letters if its byte ``n`` is not 0."""
         with self._lock:
             kept = self._ascii
         if kept is None:
             vocabulary = self._vocabulary
-            if "".join(vocabulary).isascii():  # nearly always: one look at all the words
-                plain, others = vocabulary, []
-            else:
-                plain = [w for w in vocabulary if w.isascii()]
-                others = [w for w in vocabulary if not w.isascii()]
-            lengths = np.fromiter(map(len, plain), np.int32, len(plain))
-            kept = (np.array(plain, dtype=f"S{_WIDTH}"), lengths, others)  # cut to _WIDTH bytes, still sorted
+            others = [w for w in vocabulary if not w.isascii()]
+            plain = [w for w in vocabulary if w.isascii()] if others else vocabulary
+            first = np.array(plain, dtype=f"S{_WIDTH + 1}").view(np.uint8).reshape(len(plain), _WIDTH + 1)
+            kept = (first, others)  # sorted words: sorted rows
             with self._lock:
                 self._ascii = kept
         return kept
 
     def _from_array(self, length: int) -> _Beginnings:
-        first, lengths, others = self._words()
-        cut = first[lengths > length].astype(f"S{length}")  # sorted words' beginnings are sorted
+        first, others = self._words()
+        words = first.view(f"S{_WIDTH + 1}")[:, 0]
+        cut = words[first[:, length] != 0].astype(f"S{length}")  # sorted words' beginnings are sorted
         new = np.empty(len(cut), np.bool_)
         new[:1] = True
         np.not_equal(cut[1:], cut[:-1], out=new[1:])

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from tui_reader.paper import Paper
 from tui_reader.search import SearchIndex
+from tui_reader.search.prefixes import PrefixTables
 from tui_reader.search.typos import Neighbours
 
 
@@ -46,6 +47,26 @@ letters = "abcéA!𝔞"  # "a", "A", "!" and "𝔞" (U+1D51E) share a signature 
 def test_the_words_within_reach_are_those_of_the_plain_distance(words, typed, k):
     found = Neighbours(words).close(typed, k).tolist()
     assert found == [i for i, w in enumerate(words) if osa(typed, w) <= k]
+
+
+def test_beginnings_are_of_longer_words_only():
+    for n in (3, 15, 16, 17, 20):
+        vocabulary = ["a" * (n - 1) + "b", "a" * (n + 1)]  # the first is within reach, but a whole word
+        assert PrefixTables(vocabulary).within("a" * n, n, 1) == ["a" * n]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text("abcé", min_size=1, max_size=20), max_size=30, unique=True),
+    st.text("abcé", min_size=1, max_size=19),
+    st.integers(1, 19),
+    st.integers(0, 2),
+)
+def test_the_beginnings_within_reach_are_those_of_the_plain_distance(vocabulary, typed, length, k):
+    """Beginnings of ASCII words, of the others ("é"), and of words past the 16 letters kept as bytes."""
+    vocabulary.sort()
+    expected = sorted({w[:length] for w in vocabulary if len(w) > length and osa(typed, w[:length]) <= k})
+    assert PrefixTables(vocabulary).within(typed, length, k) == expected
 
 
 def same_start(typed: str, word: str) -> bool:
