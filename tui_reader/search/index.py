@@ -2,7 +2,7 @@
 
 A query term is matched against the sorted *vocabulary* (tens of thousands of words), never against the papers:
 the exact word, words it starts (for the term being typed), other forms of it (the same stem, a compound joined
-or split, an acronym and its expansion: tui_reader.search.forms), and typo neighbours found with rapidfuzz. The
+or split, an acronym and its expansion: tui_reader.search.forms), and typo neighbours (tui_reader.search.typos). The
 postings of the matched words are then scattered into a per-paper score array (words sharing a prefix are one
 contiguous slice of postings). Terms combine with AND; one radix sort ranks. When no paper has every term, the
 papers with the most of them are shown instead (``SearchResult.partial``).
