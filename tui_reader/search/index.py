@@ -2,7 +2,7 @@
 
 A query term is matched against the sorted *vocabulary* (tens of thousands of words), never against the papers:
 the exact word, words it starts (for the term being typed), other forms of it (the same stem, a compound joined
-or split, an acronym and its expansion: tui_reader.search.forms), and typo neighbours found with rapidfuzz. The
+or split, an acronym and its expansion: tui_reader.search.forms), and typo neighbours (tui_reader.search.typos). The
 postings of the matched words are then scattered into a per-paper score array (words sharing a prefix are one
 contiguous slice of postings). Terms combine with AND; one radix sort ranks. When no paper has every term, the
 papers with the most of them are shown instead (``SearchResult.partial``).
@@ -28,8 +28,6 @@ from itertools import accumulate
 from typing import Any, NamedTuple
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 
 from tui_reader.paper import Paper
 from tui_reader.search.filters import FILTERS, Marks
@@ -42,6 +40,7 @@ from tui_reader.search.similar import LIKE_LIMIT, Similarity
 from tui_reader.search.tables import Later, PaperTables, Ready
 from tui_reader.search.text import FOLD_ERRORS
 from tui_reader.search.texts import field_texts, in_slices, texts_at
+from tui_reader.search.typos import Neighbours
 
 __all__ = ["COMPLETION", "EXACT", "TYPO", "IndexParts", "SearchIndex"]
 
@@ -50,7 +49,6 @@ EXACT, COMPLETION, TYPO = 3, 2, 1  # match quality of a term in one field
 _TITLE = 4  # a term's score: _TITLE * title quality + abstract quality (0..15)
 _SHORT = 5  # a typo in a word shorter than this (as typed and as found) must keep its first letter
 CacheKey = tuple[Any, ...]  # ("phrase", words, open) or (kind, word, ...): what a cached hit list answers
-_NO_POSITIONS = np.array([], dtype=np.int64)
 
 
 class IndexParts(NamedTuple):
@@ -105,7 +103,9 @@ class SearchIndex:
         by_length: defaultdict[int, list[int]] = defaultdict(list)
         for i, word in enumerate(self.vocabulary):
             by_length[len(word)].append(i)
-        self._by_length = {n: ([self.vocabulary[i] for i in ids], np.array(ids)) for n, ids in by_length.items()}
+        self._by_length = {
+            n: (Neighbours([self.vocabulary[i] for i in ids]), np.array(ids)) for n, ids in by_length.items()
+        }
         self._lock = threading.Lock()
         self._cache: OrderedDict[CacheKey, _Hits] = OrderedDict()
         self._prefix_tables = PrefixTables(self.vocabulary)  # for the typos of a word being typed
@@ -317,16 +317,15 @@ class SearchIndex:
             k = max_typos(max(len(word), length))
             if abs(length - len(word)) > k:
                 continue
-            words, positions = self._by_length.get(length, ([], _NO_POSITIONS))
-            if words:
-                close = positions[_close(word, words, k)].tolist()
+            if length in self._by_length:
+                words, positions = self._by_length[length]
+                close = positions[words.close(word, k)].tolist()
                 if max(len(word), length) < _SHORT:
                     close = [i for i in close if _same_start(word, self.vocabulary[i])]
                 found.extend((i, i + 1, "") for i in close)
             if prefix and len(word) >= _SHORT and abs(length - len(word)) <= max_typos(len(word)):
-                table = self._prefix_tables.table(length)
-                k = max_typos(len(word))
-                found.extend((*self._range(table[j]), table[j]) for j in _close(word, table, k).tolist())
+                for start in self._prefix_tables.within(word, length, max_typos(len(word))):
+                    found.append((*self._range(start), start))
         return found
 
     def similar(self, position: int, limit: int = LIKE_LIMIT) -> SearchResult:
@@ -436,11 +435,3 @@ def _extends(term: Term, key: CacheKey) -> bool:
         and term.words[n - 1].startswith(words[-1])
         and (term.words, term.prefix) != (words, True)
     )
-
-
-def _close(word: str, choices: Sequence[str], k: int) -> np.ndarray:
-    """Positions of the choices within ``k`` edits of ``word`` (swapping two neighbours is one edit)."""
-    if not choices:
-        return np.empty(0, np.int64)
-    distances = process.cdist([word], choices, scorer=OSA.distance, score_cutoff=k, dtype=np.int32)[0]
-    return np.flatnonzero(distances <= k)
