@@ -30,7 +30,7 @@ from tui_reader.search import disk, forms, index, postings, text, texts
 from tui_reader.search.disk import Counts
 from tui_reader.search.forms import acronyms_in, best_expansions, compounds
 from tui_reader.search.index import IndexParts
-from tui_reader.search.postings import _COMMON_MIN_PAPERS, Postings, _set_bits, build
+from tui_reader.search.postings import Postings, _set_bits, build
 from tui_reader.search.texts import field_texts, in_slices
 
 __all__ = ["merge", "merged", "part_index", "store_part"]
@@ -97,7 +97,7 @@ def _merged(pieces: list[Postings], words: list[np.ndarray], starts: list[int], 
     for piece, word in zip(pieces, words, strict=True):
         counts[word] += np.diff(piece.offsets)
         counts[word[piece.common]] += piece.common_counts
-    common = np.flatnonzero(counts > n // 16) if n >= _COMMON_MIN_PAPERS else np.empty(0, np.int64)
+    common = np.flatnonzero(counts > n // 16) if n >= postings._COMMON_MIN_PAPERS else np.empty(0, np.int64)
     row = np.full(size, -1, np.int64)
     row[common] = np.arange(len(common))
     common_counts = counts[common]
