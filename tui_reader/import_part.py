@@ -5,8 +5,10 @@ them; the store is stamped with the reader's parser fingerprint, as the reader c
 
 The range [START, END) starts and ends at line starts. The process prints how many papers it has parsed after
 each part (one number a line), then ``stored`` or ``failed``; its problems go into its store, one per kind as
-JSON ``[what, first line, count]`` (the parent merges the parts' into one list). It exits when its parent does
-(its standard input closes), leaving no store behind.
+JSON ``[what, first line, count]`` (the parent merges the parts' into one list). Once its store is written, it
+builds the search index of the part's papers and keeps it in the store's folder (``TERMS``): the index of the
+whole file is merged from the parts' in seconds (tui_reader.search.merge), so the index is built on every core,
+as the import is. It exits when its parent does (its standard input closes), leaving no store behind.
 """
 
 from __future__ import annotations
@@ -16,13 +18,19 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_reader.corpus import STREAM_PART, _Counted, _lines, _open_regular, _sniff_open
 from tui_reader.paper import Paper
 from tui_reader.processes import exit_with_parent
 from tui_reader.safe_text import shown_path
 
-__all__ = ["main", "parse_range"]
+if TYPE_CHECKING:
+    from tui_reader.paper_store import StoredPapers
+
+__all__ = ["TERMS", "main", "parse_range"]
+
+TERMS = "terms"  # the folder, inside a part's store, of the part's search index (tui_reader.search.merge)
 
 _BLOCK = 1 << 24  # bytes read at a time to count the lines before the range
 
@@ -97,7 +105,22 @@ def main(argv: list[str] | None = None) -> int:
     except Exception:
         store = None
     print("stored" if store is not None else "failed", flush=True)
-    return 0 if store is not None else 1
+    if store is None:
+        return 1
+    _index(store, Path(path), Path(folder))
+    return 0
+
+
+def _index(store: StoredPapers, path: Path, folder: Path) -> None:
+    """The part's search index, kept inside its store (the index of the whole file is merged from the parts':
+    tui_reader.search.merge). Failing costs time only: the whole index is then built from the stores."""
+    from tui_reader.paper_store import _store_folder
+    from tui_reader.search.merge import store_part
+
+    try:
+        store_part(store, store.key, _store_folder(path, folder)[0] / TERMS)
+    except Exception:
+        return  # no part index: the reader builds the whole one
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 """A big corpus' search index built in a process of its own (``python -m tui_reader.index_build FILE...``): the
-build (tens of seconds at a million papers) then has a core to itself instead of sharing the reader's, and the
-memory it takes (the texts it reads, its transient arrays) never counts in the reader's. The process loads the
-corpus as the reader did (the stores of its big files, the parse cache of the others) and leaves the index in the
-cache (``tui_reader.search.cache``), where the reader finds it; if it fails or builds an index of other papers
-(files that changed meanwhile), the reader builds its own. Once the index is stored (the reader goes on with it),
-the process works out the filters' tables and stores them beside it: the reader's index takes them up at its
-first filter after they are there (before, it works out what that filter needs itself).
+build then has a core to itself instead of sharing the reader's, and the memory it takes (the texts it reads, its
+transient arrays) never counts in the reader's. After a first import, the processes that imported the parts of a
+big file have built each part's index (tui_reader.import_part): the index is then merged from theirs in seconds
+(tui_reader.search.merge) instead of built whole (tens of seconds at a million papers, on one core). The
+process loads the corpus as the reader did (the stores of its big files, the parse cache of the others) and leaves
+the index in the cache (``tui_reader.search.cache``), where the reader finds it; if it fails or builds an index of
+other papers (files that changed meanwhile), the reader builds its own. Once the index is stored (the reader goes on
+with it), the process works out the filters' tables and stores them beside it: the reader's index takes them up at
+its first filter after they are there (before, it works out what that filter needs itself).
 """
 
 from __future__ import annotations
@@ -53,10 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     processes.exit_with_parent()
     from tui_reader.corpus import load_corpus
     from tui_reader.search.cache import cached_index, store_tables
+    from tui_reader.stored_corpus import merged_index
 
     files = [Path(name) for name in (argv if argv is not None else sys.argv[1:])]
     papers = load_corpus(files).papers
-    cached_index(papers, files)
+    cached_index(papers, files, merged=lambda: merged_index(papers, files))
     print("built", flush=True)  # the reader opens the index now
     store_tables(papers, files)  # then the filters' tables, which it takes up when they are there
     return 0

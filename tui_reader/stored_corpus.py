@@ -29,8 +29,17 @@ from tui_reader.safe_text import shown_path
 
 if TYPE_CHECKING:
     from tui_reader.paper_store import StoredPapers
+    from tui_reader.search.index import IndexParts
 
-__all__ = ["FIRST_SCREEN", "SHOW_FIRST", "STORE_MIN_BYTES", "first_stored", "read_stored", "stores_papers"]
+__all__ = [
+    "FIRST_SCREEN",
+    "SHOW_FIRST",
+    "STORE_MIN_BYTES",
+    "first_stored",
+    "merged_index",
+    "read_stored",
+    "stores_papers",
+]
 
 STORE_MIN_BYTES = 64 * 1024 * 1024  # a JSON Lines file this big (~30k arXiv papers) is kept as a store on disk
 SHOW_FIRST = 1000  # papers of a first import handed over as parsed (the first screens: the file's first part)
@@ -109,6 +118,39 @@ def _opened(path: Path, folders: list[Path]) -> list[StoredPapers] | None:
     stores = [open_store(path, part, fingerprint=fingerprint()) for part in folders]
     found = [store for store in stores if store is not None]
     return found if folders and len(found) == len(folders) else None
+
+
+def merged_index(papers: Sequence[Paper], files: Sequence[Path], folder: Path | None = None) -> IndexParts | None:
+    """The search index of ``papers`` (read from ``files``), merged from the indexes the import processes built
+    of their parts; None unless every file is kept in stores that each have their part's index, and ``papers``
+    are those stores' papers, in order (none joined another: then positions would not line up)."""
+    from tui_reader.import_part import TERMS
+    from tui_reader.paper_set import PaperSet
+    from tui_reader.paper_store import _store_folder
+    from tui_reader.search.merge import merged
+
+    kept: list[tuple[Path, str, int]] = []
+    joined = PaperSet()
+    for path in files:
+        try:
+            folders = _folders(path, folder) if stores_papers(path) else []
+            stores = _opened(path, folders)
+            if stores is None:
+                return None
+            for part, store in zip(folders, stores, strict=True):
+                kept.append((_store_folder(path, part)[0] / TERMS, store.key, len(store)))
+                joined.add(store)
+        except OSError:
+            return None
+    if not kept or len(joined) != sum(size for _, _, size in kept) or joined.content_key() != _content_key(papers):
+        return None
+    return merged(kept)
+
+
+def _content_key(papers: Sequence[Paper]) -> bytes | None:
+    offered = getattr(papers, "content_key", None)
+    known = offered() if callable(offered) else None
+    return known if isinstance(known, bytes) else None
 
 
 def _handed(path: Path, stores: list[StoredPapers]) -> Iterator[Found]:

@@ -17,8 +17,9 @@ from conftest import small_tmpfs
 
 from tui_reader import corpus, stored_corpus
 from tui_reader.corpus import read_file
+from tui_reader.paper import Paper
 from tui_reader.paper_set import PaperSet, StoredRows
-from tui_reader.stored_corpus import first_stored, read_stored, segments, stores_papers
+from tui_reader.stored_corpus import first_stored, merged_index, read_stored, segments, stores_papers
 
 REAL = (
     Path(__file__).resolve().parents[1]
@@ -180,3 +181,47 @@ def test_stores_that_cannot_be_written_cost_no_paper(tmp_path):
         papers, warnings, _ = loaded(path, full)
         assert list(papers) == list(PaperSet(read_file(path, use_cache=False)[0])) and len(papers) == 100
         assert warnings == []
+
+
+POSTINGS = ("offsets", "papers", "common", "bits", "common_counts")
+
+
+def arrays(parts) -> list:
+    """Everything an index holds, as plain lists (the vocabulary, each postings array, the word forms)."""
+    held = [parts.vocabulary, list(parts.compounds.items()), list(parts.acronyms.items())]
+    for postings in (parts.title, parts.abstract):
+        held += [postings.size, *(getattr(postings, name).tolist() for name in POSTINGS)]
+    return held
+
+
+def test_the_index_merged_from_the_parts_the_import_indexed_is_the_index_built_whole(tmp_path):
+    from tui_reader.search import SearchIndex
+
+    path = copied(tmp_path)
+    papers, _, _ = loaded(path, tmp_path / "stores")
+    merged = merged_index(papers, [path], tmp_path / "stores")
+    assert merged is not None and arrays(merged) == arrays(SearchIndex(papers).parts)
+    assert merged.acronyms  # the file's abstracts define some: the parts' counts were merged
+
+
+def test_a_damaged_part_index_is_never_merged(tmp_path):
+    from tui_reader.import_part import TERMS
+    from tui_reader.paper_store import _store_folder
+
+    path = copied(tmp_path)
+    papers, _, _ = loaded(path, tmp_path / "stores")
+    part = _store_folder(path, stored_corpus._folders(path, tmp_path / "stores")[1])[0] / TERMS
+    target = part / "abstract.papers.npy"
+    data = bytearray(target.read_bytes())
+    data[-1] ^= 0x01  # one paper of the second part's last word another
+    target.write_bytes(bytes(data))
+    assert merged_index(papers, [path], tmp_path / "stores") is None  # the index is then built whole
+
+
+def test_no_index_is_merged_for_papers_that_are_not_the_stores_papers(tmp_path):
+    path = copied(tmp_path)
+    papers, _, _ = loaded(path, tmp_path / "stores")
+    assert merged_index(papers, [path], tmp_path / "stores") is not None
+    more = papers.copy()
+    more.add([Paper(id="x" * 12, title="One more paper", abstract="")])
+    assert merged_index(more, [path], tmp_path / "stores") is None

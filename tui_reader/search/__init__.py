@@ -13,6 +13,8 @@
   ``disk.py`` writes and maps back read-only (checked first: a damaged folder is rebuilt); and beside it, for a
   corpus of stored papers, the filters' tables (``table_files.py``, the same checks), so that the first filter
   never walks a million papers.
+- ``merge.py``: a big file's index built a part at a time (by the processes importing its parts) and merged into
+  the very arrays of the index built whole.
 - ``texts.py``: the titles and abstracts of all the papers, from the papers' own texts when they offer them (papers
   kept on disk), so that no ``Paper`` is made of each.
 

@@ -19,7 +19,7 @@ from tui_reader import dates
 from tui_reader.files import cache_dir, mark_used
 from tui_reader.paper import Paper
 from tui_reader.search import disk, filters, forms, index, postings, table_files, tables, text, texts
-from tui_reader.search.index import SearchIndex
+from tui_reader.search.index import IndexParts, SearchIndex
 from tui_reader.search.tables import Later, PaperTables, Ready
 
 __all__ = ["KEEP", "cached_index", "store_tables"]
@@ -35,11 +35,14 @@ def cached_index(
     files: Sequence[Path],
     folder: Path | None = None,
     build_apart: Callable[[], object] | None = None,
+    merged: Callable[[], IndexParts | None] | None = None,
 ) -> SearchIndex:
     """The index of ``papers`` (read from ``files``, in this order): from the cache when it holds an index of
     these very papers, else built and stored for the next launch (then read back mapped, so the memory the
     build took goes back to the system). ``build_apart``, when given, is asked first to build it elsewhere (in a
-    process of its own) and store it in the cache; what it stored is used if it is the index of these papers."""
+    process of its own) and store it in the cache; what it stored is used if it is the index of these papers.
+    ``merged``, when given, is asked for the index merged from indexes of parts of the papers built before (None
+    when there are none), instead of building it whole."""
     folder = folder or cache_dir("index")
     entry = folder / _entry_name(files)
     digest = _digest(papers)
@@ -50,12 +53,14 @@ def cached_index(
     if found is not None:
         mark_used(entry)  # kept when older entries are pruned
         return found
-    built = SearchIndex(papers)
+    parts = merged() if merged is not None else None
+    if parts is None or parts.title.size != len(papers):
+        parts = SearchIndex(papers).parts
     # two readers storing at once: each folder is whole, the last one stays
-    if not disk.store(entry, digest, built.parts):
-        return built
+    if not disk.store(entry, digest, parts):
+        return SearchIndex(papers, parts)
     _prune(folder)
-    return _open(papers, entry, digest) or built
+    return _open(papers, entry, digest) or SearchIndex(papers, parts)
 
 
 def store_tables(papers: Sequence[Paper], files: Sequence[Path], folder: Path | None = None) -> bool:

@@ -24,6 +24,7 @@ import shutil
 import stat
 import tempfile
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -33,7 +34,9 @@ import numpy as np
 from tui_reader.search.index import IndexParts
 from tui_reader.search.postings import Postings
 
-__all__ = ["FORMAT", "Damaged", "load", "store"]
+__all__ = ["FORMAT", "Counts", "Damaged", "load", "load_counted", "store"]
+
+Counts = Counter[tuple[str, tuple[str, ...]]]  # (acronym, the words it stands for) -> how often it is defined
 
 FORMAT = 3  # 3: a folder of memory-mapped arrays (2 was one pickle)
 _META = "meta.json"
@@ -97,14 +100,16 @@ def _save(array: np.ndarray, dtype: str) -> Callable[[_Checked], None]:
     return lambda out: np.save(out, np.ascontiguousarray(array, dtype), allow_pickle=False)
 
 
-def _write_parts(folder: Path, digest: bytes, parts: IndexParts) -> None:
+def _write_parts(folder: Path, digest: bytes, parts: IndexParts, counts: Counts | None = None) -> None:
     sizes: dict[str, list[int]] = {}
     for field, postings in zip(_FIELDS, (parts.title, parts.abstract), strict=True):
         for name, array in _arrays(postings).items():
             _write(folder, f"{field}.{name}.npy", _save(array, _ARRAYS[name][0]), sizes)
     words = "\n".join(parts.vocabulary).encode("utf-8", "surrogatepass")
     _write(folder, _VOCABULARY, lambda out: out.write(words), sizes)
-    forms = {"compounds": parts.compounds, "acronyms": parts.acronyms}
+    forms: dict[str, Any] = {"compounds": parts.compounds, "acronyms": parts.acronyms}
+    if counts is not None:
+        forms["counts"] = [[acronym, list(words), count] for (acronym, words), count in counts.items()]
     _write(folder, _FORMS, lambda out: out.write(json.dumps(forms, ensure_ascii=False).encode()), sizes)
     meta = {
         "format": FORMAT,
@@ -116,10 +121,11 @@ def _write_parts(folder: Path, digest: bytes, parts: IndexParts) -> None:
     (folder / _META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
 
-def store(entry: Path, digest: bytes, parts: IndexParts) -> bool:
+def store(entry: Path, digest: bytes, parts: IndexParts, counts: Counts | None = None) -> bool:
     """Write ``parts`` (an index of the papers ``digest`` names) as the folder ``entry``, replacing what is
-    there. False when it cannot be written (nothing of it is left behind then)."""
-    return store_folder(entry, lambda new: _write_parts(new, digest, parts))
+    there; and ``counts``, when given (the acronyms found with their counts: a part's, to merge). False when it
+    cannot be written (nothing of it is left behind then)."""
+    return store_folder(entry, lambda new: _write_parts(new, digest, parts, counts))
 
 
 def store_folder(entry: Path, write: Callable[[Path], object]) -> bool:
@@ -165,6 +171,11 @@ def remove(path: Path) -> None:
 def load(entry: Path, digest: bytes) -> IndexParts:
     """The parts kept in the folder ``entry`` if they index the papers ``digest`` names. Raises ``Damaged``
     (or OSError: no such folder) otherwise."""
+    return load_counted(entry, digest)[0]
+
+
+def load_counted(entry: Path, digest: bytes) -> tuple[IndexParts, Counts | None]:
+    """``load``, and the acronym counts stored with the parts (None when none were)."""
     try:
         folder = os.open(entry, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError as error:
@@ -175,7 +186,7 @@ def load(entry: Path, digest: bytes) -> IndexParts:
         os.close(folder)
 
 
-def _load(folder: int, entry: Path, digest: bytes) -> IndexParts:
+def _load(folder: int, entry: Path, digest: bytes) -> tuple[IndexParts, Counts | None]:
     meta = _meta(folder, entry)
     if meta["digest"] != digest.hex():
         raise Damaged(f"{entry}: an index of other papers")
@@ -196,8 +207,8 @@ def _load(folder: int, entry: Path, digest: bytes) -> IndexParts:
     if len(vocabulary) != words:
         raise Damaged(f"{entry}/{_VOCABULARY}: {len(vocabulary)} words, not {words}")
     with _opened(folder, entry, _FORMS, files, _SMALL) as (forms_text, _):
-        compounds, acronyms = _forms(entry, forms_text)
-    return IndexParts(vocabulary, fields[0], fields[1], compounds, acronyms)
+        compounds, acronyms, counts = _forms(entry, forms_text)
+    return IndexParts(vocabulary, fields[0], fields[1], compounds, acronyms), counts
 
 
 def _json(folder: int, entry: Path, name: str) -> Any:
@@ -308,7 +319,7 @@ def _postings(entry: Path, field: str, n: int, words: int, a: dict[str, np.ndarr
     return Postings(n, offsets, papers, common, bits, counts)
 
 
-def _forms(entry: Path, text: Any) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+def _forms(entry: Path, text: Any) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], Counts | None]:
     try:
         forms = json.loads(bytes(text))
     except (UnicodeDecodeError, ValueError):
@@ -321,4 +332,24 @@ def _forms(entry: Path, text: Any) -> tuple[dict[str, tuple[str, ...]], dict[str
         ):
             raise Damaged(f"{entry}/{_FORMS}: no table of {key}")
         found.append({k: tuple(v) for k, v in table.items()})
-    return found[0], found[1]
+    return found[0], found[1], _counts(entry, forms.get("counts"))
+
+
+def _counts(entry: Path, listed: object) -> Counts | None:
+    """The acronym counts as ``_write_parts`` lists them: ``[acronym, [words], count]`` each, in order."""
+    if listed is None:
+        return None
+    counts: Counts = Counter()
+    for item in listed if isinstance(listed, list) else [None]:
+        if not (
+            isinstance(item, list)
+            and len(item) == 3
+            and isinstance(item[0], str)
+            and isinstance(item[1], list)
+            and all(isinstance(w, str) for w in item[1])
+            and _count(item[2])
+            and item[2] > 0
+        ):
+            raise Damaged(f"{entry}/{_FORMS}: acronym counts that are not [acronym, [words], count]")
+        counts[item[0], tuple(item[1])] += item[2]
+    return counts

@@ -1,0 +1,181 @@
+"""An index built a part of the papers at a time (each part in a process of its own, on its own core) and merged:
+the very index ``SearchIndex`` builds over all the papers at once, array for array.
+
+A part's index is built like the whole one (``part_index``): its titles with their compounds' other forms, its own
+sorted vocabulary and postings, its title compounds, and the acronyms its abstracts define *with their counts*
+(the whole index keeps each acronym's most frequent expansion: counts add up, the expansions would not). The
+abstracts are read once, for the postings and the acronyms alike.
+
+``merge`` joins the parts' indexes, in the papers' order: the vocabulary is the sorted union of theirs; each word's
+papers are its papers in each part, shifted by where the part starts, one part after the other (so ascending);
+words in more than 1/16 of *all* the papers become bitmap rows, whichever way each part kept them (a part's own
+bitmap rows are or-ed in shifted by its start, or become papers again). Compounds found in several parts keep
+their first place and last parts, as one dict filled in order would; acronym counts add up in the order found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
+from pathlib import Path
+from typing import overload
+
+import numpy as np
+
+from tui_reader.paper import Paper
+from tui_reader.search import disk, forms, index, postings, text, texts
+from tui_reader.search.disk import Counts
+from tui_reader.search.forms import acronyms_in, best_expansions, compounds
+from tui_reader.search.index import IndexParts
+from tui_reader.search.postings import Postings, _set_bits, build
+from tui_reader.search.texts import field_texts, in_slices
+
+__all__ = ["merge", "merged", "part_index", "store_part"]
+
+
+class _Acronyms(Sequence[str]):
+    """Texts that count the acronyms they define as they are read a slice at a time (the postings read each
+    slice once, in order: the acronyms need no second pass over the abstracts)."""
+
+    def __init__(self, texts: Sequence[str], found: Counts) -> None:
+        self._texts, self._found = texts, found
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, int):
+            return self._texts[index]
+        texts = self._texts[index]
+        self._found.update(acronyms_in(t for t in texts if "(" in t))
+        return texts
+
+
+def part_index(papers: Sequence[Paper]) -> tuple[IndexParts, Counts]:
+    """The index of ``papers`` as ``SearchIndex`` builds it, and the acronyms with their counts (its ``acronyms``
+    are the expansions of these papers alone)."""
+    titles = list(in_slices(field_texts(papers, "title")))
+    extra, parts = compounds(titles)
+    for i, words in extra.items():
+        titles[i] = f"{titles[i]} {words}"
+    found: Counts = Counter()
+    vocabulary, (title, abstract) = build(titles, _Acronyms(field_texts(papers, "abstract"), found))
+    return IndexParts(vocabulary, title, abstract, parts, best_expansions(found)), found
+
+
+def merge(parts: Sequence[tuple[IndexParts, Counts]]) -> IndexParts:
+    """The index of all the parts' papers, the first part's first: what ``SearchIndex`` builds over them."""
+    sizes = [part.title.size for part, _ in parts]
+    starts = list(accumulate(sizes, initial=0))
+    vocabulary = sorted(set().union(*(part.vocabulary for part, _ in parts)))
+    where = {word: i for i, word in enumerate(vocabulary)}
+    words = [np.fromiter(map(where.__getitem__, part.vocabulary), np.int64, len(part.vocabulary)) for part, _ in parts]
+    del where
+    fields = []
+    for field in ("title", "abstract"):
+        pieces = [getattr(part, field) for part, _ in parts]
+        fields.append(_merged(pieces, words, starts, len(vocabulary)))
+    found: dict[str, tuple[str, ...]] = {}
+    counts: Counts = Counter()
+    for part, part_counts in parts:
+        found.update(part.compounds)
+        counts.update(part_counts)
+    return IndexParts(vocabulary, fields[0], fields[1], found, best_expansions(counts))
+
+
+def _merged(pieces: list[Postings], words: list[np.ndarray], starts: list[int], size: int) -> Postings:
+    """One field's postings: each part's, its words renumbered (``words``), its papers shifted (``starts``)."""
+    n = starts[-1]
+    counts = np.zeros(size, np.int64)
+    for piece, word in zip(pieces, words, strict=True):
+        counts[word] += np.diff(piece.offsets)
+        counts[word[piece.common]] += piece.common_counts
+    common = np.flatnonzero(counts > n // 16) if n >= postings._COMMON_MIN_PAPERS else np.empty(0, np.int64)
+    row = np.full(size, -1, np.int64)
+    row[common] = np.arange(len(common))
+    common_counts = counts[common]
+    counts[common] = 0
+    offsets = np.zeros(size + 1, np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    papers = np.empty(int(offsets[-1]), np.uint32)
+    bits = np.zeros((len(common), (n + 7) // 8), np.uint8)
+    cursor = offsets[:-1].copy()
+    for piece, word, start in zip(pieces, words, starts[:-1], strict=True):
+        lengths = np.diff(piece.offsets)
+        dest = np.repeat(cursor[word] - piece.offsets[:-1], lengths) + np.arange(len(piece.papers))
+        bit_row = np.repeat(row[word], lengths)
+        paper = piece.papers.astype(np.int64) + start
+        rare = bit_row < 0
+        papers[dest[rare]] = paper[rare]
+        if not rare.all():
+            _set_bits(bits, bit_row[~rare], paper[~rare])
+        cursor[word] += lengths
+        for global_word, has in _bitmap_rows(piece, word):
+            if row[global_word] >= 0:
+                _or_shifted(bits[row[global_word]], has, start)
+            else:
+                held = np.flatnonzero(np.unpackbits(has, count=piece.size, bitorder="little")) + start
+                at = int(cursor[global_word])
+                papers[at : at + len(held)] = held
+                cursor[global_word] += len(held)
+    return Postings(n, offsets, papers, common, bits, common_counts)
+
+
+def _bitmap_rows(piece: Postings, word: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """(the word in the merged vocabulary, its bitmap row) for each word the part keeps as a bitmap."""
+    for local, row in zip(piece.common.tolist(), piece.bits, strict=True):
+        yield int(word[local]), row
+
+
+def _or_shifted(out: np.ndarray, row: np.ndarray, start: int) -> None:
+    """Set in ``out`` (a bitmap row of all the papers) the bits of ``row`` (a part's, its bit 0 being paper
+    ``start``). The bits past a part's last paper are 0, so those shifted out of ``out`` never counted."""
+    byte, shift = divmod(start, 8)
+    if not shift:
+        out[byte : byte + len(row)] |= row
+        return
+    wide = row.astype(np.uint16) << shift  # each byte spreads over two
+    low = (wide & 0xFF).astype(np.uint8)
+    high = (wide >> 8).astype(np.uint8)
+    out[byte : byte + len(row)] |= low[: len(out) - byte]
+    end = min(len(out), byte + 1 + len(row))
+    out[byte + 1 : end] |= high[: end - byte - 1]
+
+
+def store_part(papers: Sequence[Paper], key: str, entry: Path) -> bool:
+    """Build the index of one part of the papers (``key`` names them: a store's key) and keep it in the folder
+    ``entry`` for ``merged``. False when it cannot be written (nothing of it is left behind then)."""
+    parts, counts = part_index(papers)
+    return disk.store(entry, _part_digest(key, len(papers)), parts, counts)
+
+
+def merged(kept: Sequence[tuple[Path, str, int]]) -> IndexParts | None:
+    """The parts' indexes kept by ``store_part`` (each ``(folder, key, number of papers)``, in the papers'
+    order), merged; None when one is missing, damaged, or of other papers or code (the caller builds the whole
+    index then)."""
+    loaded = []
+    for entry, key, size in kept:
+        try:
+            parts, counts = disk.load_counted(entry, _part_digest(key, size))
+        except (OSError, disk.Damaged, ValueError):
+            return None
+        if counts is None or parts.title.size != size:
+            return None
+        loaded.append((parts, counts))
+    return merge(loaded)
+
+
+def _part_digest(key: str, size: int) -> bytes:
+    """Names a part's papers and the code that indexes them and keeps the index."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"part {disk.FORMAT} {size} {key}\0".encode())
+    for module in (index, postings, text, forms, texts, disk, sys.modules[__name__]):
+        h.update(Path(str(module.__file__)).read_bytes())
+    return h.digest()
