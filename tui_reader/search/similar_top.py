@@ -76,11 +76,17 @@ def best(
 
 def _split(terms: Sequence[tuple[Postings, int, float]]) -> tuple[list[Row], list[tuple[np.ndarray, float]]]:
     """The terms whose word is a bitmap row, and the papers and weight of the others."""
+    row_of: dict[int, dict[int, int]] = {}  # per postings (by id): word -> bitmap row
+    for postings in {id(p): p for p, _, _ in terms}.values():
+        words = np.array([w for p, w, _ in terms if p is postings], np.int64)
+        at = np.minimum(np.searchsorted(postings.common, words), max(0, len(postings.common) - 1))
+        hit = postings.common[at] == words if len(postings.common) else np.zeros(len(words), bool)
+        row_of[id(postings)] = dict(zip(words[hit].tolist(), at[hit].tolist(), strict=True))
     rows: list[Row] = []
     lists: list[tuple[np.ndarray, float]] = []
     for k, (postings, word, weight) in enumerate(terms):
-        row = int(np.searchsorted(postings.common, word))
-        if row < len(postings.common) and postings.common[row] == word:
+        row = row_of[id(postings)].get(word)
+        if row is not None:
             rows.append((k, postings, row, weight))
         else:
             lists.append((postings.papers[postings.offsets[word] : postings.offsets[word + 1]], weight))
@@ -143,18 +149,30 @@ def _exact(
     terms: Sequence[tuple[Postings, int, float]], rows: list[Row], papers: np.ndarray, norm: np.ndarray
 ) -> np.ndarray:
     """The scores of ``papers`` (ascending), exactly as the full pass makes them: each term's weight added in
-    float32, in order (a bitmap row's as float32, a list's as the full pass adds it), then divided by the norm."""
-    bitmap = {k: postings.bits[row] for k, postings, row, _ in rows}
-    byte, bit = papers >> 3, (papers & 7).astype(np.uint8)
-    score = np.zeros(len(papers), np.float32)
+    float32, in order (a bitmap row's weight as a float32, a list's as the float64 it is, the sum rounded to
+    float32), then divided by the norm."""
+    added = np.zeros((len(terms), len(papers)))  # what each term adds to each paper (0: the paper lacks the word)
+    for k, have, weight in _row_hits(rows, papers):
+        added[k] = have * np.float32(weight)
+    listed = {k for k, _, _, _ in rows}
     for k, (postings, word, weight) in enumerate(terms):
-        bits = bitmap.get(k)
-        if bits is not None:
-            score[((bits[byte] >> bit) & 1).astype(bool)] += np.float32(weight)
-        else:
-            having = postings.papers[postings.offsets[word] : postings.offsets[word + 1]]
-            if len(having):
-                at = np.minimum(np.searchsorted(having, papers), len(having) - 1)
-                score[having[at] == papers] += weight
+        having = postings.papers[postings.offsets[word] : postings.offsets[word + 1]]
+        if k not in listed and len(having):
+            added[k] = (having.take(np.searchsorted(having, papers), mode="clip") == papers) * weight
+    score = np.zeros(len(papers), np.float32)
+    for term in added:  # float64 additions rounded to float32: as the full pass (float32 + float32 is exact in float64)
+        np.add(score, term, out=score, casting="same_kind")
     score /= norm[papers]
     return score
+
+
+def _row_hits(rows: list[Row], papers: np.ndarray) -> list[tuple[int, np.ndarray, float]]:
+    """For each bitmap row (its place in the terms, its weight): which of ``papers`` have its bit (uint8, 0 or 1)."""
+    byte, bit = papers >> 3, (papers & 7).astype(np.uint8)
+    hits: list[tuple[int, np.ndarray, float]] = []
+    for postings in {id(p): p for _, p, _, _ in rows}.values():
+        mine = [(k, row, w) for k, p, row, w in rows if p is postings]
+        have = postings.bits[np.ix_(np.array([row for _, row, _ in mine], np.int64), byte)] >> bit
+        have &= 1
+        hits += [(k, h, w) for (k, _, w), h in zip(mine, have, strict=True)]
+    return hits
