@@ -36,9 +36,11 @@ class Similarity:
         self._abstract = abstract
         # each paper's length over the average (title and abstract, in characters): BM25's length norm, computed
         # when the index is made (~20 ms at 100k papers) so that the first "more like this" is as quick as the next
-        lengths = text_lengths(papers, size)
-        ratio = lengths / max(1.0, float(lengths.mean())) if size else lengths
-        self._norm = 0.5 + 0.5 * ratio  # float32, what each paper's sum is divided by
+        norm = text_lengths(papers, size)  # float32, made here: changed in place, no other array of 4 MB
+        norm /= max(1.0, float(norm.mean())) if size else 1.0  # the length over the average
+        norm *= 0.5
+        norm += 0.5  # 0.5 + 0.5 * length ratio: what each paper's sum is divided by
+        self._norm = norm
 
     def similar(self, position: int, limit: int = LIKE_LIMIT) -> SearchResult:
         """The papers most like paper ``position``, best first: BM25 over the words of its title and abstract

@@ -28,6 +28,7 @@ from tui_reader.search.postings import Postings
 
 __all__ = ["best"]
 
+_FEWEST = 1 << 18  # fewer papers: scoring every paper is as quick (~12 ms at 100k papers)
 _FIRST = 4  # times ``limit`` papers summed plainly to find a score the best ones reach
 _MOST = 1 << 16  # more candidates than this: the bounds do not tell enough apart, score every paper
 
@@ -42,7 +43,7 @@ def best(
     docstring); None when that is not certain. Paper ``p``'s score: ``weight`` added for each of the ``terms``
     (``(postings, word, weight)``) whose word it has, in order, over ``norm[p]``; paper ``position`` scores 0."""
     size = len(norm)
-    if size <= _FIRST * limit or not terms:
+    if size < _FEWEST or size <= _FIRST * limit or not terms:
         return None
     rows, lists = _split(terms)
     margin = 1.0 + (len(terms) + 8) * 2.0**-21  # over the rounding of any order of float32 / float64 sums
