@@ -7,7 +7,8 @@
 - ``postings.py``: the vocabulary and which papers contain each word (numpy).
 - ``forms.py``: other forms of a word found in the corpus: stems, compounds, acronyms.
 - ``index.py``: ``SearchIndex.search`` matches terms against the vocabulary, then ranks papers; ``similar`` lists
-  the papers most like one ("more like this", ranked in ``similar.py``).
+  the papers most like one ("more like this", ranked in ``similar.py``; from a quarter of a million papers on,
+  ``similar_top.py`` finds the best without scoring every paper exactly, with the same answer).
 - ``results.py``: ``SearchResult``, the papers found (``Positions``) and what matched in each, to highlight.
 - ``cache.py``: ``cached_index`` keeps a big corpus' index on disk between launches, as a folder of arrays that
   ``disk.py`` writes and maps back read-only (checked first: a damaged folder is rebuilt); and beside it, for a
