@@ -9,6 +9,9 @@
 - ``index.py``: ``SearchIndex.search`` matches terms against the vocabulary, then ranks papers; ``similar`` lists
   the papers most like one ("more like this", ranked in ``similar.py``; from a quarter of a million papers on,
   ``similar_top.py`` finds the best without scoring every paper exactly, with the same answer).
+- ``typos.py``: the words within a few edits of a typed word (letter signatures rule out nearly all of a word
+  list with numpy; rapidfuzz checks the rest), for ``index.py``'s typo neighbours; ``prefixes.py``: the words'
+  beginnings, for typos in a word still being typed.
 - ``results.py``: ``SearchResult``, the papers found (``Positions``) and what matched in each, to highlight.
 - ``cache.py``: ``cached_index`` keeps a big corpus' index on disk between launches, as a folder of arrays that
   ``disk.py`` writes and maps back read-only (checked first: a damaged folder is rebuilt); and beside it, for a
