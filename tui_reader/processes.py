@@ -1,7 +1,8 @@
 """Processes of our own for the heavy first-time work of a big corpus (importing its parts, building its index):
 they use the other cores, keep their memory out of the reader's, and end with the reader.
 
-``start`` runs ``python -m MODULE ARGS`` with the package it runs from first on the path; the child calls
+``start`` runs ``python -P -m MODULE ARGS`` with the package it runs from first on the path (``-P``: not the
+folder the reader was started in, which may hold another ``tui_reader``, another version's or anyone's); the child calls
 ``exit_with_parent`` first thing: it exits as soon as its standard input closes (the reader ended or killed it).
 """
 
@@ -22,7 +23,7 @@ def start(module: str, *args: str) -> subprocess.Popen[bytes]:
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [env.get("PYTHONPATH")])])
     return subprocess.Popen(
-        [sys.executable, "-m", module, *args],
+        [sys.executable, "-P", "-m", module, *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
