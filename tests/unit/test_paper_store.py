@@ -157,14 +157,8 @@ def flip(path: Path, at: int) -> None:
 COLUMN_FILES = sorted(paper_store._COLUMNS)
 
 
-@pytest.mark.parametrize("name", [*COLUMN_FILES, "meta.json"])
-@pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "fifo", "link to /dev/zero", "garbage"])
-def test_a_damaged_column_or_meta_is_never_trusted_and_is_removed(snapshot, tmp_path, name, damage):
-    source, papers = snapshot
-    papers = [*papers, Paper(paper_id("Another name"), "Another name", "x", arxiv_id=papers[4].arxiv_id)]  # an alias
-    assert store(source, papers, tmp_path) is not None
-    path = only_store(tmp_path) / name
-    assert path.stat().st_size > 1
+def damage_file(path: Path, damage: str) -> None:
+    """Damage one file of a store as a disk, a copy or a person might."""
     size = path.stat().st_size
     if damage == "flip":
         flip(path, size // 2)
@@ -179,7 +173,18 @@ def test_a_damaged_column_or_meta_is_never_trusted_and_is_removed(snapshot, tmp_
         path.unlink()
         path.symlink_to("/dev/zero")
     else:
-        path.write_bytes(b"{\x00not json" if name == "meta.json" else b"\xff" * size)
+        path.write_bytes(b"{\x00not json" if path.name == "meta.json" else b"\xff" * size)
+
+
+@pytest.mark.parametrize("name", [*COLUMN_FILES, "meta.json"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "fifo", "link to /dev/zero", "garbage"])
+def test_a_damaged_column_or_meta_is_never_trusted_and_is_removed(snapshot, tmp_path, name, damage):
+    source, papers = snapshot
+    papers = [*papers, Paper(paper_id("Another name"), "Another name", "x", arxiv_id=papers[4].arxiv_id)]  # an alias
+    assert store(source, papers, tmp_path) is not None
+    path = only_store(tmp_path) / name
+    assert path.stat().st_size > 1
+    damage_file(path, damage)
     if damage in ("fifo", "link to /dev/zero"):
         assert opened_in_child(source, tmp_path) == "None"  # a child: a regression fails, never hangs the run
     assert open_store(source, tmp_path, fingerprint=PRINT) is None
@@ -226,15 +231,7 @@ def test_first_papers_of_a_damaged_store_are_none_or_exactly_the_papers_written(
     papers = [*papers, Paper(paper_id("Another name"), "Another name", "x", arxiv_id=papers[4].arxiv_id)]  # an alias
     assert store(source, papers, tmp_path) is not None
     path = only_store(tmp_path) / name
-    size = path.stat().st_size
-    if damage == "flip":
-        flip(path, size // 2)
-    elif damage == "truncate":
-        os.truncate(path, size - 1)
-    elif damage == "delete":
-        path.unlink()
-    else:
-        path.write_bytes(b"{\x00not json" if name == "meta.json" else b"\xff" * size)
+    damage_file(path, damage)
     found = first_papers(source, tmp_path, fingerprint=PRINT, count=200)
     read = {"ids", "text_at", "title_len", "abstract_len", "title_crc", "abstract_crc", "rest_at", "rest_len",
             "rest_crc", "meta.json", "text.bin", "rest.bin"}  # fmt: skip

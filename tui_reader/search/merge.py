@@ -30,7 +30,7 @@ from tui_reader.search import disk, forms, index, postings, text, texts
 from tui_reader.search.disk import Counts
 from tui_reader.search.forms import acronyms_in, best_expansions, compounds
 from tui_reader.search.index import IndexParts
-from tui_reader.search.postings import Postings, _set_bits, build
+from tui_reader.search.postings import Postings, _set_bits, build, layout
 from tui_reader.search.texts import field_texts, in_slices
 
 __all__ = ["merge", "merged", "part_index", "store_part"]
@@ -97,15 +97,7 @@ def _merged(pieces: list[Postings], words: list[np.ndarray], starts: list[int], 
     for piece, word in zip(pieces, words, strict=True):
         counts[word] += np.diff(piece.offsets)
         counts[word[piece.common]] += piece.common_counts
-    common = np.flatnonzero(counts > n // 16) if n >= postings._COMMON_MIN_PAPERS else np.empty(0, np.int64)
-    row = np.full(size, -1, np.int64)
-    row[common] = np.arange(len(common))
-    common_counts = counts[common]
-    counts[common] = 0
-    offsets = np.zeros(size + 1, np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    papers = np.empty(int(offsets[-1]), np.uint32)
-    bits = np.zeros((len(common), (n + 7) // 8), np.uint8)
+    common, row, common_counts, offsets, papers, bits = layout(counts, n)
     cursor = offsets[:-1].copy()
     for piece, word, start in zip(pieces, words, starts[:-1], strict=True):
         lengths = np.diff(piece.offsets)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from tui_reader.search.text import FOLD_ERRORS
 
-__all__ = ["Postings", "add_weights", "build"]
+__all__ = ["Layout", "Postings", "add_weights", "build", "layout"]
 
 _CHUNK_BITS = 10
 _CHUNK = 1 << _CHUNK_BITS  # papers per chunk: a paper's place in its chunk fits the key's low bits
@@ -266,13 +267,22 @@ def _firsts(a: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _assemble(chunks: list[_Chunk], sorted_hashes: np.ndarray, position: np.ndarray, size: int, n: int) -> Postings:
-    """Counting sort: count each word's papers, then copy every chunk's runs to their final place (or set
-    their bits, for common words). Empties ``chunks`` as it goes, to keep the peak memory down."""
-    counts = np.zeros(size, np.int64)
-    for chunk in chunks:
-        chunk.hashes = position[np.searchsorted(sorted_hashes, chunk.hashes)].astype(np.int32)  # now words
-        counts[chunk.hashes] += chunk.runs  # a word has one run per chunk
+class Layout(NamedTuple):
+    """Where each word's papers go, once it is known how many papers each word has: the words in more than 1/16
+    of the papers (``common``, row ``row[w]`` of ``bits``, -1 for the others) and the others' slices of ``papers``
+    (``offsets``), both still to be filled."""
+
+    common: np.ndarray
+    row: np.ndarray
+    common_counts: np.ndarray
+    offsets: np.ndarray
+    papers: np.ndarray
+    bits: np.ndarray
+
+
+def layout(counts: np.ndarray, n: int) -> Layout:
+    """The layout of postings of ``n`` papers whose words have ``counts`` papers each (``counts`` is changed)."""
+    size = len(counts)
     common = np.flatnonzero(counts > n // 16) if n >= _COMMON_MIN_PAPERS else np.empty(0, np.int64)
     row = np.full(size, -1, np.int64)
     row[common] = np.arange(len(common))
@@ -282,6 +292,17 @@ def _assemble(chunks: list[_Chunk], sorted_hashes: np.ndarray, position: np.ndar
     np.cumsum(counts, out=offsets[1:])
     papers = np.empty(int(offsets[-1]), np.uint32)
     bits = np.zeros((len(common), (n + 7) // 8), np.uint8)
+    return Layout(common, row, common_counts, offsets, papers, bits)
+
+
+def _assemble(chunks: list[_Chunk], sorted_hashes: np.ndarray, position: np.ndarray, size: int, n: int) -> Postings:
+    """Counting sort: count each word's papers, then copy every chunk's runs to their final place (or set
+    their bits, for common words). Empties ``chunks`` as it goes, to keep the peak memory down."""
+    counts = np.zeros(size, np.int64)
+    for chunk in chunks:
+        chunk.hashes = position[np.searchsorted(sorted_hashes, chunk.hashes)].astype(np.int32)  # now words
+        counts[chunk.hashes] += chunk.runs  # a word has one run per chunk
+    common, row, common_counts, offsets, papers, bits = layout(counts, n)
     cursor = offsets[:-1].copy()
     chunks.reverse()
     while chunks:
