@@ -107,18 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     print("stored" if store is not None else "failed", flush=True)
     if store is None:
         return 1
-    _index(store, Path(path), Path(folder))
+    _index(store)
     return 0
 
 
-def _index(store: StoredPapers, path: Path, folder: Path) -> None:
+def _index(store: StoredPapers) -> None:
     """The part's search index, kept inside its store (the index of the whole file is merged from the parts':
     tui_reader.search.merge). Failing costs time only: the whole index is then built from the stores."""
-    from tui_reader.paper_store import _store_folder
     from tui_reader.search.merge import store_part
 
     try:
-        store_part(store, store.key, _store_folder(path, folder)[0] / TERMS)
+        store_part(store, store.key, store.folder / TERMS)
     except Exception:
         return  # no part index: the reader builds the whole one
 

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
     files = [Path(name) for name in (argv if argv is not None else sys.argv[1:])]
     papers = load_corpus(files).papers
-    cached_index(papers, files, merged=lambda: merged_index(papers, files))
+    cached_index(papers, files, merged=lambda: merged_index(papers))
     print("built", flush=True)  # the reader opens the index now
     store_tables(papers, files)  # then the filters' tables, which it takes up when they are there
     return 0

@@ -339,6 +339,15 @@ class PaperSet(Sequence[Paper]):
         """Does a store of papers on disk hold some of them (``papers[i]`` then builds a Paper each time)?"""
         return bool(self._stores)
 
+    def whole_stores(self) -> list[StoredRows] | None:
+        """The stores, in order, when the set is nothing else: every paper a row of one of them, none held in
+        memory, none joined to another (the papers are then the stores' rows one after the other); else None."""
+        if not self._stores or self._changed or any(isinstance(part, list) and part for part in self._parts):
+            return None
+        if any(part.rows is not None for part in self._stores):
+            return None
+        return [part.store for part in self._stores]
+
     def id_list(self, stop: int | None = None) -> list[str]:
         """The ids of the papers before ``stop`` (all: None), in order, read from the stores' columns."""
         stop = self._size if stop is None else min(stop, self._size)

@@ -338,6 +338,11 @@ class StoredPapers(Sequence[Paper]):
             if len(column) != expected:
                 raise StoreDamaged(f"{name}: {len(column)} entries, not {expected}")
 
+    @property
+    def folder(self) -> Path:
+        """The store's folder (what is kept with its papers goes inside it: the part's search index)."""
+        return self._folder
+
     def __len__(self) -> int:
         return self._count
 

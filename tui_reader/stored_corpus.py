@@ -120,37 +120,20 @@ def _opened(path: Path, folders: list[Path]) -> list[StoredPapers] | None:
     return found if folders and len(found) == len(folders) else None
 
 
-def merged_index(papers: Sequence[Paper], files: Sequence[Path], folder: Path | None = None) -> IndexParts | None:
-    """The search index of ``papers`` (read from ``files``), merged from the indexes the import processes built
-    of their parts; None unless every file is kept in stores that each have their part's index, and ``papers``
-    are those stores' papers, in order (none joined another: then positions would not line up)."""
+def merged_index(papers: Sequence[Paper]) -> IndexParts | None:
+    """The search index of ``papers``, merged from the indexes the import processes built of their stores; None
+    unless the papers are nothing but whole stores' rows (none held otherwise, none joined another: positions line
+    up) and every store has its part's index, undamaged and of its papers."""
     from tui_reader.import_part import TERMS
     from tui_reader.paper_set import PaperSet
-    from tui_reader.paper_store import _store_folder
+    from tui_reader.paper_store import StoredPapers
     from tui_reader.search.merge import merged
 
-    kept: list[tuple[Path, str, int]] = []
-    joined = PaperSet()
-    for path in files:
-        try:
-            folders = _folders(path, folder) if stores_papers(path) else []
-            stores = _opened(path, folders)
-            if stores is None:
-                return None
-            for part, store in zip(folders, stores, strict=True):
-                kept.append((_store_folder(path, part)[0] / TERMS, store.key, len(store)))
-                joined.add(store)
-        except OSError:
-            return None
-    if not kept or len(joined) != sum(size for _, _, size in kept) or joined.content_key() != _content_key(papers):
+    whole = (papers.whole_stores() if isinstance(papers, PaperSet) else None) or []
+    stores = [store for store in whole if isinstance(store, StoredPapers)]
+    if not stores or len(stores) != len(whole):
         return None
-    return merged(kept)
-
-
-def _content_key(papers: Sequence[Paper]) -> bytes | None:
-    offered = getattr(papers, "content_key", None)
-    known = offered() if callable(offered) else None
-    return known if isinstance(known, bytes) else None
+    return merged([(store.folder / TERMS, store.key, len(store)) for store in stores])
 
 
 def _handed(path: Path, stores: list[StoredPapers]) -> Iterator[Found]:

@@ -199,7 +199,7 @@ def test_the_index_merged_from_the_parts_the_import_indexed_is_the_index_built_w
 
     path = copied(tmp_path)
     papers, _, _ = loaded(path, tmp_path / "stores")
-    merged = merged_index(papers, [path], tmp_path / "stores")
+    merged = merged_index(papers)
     assert merged is not None and arrays(merged) == arrays(SearchIndex(papers).parts)
     assert merged.acronyms  # the file's abstracts define some: the parts' counts were merged
 
@@ -215,13 +215,13 @@ def test_a_damaged_part_index_is_never_merged(tmp_path):
     data = bytearray(target.read_bytes())
     data[-1] ^= 0x01  # one paper of the second part's last word another
     target.write_bytes(bytes(data))
-    assert merged_index(papers, [path], tmp_path / "stores") is None  # the index is then built whole
+    assert merged_index(papers) is None  # the index is then built whole
 
 
 def test_no_index_is_merged_for_papers_that_are_not_the_stores_papers(tmp_path):
     path = copied(tmp_path)
     papers, _, _ = loaded(path, tmp_path / "stores")
-    assert merged_index(papers, [path], tmp_path / "stores") is not None
+    assert merged_index(papers) is not None
     more = papers.copy()
     more.add([Paper(id="x" * 12, title="One more paper", abstract="")])
-    assert merged_index(more, [path], tmp_path / "stores") is None
+    assert merged_index(more) is None
