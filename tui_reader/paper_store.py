@@ -195,11 +195,7 @@ def _first_rows(dir_fd: int, meta: dict[str, Any], count: int) -> list[Paper]:
         name: struct.unpack_from(f"<{count}{code}", column(name, struct.calcsize(code)))
         for name, code in _PLACES.items()
     }
-    blobs = {}
-    for name in _BLOBS:
-        if type(sizes.get(name)) is not int:
-            raise ValueError(f"meta.json: bad size for {name}")
-        blobs[name] = _map(dir_fd, name, sizes[name])
+    blobs = _blobs(dir_fd, meta)
     papers = []
     for row in range(count):
         text_at, title_len, abstract_len = at["text_at"][row], at["title_len"][row], at["abstract_len"][row]
@@ -261,15 +257,21 @@ def _open_folder(target: Path) -> StoredPapers | None:
             if zlib.crc32(mapped) != crc:
                 raise StoreDamaged(f"{name}: failed its check")
             columns[name] = np.frombuffer(mapped, dtype=dtype, count=length)
-        blobs = {}
-        for name in _BLOBS:
-            size = meta["sizes"].get(name)
-            if type(size) is not int or size < 0:
-                raise ValueError(f"meta.json: bad size for {name}")
-            blobs[name] = _map(dir_fd, name, size)
+        blobs = _blobs(dir_fd, meta)
     finally:
         os.close(dir_fd)
     return StoredPapers(target, meta, meta_at, columns, blobs)
+
+
+def _blobs(dir_fd: int, meta: dict[str, Any]) -> dict[str, mmap.mmap | bytes]:
+    """The store's text and record blobs, mapped (their records are checked one at a time, as read)."""
+    blobs = {}
+    for name in _BLOBS:
+        size = meta["sizes"].get(name)
+        if type(size) is not int or size < 0:
+            raise ValueError(f"meta.json: bad size for {name}")
+        blobs[name] = _map(dir_fd, name, size)
+    return blobs
 
 
 def _remove(path: Path) -> None:
