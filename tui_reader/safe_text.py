@@ -35,12 +35,31 @@ def strip_controls(text: str) -> str:
 
 
 def collapse_ws(text: str) -> str:
+    """Single-spaced: every run of whitespace one space, none at either end (``" ".join(text.split())``)."""
+    if text.isascii():
+        return _single_spaced(text.encode("ascii").translate(_ASCII_SPACES))
     return " ".join(text.split())
 
 
 def clean_text(text: str) -> str:
     """Terminal-safe, single-spaced text (one line): what a title or an abstract field from JSON becomes."""
+    if text.isascii() and "\x1b" not in text:  # most text: controls dropped and spaces made one pass over bytes
+        return _single_spaced(text.encode("ascii").translate(_ASCII_SPACES, _ASCII_CONTROLS))
     return collapse_ws(strip_controls(text))
+
+
+# ASCII whitespace as str.split() knows it (tab, newline, vertical tab, form feed, CR, the four separators), and the
+# ASCII controls strip_controls removes (escape sequences aside: text holding ESC takes the general path)
+_ASCII_SPACES = bytes.maketrans(b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f", b" " * 9)
+_ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _single_spaced(data: bytes) -> str:
+    """ASCII bytes holding no whitespace but spaces, single-spaced (a third of the time of splitting a wrapped
+    abstract into words and joining them)."""
+    if b"  " in data:
+        data = re.sub(rb"  +", b" ", data)
+    return data.strip(b" ").decode("ascii")
 
 
 def shown_path(path: str | os.PathLike[str] | os.PathLike[bytes] | bytes) -> str:

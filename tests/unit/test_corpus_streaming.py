@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -96,3 +97,21 @@ def test_an_old_cache_format_is_not_misread(tmp_path, monkeypatch):
     stale = [corpus.Paper(id="x", title="Stale", abstract="")]
     entry.write_bytes(pickle.dumps(((3, *stamp[1:]), 0, stale, [], None)))  # an entry's shape, another format
     assert [p.title for p in read_file(path)[0]] == ["Fresh"]
+
+
+def test_each_line_comes_with_the_offset_after_it_an_overlong_one_skipped_whole(tmp_path, monkeypatch):
+    """Where the next line starts is what a part resumes from (the parse cache, an import process's range): a line
+    over the limit is skipped to its end however long it is, and the last line may have no newline."""
+    monkeypatch.setattr(corpus, "MAX_LINE_BYTES", 1000)
+    lines = [b"first\n", b"x" * 2_500_000 + b"\n", b"\n", b"y" * 1000 + b"\n", b"z" * 1001 + b"\r\n", b"last"]
+    path = write(tmp_path / "m.jsonl", b"".join(lines))
+    ends = [sum(map(len, lines[: k + 1])) for k in range(len(lines))]  # offsets written out from the bytes
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        got = list(corpus._lines(fd, 0))
+        from_third = list(corpus._lines(fd, ends[1]))
+    finally:
+        os.close(fd)
+    shown = [b"first\n", None, b"\n", b"y" * 1000 + b"\n", None, b"last"]
+    assert got == list(zip(shown, ends, strict=True))
+    assert from_third == got[2:]

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_reader.cli import main
-from tui_reader.safe_text import clean_text
+from tui_reader.safe_text import clean_text, collapse_ws
 
 
 @pytest.mark.parametrize(
@@ -49,3 +51,52 @@ def test_lone_surrogates_from_json_escapes_are_removed_not_a_traceback(tmp_path,
     assert main([*command, str(path)]) == 0
     out = capsys.readouterr().out
     assert "Lone half pairs" in out and "\ud800" not in out
+
+
+# What ASCII text without escape sequences becomes, written out here character by character: the controls go
+# (NUL..BS, VT, FF, SO..US, DEL), tab/newline/CR are whitespace; then single spaces, none at either end.
+_ASCII_DROPPED = {*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
+
+
+def _ascii_reference(text: str) -> str:
+    kept = "".join(" " if ch in "\t\n\r" else ch for ch in text if ord(ch) not in _ASCII_DROPPED)
+    words, word = [], ""
+    for ch in kept:
+        if ch == " ":
+            if word:
+                words.append(word)
+            word = ""
+        else:
+            word += ch
+    return " ".join([*words, word] if word else words)
+
+
+_ASCII_TEXT = st.lists(st.sampled_from([*map(chr, range(0x80)), "  ", "\n  ", " \t "]), max_size=40).map("".join)
+
+
+@settings(max_examples=400)
+@given(_ASCII_TEXT.filter(lambda t: "\x1b" not in t))
+def test_ascii_text_loses_its_controls_and_extra_spaces(text):
+    assert clean_text(text) == _ascii_reference(text)
+
+
+@settings(max_examples=400)
+@given(st.text(max_size=40) | _ASCII_TEXT)
+def test_single_spacing_splits_where_python_splits(text):
+    """Every whitespace Python knows (the ASCII separators \\x1c-\\x1f, NBSP, U+2028...) is a space between words."""
+    spaced = collapse_ws(text)
+    assert spaced.split(" ") == (text.split() or [""])
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("  Wrapped\n  abstract  line\r\n\tend  ", "Wrapped abstract line end"),
+        ("a\x00b\x7fc\x0bd\x0ce\x1cf\x1fg", "abcdefg"),  # controls go, they are not spaces
+        ("A \x1b[31mred\x1b[0m\n  title", "A red title"),  # ESC: the general path, the same spacing
+        ("Na\u00efve  \u00a0 words\u2028here", "Na\u00efve words here"),  # NBSP and the line separator are spaces
+        (" " * 100_000 + "x" + " " * 100_000, "x"),
+    ],
+)
+def test_cleaned_text_is_one_line_single_spaced(text, shown):
+    assert clean_text(text) == shown
