@@ -4,9 +4,10 @@
 
 The first import splits the file into one byte range per core, each parsed into a store of its own by a process of
 its own (``tui_reader.import_part``), while this process parses and hands over the file's first papers (on screen
-within a second); the status line then shows the processes' count. The stores join the reader whole: the papers
-never live as Python objects all at once. A store that cannot be written (a full disk) costs memory, not papers:
-the file is then read as any other (``corpus.read_file_parts``).
+within a second); the status line then shows the processes' count, and says "indexing" once every part is stored
+and the processes build the parts' search indexes. The stores join the reader whole: the papers never live as
+Python objects all at once. A store that cannot be written (a full disk) costs memory, not papers: the file is then
+read as any other (``corpus.read_file_parts``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tui_reader import processes
 from tui_reader.corpus import _identity, _parse_parts, _read_parts_cached, _sniff_open, fingerprint
@@ -35,6 +36,7 @@ __all__ = [
     "FIRST_SCREEN",
     "SHOW_FIRST",
     "STORE_MIN_BYTES",
+    "Progress",
     "first_stored",
     "merged_index",
     "read_stored",
@@ -48,7 +50,16 @@ SEGMENT_MIN_BYTES = 32 * 1024 * 1024  # a part of a file imported by a process o
 PROGRESS_SECONDS = 0.2  # how often an import's count is handed over
 FIRST_SCREEN = 200  # papers of a stored file handed over before its stores open (a first screen or a few)
 
-Found = tuple[Sequence[Paper], list[str], int]  # papers (a list, or the whole store), warnings, papers read so far
+
+class Progress(NamedTuple):
+    """How far reading a big file is: the papers read so far, and what its import processes are doing
+    ("importing": parsing and storing; "indexing": every part stored, each part's search index being built)."""
+
+    read: int
+    step: str = "importing"
+
+
+Found = tuple[Sequence[Paper], list[str], Progress]  # papers (a list, or the whole store), warnings, how far
 
 
 def stores_papers(path: Path) -> bool:
@@ -141,7 +152,7 @@ def _handed(path: Path, stores: list[StoredPapers]) -> Iterator[Found]:
     count = 0
     for number, store in enumerate(stores, start=1):
         count += len(store)
-        yield store, _named(path, _merged_problems(stores, count)) if number == len(stores) else [], count
+        yield store, _named(path, _merged_problems(stores, count)) if number == len(stores) else [], Progress(count)
 
 
 def _merged_problems(stores: list[StoredPapers], count: int) -> list[str]:
@@ -182,11 +193,12 @@ def _import(path: Path, folders: list[Path]) -> Iterator[Found]:
         read = 0
         for papers, _found, _ in _parse_parts(path):  # the first papers, on screen while the processes work
             read += len(papers)
-            yield papers, [], read
+            yield papers, [], Progress(read)
             if read >= SHOW_FIRST:
                 break
         while any(importer.running() for importer in importers):
-            yield [], [], max(read, sum(importer.count for importer in importers))
+            step = "indexing" if all(importer.stored for importer in importers) else "importing"
+            yield [], [], Progress(max(read, sum(importer.count for importer in importers)), step)
             time.sleep(PROGRESS_SECONDS)
     finally:
         for importer in importers:
@@ -198,7 +210,7 @@ def _import(path: Path, folders: list[Path]) -> Iterator[Found]:
     # no stores (a full disk, an unwritable cache, a process that failed): the file's papers as any file's
     # (those shown already join themselves), from the parse cache or parsed again
     for papers, found, _ in _read_parts_cached(path):
-        yield papers, _named(path, found), read
+        yield papers, _named(path, found), Progress(read)
 
 
 def _ranges(path: Path, count: int) -> list[tuple[int, int]]:
@@ -215,11 +227,13 @@ def _ranges(path: Path, count: int) -> list[tuple[int, int]]:
 
 
 class _Importer:
-    """One import process, its count read by a thread as it prints it."""
+    """One import process, its count read by a thread as it prints it, and whether it has stored its part (it
+    then builds the part's search index before it ends)."""
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
         self.process = process
         self.count = 0
+        self.stored = False
         self._reader = threading.Thread(target=self._read, name="import part", daemon=True)
         self._reader.start()
 
@@ -229,6 +243,8 @@ class _Importer:
             text = line.strip()
             if text.isdigit():
                 self.count = int(text)
+            elif text == b"stored":
+                self.stored = True
 
     def running(self) -> bool:
         return self._reader.is_alive()

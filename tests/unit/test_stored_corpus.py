@@ -6,11 +6,13 @@ and every paper still there when the stores cannot be written."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import small_tmpfs
@@ -46,7 +48,7 @@ def copied(tmp_path: Path, name: str = "arxiv.jsonl") -> Path:
 
 def loaded(path: Path, folder: Path) -> tuple[PaperSet, list[str], list]:
     papers, warnings, found = PaperSet(), [], []
-    for part, problems, count in read_stored(path, folder):
+    for part, problems, (count, _) in read_stored(path, folder):
         found.append((part, count))
         papers.add(part)
         warnings += problems
@@ -225,3 +227,43 @@ def test_no_index_is_merged_for_papers_that_are_not_the_stores_papers(tmp_path):
     more = papers.copy()
     more.add([Paper(id="x" * 12, title="One more paper", abstract="")])
     assert merged_index(more) is None
+
+
+def test_an_import_process_is_indexing_once_it_says_its_part_is_stored():
+    """What the status line's "importing" / "indexing" comes from: the process's count a line, then "stored"."""
+    said = {b"120\n250\n": (250, False), b"120\n250\nstored\n": (250, True), b"120\nfailed\n": (120, False)}
+    for output, (count, stored) in said.items():
+        importer = stored_corpus._Importer(SimpleNamespace(stdout=io.BytesIO(output)))
+        importer._reader.join()  # the output read to its end, as when the process has ended
+        assert (importer.count, importer.stored, importer.running()) == (count, stored, False)
+
+
+def test_the_import_says_indexing_only_once_every_process_has_stored_its_part(tmp_path, monkeypatch):
+    """Two processes, the first storing its part before the second: "importing" until both have."""
+    ticks = [0]  # progress looks taken: one a tick
+
+    class Importer:  # stands for a process: its part stored at a tick, ended three ticks later
+        def __init__(self, stored_at: int) -> None:
+            self.stored_at = stored_at
+
+        count = property(lambda self: min(ticks[0], self.stored_at) * 10)
+        stored = property(lambda self: ticks[0] >= self.stored_at)
+
+        def running(self) -> bool:
+            return ticks[0] < self.stored_at + 3
+
+        def end(self) -> None:
+            pass
+
+    processes = iter([Importer(2), Importer(4)])
+    monkeypatch.setattr(stored_corpus, "_start", lambda *args: next(processes))
+    monkeypatch.setattr(stored_corpus.time, "sleep", lambda seconds: ticks.__setitem__(0, ticks[0] + 1))
+    path = copied(tmp_path)
+    progress = [found[2] for found in read_stored(path, tmp_path / "stores")]
+    # the file's first 10 papers as parsed, then the processes' counts a tick at a time (both at 0 first); then, no
+    # stores written (the processes stood in), the file read as any other
+    assert progress[:8] == [
+        (10, "importing"), (10, "importing"), (20, "importing"), (40, "importing"), (50, "importing"),
+        (60, "indexing"), (60, "indexing"), (60, "indexing"),
+    ]  # fmt: skip
+    assert set(progress[8:]) == {(10, "importing")}

@@ -15,7 +15,7 @@ from tui_reader.corpus import read_file_parts
 from tui_reader.paper import Paper
 from tui_reader.paper_set import StoredRows
 from tui_reader.safe_text import shown_path
-from tui_reader.stored_corpus import first_stored, read_stored, stores_papers
+from tui_reader.stored_corpus import Progress, first_stored, read_stored, stores_papers
 
 __all__ = ["LOAD_BATCH_SECONDS", "FolderWatcher", "Loader"]
 
@@ -57,7 +57,7 @@ class Loader:
             # a JSON Lines file comes in parts as it is read, so its first papers show long before its last; a big
             # one is imported into a store of papers on disk (counted as it goes), which then joins whole
             for papers, warnings, read in _parts(path):
-                importing = f"importing {shown_path(path.name)}: {read:,} papers…" if read is not None else ""
+                importing = f"{read.step} {shown_path(path.name)}: {read.read:,} papers…" if read is not None else ""
                 if isinstance(papers, StoredRows):
                     if batch or problems:
                         self.host.from_thread(self.batch_loaded, batch, problems, number - 1, len(files))
@@ -119,8 +119,8 @@ class Loader:
             self._no_papers()
 
 
-def _parts(path: Path) -> Iterator[tuple[Sequence[Paper], list[str], int | None]]:
-    """A file's papers in parts, with how many a big file's import has read so far (None for other files). A
+def _parts(path: Path) -> Iterator[tuple[Sequence[Paper], list[str], Progress | None]]:
+    """A file's papers in parts, with how far a big file's import is (None for other files). A
     file kept in stores shows its first papers before numpy is imported and the stores are opened (they then
     take those papers' place)."""
     first = first_stored(path)

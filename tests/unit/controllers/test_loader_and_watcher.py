@@ -144,3 +144,33 @@ def test_a_stored_file_shows_its_first_papers_before_its_stores_are_opened(host,
         list(host.state.papers) == list(PaperSet(read_file(path, use_cache=False)[0])) and len(host.state.papers) == 100
     )
     assert events[-1] == "all loaded" and not loader.warnings
+
+
+def test_a_first_import_says_how_far_it_is_then_that_it_indexes(host, tmp_path, monkeypatch):
+    from tui_reader.controllers import loading
+    from tui_reader.stored_corpus import Progress
+
+    path = tmp_path / "big.jsonl"
+    steps = [Progress(1_000), Progress(250_000), Progress(1_000_000, "indexing")]
+
+    def importing(_path):
+        for progress in steps:
+            yield [], [], progress
+
+    monkeypatch.setattr(loading, "_parts", importing)
+    monkeypatch.setattr(loading, "LOAD_BATCH_SECONDS", 0.0)
+    said: list[str] = []
+    handed = Loader.batch_loaded
+
+    def recorded(loader, *args):
+        handed(loader, *args)
+        said.append(loader.loading)
+
+    monkeypatch.setattr(Loader, "batch_loaded", recorded)
+    loader, _ = make_loader(host, [path])
+    loader.load([path])
+    assert said[:3] == [
+        "importing big.jsonl: 1,000 papers…",
+        "importing big.jsonl: 250,000 papers…",
+        "indexing big.jsonl: 1,000,000 papers…",
+    ]
