@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+from functools import lru_cache
 from typing import NamedTuple
 
 from tui_reader.paper import Paper, paper_id
@@ -132,8 +133,11 @@ def _line(value: object) -> str | None:
 
 def _categories(value: object) -> tuple[str, ...]:
     """``"math.CO cs.CG"`` -> ``("math.CO", "cs.CG")``: the primary category first, as arXiv lists them."""
-    if not isinstance(value, str):
-        return ()
+    return _category_list(value) if isinstance(value, str) else ()
+
+
+@lru_cache(maxsize=1 << 12)  # a few hundred lists make up most of arXiv's papers
+def _category_list(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sys.intern(word) for word in clean_text(value).split()))
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from tui_reader.paper import Paper, is_web_url, paper_id
@@ -97,6 +98,7 @@ def _text(*values: object) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # prolific authors come back paper after paper: a big file's names are cleaned once
 def author_name(raw: str) -> str:
     """An author's name as shown: no controls, LaTeX accents as letters, single-spaced. Interned: prolific
     authors' names (and dates) are held once, not once per paper (a big collection's memory)."""
