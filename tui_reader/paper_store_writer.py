@@ -32,6 +32,13 @@ if TYPE_CHECKING:
 __all__ = ["write_store"]
 
 
+# the columns of a row as _put works them out
+_ROW = (
+    "text_at", "rest_at", "arxiv_at", "arxiv_len", "title_len", "abstract_len", "rest_len", "chars", "title_crc",
+    "abstract_crc", "rest_crc",
+)  # fmt: skip
+
+
 class _Writer:
     """Rows appended to the blobs as papers arrive; a paper joining an earlier row rewrites that row's records at
     the blobs' ends (the old bytes stay, unused). Memory: the row columns as compact arrays, and PaperSet's dicts."""
@@ -46,6 +53,7 @@ class _Writer:
         self.cols = {name: array("q") for name in ("text_at", "rest_at", "arxiv_at", "arxiv_len")}
         self.cols.update({name: array("i") for name in ("title_len", "abstract_len", "rest_len", "chars")})
         self.cols.update({name: array("I") for name in ("title_crc", "abstract_crc", "rest_crc")})
+        self.row_columns = [self.cols[name] for name in _ROW]  # what _put appends a row's values to, in order
         self.by_id: dict[str, int] = {}
         self.by_arxiv: dict[str, int] = {}
         self.aliases: dict[str, int] = {}
@@ -63,27 +71,27 @@ class _Writer:
     def _put(self, row: int, paper: Paper, *, new: bool) -> None:
         title = paper.title.encode("utf-8", "surrogatepass")
         abstract = paper.abstract.encode("utf-8", "surrogatepass")
-        extra = None if paper.extra == NO_EXTRA else paper.extra
+        extra = None if paper.extra is NO_EXTRA or paper.extra == NO_EXTRA else paper.extra
         fields = (paper.dates, paper.sources, paper.links, paper.arxiv_id, paper.authors, paper.published)
         record = pickle.dumps((*fields, paper.upvotes, extra), protocol=pickle.HIGHEST_PROTOCOL)
         arxiv_id = (paper.arxiv_id or "").encode("utf-8", "surrogatepass")
-        values = {
-            "text_at": self.text_end, "rest_at": self.rest_end, "arxiv_at": len(self.arxiv_blob),
-            "arxiv_len": len(arxiv_id), "title_len": len(title), "abstract_len": len(abstract),
-            "rest_len": len(record), "chars": len(paper.title) + len(paper.abstract), "title_crc": zlib.crc32(title),
-            "abstract_crc": zlib.crc32(abstract), "rest_crc": zlib.crc32(record),
-        }  # fmt: skip
+        values = (  # in _ROW's order
+            self.text_end, self.rest_end, len(self.arxiv_blob), len(arxiv_id), len(title), len(abstract),
+            len(record), len(paper.title) + len(paper.abstract), zlib.crc32(title), zlib.crc32(abstract),
+            zlib.crc32(record),
+        )  # fmt: skip
         self.text.write(title)
         self.text.write(abstract)
         self.rest.write(record)
         self.arxiv_blob += arxiv_id
         self.text_end += len(title) + len(abstract)
         self.rest_end += len(record)
-        for name, value in values.items():
-            if new:
-                self.cols[name].append(value)
-            else:
-                self.cols[name][row] = value
+        if new:
+            for column, value in zip(self.row_columns, values, strict=True):
+                column.append(value)
+        else:
+            for column, value in zip(self.row_columns, values, strict=True):
+                column[row] = value
 
     def _get(self, row: int) -> Paper:
         """A row as written so far (a paper seen again is merged into it)."""
