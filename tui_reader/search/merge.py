@@ -19,7 +19,7 @@ import hashlib
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import overload
 
@@ -33,7 +33,11 @@ from tui_reader.search.index import IndexParts
 from tui_reader.search.postings import Postings, _set_bits, build, layout
 from tui_reader.search.texts import field_texts, in_slices
 
-__all__ = ["merge", "merged", "part_index", "store_part"]
+__all__ = ["MERGE_BLOCK", "merge", "merged", "part_index", "store_part"]
+
+# papers of a part's postings copied into the merged index at a time: its index arrays (~32 bytes a paper) stay
+# ~250 MB however big the part (all at once, the merge of 2.8M papers took 6 GB)
+MERGE_BLOCK = 1 << 23
 
 
 class _Acronyms(Sequence[str]):
@@ -100,15 +104,17 @@ def _merged(pieces: list[Postings], words: list[np.ndarray], starts: list[int], 
     common, row, common_counts, offsets, papers, bits = layout(counts, n)
     cursor = offsets[:-1].copy()
     for piece, word, start in zip(pieces, words, starts[:-1], strict=True):
-        lengths = np.diff(piece.offsets)
-        dest = np.repeat(cursor[word] - piece.offsets[:-1], lengths) + np.arange(len(piece.papers))
-        bit_row = np.repeat(row[word], lengths)
-        paper = piece.papers.astype(np.int64) + start
-        rare = bit_row < 0
-        papers[dest[rare]] = paper[rare]
-        if not rare.all():
-            _set_bits(bits, bit_row[~rare], paper[~rare])
-        cursor[word] += lengths
+        for lo, hi in _word_blocks(piece.offsets, MERGE_BLOCK):  # the copies' index arrays: a block's at a time
+            first, last = int(piece.offsets[lo]), int(piece.offsets[hi])
+            lengths = np.diff(piece.offsets[lo : hi + 1])
+            dest = np.repeat(cursor[word[lo:hi]] - piece.offsets[lo:hi], lengths) + np.arange(first, last)
+            bit_row = np.repeat(row[word[lo:hi]], lengths)
+            paper = piece.papers[first:last].astype(np.int64) + start
+            rare = bit_row < 0
+            papers[dest[rare]] = paper[rare]
+            if not rare.all():
+                _set_bits(bits, bit_row[~rare], paper[~rare])
+        cursor[word] += np.diff(piece.offsets)
         for global_word, has in _bitmap_rows(piece, word):
             if row[global_word] >= 0:
                 _or_shifted(bits[row[global_word]], has, start)
@@ -118,6 +124,16 @@ def _merged(pieces: list[Postings], words: list[np.ndarray], starts: list[int], 
                 papers[at : at + len(held)] = held
                 cursor[global_word] += len(held)
     return Postings(n, offsets, papers, common, bits, common_counts)
+
+
+def _word_blocks(offsets: np.ndarray, most: int) -> list[tuple[int, int]]:
+    """Consecutive ranges ``[lo, hi)`` of words covering them all, each holding at most ``most`` papers (or one word,
+    when it alone holds more)."""
+    words, total = len(offsets) - 1, int(offsets[-1])
+    # the word holding every most-th paper is a block of its own: the words between two of them hold fewer
+    holding = np.searchsorted(offsets, np.arange(most, total, most), side="right") - 1
+    edges = sorted({0, words, *holding.tolist(), *(holding + 1).tolist()})
+    return list(pairwise(edges))
 
 
 def _bitmap_rows(piece: Postings, word: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tui_reader.paper import Paper
 from tui_reader.search import SearchIndex, postings
+from tui_reader.search import merge as merge_module
 from tui_reader.search.merge import merge, part_index
 
 # words of every kind the index treats apart: small words, compounds both ways, accents, digits, an acronym
@@ -53,13 +54,15 @@ def assert_same(merged, whole) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(corpora(), st.sampled_from([4, 8, 4096]))
-def test_an_index_merged_from_parts_is_the_index_built_whole(corpus, common_from):
+@given(corpora(), st.sampled_from([4, 8, 4096]), st.sampled_from([1, 3, 64, merge_module.MERGE_BLOCK]))
+def test_an_index_merged_from_parts_is_the_index_built_whole(corpus, common_from, block):
     papers, cuts = corpus
     # common_from: how many papers a corpus needs for common words to become bitmap rows (4096 in use); few
-    # here, so that parts and the whole disagree on which words are bitmaps and parts start mid-byte
+    # here, so that parts and the whole disagree on which words are bitmaps and parts start mid-byte. block: the
+    # postings copied at a time (a word with more than that is a block of its own)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(postings, "_COMMON_MIN_PAPERS", common_from)
+        patch.setattr(merge_module, "MERGE_BLOCK", block)
         whole = SearchIndex(papers).parts
         parts = [part_index(papers[a:b]) for a, b in pairwise(cuts)]
         assert_same(merge(parts), whole)
@@ -74,3 +77,19 @@ def test_the_acronym_defined_most_often_over_all_the_parts_wins():
     # the first part alone would say "mixture of obscure experts"; the whole corpus says "mixture of experts"
     merged = merge([part_index(papers[:2]), part_index(papers[2:])])
     assert merged.acronyms == {"moe": ("mixture", "of", "experts")}
+
+
+def test_word_blocks_cover_every_word_once_each_within_the_limit_or_a_word_alone():
+    offsets = np.array([0, 2, 2, 5, 30, 31, 33, 40])  # words of 2, 0, 3, 25, 1, 2, 7 papers
+    assert merge_module._word_blocks(offsets, 4) == [(0, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7)]
+    assert merge_module._word_blocks(offsets, 100) == [(0, 7)]
+    assert merge_module._word_blocks(np.array([0, 0, 0]), 4) == [(0, 2)]
+
+
+@given(st.lists(st.integers(0, 9), max_size=30), st.integers(1, 12))
+def test_word_blocks_hold_at_most_the_limit_or_one_word(sizes, most):
+    offsets = np.array([0, *np.cumsum(sizes, dtype=np.int64)], np.int64)
+    blocks = merge_module._word_blocks(offsets, most)
+    assert [lo for lo, _ in blocks] + [len(sizes)] == [0] + [hi for _, hi in blocks] or not sizes
+    for lo, hi in blocks:
+        assert lo < hi and (sum(sizes[lo:hi]) <= most or hi == lo + 1)
