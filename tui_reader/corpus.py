@@ -391,7 +391,7 @@ def fingerprint() -> str:
     if identities:
         with contextlib.suppress(OSError):  # an unwritable cache: no memo
             memo.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(memo, "\n".join([_MEMO_HEADER, value, *identities]).encode())
+            replace_file(memo, "\n".join([_memo_header(), value, *identities]).encode())
     return value
 
 
@@ -399,6 +399,13 @@ def _identity(path: Path) -> str:
     """What changes whenever a file is written, replaced, copied over or touched: inode, size, mtime and ctime."""
     info = os.stat(path)
     return f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+
+
+def _memo_header() -> str:
+    """The memo's first line: its format and the package whose parsers it fingerprints. Another copy of the reader
+    sharing the cache folder (a second checkout, another virtualenv) has parsing files of its own: its memo is not
+    ours, however unchanged its files are."""
+    return f"{_MEMO_HEADER} {os.fsencode(Path(__file__).parent).hex()}"
 
 
 def _read_memo(memo: Path) -> str | None:
@@ -414,7 +421,7 @@ def _read_memo(memo: Path) -> str | None:
     data = _read_open(fd, size, problems) or b""
     try:
         header, value, *covered = data.decode().split("\n")
-        if header != _MEMO_HEADER or not covered or not value.isalnum():
+        if header != _memo_header() or not covered or not value.isalnum():
             return None
         for line in covered:
             identity, _, path = line.partition(" ")

@@ -340,6 +340,32 @@ def test_the_memo_holds_the_fingerprint_until_a_file_it_covers_changes(tmp_path,
     assert worked_out == [1]
 
 
+def test_another_copy_of_the_reader_sharing_the_cache_folder_works_its_own_fingerprint_out(tmp_path):
+    """A second checkout (or virtualenv) with a parser of its own: the memo the first one left names the first one's
+    files, all unchanged, and must not stand for the second's code (its stores and parse caches would be trusted)."""
+    import tui_reader
+
+    package = Path(tui_reader.__file__).parent
+    other = tmp_path / "other"
+    shutil.copytree(package, other / "tui_reader", ignore=shutil.ignore_patterns("__pycache__"))
+    with (other / "tui_reader" / "sources" / "arxiv.py").open("a") as parser:
+        parser.write("\nCHANGED = True  # another version of a parser\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def fingerprint_of(root: Path) -> str:
+        run = subprocess.run(
+            [sys.executable, "-P", "-c", "from tui_reader.corpus import fingerprint; print(fingerprint())"],
+            capture_output=True, text=True, env={**env, "PYTHONPATH": str(root)}, timeout=60, cwd=tmp_path,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    ours = fingerprint_of(package.parent)
+    theirs = fingerprint_of(other)
+    assert theirs != ours
+    assert fingerprint_of(package.parent) == ours and fingerprint_of(other) == theirs
+
+
 @pytest.mark.parametrize("what", ["damaged", "a file it names is gone", "a FIFO", "a folder", "huge"])
 def test_a_bad_memo_only_costs_working_the_fingerprint_out(tmp_path, fresh_fingerprints, what):
     from tui_reader import corpus
@@ -350,13 +376,13 @@ def test_a_bad_memo_only_costs_working_the_fingerprint_out(tmp_path, fresh_finge
     if what == "damaged":
         memo.write_bytes(b"\xff\x00 not a memo\n")
     elif what == "a file it names is gone":
-        memo.write_text(f"tui-reader parser fingerprint 1\nffffffff\n1:2:3:4 {os.fsencode(tmp_path / 'gone.py').hex()}")
+        memo.write_text(f"{corpus._memo_header()}\nffffffff\n1:2:3:4 {os.fsencode(tmp_path / 'gone.py').hex()}")
     elif what == "a FIFO":
         os.mkfifo(memo)  # never opened for reading: it would block
     elif what == "a folder":
         memo.mkdir()
     else:
-        memo.write_bytes(b"tui-reader parser fingerprint 1\nffffffff\n" + b"x" * (1 << 20))
+        memo.write_bytes(f"{corpus._memo_header()}\nffffffff\n".encode() + b"x" * (1 << 20))
     assert corpus.fingerprint() == registry.fingerprint()
 
 
