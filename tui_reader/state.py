@@ -84,6 +84,7 @@ class ReaderState(ShownMarks):
         self.answered: str | None = None  # the query the list's rows answer ("" every paper; None: not yet)
         self.preliminary = False  # those rows come from a scan made while the index is built (``answer``)
         self.to_top = False  # the answer ``accept`` kept is for a new query: the cursor goes to the top row
+        self.sorting = False  # a change of order (S) is on its way (a million stored papers: seconds at first)
         self.like: Like | None = None  # showing the papers like this one instead of the query's results
 
     def set_news(self, new: frozenset[str], watched: Mapping[str, tuple[str, ...]]) -> bool:
@@ -186,9 +187,12 @@ class ReaderState(ShownMarks):
         result, query = self.result, self.full_query
         if query.strip() and (result is None or result.query != query):
             job = self.search()
-            return job._replace(sort_changed=True) if job is not None else None
-        self.generation += 1
-        return SearchJob(self.generation, query, self.flags(), self.sort, self.index, result, sort_changed=True)
+            job = job._replace(sort_changed=True) if job is not None else None
+        else:
+            self.generation += 1
+            job = SearchJob(self.generation, query, self.flags(), self.sort, self.index, result, sort_changed=True)
+        self.sorting = job is not None
+        return job
 
     @property
     def sort_to_save(self) -> str | None:
@@ -260,6 +264,7 @@ class ReaderState(ShownMarks):
         if job.generation != self.generation:
             return False
         self.result, self.order = result, order
+        self.sorting = False  # the rows are in the order asked for (the newest job carries the newest sort)
         self.to_top = False
         if job.like is None and job.result is None:  # an answer to the query (not a reorder, not "like this")
             by_index = job.search_index is not None
@@ -316,6 +321,8 @@ class ReaderState(ShownMarks):
             parts.append(loading)
         elif indexing:
             parts.append("indexing…")
+        elif self.sorting:
+            parts.append("sorting…")
         if self.like is not None:
             parts.append(f"like: {self.like.title} (Esc or m: back)")
         elif self.result is not None and self.result.error:

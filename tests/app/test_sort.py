@@ -5,10 +5,21 @@ the sort uses, and the sort chosen is the one the next start begins in (Pilot)."
 from __future__ import annotations
 
 import contextlib
+import threading
 import tomllib
 
 import pytest
-from conftest import SIZE, app_as_launched, messages, row_in_view, settle, shown_titles, status, type_query
+from conftest import (
+    SIZE,
+    app_as_launched,
+    messages,
+    row_in_view,
+    settle,
+    shown_titles,
+    status,
+    type_query,
+    wait_until,
+)
 from textual.worker import WorkerCancelled
 
 from tui_reader.app import ReaderApp
@@ -241,3 +252,24 @@ async def test_s_in_a_saved_view_with_its_own_sort_keeps_the_users_saved_sort(co
         assert "view: all" in status(app) and "sort: as listed" in status(app)
     with path.open("rb") as file:
         assert tomllib.load(file) == {"sort": "relevance"}
+
+
+async def test_while_a_sort_is_worked_out_the_status_says_sorting(app, monkeypatch):
+    """A million stored papers take seconds to sort the first time: the status line says so until the rows come."""
+    from tui_reader import state as state_module
+
+    release = threading.Event()
+    real = state_module.sort_rows
+
+    def slow(papers, rows, sort):
+        assert release.wait(10)
+        return real(papers, rows, sort)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(state_module, "sort_rows", slow)
+        await pilot.press("S")
+        await wait_until(pilot, lambda: "sort: newest · sorting…" in status(app), "sorting on the status line")
+        release.set()
+        await wait_until(pilot, lambda: "sorting" not in status(app), "the sorted rows")
+        assert shown_titles(app) == ["Gamma diffusion", "Beta diffusion", "Delta", "Alpha flows"]

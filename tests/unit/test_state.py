@@ -489,3 +489,14 @@ def test_the_status_counts_the_selection_and_the_selected_papers_not_shown(reade
     assert reader.targets("p0") == ["p1", "p3"]
     reader.selection.clear()
     assert reader.targets("p0") == ["p0"] and reader.targets(None) == []
+
+
+def test_the_status_says_sorting_until_the_rows_come_back_in_the_new_order(reader):
+    first = reader.cycle_sort()  # S: newest, worked out in a worker
+    assert first is not None and reader.status("", False).endswith("sort: newest · sorting…")
+    second = reader.cycle_sort()  # S again before the first answer: oldest
+    assert second is not None
+    assert not reader.accept(first, *reader.answer(first))  # an answer in the order no longer asked for
+    assert reader.status("", False).endswith("sort: oldest · sorting…")
+    assert reader.accept(second, *reader.answer(second))
+    assert reader.status("", False).endswith("view: all · sort: oldest")

@@ -106,6 +106,8 @@ class Searcher:
             self._ended()
 
     def _failed(self, error: BaseException) -> None:
+        self.host.state.sorting = False
+        self.host.refresh_status()
         self._ended()
 
     def _ended(self) -> None:

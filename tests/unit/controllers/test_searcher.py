@@ -132,3 +132,16 @@ def test_s_says_once_when_the_sort_finds_nothing_to_order_by_and_saves_the_users
     search.cycle_sort()  # title: it orders, nothing said
     assert len(host.messages) == 3
     assert saved == [("sort", "newest"), ("sort", "oldest"), ("sort", "upvotes"), ("sort", "title")]
+
+
+def test_a_sort_that_fails_does_not_leave_the_status_saying_sorting(host, monkeypatch):
+    search = Searcher(host)
+    search.build_index()
+
+    def broken(job):
+        raise MemoryError("no room for the keys")
+
+    monkeypatch.setattr(host.state, "answer", broken)
+    search.cycle_sort()
+    assert host.failures[-1][0] == "Searching" and not host.state.sorting
+    assert "sorting" not in host.state.status("", False)
