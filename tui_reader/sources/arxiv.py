@@ -133,10 +133,19 @@ def _line(value: object) -> str | None:
 
 def _categories(value: object) -> tuple[str, ...]:
     """``"math.CO cs.CG"`` -> ``("math.CO", "cs.CG")``: the primary category first, as arXiv lists them."""
-    return _category_list(value) if isinstance(value, str) else ()
+    if not isinstance(value, str):
+        return ()
+    return _kept_categories(value) if len(value) <= _KEPT_CATEGORIES else _category_list(value)
+
+
+_KEPT_CATEGORIES = 200  # characters: a list this short is split once and kept (a longer one is never kept)
 
 
 @lru_cache(maxsize=1 << 12)  # a few hundred lists make up most of arXiv's papers
+def _kept_categories(value: str) -> tuple[str, ...]:
+    return _category_list(value)
+
+
 def _category_list(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sys.intern(word) for word in clean_text(value).split()))
 

@@ -98,10 +98,21 @@ def _text(*values: object) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1 << 16)  # prolific authors come back paper after paper: a big file's names are cleaned once
 def author_name(raw: str) -> str:
     """An author's name as shown: no controls, LaTeX accents as letters, single-spaced. Interned: prolific
     authors' names (and dates) are held once, not once per paper (a big collection's memory)."""
+    return _kept_name(raw) if len(raw) <= _KEPT_NAME else _author_name(raw)
+
+
+_KEPT_NAME = 120  # characters: a name this short is cleaned once and kept (longer ones: a file's debris, never kept)
+
+
+@lru_cache(maxsize=1 << 14)  # prolific authors come back paper after paper: a big file's names are cleaned once
+def _kept_name(raw: str) -> str:
+    return _author_name(raw)
+
+
+def _author_name(raw: str) -> str:
     text = clean_text(raw)
     plain = delatex(text)
     return sys.intern(plain if plain == text else " ".join(plain.split()))

@@ -212,3 +212,22 @@ def test_and_at_a_line_break_splits_two_authors():
         "Alan Turing",
         "Grace Hopper",
     )
+
+
+def test_names_and_category_lists_kept_for_reuse_are_short_ones_only(tmp_path):
+    """Prolific authors' names and common category lists are cleaned once and kept; a file's debris (a name or a
+    list of thousands of characters, line after line) is never kept, so what is kept stays small."""
+    from tui_reader.sources import arxiv, hf_daily
+
+    hf_daily._kept_name.cache_clear()
+    arxiv._kept_categories.cache_clear()
+    lines = [
+        arxiv_line(id=f"0704.{n:04d}", title=f"Paper {n}", authors="A. One and " + "Long" * 2000 + str(n),
+                   categories="cs.LG " + "x" * 300 + str(n))
+        for n in range(5)
+    ]  # fmt: skip
+    papers, _ = read_file(write(tmp_path / "m.jsonl", "\n".join(lines)), use_cache=False)
+    assert [p.authors[0] for p in papers] == ["A. One"] * 5 and papers[3].authors[1].endswith("Long3")
+    assert papers[4].categories[1].endswith("x4")
+    assert hf_daily._kept_name.cache_info().currsize == 1  # "A. One"
+    assert arxiv._kept_categories.cache_info().currsize == 0
