@@ -170,7 +170,7 @@ class ReaderState(ShownMarks):
         query = self.full_query
         if not query.strip() and self.sort is Sort.RELEVANCE:
             self.result, self.order = None, None
-            self.answered, self.preliminary, self.to_top = "", False, False
+            self.answered, self.preliminary, self.to_top, self.sorting = "", False, False, False
             return None
         return SearchJob(self.generation, query, self.flags(), self.sort, self.index)
 

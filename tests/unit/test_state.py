@@ -500,3 +500,11 @@ def test_the_status_says_sorting_until_the_rows_come_back_in_the_new_order(reade
     assert reader.status("", False).endswith("sort: oldest · sorting…")
     assert reader.accept(second, *reader.answer(second))
     assert reader.status("", False).endswith("view: all · sort: oldest")
+
+
+def test_sorting_ends_when_the_list_needs_no_worker_any_more(reader):
+    for _ in Sort:  # S until the order is relevance again: that job is on its way
+        reader.cycle_sort()
+    assert reader.sort is Sort.RELEVANCE and reader.status("", False).endswith("sorting…")
+    assert reader.set_query("") is None  # no query in relevance order: every paper as listed, no job
+    assert reader.status("", False).endswith("view: all · sort: as listed")
