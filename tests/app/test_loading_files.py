@@ -30,7 +30,9 @@ async def test_a_streamed_corpus_keeps_its_index_for_the_next_launch(store, monk
 
     builds = []
     real_build = index_module.build
-    monkeypatch.setattr(index_module, "build", lambda *fields: builds.append(1) or real_build(*fields))
+    monkeypatch.setattr(
+        index_module, "build", lambda *fields, **options: builds.append(1) or real_build(*fields, **options)
+    )
     for _ in range(2):
         app = ReaderApp([], store, files=corpus_files())
         async with app.run_test(size=SIZE) as pilot:

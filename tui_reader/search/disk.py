@@ -31,12 +31,11 @@ from typing import IO, Any
 
 import numpy as np
 
+from tui_reader.search.forms import Counts
 from tui_reader.search.index import IndexParts
 from tui_reader.search.postings import Postings
 
-__all__ = ["FORMAT", "Counts", "Damaged", "load", "load_counted", "store"]
-
-Counts = Counter[tuple[str, tuple[str, ...]]]  # (acronym, the words it stands for) -> how often it is defined
+__all__ = ["FORMAT", "Damaged", "load", "load_counted", "store"]
 
 FORMAT = 3  # 3: a folder of memory-mapped arrays (2 was one pickle)
 _META = "meta.json"

@@ -23,7 +23,9 @@ import Stemmer
 
 from tui_reader.search.text import fold, words_of
 
-__all__ = ["STOPWORDS", "Acronyms", "acronyms_in", "best_expansions", "compounds", "stems"]
+__all__ = ["STOPWORDS", "Acronyms", "Counts", "acronyms_in", "best_expansions", "compounds", "stems"]
+
+Counts = Counter[tuple[str, tuple[str, ...]]]  # (acronym, the words it stands for) -> how often it is defined
 
 # small words: an acronym's letter may skip them ("Mixture of Experts (ME)"), and they carry no topic
 STOPWORDS = frozenset(
@@ -108,12 +110,12 @@ def _initials(acronym: str, words: Sequence[str]) -> int:
     return 0
 
 
-def acronyms_in(texts: Iterable[str]) -> Counter[tuple[str, tuple[str, ...]]]:
+def acronyms_in(texts: Iterable[str]) -> Counts:
     """``(acronym, expansion words)`` defined in the texts, as ``Words Spelled Out (WSO)``, with their counts.
 
     The acronym is folded and without a plural ``s`` (``LLMs`` -> ``llm``); it needs two capitals and the expansion
     two words or more."""
-    found: Counter[tuple[str, tuple[str, ...]]] = Counter()
+    found: Counts = Counter()
     for text in texts:
         if "(" not in text:
             continue
@@ -131,7 +133,7 @@ def acronyms_in(texts: Iterable[str]) -> Counter[tuple[str, tuple[str, ...]]]:
     return found
 
 
-def best_expansions(pairs: Counter[tuple[str, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
+def best_expansions(pairs: Counts) -> dict[str, tuple[str, ...]]:
     """Each acronym's most frequent expansion (the first found, on a tie)."""
     best: dict[str, tuple[int, tuple[str, ...]]] = {}
     for (acronym, words), count in pairs.items():

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -31,7 +31,7 @@ import numpy as np
 
 from tui_reader.paper import Paper
 from tui_reader.search.filters import FILTERS, Marks
-from tui_reader.search.forms import STOPWORDS, Acronyms, acronyms_in, best_expansions, compounds, stems
+from tui_reader.search.forms import STOPWORDS, Acronyms, Counts, acronyms_in, best_expansions, compounds, stems
 from tui_reader.search.postings import Postings, build
 from tui_reader.search.prefixes import PrefixTables
 from tui_reader.search.query import Query, Term, max_typos, parse_query
@@ -42,7 +42,7 @@ from tui_reader.search.text import FOLD_ERRORS
 from tui_reader.search.texts import field_texts, in_slices, texts_at
 from tui_reader.search.typos import Neighbours
 
-__all__ = ["COMPLETION", "EXACT", "TYPO", "IndexParts", "SearchIndex"]
+__all__ = ["COMPLETION", "EXACT", "TYPO", "IndexParts", "SearchIndex", "build_parts"]
 
 
 EXACT, COMPLETION, TYPO = 3, 2, 1  # match quality of a term in one field
@@ -89,7 +89,7 @@ class SearchIndex:
         self.papers = papers
         self.size = len(papers)
         if parts is None:
-            parts = _build(papers)
+            parts = build_parts(papers)[0]
         elif parts.title.size != self.size or parts.abstract.size != self.size:
             raise ValueError("the index parts are for another set of papers")
         self.vocabulary, self._title, self._abstract, self._compounds, expansions = parts
@@ -374,16 +374,22 @@ class SearchIndex:
         return hits
 
 
-def _build(papers: Sequence[Paper]) -> IndexParts:
-    """Build the index parts: each title with its compounds' other forms added, the acronyms of the corpus."""
+def build_parts(papers: Sequence[Paper]) -> tuple[IndexParts, Counts]:
+    """The index parts of ``papers`` (each title with its compounds' other forms added; the acronyms their
+    abstracts define, each with its most frequent expansion), and those acronyms with their counts (an index merged
+    from parts adds the parts' counts up: tui_reader.search.merge). The abstracts are read once, for both."""
     titles = list(in_slices(field_texts(papers, "title")))
-    abstracts = field_texts(papers, "abstract")
     extra, parts = compounds(titles)
     for i, words in extra.items():
         titles[i] = f"{titles[i]} {words}"
-    vocabulary, (title, abstract) = build(titles, abstracts)
-    expansions = best_expansions(acronyms_in(a for a in in_slices(abstracts) if "(" in a))
-    return IndexParts(vocabulary, title, abstract, parts, expansions)
+    found: Counts = Counter()
+
+    def count_acronyms(field: int, texts: Sequence[str]) -> None:
+        if field == 1:  # the abstracts, a slice at a time as the postings read them
+            found.update(acronyms_in(texts))
+
+    vocabulary, (title, abstract) = build(titles, field_texts(papers, "abstract"), read=count_acronyms)
+    return IndexParts(vocabulary, title, abstract, parts, best_expansions(found)), found
 
 
 def _same_start(typed: str, word: str) -> bool:

@@ -1,10 +1,10 @@
 """An index built a part of the papers at a time (each part in a process of its own, on its own core) and merged:
 the very index ``SearchIndex`` builds over all the papers at once, array for array.
 
-A part's index is built like the whole one (``part_index``): its titles with their compounds' other forms, its own
-sorted vocabulary and postings, its title compounds, and the acronyms its abstracts define *with their counts*
-(the whole index keeps each acronym's most frequent expansion: counts add up, the expansions would not). The
-abstracts are read once, for the postings and the acronyms alike.
+A part's index is built by the code that builds the whole one (``index.build_parts``): its titles with their
+compounds' other forms, its own sorted vocabulary and postings, its title compounds, and the acronyms its abstracts
+define *with their counts* (the whole index keeps each acronym's most frequent expansion: counts add up, the
+expansions would not).
 
 ``merge`` joins the parts' indexes, in the papers' order: the vocabulary is the sorted union of theirs; each word's
 papers are its papers in each part, shifted by where the part starts, one part after the other (so ascending);
@@ -21,57 +21,20 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import accumulate, pairwise
 from pathlib import Path
-from typing import overload
 
 import numpy as np
 
 from tui_reader.paper import Paper
 from tui_reader.search import disk, forms, index, postings, text, texts
-from tui_reader.search.disk import Counts
-from tui_reader.search.forms import acronyms_in, best_expansions, compounds
-from tui_reader.search.index import IndexParts
-from tui_reader.search.postings import Postings, _set_bits, build, layout
-from tui_reader.search.texts import field_texts, in_slices
+from tui_reader.search.forms import Counts, best_expansions
+from tui_reader.search.index import IndexParts, build_parts
+from tui_reader.search.postings import Postings, _set_bits, layout
 
-__all__ = ["MERGE_BLOCK", "merge", "merged", "part_index", "store_part"]
+__all__ = ["MERGE_BLOCK", "merge", "merged", "store_part"]
 
 # papers of a part's postings copied into the merged index at a time: its index arrays (~32 bytes a paper) stay
 # ~250 MB however big the part (all at once, the merge of 2.8M papers took 6 GB)
 MERGE_BLOCK = 1 << 23
-
-
-class _Acronyms(Sequence[str]):
-    """Texts that count the acronyms they define as they are read a slice at a time (the postings read each
-    slice once, in order: the acronyms need no second pass over the abstracts)."""
-
-    def __init__(self, texts: Sequence[str], found: Counts) -> None:
-        self._texts, self._found = texts, found
-
-    def __len__(self) -> int:
-        return len(self._texts)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[str]: ...
-    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
-        if isinstance(index, int):
-            return self._texts[index]
-        texts = self._texts[index]
-        self._found.update(acronyms_in(t for t in texts if "(" in t))
-        return texts
-
-
-def part_index(papers: Sequence[Paper]) -> tuple[IndexParts, Counts]:
-    """The index of ``papers`` as ``SearchIndex`` builds it, and the acronyms with their counts (its ``acronyms``
-    are the expansions of these papers alone)."""
-    titles = list(in_slices(field_texts(papers, "title")))
-    extra, parts = compounds(titles)
-    for i, words in extra.items():
-        titles[i] = f"{titles[i]} {words}"
-    found: Counts = Counter()
-    vocabulary, (title, abstract) = build(titles, _Acronyms(field_texts(papers, "abstract"), found))
-    return IndexParts(vocabulary, title, abstract, parts, best_expansions(found)), found
 
 
 def merge(parts: Sequence[tuple[IndexParts, Counts]]) -> IndexParts:
@@ -160,7 +123,7 @@ def _or_shifted(out: np.ndarray, row: np.ndarray, start: int) -> None:
 def store_part(papers: Sequence[Paper], key: str, entry: Path) -> bool:
     """Build the index of one part of the papers (``key`` names them: a store's key) and keep it in the folder
     ``entry`` for ``merged``. False when it cannot be written (nothing of it is left behind then)."""
-    parts, counts = part_index(papers)
+    parts, counts = build_parts(papers)
     return disk.store(entry, _part_digest(key, len(papers)), parts, counts)
 
 

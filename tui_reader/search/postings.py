@@ -14,8 +14,9 @@ have to share a 54-bit hash to be confused (odds ~3e-5 for a million-word vocabu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -176,10 +177,16 @@ class _Builder:
         self.words: dict[int, bytes] = {}  # 54-bit hash -> the word's UTF-8 bytes
         self.known = np.empty(0, np.uint64)  # the same hashes, sorted: a vectorised "seen before?"
 
-    def field(self, texts: Sequence[str]) -> list[_Chunk]:
+    def field(self, texts: Sequence[str], read: Callable[[Sequence[str]], object] | None) -> list[_Chunk]:
         # One thread: two chunk threads build 25% faster, but their transient arrays and malloc arenas cost
         # ~80 MB more at 100k papers (over the 400 MB budget).
-        return [self._chunk(texts[s : s + _CHUNK], s) for s in range(0, len(texts), _CHUNK)]
+        chunks = []
+        for start in range(0, len(texts), _CHUNK):
+            part = texts[start : start + _CHUNK]
+            if read is not None:
+                read(part)
+            chunks.append(self._chunk(part, start))
+        return chunks
 
     def _chunk(self, texts: Sequence[str], start: int) -> _Chunk:
         joined = _JOIN.join(texts)
@@ -328,11 +335,17 @@ def _set_bits(bits: np.ndarray, rows: np.ndarray, papers: np.ndarray) -> None:
     bits.reshape(-1)[where[firsts]] |= byte
 
 
-def build(*fields: Sequence[str]) -> tuple[list[str], list[Postings]]:
+def build(
+    *fields: Sequence[str], read: Callable[[int, Sequence[str]], object] | None = None
+) -> tuple[list[str], list[Postings]]:
     """The sorted vocabulary of all the texts, and one ``Postings`` per field (e.g. titles, abstracts).
 
-    Each field is a sequence of texts, one per paper, all of the same length.
+    Each field is a sequence of texts, one per paper, all of the same length. ``read``, when given, is called with
+    each field's number and each slice of its texts as they are read (once each, in order): what else needs every
+    text of a field works on them then, without reading them a second time.
     """
     builder = _Builder()
-    chunks = [builder.field(texts) for texts in fields]
+    chunks = [
+        builder.field(texts, None if read is None else partial(read, number)) for number, texts in enumerate(fields)
+    ]
     return builder.finish(chunks, [len(texts) for texts in fields])

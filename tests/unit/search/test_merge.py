@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from tui_reader.paper import Paper
 from tui_reader.search import SearchIndex, postings
 from tui_reader.search import merge as merge_module
-from tui_reader.search.merge import merge, part_index
+from tui_reader.search.index import build_parts
+from tui_reader.search.merge import merge
 
 # words of every kind the index treats apart: small words, compounds both ways, accents, digits, an acronym
 # and its expansion (defined in two ways, so the most frequent one must win over the parts alike)
@@ -64,7 +65,7 @@ def test_an_index_merged_from_parts_is_the_index_built_whole(corpus, common_from
         patch.setattr(postings, "_COMMON_MIN_PAPERS", common_from)
         patch.setattr(merge_module, "MERGE_BLOCK", block)
         whole = SearchIndex(papers).parts
-        parts = [part_index(papers[a:b]) for a, b in pairwise(cuts)]
+        parts = [build_parts(papers[a:b]) for a, b in pairwise(cuts)]
         assert_same(merge(parts), whole)
 
 
@@ -75,7 +76,7 @@ def test_the_acronym_defined_most_often_over_all_the_parts_wins():
         for i, text in enumerate([once, once] + ["mixture of experts (MoE)"] * 3)
     ]
     # the first part alone would say "mixture of obscure experts"; the whole corpus says "mixture of experts"
-    merged = merge([part_index(papers[:2]), part_index(papers[2:])])
+    merged = merge([build_parts(papers[:2]), build_parts(papers[2:])])
     assert merged.acronyms == {"moe": ("mixture", "of", "experts")}
 
 
@@ -93,3 +94,20 @@ def test_word_blocks_hold_at_most_the_limit_or_one_word(sizes, most):
     assert [lo for lo, _ in blocks] + [len(sizes)] == [0] + [hi for _, hi in blocks] or not sizes
     for lo, hi in blocks:
         assert lo < hi and (sum(sizes[lo:hi]) <= most or hi == lo + 1)
+
+
+def test_the_acronyms_of_every_slice_of_abstracts_are_counted_once():
+    """The abstracts are read once, a slice of 1,024 papers at a time, for the postings and the acronyms alike:
+    definitions in the second and third slices count, and each counts once."""
+    abstracts = ["Plain words."] * 2500
+    abstracts[5] = "A mixture of experts (MoE) routes tokens."
+    abstracts[1500] = "The model of everything (MoE) again."
+    abstracts[2400] = "A model of everything (MoE) and large language models (LLMs)."
+    papers = [Paper(id=f"p{i:011d}", title=f"Paper {i}", abstract=text) for i, text in enumerate(abstracts)]
+    parts, counts = build_parts(papers)
+    assert dict(counts) == {
+        ("moe", ("mixture", "of", "experts")): 1,
+        ("moe", ("model", "of", "everything")): 2,
+        ("llm", ("large", "language", "models")): 1,
+    }
+    assert parts.acronyms == {"moe": ("model", "of", "everything"), "llm": ("large", "language", "models")}
