@@ -430,10 +430,10 @@ class StoredPapers(Sequence[Paper]):
             blob.madvise(mmap.MADV_DONTNEED, start, end - start)
 
     def _checked(self, blob: mmap.mmap | bytes, at: int, length: int, crc: int, name: str) -> bytes:
-        data = blob[at : at + length]
-        if len(data) != length or zlib.crc32(data) != crc:
-            raise self._damaged(f"{name}: a record at {at} failed its check")
-        return data
+        try:
+            return _record(blob, at, length, crc)
+        except StoreDamaged as exc:
+            raise self._damaged(f"{name}: {exc}") from None
 
     def _damaged(self, why: str) -> StoreDamaged:
         """The error to raise; the store's meta is removed (if it is still this store's), so it is rebuilt."""
