@@ -127,14 +127,23 @@ def _planes(column: list[np.ndarray]) -> list[np.ndarray]:
 def _plain_sums(papers: np.ndarray, rows: list[Row], rare: np.ndarray) -> np.ndarray:
     """The sums of ``papers`` (float64, any order: within the margin of the exact ones)."""
     total: np.ndarray = rare[papers].astype(np.float64)
-    byte, bit = papers >> 3, (papers & 7).astype(np.uint8)
-    for postings in {id(p): p for _, p, _, _ in rows}.values():
-        mine = [(row, w) for _, p, row, w in rows if p is postings]
-        have = postings.bits[np.ix_(np.array([row for row, _ in mine], np.int64), byte)] >> bit
-        have &= 1
-        weights = np.array([np.float32(w) for _, w in mine], np.float32)
+    for mine, have in _bits_of(rows, papers):
+        weights = np.array([np.float32(w) for _, _, w in mine], np.float32)
         total += weights @ have.astype(np.float32)
     return total
+
+
+def _bits_of(rows: list[Row], papers: np.ndarray) -> list[tuple[list[tuple[int, int, float]], np.ndarray]]:
+    """Per postings, its bitmap rows (``(place in the terms, row, weight)``) and which of ``papers`` have each row's
+    bit: uint8, 0 or 1, a row of the matrix per bitmap row."""
+    byte, bit = papers >> 3, (papers & 7).astype(np.uint8)
+    found = []
+    for postings in {id(p): p for _, p, _, _ in rows}.values():
+        mine = [(k, row, w) for k, p, row, w in rows if p is postings]
+        have = postings.bits[np.ix_(np.array([row for _, row, _ in mine], np.int64), byte)] >> bit
+        have &= 1
+        found.append((mine, have))
+    return found
 
 
 def _reached(
@@ -154,8 +163,9 @@ def _exact(
     float32, in order (a bitmap row's weight as a float32, a list's as the float64 it is, the sum rounded to
     float32), then divided by the norm."""
     added = np.zeros((len(terms), len(papers)))  # what each term adds to each paper (0: the paper lacks the word)
-    for k, have, weight in _row_hits(rows, papers):
-        added[k] = have * np.float32(weight)
+    for mine, have in _bits_of(rows, papers):
+        for (k, _, weight), hit in zip(mine, have, strict=True):
+            added[k] = hit * np.float32(weight)
     listed = {k for k, _, _, _ in rows}
     for k, (postings, word, weight) in enumerate(terms):
         having = postings.papers[postings.offsets[word] : postings.offsets[word + 1]]
@@ -166,15 +176,3 @@ def _exact(
         np.add(score, term, out=score, casting="same_kind")
     score /= norm[papers]
     return score
-
-
-def _row_hits(rows: list[Row], papers: np.ndarray) -> list[tuple[int, np.ndarray, float]]:
-    """For each bitmap row (its place in the terms, its weight): which of ``papers`` have its bit (uint8, 0 or 1)."""
-    byte, bit = papers >> 3, (papers & 7).astype(np.uint8)
-    hits: list[tuple[int, np.ndarray, float]] = []
-    for postings in {id(p): p for _, p, _, _ in rows}.values():
-        mine = [(k, row, w) for k, p, row, w in rows if p is postings]
-        have = postings.bits[np.ix_(np.array([row for _, row, _ in mine], np.int64), byte)] >> bit
-        have &= 1
-        hits += [(k, h, w) for (k, _, w), h in zip(mine, have, strict=True)]
-    return hits
