@@ -32,11 +32,11 @@ if TYPE_CHECKING:
 __all__ = ["write_store"]
 
 
-# the columns of a row as _put works them out
-_ROW = (
-    "text_at", "rest_at", "arxiv_at", "arxiv_len", "title_len", "abstract_len", "rest_len", "chars", "title_crc",
-    "abstract_crc", "rest_crc",
-)  # fmt: skip
+# the columns of a row, in the order _put works their values out, with their array type codes
+_ROW = {
+    "text_at": "q", "rest_at": "q", "arxiv_at": "q", "arxiv_len": "q", "title_len": "i", "abstract_len": "i",
+    "rest_len": "i", "chars": "i", "title_crc": "I", "abstract_crc": "I", "rest_crc": "I",
+}  # fmt: skip
 
 
 class _Writer:
@@ -50,10 +50,8 @@ class _Writer:
         self.text_end = self.rest_end = 0
         self.ids = bytearray()
         self.arxiv_blob = bytearray()
-        self.cols = {name: array("q") for name in ("text_at", "rest_at", "arxiv_at", "arxiv_len")}
-        self.cols.update({name: array("i") for name in ("title_len", "abstract_len", "rest_len", "chars")})
-        self.cols.update({name: array("I") for name in ("title_crc", "abstract_crc", "rest_crc")})
-        self.row_columns = [self.cols[name] for name in _ROW]  # what _put appends a row's values to, in order
+        self.cols = {name: array(code) for name, code in _ROW.items()}
+        self.row_columns = list(self.cols.values())  # what _put appends a row's values to, in order
         self.by_id: dict[str, int] = {}
         self.by_arxiv: dict[str, int] = {}
         self.aliases: dict[str, int] = {}
